@@ -1,0 +1,45 @@
+/*
+ * channels.h: channel definitions as stored in the channels table: guide
+ * identity, rules and output format. The engine reads them to build a
+ * channel's pipeline; the scheduler reads them to build its fine log.
+ */
+#ifndef RV_CHANNELS_H
+#define RV_CHANNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+struct channel_conf {
+	int64_t id;
+	char *number;                   /* guide number, "4" or "4.1" */
+	char *name;
+	char *call_sign;                /* may be NULL */
+	char *description;
+	char *demographic;              /* target_demographic, may be NULL */
+	char *rating_limit;             /* content_rating_limit, may be NULL */
+	char *timezone;                 /* IANA name, "UTC" by default */
+	char *logo_path;
+	char *bug_path;
+	char *audio_language;           /* ISO 639-2 or NULL */
+	int slot_minutes;
+	int width, height;
+	int fps_num, fps_den;
+	int video_kbps, audio_kbps;
+	int always_on;
+	int enabled;
+};
+
+/* All channels ordered by number (numerically: 2 < 4.1 < 10). */
+int channels_load(sqlite3 *db, struct channel_conf **out, size_t *n, char **cause);
+/* One channel by guide number. 0 found, 1 no such channel, -1 error. */
+int channels_find(sqlite3 *db, const char *number, struct channel_conf *out, char **cause);
+/* One channel by id. 0 found, 1 none, -1 error. */
+int channels_get(sqlite3 *db, int64_t id, struct channel_conf *out, char **cause);
+/* Free the strings of one conf (not the struct). */
+void channel_conf_clear(struct channel_conf *c);
+/* Free an array from channels_load; sets *list to NULL. */
+void channels_free(struct channel_conf **list, size_t n);
+
+#endif

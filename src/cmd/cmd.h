@@ -1,0 +1,72 @@
+/*
+ * cmd.h: the subcommand table. Each subcommand lives in its own file
+ * src/cmd/NAME.c and exports one const struct cmd_entry; cmd.c lists them.
+ * Adding a subcommand is adding a file and a line in cmd.c.
+ */
+#ifndef RV_CMD_H
+#define RV_CMD_H
+
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "src/paths.h"
+
+/* What the global options decided, shared by every subcommand. */
+struct cmd_ctx {
+	struct paths paths;
+	int debug;
+	int dry_run;
+	const char *config_path;        /* --config */
+	const char *plex_url;           /* --plex-url or PLEX_BASE_URL */
+	const char *plex_token;         /* --plex-token or PLEX_TOKEN: secret */
+	const char *plex_section;       /* --plex-section or PLEX_TV_SECTION_KEY */
+	/* Daemon options (retrovue --daemon ...). */
+	const char *bind;
+	int port;                       /* 0: default */
+	int max_channels;               /* 0: default */
+	int no_ssdp;
+	const char *channels;           /* --channels 2-9: the channels this daemon owns */
+	sqlite3 *db;                    /* opened by cmd_db(), closed by main */
+};
+
+#define CMD_NO_DB 0x1   /* never opens the database itself */
+
+struct cmd_entry {
+	const char *name;
+	const char *usage;              /* arguments after the name */
+	const char *summary;            /* one line for 'retrovue --help' */
+	int flags;
+	/* argv[0] is the name. Returns the exit status (0, 1, or 2 for usage). */
+	int (*exec)(struct cmd_ctx *ctx, int argc, char **argv);
+};
+
+/* Look a subcommand up by name; NULL if there is none. */
+const struct cmd_entry *cmd_find(const char *name);
+/* Print the table, one line each, for --help. */
+void cmd_print_list(FILE *f);
+/* Print "usage: retrovue NAME USAGE" and return 2. */
+int cmd_usage(const struct cmd_entry *entry);
+
+/*
+ * The database, opened (created when create is set) and migrated on first
+ * use; NULL after printing why. The context owns it.
+ */
+sqlite3 *cmd_db(struct cmd_ctx *ctx, int create);
+
+/* Print an error line "retrovue: MESSAGE" to stderr (redacted). */
+void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Sub-subcommands ("db info", "channel add"): a small table per command. */
+struct cmd_sub {
+	const char *name;
+	const char *usage;
+	int (*exec)(struct cmd_ctx *ctx, int argc, char **argv);
+};
+/* Dispatch argv[1] through subs; prints usage on an unknown name. */
+int cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *entry,
+    const struct cmd_sub *subs, int argc, char **argv);
+
+extern const struct cmd_entry cmd_db_entry;
+
+#endif

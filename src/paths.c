@@ -1,0 +1,105 @@
+/*
+ * paths.c: resolve the data directory and database path.
+ */
+#include "src/paths.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "src/util.h"
+
+/* $HOME, or "." if unset. */
+static const char *
+home_dir(void)
+{
+	const char *h = getenv("HOME");
+
+	return h != NULL && *h != '\0' ? h : ".";
+}
+
+/* Non-empty environment value or NULL. */
+static const char *
+env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* Resolve data_dir and db_path. */
+int
+paths_resolve(struct paths *p, const char *data_dir, const char *db_path, char **cause)
+{
+	const char *xdg;
+	char *copy;
+
+	memset(p, 0, sizeof *p);
+	/* The command line first, then the environment. */
+	if (data_dir == NULL && db_path == NULL) {
+		data_dir = env("RETROVUE_DATA_DIR");
+		db_path = env("RETROVUE_DB_PATH");
+	} else if (db_path == NULL && env("RETROVUE_DATA_DIR") == NULL)
+		db_path = env("RETROVUE_DB_PATH");
+	if (db_path != NULL && *db_path == '\0') {
+		set_cause(cause, "empty database path");
+		return -1;
+	}
+
+	if (data_dir != NULL)
+		p->data_dir = xstrdup(data_dir);
+	else if (db_path != NULL) {
+		copy = xstrdup(db_path);
+		p->data_dir = xstrdup(dirname(copy));
+		free(copy);
+	} else if ((xdg = env("XDG_DATA_HOME")) != NULL)
+		xasprintf(&p->data_dir, "%s/retrovue", xdg);
+	else
+		xasprintf(&p->data_dir, "%s/.local/share/retrovue", home_dir());
+
+	if (db_path != NULL)
+		p->db_path = xstrdup(db_path);
+	else
+		xasprintf(&p->db_path, "%s/retrovue.db", p->data_dir);
+	return 0;
+}
+
+/* mkdir -p the data directory and the database's folder, 0700. */
+int
+paths_make_data_dir(const struct paths *p, char **cause)
+{
+	char *copy, *dir;
+	int rc;
+
+	if (mkdir_p(p->data_dir, 0700) != 0) {
+		set_cause(cause, "cannot create data directory %s: %s", p->data_dir,
+		    strerror(errno));
+		return -1;
+	}
+	copy = xstrdup(p->db_path);
+	dir = dirname(copy);
+	if ((rc = mkdir_p(dir, 0700)) != 0)
+		set_cause(cause, "cannot create %s: %s", dir, strerror(errno));
+	free(copy);
+	return rc;
+}
+
+/* data_dir/name. */
+char *
+paths_join(const struct paths *p, const char *name)
+{
+	char *s;
+
+	xasprintf(&s, "%s/%s", p->data_dir, name);
+	return s;
+}
+
+/* Free the strings. */
+void
+paths_free(struct paths *p)
+{
+	freep(&p->data_dir);
+	freep(&p->db_path);
+}
