@@ -13,6 +13,7 @@
 
 static const struct cmd_entry *cmd_table[] = {
 	&cmd_alert_entry,
+	&cmd_config_entry,
 	&cmd_db_entry,
 };
 
