@@ -68,5 +68,14 @@ int cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *entry,
     const struct cmd_sub *subs, int argc, char **argv);
 
 extern const struct cmd_entry cmd_db_entry;
+extern const struct cmd_entry cmd_chapters_entry;
+extern const struct cmd_entry cmd_content_entry;
+extern const struct cmd_entry cmd_discover_entry;
+extern const struct cmd_entry cmd_pathmap_entry;
+extern const struct cmd_entry cmd_source_entry;
+extern const struct cmd_entry cmd_sync_all_entry;
+extern const struct cmd_entry cmd_sync_entry;
+extern const struct cmd_entry cmd_tmm_entry;
+extern const struct cmd_entry cmd_validate_entry;
 
 #endif
