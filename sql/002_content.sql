@@ -7,7 +7,6 @@
 -- library never removes another's items.
 -- shows: the origin of a show (Plex section, or the TMM directory and
 -- tvshow.nfo it was read from) for incremental TMM scans and removals.
--- episodes.episode_number_end: the last episode of a multi-episode file.
 ALTER TABLE media_files ADD COLUMN title TEXT;
 ALTER TABLE media_files ADD COLUMN library_key TEXT;
 ALTER TABLE shows ADD COLUMN library_key TEXT;
@@ -16,7 +15,6 @@ ALTER TABLE shows ADD COLUMN tmm_directory_id INTEGER REFERENCES tmm_directories
 ALTER TABLE shows ADD COLUMN nfo_path TEXT;
 ALTER TABLE shows ADD COLUMN nfo_mtime INTEGER;
 ALTER TABLE shows ADD COLUMN nfo_size INTEGER;
-ALTER TABLE episodes ADD COLUMN episode_number_end INTEGER;
 
 CREATE INDEX media_files_library ON media_files (source_id, library_key);
 CREATE INDEX media_files_tmm_key ON media_files (tmm_directory_id, source_key);

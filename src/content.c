@@ -45,7 +45,7 @@ split_year(const char *s, int *year)
 	if (p != NULL && sscanf(p, "(%4d)", &y) == 1 && y > 1800 && y < 3000) {
 		*year = y;
 		*p = '\0';
-		strtrim(t);
+		memmove(t, strtrim(t), strlen(strtrim(t)) + 1);
 	}
 	return t;
 }
@@ -117,7 +117,6 @@ content_add_file(sqlite3 *db, const char *path, const struct content_add *a, int
 	it.rating = a->sched.rating;
 	it.season = a->season;
 	it.episode = a->episode;
-	it.episode_end = -1;
 
 	if ((lib = library_new(db, cause)) == NULL)
 		goto fail_nolib;
@@ -460,7 +459,7 @@ content_show(sqlite3 *db, int64_t id, struct content_field **out, size_t *n, cha
 	    "c.commercial_company, c.commercial_category, c.commercial_duration || ' s', "
 	    "c.commercial_expiration, c.target_demographic, c.content_warnings, "
 	    "c.scheduling_notes, s.title || coalesce(' (' || s.year || ')', ''), e.season_number, "
-	    "e.episode_number || coalesce('-' || e.episode_number_end, ''), m.year, m.genre, "
+	    "e.episode_number, m.year, m.genre, "
 	    "m.director, coalesce(m.studio, s.studio), e.air_date, coalesce(m.summary, e.summary), "
 	    "coalesce(m.plex_rating_key, e.plex_rating_key), coalesce(m.guid_primary, "
 	    "e.guid_primary), coalesce(m.updated_at_plex, e.updated_at_plex), mf.nfo_path, "

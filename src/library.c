@@ -95,18 +95,16 @@ static const char *const sql[S_COUNT] = {
 	    "VALUES (?, ?, ?)",
 	[S_EP_UPSERT] = "INSERT INTO episodes (media_file_id, show_id, episode_title, "
 	    "season_number, episode_number, rating, summary, air_date, plex_rating_key, "
-	    "guid_primary, episode_number_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-	    "?11) ON CONFLICT (media_file_id) DO UPDATE SET show_id = excluded.show_id, "
+	    "guid_primary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (media_file_id) DO UPDATE SET show_id = excluded.show_id, "
 	    "episode_title = excluded.episode_title, season_number = excluded.season_number, "
 	    "episode_number = excluded.episode_number, rating = excluded.rating, summary = "
 	    "excluded.summary, air_date = excluded.air_date, plex_rating_key = "
-	    "excluded.plex_rating_key, guid_primary = excluded.guid_primary, episode_number_end = "
-	    "excluded.episode_number_end, updated_at = " NOW " WHERE show_id IS NOT "
+	    "excluded.plex_rating_key, guid_primary = excluded.guid_primary, updated_at = " NOW " WHERE show_id IS NOT "
 	    "excluded.show_id OR episode_title IS NOT excluded.episode_title OR season_number IS "
 	    "NOT excluded.season_number OR episode_number IS NOT excluded.episode_number OR rating "
 	    "IS NOT excluded.rating OR summary IS NOT excluded.summary OR air_date IS NOT "
 	    "excluded.air_date OR plex_rating_key IS NOT excluded.plex_rating_key OR guid_primary "
-	    "IS NOT excluded.guid_primary OR episode_number_end IS NOT excluded.episode_number_end",
+	    "IS NOT excluded.guid_primary",
 	[S_EP_STAMP] = "UPDATE episodes SET updated_at_plex = ? WHERE media_file_id = ?",
 	[S_SHOW_BY_KEY] = "SELECT id, source_type, source_id, library_key, tmm_directory_id "
 	    "FROM shows WHERE plex_rating_key = ?",
@@ -422,7 +420,6 @@ library_put_episode(struct library *lib, const struct lib_origin *o, int64_t sho
 	bind_text(st, 8, it->air_date);
 	bind_text(st, 9, it->rating_key);
 	bind_text(st, 10, primary(it->guids, it->nguids, gbuf, sizeof gbuf));
-	bind_int(st, 11, it->episode_end, -1);
 	if (run(lib, S_EP_UPSERT, "writing an episode", cause) != 0)
 		return -1;
 	if (sqlite3_changes(lib->db) > 0 && *res == LIB_UNCHANGED)

@@ -56,7 +56,6 @@ struct lib_item {
 	const char *rating_key;         /* Plex ratingKey of the movie or episode */
 	int season;                     /* -1: unknown */
 	int episode;
-	int episode_end;                /* multi-episode files; -1: none */
 	int64_t updated_at;             /* Plex updatedAt; 0: none */
 	const struct guid *guids;
 	size_t nguids;

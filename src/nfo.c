@@ -213,7 +213,7 @@ on_xml_error(void *data, xmlErrorPtr e)
 	if (e == NULL || e->level < XML_ERR_ERROR || ++c->xml_errors > MAX_XML_WARNINGS)
 		return;
 	m = xstrdup(e->message != NULL ? e->message : "malformed XML");
-	strtrim(m);
+	memmove(m, strtrim(m), strlen(strtrim(m)) + 1);
 	/* "rv-nfo" is our wrapper: a truncated file is what the operator sees. */
 	if (strstr(m, "rv-nfo") != NULL)
 		warnf(c, e->line, "the XML ends before its elements are closed (truncated?)");
@@ -240,7 +240,7 @@ text_of(const xmlNode *n)
 		return NULL;
 	s = xstrdup((const char *)t);
 	xmlFree(t);
-	strtrim(s);
+	memmove(s, strtrim(s), strlen(strtrim(s)) + 1);
 	if (*s == '\0') {
 		free(s);
 		return NULL;
@@ -354,10 +354,13 @@ date_of(struct ctx *c, const xmlNode *n, int *year)
 
 	if (t == NULL)
 		return NULL;
-	if (sscanf(t, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+	if (strlen(t) >= 10 && t[4] == '-' && t[7] == '-' && sscanf(t, "%4d-%2d-%2d", &y, &m,
+	    &d) == 3 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
 		out = NULL;
-	} else if ((sscanf(t, "%2d-%2d-%4d", &d, &m, &y) == 3 || sscanf(t, "%2d.%2d.%4d", &d, &m,
-	    &y) == 3) && m >= 1 && m <= 12 && d >= 1 && d <= 31 && y > 1800) {
+	} else if (strlen(t) == 10 && (t[2] == '-' || t[2] == '.' || t[2] == '/') &&
+	    (sscanf(t, "%2d-%2d-%4d", &d, &m, &y) == 3 || sscanf(t, "%2d.%2d.%4d", &d, &m,
+	    &y) == 3 || sscanf(t, "%2d/%2d/%4d", &d, &m, &y) == 3) && m >= 1 && m <= 12 &&
+	    d >= 1 && d <= 31 && y > 1800) {
 		warnf(c, xmlGetLineNo(n), "<%s> '%s' is not YYYY-MM-DD; read as %04d-%02d-%02d",
 		    n->name, t, y, m, d);
 	} else {

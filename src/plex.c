@@ -414,7 +414,7 @@ plex_parse_body(const char *body, size_t len, json_t **out, char **cause)
 		if (xe != NULL && xe->message != NULL) {
 			char *m = xstrdup(xe->message);
 
-			strtrim(m);
+			memmove(m, strtrim(m), strlen(strtrim(m)) + 1);
 			set_cause(cause, "malformed XML at line %d: %s", xe->line, m);
 			free(m);
 		} else
@@ -587,7 +587,8 @@ plex_item_parse(json_t *m, struct plex_item *it)
 	/* The first version (Media) with a file; its first part. */
 	for (i = 0; (media = jat(json_object_get(m, "Media"), i)) != NULL; i++) {
 		for (j = 0; (part = jat(json_object_get(media, "Part"), j)) != NULL; j++) {
-			if ((it->file = jstr(part, "file")) == NULL)
+			if (!json_is_string(json_object_get(part, "file")) ||
+			    (it->file = jstr(part, "file")) == NULL)
 				continue;
 			if (jint(part, "size", &v) == 0 && v > 0)
 				it->file_size = v;

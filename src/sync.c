@@ -75,9 +75,12 @@ warn(struct sync *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	log_warn("%s", msg);
-	if (s->prog != NULL && s->prog->warning != NULL)
+	/* The log keeps every warning; stderr shows it once, through the callback if any. */
+	if (s->prog != NULL && s->prog->warning != NULL) {
+		log_info("warning: %s", msg);
 		s->prog->warning(s->prog->arg, msg);
+	} else
+		log_warn("%s", msg);
 	free(msg);
 }
 
@@ -251,7 +254,6 @@ to_item(struct sync *s, const struct plex_item *it, const char *media_type, cons
 	li->rating_key = it->rating_key;
 	li->season = it->season;
 	li->episode = it->episode;
-	li->episode_end = -1;
 	li->updated_at = it->updated_at;
 	li->guids = it->guids;
 	li->nguids = it->nguids;
@@ -673,8 +675,8 @@ show_one(struct sync *s, const struct plex_item *show)
 			collect_free(&c);
 			return -1;
 		}
-		xasprintf(&label, "%s / %s", show->title != NULL ? show->title : "?",
-		    c.items[i].title != NULL ? c.items[i].title : c.items[i].rating_key);
+		xasprintf(&label, "%s / %s", name, c.items[i].title != NULL ? c.items[i].title :
+		    c.items[i].rating_key);
 		emit_item(s, (long)i + 1, count, label);
 		if (episode_one(s, show_id, show, &c.items[i], label) != 0)
 			ok = 0;

@@ -283,9 +283,12 @@ warn(struct scan *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	log_warn("%s", msg);
-	if (s->prog != NULL && s->prog->warning != NULL)
+	/* The log keeps every warning; stderr shows it once, through the callback if any. */
+	if (s->prog != NULL && s->prog->warning != NULL) {
+		log_info("warning: %s", msg);
 		s->prog->warning(s->prog->arg, msg);
+	} else
+		log_warn("%s", msg);
 	free(msg);
 }
 
@@ -531,7 +534,7 @@ title_from_name(const char *path, char **title, int *year)
 		*year = y;
 		*paren = '\0';
 	}
-	strtrim(t);
+	memmove(t, strtrim(t), strlen(strtrim(t)) + 1);
 	*title = t;
 }
 
@@ -830,7 +833,6 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 	li.air_date = merged.aired;
 	li.season = merged.season;
 	li.episode = merged.episode;
-	li.episode_end = merged.episode_end;
 	li.guids = merged.guids;
 	li.nguids = merged.nguids;
 	/* The file's own length beats what the .nfo says. */
