@@ -12,6 +12,17 @@
 #include "src/media.h"
 #include "src/util.h"
 
+/* "h:mm:ss.mmm". */
+char *
+chapters_time(char *buf, size_t len, int64_t ms)
+{
+	if (ms < 0)
+		ms = 0;
+	snprintf(buf, len, "%lld:%02lld:%02lld.%03lld", (long long)(ms / 3600000),
+	    (long long)(ms / 60000 % 60), (long long)(ms / 1000 % 60), (long long)(ms % 1000));
+	return buf;
+}
+
 /* Path and duration. */
 int
 chapters_file(sqlite3 *db, int64_t mf_id, char **path, int64_t *duration_ms, char **cause)
@@ -99,8 +110,8 @@ chapters_add(sqlite3 *db, int64_t mf_id, int64_t ms, const char *title, const ch
 		return -1;
 	free(path);
 	if (ms < 0 || (dur > 0 && ms >= dur)) {
-		set_cause(cause, "%s is outside the file (it lasts %s)", fmt_duration(a, sizeof a,
-		    ms < 0 ? 0 : ms, 0), fmt_duration(b, sizeof b, dur, 0));
+		set_cause(cause, "%s is outside the file (it lasts %s)", chapters_time(a, sizeof a,
+		    ms), chapters_time(b, sizeof b, dur));
 		return -1;
 	}
 	st = db_prepare(db, "INSERT INTO chapter_markers (media_file_id, chapter_title, "
@@ -116,8 +127,8 @@ chapters_add(sqlite3 *db, int64_t mf_id, int64_t ms, const char *title, const ch
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		if ((rc & 0xff) == SQLITE_CONSTRAINT)
-			set_cause(cause, "there is already a marker at %s", fmt_duration(a, sizeof a,
-			    ms, 0));
+			set_cause(cause, "there is already a marker at %s", chapters_time(a, sizeof a,
+			    ms));
 		else
 			set_cause(cause, "adding the marker: %s", sqlite3_errmsg(db));
 		return -1;
@@ -149,7 +160,7 @@ chapters_remove(sqlite3 *db, int64_t mf_id, int64_t ms, char **cause)
 		return -1;
 	}
 	if (sqlite3_changes(db) == 0) {
-		set_cause(cause, "no marker at %s on file %lld", fmt_duration(a, sizeof a, ms, 0),
+		set_cause(cause, "no marker at %s on file %lld", chapters_time(a, sizeof a, ms),
 		    (long long)mf_id);
 		return -1;
 	}

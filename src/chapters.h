@@ -55,6 +55,8 @@ int chapters_detect(const char *path, const struct chapters_detect_opts *o,
 /* Replace the file's 'detected' markers with these. *added: how many. */
 int chapters_save_detected(sqlite3 *db, int64_t mf_id, const struct chapter_point *p, size_t n,
     int *added, char **cause);
+/* ms as "h:mm:ss.mmm" in buf (24 bytes is enough). */
+char *chapters_time(char *buf, size_t len, int64_t ms);
 /* The path and duration of a media file. 0, or -1 with *cause. */
 int chapters_file(sqlite3 *db, int64_t mf_id, char **path, int64_t *duration_ms, char **cause);
 

@@ -483,7 +483,7 @@ content_show(sqlite3 *db, int64_t id, struct content_field **out, size_t *n, cha
 			continue;
 		v = db_text(st, col);
 		if (strcmp(labels[col], "duration") == 0)
-			v = fmt_duration(buf, sizeof buf, sqlite3_column_int64(st, col), 0);
+			v = chapters_time(buf, sizeof buf, sqlite3_column_int64(st, col));
 		else if (strcmp(labels[col], "size") == 0) {
 			snprintf(buf, sizeof buf, "%lld bytes", (long long)sqlite3_column_int64(st, col));
 			v = buf;
@@ -493,8 +493,8 @@ content_show(sqlite3 *db, int64_t id, struct content_field **out, size_t *n, cha
 	sqlite3_finalize(st);
 	if (chapters_list(db, id, &ch, &nch, NULL) == 0) {
 		for (i = 0; i < nch; i++) {
-			snprintf(line, sizeof line, "%s %s (%s)", fmt_duration(buf, sizeof buf, ch[i].ms,
-			    0), ch[i].title != NULL ? ch[i].title : "", ch[i].source);
+			snprintf(line, sizeof line, "%s %s (%s)", chapters_time(buf, sizeof buf, ch[i].ms),
+			    ch[i].title != NULL ? ch[i].title : "", ch[i].source);
 			field(&f, &count, "chapter", line);
 		}
 		chapters_free(&ch, nch);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "src/chapters.h"
 #include "src/cmd/cmd.h"
@@ -50,7 +51,7 @@ chapters_list_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	if (n == 0)
 		printf("No chapter markers on %lld\n", (long long)id);
 	for (i = 0; i < n; i++)
-		printf("%s  %-9s %s\n", fmt_duration(t, sizeof t, ch[i].ms, 0), ch[i].source,
+		printf("%s  %-9s %s\n", chapters_time(t, sizeof t, ch[i].ms), ch[i].source,
 		    ch[i].title != NULL ? ch[i].title : "");
 	chapters_free(&ch, n);
 	return 0;
@@ -77,7 +78,7 @@ chapters_add_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		free(cause);
 		return 1;
 	}
-	printf("Added a marker at %s on %lld\n", fmt_duration(t, sizeof t, ms, 0), (long long)id);
+	printf("Added a marker at %s on %lld\n", chapters_time(t, sizeof t, ms), (long long)id);
 	return 0;
 }
 
@@ -100,7 +101,7 @@ chapters_remove_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		free(cause);
 		return 1;
 	}
-	printf("Removed the marker at %s on %lld\n", fmt_duration(t, sizeof t, ms, 0),
+	printf("Removed the marker at %s on %lld\n", chapters_time(t, sizeof t, ms),
 	    (long long)id);
 	return 0;
 }
@@ -176,8 +177,9 @@ chapters_detect_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	libopts_catch_interrupt(&chapters_cancel);
 	o.cancel = &chapters_cancel;
-	bar = progress_new(stderr, 1);
-	o.progress = on_progress;
+	/* A bar on a terminal; a log file gets just the result. */
+	bar = isatty(STDERR_FILENO) ? progress_new(stderr, 1) : NULL;
+	o.progress = bar != NULL ? on_progress : NULL;
 	o.arg = bar;
 	c = chapters_detect(path, &o, &p, &n, &cause);
 	progress_free(&bar);
@@ -190,10 +192,10 @@ chapters_detect_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	if (n == 0)
 		printf("No break points found (no black that coincides with silence)\n");
 	for (i = 0; i < n; i++)
-		printf("%s  black %s-%s, silence %s-%s\n", fmt_duration(t, sizeof t, p[i].ms, 0),
-		    fmt_duration(a, sizeof a, p[i].black_start_ms, 0), fmt_duration(b, sizeof b,
-		    p[i].black_end_ms, 0), fmt_duration(c1, sizeof c1, p[i].silence_start_ms, 0),
-		    fmt_duration(c2, sizeof c2, p[i].silence_end_ms, 0));
+		printf("%s  black %s-%s, silence %s-%s\n", chapters_time(t, sizeof t, p[i].ms),
+		    chapters_time(a, sizeof a, p[i].black_start_ms), chapters_time(b, sizeof b,
+		    p[i].black_end_ms), chapters_time(c1, sizeof c1, p[i].silence_start_ms),
+		    chapters_time(c2, sizeof c2, p[i].silence_end_ms));
 	if (save && !ctx->dry_run) {
 		if (chapters_save_detected(db, id, p, n, &added, &cause) != 0) {
 			cmd_error("%s", cause);
