@@ -137,6 +137,21 @@ kill $bpid 2>/dev/null
 wait $bpid 2>/dev/null
 stub_ctl clear
 
+# Ctrl-C while a request hangs: the sync stops cleanly and says so.
+stub_ctl "fault?match=/library/sections/1/all&kind=hang&count=1"
+"$RETROVUE" sync-all --timeout 60 > "$T/int.out" 2> "$T/int.err" &
+ipid=$!
+sleep 1
+kill -INT $ipid
+irc=0
+wait $ipid || irc=$?
+check_eq "an interrupted sync exits 1" 1 "$irc"
+check_grep "saying it was cancelled" "cancelled" "$T/int.err"
+check_eq "history: cancelled" "cancelled|cancelled by the operator" \
+    "$(sq 'SELECT status, error_message FROM sync_history ORDER BY id DESC LIMIT 1')"
+check_eq "nothing lost" "6|4|15" "$(counts)"
+stub_ctl clear
+
 # The token never appeared: not in output, errors, debug logs, history.
 sq "SELECT * FROM sync_history" >> "$all"
 check_no_grep "the token is in no output, error or debug line" "$TOKEN" "$all"
