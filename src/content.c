@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 
 #include "src/chapters.h"
-#include "src/contentrating.h"
 #include "src/db.h"
 #include "src/media.h"
 #include "src/nfo.h"
@@ -244,7 +243,7 @@ content_set(sqlite3 *db, int64_t id, char *const *pairs, size_t n, char **cause)
 		else if (strcmp(key, "seasonal") == 0 || strcmp(key, "season") == 0)
 			sch.seasonal = pairs[i] + (val - key);
 		else if (strcmp(key, "rating") == 0) {
-			if (*val != '\0' && contentrating_parse(val, 0, norm, sizeof norm, &level) != 0) {
+			if (*val != '\0' && library_rating(val, norm, sizeof norm, &level) != 0) {
 				set_cause(cause, "rating=%s: not a rating Retrovue knows (G, PG, PG-13, R, "
 				    "NC-17, TV-Y ... TV-MA, gb/15, ...)", val);
 				goto fail;

@@ -12,10 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "src/contentrating.h"
 #include "src/db.h"
 #include "src/log.h"
+#include "src/rating.h"
 #include "src/util.h"
 
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -262,7 +263,7 @@ put_file(struct library *lib, const struct lib_origin *o, const struct lib_item 
 {
 	const char *ctype = it->content_type;
 	char norm[32];
-	int level, tv, which;
+	int level, which;
 	sqlite3_stmt *st;
 
 	if (it->file_path == NULL || *it->file_path == '\0') {
@@ -271,8 +272,7 @@ put_file(struct library *lib, const struct lib_origin *o, const struct lib_item 
 	}
 	if (ctype == NULL)
 		ctype = strcmp(it->media_type, "clip") == 0 ? "interstitial" : it->media_type;
-	tv = strcmp(it->media_type, "episode") == 0;
-	if (contentrating_parse(it->rating, tv, norm, sizeof norm, &level) != 0 &&
+	if (library_rating(it->rating, norm, sizeof norm, &level) != 0 &&
 	    it->rating != NULL && *it->rating != '\0')
 		log_debug("%s: content rating '%s' not understood", it->title != NULL ?
 		    it->title : it->file_path, it->rating);
@@ -670,7 +670,7 @@ library_set_sched(struct library *lib, int64_t mf_id, const struct lib_sched *s,
 		bind_int(st, 2, s->commercial_duration, 0);
 		sqlite3_bind_int(st, 3, s->rating != NULL);
 		if (s->rating != NULL) {
-			contentrating_parse(s->rating, 0, norm, sizeof norm, &level);
+			library_rating(s->rating, norm, sizeof norm, &level);
 			bind_text(st, 4, norm);
 			bind_int(st, 5, level, -1);
 		}
@@ -684,6 +684,55 @@ library_set_sched(struct library *lib, int64_t mf_id, const struct lib_sched *s,
 		sqlite3_finalize(st);
 	}
 	*changed = total > 0;
+	return 0;
+}
+
+/* Kodi writes countries as words; rating_parse knows their codes. */
+static const struct {
+	const char *word;
+	const char *code;
+} countries[] = {
+	{ "australia", "au" }, { "uk", "gb" }, { "united kingdom", "gb" },
+	{ "great britain", "gb" }, { "germany", "de" }, { "deutschland", "de" },
+	{ "canada", "ca" }, { "new zealand", "nz" }, { "ireland", "ie" }, { "france", "fr" },
+	{ "netherlands", "nl" }, { "usa", "us" }, { "united states", "us" }, { "brazil", "br" },
+	{ "japan", "jp" }, { "spain", "es" }, { "italy", "it" }, { "sweden", "se" },
+	{ "denmark", "dk" }, { "norway", "no" }, { "finland", "fi" }, { "austria", "at" },
+	{ "switzerland", "ch" }, { "india", "in" }, { "mexico", "mx" }, { "south korea", "kr" },
+};
+
+/* A rating on the project's scale. */
+int
+library_rating(const char *raw, char *name, size_t len, int *level)
+{
+	struct rating r;
+	char buf[96];
+	const char *colon, *text = raw;
+	size_t i, n;
+
+	if (name != NULL && len > 0)
+		name[0] = '\0';
+	*level = RATING_UNRATED;
+	if (raw == NULL)
+		return -1;
+	while (*text == ' ')
+		text++;
+	if ((colon = strchr(text, ':')) != NULL) {
+		n = (size_t)(colon - text);
+		for (i = 0; i < nitems(countries); i++) {
+			if (strlen(countries[i].word) == n && strncasecmp(text, countries[i].word,
+			    n) == 0) {
+				snprintf(buf, sizeof buf, "%s/%s", countries[i].code, colon + 1);
+				text = buf;
+				break;
+			}
+		}
+	}
+	if (rating_parse(text, &r) != 0)
+		return -1;
+	*level = r.level;
+	if (name != NULL && len > 0)
+		snprintf(name, len, "%s", r.name);
 	return 0;
 }
 

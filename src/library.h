@@ -141,6 +141,13 @@ int library_remove_show_if_empty(struct library *lib, int64_t show_id, int *remo
     char **cause);
 /* Increment system_config 'content.revision' (in the caller's transaction). */
 int library_bump_revision(sqlite3 *db);
+/*
+ * A content rating as sources write it, on the project's scale
+ * (src/rating.h): *name gets the normalised name, *level the level. Kodi's
+ * country words ("Australia:M", "UK:15") are read as the country codes
+ * rating_parse knows ("au/M", "gb/15"). 0, or -1 if unrated or unknown.
+ */
+int library_rating(const char *raw, char *name, size_t len, int *level);
 /* The display title of a media file ("Show S01E02 Title", the movie, the clip). */
 char *library_title(sqlite3 *db, int64_t mf_id);
 

@@ -52,7 +52,7 @@ check_eq "a new-agent movie's primary id (tvdb > tmdb > imdb > plex)" "tvdb://17
     "$(sq "SELECT guid_primary FROM movies WHERE title = 'Reign of Fire'")"
 check_eq "a legacy-agent movie's id" "imdb://tt0165832" \
     "$(sq "SELECT guid_primary FROM movies WHERE title = 'Interstate 60'")"
-check_eq "gb/12 maps to PG-13, level 12" "gb/12|PG-13|12" \
+check_eq "gb/12 is level 12" "gb/12|gb/12|12" \
     "$(sq "SELECT m.rating, c.content_rating, c.rating_level FROM movies m JOIN content_scheduling_metadata c USING (media_file_id) WHERE m.title = 'Reign of Fire'")"
 check_eq "TV-MA episodes are level 17" "TV-MA|17" \
     "$(sq "SELECT DISTINCT c.content_rating, c.rating_level FROM episodes e JOIN shows s ON s.id = e.show_id JOIN content_scheduling_metadata c ON c.media_file_id = e.media_file_id WHERE s.title = 'Game of Thrones'")"

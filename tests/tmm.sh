@@ -92,7 +92,7 @@ check_eq "movies imported (7 + the commercial as a clip)" "7|1" \
     "$(sq "SELECT (SELECT count(*) FROM movies), (SELECT count(*) FROM media_files WHERE media_type = 'clip')")"
 check_eq "movie.nfo takes the film, not the trailer" "$L/Movies/Batman Begins (2005)/Batman.Begins.2005.mkv" \
     "$(sq "SELECT mf.file_path FROM movies m JOIN media_files mf ON mf.id = m.media_file_id WHERE m.title = 'Batman Begins'")"
-check_eq "ratings map (Australia:M)" "Australia:M|PG-13|13" \
+check_eq "ratings map (Kodi's Australia:M is au/M, level 13)" "Australia:M|au/M|13" \
     "$(sq "SELECT m.rating, c.content_rating, c.rating_level FROM movies m JOIN content_scheduling_metadata c USING (media_file_id) WHERE m.title = 'Justice League'")"
 check_eq "Rated PG-13" "PG-13|13" \
     "$(sq "SELECT c.content_rating, c.rating_level FROM movies m JOIN content_scheduling_metadata c USING (media_file_id) WHERE m.title = 'Batman Begins'")"
