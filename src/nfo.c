@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,15 @@
 #define WRAP_OPEN "<rv-nfo>"
 #define WRAP_CLOSE "</rv-nfo>"
 #define MAX_XML_WARNINGS 3
+
+static pthread_once_t nfo_once = PTHREAD_ONCE_INIT;
+
+/* libxml2's process-wide set-up, once, before any thread parses. */
+static void
+nfo_init_once(void)
+{
+	xmlInitParser();
+}
 
 struct ctx {
 	const char *path;
@@ -691,6 +701,7 @@ nfo_parse_buffer(const char *in, size_t len, const char *path, struct nfo_file *
 	enum nfo_kind kind;
 
 	memset(f, 0, sizeof *f);
+	pthread_once(&nfo_once, nfo_init_once);
 	/* UTF-16 with a byte order mark: to UTF-8 first. */
 	if (len >= 2 && ((unsigned char)in[0] == 0xff && (unsigned char)in[1] == 0xfe)) {
 		if ((buf = to_utf8(in + 2, len - 2, "UTF-16LE", &blen)) == NULL) {

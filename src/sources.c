@@ -75,7 +75,9 @@ sources_free(struct source **list, size_t n)
 int
 sources_check_url(const char *url, char **cause)
 {
-	const char *host;
+	const char *host, *colon, *slash;
+	char *end;
+	long port;
 
 	if (url == NULL || *url == '\0') {
 		set_cause(cause, "no server URL given");
@@ -92,6 +94,15 @@ sources_check_url(const char *url, char **cause)
 	if (*host == '\0' || *host == '/' || *host == ':') {
 		set_cause(cause, "'%s' has no host", url);
 		return -1;
+	}
+	/* A port, if any, is a number from 1 to 65535. */
+	if ((colon = strchr(host, ':')) != NULL && (slash = strchr(host, '/'), slash == NULL ||
+	    colon < slash) && host[0] != '[') {
+		port = strtol(colon + 1, &end, 10);
+		if (end == colon + 1 || (*end != '\0' && *end != '/') || port < 1 || port > 65535) {
+			set_cause(cause, "'%s' has a bad port", url);
+			return -1;
+		}
 	}
 	if (strpbrk(url, "?#") != NULL) {
 		set_cause(cause, "the server URL must not have a query; give the token with --token");

@@ -302,6 +302,8 @@ movie_one(struct sync *s, const struct plex_item *it)
 		s->st.failed++;
 		return 0;
 	}
+	log_debug("movie '%s': updatedAt %lld (stored %lld): processing", it->title != NULL ?
+	    it->title : it->rating_key, (long long)it->updated_at, (long long)v->stamp);
 	mapped = pathmap_map(&s->pm, s->src.id, it->file, NULL);
 	to_item(s, it, "movie", mapped, NULL, &li);
 	if (library_put_movie(s->lib, &s->origin, &li, &mf, &res, &cause) != 0) {
@@ -606,6 +608,8 @@ show_one(struct sync *s, const struct plex_item *show)
 		    show->year);
 	else
 		snprintf(name, sizeof name, "%s", show->title != NULL ? show->title : "?");
+	log_debug("show '%s': updatedAt %lld (stored %lld), %ld episodes (stored %lld)", name,
+	    (long long)show->updated_at, (long long)v->stamp, show->leaf_count, (long long)v->aux);
 	if (v->id > 0 && !s->req->force && show->updated_at > 0 &&
 	    v->stamp == show->updated_at && (show->leaf_count < 0 || show->leaf_count == v->aux)) {
 		keep_episodes(s, v->id);
