@@ -14,6 +14,10 @@ FIXTURES=${FIXTURES:-$top/../shared/fixtures}
 MOVIES=${MOVIES:-2000}
 SHOWS=${SHOWS:-300}
 EPISODES=${EPISODES:-17000}
+if [ ! -d "$FIXTURES/plex" ]; then
+	echo "plex_sync.sh: no fixtures at $FIXTURES (set FIXTURES)" >&2
+	exit 1
+fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/rvbench.XXXXXX")
 export RETROVUE_DATA_DIR="$T" RETROVUE_DB_PATH="$T/retrovue.db"
 unset PLEX_BASE_URL PLEX_TOKEN PLEX_TV_SECTION_KEY
@@ -25,6 +29,11 @@ stub=$!
 trap 'kill $stub 2>/dev/null; rm -rf "$T"' EXIT INT TERM
 i=0
 while [ ! -s "$T/port" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+if [ ! -s "$T/port" ]; then
+	echo "plex_sync.sh: the Plex stand-in did not start:" >&2
+	cat "$T/stub.log" >&2
+	exit 1
+fi
 URL="http://127.0.0.1:$(cat "$T/port")"
 "$RETROVUE" source add plex --name bench --url "$URL" --token "$TOKEN" >/dev/null
 
