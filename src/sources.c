@@ -203,7 +203,7 @@ sources_get(sqlite3 *db, const char *id_or_name, struct source *out, char **caus
 
 /* Find or make the source for a URL. */
 int
-sources_for_url(sqlite3 *db, const char *url, struct source *out, char **cause)
+sources_for_url(sqlite3 *db, const char *url, int create, struct source *out, char **cause)
 {
 	sqlite3_stmt *st;
 	int64_t id;
@@ -228,6 +228,13 @@ sources_for_url(sqlite3 *db, const char *url, struct source *out, char **cause)
 	sqlite3_finalize(st);
 	if (found) {
 		free(u);
+		return 0;
+	}
+	if (!create) {
+		out->type = xstrdup("plex");
+		out->name = xstrdup(u);
+		out->url = u;
+		out->enabled = 1;
 		return 0;
 	}
 	/* Named after the URL; another name if a source already has that one. */

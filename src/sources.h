@@ -28,9 +28,12 @@ int sources_add_plex(sqlite3 *db, const char *name, const char *url, const char 
 int sources_get(sqlite3 *db, const char *id_or_name, struct source *out, char **cause);
 /*
  * The Plex source for url, created (named after the URL, no token stored)
- * if there is none: the --plex-url and PLEX_BASE_URL way of naming a server.
+ * if there is none and create is set: the --plex-url and PLEX_BASE_URL way
+ * of naming a server. Without create, a source not yet stored comes back
+ * with id 0. 0, or -1 with *cause.
  */
-int sources_for_url(sqlite3 *db, const char *url, struct source *out, char **cause);
+int sources_for_url(sqlite3 *db, const char *url, int create, struct source *out,
+    char **cause);
 /* Every source of a type (NULL: all), by id. */
 int sources_list(sqlite3 *db, const char *type, struct source **out, size_t *n, char **cause);
 /* Remove a source and every file imported from it. *files: how many went. */

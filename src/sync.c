@@ -923,8 +923,8 @@ connect_source(const struct sync_request *req, const struct source *src)
 
 /* The Plex sources a request names. */
 static int
-pick_sources(sqlite3 *db, const struct sync_request *req, struct source **out, size_t *n,
-    char **cause)
+pick_sources(sqlite3 *db, const struct sync_request *req, int create, struct source **out,
+    size_t *n, char **cause)
 {
 	struct source *all = NULL, *list;
 	size_t count = 0, i, k = 0;
@@ -933,7 +933,8 @@ pick_sources(sqlite3 *db, const struct sync_request *req, struct source **out, s
 	*n = 0;
 	if (req->url != NULL) {
 		list = xcalloc(1, sizeof *list);
-		if (sources_for_url(db, req->url, list, cause) != 0) {
+		/* A dry run or a discover stores nothing, not even the source. */
+		if (sources_for_url(db, req->url, create, list, cause) != 0) {
 			free(list);
 			return -1;
 		}
@@ -1097,7 +1098,7 @@ sync_run(sqlite3 *db, const struct sync_request *req, const struct import_progre
 		    "WHERE status = 'running'", NULL);
 
 	/* What to sync: Plex sources and their libraries, then TMM directories. */
-	if (req->plex && pick_sources(db, req, &srcs, &nsrcs, cause) != 0)
+	if (req->plex && pick_sources(db, req, !req->dry_run, &srcs, &nsrcs, cause) != 0)
 		goto fail;
 	if (req->tmm) {
 		if (req->ntmm > 0) {
@@ -1374,7 +1375,7 @@ sync_discover(sqlite3 *db, const struct sync_request *req, struct sync_found **o
 		set_cause(cause, "discover needs a title");
 		return -1;
 	}
-	if (pick_sources(db, req, &srcs, &nsrcs, cause) != 0)
+	if (pick_sources(db, req, 0, &srcs, &nsrcs, cause) != 0)
 		return -1;
 	if (nsrcs == 0) {
 		set_cause(cause, "no Plex server: add one with 'retrovue source add plex ...' or give "
@@ -1461,7 +1462,7 @@ sync_test_source(sqlite3 *db, const struct sync_request *req, char **server, cha
 	*server = *version = NULL;
 	*libs = NULL;
 	*n = 0;
-	if (pick_sources(db, req, &srcs, &nsrcs, cause) != 0)
+	if (pick_sources(db, req, 0, &srcs, &nsrcs, cause) != 0)
 		return -1;
 	if (nsrcs != 1) {
 		set_cause(cause, nsrcs == 0 ? "no Plex source to test" : "name the source to test");

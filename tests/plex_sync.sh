@@ -167,6 +167,14 @@ check_eq "PLEX_BASE_URL + PLEX_TOKEN work without a stored source" 0 "$rc"
 check_eq "the show came in" 1 "$(sq "SELECT count(*) FROM shows WHERE title = 'The 100'")"
 check_eq "the implicit source stores no token" "" "$(sq 'SELECT plex_token FROM content_sources')"
 
+# Discover and a dry run with --plex-url store nothing, not even a source.
+fresh_db
+run_rc "$RETROVUE" --plex-url "$URL" --plex-token "$TOKEN" discover --title "The 100"
+check_eq "discover with --plex-url" 0 "$rc"
+run_rc "$RETROVUE" --plex-url "$URL" --plex-token "$TOKEN" --dry-run sync-all
+check_grep "a dry run with --plex-url reports" "^Would add movie: Reign of Fire" "$T/out"
+check_eq "and stores no source" 0 "$(sq 'SELECT count(*) FROM content_sources')"
+
 # Fields missing, null and of the wrong type: the rest still comes in.
 fresh_db
 stub_ctl "set?scenario=weird"
