@@ -121,6 +121,13 @@ log_command_line(int argc, char **argv)
 	char *line = xstrdup(""), *n;
 	int i;
 
+	/* A token given to a subcommand ("source add --token T") is a secret too. */
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--token") == 0 && i + 1 < argc)
+			log_add_secret(argv[i + 1]);
+		else if (strncmp(argv[i], "--token=", 8) == 0)
+			log_add_secret(argv[i] + 8);
+	}
 	for (i = 0; i < argc; i++) {
 		xasprintf(&n, "%s%s%s", line, i ? " " : "", argv[i]);
 		free(line);

@@ -15,6 +15,15 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_alert_entry,
 	&cmd_config_entry,
 	&cmd_db_entry,
+	&cmd_source_entry,
+	&cmd_discover_entry,
+	&cmd_sync_entry,
+	&cmd_sync_all_entry,
+	&cmd_pathmap_entry,
+	&cmd_tmm_entry,
+	&cmd_content_entry,
+	&cmd_chapters_entry,
+	&cmd_validate_entry,
 };
 
 /* Find by name. */

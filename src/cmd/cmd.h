@@ -75,5 +75,14 @@ int cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *entry,
 extern const struct cmd_entry cmd_alert_entry;
 extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_db_entry;
+extern const struct cmd_entry cmd_chapters_entry;
+extern const struct cmd_entry cmd_content_entry;
+extern const struct cmd_entry cmd_discover_entry;
+extern const struct cmd_entry cmd_pathmap_entry;
+extern const struct cmd_entry cmd_source_entry;
+extern const struct cmd_entry cmd_sync_all_entry;
+extern const struct cmd_entry cmd_sync_entry;
+extern const struct cmd_entry cmd_tmm_entry;
+extern const struct cmd_entry cmd_validate_entry;
 
 #endif

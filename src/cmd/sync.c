@@ -1,0 +1,146 @@
+/*
+ * cmd/sync.c: retrovue sync and sync-all — import from Plex and TMM.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/cmd/cmd.h"
+#include "src/cmd/libopts.h"
+#include "src/sync.h"
+#include "src/util.h"
+
+static atomic_int sync_cancel;
+
+/* Run a request with progress; the exit status. */
+static int
+run(struct cmd_ctx *ctx, struct libopts *lo)
+{
+	struct import_progress prog;
+	struct import_stats st;
+	struct libprogress *lp;
+	sqlite3 *db;
+	char *cause = NULL;
+	int64_t t0 = mono_us();
+	int rc;
+
+	if ((db = cmd_db(ctx, 1)) == NULL)
+		return 1;
+	libopts_catch_interrupt(&sync_cancel);
+	lp = libprogress_new(&prog, lo->req.dry_run, &sync_cancel);
+	rc = sync_run(db, &lo->req, &prog, &st, &cause);
+	libprogress_free(&lp);
+	if (rc >= 0 || st.processed > 0)
+		libopts_print_stats(&st, lo->req.dry_run, (double)(mono_us() - t0) / 1e6);
+	if (rc != 0) {
+		cmd_error("%s%s", rc > 0 ? "finished with problems: " : "",
+		    cause != NULL ? cause : "sync failed");
+		free(cause);
+		return 1;
+	}
+	free(cause);
+	return 0;
+}
+
+/* sync --title T [--year Y]: the shows and movies with that title. */
+static int
+sync_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		LIBOPTS_LONG,
+		{ "title", required_argument, NULL, LIBOPT_TITLE },
+		{ "year", required_argument, NULL, LIBOPT_YEAR },
+		{ "force", no_argument, NULL, LIBOPT_FORCE },
+		{ "dry-run", no_argument, NULL, LIBOPT_DRY_RUN },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct libopts lo;
+	int c, r;
+
+	libopts_init(&lo, ctx, &sync_cancel);
+	lo.req.tmm = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if ((r = libopts_option(&lo, c, optarg)) < 0)
+			return 2;
+		if (r == 0) {
+			fprintf(stderr, "usage: retrovue sync --title TITLE [--year YEAR] [--force] "
+			    "[--dry-run] [options]\n" LIBOPTS_USAGE);
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	if (optind != argc || lo.req.title == NULL) {
+		fprintf(stderr, "usage: retrovue sync --title TITLE [--year YEAR] [--force] "
+		    "[--dry-run] [options]\n" LIBOPTS_USAGE);
+		return 2;
+	}
+	return run(ctx, &lo);
+}
+
+/* sync-all: every source, or the libraries and directories named. */
+static int
+sync_all_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		LIBOPTS_LONG,
+		{ "tmm", required_argument, NULL, LIBOPT_TMM },
+		{ "force", no_argument, NULL, LIBOPT_FORCE },
+		{ "dry-run", no_argument, NULL, LIBOPT_DRY_RUN },
+		{ "plex-only", no_argument, NULL, 'p' },
+		{ "tmm-only", no_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char usage[] = "usage: retrovue sync-all [--library NAME]... [--tmm DIR]... "
+	    "[--plex-only|--tmm-only] [--force] [--dry-run] [options]\n" LIBOPTS_USAGE
+	    "  --tmm DIR            a TMM directory by id, name or path (repeatable)\n"
+	    "  --force              process everything, changed or not\n";
+	struct libopts lo;
+	int c, r, plex_only = 0, tmm_only = 0;
+
+	libopts_init(&lo, ctx, &sync_cancel);
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'p') {
+			plex_only = 1;
+			continue;
+		}
+		if (c == 't') {
+			tmm_only = 1;
+			continue;
+		}
+		if ((r = libopts_option(&lo, c, optarg)) < 0)
+			return 2;
+		if (r == 0) {
+			fputs(usage, stderr);
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	if (optind != argc || (plex_only && tmm_only)) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	/* Naming libraries or directories syncs just those. */
+	if (lo.req.nlibraries > 0 || lo.req.source != NULL || ctx->plex_url != NULL || plex_only)
+		lo.req.tmm = lo.req.ntmm > 0;
+	if (lo.req.ntmm > 0 || tmm_only)
+		lo.req.plex = lo.req.nlibraries > 0 || lo.req.source != NULL || ctx->plex_url != NULL;
+	if (plex_only)
+		lo.req.plex = 1;
+	return run(ctx, &lo);
+}
+
+const struct cmd_entry cmd_sync_entry = {
+	.name = "sync",
+	.usage = "--title TITLE [--year YEAR] [--force] [--dry-run] [options]",
+	.summary = "import the shows and movies with one title from Plex",
+	.flags = CMD_NO_DB,
+	.exec = sync_exec,
+};
+
+const struct cmd_entry cmd_sync_all_entry = {
+	.name = "sync-all",
+	.usage = "[--library NAME]... [--tmm DIR]... [--page-size N] [--force] [--dry-run]",
+	.summary = "import everything (or the libraries named) from Plex and TMM, incrementally",
+	.flags = CMD_NO_DB,
+	.exec = sync_all_exec,
+};

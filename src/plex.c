@@ -1,0 +1,783 @@
+/*
+ * plex.c: the Plex client: HTTP with libcurl, JSON with jansson, XML with
+ * libxml2 turned into the same JSON shape.
+ */
+#include "src/plex.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "src/log.h"
+#include "src/util.h"
+
+#define MAX_BODY (256L * 1024 * 1024)   /* a hostile server cannot fill the memory */
+#define MAX_PAGES 1000000
+
+struct plex {
+	CURL *curl;
+	char *base;                     /* no trailing slash, no query */
+	struct curl_slist *headers;     /* with the token: never logged */
+	long connect_ms;
+	long stall_ms;
+	int retries;
+	long backoff_ms;
+	atomic_int *cancel;
+	long requests;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+struct body {
+	char *data;
+	size_t len;
+	size_t cap;
+	int too_big;
+};
+
+static pthread_once_t plex_once = PTHREAD_ONCE_INIT;
+
+/* Process-wide set-up of libcurl and libxml2, once, whichever thread comes first. */
+static void
+plex_init_once(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	xmlInitParser();
+}
+
+/* Append received bytes. */
+static size_t
+on_data(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct body *b = arg;
+	size_t n = size * nmemb;
+
+	if (b->len + n + 1 > (size_t)MAX_BODY) {
+		b->too_big = 1;
+		return 0;
+	}
+	if (b->len + n + 1 > b->cap) {
+		while (b->len + n + 1 > b->cap)
+			b->cap = b->cap ? b->cap * 2 : 65536;
+		b->data = xreallocarray(b->data, 1, b->cap);
+	}
+	memcpy(b->data + b->len, ptr, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return n;
+}
+
+/* Abort a transfer when the caller cancels. */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	struct plex *p = arg;
+
+	return p->cancel != NULL && atomic_load(p->cancel) ? 1 : 0;
+}
+
+/* Is the caller cancelling? */
+static int
+cancelled(const struct plex *p)
+{
+	return p->cancel != NULL && atomic_load(p->cancel);
+}
+
+/* Sleep ms in small steps, returning early on cancel. */
+static void
+nap(struct plex *p, long ms)
+{
+	struct timespec ts = { 0, 50 * 1000000L };
+
+	for (; ms > 0 && !cancelled(p); ms -= 50)
+		nanosleep(&ts, NULL);
+}
+
+/* Remember the server; a token in the URL's query is taken out of it. */
+struct plex *
+plex_new(const struct plex_opts *opts)
+{
+	struct plex *p = xcalloc(1, sizeof *p);
+	const char *token = opts->token, *q;
+	char *url, *hdr, *tok = NULL;
+	size_t n;
+
+	pthread_once(&plex_once, plex_init_once);
+	url = xstrdup(opts->url != NULL ? opts->url : "");
+	if ((q = strchr(url, '?')) != NULL) {
+		const char *t = strstr(q, "X-Plex-Token=");
+
+		if (t != NULL && token == NULL) {
+			t += strlen("X-Plex-Token=");
+			tok = xstrndup(t, strcspn(t, "&#"));
+			token = tok;
+		}
+		url[q - url] = '\0';
+	}
+	n = strlen(url);
+	while (n > 0 && url[n - 1] == '/')
+		url[--n] = '\0';
+	p->base = url;
+	p->connect_ms = opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 10000;
+	p->stall_ms = opts->stall_timeout_ms > 0 ? opts->stall_timeout_ms : 30000;
+	p->retries = opts->retries >= 0 ? opts->retries : 3;
+	p->backoff_ms = opts->backoff_ms > 0 ? opts->backoff_ms : 500;
+	p->cancel = opts->cancel;
+
+	p->headers = curl_slist_append(p->headers, "Accept: application/json");
+	p->headers = curl_slist_append(p->headers, "X-Plex-Product: Retrovue");
+	p->headers = curl_slist_append(p->headers, "X-Plex-Version: " PACKAGE_VERSION);
+	p->headers = curl_slist_append(p->headers, "X-Plex-Client-Identifier: retrovue");
+	if (token != NULL && *token != '\0') {
+		log_add_secret(token);
+		xasprintf(&hdr, "X-Plex-Token: %s", token);
+		p->headers = curl_slist_append(p->headers, hdr);
+		explicit_bzero(hdr, strlen(hdr));
+		free(hdr);
+	}
+	if (tok != NULL) {
+		explicit_bzero(tok, strlen(tok));
+		free(tok);
+	}
+
+	p->curl = curl_easy_init();
+	if (p->curl == NULL) {
+		log_error("libcurl: cannot create a handle (out of memory)");
+		abort();
+	}
+	curl_easy_setopt(p->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(p->curl, CURLOPT_HTTPHEADER, p->headers);
+	curl_easy_setopt(p->curl, CURLOPT_ERRORBUFFER, p->errbuf);
+	curl_easy_setopt(p->curl, CURLOPT_CONNECTTIMEOUT_MS, p->connect_ms);
+	/* A stall: less than one byte a second for the stall time. */
+	curl_easy_setopt(p->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(p->curl, CURLOPT_LOW_SPEED_TIME, (p->stall_ms + 999) / 1000);
+	curl_easy_setopt(p->curl, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(p->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(p->curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(p->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(p->curl, CURLOPT_XFERINFODATA, p);
+	curl_easy_setopt(p->curl, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(p->curl, CURLOPT_USERAGENT, "Retrovue/" PACKAGE_VERSION);
+	curl_easy_setopt(p->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	return p;
+}
+
+/* Free. */
+void
+plex_free(struct plex **pp)
+{
+	struct plex *p;
+	struct curl_slist *h;
+
+	if (pp == NULL || (p = *pp) == NULL)
+		return;
+	if (p->curl != NULL)
+		curl_easy_cleanup(p->curl);
+	for (h = p->headers; h != NULL; h = h->next)
+		explicit_bzero(h->data, strlen(h->data));
+	curl_slist_free_all(p->headers);
+	free(p->base);
+	free(p);
+	*pp = NULL;
+}
+
+/* Requests so far. */
+long
+plex_requests(const struct plex *p)
+{
+	return p->requests;
+}
+
+/* Worth trying again? */
+static int
+transient(CURLcode rc, long status)
+{
+	switch (rc) {
+	case CURLE_OK:
+		return status >= 500 || status == 429;
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The words for an HTTP status. */
+static const char *
+status_text(long status)
+{
+	switch (status) {
+	case 400: return "bad request";
+	case 401: return "unauthorized: the server refused the token";
+	case 403: return "forbidden: the token has no access";
+	case 404: return "not found";
+	case 429: return "too many requests";
+	case 500: return "internal server error";
+	case 502: return "bad gateway";
+	case 503: return "service unavailable";
+	case 504: return "gateway timeout";
+	default: return "unexpected answer";
+	}
+}
+
+/* One GET with retries; the body is the caller's to free. */
+static int
+fetch(struct plex *p, const char *path, struct body *b, char **cause)
+{
+	CURLcode rc;
+	char *url, *what;
+	long status = 0, delay = p->backoff_ms;
+	int attempt, attempts = p->retries + 1;
+
+	xasprintf(&url, "%s%s%s", p->base, *path == '/' ? "" : "/", path);
+	for (attempt = 1;; attempt++) {
+		memset(b, 0, sizeof *b);
+		p->errbuf[0] = '\0';
+		status = 0;
+		curl_easy_setopt(p->curl, CURLOPT_URL, url);
+		curl_easy_setopt(p->curl, CURLOPT_WRITEDATA, b);
+		p->requests++;
+		rc = curl_easy_perform(p->curl);
+		curl_easy_getinfo(p->curl, CURLINFO_RESPONSE_CODE, &status);
+		if (rc == CURLE_OK && status >= 200 && status < 300) {
+			free(url);
+			return 0;
+		}
+		if (cancelled(p) || rc == CURLE_ABORTED_BY_CALLBACK) {
+			set_cause(cause, "GET %s: cancelled", path);
+			goto fail;
+		}
+		if (b->too_big) {
+			set_cause(cause, "GET %s: the answer is larger than %ld MB", path,
+			    MAX_BODY / 1024 / 1024);
+			goto fail;
+		}
+		if (rc == CURLE_OPERATION_TIMEDOUT)
+			xasprintf(&what, "no answer from %s within %ld s (timed out)", p->base,
+			    (p->stall_ms + 999) / 1000);
+		else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
+			xasprintf(&what, "cannot connect to %s: %s", p->base,
+			    p->errbuf[0] != '\0' ? p->errbuf : curl_easy_strerror(rc));
+		else if (rc != CURLE_OK)
+			xasprintf(&what, "%s (%s)", p->errbuf[0] != '\0' ? p->errbuf :
+			    curl_easy_strerror(rc), p->base);
+		else
+			xasprintf(&what, "HTTP %ld %s", status, status_text(status));
+		if (!transient(rc, status) || attempt >= attempts) {
+			if (attempt > 1)
+				set_cause(cause, "GET %s: %s (after %d attempts)", path, what, attempt);
+			else
+				set_cause(cause, "GET %s: %s", path, what);
+			free(what);
+			goto fail;
+		}
+		log_warn("Plex GET %s: %s; retrying in %ld ms (attempt %d of %d)", path, what,
+		    delay, attempt + 1, attempts);
+		free(what);
+		free(b->data);
+		nap(p, delay);
+		delay *= 2;
+	}
+fail:
+	free(b->data);
+	memset(b, 0, sizeof *b);
+	free(url);
+	return -1;
+}
+
+/* GET and parse. */
+int
+plex_get(struct plex *p, const char *path, json_t **out, char **cause)
+{
+	struct body b;
+	char *why = NULL;
+	int rc;
+
+	*out = NULL;
+	if (fetch(p, path, &b, cause) != 0)
+		return -1;
+	rc = plex_parse_body(b.data, b.len, out, &why);
+	if (rc != 0) {
+		set_cause(cause, "GET %s: %s", path, why);
+		free(why);
+	}
+	free(b.data);
+	return rc;
+}
+
+/*
+ * XML to JSON the way Plex does it: attributes become members, child
+ * elements arrays named after their tag; items (Video, Track, Photo, and
+ * Directory elements that have a ratingKey) go into "Metadata".
+ */
+static json_t *
+xml_to_json(xmlNode *el, int container)
+{
+	json_t *o = json_object(), *arr, *v;
+	xmlAttr *a;
+	xmlNode *c;
+	xmlChar *val;
+	const char *name;
+
+	for (a = el->properties; a != NULL; a = a->next) {
+		val = xmlNodeGetContent((xmlNode *)a);
+		if (val != NULL && (v = json_string((const char *)val)) != NULL)
+			json_object_set_new(o, (const char *)a->name, v);
+		xmlFree(val);
+	}
+	for (c = el->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		name = (const char *)c->name;
+		if (container && (strcmp(name, "Video") == 0 || strcmp(name, "Track") == 0 ||
+		    strcmp(name, "Photo") == 0 || (strcmp(name, "Directory") == 0 &&
+		    xmlHasProp(c, (const xmlChar *)"ratingKey") != NULL)))
+			name = "Metadata";
+		if ((arr = json_object_get(o, name)) == NULL || !json_is_array(arr)) {
+			arr = json_array();
+			json_object_set_new(o, name, arr);
+		}
+		json_array_append_new(arr, xml_to_json(c, 0));
+	}
+	return o;
+}
+
+/* Parse JSON or XML. */
+int
+plex_parse_body(const char *body, size_t len, json_t **out, char **cause)
+{
+	json_error_t err;
+	xmlDoc *doc;
+	xmlNode *root;
+	const xmlError *xe;
+	const char *s = body;
+	json_t *j;
+	size_t skip = 0;
+
+	*out = NULL;
+	if (body == NULL)
+		len = 0;
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		skip = 3;
+	while (skip < len && isspace((unsigned char)s[skip]))
+		skip++;
+	if (skip >= len) {
+		set_cause(cause, "empty answer");
+		return -1;
+	}
+	if (s[skip] == '{') {
+		j = json_loadb(s + skip, len - skip, JSON_REJECT_DUPLICATES, &err);
+		if (j == NULL) {
+			set_cause(cause, "malformed JSON at line %d, column %d: %s", err.line,
+			    err.column, err.text);
+			return -1;
+		}
+		if (!json_is_object(j)) {
+			json_decref(j);
+			set_cause(cause, "malformed JSON: not an object");
+			return -1;
+		}
+		*out = j;
+		return 0;
+	}
+	if (s[skip] != '<') {
+		set_cause(cause, "not a Plex answer (neither JSON nor XML)");
+		return -1;
+	}
+	if (len - skip >= 5 && (strncasecmp(s + skip, "<html", 5) == 0 ||
+	    strncasecmp(s + skip, "<!doc", 5) == 0)) {
+		set_cause(cause, "not a Plex answer (an HTML page)");
+		return -1;
+	}
+	xmlResetLastError();
+	doc = xmlReadMemory(s + skip, (int)(len - skip), "plex.xml", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+	if (doc == NULL || (root = xmlDocGetRootElement(doc)) == NULL) {
+		xe = xmlGetLastError();
+		if (xe != NULL && xe->message != NULL) {
+			char *m = xstrdup(xe->message);
+
+			memmove(m, strtrim(m), strlen(strtrim(m)) + 1);
+			set_cause(cause, "malformed XML at line %d: %s", xe->line, m);
+			free(m);
+		} else
+			set_cause(cause, "malformed XML");
+		xmlFreeDoc(doc);
+		return -1;
+	}
+	j = json_object();
+	json_object_set_new(j, (const char *)root->name, xml_to_json(root, 1));
+	xmlFreeDoc(doc);
+	*out = j;
+	return 0;
+}
+
+/* The MediaContainer of a document (or the document itself). */
+static json_t *
+container(json_t *doc)
+{
+	json_t *mc;
+
+	if (!json_is_object(doc))
+		return NULL;
+	mc = json_object_get(doc, "MediaContainer");
+	return json_is_object(mc) ? mc : doc;
+}
+
+/* The Metadata array. */
+json_t *
+plex_metadata(json_t *doc)
+{
+	json_t *m = json_object_get(container(doc), "Metadata");
+
+	return json_is_array(m) ? m : NULL;
+}
+
+/* A string member as a new string (numbers are written out); NULL if absent. */
+static char *
+jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	char *s;
+
+	if (json_is_string(v))
+		return json_string_length(v) > 0 ? xstrdup(json_string_value(v)) : NULL;
+	if (json_is_integer(v)) {
+		xasprintf(&s, "%lld", (long long)json_integer_value(v));
+		return s;
+	}
+	if (json_is_real(v) && isfinite(json_real_value(v))) {
+		xasprintf(&s, "%g", json_real_value(v));
+		return s;
+	}
+	return NULL;
+}
+
+/* An integer member (number or numeric string). 0, or -1 if absent or not one. */
+static int
+jint(json_t *o, const char *key, int64_t *out)
+{
+	json_t *v = json_object_get(o, key);
+	long long n;
+	double d;
+	char *end;
+
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return 0;
+	}
+	if (json_is_real(v)) {
+		d = json_real_value(v);
+		if (!isfinite(d) || d > 9e18 || d < -9e18)
+			return -1;
+		*out = (int64_t)d;
+		return 0;
+	}
+	if (json_is_string(v)) {
+		errno = 0;
+		n = strtoll(json_string_value(v), &end, 10);
+		if (errno != 0 || end == json_string_value(v) || (*end != '\0' && *end != '.'))
+			return -1;
+		*out = n;
+		return 0;
+	}
+	return -1;
+}
+
+/* Element i of an array; a lone object counts as an array of one. */
+static json_t *
+jat(json_t *v, size_t i)
+{
+	if (json_is_array(v))
+		return json_array_get(v, i);
+	return i == 0 && json_is_object(v) ? v : NULL;
+}
+
+/* The "tag" members of an array of tags, joined with ", " (at most max). */
+static char *
+tags(json_t *o, const char *key, int max)
+{
+	json_t *arr = json_object_get(o, key), *t, *v;
+	char *out = NULL, *n;
+	size_t i;
+	int count = 0;
+
+	for (i = 0; (t = jat(arr, i)) != NULL && count < max; i++) {
+		v = json_object_get(t, "tag");
+		if (!json_is_string(v) || json_string_length(v) == 0)
+			continue;
+		xasprintf(&n, "%s%s%s", out != NULL ? out : "", out != NULL ? ", " : "",
+		    json_string_value(v));
+		free(out);
+		out = n;
+		count++;
+	}
+	return out;
+}
+
+/* Read one item. */
+int
+plex_item_parse(json_t *m, struct plex_item *it)
+{
+	json_t *media, *part, *g;
+	struct guid guid;
+	int64_t v;
+	char *s;
+	size_t i, j;
+
+	memset(it, 0, sizeof *it);
+	it->season = it->episode = -1;
+	it->leaf_count = -1;
+	if (!json_is_object(m) || (it->rating_key = jstr(m, "ratingKey")) == NULL)
+		return -1;
+	it->type = jstr(m, "type");
+	it->title = jstr(m, "title");
+	it->show_title = jstr(m, "grandparentTitle");
+	it->show_key = jstr(m, "grandparentRatingKey");
+	it->content_rating = jstr(m, "contentRating");
+	it->summary = jstr(m, "summary");
+	it->studio = jstr(m, "studio");
+	it->air_date = jstr(m, "originallyAvailableAt");
+	it->genre = tags(m, "Genre", 8);
+	it->director = tags(m, "Director", 4);
+	if (jint(m, "year", &v) == 0 && v > 1800 && v < 3000)
+		it->year = (int)v;
+	if (jint(m, "parentIndex", &v) == 0 && v >= 0 && v < 100000)
+		it->season = (int)v;
+	if (jint(m, "index", &v) == 0 && v >= 0 && v < 1000000)
+		it->episode = (int)v;
+	if (jint(m, "updatedAt", &v) == 0 && v > 0)
+		it->updated_at = v;
+	if (jint(m, "duration", &v) == 0 && v > 0)
+		it->duration_ms = v;
+	if (jint(m, "leafCount", &v) == 0 && v >= 0)
+		it->leaf_count = (long)v;
+
+	/* The guid attribute, then the Guid children of the new agents. */
+	if ((s = jstr(m, "guid")) != NULL) {
+		if (guid_parse(s, &guid) == 0)
+			guid_add(it->guids, &it->nguids, PLEX_MAX_GUIDS, &guid);
+		free(s);
+	}
+	for (i = 0; (g = jat(json_object_get(m, "Guid"), i)) != NULL; i++) {
+		if ((s = jstr(g, "id")) == NULL)
+			continue;
+		if (guid_parse(s, &guid) == 0)
+			guid_add(it->guids, &it->nguids, PLEX_MAX_GUIDS, &guid);
+		free(s);
+	}
+
+	/* The first version (Media) with a file; its first part. */
+	for (i = 0; (media = jat(json_object_get(m, "Media"), i)) != NULL; i++) {
+		for (j = 0; (part = jat(json_object_get(media, "Part"), j)) != NULL; j++) {
+			if (!json_is_string(json_object_get(part, "file")) ||
+			    (it->file = jstr(part, "file")) == NULL)
+				continue;
+			if (jint(part, "size", &v) == 0 && v > 0)
+				it->file_size = v;
+			if (it->duration_ms == 0 && jint(part, "duration", &v) == 0 && v > 0)
+				it->duration_ms = v;
+			break;
+		}
+		if (it->file != NULL) {
+			if (it->duration_ms == 0 && jint(media, "duration", &v) == 0 && v > 0)
+				it->duration_ms = v;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Free an item's strings. */
+void
+plex_item_clear(struct plex_item *it)
+{
+	free(it->rating_key);
+	free(it->type);
+	free(it->title);
+	free(it->show_title);
+	free(it->show_key);
+	free(it->content_rating);
+	free(it->summary);
+	free(it->genre);
+	free(it->director);
+	free(it->studio);
+	free(it->air_date);
+	free(it->file);
+	memset(it, 0, sizeof *it);
+}
+
+/* "path?" or "path&" for appending a query. */
+static char
+query_sep(const char *path)
+{
+	return strchr(path, '?') != NULL ? '&' : '?';
+}
+
+/* Every page of a container. */
+int
+plex_get_paged(struct plex *p, const char *path, int page_size,
+    int (*fn)(void *arg, json_t *items, long offset, long total), void *arg, char **cause)
+{
+	json_t *doc, *items, *empty = json_array(), *mc;
+	int64_t v;
+	long offset = 0, total, n, pages;
+	char *req;
+	int rc = 0;
+
+	for (pages = 0; pages < MAX_PAGES; pages++) {
+		if (page_size > 0)
+			xasprintf(&req, "%s%cX-Plex-Container-Start=%ld&X-Plex-Container-Size=%d",
+			    path, query_sep(path), offset, page_size);
+		else
+			req = xstrdup(path);
+		rc = plex_get(p, req, &doc, cause);
+		free(req);
+		if (rc != 0)
+			break;
+		mc = container(doc);
+		total = jint(mc, "totalSize", &v) == 0 && v >= 0 ? (long)v : -1;
+		if ((items = plex_metadata(doc)) == NULL)
+			items = empty;
+		n = (long)json_array_size(items);
+		rc = fn(arg, items, offset, total);
+		json_decref(doc);
+		if (rc != 0)
+			break;
+		offset += n;
+		if (page_size <= 0 || n == 0)
+			break;
+		if (total >= 0 ? offset >= total : n < page_size || n > page_size)
+			break;
+	}
+	json_decref(empty);
+	return rc;
+}
+
+/* Size of a container. */
+int
+plex_count(struct plex *p, const char *path, long *count, char **cause)
+{
+	json_t *doc, *mc;
+	int64_t v;
+	char *req;
+	int rc;
+
+	xasprintf(&req, "%s%cX-Plex-Container-Start=0&X-Plex-Container-Size=0", path,
+	    query_sep(path));
+	rc = plex_get(p, req, &doc, cause);
+	free(req);
+	if (rc != 0)
+		return -1;
+	mc = container(doc);
+	if (jint(mc, "totalSize", &v) == 0 || jint(mc, "size", &v) == 0)
+		*count = (long)v;
+	else
+		*count = -1;
+	json_decref(doc);
+	return 0;
+}
+
+/* Name and version. */
+int
+plex_identity(struct plex *p, char **name, char **version, char **cause)
+{
+	json_t *doc, *mc;
+
+	if (plex_get(p, "/", &doc, cause) != 0)
+		return -1;
+	mc = container(doc);
+	*name = jstr(mc, "friendlyName");
+	*version = jstr(mc, "version");
+	json_decref(doc);
+	return 0;
+}
+
+/* Library sections. */
+int
+plex_sections(struct plex *p, struct plex_section **out, size_t *n, char **cause)
+{
+	json_t *doc, *dirs, *d;
+	struct plex_section *s = NULL;
+	size_t i, count = 0;
+	char *key;
+
+	*out = NULL;
+	*n = 0;
+	if (plex_get(p, "/library/sections", &doc, cause) != 0)
+		return -1;
+	dirs = json_object_get(container(doc), "Directory");
+	for (i = 0; (d = jat(dirs, i)) != NULL; i++) {
+		if ((key = jstr(d, "key")) == NULL)
+			continue;
+		s = xreallocarray(s, count + 1, sizeof *s);
+		s[count].key = key;
+		s[count].type = jstr(d, "type");
+		s[count].title = jstr(d, "title");
+		if (s[count].type == NULL)
+			s[count].type = xstrdup("unknown");
+		if (s[count].title == NULL)
+			s[count].title = xstrdup(key);
+		count++;
+	}
+	json_decref(doc);
+	*out = s;
+	*n = count;
+	return 0;
+}
+
+/* Free sections. */
+void
+plex_sections_free(struct plex_section **s, size_t n)
+{
+	size_t i;
+
+	if (s == NULL || *s == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free((*s)[i].key);
+		free((*s)[i].type);
+		free((*s)[i].title);
+	}
+	free(*s);
+	*s = NULL;
+}
+
+/* URL-escape. */
+char *
+plex_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+			*o++ = (char)c;
+		else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
