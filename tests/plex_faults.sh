@@ -139,9 +139,16 @@ stub_ctl clear
 
 # Ctrl-C while a request hangs: the sync stops cleanly and says so.
 stub_ctl "fault?match=/library/sections/1/all&kind=hang&count=1"
+stub_ctl reset-log
 "$RETROVUE" sync-all --timeout 60 > "$T/int.out" 2> "$T/int.err" &
 ipid=$!
-sleep 1
+# Interrupt once the request hangs (a slow machine takes a while to get there).
+n=0
+while [ $n -lt 100 ] && ! stub_log | grep -q "/library/sections/1/all"; do
+	sleep 0.1
+	n=$((n + 1))
+done
+sleep 0.3
 kill -INT $ipid
 irc=0
 wait $ipid || irc=$?
