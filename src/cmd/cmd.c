@@ -12,6 +12,7 @@
 #include "src/util.h"
 
 static const struct cmd_entry *cmd_table[] = {
+	&cmd_daemon_entry,
 	&cmd_db_entry,
 };
 

@@ -67,6 +67,7 @@ struct cmd_sub {
 int cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *entry,
     const struct cmd_sub *subs, int argc, char **argv);
 
+extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_db_entry;
 
 #endif
