@@ -160,10 +160,16 @@ status_tick(struct channel *ch)
 	int64_t now = mono_us(), span = now - ch->win_start, air, dur;
 	size_t len;
 
-	if (span < 1000000 && ch->win_start != 0)
-		return;
-	ring_last_stats(ch->ring, &len, &dur);
 	air = output_frame_time(&ch->oconf, ch->v) / 1000;
+	if (span < 1000000 && ch->win_start != 0) {
+		/* Every frame: how far the channel has got, for precise rates. */
+		pthread_mutex_lock(&ch->status->lock);
+		s->air_ms = air;
+		s->frames = ch->v;
+		pthread_mutex_unlock(&ch->status->lock);
+		return;
+	}
+	ring_last_stats(ch->ring, &len, &dur);
 	pthread_mutex_lock(&ch->status->lock);
 	if (ch->win_start != 0 && span > 0) {
 		s->fps = (double)(ch->v - ch->win_v) * 1e6 / (double)span;

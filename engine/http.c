@@ -452,8 +452,12 @@ serve_stream(struct http *h, struct request *req, const char *number, int head)
 	c->waiter.arg = c;
 	snprintf(c->number, sizeof c->number, "%s", number);
 	peer_name(req->conn, c->peer, sizeof c->peer);
-	/* Join at the start of the newest segment (or wait for the first). */
-	live = ring_live_seq(ring);
+	/*
+	 * Join at the start of the segment on the air now: what the channel
+	 * has encoded ahead of the clock becomes the client's buffer. Before
+	 * the first segment, wait for it.
+	 */
+	live = ring_seq_at(ring, now_ms());
 	c->next_seq = live >= 0 ? live : ring_next_seq(ring);
 	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, TS_BLOCK, ts_read, c, ts_free);
 	if (resp == NULL) {
@@ -534,6 +538,8 @@ serve_status(struct http *h, struct MHD_Connection *conn)
 		json_object_set_new(c, "media_sequence", st[i].media_seq >= 0 ?
 		    json_integer(st[i].media_seq) : json_null());
 		json_object_set_new(c, "frames", json_integer(st[i].frames));
+		json_object_set_new(c, "lead_ms", st[i].started_ms > 0 ?
+		    json_integer(st[i].air_ms - now) : json_null());
 		json_object_set_new(c, "started", st[i].started_ms > 0 ?
 		    json_string(fmt_utc(when, sizeof when, st[i].started_ms)) : json_null());
 		json_object_set_new(c, "last_error", st[i].last_error[0] != '\0' ?
@@ -576,9 +582,10 @@ serve_hdhr(struct http *h, struct MHD_Connection *conn, const char *url)
 		channels_free(&list, n);
 	} else if (strcmp(url, "/lineup_status.json") == 0)
 		doc = hdhr_lineup_status_json();
-	else
-		return reply_owned(conn, MHD_HTTP_OK, CT_XML, hdhr_device_xml(&h->opts.hdhr, base),
-		    strlen(hdhr_device_xml(&h->opts.hdhr, base)));
+	else {
+		doc = hdhr_device_xml(&h->opts.hdhr, base);
+		return reply_owned(conn, MHD_HTTP_OK, CT_XML, doc, strlen(doc));
+	}
 	return reply_owned(conn, MHD_HTTP_OK, CT_JSON, doc, strlen(doc));
 }
 

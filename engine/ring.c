@@ -261,6 +261,25 @@ ring_live_seq(struct ring *r)
 	return seq;
 }
 
+/* The segment airing at wall_ms. */
+int64_t
+ring_seq_at(struct ring *r, int64_t wall_ms)
+{
+	int64_t seq = -1;
+	int i;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->n > 0) {
+		seq = r->segs[0]->seq;
+		for (i = 0; i < r->n; i++) {
+			if (r->segs[i]->start_ms <= wall_ms)
+				seq = r->segs[i]->seq;
+		}
+	}
+	pthread_mutex_unlock(&r->lock);
+	return seq;
+}
+
 /* On the air? */
 int
 ring_on_air(struct ring *r)

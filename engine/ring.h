@@ -75,6 +75,12 @@ void ring_end(struct ring *r);
 int64_t ring_next_seq(struct ring *r);
 /* Sequence number of the newest segment, -1 if none. */
 int64_t ring_live_seq(struct ring *r);
+/*
+ * The segment on the air at wall_ms (UTC): the newest that starts at or
+ * before it (else the oldest there is); -1 if the ring is empty. A stream
+ * joining there gets what runs ahead of the clock as its buffer.
+ */
+int64_t ring_seq_at(struct ring *r, int64_t wall_ms);
 /* 1 while a producer is on the air. */
 int ring_on_air(struct ring *r);
 /* Bytes and duration of the newest segment (for the output bitrate). */

@@ -31,11 +31,14 @@ start_daemon() {
 	return 1
 }
 
-# stop_daemon: SIGTERM and wait; sets $stop_rc.
+# stop_daemon: SIGTERM and wait; sets $stop_rc (the log's end is shown on failure).
 stop_daemon() {
 	kill -TERM "$daemon_pid"
 	stop_rc=0
 	wait "$daemon_pid" || stop_rc=$?
+	if [ "$stop_rc" != 0 ]; then
+		grep -v ' info: ' "$log" | tail -40 | sed 's/^/# daemon: /'
+	fi
 }
 
 # channel_state N: the channel's state from /api/status.
