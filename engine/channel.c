@@ -656,7 +656,7 @@ channel_main(void *arg)
 #ifdef HAVE_PTHREAD_SETNAME_NP
 	pthread_setname_np(pthread_self(), name);
 #endif
-	if (db_open(ch->db_path, 0, &ch->db, &cause) != 0)
+	if (db_open(ch->db_path, DB_OPENED, &ch->db, &cause) != 0)
 		goto fail;
 	if (output_open(&ch->out, &ch->oconf, ch->ring, &cause) < 0)
 		goto fail;

@@ -27,6 +27,7 @@
 #include "engine/channel.h"
 #include "src/asrun.h"
 #include "src/db.h"
+#include "src/finelog.h"
 #include "src/log.h"
 #include "src/util.h"
 
@@ -41,6 +42,8 @@ struct hls_client {
 	int64_t seen_ms;
 };
 
+#define EXTEND_EVERY_MS 60000            /* look at the horizons this often */
+
 struct slot {
 	struct channel_conf conf;
 	struct ring *ring;
@@ -53,6 +56,7 @@ struct slot {
 	int64_t retry_ms;               /* failing: not before */
 	int64_t refused_log_ms;
 	int64_t saved_seq;              /* next_seq saved in system_config */
+	int64_t extend_fail_ms;         /* the last extension failed then */
 };
 
 struct director {
@@ -67,6 +71,7 @@ struct director {
 	int shutdown;                   /* no more starts */
 	int reload;
 	int running;
+	int64_t extended_ms;            /* horizons last looked at */
 	pthread_t thread;
 	const struct tail_plugin *plugins[PLUGINS_MAX];
 	void *globals[PLUGINS_MAX];
@@ -262,7 +267,7 @@ director_new(const struct director_opts *opts, char **cause)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&d->wake, &ca);
 	pthread_condattr_destroy(&ca);
-	if (db_open(d->db_path, 0, &d->db, cause) != 0)
+	if (db_open(d->db_path, DB_OPENED, &d->db, cause) != 0)
 		goto fail;
 	director_opts_load(&d->opts, d->db);
 	if (load_channels_locked(d, cause) != 0)
@@ -470,6 +475,54 @@ director_untune(struct director *d, const char *number)
 	pthread_mutex_unlock(&d->lock);
 }
 
+/*
+ * Extend schedules that run out soon (when the scheduler provides it).
+ * Called by the director's thread holding the lock; the lock is let go
+ * while the scheduler works, so tune-ins never wait for it.
+ */
+static void
+extend_schedules(struct director *d, int64_t now)
+{
+	struct { int64_t id; char number[16]; } *todo;
+	char *cause = NULL;
+	int64_t until;
+	size_t i, n = 0;
+
+	if (d->opts.extend == NULL || d->shutdown || now - d->extended_ms < EXTEND_EVERY_MS)
+		return;
+	d->extended_ms = now;
+	until = now + (d->opts.extend_ahead_ms > 0 ? d->opts.extend_ahead_ms : 6 * 3600000LL);
+	todo = xcalloc(d->nslots + 1, sizeof *todo);
+	for (i = 0; i < d->nslots; i++) {
+		if (!d->slots[i]->present || now - d->slots[i]->extend_fail_ms < 10 * EXTEND_EVERY_MS)
+			continue;
+		todo[n].id = d->slots[i]->conf.id;
+		snprintf(todo[n].number, sizeof todo[n].number, "%s", d->slots[i]->conf.number);
+		n++;
+	}
+	pthread_mutex_unlock(&d->lock);
+	for (i = 0; i < n; i++) {
+		if (finelog_horizon(d->db, todo[i].id) >= until)
+			continue;
+		if (d->opts.extend(d->db, todo[i].id, until, &cause) == 0) {
+			log_debug("channel %s: schedule extended", todo[i].number);
+			continue;
+		}
+		log_warn("channel %s: extending the schedule: %s", todo[i].number,
+		    cause != NULL ? cause : "failed");
+		freep(&cause);
+		todo[i].id = -todo[i].id - 1;           /* mark the failure */
+	}
+	pthread_mutex_lock(&d->lock);
+	for (i = 0; i < n; i++) {
+		struct slot *sl;
+
+		if (todo[i].id < 0 && (sl = find_locked(d, todo[i].number)) != NULL)
+			sl->extend_fail_ms = now;
+	}
+	free(todo);
+}
+
 /* One tick of housekeeping; caller holds the lock. */
 static void
 tick_locked(struct director *d)
@@ -554,6 +607,7 @@ director_main(void *arg)
 	pthread_mutex_lock(&d->lock);
 	while (!d->stop) {
 		tick_locked(d);
+		extend_schedules(d, now_ms());
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_nsec += TICK_MS * 1000000L;
 		if (ts.tv_nsec >= 1000000000L) {

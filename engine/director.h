@@ -30,6 +30,14 @@ struct director_opts {
 	char preset[32];                /* x264 preset ("veryfast") */
 	double loudness_target;         /* LUFS (-24) */
 	int decode_threads;             /* per item decoder (1) */
+	/*
+	 * The scheduler's extension of a channel's fine log up to until_ms
+	 * (0 or -1 with *cause), called by the director's thread with its own
+	 * connection when a channel's log runs out within extend_ahead_ms.
+	 * NULL: nothing extends the schedules.
+	 */
+	int (*extend)(sqlite3 *db, int64_t channel_id, int64_t until_ms, char **cause);
+	int64_t extend_ahead_ms;        /* (6 h) */
 };
 
 /*

@@ -265,7 +265,7 @@ db_open_upto(const char *path, int flags, int upto, sqlite3 **out, char **cause)
 	*out = NULL;
 	if (upto < 0 || upto > migrations_count)
 		upto = migrations_count;
-	if (check_file(path, flags, cause) != 0)
+	if (!(flags & DB_OPENED) && check_file(path, flags, cause) != 0)
 		return -1;
 
 	oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;

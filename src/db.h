@@ -16,6 +16,13 @@
 #define DB_CREATE   0x1     /* create the file (0600) if it is missing */
 #define DB_VERIFY   0x2     /* run PRAGMA quick_check before using it */
 #define DB_READONLY 0x4     /* never write; refuses a file that needs migrating */
+/*
+ * Another connection of this process already opened (and so checked) the
+ * file: skip the look at its first bytes, whose close() would drop the
+ * POSIX locks SQLite holds for the other connections (and let another
+ * process write under them). Every connection after a process's first.
+ */
+#define DB_OPENED   0x8
 
 /* Open path, migrating it to the latest schema. 0, or -1 with *cause. */
 int db_open(const char *path, int flags, sqlite3 **out, char **cause);

@@ -22,7 +22,8 @@ sql "INSERT INTO channels (id, number, name, width, height, fps_num, fps_den,
      INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, media_file_id, in_ms, out_ms, title)
        VALUES (1, $t, $t + 3600000, 'programme', NULL, 0, 3600000, 'A slate hour'),
               (2, $t, $t + 4000, 'programme', 1, 0, 4000, 'Clip');
-     INSERT INTO system_config (key, value) VALUES ('engine.idle_timeout_s', '2');"
+     INSERT INTO system_config (key, value) VALUES ('engine.idle_timeout_s', '2'),
+       ('http.per_ip_connections', '6'), ('http.timeout_s', '3');"
 
 check "the daemon starts" start_daemon "$T/daemon.log" --max-channels 1
 check_grep "it prints the URLs to open" "http://127.0.0.1:$port/channel/7.ts" "$T/daemon.log.out"
@@ -149,6 +150,42 @@ check_eq "and no body" 0 "$(curl -s -I -o /dev/null -w '%{size_download}' "$B/ch
 hdr /channel/8.1/index.m3u8
 check_eq "a second channel beyond --max-channels 1 gets 503" 503 "$(status)"
 check_grep "and the log says why" "channel 8.1: refused a viewer" "$T/daemon.log"
+
+# Slowloris: idle connections from one address hit the per-address limit
+# (6 here), and the idle timeout (3 s here) frees them.
+python3 - "$port" >"$T/loris" <<'PY' &
+import socket, sys, time
+socks = []
+for i in range(6):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    s.sendall(b"GET /api/status HTTP/1.1\r\nHost: x\r\n")     # never finished
+    socks.append(s)
+time.sleep(8)
+closed = 0
+for s in socks:
+    s.settimeout(0.5)
+    try:
+        closed += s.recv(100) == b""
+    except OSError:
+        closed += 1
+print(closed)
+PY
+loris=$!
+sleep 1
+check_eq "a 7th connection from the same address is refused" 000 \
+	"$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$B/api/status" || true)"
+sleep 4
+check_eq "the idle timeout drops the half-sent requests, and service is back" 200 \
+	"$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$B/api/status" || true)"
+wait $loris
+check_eq "all six slow connections were closed by the server" 6 "$(cat "$T/loris")"
+
+# SIGHUP reloads the channels.
+sql "INSERT INTO channels (id, number, name) VALUES (4, '10', 'Ten')"
+kill -HUP "$daemon_pid"
+sleep 1.5
+hdr /lineup.json
+check_grep "after SIGHUP a new channel is in the lineup" '"GuideNumber":"10"' "$T/b"
 
 # Idle stop, restart: the media sequence goes on.
 check "with no viewers the channel stops (idle timeout 2 s)" wait_state 7 idle 15
