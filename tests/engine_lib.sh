@@ -39,6 +39,11 @@ stop_daemon() {
 	if [ "$stop_rc" != 0 ]; then
 		grep -v ' info: ' "$log" | tail -40 | sed 's/^/# daemon: /'
 	fi
+	# Sanitizer builds (--enable-debug, or -fsanitize=thread) report here.
+	if grep -q "Sanitizer" "$log"; then
+		not_ok "the sanitizers found nothing in the daemon"
+		grep -A25 "Sanitizer" "$log" | head -80 | sed 's/^/# daemon: /'
+	fi
 }
 
 # channel_state N: the channel's state from /api/status.
