@@ -197,6 +197,7 @@ hdhr_device_xml(const struct hdhr_info *info, const char *base_url)
 
 struct ssdp {
 	int fd;
+	struct in_addr only;            /* --bind: answer on this address only (0: any) */
 	int pipe[2];
 	int port;
 	struct hdhr_info info;
@@ -238,6 +239,8 @@ answer(struct ssdp *s, const char *msg, struct sockaddr_in *from, struct in_addr
 
 	if (strncmp(msg, "M-SEARCH ", 9) != 0 || header(msg, "ST", st, sizeof st) == NULL)
 		return;
+	if (s->only.s_addr != 0 && s->only.s_addr != local.s_addr)
+		return;                         /* not the interface we serve on */
 	udn(&s->info, id, sizeof id);
 	if (strcmp(st, "ssdp:all") == 0 || strcmp(st, "upnp:rootdevice") == 0)
 		kind = "upnp:rootdevice";
@@ -332,6 +335,7 @@ ssdp_start(const char *bind_addr, int http_port, const struct hdhr_info *info, c
 	mr.imr_interface.s_addr = htonl(INADDR_ANY);
 	if (bind_addr != NULL && inet_pton(AF_INET, bind_addr, &mr.imr_interface) != 1)
 		mr.imr_interface.s_addr = htonl(INADDR_ANY);
+	s->only = mr.imr_interface;
 	if (setsockopt(s->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof mr) < 0)
 		log_warn("ssdp: joining %s: %s (only direct searches will be answered)",
 		    SSDP_GROUP, strerror(errno));

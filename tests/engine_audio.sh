@@ -28,8 +28,33 @@ sql "INSERT INTO channels (id, number, name, width, height, fps_num, fps_den, vi
        (1, $t, $t + 3000, 'programme', 1, 0, 3000, 'as measured'),
        (1, $t + 3000, $t + 6000, 'commercial', 2, 0, 3000, 'quiet, +10 dB'),
        (1, $t + 6000, $t + 9000, 'programme', 3, 0, 3000, 'in French');"
-check "the daemon starts" start_daemon "$T/daemon.log"
-curl -s -m 12 -o "$T/out.ts" "http://127.0.0.1:$port/channel/3.ts"
+# This daemon answers SSDP too (bound to loopback): a unicast M-SEARCH
+# gets the device description's address.
+"$RETROVUE" --bind 127.0.0.1 --port "$port" --daemon >"$T/daemon.log.out" 2>"$T/daemon.log" &
+daemon_pid=$!
+log="$T/daemon.log"
+at_exit "kill $daemon_pid 2>/dev/null; wait $daemon_pid 2>/dev/null"
+sleep 1
+curl -s -m 12 -o "$T/out.ts" "http://127.0.0.1:$port/channel/3.ts" &
+curl_pid=$!
+if grep -q "SSDP (UDP port 1900)" "$T/daemon.log"; then
+	ok "# SKIP SSDP: UDP port 1900 cannot be had here"
+else
+	python3 - <<'PY' >"$T/ssdp"
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+s.sendto(b"M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\n"
+         b"MX: 1\r\nST: urn:schemas-upnp-org:device:MediaServer:1\r\n\r\n", ("127.0.0.1", 1900))
+try:
+    print(s.recv(2048).decode())
+except OSError as e:
+    print("no answer:", e)
+PY
+	check_grep "SSDP answers an M-SEARCH with the device description" \
+		"^LOCATION: http://127.0.0.1:$port/device.xml" "$T/ssdp"
+fi
+wait $curl_pid
 stop_daemon
 
 # Level (dBFS RMS) and pitch (zero crossings) of each 0.25 s of the output.
