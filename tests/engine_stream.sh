@@ -35,7 +35,7 @@ item() {
 	       out_ms, title) VALUES (1, $t, $t + $3 - $2, 'programme', $1, $2, $3, '$4')"
 	t=$((t + $3 - $2))
 }
-item 1 0 10000 "A"
+item 1 0 12000 "A"
 item 2 0 2000 "B"
 item 3 0 2000 "C"
 item 1 20000 22000 "D"
@@ -53,6 +53,16 @@ check_grep "it lists a segment at once" '^[0-9]*\.ts' "$T/first.m3u8"
 seq0=$(media_seq "$T/first.m3u8")
 pdt=$(sed -n 's/^#EXT-X-PROGRAM-DATE-TIME://p' "$T/first.m3u8" | head -1)
 curl -s -o "$T/seg0.ts" "http://127.0.0.1:$port/channel/7/$seq0.ts"
+
+# Read the endless TS and the HLS playlist side by side across the boundaries
+# (started at once; the tune-in position is worked out meanwhile).
+secs=$(( (END - $(now_ms)) / 1000 ))
+curl -s -m "$secs" -o "$T/stream.ts" "http://127.0.0.1:$port/channel/7.ts" &
+ts_pid=$!
+ffmpeg -v error -live_start_index 0 -i "http://127.0.0.1:$port/channel/7/index.m3u8" \
+	-map 0 -c copy -copyts -t 12 -f mpegts "$T/hls.ts" &
+hls_pid=$!
+
 code=$($CHECK codes "$T/seg0.ts" | head -1)
 expect=$(python3 -c '
 import datetime, sys
@@ -62,13 +72,6 @@ diag "tuned in at $pdt: first frame code $code, expected frame $expect of item A
 check "tuning in mid-item lands at the wall-clock position (within 2 frames)" \
 	python3 -c "import sys; sys.exit(0 if abs($code - $expect) <= 2 else 1)"
 
-# Read the endless TS and the HLS playlist side by side across the boundaries.
-secs=$(( (END - $(now_ms)) / 1000 ))
-curl -s -m "$secs" -o "$T/stream.ts" "http://127.0.0.1:$port/channel/7.ts" &
-ts_pid=$!
-ffmpeg -v error -live_start_index 0 -i "http://127.0.0.1:$port/channel/7/index.m3u8" \
-	-map 0 -c copy -copyts -t 12 -f mpegts "$T/hls.ts" &
-hls_pid=$!
 n=0
 : >"$T/playlists"
 while [ $n -lt $((secs * 2)) ]; do
