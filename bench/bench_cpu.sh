@@ -9,30 +9,40 @@
 SECS=${1:-30}
 source_clip
 channels 1
-start_daemon
-# A viewer keeps the channel on the air.
-curl -s -o /dev/null "http://127.0.0.1:$PORT/channel/1.ts" &
-viewer=$!
-sleep 6                                 # past the start-up burst, paced now
-c0=$(cpu_ticks "$daemon_pid"); f0=$(status_field 1 frames)
-sleep "$SECS"
-c1=$(cpu_ticks "$daemon_pid"); f1=$(status_field 1 frames)
-kill "$viewer"
-stop_daemon
-rv=$(python3 -c "print('%.3f' % ((($c1 - $c0) / $HZ) / (($f1 - $f0) / 30)))")
+# measure_rv: CPU seconds per output second of the channel, over SECS.
+measure_rv() {
+	start_daemon
+	curl -s -o /dev/null "http://127.0.0.1:$PORT/channel/1.ts" &
+	viewer=$!
+	sleep 6                         # past the start-up burst, paced now
+	c0=$(cpu_ticks "$daemon_pid"); f0=$(status_field 1 frames)
+	sleep "$SECS"
+	c1=$(cpu_ticks "$daemon_pid"); f1=$(status_field 1 frames)
+	kill "$viewer"
+	stop_daemon
+	python3 -c "print('%.3f' % ((($c1 - $c0) / $HZ) / (($f1 - $f0) / 30)))"
+}
 
-# The same work with the ffmpeg CLI: one thread each for decode, filters
-# and x264, like a Retrovue channel; the HLS muxer writes to tmpfs.
-H=$(mktemp -d /dev/shm/rvbench.XXXXXX)
-seg=$((SECS < SRC_SECONDS ? SECS : SRC_SECONDS))
-/usr/bin/time -f "%U %S" -o "$B/time" ffmpeg -v error -threads 1 -t "$seg" -i "$SRC" \
-	-filter_threads 1 -filter_complex_threads 1 \
-	-vf "fps=30,scale=1280:720,setsar=1,format=yuv420p" -af "aresample=48000,volume=0dB,alimiter=limit=0.891:level=0" \
-	-c:v libx264 -threads 1 -preset "$PRESET" -tune zerolatency -b:v 3000k -maxrate 3000k -bufsize 4500k \
-	-g 60 -keyint_min 60 -bf 0 -x264-params scenecut=0 -c:a aac -b:a 128k \
-	-f hls -hls_time 2 -hls_list_size 6 -hls_flags delete_segments "$H/index.m3u8"
-rm -rf "$H"
-ff=$(awk -v s="$seg" '{printf "%.3f", ($1 + $2) / s}' "$B/time")
+# measure_ff: the same work with the ffmpeg CLI, one thread each for
+# decode, filters and x264 like a Retrovue channel; HLS into tmpfs.
+measure_ff() {
+	H=$(mktemp -d /dev/shm/rvbench.XXXXXX)
+	seg=$((SECS < SRC_SECONDS ? SECS : SRC_SECONDS))
+	/usr/bin/time -f "%U %S" -o "$B/time" ffmpeg -v error -threads 1 -t "$seg" -i "$SRC" \
+		-filter_threads 1 -filter_complex_threads 1 \
+		-vf "fps=30,scale=1280:720,setsar=1,format=yuv420p" \
+		-af "aresample=48000,alimiter=limit=0.891:level=0" \
+		-c:v libx264 -threads 1 -preset "$PRESET" -tune zerolatency -b:v 3000k -maxrate 3000k \
+		-bufsize 4500k -g 60 -keyint_min 60 -bf 0 -x264-params scenecut=0 -c:a aac -b:a 128k \
+		-f hls -hls_time 2 -hls_list_size 6 -hls_flags delete_segments "$H/index.m3u8"
+	rm -rf "$H"
+	awk -v s="$seg" '{printf "%.3f", ($1 + $2) / s}' "$B/time"
+}
+
+# Alternate the two, twice, and keep each one's best: the machine is shared.
+rv1=$(measure_rv); ff1=$(measure_ff); rv2=$(measure_rv); ff2=$(measure_ff)
+rv=$(python3 -c "print(min($rv1, $rv2))")
+ff=$(python3 -c "print(min($ff1, $ff2))")
 echo "CPU seconds per second of 720p30 output (x264 $PRESET, zerolatency, 3000 kb/s):"
-printf "  retrovue channel  %s\n  ffmpeg CLI (HLS)  %s\n  ratio             %s (target <= 1.0)\n" \
-	"$rv" "$ff" "$(python3 -c "print('%.2f' % ($rv / $ff))")"
+printf "  retrovue channel  %s   (runs: %s %s)\n  ffmpeg CLI (HLS)  %s   (runs: %s %s)\n  ratio             %s (target <= 1.0)\n" \
+	"$rv" "$rv1" "$rv2" "$ff" "$ff1" "$ff2" "$(python3 -c "print('%.2f' % ($rv / $ff))")"

@@ -40,12 +40,21 @@ http {
   server { listen 127.0.0.1:$NPORT; root $W/www; add_header Cache-Control no-cache; }
 }
 CONF
+chmod -R a+rX "$W"                      # nginx's workers are not root
 nginx -c "$W/nginx.conf"
 trap 'kill $(cat "$W/nginx.pid") 2>/dev/null; rm -rf "$W"; [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$B"' EXIT
 sleep 0.5
 
-rate() { wrk -t2 -c"$CONNS" -d"${SECS}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
+rate() { wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$1" >"$B/wrk.txt"; [ -n "$WRK_VERBOSE" ] && sed "s/^/# /" "$B/wrk.txt" >&2; if grep -q "Non-2xx" "$B/wrk.txt"; then echo "errors"; else awk "/Requests\\/sec/ {print \$2}" "$B/wrk.txt"; fi; }
 size=$(stat -c %s "$W/www/channel/1/$seg")
+# Both must answer 200 with the same bytes, or the figures mean nothing.
+for u in "$R/$seg" "http://127.0.0.1:$NPORT/channel/1/$seg"; do
+	code=$(curl -s -o "$B/check.ts" -w '%{http_code}' "$u")
+	if [ "$code" != 200 ] || ! cmp -s "$B/check.ts" "$W/www/channel/1/$seg"; then
+		echo "$u answers $code or other bytes" >&2
+		exit 1
+	fi
+done
 echo "requests/s on loopback (wrk -t2 -c$CONNS -d${SECS}s; segment $size bytes):"
 printf "  %-9s %12s %12s\n" "" retrovue nginx
 printf "  %-9s %12s %12s\n" playlist "$(rate "$R/index.m3u8")" "$(rate "http://127.0.0.1:$NPORT/channel/1/index.m3u8")"

@@ -7,12 +7,20 @@
 . "$(dirname "$0")/bench_lib.sh"
 TRIES=${1:-5}
 source_clip
-channels "$TRIES"
-start_daemon --max-channels "$TRIES"
+channels 1
+sql "INSERT OR REPLACE INTO system_config (key, value) VALUES ('engine.idle_timeout_s', '1')"
+start_daemon
+# wait_idle: until channel 1 has stopped again (no viewers for 1 s).
+wait_idle() {
+	n=0
+	while [ "$(status_field 1 state)" != idle ] && [ $n -lt 100 ]; do sleep 0.2; n=$((n + 1)); done
+	sleep 1
+}
 i=1
 : >"$B/times"
 while [ "$i" -le "$TRIES" ]; do
-	t=$(python3 - "$PORT" "$i" "$B/seg.ts" <<'PY'
+	wait_idle
+	t=$(python3 - "$PORT" 1 "$B/seg.ts" <<'PY'
 import sys, time, urllib.request
 port, ch, out = sys.argv[1], sys.argv[2], sys.argv[3]
 base = "http://127.0.0.1:%s/channel/%s/" % (port, ch)
@@ -26,10 +34,10 @@ print("%.3f" % (t1 - t0))
 PY
 )
 	if ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$B/seg.ts" | grep -q h264; then
-		echo "  channel $i: first segment after $t s (decodable)"
+		echo "  try $i: first segment after $t s (decodable)"
 		echo "$t" >>"$B/times"
 	else
-		echo "  channel $i: first segment after $t s is NOT decodable"
+		echo "  try $i: first segment after $t s is NOT decodable"
 	fi
 	i=$((i + 1))
 done

@@ -492,9 +492,12 @@ air_slate(struct channel *ch, const struct fine_item *it, const char *why, int64
 	source_conf(ch, &sc, 0);
 	if (source_open_slate(&p.src, SLATE_LINE1, SLATE_LINE2, &sc, cause) < 0)
 		return -1;
-	snprintf(title, sizeof title, "Technical difficulties slate%s%s",
-	    it != NULL && it->title != NULL ? " for " : "",
-	    it != NULL && it->title != NULL ? it->title : "");
+	if (it != NULL && it->kind == ITEM_SLATE)
+		snprintf(title, sizeof title, "%s", it->title != NULL ? it->title : "Slate");
+	else
+		snprintf(title, sizeof title, "Technical difficulties slate%s%s",
+		    it != NULL && it->title != NULL ? " for " : "",
+		    it != NULL && it->title != NULL ? it->title : "");
 	status_now(ch, it, it != NULL ? title : "Technical difficulties slate (nothing scheduled)",
 	    1);
 	row = asrun_open(ch, it, title);
@@ -532,10 +535,16 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 		gain = gain > 20 ? 20 : gain < -30 ? -30 : gain;
 	}
 	status_now(ch, it, NULL, 0);
-	row = asrun_open(ch, it, NULL);
+	/* The slate's own row records a fileless item. */
+	row = it->file_path != NULL ? asrun_open(ch, it, NULL) : -1;
 	if (it->file_path == NULL) {
-		xasprintf(&why, "%s item %lld has no media file",
-		    item_kind_name(it->kind), (long long)it->id);
+		/* A planned slate, or an item whose file left the library. */
+		if (it->kind != ITEM_SLATE) {
+			xasprintf(&why, "%s item %lld (%s) has no media file (removed from the "
+			    "library?)", item_kind_name(it->kind), (long long)it->id,
+			    it->title != NULL ? it->title : "untitled");
+			log_warn("%s: %s", ch->label, why);
+		}
 		ret = 1;
 	} else {
 		source_conf(ch, &sc, gain);
@@ -548,6 +557,7 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 			why = *cause;
 			*cause = NULL;
 			log_error("%s: %s", ch->label, why);
+			status_set_error(ch->status, why);
 			asrun_close(ch, row, ASRUN_FAILED, why);
 			row = -1;
 			ret = 1;
@@ -572,6 +582,7 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 				    ")" : "");
 				freep(cause);
 				log_error("%s: %s", ch->label, why);
+				status_set_error(ch->status, why);
 				asrun_close(ch, row, ASRUN_PARTIAL, why);
 				row = -1;
 			}
