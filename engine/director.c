@@ -531,7 +531,7 @@ tick_locked(struct director *d)
 	char *cause = NULL;
 	int64_t now = now_ms(), next;
 	size_t i;
-	int hv, failed;
+	int hv, failed, starting;
 
 	if (d->reload) {
 		d->reload = 0;
@@ -553,10 +553,15 @@ tick_locked(struct director *d)
 			if (failed)
 				s->retry_ms = now + RETRY_MS;
 		}
+		pthread_mutex_lock(&s->status.lock);
+		starting = s->status.s.state == CHAN_STARTING &&
+		    now - s->status.s.started_ms < 30000;
+		pthread_mutex_unlock(&s->status.lock);
 		if (s->ch != NULL && !s->present)
 			stop_locked(d, s, "the channel was removed or disabled");
-		else if (s->ch != NULL && !s->conf.always_on && s->ts_clients == 0 &&
+		else if (s->ch != NULL && !s->conf.always_on && s->ts_clients == 0 && !starting &&
 		    now - s->last_seen_ms > (int64_t)d->opts.idle_timeout_s * 1000) {
+			/* (Not while starting: a viewer waits for the first segment.) */
 			log_info("channel %s: no viewers for %d s; stopping", s->conf.number,
 			    d->opts.idle_timeout_s);
 			stop_locked(d, s, "no viewers (idle timeout)");

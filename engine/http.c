@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <jansson.h>
@@ -605,7 +606,7 @@ serve_guide(struct http *h, struct MHD_Connection *conn, int xmltv)
 		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "guide not available\n");
 	base_url(h, conn, base, sizeof base);
 	if (xmltv)
-		ret = h->opts.guide.xmltv(h->opts.guide.arg, &out, &len, &cause);
+		ret = h->opts.guide.xmltv(h->opts.guide.arg, base, &out, &len, &cause);
 	else
 		ret = h->opts.guide.m3u(h->opts.guide.arg, base, &out, &len, &cause);
 	if (ret != 0) {
@@ -615,6 +616,55 @@ serve_guide(struct http *h, struct MHD_Connection *conn, int xmltv)
 		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "guide not available\n");
 	}
 	return reply_owned(conn, MHD_HTTP_OK, xmltv ? CT_XML : CT_M3U, out, len);
+}
+
+/* GET /iptv/logos/N.EXT: a channel's logo file (the guide points here). */
+static enum MHD_Result
+serve_logo(struct http *h, struct MHD_Connection *conn, const char *name)
+{
+	static const char *types[][2] = { { ".png", "image/png" }, { ".jpg", "image/jpeg" },
+	    { ".jpeg", "image/jpeg" }, { ".gif", "image/gif" }, { ".svg", "image/svg+xml" },
+	    { ".webp", "image/webp" } };
+	struct channel_conf *list;
+	const char *dot, *ext, *type = NULL;
+	char *data = NULL;
+	size_t n, i, len = 0;
+	FILE *f;
+	long size;
+
+	dot = strrchr(name, '.');
+	if (dot == NULL || !valid_number(name, (size_t)(dot - name)))
+		return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
+	director_channels(h->d, &list, &n);
+	for (i = 0; i < n; i++) {
+		if (strlen(list[i].number) != (size_t)(dot - name) ||
+		    strncmp(list[i].number, name, (size_t)(dot - name)) != 0 ||
+		    list[i].logo_path == NULL || strstr(list[i].logo_path, "://") != NULL)
+			continue;
+		/* The file named in the database, never one named by the URL. */
+		ext = strrchr(list[i].logo_path, '.');
+		if (ext == NULL || strchr(ext, '/') != NULL || strcasecmp(ext, dot) != 0)
+			break;
+		for (size_t k = 0; k < nitems(types); k++) {
+			if (strcasecmp(ext, types[k][0]) == 0)
+				type = types[k][1];
+		}
+		if (type == NULL || (f = fopen(list[i].logo_path, "rb")) == NULL)
+			break;
+		if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && size < 8 << 20 &&
+		    fseek(f, 0, SEEK_SET) == 0) {
+			data = xmalloc((size_t)size);
+			len = fread(data, 1, (size_t)size, f);
+		}
+		fclose(f);
+		break;
+	}
+	channels_free(&list, n);
+	if (data == NULL || len == 0) {
+		free(data);
+		return reply_text(conn, MHD_HTTP_NOT_FOUND, "no logo %s\n", name);
+	}
+	return reply_owned(conn, MHD_HTTP_OK, type, data, len);
 }
 
 /* Does url name a route (for OPTIONS and 405)? */
@@ -630,7 +680,7 @@ known_route(const char *url)
 		if (strcmp(url, fixed[i]) == 0)
 			return 1;
 	}
-	return strncmp(url, "/channel/", 9) == 0;
+	return strncmp(url, "/channel/", 9) == 0 || strncmp(url, "/iptv/logos/", 12) == 0;
 }
 
 /* Route a request. */
@@ -670,6 +720,8 @@ route(struct http *h, struct request *req, const char *url, int head)
 		return serve_guide(h, conn, 0);
 	else if (strcmp(url, "/iptv/xmltv.xml") == 0)
 		return serve_guide(h, conn, 1);
+	else if (strncmp(url, "/iptv/logos/", 12) == 0 && strchr(url + 12, '/') == NULL)
+		return serve_logo(h, conn, url + 12);
 	else if (strcmp(url, "/discover.json") == 0 || strcmp(url, "/lineup.json") == 0 ||
 	    strcmp(url, "/lineup_status.json") == 0 || strcmp(url, "/device.xml") == 0)
 		return serve_hdhr(h, conn, url);

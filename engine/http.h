@@ -1,7 +1,8 @@
 /*
  * http.h: the viewers' HTTP server (libmicrohttpd, its own thread pool):
  * HLS playlists and segments, the endless MPEG-TS stream per channel, the
- * guide (M3U and XMLTV), /api/status, and the HDHomeRun emulation.
+ * guide (M3U, XMLTV and the channel logos they point at), /api/status, and
+ * the HDHomeRun emulation.
  */
 #ifndef RV_ENGINE_HTTP_H
 #define RV_ENGINE_HTTP_H
@@ -18,7 +19,7 @@
  */
 struct http_guide {
 	int (*m3u)(void *arg, const char *base_url, char **out, size_t *len, char **cause);
-	int (*xmltv)(void *arg, char **out, size_t *len, char **cause);
+	int (*xmltv)(void *arg, const char *base_url, char **out, size_t *len, char **cause);
 	void *arg;
 };
 

@@ -474,6 +474,8 @@ source_open(struct source **out, const char *path, int64_t offset_us,
 
 	s->ic = avformat_alloc_context();
 	s->ic->interrupt_callback = conf->interrupt;
+	/* Tune-in time: 2 s of analysis finds every stream a real file has. */
+	s->ic->max_analyze_duration = 2 * AV_TIME_BASE;
 	if ((ret = avformat_open_input(&s->ic, path, NULL, NULL)) < 0) {
 		set_cause(cause, "cannot open %s: %s", path, av_err2str(ret));
 		goto fail;

@@ -102,18 +102,29 @@ hdr "/lineup.post?scan=start" -X POST
 check_eq "POST /lineup.post is accepted" 200 "$(status)"
 
 hdr /iptv/channels.m3u
-m3u=$(status)
+check_eq "/iptv/channels.m3u is 200" 200 "$(status)"
+check_eq "as an M3U" "audio/x-mpegurl; charset=utf-8" "$(header Content-Type)"
+check_grep "it starts #EXTM3U" "^#EXTM3U" "$T/b"
+check_grep "and points at the channel's stream on this server" "^$B/channel/7.ts" "$T/b"
 hdr /iptv/xmltv.xml
-xml=$(status)
-if [ "$m3u" = 503 ]; then
-	check_eq "without the scheduler's guide, /iptv/* answer 503" "503 503" "$m3u $xml"
-else
-	check_eq "/iptv/xmltv.xml is served" 200 "$xml"
-fi
+check_eq "/iptv/xmltv.xml is 200" 200 "$(status)"
+check_eq "as XML" "application/xml; charset=utf-8" "$(header Content-Type)"
+check "it is well-formed XMLTV" xmllint --noout "$T/b"
+check_grep "naming the channels" '<channel id="7' "$T/b"
+printf '\x89PNG\r\n\x1a\nlogo' >"$M/seven.png"
+sql "UPDATE channels SET logo_path = '$M/seven.png' WHERE id = 1"
+kill -HUP "$daemon_pid"
+sleep 1.5
+hdr /iptv/logos/7.png
+check_eq "the channel's logo is served where the guide points" 200 "$(status)"
+check_eq "as PNG" "image/png" "$(header Content-Type)"
+hdr /iptv/logos/8.1.png
+check_eq "a channel without a logo file is 404" 404 "$(status)"
 
 for p in /channel/../api/status /channel/%2e%2e/api/status /%2e%2e/etc/passwd \
     /channel/7/..%2f..%2fetc/passwd /channel/7/%2e%2e /nothing /channel/x.ts \
-    /channel/7/index.m3u8x /channel/7/abc.ts /channel/42.ts /channel/9.ts; do
+    /channel/7/index.m3u8x /channel/7/abc.ts /channel/42.ts /channel/9.ts \
+    /iptv/logos/../../etc/passwd /iptv/logos/7.jpg /iptv/logos/%2e%2e%2fx.png; do
 	hdr "$p" --path-as-is
 	check_eq "$p is 404" 404 "$(status)"
 done

@@ -12,8 +12,12 @@
 #include "src/util.h"
 
 static const struct cmd_entry *cmd_table[] = {
+	&cmd_asrun_entry,
+	&cmd_channel_entry,
 	&cmd_daemon_entry,
 	&cmd_db_entry,
+	&cmd_guide_entry,
+	&cmd_schedule_entry,
 };
 
 /* Find by name. */

@@ -67,7 +67,11 @@ struct cmd_sub {
 int cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *entry,
     const struct cmd_sub *subs, int argc, char **argv);
 
+extern const struct cmd_entry cmd_asrun_entry;
+extern const struct cmd_entry cmd_channel_entry;
 extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_db_entry;
+extern const struct cmd_entry cmd_guide_entry;
+extern const struct cmd_entry cmd_schedule_entry;
 
 #endif

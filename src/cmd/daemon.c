@@ -20,10 +20,52 @@
 #include "engine/http.h"
 #include "src/cmd/cmd.h"
 #include "src/db.h"
+#include "src/guide.h"
 #include "src/log.h"
+#include "src/sched.h"
 #include "src/util.h"
 
 #define DEFAULT_PORT 8080
+#define GUIDE_HOURS 48
+
+/* A connection of its own for a guide request (HTTP threads share none). */
+static sqlite3 *
+guide_db(struct cmd_ctx *ctx, char **cause)
+{
+	sqlite3 *db = NULL;
+
+	if (db_open(ctx->paths.db_path, DB_OPENED, &db, cause) != 0)
+		return NULL;
+	return db;
+}
+
+/* /iptv/channels.m3u: the scheduler's channel list. */
+static int
+guide_m3u_cb(void *arg, const char *base_url, char **out, size_t *len, char **cause)
+{
+	sqlite3 *db = guide_db(arg, cause);
+	int rc;
+
+	if (db == NULL)
+		return -1;
+	rc = guide_m3u(db, base_url, 0, out, len, cause);
+	db_close(&db);
+	return rc;
+}
+
+/* /iptv/xmltv.xml: the scheduler's guide from now on. */
+static int
+guide_xmltv_cb(void *arg, const char *base_url, char **out, size_t *len, char **cause)
+{
+	sqlite3 *db = guide_db(arg, cause);
+	int rc;
+
+	if (db == NULL)
+		return -1;
+	rc = guide_xmltv(db, now_ms(), GUIDE_HOURS, base_url, out, len, cause);
+	db_close(&db);
+	return rc;
+}
 
 /* Take the data directory's daemon lock; the fd, or -1 after saying why. */
 static int
@@ -215,6 +257,7 @@ daemon_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	memset(&dopts, 0, sizeof dopts);
 	dopts.db_path = ctx->paths.db_path;
 	dopts.max_channels = ctx->max_channels;
+	dopts.extend = sched_extend_until;      /* the fine log grows as time passes */
 	if ((d = director_new(&dopts, &cause)) == NULL)
 		goto fail;
 	director_active(d, &max);
@@ -227,6 +270,9 @@ daemon_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	hopts.per_ip = setting_int(db, "http.per_ip_connections", 64, 1, 100000);
 	hopts.timeout_s = setting_int(db, "http.timeout_s", 15, 1, 3600);
 	hdhr_identity(db, &hopts.hdhr, max);
+	hopts.guide.m3u = guide_m3u_cb;
+	hopts.guide.xmltv = guide_xmltv_cb;
+	hopts.guide.arg = ctx;
 	if ((h = http_start(&hopts, d, &cause)) == NULL)
 		goto fail;
 	if (director_start(d, &cause) != 0)
