@@ -60,7 +60,8 @@ struct slot {
 };
 
 struct director {
-	struct director_opts opts;
+	struct director_opts opts;      /* in force */
+	struct director_opts given;     /* what the caller fixed (zero: from settings) */
 	char *db_path;
 	sqlite3 *db;                    /* the director thread's (and setup's) */
 	pthread_mutex_t lock;
@@ -125,29 +126,37 @@ director_opts_load(struct director_opts *o, sqlite3 *db)
 	char buf[32];
 	size_t i;
 
-	if (o->max_channels <= 0)
-		o->max_channels = (int)setting_int(db, "engine.max_channels", 4, 1, 10000);
-	o->idle_timeout_s = (int)setting_int(db, "engine.idle_timeout_s", 60, 1, 86400);
-	o->segment_ms = (int)setting_int(db, "engine.segment_ms", 2000, 1000, 10000);
-	o->lead_ms = (int)setting_int(db, "engine.lead_ms", 3000, 500, 30000);
-	o->list_size = (int)setting_int(db, "engine.playlist_size", 6, 3, 100);
-	o->keep = (int)setting_int(db, "engine.keep_segments", 6, 1, 100);
-	o->decode_threads = (int)setting_int(db, "engine.decode_threads", 1, 1, 16);
-	setting_text(db, "engine.x264_preset", "veryfast", buf, sizeof buf);
-	for (i = 0; i < nitems(presets); i++) {
-		if (strcmp(buf, presets[i]) == 0)
-			break;
+#define SETTING(f, key, dflt, min, max) \
+	if (o->f <= 0) \
+		o->f = (int)setting_int(db, key, dflt, min, max)
+	SETTING(max_channels, "engine.max_channels", 4, 1, 10000);
+	SETTING(idle_timeout_s, "engine.idle_timeout_s", 60, 1, 86400);
+	SETTING(segment_ms, "engine.segment_ms", 2000, 1000, 10000);
+	SETTING(lead_ms, "engine.lead_ms", 3000, 500, 30000);
+	SETTING(list_size, "engine.playlist_size", 6, 3, 100);
+	SETTING(keep, "engine.keep_segments", 6, 1, 100);
+	SETTING(decode_threads, "engine.decode_threads", 1, 1, 16);
+#undef SETTING
+	if (o->preset[0] == '\0') {
+		setting_text(db, "engine.x264_preset", "veryfast", buf, sizeof buf);
+		for (i = 0; i < nitems(presets); i++) {
+			if (strcmp(buf, presets[i]) == 0)
+				break;
+		}
+		if (i == nitems(presets)) {
+			log_warn("setting engine.x264_preset: '%s' is not an x264 preset; using "
+			    "veryfast", buf);
+			snprintf(buf, sizeof buf, "veryfast");
+		}
+		snprintf(o->preset, sizeof o->preset, "%s", buf);
 	}
-	if (i == nitems(presets)) {
-		log_warn("setting engine.x264_preset: '%s' is not an x264 preset; using veryfast",
-		    buf);
-		snprintf(buf, sizeof buf, "veryfast");
+	if (o->loudness_target == 0) {          /* 0 LUFS is no target: not given */
+		setting_text(db, "engine.loudness_target", "-24", buf, sizeof buf);
+		o->loudness_target = strtod(buf, NULL);
+		if (!isfinite(o->loudness_target) || o->loudness_target < -70 ||
+		    o->loudness_target >= 0)
+			o->loudness_target = -24;
 	}
-	snprintf(o->preset, sizeof o->preset, "%s", buf);
-	setting_text(db, "engine.loudness_target", "-24", buf, sizeof buf);
-	o->loudness_target = strtod(buf, NULL);
-	if (!isfinite(o->loudness_target) || o->loudness_target < -70 || o->loudness_target > 0)
-		o->loudness_target = -24;
 }
 
 /* Slot by guide number; caller holds the lock. */
@@ -259,9 +268,9 @@ director_new(const struct director_opts *opts, char **cause)
 	pthread_condattr_t ca;
 	size_t i;
 
-	d->opts = *opts;
+	d->opts = d->given = *opts;
 	d->db_path = xstrdup(opts->db_path);
-	d->opts.db_path = d->db_path;
+	d->opts.db_path = d->given.db_path = d->db_path;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -530,12 +539,16 @@ tick_locked(struct director *d)
 	struct slot *s;
 	char *cause = NULL;
 	int64_t now = now_ms(), next;
+	struct director_opts opts;
 	size_t i;
 	int hv, failed, starting;
 
 	if (d->reload) {
 		d->reload = 0;
-		director_opts_load(&d->opts, d->db);
+		opts = d->given;
+		opts.db_path = d->db_path;
+		director_opts_load(&opts, d->db);
+		d->opts = opts;
 		if (load_channels_locked(d, &cause) != 0) {
 			log_error("reload: %s", cause);
 			freep(&cause);

@@ -18,7 +18,11 @@
 #include "engine/tail.h"
 #include "src/channels.h"
 
-/* Settings; zero fields take defaults (see director_opts_load). */
+/*
+ * Settings. Fields the caller sets (the command line, a settings file) stay
+ * as given, reloads included; zero fields come from system_config, else
+ * the defaults (see director_opts_load).
+ */
 struct director_opts {
 	const char *db_path;
 	int max_channels;               /* active at once (default 4) */
@@ -41,7 +45,8 @@ struct director_opts {
 };
 
 /*
- * Fill opts from system_config rows (engine.max_channels,
+ * Fill the fields of opts left zero (preset empty: it and the loudness
+ * target) from system_config rows (engine.max_channels,
  * engine.idle_timeout_s, engine.segment_ms, engine.lead_ms,
  * engine.playlist_size, engine.keep_segments, engine.x264_preset,
  * engine.loudness_target, engine.decode_threads), defaults elsewhere.
