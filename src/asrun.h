@@ -6,6 +6,7 @@
 #ifndef RV_ASRUN_H
 #define RV_ASRUN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -32,5 +33,26 @@ int asrun_end(sqlite3 *db, int64_t row, int64_t actual_end_ms, const char *statu
     const char *errors, char **cause);
 /* Mark rows left "playing" by a process that died as interrupted. */
 int asrun_close_stale(sqlite3 *db, int64_t channel_id, char **cause);
+
+/* One row of the as-run log. */
+struct asrun_row {
+	int64_t id;
+	int64_t channel_id;
+	int64_t schedule_item_id;       /* 0 if none (or rebuilt away) */
+	int64_t content_id;             /* media file, 0 if none */
+	char *title;                    /* may be NULL */
+	int64_t scheduled_start_ms;     /* 0 if unscheduled */
+	int64_t start_ms;               /* actual */
+	int64_t end_ms;                 /* actual; 0 while on air */
+	int64_t duration_ms;            /* actual; 0 while on air */
+	char *status;                   /* ASRUN_* */
+	char *errors;                   /* may be NULL */
+};
+
+/* Rows of a channel that started in [from_ms, to_ms), oldest first. */
+int asrun_list(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms,
+    struct asrun_row **out, size_t *n, char **cause);
+/* Free a list; sets *rows to NULL. */
+void asrun_rows_free(struct asrun_row **rows, size_t n);
 
 #endif

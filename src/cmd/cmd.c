@@ -24,6 +24,11 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_content_entry,
 	&cmd_chapters_entry,
 	&cmd_validate_entry,
+	&cmd_asrun_entry,
+	&cmd_channel_entry,
+	&cmd_daemon_entry,
+	&cmd_guide_entry,
+	&cmd_schedule_entry,
 };
 
 /* Find by name. */

@@ -84,5 +84,10 @@ extern const struct cmd_entry cmd_sync_all_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_tmm_entry;
 extern const struct cmd_entry cmd_validate_entry;
+extern const struct cmd_entry cmd_asrun_entry;
+extern const struct cmd_entry cmd_channel_entry;
+extern const struct cmd_entry cmd_daemon_entry;
+extern const struct cmd_entry cmd_guide_entry;
+extern const struct cmd_entry cmd_schedule_entry;
 
 #endif

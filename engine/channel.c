@@ -1,0 +1,829 @@
+/*
+ * channel.c: the channel worker.
+ *
+ * Time is the schedule: the channel numbers its output frames from t0 (the
+ * wall-clock time it started) and frame v airs at t0 + v/fps. For each
+ * frame it asks the fine log what covers that instant, so joining at any
+ * moment lands at the right place of the right item, and items change
+ * exactly at their scheduled times. An item is aired from its join point
+ * until the first frame at or after its end; audio is counted in samples
+ * and padded or cut to the same instant, so both streams meet at every
+ * boundary and the one encoder pair runs on without a break.
+ *
+ * When a file cannot be opened, or ends (or breaks) more than a second
+ * early, the slate airs until the item's end; when nothing is scheduled,
+ * the slate airs until something is. Every item, slate and gap gets an
+ * as-run row.
+ *
+ * Concurrency: the thread owns everything here except `stop` and `reason`
+ * (under lock, with `wake` to cut a pacing sleep short), the status block
+ * (its own mutex) and the ring (its own mutex). The interrupt callback
+ * reads `stop` atomically so a blocking read ends when the channel stops.
+ * Terminal signals are blocked in the thread.
+ */
+#include "engine/channel.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libavutil/frame.h>
+#include <libavutil/mathematics.h>
+#include <libavutil/samplefmt.h>
+
+#include "engine/output.h"
+#include "engine/source.h"
+#include "src/asrun.h"
+#include "src/db.h"
+#include "src/finelog.h"
+#include "src/log.h"
+#include "src/util.h"
+
+#define TRUNCATED_US 1000000            /* ending earlier than this is a failure */
+#define AUDIO_PAD_US 500000             /* audio may lag this long before silence */
+#define GAP_CHUNK_US 10000000           /* re-read the fine log this often in a gap */
+#define SLATE_LINE1 "We are experiencing technical difficulties"
+#define SLATE_LINE2 "Please stand by"
+
+struct channel {
+	struct channel_conf conf;
+	struct channel_opts opts;
+	char *db_path;
+	char *preset;
+	struct ring *ring;
+	struct status_block *status;
+	int64_t min_seq;
+	char label[32];
+
+	pthread_t thread;
+	int started;                    /* the thread was created */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int stop;                       /* atomic read in the interrupt callback */
+	int done;
+	char *reason;
+
+	/* Thread-only state. */
+	sqlite3 *db;
+	struct output_conf oconf;
+	struct output *out;
+	struct tail *tail;
+	int64_t mono0;                  /* mono_us() at t0 */
+	int64_t v;                      /* next video frame index */
+	int64_t a;                      /* audio samples pushed into the tail */
+	AVFrame *frame, *last;
+	int64_t busy_us;                /* work time in the current stats window */
+	int64_t win_start, win_v;       /* stats window start (mono) and frames then */
+};
+
+/* State of one play (an item's file, or a slate). */
+struct play {
+	struct source *src;
+	int64_t v_end, a_end;           /* exclusive */
+	int64_t a_item0;                /* a when this play started */
+	int64_t a_src;                  /* samples the source has given */
+	int audio_eof;
+};
+
+/* Is a stop requested? */
+static int
+stopping(struct channel *ch)
+{
+	return __atomic_load_n(&ch->stop, __ATOMIC_ACQUIRE);
+}
+
+/* AVIO interrupt callback. */
+static int
+interrupted(void *arg)
+{
+	return stopping(arg);
+}
+
+/* Copy at most n bytes of s into dst. */
+static void
+copy_str(char *dst, size_t n, const char *s)
+{
+	snprintf(dst, n, "%s", s != NULL ? s : "");
+}
+
+/* Fill a status item from a fine item (NULL: a gap). */
+static void
+status_item_from(struct status_item *si, const struct fine_item *it, const char *title)
+{
+	memset(si, 0, sizeof *si);
+	if (it == NULL) {
+		copy_str(si->title, sizeof si->title, title);
+		copy_str(si->kind, sizeof si->kind, "slate");
+		return;
+	}
+	si->id = it->id;
+	copy_str(si->title, sizeof si->title, title != NULL ? title : it->title != NULL ?
+	    it->title : it->file_path);
+	copy_str(si->kind, sizeof si->kind, item_kind_name(it->kind));
+	si->start_ms = it->start_ms;
+	si->end_ms = it->end_ms;
+}
+
+/* Publish the item now on air and the next one. */
+static void
+status_now(struct channel *ch, const struct fine_item *it, const char *title, int slate)
+{
+	struct fine_item next;
+	char *cause = NULL;
+	int64_t from = it != NULL ? it->end_ms : output_frame_time(&ch->oconf, ch->v) / 1000;
+	int r;
+
+	r = finelog_next(ch->db, ch->conf.id, from, &next, &cause);
+	free(cause);
+	pthread_mutex_lock(&ch->status->lock);
+	status_item_from(&ch->status->s.item, it, title);
+	ch->status->s.slate = slate;
+	if (r == 0)
+		status_item_from(&ch->status->s.next, &next, NULL);
+	else
+		memset(&ch->status->s.next, 0, sizeof ch->status->s.next);
+	pthread_mutex_unlock(&ch->status->lock);
+	if (r == 0)
+		fine_item_clear(&next);
+}
+
+/* Once a second: fps, speed, load, position, bitrate. */
+static void
+status_tick(struct channel *ch)
+{
+	struct channel_status *s = &ch->status->s;
+	int64_t now = mono_us(), span = now - ch->win_start, air, dur;
+	size_t len;
+
+	air = output_frame_time(&ch->oconf, ch->v) / 1000;
+	if (span < 1000000 && ch->win_start != 0) {
+		/* Every frame: how far the channel has got, for precise rates. */
+		pthread_mutex_lock(&ch->status->lock);
+		s->air_ms = air;
+		s->frames = ch->v;
+		pthread_mutex_unlock(&ch->status->lock);
+		return;
+	}
+	ring_last_stats(ch->ring, &len, &dur);
+	pthread_mutex_lock(&ch->status->lock);
+	if (ch->win_start != 0 && span > 0) {
+		s->fps = (double)(ch->v - ch->win_v) * 1e6 / (double)span;
+		s->speed = s->fps * ch->conf.fps_den / ch->conf.fps_num;
+		s->load = (double)ch->busy_us / (double)span;
+	}
+	s->air_ms = air;
+	s->frames = ch->v;
+	if (s->item.end_ms > 0) {
+		s->position_ms = air - s->item.start_ms;
+		s->remaining_ms = s->item.end_ms - air;
+	} else
+		s->position_ms = s->remaining_ms = 0;
+	s->bitrate_bps = dur > 0 ? (int64_t)((double)len * 8 * 1e6 / (double)dur) : 0;
+	s->media_seq = ring_live_seq(ch->ring);
+	if (s->state == CHAN_STARTING && s->media_seq >= 0)
+		s->state = CHAN_ON_AIR;
+	pthread_mutex_unlock(&ch->status->lock);
+	ch->win_start = now;
+	ch->win_v = ch->v;
+	ch->busy_us = 0;
+}
+
+/* Sleep until frame v may be encoded (lead_ms ahead of its air time). */
+static int
+pace(struct channel *ch)
+{
+	int64_t due, now;
+	struct timespec ts;
+
+	due = ch->mono0 + (output_frame_time(&ch->oconf, ch->v) - ch->oconf.t0_us) -
+	    (int64_t)ch->opts.lead_ms * 1000;
+	pthread_mutex_lock(&ch->lock);
+	while (!ch->stop && (now = mono_us()) < due) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += (due - now) / 1000000;
+		ts.tv_nsec += ((due - now) % 1000000) * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&ch->wake, &ch->lock, &ts);
+	}
+	pthread_mutex_unlock(&ch->lock);
+	return stopping(ch);
+}
+
+/* Encode what the tail has ready. */
+static int
+drain_tail(struct channel *ch, char **cause)
+{
+	int64_t wall;
+	int ret;
+
+	for (;;) {
+		wall = output_frame_time(&ch->oconf, output_video_count(ch->out));
+		ret = tail_video_out(ch->tail, ch->frame, wall);
+		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
+			break;
+		if (ret < 0)
+			return ret;
+		ret = output_video(ch->out, ch->frame, cause);
+		av_frame_unref(ch->frame);
+		if (ret < 0)
+			return ret;
+	}
+	for (;;) {
+		wall = ch->oconf.t0_us + av_rescale(output_audio_count(ch->out), 1000000,
+		    OUTPUT_SAMPLE_RATE);
+		ret = tail_audio_out(ch->tail, ch->frame, wall);
+		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
+			break;
+		if (ret < 0)
+			return ret;
+		ret = output_audio(ch->out, ch->frame, cause);
+		av_frame_unref(ch->frame);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Push n samples of f starting at offset off into the tail. */
+static int
+push_samples(struct channel *ch, AVFrame *f, int off, int n, char **cause)
+{
+	AVFrame *part;
+	int ret;
+
+	if (n <= 0)
+		return 0;
+	if (off == 0 && n == f->nb_samples) {
+		f->pts = ch->a;
+		ch->a += n;
+		return tail_audio_in(ch->tail, f, cause);
+	}
+	part = av_frame_alloc();
+	part->format = f->format;
+	part->sample_rate = f->sample_rate;
+	av_channel_layout_copy(&part->ch_layout, &f->ch_layout);
+	part->nb_samples = n;
+	if ((ret = av_frame_get_buffer(part, 0)) < 0) {
+		av_frame_free(&part);
+		return ret;
+	}
+	av_samples_copy(part->extended_data, f->extended_data, 0, off, n,
+	    f->ch_layout.nb_channels, f->format);
+	part->pts = ch->a;
+	ch->a += n;
+	ret = tail_audio_in(ch->tail, part, cause);
+	av_frame_free(&part);
+	return ret;
+}
+
+/* Push n samples of silence. */
+static int
+push_silence(struct channel *ch, int64_t n, char **cause)
+{
+	AVFrame *f;
+	int k, ret = 0;
+
+	while (n > 0 && ret >= 0) {
+		k = n > 1024 ? 1024 : (int)n;
+		f = av_frame_alloc();
+		f->format = AV_SAMPLE_FMT_FLTP;
+		f->sample_rate = OUTPUT_SAMPLE_RATE;
+		av_channel_layout_default(&f->ch_layout, 2);
+		f->nb_samples = k;
+		if ((ret = av_frame_get_buffer(f, 0)) >= 0) {
+			av_samples_set_silence(f->extended_data, 0, k, 2, AV_SAMPLE_FMT_FLTP);
+			f->pts = ch->a;
+			ch->a += k;
+			ret = tail_audio_in(ch->tail, f, cause);
+		}
+		av_frame_free(&f);
+		n -= k;
+	}
+	return ret;
+}
+
+/* Bring the audio up to sample target (within the play's end). */
+static int
+fill_audio(struct channel *ch, struct play *p, int64_t target, char **cause)
+{
+	AVFrame *f;
+	int64_t emitted, drop;
+	int ret, n;
+
+	if (target > p->a_end)
+		target = p->a_end;
+	f = av_frame_alloc();
+	ret = 0;
+	while (ch->a < target) {
+		if (p->audio_eof) {
+			ret = push_silence(ch, target - ch->a, cause);
+			break;
+		}
+		ret = source_audio(p->src, f, cause);
+		if (ret == AVERROR(EAGAIN)) {
+			ret = 0;
+			if (target - ch->a > (int64_t)OUTPUT_SAMPLE_RATE * AUDIO_PAD_US / 1000000)
+				ret = push_silence(ch, target - ch->a, cause);
+			break;
+		}
+		if (ret < 0) {
+			if (ret != AVERROR_EOF && cause != NULL && *cause != NULL) {
+				log_warn("%s: %s; silence until the item ends", ch->label, *cause);
+				freep(cause);
+			}
+			p->audio_eof = 1;
+			ret = 0;
+			continue;
+		}
+		/* Samples already covered by silence while the audio lagged. */
+		emitted = ch->a - p->a_item0;
+		drop = emitted - p->a_src;
+		if (drop < 0)
+			drop = 0;
+		p->a_src += f->nb_samples;
+		if (drop < f->nb_samples) {
+			n = f->nb_samples - (int)drop;
+			if (n > p->a_end - ch->a)
+				n = (int)(p->a_end - ch->a);
+			ret = push_samples(ch, f, (int)drop, n, cause);
+		}
+		av_frame_unref(f);
+		if (ret < 0)
+			break;
+	}
+	av_frame_free(&f);
+	return ret;
+}
+
+/*
+ * Air p until v reaches p->v_end. Returns 0 when the play completed, 1 if
+ * the source ended or broke early (the caller airs the slate), -1 on an
+ * encoder error (*cause), -2 when stopped.
+ */
+static int
+run_play(struct channel *ch, struct play *p, char **cause)
+{
+	int64_t t0, remaining;
+	int ret, early = 0;
+
+	while (ch->v < p->v_end || ch->a < p->a_end) {
+		if (pace(ch))
+			return -2;
+		t0 = mono_us();
+		if (tail_poll(ch->tail, output_frame_time(&ch->oconf, ch->v), cause) < 0)
+			return -1;
+		if (ch->v < p->v_end) {
+			ret = early ? AVERROR_EOF : source_video(p->src, ch->frame, cause);
+			if (ret == AVERROR(EAGAIN) && ch->last != NULL)
+				ret = av_frame_ref(ch->frame, ch->last);
+			else if (ret < 0 && ret != AVERROR_EXIT) {
+				remaining = output_frame_time(&ch->oconf, p->v_end) -
+				    output_frame_time(&ch->oconf, ch->v);
+				if (remaining > TRUNCATED_US || ch->last == NULL) {
+					if (ret != AVERROR_EOF && cause != NULL && *cause == NULL)
+						set_cause(cause, "decoding: %s", av_err2str(ret));
+					return 1;
+				}
+				/* A few frames short: hold the last picture. */
+				early = 1;
+				if (cause != NULL)
+					freep(cause);
+				ret = av_frame_ref(ch->frame, ch->last);
+			}
+			if (ret < 0)
+				return stopping(ch) ? -2 : -1;
+			av_frame_unref(ch->last);
+			av_frame_ref(ch->last, ch->frame);
+			ch->frame->pts = ch->v;
+			ch->v++;
+			if (tail_video_in(ch->tail, ch->frame, cause) < 0)
+				return -1;
+		}
+		if (fill_audio(ch, p, output_samples_before(&ch->oconf,
+		    output_frame_time(&ch->oconf, ch->v)), cause) < 0)
+			return -1;
+		if (drain_tail(ch, cause) < 0)
+			return -1;
+		ch->busy_us += mono_us() - t0;
+		status_tick(ch);
+	}
+	return 0;
+}
+
+/* Close an as-run row, logging a failure. */
+static void
+asrun_close(struct channel *ch, int64_t row, const char *status, const char *errors)
+{
+	char *cause = NULL;
+
+	if (row < 0)
+		return;
+	if (asrun_end(ch->db, row, output_frame_time(&ch->oconf, ch->v) / 1000, status, errors,
+	    &cause) != 0) {
+		log_warn("%s: %s", ch->label, cause);
+		free(cause);
+	}
+}
+
+/* Open an as-run row (item may be NULL), logging a failure. */
+static int64_t
+asrun_open(struct channel *ch, const struct fine_item *it, const char *title)
+{
+	char *cause = NULL;
+	int64_t row;
+
+	row = asrun_begin(ch->db, ch->conf.id, it, title,
+	    output_frame_time(&ch->oconf, ch->v) / 1000, &cause);
+	if (row < 0) {
+		log_warn("%s: %s", ch->label, cause);
+		free(cause);
+	}
+	return row;
+}
+
+/* The stop reason, for the as-run log. */
+static char *
+stop_reason(struct channel *ch)
+{
+	char *r;
+
+	pthread_mutex_lock(&ch->lock);
+	r = xstrdup(ch->reason != NULL ? ch->reason : "the channel stopped");
+	pthread_mutex_unlock(&ch->lock);
+	return r;
+}
+
+/* Source settings for this channel. */
+static void
+source_conf(struct channel *ch, struct source_conf *sc, double gain_db)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->width = ch->conf.width;
+	sc->height = ch->conf.height;
+	sc->fps_num = ch->conf.fps_num;
+	sc->fps_den = ch->conf.fps_den;
+	sc->language = ch->conf.audio_language;
+	sc->gain_db = gain_db;
+	sc->decode_threads = ch->opts.decode_threads;
+	sc->interrupt.callback = interrupted;
+	sc->interrupt.opaque = ch;
+}
+
+/* Air the slate until end_us; it (may be NULL) is the item it replaces. */
+static int
+air_slate(struct channel *ch, const struct fine_item *it, const char *why, int64_t end_us,
+    char **cause)
+{
+	struct source_conf sc;
+	struct play p;
+	char *reason, title[200];
+	int64_t row;
+	int ret;
+
+	memset(&p, 0, sizeof p);
+	source_conf(ch, &sc, 0);
+	if (source_open_slate(&p.src, SLATE_LINE1, SLATE_LINE2, &sc, cause) < 0)
+		return -1;
+	if (it != NULL && it->kind == ITEM_SLATE)
+		snprintf(title, sizeof title, "%s", it->title != NULL ? it->title : "Slate");
+	else
+		snprintf(title, sizeof title, "Technical difficulties slate%s%s",
+		    it != NULL && it->title != NULL ? " for " : "",
+		    it != NULL && it->title != NULL ? it->title : "");
+	status_now(ch, it, it != NULL ? title : "Technical difficulties slate (nothing scheduled)",
+	    1);
+	row = asrun_open(ch, it, title);
+	p.v_end = output_frames_before(&ch->oconf, end_us);
+	p.a_end = output_samples_before(&ch->oconf, end_us);
+	p.a_item0 = ch->a;
+	ret = run_play(ch, &p, cause);
+	if (ret == -2) {
+		reason = stop_reason(ch);
+		asrun_close(ch, row, ASRUN_INTERRUPTED, reason);
+		free(reason);
+	} else
+		asrun_close(ch, row, ASRUN_SLATE, why);
+	source_free(&p.src);
+	return ret == 1 ? 0 : ret;
+}
+
+/* Air one item from the current frame to its end. */
+static int
+air_item(struct channel *ch, struct fine_item *it, char **cause)
+{
+	struct source_conf sc;
+	struct play p;
+	char *why = NULL, *reason, at[32], len[32];
+	int64_t join_us, offset_us, end_us = it->end_ms * 1000, row, late_ms;
+	double gain = 0;
+	int ret;
+
+	memset(&p, 0, sizeof p);
+	join_us = output_frame_time(&ch->oconf, ch->v);
+	late_ms = join_us / 1000 - it->start_ms;
+	offset_us = it->in_ms * 1000 + (join_us - it->start_ms * 1000);
+	if (isfinite(it->loudness_lufs)) {
+		gain = ch->opts.loudness_target - it->loudness_lufs;
+		gain = gain > 20 ? 20 : gain < -30 ? -30 : gain;
+	}
+	status_now(ch, it, NULL, 0);
+	/* The slate's own row records a fileless item. */
+	row = it->file_path != NULL ? asrun_open(ch, it, NULL) : -1;
+	if (it->file_path == NULL) {
+		/* A planned slate, or an item whose file left the library. */
+		if (it->kind != ITEM_SLATE) {
+			xasprintf(&why, "%s item %lld (%s) has no media file (removed from the "
+			    "library?)", item_kind_name(it->kind), (long long)it->id,
+			    it->title != NULL ? it->title : "untitled");
+			log_warn("%s: %s", ch->label, why);
+		}
+		ret = 1;
+	} else {
+		source_conf(ch, &sc, gain);
+		if (source_open(&p.src, it->file_path, offset_us, &sc, cause) < 0) {
+			if (stopping(ch)) {
+				freep(cause);
+				ret = -2;
+				goto done;
+			}
+			why = *cause;
+			*cause = NULL;
+			log_error("%s: %s", ch->label, why);
+			status_set_error(ch->status, why);
+			asrun_close(ch, row, ASRUN_FAILED, why);
+			row = -1;
+			ret = 1;
+		} else {
+			p.v_end = output_frames_before(&ch->oconf, end_us);
+			p.a_end = output_samples_before(&ch->oconf, end_us);
+			p.a_item0 = ch->a;
+			log_info("%s: on air: %s (%s) from %s", ch->label, it->title != NULL ?
+			    it->title : it->file_path, it->file_path,
+			    fmt_duration(at, sizeof at, offset_us / 1000, 0));
+			ret = run_play(ch, &p, cause);
+			if (ret == 1) {
+				xasprintf(&why, "%s ended %s into the item (%s scheduled)%s%s%s: "
+				    "the file is truncated or damaged", it->file_path,
+				    fmt_duration(at, sizeof at, output_frame_time(&ch->oconf,
+				    ch->v) / 1000 - it->start_ms, 0), fmt_duration(len, sizeof len,
+				    it->end_ms - it->start_ms, 0),
+				    source_error(p.src) != NULL || (cause != NULL && *cause != NULL) ?
+				    " (" : "", source_error(p.src) != NULL ? source_error(p.src) :
+				    cause != NULL && *cause != NULL ? *cause : "",
+				    source_error(p.src) != NULL || (cause != NULL && *cause != NULL) ?
+				    ")" : "");
+				freep(cause);
+				log_error("%s: %s", ch->label, why);
+				status_set_error(ch->status, why);
+				asrun_close(ch, row, ASRUN_PARTIAL, why);
+				row = -1;
+			}
+		}
+	}
+	if (ret == 1) {
+		/* The slate airs in the item's place until its end. */
+		source_free(&p.src);
+		ret = air_slate(ch, it, why, end_us, cause);
+	} else if (ret == 0) {
+		if (late_ms > 1000) {
+			char *note;
+
+			xasprintf(&note, "joined %s into the item", fmt_duration(at, sizeof at,
+			    late_ms, 0));
+			asrun_close(ch, row, ASRUN_PARTIAL, note);
+			free(note);
+		} else
+			asrun_close(ch, row, ASRUN_AIRED, NULL);
+	}
+done:
+	if (ret == -2) {
+		reason = stop_reason(ch);
+		asrun_close(ch, row, ASRUN_INTERRUPTED, reason);
+		free(reason);
+		ret = 0;
+	}
+	source_free(&p.src);
+	free(why);
+	return ret;
+}
+
+/* The main loop: what covers the next frame, aired until it ends. */
+static int
+air(struct channel *ch, char **cause)
+{
+	struct fine_item it, next;
+	int64_t t_us, end_us;
+	char *why;
+	int r, ret;
+
+	while (!stopping(ch)) {
+		t_us = output_frame_time(&ch->oconf, ch->v);
+		r = finelog_item_at(ch->db, ch->conf.id, t_us / 1000, &it, cause);
+		if (r == 0) {
+			ret = air_item(ch, &it, cause);
+			fine_item_clear(&it);
+		} else if (r == 1) {
+			r = finelog_next(ch->db, ch->conf.id, t_us / 1000, &next, cause);
+			end_us = t_us + GAP_CHUNK_US;
+			if (r == 0) {
+				if (next.start_ms * 1000 < end_us)
+					end_us = next.start_ms * 1000;
+				fine_item_clear(&next);
+			}
+			why = "nothing is scheduled";
+			ret = air_slate(ch, NULL, why, end_us, cause);
+		} else {
+			log_error("%s: %s", ch->label, *cause);
+			freep(cause);
+			ret = air_slate(ch, NULL, "the fine log cannot be read", t_us + 2000000,
+			    cause);
+		}
+		if (ret == -2)
+			break;
+		if (ret < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Thread body. */
+static void *
+channel_main(void *arg)
+{
+	struct channel *ch = arg;
+	struct tail_format tf;
+	char *cause = NULL;
+	char name[16];
+
+	snprintf(name, sizeof name, "rv-ch%s", ch->conf.number);
+#ifdef HAVE_PTHREAD_SETNAME_NP
+	pthread_setname_np(pthread_self(), name);
+#endif
+	if (db_open(ch->db_path, 0, &ch->db, &cause) != 0)
+		goto fail;
+	if (output_open(&ch->out, &ch->oconf, ch->ring, &cause) < 0)
+		goto fail;
+	memset(&tf, 0, sizeof tf);
+	tf.width = ch->conf.width;
+	tf.height = ch->conf.height;
+	tf.fps_num = ch->conf.fps_num;
+	tf.fps_den = ch->conf.fps_den;
+	tf.sample_rate = OUTPUT_SAMPLE_RATE;
+	if (tail_new(&ch->tail, &tf, &ch->conf, ch->opts.plugins, ch->opts.globals,
+	    ch->opts.nplugins, &cause) < 0)
+		goto fail;
+	ch->frame = av_frame_alloc();
+	ch->last = av_frame_alloc();
+	if (air(ch, &cause) < 0)
+		goto fail;
+	log_info("%s: off the air", ch->label);
+	goto out;
+
+fail:
+	log_error("%s: %s", ch->label, cause != NULL ? cause : "failed");
+	pthread_mutex_lock(&ch->status->lock);
+	ch->status->s.state = CHAN_FAILING;
+	pthread_mutex_unlock(&ch->status->lock);
+	status_set_error(ch->status, cause != NULL ? cause : "failed");
+	free(cause);
+out:
+	av_frame_free(&ch->frame);
+	av_frame_free(&ch->last);
+	output_close(&ch->out);
+	tail_free(&ch->tail);
+	ring_end(ch->ring);
+	db_close(&ch->db);
+	pthread_mutex_lock(&ch->lock);
+	ch->done = 1;
+	pthread_mutex_unlock(&ch->lock);
+	return NULL;
+}
+
+/* Start. */
+struct channel *
+channel_start(const struct channel_opts *opts, struct ring *ring,
+    struct status_block *status, int64_t min_seq, char **cause)
+{
+	struct channel *ch = xcalloc(1, sizeof *ch);
+	const struct channel_conf *c = opts->conf;
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	int64_t wall_ms;
+
+	ch->opts = *opts;
+	ch->conf = *c;
+	ch->conf.number = xstrdup(c->number);
+	ch->conf.name = xstrdup(c->name != NULL ? c->name : c->number);
+	ch->conf.call_sign = c->call_sign != NULL ? xstrdup(c->call_sign) : NULL;
+	ch->conf.description = c->description != NULL ? xstrdup(c->description) : NULL;
+	ch->conf.demographic = c->demographic != NULL ? xstrdup(c->demographic) : NULL;
+	ch->conf.rating_limit = c->rating_limit != NULL ? xstrdup(c->rating_limit) : NULL;
+	ch->conf.timezone = c->timezone != NULL ? xstrdup(c->timezone) : NULL;
+	ch->conf.logo_path = c->logo_path != NULL ? xstrdup(c->logo_path) : NULL;
+	ch->conf.bug_path = c->bug_path != NULL ? xstrdup(c->bug_path) : NULL;
+	ch->conf.audio_language = c->audio_language != NULL ? xstrdup(c->audio_language) : NULL;
+	ch->db_path = xstrdup(opts->db_path);
+	ch->preset = xstrdup(opts->preset != NULL ? opts->preset : "veryfast");
+	ch->opts.conf = &ch->conf;
+	ch->opts.db_path = ch->db_path;
+	ch->opts.preset = ch->preset;
+	ch->ring = ring;
+	ch->status = status;
+	ch->min_seq = min_seq;
+	snprintf(ch->label, sizeof ch->label, "channel %s", c->number);
+	pthread_mutex_init(&ch->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ch->wake, &ca);
+	pthread_condattr_destroy(&ca);
+
+	wall_ms = now_ms();
+	ch->mono0 = mono_us();
+	memset(&ch->oconf, 0, sizeof ch->oconf);
+	ch->oconf.name = ch->conf.name;
+	ch->oconf.width = c->width;
+	ch->oconf.height = c->height;
+	ch->oconf.fps_num = c->fps_num;
+	ch->oconf.fps_den = c->fps_den;
+	ch->oconf.video_kbps = c->video_kbps;
+	ch->oconf.audio_kbps = c->audio_kbps;
+	ch->oconf.segment_ms = opts->segment_ms;
+	ch->oconf.first_ms[0] = opts->segment_ms > 500 ? 500 : 0;
+	ch->oconf.first_ms[1] = opts->segment_ms > 1000 ? 1000 : 0;
+	ch->oconf.preset = ch->preset;
+	ch->oconf.t0_us = wall_ms * 1000;
+
+	pthread_mutex_lock(&status->lock);
+	status->s.state = CHAN_STARTING;
+	status->s.started_ms = wall_ms;
+	status->s.frames = 0;
+	status->s.fps = status->s.speed = status->s.load = 0;
+	pthread_mutex_unlock(&status->lock);
+	ring_begin(ring, min_seq, (opts->segment_ms + 999) / 1000);
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if (pthread_create(&ch->thread, NULL, channel_main, ch) != 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		set_cause(cause, "channel %s: cannot start a thread", c->number);
+		ring_end(ring);
+		ch->done = 1;
+		channel_free(&ch, NULL);
+		return NULL;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ch->started = 1;
+	return ch;
+}
+
+/* Ask to stop. */
+void
+channel_stop(struct channel *ch, const char *reason)
+{
+	pthread_mutex_lock(&ch->lock);
+	if (ch->reason == NULL && reason != NULL)
+		ch->reason = xstrdup(reason);
+	__atomic_store_n(&ch->stop, 1, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&ch->wake);
+	pthread_mutex_unlock(&ch->lock);
+}
+
+/* Finished? */
+int
+channel_done(struct channel *ch)
+{
+	int done;
+
+	pthread_mutex_lock(&ch->lock);
+	done = ch->done;
+	pthread_mutex_unlock(&ch->lock);
+	return done;
+}
+
+/* Stop, join, free. */
+void
+channel_free(struct channel **chp, const char *reason)
+{
+	struct channel *ch;
+
+	if (chp == NULL || (ch = *chp) == NULL)
+		return;
+	channel_stop(ch, reason);
+	if (ch->started)
+		pthread_join(ch->thread, NULL);
+	pthread_mutex_destroy(&ch->lock);
+	pthread_cond_destroy(&ch->wake);
+	channel_conf_clear(&ch->conf);
+	free(ch->db_path);
+	free(ch->preset);
+	free(ch->reason);
+	freep(chp);
+}

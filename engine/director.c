@@ -1,0 +1,837 @@
+/*
+ * director.c: the Program Director.
+ *
+ * Concurrency: one mutex (d->lock) guards the slot array and each slot's
+ * fields except its status block (own mutex) and ring (own mutex). HTTP
+ * threads start channels under d->lock (starting is quick: the pipeline
+ * opens its files on its own thread), so a tune-in never waits for the
+ * tick. The director's thread ("rv-director") ticks twice a second: it
+ * reaps finished pipelines, stops idle ones (joining under d->lock: a
+ * pipeline stops within a frame, and nothing else may take the slot
+ * meanwhile), starts always-on ones, counts viewers, saves media sequence
+ * numbers, reloads on request. Slots are never freed before
+ * director_free, so a ring pointer handed out stays valid. Lock order:
+ * d->lock, then a status lock or a ring lock; never the other way.
+ */
+#include "engine/director.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/channel.h"
+#include "src/asrun.h"
+#include "src/db.h"
+#include "src/finelog.h"
+#include "src/log.h"
+#include "src/util.h"
+
+#define TICK_MS 500
+#define HLS_CLIENTS 32
+#define RETRY_MS 10000                  /* a failed channel waits this long */
+#define SEQ_MARGIN 16                   /* numbers skipped after a restart */
+#define PLUGINS_MAX 8
+
+struct hls_client {
+	uint64_t key;
+	int64_t seen_ms;
+};
+
+#define EXTEND_EVERY_MS 60000            /* look at the horizons this often */
+
+struct slot {
+	struct channel_conf conf;
+	struct ring *ring;
+	struct status_block status;
+	struct channel *ch;
+	int present;                    /* in the database and enabled */
+	int64_t last_seen_ms;           /* last viewer activity */
+	int ts_clients;
+	struct hls_client hls[HLS_CLIENTS];
+	int64_t retry_ms;               /* failing: not before */
+	int64_t refused_log_ms;
+	int64_t saved_seq;              /* next_seq saved in system_config */
+	int64_t extend_fail_ms;         /* the last extension failed then */
+};
+
+struct director {
+	struct director_opts opts;      /* in force */
+	struct director_opts given;     /* what the caller fixed (zero: from settings) */
+	char *db_path;
+	sqlite3 *db;                    /* the director thread's (and setup's) */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct slot **slots;
+	size_t nslots;
+	int stop;
+	int shutdown;                   /* no more starts */
+	int reload;
+	int running;
+	int64_t extended_ms;            /* horizons last looked at */
+	pthread_t thread;
+	const struct tail_plugin *plugins[PLUGINS_MAX];
+	void *globals[PLUGINS_MAX];
+	int nplugins;
+};
+
+/* An integer setting from system_config, or dflt. */
+static long long
+setting_int(sqlite3 *db, const char *key, long long dflt, long long min, long long max)
+{
+	sqlite3_stmt *st;
+	long long v = dflt, n;
+
+	st = db_prepare(db, "SELECT value FROM system_config WHERE key = ?1", NULL);
+	if (st == NULL)
+		return dflt;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (parse_int(db_text(st, 0), min, max, &n) == 0)
+			v = n;
+		else
+			log_warn("setting %s: '%s' is not a number from %lld to %lld; using %lld",
+			    key, db_text(st, 0), min, max, dflt);
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* A text setting (copied into buf), or dflt. */
+static void
+setting_text(sqlite3 *db, const char *key, const char *dflt, char *buf, size_t len)
+{
+	sqlite3_stmt *st;
+
+	snprintf(buf, len, "%s", dflt);
+	st = db_prepare(db, "SELECT value FROM system_config WHERE key = ?1", NULL);
+	if (st == NULL)
+		return;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && *db_text(st, 0) != '\0')
+		snprintf(buf, len, "%s", db_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/* Settings from the database. */
+void
+director_opts_load(struct director_opts *o, sqlite3 *db)
+{
+	static const char *presets[] = { "ultrafast", "superfast", "veryfast", "faster", "fast",
+	    "medium", "slow", "slower", "veryslow" };
+	char buf[32];
+	size_t i;
+
+#define SETTING(f, key, dflt, min, max) \
+	if (o->f <= 0) \
+		o->f = (int)setting_int(db, key, dflt, min, max)
+	SETTING(max_channels, "engine.max_channels", 4, 1, 10000);
+	SETTING(idle_timeout_s, "engine.idle_timeout_s", 60, 1, 86400);
+	SETTING(segment_ms, "engine.segment_ms", 2000, 1000, 10000);
+	SETTING(lead_ms, "engine.lead_ms", 3000, 500, 30000);
+	SETTING(list_size, "engine.playlist_size", 6, 3, 100);
+	SETTING(keep, "engine.keep_segments", 6, 1, 100);
+	SETTING(decode_threads, "engine.decode_threads", 1, 1, 16);
+#undef SETTING
+	if (o->preset[0] == '\0') {
+		setting_text(db, "engine.x264_preset", "veryfast", buf, sizeof buf);
+		for (i = 0; i < nitems(presets); i++) {
+			if (strcmp(buf, presets[i]) == 0)
+				break;
+		}
+		if (i == nitems(presets)) {
+			log_warn("setting engine.x264_preset: '%s' is not an x264 preset; using "
+			    "veryfast", buf);
+			snprintf(buf, sizeof buf, "veryfast");
+		}
+		snprintf(o->preset, sizeof o->preset, "%s", buf);
+	}
+	if (o->loudness_target == 0) {          /* 0 LUFS is no target: not given */
+		setting_text(db, "engine.loudness_target", "-24", buf, sizeof buf);
+		o->loudness_target = strtod(buf, NULL);
+		if (!isfinite(o->loudness_target) || o->loudness_target < -70 ||
+		    o->loudness_target >= 0)
+			o->loudness_target = -24;
+	}
+}
+
+/* Slot by guide number; caller holds the lock. */
+static struct slot *
+find_locked(struct director *d, const char *number)
+{
+	size_t i;
+
+	for (i = 0; i < d->nslots; i++) {
+		if (strcmp(d->slots[i]->conf.number, number) == 0)
+			return d->slots[i];
+	}
+	return NULL;
+}
+
+/* The saved sequence counter of a channel. */
+static int64_t
+saved_seq(struct director *d, int64_t channel_id)
+{
+	char key[64];
+
+	snprintf(key, sizeof key, "engine.hls_seq.%lld", (long long)channel_id);
+	return setting_int(d->db, key, 0, 0, INT64_MAX);
+}
+
+/* Save a channel's next sequence number (director thread only). */
+static void
+save_seq(struct director *d, int64_t channel_id, int64_t next)
+{
+	sqlite3_stmt *st;
+	char key[64];
+
+	snprintf(key, sizeof key, "engine.hls_seq.%lld", (long long)channel_id);
+	st = db_prepare(d->db, "INSERT INTO system_config (key, value, description, updated_at) "
+	    "VALUES (?1, ?2, 'next HLS media sequence number (engine)', "
+	    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) ON CONFLICT (key) DO UPDATE SET "
+	    "value = excluded.value, updated_at = excluded.updated_at", NULL);
+	if (st == NULL)
+		return;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, next);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		log_warn("saving the media sequence of channel %lld: %s", (long long)channel_id,
+		    sqlite3_errmsg(d->db));
+	sqlite3_finalize(st);
+}
+
+/* Copy a channel definition. */
+static void
+conf_copy(struct channel_conf *dst, const struct channel_conf *src)
+{
+	*dst = *src;
+#define DUP(f) dst->f = src->f != NULL ? xstrdup(src->f) : NULL
+	DUP(number);
+	DUP(name);
+	DUP(call_sign);
+	DUP(description);
+	DUP(demographic);
+	DUP(rating_limit);
+	DUP(timezone);
+	DUP(logo_path);
+	DUP(bug_path);
+	DUP(audio_language);
+#undef DUP
+}
+
+/* (Re)load the channel list; caller holds the lock. */
+static int
+load_channels_locked(struct director *d, char **cause)
+{
+	struct channel_conf *list;
+	struct slot *s;
+	size_t n, i;
+
+	if (channels_load(d->db, &list, &n, cause) != 0)
+		return -1;
+	for (i = 0; i < d->nslots; i++)
+		d->slots[i]->present = 0;
+	for (i = 0; i < n; i++) {
+		if ((s = find_locked(d, list[i].number)) == NULL) {
+			s = xcalloc(1, sizeof *s);
+			pthread_mutex_init(&s->status.lock, NULL);
+			s->ring = ring_new(list[i].number, d->opts.list_size, d->opts.keep);
+			d->slots = xreallocarray(d->slots, d->nslots + 1, sizeof *d->slots);
+			d->slots[d->nslots++] = s;
+			s->saved_seq = -1;
+		} else
+			channel_conf_clear(&s->conf);
+		conf_copy(&s->conf, &list[i]);
+		s->present = list[i].enabled != 0;
+		pthread_mutex_lock(&s->status.lock);
+		s->status.s.channel_id = s->conf.id;
+		snprintf(s->status.s.number, sizeof s->status.s.number, "%s", s->conf.number);
+		snprintf(s->status.s.name, sizeof s->status.s.name, "%s", s->conf.name);
+		s->status.s.always_on = s->conf.always_on;
+		if (s->ch == NULL && s->status.s.state != CHAN_FAILING)
+			s->status.s.media_seq = -1;
+		pthread_mutex_unlock(&s->status.lock);
+	}
+	channels_free(&list, n);
+	return 0;
+}
+
+/* New director. */
+struct director *
+director_new(const struct director_opts *opts, char **cause)
+{
+	struct director *d = xcalloc(1, sizeof *d);
+	pthread_condattr_t ca;
+	size_t i;
+
+	d->opts = d->given = *opts;
+	d->db_path = xstrdup(opts->db_path);
+	d->opts.db_path = d->given.db_path = d->db_path;
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	if (db_open(d->db_path, 0, &d->db, cause) != 0)
+		goto fail;
+	director_opts_load(&d->opts, d->db);
+	if (load_channels_locked(d, cause) != 0)
+		goto fail;
+	for (i = 0; i < d->nslots; i++) {
+		if (asrun_close_stale(d->db, d->slots[i]->conf.id, NULL) != 0)
+			log_warn("channel %s: cannot close stale as-run rows",
+			    d->slots[i]->conf.number);
+	}
+	return d;
+
+fail:
+	director_free(&d);
+	return NULL;
+}
+
+/* Register a plug-in. */
+void
+director_add_plugin(struct director *d, const struct tail_plugin *plugin, void *global)
+{
+	pthread_mutex_lock(&d->lock);
+	if (d->nplugins < PLUGINS_MAX) {
+		d->plugins[d->nplugins] = plugin;
+		d->globals[d->nplugins] = global;
+		d->nplugins++;
+	} else
+		log_error("too many tail plug-ins; %s is not loaded", plugin->name);
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* Start a slot's pipeline; caller holds the lock. */
+static int
+start_locked(struct director *d, struct slot *s, const char *why, char **cause)
+{
+	struct channel_opts co;
+	int64_t min_seq, saved;
+
+	memset(&co, 0, sizeof co);
+	co.db_path = d->db_path;
+	co.conf = &s->conf;
+	co.segment_ms = d->opts.segment_ms;
+	co.lead_ms = d->opts.lead_ms;
+	co.preset = d->opts.preset;
+	co.loudness_target = d->opts.loudness_target;
+	co.decode_threads = d->opts.decode_threads;
+	co.plugins = d->plugins;
+	co.globals = d->globals;
+	co.nplugins = d->nplugins;
+	/*
+	 * Media sequence numbers never go backwards: on from the ring's own
+	 * count, the saved one (a daemon restart), and the clock in seconds
+	 * (a crash after the last save; a channel makes under one segment a
+	 * second once past its start).
+	 */
+	saved = s->saved_seq;
+	if (saved < 0)
+		saved = s->saved_seq = saved_seq(d, s->conf.id);
+	min_seq = now_ms() / 1000;
+	if (saved > 0 && saved + SEQ_MARGIN > min_seq)
+		min_seq = saved + SEQ_MARGIN;
+	s->ch = channel_start(&co, s->ring, &s->status, min_seq, cause);
+	if (s->ch == NULL)
+		return -1;
+	s->last_seen_ms = now_ms();
+	log_info("channel %s (%s): starting (%s)", s->conf.number, s->conf.name, why);
+	return 0;
+}
+
+/* Count active pipelines; caller holds the lock. */
+static int
+active_locked(struct director *d)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < d->nslots; i++)
+		n += d->slots[i]->ch != NULL;
+	return n;
+}
+
+/* Stop and join a slot's pipeline; caller holds the lock. */
+static void
+stop_locked(struct director *d, struct slot *s, const char *reason)
+{
+	if (s->ch == NULL)
+		return;
+	channel_free(&s->ch, reason);
+	pthread_mutex_lock(&s->status.lock);
+	if (s->status.s.state != CHAN_FAILING)
+		s->status.s.state = CHAN_IDLE;
+	s->status.s.started_ms = 0;
+	s->status.s.fps = s->status.s.speed = s->status.s.load = 0;
+	s->status.s.bitrate_bps = 0;
+	s->status.s.media_seq = -1;
+	s->status.s.slate = 0;
+	memset(&s->status.s.item, 0, sizeof s->status.s.item);
+	memset(&s->status.s.next, 0, sizeof s->status.s.next);
+	pthread_mutex_unlock(&s->status.lock);
+}
+
+/* Viewers of a slot now; caller holds the lock. */
+static int
+hls_viewers_locked(struct director *d, struct slot *s, int64_t now)
+{
+	int64_t window = 3LL * d->opts.segment_ms + 4000;
+	int i, n = 0;
+
+	for (i = 0; i < HLS_CLIENTS; i++) {
+		if (s->hls[i].key != 0 && now - s->hls[i].seen_ms <= window)
+			n++;
+	}
+	return n;
+}
+
+/* Note an HLS client; caller holds the lock. */
+static void
+hls_seen_locked(struct slot *s, uint64_t key, int64_t now)
+{
+	int i, oldest = 0;
+
+	if (key == 0)
+		key = 1;
+	for (i = 0; i < HLS_CLIENTS; i++) {
+		if (s->hls[i].key == key) {
+			s->hls[i].seen_ms = now;
+			return;
+		}
+		if (s->hls[i].seen_ms < s->hls[oldest].seen_ms)
+			oldest = i;
+	}
+	s->hls[oldest].key = key;
+	s->hls[oldest].seen_ms = now;
+}
+
+/* A viewer's request. */
+enum director_result
+director_tune(struct director *d, const char *number, int flags, uint64_t client,
+    struct ring **ring)
+{
+	struct slot *s;
+	enum director_result res = DIRECTOR_OK;
+	char *cause = NULL;
+	int64_t now = now_ms();
+	int n;
+
+	*ring = NULL;
+	pthread_mutex_lock(&d->lock);
+	s = find_locked(d, number);
+	if (s == NULL || !s->present) {
+		res = DIRECTOR_NO_CHANNEL;
+		goto out;
+	}
+	if (d->shutdown) {
+		res = DIRECTOR_FAILING;
+		goto out;
+	}
+	if (s->ch != NULL && channel_done(s->ch))
+		stop_locked(d, s, NULL);         /* a pipeline that ended: reap it */
+	if (s->ch == NULL && !(flags & TUNE_NO_START)) {
+		if (now < s->retry_ms) {
+			res = DIRECTOR_FAILING;
+			goto out;
+		}
+		if ((n = active_locked(d)) >= d->opts.max_channels) {
+			if (now - s->refused_log_ms > 10000) {
+				log_warn("channel %s: refused a viewer: %d channels are already on "
+				    "the air (the limit, --max-channels)", number, n);
+				s->refused_log_ms = now;
+			}
+			res = DIRECTOR_BUSY;
+			goto out;
+		}
+		if (start_locked(d, s, flags & TUNE_TS ? "a viewer tuned in to the TS stream" :
+		    "a viewer tuned in", &cause) != 0) {
+			log_error("%s", cause);
+			status_set_error(&s->status, cause);
+			free(cause);
+			s->retry_ms = now + RETRY_MS;
+			res = DIRECTOR_FAILING;
+			goto out;
+		}
+	}
+	s->last_seen_ms = now;
+	if (flags & TUNE_HLS)
+		hls_seen_locked(s, client, now);
+	if (flags & TUNE_TS)
+		s->ts_clients++;
+	*ring = s->ring;
+out:
+	pthread_mutex_unlock(&d->lock);
+	return res;
+}
+
+/* A TS connection closed. */
+void
+director_untune(struct director *d, const char *number)
+{
+	struct slot *s;
+
+	pthread_mutex_lock(&d->lock);
+	if ((s = find_locked(d, number)) != NULL && s->ts_clients > 0) {
+		s->ts_clients--;
+		s->last_seen_ms = now_ms();
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+/*
+ * Extend schedules that run out soon (when the scheduler provides it).
+ * Called by the director's thread holding the lock; the lock is let go
+ * while the scheduler works, so tune-ins never wait for it.
+ */
+static void
+extend_schedules(struct director *d, int64_t now)
+{
+	struct { int64_t id; char number[16]; } *todo;
+	char *cause = NULL;
+	int64_t until;
+	size_t i, n = 0;
+
+	if (d->opts.extend == NULL || d->shutdown || now - d->extended_ms < EXTEND_EVERY_MS)
+		return;
+	d->extended_ms = now;
+	until = now + (d->opts.extend_ahead_ms > 0 ? d->opts.extend_ahead_ms : 6 * 3600000LL);
+	todo = xcalloc(d->nslots + 1, sizeof *todo);
+	for (i = 0; i < d->nslots; i++) {
+		if (!d->slots[i]->present || now - d->slots[i]->extend_fail_ms < 10 * EXTEND_EVERY_MS)
+			continue;
+		todo[n].id = d->slots[i]->conf.id;
+		snprintf(todo[n].number, sizeof todo[n].number, "%s", d->slots[i]->conf.number);
+		n++;
+	}
+	pthread_mutex_unlock(&d->lock);
+	for (i = 0; i < n; i++) {
+		if (finelog_horizon(d->db, todo[i].id) >= until)
+			continue;
+		if (d->opts.extend(d->db, todo[i].id, until, &cause) == 0) {
+			log_debug("channel %s: schedule extended", todo[i].number);
+			continue;
+		}
+		log_warn("channel %s: extending the schedule: %s", todo[i].number,
+		    cause != NULL ? cause : "failed");
+		freep(&cause);
+		todo[i].id = -todo[i].id - 1;           /* mark the failure */
+	}
+	pthread_mutex_lock(&d->lock);
+	for (i = 0; i < n; i++) {
+		struct slot *sl;
+
+		if (todo[i].id < 0 && (sl = find_locked(d, todo[i].number)) != NULL)
+			sl->extend_fail_ms = now;
+	}
+	free(todo);
+}
+
+/* One tick of housekeeping; caller holds the lock. */
+static void
+tick_locked(struct director *d)
+{
+	struct slot *s;
+	char *cause = NULL;
+	int64_t now = now_ms(), next;
+	struct director_opts opts;
+	size_t i;
+	int hv, failed, starting;
+
+	if (d->reload) {
+		d->reload = 0;
+		opts = d->given;
+		opts.db_path = d->db_path;
+		director_opts_load(&opts, d->db);
+		d->opts = opts;
+		if (load_channels_locked(d, &cause) != 0) {
+			log_error("reload: %s", cause);
+			freep(&cause);
+		} else
+			log_info("reloaded: %zu channels; settings apply to channels as they "
+			    "start", d->nslots);
+	}
+	for (i = 0; i < d->nslots; i++) {
+		s = d->slots[i];
+		if (s->ch != NULL && channel_done(s->ch)) {
+			pthread_mutex_lock(&s->status.lock);
+			failed = s->status.s.state == CHAN_FAILING;
+			pthread_mutex_unlock(&s->status.lock);
+			stop_locked(d, s, NULL);
+			if (failed)
+				s->retry_ms = now + RETRY_MS;
+		}
+		pthread_mutex_lock(&s->status.lock);
+		starting = s->status.s.state == CHAN_STARTING &&
+		    now - s->status.s.started_ms < 30000;
+		pthread_mutex_unlock(&s->status.lock);
+		if (s->ch != NULL && !s->present)
+			stop_locked(d, s, "the channel was removed or disabled");
+		else if (s->ch != NULL && !s->conf.always_on && s->ts_clients == 0 && !starting &&
+		    now - s->last_seen_ms > (int64_t)d->opts.idle_timeout_s * 1000) {
+			/* (Not while starting: a viewer waits for the first segment.) */
+			log_info("channel %s: no viewers for %d s; stopping", s->conf.number,
+			    d->opts.idle_timeout_s);
+			stop_locked(d, s, "no viewers (idle timeout)");
+		}
+		if (s->ch == NULL && s->present && s->conf.always_on && now >= s->retry_ms &&
+		    !d->shutdown) {
+			if (active_locked(d) >= d->opts.max_channels) {
+				if (now - s->refused_log_ms > 60000) {
+					log_warn("channel %s: always on, but %d channels are already on "
+					    "the air (--max-channels)", s->conf.number,
+					    d->opts.max_channels);
+					s->refused_log_ms = now;
+				}
+			} else if (start_locked(d, s, "always on", &cause) != 0) {
+				log_error("%s", cause);
+				status_set_error(&s->status, cause);
+				freep(&cause);
+				s->retry_ms = now + RETRY_MS;
+			}
+		}
+		hv = hls_viewers_locked(d, s, now);
+		pthread_mutex_lock(&s->status.lock);
+		s->status.s.hls_viewers = hv;
+		s->status.s.ts_viewers = s->ts_clients;
+		s->status.s.viewers = hv + s->ts_clients;
+		if (s->ch == NULL && s->status.s.state == CHAN_FAILING && now >= s->retry_ms &&
+		    !s->conf.always_on)
+			s->status.s.state = CHAN_IDLE;
+		pthread_mutex_unlock(&s->status.lock);
+		next = ring_next_seq(s->ring);
+		if (next > 0 && next != s->saved_seq) {
+			save_seq(d, s->conf.id, next);
+			s->saved_seq = next;
+		}
+	}
+}
+
+/* Thread body. */
+static void *
+director_main(void *arg)
+{
+	struct director *d = arg;
+	struct timespec ts;
+
+#ifdef HAVE_PTHREAD_SETNAME_NP
+	pthread_setname_np(pthread_self(), "rv-director");
+#endif
+	pthread_mutex_lock(&d->lock);
+	while (!d->stop) {
+		tick_locked(d);
+		extend_schedules(d, now_ms());
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += TICK_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&d->wake, &d->lock, &ts);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+/* Start the thread. */
+int
+director_start(struct director *d, char **cause)
+{
+	sigset_t all, old;
+	int ret;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ret = pthread_create(&d->thread, NULL, director_main, d);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret != 0) {
+		set_cause(cause, "cannot start the director thread: %s", strerror(ret));
+		return -1;
+	}
+	d->running = 1;
+	return 0;
+}
+
+/* Reload on the next tick. */
+void
+director_reload(struct director *d)
+{
+	pthread_mutex_lock(&d->lock);
+	d->reload = 1;
+	pthread_cond_broadcast(&d->wake);
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* Stop every channel, start no more. */
+void
+director_shutdown(struct director *d)
+{
+	size_t i;
+
+	pthread_mutex_lock(&d->lock);
+	d->shutdown = 1;
+	for (i = 0; i < d->nslots; i++) {
+		if (d->slots[i]->ch != NULL)
+			channel_stop(d->slots[i]->ch, "the daemon stopped");
+	}
+	for (i = 0; i < d->nslots; i++)
+		stop_locked(d, d->slots[i], "the daemon stopped");
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* Stop everything and free. */
+void
+director_free(struct director **dp)
+{
+	struct director *d;
+	struct slot *s;
+	size_t i;
+
+	if (dp == NULL || (d = *dp) == NULL)
+		return;
+	pthread_mutex_lock(&d->lock);
+	d->stop = 1;
+	pthread_cond_broadcast(&d->wake);
+	pthread_mutex_unlock(&d->lock);
+	if (d->running)
+		pthread_join(d->thread, NULL);
+	for (i = 0; i < d->nslots; i++) {
+		s = d->slots[i];
+		if (s->ch != NULL)
+			channel_stop(s->ch, "the daemon stopped");
+	}
+	for (i = 0; i < d->nslots; i++) {
+		s = d->slots[i];
+		stop_locked(d, s, "the daemon stopped");
+		if (d->db != NULL && ring_next_seq(s->ring) > 0 &&
+		    ring_next_seq(s->ring) != s->saved_seq)
+			save_seq(d, s->conf.id, ring_next_seq(s->ring));
+		ring_free(&s->ring);
+		channel_conf_clear(&s->conf);
+		pthread_mutex_destroy(&s->status.lock);
+		free(s);
+	}
+	free(d->slots);
+	db_close(&d->db);
+	pthread_mutex_destroy(&d->lock);
+	pthread_cond_destroy(&d->wake);
+	free(d->db_path);
+	freep(dp);
+}
+
+/* Start by hand. */
+int
+director_start_channel(struct director *d, const char *number, char **cause)
+{
+	struct slot *s;
+	int ret = 0;
+
+	pthread_mutex_lock(&d->lock);
+	s = find_locked(d, number);
+	if (s == NULL || !s->present) {
+		set_cause(cause, "no enabled channel %s", number);
+		ret = -1;
+	} else if (s->ch == NULL) {
+		if (d->shutdown) {
+			set_cause(cause, "the daemon is stopping");
+			ret = -1;
+		} else if (active_locked(d) >= d->opts.max_channels) {
+			set_cause(cause, "%d channels are already on the air (the limit)",
+			    d->opts.max_channels);
+			ret = -1;
+		} else
+			ret = start_locked(d, s, "started by the operator", cause);
+	}
+	if (ret == 0 && s != NULL)
+		s->last_seen_ms = now_ms();
+	pthread_mutex_unlock(&d->lock);
+	return ret;
+}
+
+/* Stop by hand. */
+int
+director_stop_channel(struct director *d, const char *number, char **cause)
+{
+	struct slot *s;
+	int ret = 0;
+
+	pthread_mutex_lock(&d->lock);
+	if ((s = find_locked(d, number)) == NULL) {
+		set_cause(cause, "no channel %s", number);
+		ret = -1;
+	} else
+		stop_locked(d, s, "stopped by the operator");
+	pthread_mutex_unlock(&d->lock);
+	return ret;
+}
+
+/* Copy every status. */
+size_t
+director_status(struct director *d, struct channel_status **out)
+{
+	size_t i, n = 0;
+	struct slot *s;
+	int64_t now = now_ms();
+
+	pthread_mutex_lock(&d->lock);
+	*out = xcalloc(d->nslots + 1, sizeof **out);
+	for (i = 0; i < d->nslots; i++) {
+		s = d->slots[i];
+		if (!s->present)
+			continue;
+		pthread_mutex_lock(&s->status.lock);
+		(*out)[n] = s->status.s;
+		pthread_mutex_unlock(&s->status.lock);
+		(*out)[n].hls_viewers = hls_viewers_locked(d, s, now);
+		(*out)[n].ts_viewers = s->ts_clients;
+		(*out)[n].viewers = (*out)[n].hls_viewers + s->ts_clients;
+		n++;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return n;
+}
+
+/* Copy the enabled channels. */
+int
+director_channels(struct director *d, struct channel_conf **out, size_t *n)
+{
+	size_t i;
+
+	pthread_mutex_lock(&d->lock);
+	*out = xcalloc(d->nslots + 1, sizeof **out);
+	*n = 0;
+	for (i = 0; i < d->nslots; i++) {
+		if (d->slots[i]->present)
+			conf_copy(&(*out)[(*n)++], &d->slots[i]->conf);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return 0;
+}
+
+/* Active count and limit. */
+int
+director_active(struct director *d, int *max)
+{
+	int n;
+
+	pthread_mutex_lock(&d->lock);
+	n = active_locked(d);
+	if (max != NULL)
+		*max = d->opts.max_channels;
+	pthread_mutex_unlock(&d->lock);
+	return n;
+}
+
+/* Settings in force. */
+void
+director_get_opts(struct director *d, struct director_opts *out)
+{
+	pthread_mutex_lock(&d->lock);
+	*out = d->opts;
+	pthread_mutex_unlock(&d->lock);
+}

@@ -1,0 +1,886 @@
+/*
+ * http.c: the HTTP server.
+ *
+ * libmicrohttpd runs the sockets on its own pool of threads (epoll). No
+ * handler ever blocks: a playlist request for a channel that is just
+ * starting, and an endless TS stream that has sent every segment there
+ * is, suspend their connection on the channel's ring and are resumed by
+ * the channel's thread when the next segment is published (or when the
+ * channel goes off the air). Segments are sent straight from the ring's
+ * refcounted buffers; the response's free callback drops the reference.
+ * A TS client that falls so far behind that its next segment has left the
+ * ring is dropped: the encoder never waits for anyone.
+ */
+#include "engine/http.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "src/log.h"
+#include "src/util.h"
+
+#define TS_BLOCK (64 * 1024)
+
+#define CT_M3U8 "application/vnd.apple.mpegurl"
+#define CT_TS "video/mp2t"
+#define CT_JSON "application/json"
+#define CT_XML "application/xml; charset=utf-8"
+#define CT_M3U "audio/x-mpegurl; charset=utf-8"
+#define CT_TEXT "text/plain; charset=utf-8"
+
+#define CC_NONE "no-cache"
+#define CC_SEGMENT "public, max-age=3600, immutable"
+
+struct http {
+	struct MHD_Daemon *mhd;
+	struct director *d;
+	struct http_opts opts;
+	int port;
+	int stopping;                   /* atomic */
+};
+
+/* Per-request state (MHD's con_cls). */
+struct request {
+	struct http *h;
+	struct MHD_Connection *conn;
+	struct ring *ring;
+	struct ring_waiter waiter;
+	int waiting;                    /* suspended for the first segment */
+};
+
+/* An endless TS client: owned by its response. */
+struct tsclient {
+	struct http *h;
+	struct MHD_Connection *conn;
+	struct ring *ring;
+	struct ring_waiter waiter;
+	struct segment *seg;
+	size_t off;
+	int64_t next_seq;
+	char number[16];
+	char peer[64];
+};
+
+/* MHD's own messages into our log. */
+static void __attribute__((format(printf, 2, 0)))
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[400];
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	log_debug("http: %s", buf);
+}
+
+/* Suspend callback for waiters. */
+static void
+suspend_conn(void *arg)
+{
+	struct request *r = arg;
+
+	MHD_suspend_connection(r->conn);
+}
+
+/* Wake callback for waiters. */
+static void
+resume_conn(void *arg)
+{
+	struct request *r = arg;
+
+	MHD_resume_connection(r->conn);
+}
+
+/* Same, for TS clients. */
+static void
+ts_suspend(void *arg)
+{
+	struct tsclient *c = arg;
+
+	MHD_suspend_connection(c->conn);
+}
+
+static void
+ts_resume(void *arg)
+{
+	struct tsclient *c = arg;
+
+	MHD_resume_connection(c->conn);
+}
+
+/* The client's address as text. */
+static void
+peer_name(struct MHD_Connection *conn, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	snprintf(buf, len, "?");
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+		    (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		    buf, (socklen_t)len);
+}
+
+/* A viewer key: the client address and user agent (FNV-1a). */
+static uint64_t
+viewer_key(struct MHD_Connection *conn)
+{
+	const char *ua = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_USER_AGENT);
+	char peer[64];
+	uint64_t h = 1469598103934665603ULL;
+	const char *p;
+
+	peer_name(conn, peer, sizeof peer);
+	for (p = peer; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (p = ua != NULL ? ua : ""; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+/* Headers every answer carries. */
+static void
+common_headers(struct MHD_Response *resp, const char *type, const char *cache)
+{
+	if (type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+	MHD_add_response_header(resp, "Access-Control-Expose-Headers", "Content-Length");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_SERVER, "Retrovue/" PACKAGE_VERSION);
+}
+
+/* Queue a response and drop our reference to it. */
+static enum MHD_Result
+send_response(struct MHD_Connection *conn, unsigned status, struct MHD_Response *resp)
+{
+	enum MHD_Result ret = MHD_queue_response(conn, status, resp);
+
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Answer with a copy of len bytes. */
+static enum MHD_Result
+reply(struct MHD_Connection *conn, unsigned status, const char *type, const char *cache,
+    const void *data, size_t len)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	common_headers(resp, type, cache);
+	return send_response(conn, status, resp);
+}
+
+/* Answer with a malloc'd buffer (taken). */
+static enum MHD_Result
+reply_owned(struct MHD_Connection *conn, unsigned status, const char *type, char *data,
+    size_t len)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(data);
+		return MHD_NO;
+	}
+	common_headers(resp, type, CC_NONE);
+	return send_response(conn, status, resp);
+}
+
+/* A short text answer ("404 not found\n"). */
+static enum MHD_Result
+reply_text(struct MHD_Connection *conn, unsigned status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static enum MHD_Result
+reply_text(struct MHD_Connection *conn, unsigned status, const char *fmt, ...)
+{
+	struct MHD_Response *resp;
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	resp = MHD_create_response_from_buffer(strlen(msg), msg, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(msg);
+		return MHD_NO;
+	}
+	common_headers(resp, CT_TEXT, CC_NONE);
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	return send_response(conn, status, resp);
+}
+
+/* Free callback of a segment response. */
+static void
+segment_done(void *cls)
+{
+	struct segment *s = cls;
+
+	segment_unref(&s);
+}
+
+/* Answer with a ring buffer (the reference is taken). */
+static enum MHD_Result
+reply_segment(struct MHD_Connection *conn, const char *type, const char *cache,
+    struct segment *s)
+{
+	struct MHD_Response *resp;
+
+	/*
+	 * Straight from the ring's buffer (MHD writes headers and body with
+	 * writev); measured here, twice as fast as its sendfile() path.
+	 */
+	resp = MHD_create_response_from_buffer_with_free_callback_cls(s->len, s->data,
+	    segment_done, s);
+	if (resp == NULL) {
+		segment_unref(&s);
+		return MHD_NO;
+	}
+	common_headers(resp, type, cache);
+	return send_response(conn, MHD_HTTP_OK, resp);
+}
+
+/* A guide number: digits, at most one inner dot. */
+static int
+valid_number(const char *s, size_t len)
+{
+	size_t i, dots = 0;
+
+	if (len == 0 || len > 15 || s[0] == '.' || s[len - 1] == '.')
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.')
+			dots++;
+		else if (s[i] < '0' || s[i] > '9')
+			return 0;
+	}
+	return dots <= 1;
+}
+
+/* The base URL a client reached us by. */
+static void
+base_url(struct http *h, struct MHD_Connection *conn, char *buf, size_t len)
+{
+	const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_HOST);
+	const union MHD_ConnectionInfo *ci;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	char addr[64];
+	size_t i;
+
+	if (host != NULL && *host != '\0' && strlen(host) < 200) {
+		for (i = 0; host[i] != '\0'; i++) {
+			if (!((host[i] >= 'a' && host[i] <= 'z') || (host[i] >= 'A' &&
+			    host[i] <= 'Z') || (host[i] >= '0' && host[i] <= '9') ||
+			    strchr(".-:[]", host[i]) != NULL))
+				break;
+		}
+		if (host[i] == '\0') {
+			snprintf(buf, len, "http://%s", host);
+			return;
+		}
+	}
+	snprintf(addr, sizeof addr, "127.0.0.1");
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci != NULL && getsockname(ci->connect_fd, (struct sockaddr *)&ss, &sl) == 0) {
+		if (ss.ss_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr,
+			    sizeof addr);
+		else if (ss.ss_family == AF_INET6) {
+			addr[0] = '[';
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr + 1,
+			    sizeof addr - 2);
+			strcat(addr, "]");
+		}
+	}
+	snprintf(buf, len, "http://%s:%d", addr, h->port);
+}
+
+/* Why a channel cannot be had, as an answer. */
+static enum MHD_Result
+tune_failed(struct MHD_Connection *conn, enum director_result res, const char *number)
+{
+	switch (res) {
+	case DIRECTOR_NO_CHANNEL:
+		return reply_text(conn, MHD_HTTP_NOT_FOUND, "no channel %s\n", number);
+	case DIRECTOR_BUSY:
+		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "every tuner is busy: channel %s cannot start now\n", number);
+	default:
+		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "channel %s cannot go on the air now (see /api/status)\n", number);
+	}
+}
+
+/* GET /channel/N/index.m3u8. */
+static enum MHD_Result
+serve_playlist(struct http *h, struct request *req, const char *number, int head)
+{
+	struct segment *pl = NULL;
+	enum director_result res;
+	enum ring_result rr;
+
+	if (!req->waiting) {
+		res = director_tune(h->d, number, TUNE_HLS | (head ? TUNE_NO_START : 0),
+		    viewer_key(req->conn), &req->ring);
+		if (res != DIRECTOR_OK)
+			return tune_failed(req->conn, res, number);
+		req->waiter.suspend = suspend_conn;
+		req->waiter.wake = resume_conn;
+		req->waiter.arg = req;
+		rr = ring_playlist(req->ring, &pl, head ? NULL : &req->waiter);
+		if (rr == RING_WAIT) {
+			req->waiting = 1;
+			return MHD_YES;
+		}
+	} else
+		rr = ring_playlist(req->ring, &pl, NULL);
+	if (rr != RING_OK)
+		return reply_text(req->conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "channel %s is not on the air (see /api/status)\n", number);
+	return reply_segment(req->conn, CT_M3U8, CC_NONE, pl);
+}
+
+/* GET /channel/N/SEQ.ts. */
+static enum MHD_Result
+serve_segment(struct http *h, struct request *req, const char *number, const char *seqs)
+{
+	struct segment *s = NULL;
+	struct ring *ring;
+	long long seq;
+
+	if (parse_int(seqs, 0, INT64_MAX, &seq) != 0)
+		return reply_text(req->conn, MHD_HTTP_NOT_FOUND, "not found\n");
+	if (director_tune(h->d, number, TUNE_HLS | TUNE_NO_START, viewer_key(req->conn),
+	    &ring) != DIRECTOR_OK || ring_get(ring, seq, &s, NULL) != RING_OK)
+		return reply_text(req->conn, MHD_HTTP_NOT_FOUND,
+		    "segment %lld of channel %s is not (or no longer) here\n", seq, number);
+	return reply_segment(req->conn, CT_TS, CC_SEGMENT, s);
+}
+
+/* Content reader of the endless TS stream. */
+static ssize_t
+ts_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct tsclient *c = cls;
+	enum ring_result rr;
+	size_t n;
+
+	for (;;) {
+		if (c->seg != NULL && c->off < c->seg->len) {
+			n = c->seg->len - c->off < max ? c->seg->len - c->off : max;
+			memcpy(buf, c->seg->data + c->off, n);
+			c->off += n;
+			return (ssize_t)n;
+		}
+		if (c->seg != NULL) {
+			segment_unref(&c->seg);
+			c->next_seq++;
+		}
+		if (__atomic_load_n(&c->h->stopping, __ATOMIC_ACQUIRE))
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		rr = ring_get(c->ring, c->next_seq, &c->seg, &c->waiter);
+		switch (rr) {
+		case RING_OK:
+			c->off = 0;
+			continue;
+		case RING_WAIT:
+			return 0;               /* suspended until the next segment */
+		case RING_GONE:
+			log_info("channel %s: dropping TS client %s: it fell behind the ring",
+			    c->number, c->peer);
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		case RING_OFF:
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		}
+	}
+}
+
+/* The TS stream's response is done. */
+static void
+ts_free(void *cls)
+{
+	struct tsclient *c = cls;
+
+	log_debug("channel %s: TS client %s left", c->number, c->peer);
+	segment_unref(&c->seg);
+	director_untune(c->h->d, c->number);
+	free(c);
+}
+
+/* GET /channel/N.ts. */
+static enum MHD_Result
+serve_stream(struct http *h, struct request *req, const char *number, int head)
+{
+	struct MHD_Response *resp;
+	struct tsclient *c;
+	enum director_result res;
+	struct ring *ring;
+	int64_t live;
+
+	if (head) {
+		res = director_tune(h->d, number, TUNE_NO_START, 0, &ring);
+		if (res != DIRECTOR_OK)
+			return tune_failed(req->conn, res, number);
+		return reply(req->conn, MHD_HTTP_OK, CT_TS, "no-cache, no-store", "", 0);
+	}
+	res = director_tune(h->d, number, TUNE_TS, 0, &ring);
+	if (res != DIRECTOR_OK)
+		return tune_failed(req->conn, res, number);
+	c = xcalloc(1, sizeof *c);
+	c->h = h;
+	c->conn = req->conn;
+	c->ring = ring;
+	c->waiter.suspend = ts_suspend;
+	c->waiter.wake = ts_resume;
+	c->waiter.arg = c;
+	snprintf(c->number, sizeof c->number, "%s", number);
+	peer_name(req->conn, c->peer, sizeof c->peer);
+	/*
+	 * Join at the start of the segment on the air now: what the channel
+	 * has encoded ahead of the clock becomes the client's buffer. Before
+	 * the first segment, wait for it.
+	 */
+	live = ring_seq_at(ring, now_ms());
+	c->next_seq = live >= 0 ? live : ring_next_seq(ring);
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, TS_BLOCK, ts_read, c, ts_free);
+	if (resp == NULL) {
+		ts_free(c);
+		return MHD_NO;
+	}
+	common_headers(resp, CT_TS, "no-cache, no-store");
+	log_debug("channel %s: TS client %s joined at segment %lld", number, c->peer,
+	    (long long)c->next_seq);
+	return send_response(req->conn, MHD_HTTP_OK, resp);
+}
+
+/* A status item as JSON (null for none). */
+static json_t *
+item_json(const struct status_item *it, int64_t now)
+{
+	char when[40];
+	json_t *o;
+
+	if (it->title[0] == '\0' && it->id == 0)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "id", it->id != 0 ? json_integer(it->id) : json_null());
+	json_object_set_new(o, "title", json_string(it->title));
+	json_object_set_new(o, "kind", json_string(it->kind));
+	if (it->end_ms > 0) {
+		json_object_set_new(o, "start", json_string(fmt_utc(when, sizeof when,
+		    it->start_ms)));
+		json_object_set_new(o, "end", json_string(fmt_utc(when, sizeof when,
+		    it->end_ms)));
+		json_object_set_new(o, "start_ms", json_integer(it->start_ms));
+		json_object_set_new(o, "end_ms", json_integer(it->end_ms));
+		if (now >= 0) {
+			json_object_set_new(o, "position_ms", json_integer(now < it->start_ms ? 0 :
+			    now - it->start_ms));
+			json_object_set_new(o, "remaining_ms", json_integer(now > it->end_ms ? 0 :
+			    it->end_ms - now));
+		}
+	}
+	return o;
+}
+
+/* GET /api/status. */
+static enum MHD_Result
+serve_status(struct http *h, struct MHD_Connection *conn)
+{
+	struct channel_status *st;
+	json_t *root = json_object(), *arr = json_array(), *c, *urls;
+	int64_t now = now_ms();
+	char when[40], *path, *text;
+	size_t n, i;
+	int active, max;
+
+	n = director_status(h->d, &st);
+	active = director_active(h->d, &max);
+	json_object_set_new(root, "version", json_string(PACKAGE_VERSION));
+	json_object_set_new(root, "time", json_string(fmt_utc(when, sizeof when, now)));
+	json_object_set_new(root, "active_channels", json_integer(active));
+	json_object_set_new(root, "max_channels", json_integer(max));
+	for (i = 0; i < n; i++) {
+		c = json_object();
+		json_object_set_new(c, "number", json_string(st[i].number));
+		json_object_set_new(c, "name", json_string(st[i].name));
+		json_object_set_new(c, "state", json_string(chan_state_name(st[i].state)));
+		json_object_set_new(c, "always_on", json_boolean(st[i].always_on));
+		json_object_set_new(c, "slate", json_boolean(st[i].slate));
+		json_object_set_new(c, "item", st[i].state == CHAN_IDLE ? json_null() :
+		    item_json(&st[i].item, now));
+		json_object_set_new(c, "next", st[i].state == CHAN_IDLE ? json_null() :
+		    item_json(&st[i].next, -1));
+		json_object_set_new(c, "fps", json_real(st[i].fps));
+		json_object_set_new(c, "speed", json_real(st[i].speed));
+		json_object_set_new(c, "load", json_real(st[i].load));
+		json_object_set_new(c, "viewers", json_integer(st[i].viewers));
+		json_object_set_new(c, "hls_viewers", json_integer(st[i].hls_viewers));
+		json_object_set_new(c, "ts_viewers", json_integer(st[i].ts_viewers));
+		json_object_set_new(c, "bitrate_kbps", json_integer(st[i].bitrate_bps / 1000));
+		json_object_set_new(c, "media_sequence", st[i].media_seq >= 0 ?
+		    json_integer(st[i].media_seq) : json_null());
+		json_object_set_new(c, "frames", json_integer(st[i].frames));
+		json_object_set_new(c, "lead_ms", st[i].started_ms > 0 ?
+		    json_integer(st[i].air_ms - now) : json_null());
+		json_object_set_new(c, "started", st[i].started_ms > 0 ?
+		    json_string(fmt_utc(when, sizeof when, st[i].started_ms)) : json_null());
+		json_object_set_new(c, "last_error", st[i].last_error[0] != '\0' ?
+		    json_string(st[i].last_error) : json_null());
+		json_object_set_new(c, "last_error_time", st[i].last_error_ms > 0 ?
+		    json_string(fmt_utc(when, sizeof when, st[i].last_error_ms)) : json_null());
+		urls = json_object();
+		xasprintf(&path, "/channel/%s/index.m3u8", st[i].number);
+		json_object_set_new(urls, "hls", json_string(path));
+		free(path);
+		xasprintf(&path, "/channel/%s.ts", st[i].number);
+		json_object_set_new(urls, "ts", json_string(path));
+		free(path);
+		json_object_set_new(c, "urls", urls);
+		json_array_append_new(arr, c);
+	}
+	free(st);
+	json_object_set_new(root, "channels", arr);
+	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (text == NULL)
+		return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "status\n");
+	return reply_owned(conn, MHD_HTTP_OK, CT_JSON, text, strlen(text));
+}
+
+/* The HDHomeRun documents. */
+static enum MHD_Result
+serve_hdhr(struct http *h, struct MHD_Connection *conn, const char *url)
+{
+	struct channel_conf *list;
+	char base[256], *doc;
+	size_t n;
+
+	base_url(h, conn, base, sizeof base);
+	if (strcmp(url, "/discover.json") == 0)
+		doc = hdhr_discover_json(&h->opts.hdhr, base);
+	else if (strcmp(url, "/lineup.json") == 0) {
+		director_channels(h->d, &list, &n);
+		doc = hdhr_lineup_json(list, n, base);
+		channels_free(&list, n);
+	} else if (strcmp(url, "/lineup_status.json") == 0)
+		doc = hdhr_lineup_status_json();
+	else {
+		doc = hdhr_device_xml(&h->opts.hdhr, base);
+		return reply_owned(conn, MHD_HTTP_OK, CT_XML, doc, strlen(doc));
+	}
+	return reply_owned(conn, MHD_HTTP_OK, CT_JSON, doc, strlen(doc));
+}
+
+/* The guide routes. */
+static enum MHD_Result
+serve_guide(struct http *h, struct MHD_Connection *conn, int xmltv)
+{
+	char base[256], *out = NULL, *cause = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (xmltv ? h->opts.guide.xmltv == NULL : h->opts.guide.m3u == NULL)
+		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "guide not available\n");
+	base_url(h, conn, base, sizeof base);
+	if (xmltv)
+		ret = h->opts.guide.xmltv(h->opts.guide.arg, base, &out, &len, &cause);
+	else
+		ret = h->opts.guide.m3u(h->opts.guide.arg, base, &out, &len, &cause);
+	if (ret != 0) {
+		log_error("guide: %s", cause != NULL ? cause : "failed");
+		free(cause);
+		free(out);
+		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "guide not available\n");
+	}
+	return reply_owned(conn, MHD_HTTP_OK, xmltv ? CT_XML : CT_M3U, out, len);
+}
+
+/* GET /iptv/logos/N.EXT: a channel's logo file (the guide points here). */
+static enum MHD_Result
+serve_logo(struct http *h, struct MHD_Connection *conn, const char *name)
+{
+	static const char *types[][2] = { { ".png", "image/png" }, { ".jpg", "image/jpeg" },
+	    { ".jpeg", "image/jpeg" }, { ".gif", "image/gif" }, { ".svg", "image/svg+xml" },
+	    { ".webp", "image/webp" } };
+	struct channel_conf *list;
+	const char *dot, *ext, *type = NULL;
+	char *data = NULL;
+	size_t n, i, len = 0;
+	FILE *f;
+	long size;
+
+	dot = strrchr(name, '.');
+	if (dot == NULL || !valid_number(name, (size_t)(dot - name)))
+		return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
+	director_channels(h->d, &list, &n);
+	for (i = 0; i < n; i++) {
+		if (strlen(list[i].number) != (size_t)(dot - name) ||
+		    strncmp(list[i].number, name, (size_t)(dot - name)) != 0 ||
+		    list[i].logo_path == NULL || strstr(list[i].logo_path, "://") != NULL)
+			continue;
+		/* The file named in the database, never one named by the URL. */
+		ext = strrchr(list[i].logo_path, '.');
+		if (ext == NULL || strchr(ext, '/') != NULL || strcasecmp(ext, dot) != 0)
+			break;
+		for (size_t k = 0; k < nitems(types); k++) {
+			if (strcasecmp(ext, types[k][0]) == 0)
+				type = types[k][1];
+		}
+		if (type == NULL || (f = fopen(list[i].logo_path, "rb")) == NULL)
+			break;
+		if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && size < 8 << 20 &&
+		    fseek(f, 0, SEEK_SET) == 0) {
+			data = xmalloc((size_t)size);
+			len = fread(data, 1, (size_t)size, f);
+		}
+		fclose(f);
+		break;
+	}
+	channels_free(&list, n);
+	if (data == NULL || len == 0) {
+		free(data);
+		return reply_text(conn, MHD_HTTP_NOT_FOUND, "no logo %s\n", name);
+	}
+	return reply_owned(conn, MHD_HTTP_OK, type, data, len);
+}
+
+/* Does url name a route (for OPTIONS and 405)? */
+static int
+known_route(const char *url)
+{
+	static const char *fixed[] = { "/iptv/channels.m3u", "/iptv/xmltv.xml", "/api/status",
+	    "/discover.json", "/lineup.json", "/lineup_status.json", "/device.xml",
+	    "/lineup.post" };
+	size_t i;
+
+	for (i = 0; i < nitems(fixed); i++) {
+		if (strcmp(url, fixed[i]) == 0)
+			return 1;
+	}
+	return strncmp(url, "/channel/", 9) == 0 || strncmp(url, "/iptv/logos/", 12) == 0;
+}
+
+/* Route a request. */
+static enum MHD_Result
+route(struct http *h, struct request *req, const char *url, int head)
+{
+	struct MHD_Connection *conn = req->conn;
+	const char *rest, *slash;
+	char number[16];
+	size_t len;
+
+	if (strncmp(url, "/channel/", 9) == 0) {
+		rest = url + 9;
+		slash = strchr(rest, '/');
+		len = strlen(rest);
+		if (slash == NULL && len > 3 && strcmp(rest + len - 3, ".ts") == 0 &&
+		    valid_number(rest, len - 3)) {
+			snprintf(number, sizeof number, "%.*s", (int)(len - 3), rest);
+			return serve_stream(h, req, number, head);
+		}
+		if (slash != NULL && valid_number(rest, (size_t)(slash - rest))) {
+			snprintf(number, sizeof number, "%.*s", (int)(slash - rest), rest);
+			if (strcmp(slash, "/index.m3u8") == 0)
+				return serve_playlist(h, req, number, head);
+			len = strlen(slash + 1);
+			if (len > 3 && len < 24 && strcmp(slash + 1 + len - 3, ".ts") == 0 &&
+			    strspn(slash + 1, "0123456789") == len - 3) {
+				char seq[24];
+
+				snprintf(seq, sizeof seq, "%.*s", (int)(len - 3), slash + 1);
+				return serve_segment(h, req, number, seq);
+			}
+		}
+	} else if (strcmp(url, "/api/status") == 0)
+		return serve_status(h, conn);
+	else if (strcmp(url, "/iptv/channels.m3u") == 0)
+		return serve_guide(h, conn, 0);
+	else if (strcmp(url, "/iptv/xmltv.xml") == 0)
+		return serve_guide(h, conn, 1);
+	else if (strncmp(url, "/iptv/logos/", 12) == 0 && strchr(url + 12, '/') == NULL)
+		return serve_logo(h, conn, url + 12);
+	else if (strcmp(url, "/discover.json") == 0 || strcmp(url, "/lineup.json") == 0 ||
+	    strcmp(url, "/lineup_status.json") == 0 || strcmp(url, "/device.xml") == 0)
+		return serve_hdhr(h, conn, url);
+	else if (strcmp(url, "/lineup.post") == 0)
+		return reply(conn, MHD_HTTP_OK, CT_TEXT, CC_NONE, "", 0);
+	return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
+}
+
+/* MHD's access handler. */
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct http *h = cls;
+	struct request *req = *con_cls;
+	struct MHD_Response *resp;
+	int head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+
+	if (req == NULL) {
+		/*
+		 * Only the headers so far. Answering now would make MHD close the
+		 * connection after the answer (no keep-alive): answer on the next call.
+		 */
+		req = xcalloc(1, sizeof *req);
+		req->h = h;
+		req->conn = conn;
+		*con_cls = req;
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		*upload_data_size = 0;          /* no route takes a body */
+		return MHD_YES;
+	}
+	if (__atomic_load_n(&h->stopping, __ATOMIC_ACQUIRE))
+		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting down\n");
+	/* Traversal and oddities never reach a route: MHD has decoded %2e already. */
+	if (url[0] != '/' || strstr(url, "..") != NULL || strstr(url, "//") != NULL ||
+	    strchr(url, '\\') != NULL)
+		return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
+	if (strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0) {
+		if (!known_route(url))
+			return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
+		resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"",
+		    MHD_RESPMEM_PERSISTENT);
+		common_headers(resp, NULL, CC_NONE);
+		MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+		MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+		    "Range, Origin, Accept, Content-Type");
+		MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
+		return send_response(conn, MHD_HTTP_NO_CONTENT, resp);
+	}
+	if (strcmp(method, MHD_HTTP_METHOD_POST) == 0 && strcmp(url, "/lineup.post") == 0)
+		return route(h, req, url, 0);
+	if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0) {
+		if (!known_route(url))
+			return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
+		resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"",
+		    MHD_RESPMEM_PERSISTENT);
+		common_headers(resp, NULL, CC_NONE);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, OPTIONS");
+		return send_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
+	}
+	return route(h, req, url, head);
+}
+
+/* A request is over. */
+static void
+completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct request *req = *con_cls;
+
+	free(req);
+	*con_cls = NULL;
+}
+
+/* Start. */
+struct http *
+http_start(const struct http_opts *opts, struct director *d, char **cause)
+{
+	struct http *h = xcalloc(1, sizeof *h);
+	struct addrinfo hints, *ai = NULL;
+	const union MHD_DaemonInfo *info;
+	unsigned flags;
+	char port[16];
+	int ret;
+
+	h->opts = *opts;
+	h->d = d;
+	if (h->opts.threads <= 0)
+		h->opts.threads = 4;
+	if (h->opts.max_connections <= 0)
+		h->opts.max_connections = 512;
+	if (h->opts.per_ip <= 0)
+		h->opts.per_ip = 64;
+	if (h->opts.timeout_s <= 0)
+		h->opts.timeout_s = 15;
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	if (opts->bind != NULL) {
+		memset(&hints, 0, sizeof hints);
+		hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+		hints.ai_socktype = SOCK_STREAM;
+		snprintf(port, sizeof port, "%d", opts->port);
+		if ((ret = getaddrinfo(opts->bind, port, &hints, &ai)) != 0) {
+			set_cause(cause, "--bind %s: not a numeric address (%s)", opts->bind,
+			    gai_strerror(ret));
+			free(h);
+			return NULL;
+		}
+		if (ai->ai_family == AF_INET6)
+			flags |= MHD_USE_IPv6;
+	} else
+		flags |= MHD_USE_DUAL_STACK;
+
+	for (;;) {
+		h->mhd = MHD_start_daemon(flags, (uint16_t)opts->port, NULL, NULL, handle, h,
+		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->opts.threads,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)h->opts.max_connections,
+		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)h->opts.per_ip,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->opts.timeout_s,
+		    MHD_OPTION_NOTIFY_COMPLETED, completed, h,
+		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
+		    ai != NULL ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END,
+		    ai != NULL ? ai->ai_addr : NULL,
+		    MHD_OPTION_END);
+		if (h->mhd != NULL || !(flags & MHD_USE_DUAL_STACK))
+			break;
+		flags &= ~(unsigned)MHD_USE_DUAL_STACK;         /* no IPv6 here */
+	}
+	if (ai != NULL)
+		freeaddrinfo(ai);
+	if (h->mhd == NULL) {
+		set_cause(cause, "cannot listen on %s port %d (in use, or not allowed)",
+		    opts->bind != NULL ? opts->bind : "every address", opts->port);
+		free(h);
+		return NULL;
+	}
+	info = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = info != NULL && info->port != 0 ? info->port : opts->port;
+	return h;
+}
+
+/* Port. */
+int
+http_port(struct http *h)
+{
+	return h->port;
+}
+
+/* Stop. */
+void
+http_stop(struct http **hp)
+{
+	struct http *h;
+
+	if (hp == NULL || (h = *hp) == NULL)
+		return;
+	__atomic_store_n(&h->stopping, 1, __ATOMIC_RELEASE);
+	MHD_stop_daemon(h->mhd);
+	freep(hp);
+}

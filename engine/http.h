@@ -1,0 +1,49 @@
+/*
+ * http.h: the viewers' HTTP server (libmicrohttpd, its own thread pool):
+ * HLS playlists and segments, the endless MPEG-TS stream per channel, the
+ * guide (M3U, XMLTV and the channel logos they point at), /api/status, and
+ * the HDHomeRun emulation.
+ */
+#ifndef RV_ENGINE_HTTP_H
+#define RV_ENGINE_HTTP_H
+
+#include <stddef.h>
+
+#include "engine/director.h"
+#include "engine/hdhr.h"
+
+/*
+ * The guide documents come from the scheduler; the caller wires them in
+ * (NULL functions: the routes answer 503). base_url is "http://host:port";
+ * *out is a new buffer of *len bytes.
+ */
+struct http_guide {
+	int (*m3u)(void *arg, const char *base_url, char **out, size_t *len, char **cause);
+	int (*xmltv)(void *arg, const char *base_url, char **out, size_t *len, char **cause);
+	void *arg;
+};
+
+struct http_opts {
+	const char *bind;               /* numeric address, NULL: every address */
+	int port;                       /* 0: any free port */
+	int threads;                    /* pool size (4) */
+	int max_connections;            /* (512) */
+	int per_ip;                     /* connections per client address (64) */
+	int timeout_s;                  /* idle connection timeout (15) */
+	struct hdhr_info hdhr;
+	struct http_guide guide;
+};
+
+struct http;
+
+/* Listen and serve. NULL with *cause (the port is taken, ...). */
+struct http *http_start(const struct http_opts *opts, struct director *d, char **cause);
+/* The port it listens on. */
+int http_port(struct http *h);
+/*
+ * Stop serving: call after director_shutdown (so no stream waits for a
+ * segment that will not come) and before director_free.
+ */
+void http_stop(struct http **hp);
+
+#endif

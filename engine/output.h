@@ -1,0 +1,56 @@
+/*
+ * output.h: a channel's one persistent encoder pair (libx264 and AAC) and
+ * its MPEG-TS segmenter. Frames are numbered by the output itself (video by
+ * frame index, audio by sample index) so the stream is continuous whatever
+ * the items were; a keyframe is forced at every segment boundary and each
+ * finished segment is published into the channel's ring.
+ */
+#ifndef RV_ENGINE_OUTPUT_H
+#define RV_ENGINE_OUTPUT_H
+
+#include <stdint.h>
+
+#include <libavutil/frame.h>
+
+#include "engine/ring.h"
+
+#define OUTPUT_SAMPLE_RATE 48000
+
+struct output_conf {
+	const char *name;               /* service name in the TS */
+	int width, height;
+	int fps_num, fps_den;
+	int video_kbps, audio_kbps;
+	int segment_ms;                 /* steady segment length */
+	int first_ms[2];                /* shorter first segments for a fast start; 0: none */
+	const char *preset;             /* x264 preset */
+	int64_t t0_us;                  /* wall clock of frame 0, UTC us */
+};
+
+struct output;
+
+/* Open the encoders and the muxer, publishing into ring. */
+int output_open(struct output **out, const struct output_conf *conf, struct ring *ring,
+    char **cause);
+/*
+ * Encode one video frame (yuv420p, the channel's size; its pts is
+ * ignored: it becomes the next frame). The frame is not taken.
+ */
+int output_video(struct output *o, AVFrame *frame, char **cause);
+/* Encode audio samples (fltp stereo 48 kHz, any count). Not taken. */
+int output_audio(struct output *o, AVFrame *frame, char **cause);
+/* Video frames and audio samples taken so far. */
+int64_t output_video_count(struct output *o);
+int64_t output_audio_count(struct output *o);
+/* Bytes of TS produced so far. */
+int64_t output_bytes(struct output *o);
+/* Wall-clock time (UTC us) of video frame index v. */
+int64_t output_frame_time(const struct output_conf *conf, int64_t v);
+/* Number of video frames whose time is before t_us (UTC). */
+int64_t output_frames_before(const struct output_conf *conf, int64_t t_us);
+/* Number of audio samples before t_us (UTC). */
+int64_t output_samples_before(const struct output_conf *conf, int64_t t_us);
+/* Close (the unfinished segment is dropped); accepts NULL, sets *op NULL. */
+void output_close(struct output **op);
+
+#endif

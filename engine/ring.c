@@ -1,0 +1,348 @@
+/*
+ * ring.c: segments in memory.
+ *
+ * Concurrency: one mutex per ring guards the segment array, the playlist
+ * snapshot, the sequence counter and the waiter list. Segments themselves
+ * are immutable once published and carry an atomic reference count, so an
+ * HTTP thread holds a segment (or a playlist snapshot) without the lock for
+ * as long as it sends it; the producer drops its own reference when the
+ * segment leaves the ring and the last sender frees it. Waiters are woken
+ * outside the lock.
+ */
+#include "engine/ring.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/util.h"
+
+struct ring {
+	pthread_mutex_t lock;
+	char name[32];
+	int list_size;                  /* segments in the playlist */
+	int cap;                        /* list_size + keep */
+	struct segment **segs;          /* oldest first, n of cap */
+	int n;
+	int64_t next_seq;
+	int target_s;
+	int on_air;
+	struct segment *playlist;       /* snapshot for the current segments */
+	struct ring_waiter *waiters;
+};
+
+/* Take a reference. */
+struct segment *
+segment_ref(struct segment *s)
+{
+	__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
+	return s;
+}
+
+/* Drop a reference. */
+void
+segment_unref(struct segment **sp)
+{
+	struct segment *s;
+
+	if (sp == NULL || (s = *sp) == NULL)
+		return;
+	*sp = NULL;
+	if (__atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		free(s->data);
+		free(s);
+	}
+}
+
+/* A new segment holding data, one reference. */
+static struct segment *
+segment_new(uint8_t *data, size_t len)
+{
+	struct segment *s = xcalloc(1, sizeof *s);
+
+	s->refs = 1;
+	s->data = data;
+	s->len = len;
+	return s;
+}
+
+/* A new ring. */
+struct ring *
+ring_new(const char *name, int list_size, int keep)
+{
+	struct ring *r = xcalloc(1, sizeof *r);
+
+	pthread_mutex_init(&r->lock, NULL);
+	snprintf(r->name, sizeof r->name, "%s", name);
+	r->list_size = list_size < 3 ? 3 : list_size;
+	r->cap = r->list_size + (keep < 1 ? 1 : keep);
+	r->segs = xcalloc((size_t)r->cap, sizeof *r->segs);
+	r->target_s = 2;
+	return r;
+}
+
+/* Drop every segment; caller holds the lock. */
+static void
+clear_locked(struct ring *r)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		segment_unref(&r->segs[i]);
+	r->n = 0;
+	segment_unref(&r->playlist);
+}
+
+/* Free. */
+void
+ring_free(struct ring **rp)
+{
+	struct ring *r;
+
+	if (rp == NULL || (r = *rp) == NULL)
+		return;
+	clear_locked(r);
+	free(r->segs);
+	pthread_mutex_destroy(&r->lock);
+	freep(rp);
+}
+
+/* Detach the waiter list; caller holds the lock. */
+static struct ring_waiter *
+take_waiters_locked(struct ring *r)
+{
+	struct ring_waiter *w = r->waiters;
+
+	r->waiters = NULL;
+	return w;
+}
+
+/* Wake a detached list (without the lock). */
+static void
+wake_list(struct ring_waiter *w)
+{
+	struct ring_waiter *next;
+
+	for (; w != NULL; w = next) {
+		next = w->next;
+		w->next = NULL;
+		w->wake(w->arg);
+	}
+}
+
+/* Queue and suspend a waiter; caller holds the lock. */
+static void
+wait_locked(struct ring *r, struct ring_waiter *w)
+{
+	w->suspend(w->arg);
+	w->next = r->waiters;
+	r->waiters = w;
+}
+
+/* Go on the air. */
+void
+ring_begin(struct ring *r, int64_t min_seq, int target_s)
+{
+	pthread_mutex_lock(&r->lock);
+	clear_locked(r);
+	if (min_seq > r->next_seq)
+		r->next_seq = min_seq;
+	r->target_s = target_s < 1 ? 1 : target_s;
+	r->on_air = 1;
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Rebuild the playlist snapshot; caller holds the lock. */
+static void
+build_playlist_locked(struct ring *r)
+{
+	char *buf, *p, when[40];
+	size_t cap;
+	int first, i, len;
+	struct segment *s;
+	time_t secs;
+	struct tm tm;
+
+	first = r->n > r->list_size ? r->n - r->list_size : 0;
+	cap = 256 + (size_t)(r->n - first) * 128;
+	p = buf = xmalloc(cap);
+	len = snprintf(p, cap, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n"
+	    "#EXT-X-MEDIA-SEQUENCE:%lld\n#EXT-X-INDEPENDENT-SEGMENTS\n", r->target_s,
+	    (long long)r->segs[first]->seq);
+	p += len;
+	for (i = first; i < r->n; i++) {
+		s = r->segs[i];
+		secs = (time_t)(s->start_ms / 1000);
+		gmtime_r(&secs, &tm);
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+		len = snprintf(p, cap - (size_t)(p - buf),
+		    "#EXT-X-PROGRAM-DATE-TIME:%s.%03dZ\n#EXTINF:%.3f,\n%lld.ts\n", when,
+		    (int)(s->start_ms % 1000), (double)s->duration_us / 1e6, (long long)s->seq);
+		p += len;
+	}
+	segment_unref(&r->playlist);
+	r->playlist = segment_new((uint8_t *)buf, (size_t)(p - buf));
+	r->playlist->seq = r->segs[r->n - 1]->seq;
+}
+
+/* Publish. */
+int64_t
+ring_publish(struct ring *r, uint8_t *data, size_t len, int64_t start_ms, int64_t duration_us)
+{
+	struct segment *s = segment_new(data, len);
+	struct ring_waiter *w;
+	int64_t seq;
+
+	s->start_ms = start_ms;
+	s->duration_us = duration_us;
+	pthread_mutex_lock(&r->lock);
+	seq = s->seq = r->next_seq++;
+	if (r->n == r->cap) {
+		segment_unref(&r->segs[0]);
+		memmove(r->segs, r->segs + 1, (size_t)(r->cap - 1) * sizeof *r->segs);
+		r->n--;
+	}
+	r->segs[r->n++] = s;
+	build_playlist_locked(r);
+	w = take_waiters_locked(r);
+	pthread_mutex_unlock(&r->lock);
+	wake_list(w);
+	return seq;
+}
+
+/* Off the air. */
+void
+ring_end(struct ring *r)
+{
+	struct ring_waiter *w;
+
+	pthread_mutex_lock(&r->lock);
+	r->on_air = 0;
+	clear_locked(r);
+	w = take_waiters_locked(r);
+	pthread_mutex_unlock(&r->lock);
+	wake_list(w);
+}
+
+/* Wake everyone. */
+void
+ring_wake_all(struct ring *r)
+{
+	struct ring_waiter *w;
+
+	pthread_mutex_lock(&r->lock);
+	w = take_waiters_locked(r);
+	pthread_mutex_unlock(&r->lock);
+	wake_list(w);
+}
+
+/* Next sequence number. */
+int64_t
+ring_next_seq(struct ring *r)
+{
+	int64_t seq;
+
+	pthread_mutex_lock(&r->lock);
+	seq = r->next_seq;
+	pthread_mutex_unlock(&r->lock);
+	return seq;
+}
+
+/* Newest sequence number. */
+int64_t
+ring_live_seq(struct ring *r)
+{
+	int64_t seq;
+
+	pthread_mutex_lock(&r->lock);
+	seq = r->n > 0 ? r->segs[r->n - 1]->seq : -1;
+	pthread_mutex_unlock(&r->lock);
+	return seq;
+}
+
+/* The segment airing at wall_ms. */
+int64_t
+ring_seq_at(struct ring *r, int64_t wall_ms)
+{
+	int64_t seq = -1;
+	int i;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->n > 0) {
+		seq = r->segs[0]->seq;
+		for (i = 0; i < r->n; i++) {
+			if (r->segs[i]->start_ms <= wall_ms)
+				seq = r->segs[i]->seq;
+		}
+	}
+	pthread_mutex_unlock(&r->lock);
+	return seq;
+}
+
+/* On the air? */
+int
+ring_on_air(struct ring *r)
+{
+	int on;
+
+	pthread_mutex_lock(&r->lock);
+	on = r->on_air;
+	pthread_mutex_unlock(&r->lock);
+	return on;
+}
+
+/* Size and duration of the newest segment. */
+void
+ring_last_stats(struct ring *r, size_t *len, int64_t *duration_us)
+{
+	pthread_mutex_lock(&r->lock);
+	*len = r->n > 0 ? r->segs[r->n - 1]->len : 0;
+	*duration_us = r->n > 0 ? r->segs[r->n - 1]->duration_us : 0;
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* One segment by number. */
+enum ring_result
+ring_get(struct ring *r, int64_t seq, struct segment **out, struct ring_waiter *w)
+{
+	enum ring_result res;
+	int64_t first;
+
+	*out = NULL;
+	pthread_mutex_lock(&r->lock);
+	first = r->n > 0 ? r->segs[0]->seq : r->next_seq;
+	if (seq >= first && seq < r->next_seq && r->n > 0) {
+		*out = segment_ref(r->segs[seq - first]);
+		res = RING_OK;
+	} else if (!r->on_air)
+		res = RING_OFF;
+	else if (seq == r->next_seq && w != NULL) {
+		wait_locked(r, w);
+		res = RING_WAIT;
+	} else
+		res = RING_GONE;
+	pthread_mutex_unlock(&r->lock);
+	return res;
+}
+
+/* The playlist snapshot. */
+enum ring_result
+ring_playlist(struct ring *r, struct segment **out, struct ring_waiter *w)
+{
+	enum ring_result res;
+
+	*out = NULL;
+	pthread_mutex_lock(&r->lock);
+	if (r->playlist != NULL) {
+		*out = segment_ref(r->playlist);
+		res = RING_OK;
+	} else if (r->on_air && w != NULL) {
+		/* Starting: the first segment is a fraction of a second away. */
+		wait_locked(r, w);
+		res = RING_WAIT;
+	} else
+		res = RING_OFF;
+	pthread_mutex_unlock(&r->lock);
+	return res;
+}

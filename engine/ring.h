@@ -1,0 +1,103 @@
+/*
+ * ring.h: a channel's output in memory. The encoder publishes MPEG-TS
+ * segments into a ring; HTTP threads take references to them (a segment
+ * being sent is never freed), read the live HLS playlist made from them,
+ * and follow them one after another for the endless MPEG-TS stream.
+ *
+ * A ring belongs to a channel slot and outlives the channel's pipeline, so
+ * media sequence numbers keep growing across a channel's restarts.
+ */
+#ifndef RV_ENGINE_RING_H
+#define RV_ENGINE_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* An immutable, reference-counted byte buffer: a TS segment or a playlist. */
+struct segment {
+	int refs;                       /* atomic */
+	int64_t seq;                    /* media sequence number */
+	int64_t start_ms;               /* wall clock of its first frame, UTC ms */
+	int64_t duration_us;
+	size_t len;
+	uint8_t *data;                  /* owned */
+};
+
+/* Take a reference. */
+struct segment *segment_ref(struct segment *s);
+/* Drop a reference (the last frees); accepts NULL, sets *sp to NULL. */
+void segment_unref(struct segment **sp);
+
+/*
+ * A connection waiting for the next segment. suspend() runs under the
+ * ring's lock when the wait starts; wake() runs once, without the lock,
+ * when a segment is published or the ring goes off the air. The waiter
+ * (owned by the caller) must stay valid until wake() has run.
+ */
+struct ring_waiter {
+	void (*suspend)(void *arg);
+	void (*wake)(void *arg);
+	void *arg;
+	struct ring_waiter *next;
+};
+
+/* What ring_get found. */
+enum ring_result {
+	RING_OK,                        /* *out holds a reference */
+	RING_WAIT,                      /* not yet produced: the waiter is queued */
+	RING_GONE,                      /* too old: it left the ring */
+	RING_OFF,                       /* the channel is not on the air */
+};
+
+struct ring;
+
+/*
+ * A ring for channel name: list_size segments in the playlist, and keep
+ * more that stay fetchable after they leave it.
+ */
+struct ring *ring_new(const char *name, int list_size, int keep);
+/* Free (no producer may run, no waiter may be queued); sets *rp to NULL. */
+void ring_free(struct ring **rp);
+
+/*
+ * Producer: go on the air. Sequence numbers continue from the last
+ * published one, or start at min_seq if that is larger. target_s is the
+ * playlist's EXT-X-TARGETDURATION.
+ */
+void ring_begin(struct ring *r, int64_t min_seq, int target_s);
+/* Publish a segment (takes data); returns its sequence number. */
+int64_t ring_publish(struct ring *r, uint8_t *data, size_t len, int64_t start_ms,
+    int64_t duration_us);
+/* Off the air: drop the segments, wake every waiter. */
+void ring_end(struct ring *r);
+
+/* The next sequence number the ring will give. */
+int64_t ring_next_seq(struct ring *r);
+/* Sequence number of the newest segment, -1 if none. */
+int64_t ring_live_seq(struct ring *r);
+/*
+ * The segment on the air at wall_ms (UTC): the newest that starts at or
+ * before it (else the oldest there is); -1 if the ring is empty. A stream
+ * joining there gets what runs ahead of the clock as its buffer.
+ */
+int64_t ring_seq_at(struct ring *r, int64_t wall_ms);
+/* 1 while a producer is on the air. */
+int ring_on_air(struct ring *r);
+/* Bytes and duration of the newest segment (for the output bitrate). */
+void ring_last_stats(struct ring *r, size_t *len, int64_t *duration_us);
+
+/*
+ * Segment seq: RING_OK with a reference in *out; RING_WAIT (only if w is
+ * not NULL: w is queued and suspended) when it is the next to come.
+ */
+enum ring_result ring_get(struct ring *r, int64_t seq, struct segment **out,
+    struct ring_waiter *w);
+/*
+ * The playlist: RING_OK with a reference in *out, or RING_WAIT (w queued)
+ * while no segment exists yet, or RING_OFF.
+ */
+enum ring_result ring_playlist(struct ring *r, struct segment **out, struct ring_waiter *w);
+/* Wake every waiter now (shutdown). */
+void ring_wake_all(struct ring *r);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * tail.h: a channel's persistent tail graph, between the per-item
+ * normaliser and the encoder. It is built once per channel start and
+ * carries what must flow smoothly across items: the audio limiter now, and
+ * the graphics and emergency alerts that plug in through struct
+ * tail_plugin (bug, lower thirds, alert crawl as video filters; alert audio
+ * replacing the programme's audio frame by frame).
+ *
+ * A plug-in is registered once with the director (director_add_plugin) and
+ * opened on every channel that starts. Everything here runs on the
+ * channel's thread; a plug-in keeps its own lock for state it shares with
+ * the rest of the program and reads it in poll().
+ */
+#ifndef RV_ENGINE_TAIL_H
+#define RV_ENGINE_TAIL_H
+
+#include <stdint.h>
+
+#include <libavutil/frame.h>
+
+struct channel_conf;
+
+/* What the tail carries: the channel's output format. */
+struct tail_format {
+	int width, height;
+	int fps_num, fps_den;
+	int sample_rate;                /* 48000, stereo, fltp */
+};
+
+struct tail;
+
+/* What poll() asks of the channel. */
+#define TAIL_KEEP    0              /* nothing changed */
+#define TAIL_REBUILD 1              /* the chains changed: rebuild the tail graph */
+
+struct tail_plugin {
+	const char *name;
+	/*
+	 * A channel starts: return this plug-in's state for it, or NULL to
+	 * stay out of this channel. global is what was registered.
+	 */
+	void *(*open)(void *global, const struct channel_conf *conf,
+	    const struct tail_format *fmt);
+	/*
+	 * The plug-in's part of the video (or audio) tail graph: a filter
+	 * graph description reading the pad labelled [in] and writing [out]
+	 * (for example "movie=bug.png[b];[in][b]overlay=W-w-40:40[out]").
+	 * *desc is new (free()d by the tail) or NULL for nothing. Name the
+	 * filters that receive commands (drawtext@crawl).
+	 */
+	int (*video_chain)(void *state, const char *in, const char *out, char **desc);
+	int (*audio_chain)(void *state, const char *in, const char *out, char **desc);
+	/*
+	 * Before each video frame: apply pending changes (tail_command for
+	 * drawtext reinit) and return TAIL_KEEP or TAIL_REBUILD.
+	 */
+	int (*poll)(void *state, struct tail *t, int64_t wall_us);
+	/*
+	 * Each frame after the tail graph, just before the encoder: look at
+	 * it (thumbnails) or change it in place (video); audio_frame may
+	 * overwrite the samples (alert audio replaces the programme, after
+	 * the limiter, so alert tones bypass the programme gain).
+	 * wall_us is the frame's air time, UTC.
+	 */
+	void (*video_frame)(void *state, AVFrame *frame, int64_t wall_us);
+	void (*audio_frame)(void *state, AVFrame *frame, int64_t wall_us);
+	/* The channel stops. */
+	void (*close)(void *state);
+};
+
+/* A tail for fmt with the given plug-ins (n of them, each with a global). */
+int tail_new(struct tail **out, const struct tail_format *fmt,
+    const struct channel_conf *conf, const struct tail_plugin *const *plugins,
+    void *const *globals, int n, char **cause);
+/* Free (closing the plug-ins); accepts NULL, sets *tp to NULL. */
+void tail_free(struct tail **tp);
+
+/*
+ * Send a command to a named filter of the tail graphs (for a plug-in's
+ * poll: "drawtext@crawl", "reinit", "text=..."). 0 or an AVERROR.
+ */
+int tail_command(struct tail *t, const char *target, const char *cmd, const char *arg);
+
+/* Ask the plug-ins, rebuild if one asks; call before each video frame. */
+int tail_poll(struct tail *t, int64_t wall_us, char **cause);
+
+/*
+ * Push a video frame (taken: unreferenced) and pull what comes out: *out
+ * gets frames one at a time through tail_video_out. Same for audio.
+ */
+int tail_video_in(struct tail *t, AVFrame *frame, char **cause);
+/* 0 with a frame (after the plug-ins' frame hooks), AVERROR(EAGAIN), or error. */
+int tail_video_out(struct tail *t, AVFrame *frame, int64_t wall_us);
+int tail_audio_in(struct tail *t, AVFrame *frame, char **cause);
+int tail_audio_out(struct tail *t, AVFrame *frame, int64_t wall_us);
+
+#endif

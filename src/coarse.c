@@ -1,0 +1,724 @@
+/*
+ * coarse.c: the coarse schedule: parse, check, store, load and match slots.
+ */
+#include "src/coarse.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "src/db.h"
+#include "src/rating.h"
+#include "src/util.h"
+
+static const char *type_names[] = {
+	[COARSE_SERIES] = "series",
+	[COARSE_SHUFFLE] = "shuffle",
+	[COARSE_EPISODE] = "episode",
+	[COARSE_MOVIE] = "movie",
+	[COARSE_MOVIES] = "movies",
+	[COARSE_FILL] = "fill",
+};
+
+static const char *day_names[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
+
+static const struct {
+	const char *name;
+	int start, end;
+} dayparts[] = {
+	[DAYPART_MORNING] = { "morning", 6 * 60, 12 * 60 },
+	[DAYPART_AFTERNOON] = { "afternoon", 12 * 60, 18 * 60 },
+	[DAYPART_PRIME] = { "prime", 18 * 60, 23 * 60 },
+	[DAYPART_LATE_NIGHT] = { "late_night", 23 * 60, 6 * 60 },
+};
+
+/* Type name. */
+const char *
+coarse_type_name(enum coarse_type type)
+{
+	if ((unsigned)type >= nitems(type_names))
+		return "?";
+	return type_names[type];
+}
+
+/* Type from name. */
+int
+coarse_type_parse(const char *s, enum coarse_type *out)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(type_names); i++) {
+		if (strcmp(s, type_names[i]) == 0) {
+			*out = (enum coarse_type)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Day index of a three-letter (or longer) English day name, or -1. */
+static int
+day_index(const char *s, size_t len)
+{
+	static const char *full[] = { "sunday", "monday", "tuesday", "wednesday", "thursday",
+	    "friday", "saturday" };
+	char buf[16];
+	size_t i;
+
+	if (len < 2 || len >= sizeof buf)
+		return -1;
+	for (i = 0; i < len; i++)
+		buf[i] = (char)tolower((unsigned char)s[i]);
+	buf[len] = '\0';
+	for (i = 0; i < 7; i++) {
+		if (strcmp(buf, day_names[i]) == 0 || strcmp(buf, full[i]) == 0 ||
+		    (len >= 3 && strncmp(full[i], buf, len) == 0))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Days of the week. */
+int
+coarse_parse_days(const char *s, int *mask, char **cause)
+{
+	const char *p = s, *comma, *dash;
+	int m = 0, a, b, d;
+
+	if (strcasecmp(s, "daily") == 0 || strcasecmp(s, "all") == 0 ||
+	    strcasecmp(s, "everyday") == 0) {
+		*mask = 0x7f;
+		return 0;
+	}
+	if (strcasecmp(s, "weekdays") == 0) {
+		*mask = 0x3e;
+		return 0;
+	}
+	if (strcasecmp(s, "weekends") == 0) {
+		*mask = 0x41;
+		return 0;
+	}
+	while (*p != '\0') {
+		comma = strchr(p, ',');
+		if (comma == NULL)
+			comma = p + strlen(p);
+		dash = memchr(p, '-', (size_t)(comma - p));
+		if (dash != NULL) {
+			a = day_index(p, (size_t)(dash - p));
+			b = day_index(dash + 1, (size_t)(comma - dash - 1));
+		} else
+			a = b = day_index(p, (size_t)(comma - p));
+		if (a < 0 || b < 0) {
+			set_cause(cause, "'%s' is not a list of days (like mon-fri, sat,sun, daily)",
+			    s);
+			return -1;
+		}
+		for (d = a;; d = (d + 1) % 7) {         /* fri-mon wraps */
+			m |= 1 << d;
+			if (d == b)
+				break;
+		}
+		p = *comma == ',' ? comma + 1 : comma;
+	}
+	if (m == 0) {
+		set_cause(cause, "no days given");
+		return -1;
+	}
+	*mask = m;
+	return 0;
+}
+
+/* Days as text. */
+const char *
+coarse_format_days(int mask, char *buf, size_t len)
+{
+	static const char *cap[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	size_t off = 0;
+	int d, e;
+
+	mask &= 0x7f;
+	if (mask == 0x7f)
+		snprintf(buf, len, "daily");
+	else if (mask == 0x3e)
+		snprintf(buf, len, "Mon-Fri");
+	else if (mask == 0x41)
+		snprintf(buf, len, "Sat,Sun");
+	else {
+		buf[0] = '\0';
+		/* Runs of three or more become ranges, Monday first. */
+		for (d = 1; d <= 7; d++) {
+			if (!(mask & (1 << (d % 7))))
+				continue;
+			for (e = d; e + 1 <= 7 && (mask & (1 << ((e + 1) % 7))); e++)
+				;
+			if (e - d >= 2) {
+				off += (size_t)snprintf(buf + off, len > off ? len - off : 0, "%s%s-%s",
+				    off ? "," : "", cap[d % 7], cap[e % 7]);
+				d = e;
+			} else
+				off += (size_t)snprintf(buf + off, len > off ? len - off : 0, "%s%s",
+				    off ? "," : "", cap[d % 7]);
+		}
+	}
+	return buf;
+}
+
+/* HH:MM. */
+int
+coarse_parse_time(const char *s, int *minutes)
+{
+	int h, m, n = 0;
+
+	if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || s[n] != '\0' || !isdigit((unsigned char)s[0]))
+		return -1;
+	if (h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0))
+		return -1;
+	*minutes = h * 60 + m;
+	return 0;
+}
+
+/* Daypart by name. */
+int
+coarse_daypart_parse(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < nitems(dayparts); i++) {
+		if (strcasecmp(s, dayparts[i].name) == 0)
+			return (int)i;
+	}
+	if (strcasecmp(s, "evening") == 0 || strcasecmp(s, "prime_time") == 0 ||
+	    strcasecmp(s, "primetime") == 0)
+		return DAYPART_PRIME;
+	if (strcasecmp(s, "late") == 0 || strcasecmp(s, "late-night") == 0 ||
+	    strcasecmp(s, "overnight") == 0 || strcasecmp(s, "night") == 0)
+		return DAYPART_LATE_NIGHT;
+	if (strcasecmp(s, "daytime") == 0)
+		return DAYPART_AFTERNOON;
+	return -1;
+}
+
+/* Daypart name. */
+const char *
+coarse_daypart_name(int daypart)
+{
+	if (daypart < 0 || daypart >= DAYPART_COUNT)
+		return "any";
+	return dayparts[daypart].name;
+}
+
+/* Daypart of a minute. */
+int
+coarse_daypart_at(int minute)
+{
+	if (minute >= 6 * 60 && minute < 12 * 60)
+		return DAYPART_MORNING;
+	if (minute >= 12 * 60 && minute < 18 * 60)
+		return DAYPART_AFTERNOON;
+	if (minute >= 18 * 60 && minute < 23 * 60)
+		return DAYPART_PRIME;
+	return DAYPART_LATE_NIGHT;
+}
+
+/* Span of a daypart. */
+void
+coarse_daypart_span(int daypart, int *start_min, int *end_min)
+{
+	*start_min = dayparts[daypart].start;
+	*end_min = dayparts[daypart].end;
+}
+
+/* Free members. */
+void
+coarse_slot_clear(struct coarse_slot *s)
+{
+	if (s == NULL)
+		return;
+	free(s->shows);
+	free(s->max_rating);
+	free(s->genre);
+	free(s->daypart);
+	memset(s, 0, sizeof *s);
+}
+
+/* Free an array. */
+void
+coarse_free(struct coarse_slot **slots, size_t n)
+{
+	size_t i;
+
+	if (slots == NULL || *slots == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		coarse_slot_clear(&(*slots)[i]);
+	freep(slots);
+}
+
+/* Read the JSON options of a row into s. */
+static void
+parse_rule(const char *text, struct coarse_slot *s)
+{
+	json_t *root, *v, *e;
+	size_t i;
+
+	s->max_level = RATING_UNRATED;
+	if (text == NULL || *text == '\0')
+		return;
+	if ((root = json_loads(text, 0, NULL)) == NULL || !json_is_object(root)) {
+		json_decref(root);
+		return;
+	}
+	if ((v = json_object_get(root, "shows")) != NULL && json_is_array(v) &&
+	    json_array_size(v) > 0) {
+		s->shows = xreallocarray(NULL, json_array_size(v), sizeof *s->shows);
+		json_array_foreach(v, i, e) {
+			if (json_is_integer(e))
+				s->shows[s->n_shows++] = json_integer_value(e);
+		}
+	}
+	if ((v = json_object_get(root, "max_rating")) != NULL && json_is_string(v)) {
+		s->max_rating = xstrdup(json_string_value(v));
+		s->max_level = rating_level(s->max_rating);
+	}
+	if ((v = json_object_get(root, "genre")) != NULL && json_is_string(v))
+		s->genre = xstrdup(json_string_value(v));
+	if ((v = json_object_get(root, "daypart")) != NULL && json_is_string(v))
+		s->daypart = xstrdup(json_string_value(v));
+	if ((v = json_object_get(root, "kinds")) != NULL && json_is_string(v)) {
+		if (strcmp(json_string_value(v), "episodes") == 0)
+			s->kinds = COARSE_KIND_EPISODES;
+		else if (strcmp(json_string_value(v), "movies") == 0)
+			s->kinds = COARSE_KIND_MOVIES;
+	}
+	json_decref(root);
+}
+
+/* The JSON options of s, or NULL if it has none. */
+static char *
+format_rule(const struct coarse_slot *s)
+{
+	json_t *root = json_object(), *a;
+	char *text = NULL;
+	size_t i;
+
+	if (s->n_shows > 0) {
+		a = json_array();
+		for (i = 0; i < s->n_shows; i++)
+			json_array_append_new(a, json_integer(s->shows[i]));
+		json_object_set_new(root, "shows", a);
+	}
+	if (s->max_rating != NULL)
+		json_object_set_new(root, "max_rating", json_string(s->max_rating));
+	if (s->genre != NULL)
+		json_object_set_new(root, "genre", json_string(s->genre));
+	if (s->kinds == COARSE_KIND_EPISODES)
+		json_object_set_new(root, "kinds", json_string("episodes"));
+	else if (s->kinds == COARSE_KIND_MOVIES)
+		json_object_set_new(root, "kinds", json_string("movies"));
+	if (s->daypart != NULL)
+		json_object_set_new(root, "daypart", json_string(s->daypart));
+	if (json_object_size(root) > 0)
+		text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(root);
+	return text;
+}
+
+/* Load slots. */
+int
+coarse_load(sqlite3 *db, int64_t channel_id, struct coarse_slot **out, size_t *n,
+    char **cause)
+{
+	sqlite3_stmt *st;
+	struct coarse_slot *s;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	st = db_prepare(db, "SELECT id, channel_id, days, start_time, end_time, schedule_type, "
+	    "show_id, content_id, rule, priority FROM schedules WHERE channel_id = ?1 ORDER BY id",
+	    cause);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, channel_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = xreallocarray(*out, cap, sizeof **out);
+		}
+		s = &(*out)[*n];
+		memset(s, 0, sizeof *s);
+		s->id = sqlite3_column_int64(st, 0);
+		s->channel_id = sqlite3_column_int64(st, 1);
+		s->days = sqlite3_column_int(st, 2) & 0x7f;
+		if (coarse_parse_time(db_text(st, 3), &s->start_min) != 0 ||
+		    coarse_parse_time(db_text(st, 4), &s->end_min) != 0 ||
+		    coarse_type_parse(db_text(st, 5), &s->type) != 0 || s->start_min >= 1440) {
+			/* A row written by hand that makes no sense is left out, loudly. */
+			set_cause(cause, "schedule slot %lld has bad times or type ('%s'-'%s' %s)",
+			    (long long)s->id, db_text(st, 3), db_text(st, 4), db_text(st, 5));
+			sqlite3_finalize(st);
+			coarse_free(out, *n);
+			*n = 0;
+			return -1;
+		}
+		if (s->end_min == 0)
+			s->end_min = 1440;
+		s->show_id = sqlite3_column_int64(st, 6);
+		s->content_id = sqlite3_column_int64(st, 7);
+		parse_rule((const char *)sqlite3_column_text(st, 8), s);
+		s->priority = sqlite3_column_int(st, 9);
+		if (s->n_shows == 0 && s->show_id != 0) {
+			s->shows = xmalloc(sizeof *s->shows);
+			s->shows[0] = s->show_id;
+			s->n_shows = 1;
+		}
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		set_cause(cause, "reading the schedule: %s", sqlite3_errmsg(db));
+		coarse_free(out, *n);
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* One integer from a query bound with one id; dflt if no row. */
+static int64_t
+scalar_id(sqlite3 *db, const char *sql, int64_t id, int64_t dflt, int *found)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, NULL);
+	int64_t v = dflt;
+
+	if (found != NULL)
+		*found = 0;
+	if (st == NULL)
+		return dflt;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (found != NULL)
+			*found = 1;
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			v = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* One text from a query bound with one id, copied, or NULL. */
+static char *
+text_id(sqlite3 *db, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, NULL);
+	char *v = NULL;
+
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The effective rating level of a media file: its metadata, else its own. */
+static int
+file_level(sqlite3 *db, int64_t media_id)
+{
+	sqlite3_stmt *st;
+	int level = RATING_UNRATED, i;
+
+	st = db_prepare(db, "SELECT c.rating_level, c.content_rating, e.rating, mv.rating, "
+	    "s.show_rating FROM media_files m "
+	    "LEFT JOIN content_scheduling_metadata c ON c.media_file_id = m.id "
+	    "LEFT JOIN episodes e ON e.media_file_id = m.id "
+	    "LEFT JOIN shows s ON s.id = e.show_id "
+	    "LEFT JOIN movies mv ON mv.media_file_id = m.id WHERE m.id = ?1", NULL);
+	if (st == NULL)
+		return RATING_UNRATED;
+	sqlite3_bind_int64(st, 1, media_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		/* By the rating's name first, as the scheduler does (src/schedlib.c). */
+		for (i = 1; i < 5 && level == RATING_UNRATED; i++)
+			level = rating_level((const char *)sqlite3_column_text(st, i));
+		if (level == RATING_UNRATED && sqlite3_column_type(st, 1) == SQLITE_NULL &&
+		    sqlite3_column_type(st, 0) != SQLITE_NULL && sqlite3_column_int(st, 0) >= 0 &&
+		    sqlite3_column_int(st, 0) <= RATING_MAX)
+			level = sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	return level;
+}
+
+/* Is level allowed on the channel? Sets *cause if not. */
+static int
+check_limit(sqlite3 *db, int64_t channel_id, int level, const char *what, char **cause)
+{
+	char *limit = text_id(db, "SELECT content_rating_limit FROM channels WHERE id = ?1",
+	    channel_id);
+	int unrated_ok = (int)scalar_id(db, "SELECT unrated_ok FROM channels WHERE id = ?1",
+	    channel_id, 1, NULL);
+	int ok = limit == NULL || rating_allows(rating_level(limit), level, unrated_ok);
+
+	if (!ok)
+		set_cause(cause, "%s is rated %s, above the channel's limit %s", what,
+		    rating_level_name(level), limit);
+	free(limit);
+	return ok ? 0 : -1;
+}
+
+/* Check and insert a slot. */
+int
+coarse_add(sqlite3 *db, const struct coarse_slot *s, int64_t *id, char **cause)
+{
+	sqlite3_stmt *st;
+	char *rule, *title, *what;
+	int found, rc, level;
+	size_t i;
+
+	scalar_id(db, "SELECT id FROM channels WHERE id = ?1", s->channel_id, 0, &found);
+	if (!found) {
+		set_cause(cause, "no channel with id %lld", (long long)s->channel_id);
+		return -1;
+	}
+	if (s->days < 1 || s->days > 0x7f || s->start_min < 0 || s->start_min >= 1440 ||
+	    s->end_min < 1 || s->end_min > 1440) {
+		set_cause(cause, "a slot needs days and a start and end time");
+		return -1;
+	}
+	if (s->max_rating != NULL && rating_level(s->max_rating) == RATING_UNRATED) {
+		set_cause(cause, "'%s' is not a rating", s->max_rating);
+		return -1;
+	}
+	switch (s->type) {
+	case COARSE_SERIES:
+	case COARSE_SHUFFLE:
+	case COARSE_FILL:
+		if (s->type != COARSE_FILL && s->show_id == 0 && s->n_shows == 0) {
+			set_cause(cause, "a %s slot needs a series", coarse_type_name(s->type));
+			return -1;
+		}
+		for (i = 0; i < s->n_shows || (i == 0 && s->show_id != 0); i++) {
+			int64_t show = s->n_shows > 0 ? s->shows[i] : s->show_id;
+
+			title = text_id(db, "SELECT title FROM shows WHERE id = ?1", show);
+			if (title == NULL) {
+				set_cause(cause, "no series with id %lld", (long long)show);
+				return -1;
+			}
+			free(title);
+			if (s->type == COARSE_FILL)
+				continue;
+			/* Every episode above the limit means nothing could air. */
+			if (scalar_id(db, "SELECT count(*) FROM episodes WHERE show_id = ?1", show, 0,
+			    NULL) == 0) {
+				set_cause(cause, "series %lld has no episodes", (long long)show);
+				return -1;
+			}
+			title = text_id(db, "SELECT show_rating FROM shows WHERE id = ?1", show);
+			level = rating_level(title);
+			free(title);
+			title = text_id(db, "SELECT title FROM shows WHERE id = ?1", show);
+			rc = level == RATING_UNRATED ? 0 :
+			    check_limit(db, s->channel_id, level, title, cause);
+			free(title);
+			if (rc != 0)
+				return -1;
+		}
+		break;
+	case COARSE_EPISODE:
+	case COARSE_MOVIE:
+		if (s->content_id == 0) {
+			set_cause(cause, "an %s slot needs its content", coarse_type_name(s->type));
+			return -1;
+		}
+		title = text_id(db, s->type == COARSE_EPISODE ?
+		    "SELECT coalesce(s.title || ' / ' || e.episode_title, s.title) FROM episodes e "
+		    "JOIN shows s ON s.id = e.show_id WHERE e.media_file_id = ?1" :
+		    "SELECT title FROM movies WHERE media_file_id = ?1", s->content_id);
+		if (title == NULL) {
+			set_cause(cause, "media file %lld is not a%s", (long long)s->content_id,
+			    s->type == COARSE_EPISODE ? "n episode" : " movie");
+			return -1;
+		}
+		xasprintf(&what, "%s", title);
+		free(title);
+		rc = check_limit(db, s->channel_id, file_level(db, s->content_id), what, cause);
+		free(what);
+		if (rc != 0)
+			return -1;
+		break;
+	case COARSE_MOVIES:
+		if (db_scalar(db, "SELECT count(*) FROM movies", 0) == 0) {
+			set_cause(cause, "the library has no movies");
+			return -1;
+		}
+		break;
+	}
+
+	rule = format_rule(s);
+	st = db_prepare(db, "INSERT INTO schedules (channel_id, days, start_time, end_time, "
+	    "schedule_type, show_id, content_id, rule, priority) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, ?8, ?9)", cause);
+	if (st == NULL) {
+		free(rule);
+		return -1;
+	}
+	{
+		char start[16], end[16];
+
+		snprintf(start, sizeof start, "%02d:%02d", s->start_min / 60, s->start_min % 60);
+		snprintf(end, sizeof end, "%02d:%02d", s->end_min / 60, s->end_min % 60);
+		sqlite3_bind_int64(st, 1, s->channel_id);
+		sqlite3_bind_int(st, 2, s->days);
+		sqlite3_bind_text(st, 3, start, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, end, -1, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_text(st, 5, coarse_type_name(s->type), -1, SQLITE_STATIC);
+	if (s->show_id != 0 || s->n_shows > 0)
+		sqlite3_bind_int64(st, 6, s->show_id != 0 ? s->show_id : s->shows[0]);
+	if (s->content_id != 0)
+		sqlite3_bind_int64(st, 7, s->content_id);
+	if (rule != NULL)
+		sqlite3_bind_text(st, 8, rule, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 9, s->priority);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		set_cause(cause, "saving the slot: %s", sqlite3_errmsg(db));
+	else if (id != NULL)
+		*id = sqlite3_last_insert_rowid(db);
+	sqlite3_finalize(st);
+	free(rule);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Delete a slot. */
+int
+coarse_remove(sqlite3 *db, int64_t channel_id, int64_t id, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_prepare(db, "DELETE FROM schedules WHERE id = ?1 AND channel_id = ?2", cause);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, channel_id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		set_cause(cause, "removing the slot: %s", sqlite3_errmsg(db));
+	else if (sqlite3_changes(db) == 0) {
+		set_cause(cause, "the channel has no slot %lld", (long long)id);
+		rc = SQLITE_NOTFOUND;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Does s cover (wday, minute)? */
+static int
+covers(const struct coarse_slot *s, int wday, int minute)
+{
+	int prev = (wday + 6) % 7;
+
+	if (s->start_min < s->end_min)
+		return (s->days & (1 << wday)) && minute >= s->start_min && minute < s->end_min;
+	/* Past midnight: the evening part today, the morning part from yesterday. */
+	return ((s->days & (1 << wday)) && minute >= s->start_min) ||
+	    ((s->days & (1 << prev)) && minute < s->end_min);
+}
+
+/* Does a beat b? */
+static int
+beats(const struct coarse_slot *a, const struct coarse_slot *b)
+{
+	int afill = a->type == COARSE_FILL, bfill = b->type == COARSE_FILL;
+
+	if (afill != bfill)
+		return bfill;
+	if (a->priority != b->priority)
+		return a->priority > b->priority;
+	return a->id > b->id;
+}
+
+/* The governing slot. */
+const struct coarse_slot *
+coarse_match(const struct coarse_slot *slots, size_t n, int wday, int minute)
+{
+	const struct coarse_slot *best = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (covers(&slots[i], wday, minute) && (best == NULL || beats(&slots[i], best)))
+			best = &slots[i];
+	}
+	return best;
+}
+
+/* Human description. */
+char *
+coarse_describe(sqlite3 *db, const struct coarse_slot *s)
+{
+	char *out, *t, *n;
+	size_t i;
+
+	xasprintf(&out, "%s", coarse_type_name(s->type));
+	switch (s->type) {
+	case COARSE_SERIES:
+	case COARSE_SHUFFLE:
+	case COARSE_FILL:
+		for (i = 0; i < s->n_shows; i++) {
+			t = text_id(db, "SELECT title || coalesce(' (' || year || ')', '') FROM shows "
+			    "WHERE id = ?1", s->shows[i]);
+			xasprintf(&n, "%s%s%s", out, i == 0 ? " " : ", ", t ? t : "(removed series)");
+			free(t);
+			free(out);
+			out = n;
+		}
+		break;
+	case COARSE_EPISODE:
+		t = text_id(db, "SELECT s.title || printf(' S%02dE%02d', e.season_number, "
+		    "e.episode_number) || coalesce(' ' || e.episode_title, '') FROM episodes e "
+		    "JOIN shows s ON s.id = e.show_id WHERE e.media_file_id = ?1", s->content_id);
+		xasprintf(&n, "%s %s", out, t ? t : "(removed episode)");
+		free(t);
+		free(out);
+		out = n;
+		break;
+	case COARSE_MOVIE:
+		t = text_id(db, "SELECT title || coalesce(' (' || year || ')', '') FROM movies "
+		    "WHERE media_file_id = ?1", s->content_id);
+		xasprintf(&n, "%s %s", out, t ? t : "(removed movie)");
+		free(t);
+		free(out);
+		out = n;
+		break;
+	case COARSE_MOVIES:
+		break;
+	}
+	if (s->type == COARSE_FILL && s->kinds != 0) {
+		xasprintf(&n, "%s, %s only", out, s->kinds == COARSE_KIND_EPISODES ? "episodes" :
+		    "movies");
+		free(out);
+		out = n;
+	}
+	if (s->genre != NULL) {
+		xasprintf(&n, "%s, genre %s", out, s->genre);
+		free(out);
+		out = n;
+	}
+	if (s->max_rating != NULL) {
+		xasprintf(&n, "%s, rated <= %s", out, s->max_rating);
+		free(out);
+		out = n;
+	}
+	return out;
+}

@@ -1,0 +1,112 @@
+/*
+ * coarse.h: the coarse schedule (table schedules): what a channel plays in
+ * each slot, by day of week and local time in the channel's zone.
+ *
+ *   series   a series in order, continuing where it left off on this
+ *            channel; several series rotate slot by slot
+ *   shuffle  random episodes of a series
+ *   episode  one episode
+ *   movie    one movie (taking as many slots as it needs)
+ *   movies   a movie block: movies chosen by genre and rating
+ *   fill     what plays in time nothing else claims: random episodes and/or
+ *            movies, optionally of given series and under a rating
+ *
+ * A slot runs [start, end) local minutes; end <= start runs past midnight
+ * (the days are the days it starts). Where slots overlap, any non-fill slot
+ * beats a fill slot, then the higher priority, then the newer slot.
+ */
+#ifndef RV_COARSE_H
+#define RV_COARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+enum coarse_type {
+	COARSE_SERIES,
+	COARSE_SHUFFLE,
+	COARSE_EPISODE,
+	COARSE_MOVIE,
+	COARSE_MOVIES,
+	COARSE_FILL,
+};
+
+/* What a fill slot may choose. */
+#define COARSE_KIND_EPISODES 0x1
+#define COARSE_KIND_MOVIES   0x2
+
+/* Dayparts, by local start time. */
+enum daypart {
+	DAYPART_MORNING,                /* 06:00-12:00 */
+	DAYPART_AFTERNOON,              /* 12:00-18:00 */
+	DAYPART_PRIME,                  /* 18:00-23:00 */
+	DAYPART_LATE_NIGHT,             /* 23:00-06:00 */
+	DAYPART_COUNT,
+};
+
+struct coarse_slot {
+	int64_t id;
+	int64_t channel_id;
+	int days;                       /* bit 0 Sunday .. bit 6 Saturday */
+	int start_min;                  /* local minutes after midnight, 0-1439 */
+	int end_min;                    /* 1-1440; <= start_min: past midnight */
+	enum coarse_type type;
+	int64_t show_id;                /* series, shuffle: the (first) series */
+	int64_t content_id;             /* episode, movie: the media file */
+	int priority;
+	/* Options, kept as JSON in schedules.rule. */
+	int64_t *shows;                 /* series rotation, fill: these series */
+	size_t n_shows;
+	char *max_rating;               /* movies, fill, shuffle: at most this; NULL none */
+	int max_level;                  /* its level, or -1 */
+	char *genre;                    /* movies, fill: genre contains this; NULL any */
+	int kinds;                      /* fill: COARSE_KIND_*; 0 means both */
+	char *daypart;                  /* the daypart it was made from, for display */
+};
+
+/* "series", ...; and back (0 on success). */
+const char *coarse_type_name(enum coarse_type type);
+int coarse_type_parse(const char *s, enum coarse_type *out);
+
+/*
+ * Days: "daily", "weekdays", "weekends", "mon-fri", "sat,sun", "tue",
+ * "mon,wed-fri". 0 with *mask, or -1 with *cause.
+ */
+int coarse_parse_days(const char *s, int *mask, char **cause);
+/* "daily", "Mon-Fri", "Sat,Sun", "Mon,Wed,Fri" into buf. */
+const char *coarse_format_days(int mask, char *buf, size_t len);
+/* "HH:MM" (00:00 to 24:00) into minutes; 0 or -1. */
+int coarse_parse_time(const char *s, int *minutes);
+
+/* A daypart by name (aliases: evening, late, overnight); -1 if none. */
+int coarse_daypart_parse(const char *s);
+const char *coarse_daypart_name(int daypart);
+/* The daypart a local minute of the day falls in. */
+int coarse_daypart_at(int minute);
+/* The local span of a daypart. */
+void coarse_daypart_span(int daypart, int *start_min, int *end_min);
+
+/* A channel's slots, by id. */
+int coarse_load(sqlite3 *db, int64_t channel_id, struct coarse_slot **out, size_t *n,
+    char **cause);
+/*
+ * Check a slot against the library and its channel (the series, episode or
+ * movie exists; it is within the channel's rating limit) and store it; its
+ * id in *id.
+ */
+int coarse_add(sqlite3 *db, const struct coarse_slot *slot, int64_t *id, char **cause);
+/* Remove slot id of a channel. */
+int coarse_remove(sqlite3 *db, int64_t channel_id, int64_t id, char **cause);
+/* Free an array from coarse_load; sets *slots to NULL. */
+void coarse_free(struct coarse_slot **slots, size_t n);
+/* Free one slot's members. */
+void coarse_slot_clear(struct coarse_slot *slot);
+
+/* The slot that governs local day wday at minute, or NULL. */
+const struct coarse_slot *coarse_match(const struct coarse_slot *slots, size_t n, int wday,
+    int minute);
+/* A line saying what the slot plays ("series Cheers, Taxi"); a new string. */
+char *coarse_describe(sqlite3 *db, const struct coarse_slot *slot);
+
+#endif

@@ -1,0 +1,1597 @@
+/*
+ * sched.c: expand the coarse schedule into the fine log.
+ *
+ * A build walks a channel's slot boundaries from a start time. At each
+ * boundary the governing coarse slot picks a programme; the programme takes
+ * as many slots as it needs (its block). The block is laid out as
+ * act, pod, act, pod, ..., act, station break: the acts are the programme
+ * cut at its chosen break points; each pod is bumper out, commercials,
+ * (station ID,) bumper in; the station break fills exactly to the block's
+ * end with commercials, promos, interstitials, bumpers, a slate for what is
+ * left, and the station ID last when the next programme starts on an ID
+ * mark (the top of the hour by default). So every programme starts exactly
+ * on its boundary.
+ *
+ * Pools (commercials, bumpers, IDs, promos) rotate least-recently-aired
+ * first, seeded from the channel's recent fine log, so rotation is fair
+ * across days and spots do not repeat within an hour while the pool allows.
+ * Programme choices for shuffles, movie blocks and fill prefer what has not
+ * aired for longest (sched_airings), then what fits the time available.
+ */
+#include "src/sched.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "src/channels.h"
+#include "src/coarse.h"
+#include "src/db.h"
+#include "src/finelog.h"
+#include "src/log.h"
+#include "src/rating.h"
+#include "src/schedcheck.h"
+#include "src/tz.h"
+#include "src/util.h"
+
+#define HOUR_MS         3600000LL
+#define DAY_MS          (24 * HOUR_MS)
+#define AIRINGS_KEEP_MS (30 * DAY_MS)   /* repeat avoidance looks this far back */
+#define SPOT_HISTORY_MS DAY_MS          /* pool rotation is seeded from this much log */
+#define NEVER           INT64_MIN
+#define SAMPLE          48              /* candidates examined in a large pool */
+#define ROLE_NEUTRAL    3               /* pick_rot: only bumpers with no role */
+#define ROLE_ONLY       4               /* pick_rot: flag, only bumpers of exactly this role */
+
+/* One fine log item being built. */
+struct out_item {
+	int64_t start, end;
+	enum item_kind kind;
+	int64_t media;                  /* 0: generated */
+	int64_t in, out;
+	int64_t sched_id;
+	int64_t prog;
+	int act;
+	char *title;                    /* owned, may be NULL */
+};
+
+/* One programme placed. */
+struct airing {
+	int64_t start;
+	const char *mode;
+	int64_t media;
+	int64_t show_id;
+	int season, episode;
+	int64_t sched_id;
+};
+
+/* A pool rotated least-recently-aired first: a linked list in air order. */
+struct rot {
+	int32_t *item;                  /* library item index of each member */
+	int64_t *last;                  /* its last start on this channel, or NEVER */
+	int32_t *prev, *next;
+	int32_t head, tail;
+	size_t n;
+};
+
+/* media id -> last start, open addressing. */
+struct i64map {
+	int64_t *keys;                  /* 0: empty */
+	int64_t *vals;
+	size_t cap, n;
+};
+
+/* Per coarse slot (and one more for "nothing planned"): candidates and rotation. */
+struct slotstate {
+	int32_t *cands;
+	size_t n_cands;
+	int built;
+	int64_t last_show;              /* series rotation: show placed last, 0 none */
+	int last_show_known;
+};
+
+/* A pod being filled: its time and what it already holds. */
+struct pod {
+	int64_t t;
+	int32_t day;                    /* local day number */
+	int daypart;
+	int companies[32], categories[32];
+	int n_companies, n_categories;
+};
+
+struct build {
+	sqlite3 *db;
+	const struct schedlib *lib;
+	struct sched_channel ch;
+	int64_t slot_ms;
+	int64_t frame_ms;
+	struct coarse_slot *slots;
+	size_t n_slots;
+	struct slotstate *ss;           /* n_slots + 1 */
+	struct rot spots, bumpers, ids, fillers;
+	int64_t min_spot;               /* shortest commercial allowed, 0 if none */
+	struct i64map recent;           /* programmes: media id -> last start */
+	int *progress;                  /* per series: next position in eps, -1 unknown */
+	int64_t from;
+	struct out_item *items;
+	size_t n, cap;
+	struct airing *air;
+	size_t n_air, cap_air;
+};
+
+/* splitmix64. */
+static uint64_t
+mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* A hash of three values. */
+static uint64_t
+hash3(uint64_t a, uint64_t b, uint64_t c)
+{
+	return mix(mix(mix(a) ^ b) ^ c);
+}
+
+/* i64map: find slot. */
+static size_t
+map_slot(const struct i64map *m, int64_t key)
+{
+	size_t i = mix((uint64_t)key) & (m->cap - 1);
+
+	while (m->keys[i] != 0 && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+/* i64map: value or dflt. */
+static int64_t
+map_get(const struct i64map *m, int64_t key, int64_t dflt)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return dflt;
+	i = map_slot(m, key);
+	return m->keys[i] == key ? m->vals[i] : dflt;
+}
+
+/* i64map: set. */
+static void
+map_set(struct i64map *m, int64_t key, int64_t val)
+{
+	size_t i, oldcap = m->cap;
+	int64_t *ok = m->keys, *ov = m->vals;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 256;
+		m->keys = xcalloc(m->cap, sizeof *m->keys);
+		m->vals = xcalloc(m->cap, sizeof *m->vals);
+		m->n = 0;
+		for (i = 0; i < oldcap; i++) {
+			if (ok[i] != 0)
+				map_set(m, ok[i], ov[i]);
+		}
+		free(ok);
+		free(ov);
+	}
+	i = map_slot(m, key);
+	if (m->keys[i] == 0)
+		m->n++;
+	m->keys[i] = key;
+	m->vals[i] = val;
+}
+
+/* i64map: free. */
+static void
+map_free(struct i64map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
+/* Sort key for building a rotation. */
+struct rot_seed {
+	int32_t item;
+	int64_t last;
+	uint64_t h;
+};
+
+/* Oldest first, never-aired first of all, then by hash. */
+static int
+cmp_seed(const void *a, const void *b)
+{
+	const struct rot_seed *x = a, *y = b;
+
+	if (x->last != y->last)
+		return x->last < y->last ? -1 : 1;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return x->item < y->item ? -1 : x->item > y->item;
+}
+
+/* Build a rotation of the allowed items of kinds, ordered by history. */
+static void
+rot_init(struct build *b, struct rot *r, const enum sl_kind *kinds, size_t nk,
+    const struct i64map *history)
+{
+	const struct schedlib *lib = b->lib;
+	struct rot_seed *seed;
+	size_t i, k, n = 0, total = 0;
+	const struct sl_item *it;
+
+	memset(r, 0, sizeof *r);
+	r->head = r->tail = -1;
+	for (k = 0; k < nk; k++)
+		total += lib->n_kind[kinds[k]];
+	if (total == 0)
+		return;
+	seed = xreallocarray(NULL, total, sizeof *seed);
+	for (k = 0; k < nk; k++) {
+		for (i = 0; i < lib->n_kind[kinds[k]]; i++) {
+			int32_t idx = lib->by_kind[kinds[k]][i];
+
+			it = &lib->items[idx];
+			if (!schedlib_allowed(&b->ch, it))
+				continue;
+			seed[n].item = idx;
+			seed[n].last = map_get(history, it->id, NEVER);
+			seed[n].h = hash3((uint64_t)b->ch.id, (uint64_t)it->id, 0x706f6f6c);
+			n++;
+		}
+	}
+	qsort(seed, n, sizeof *seed, cmp_seed);
+	r->n = n;
+	r->item = xreallocarray(NULL, n + 1, sizeof *r->item);
+	r->last = xreallocarray(NULL, n + 1, sizeof *r->last);
+	r->prev = xreallocarray(NULL, n + 1, sizeof *r->prev);
+	r->next = xreallocarray(NULL, n + 1, sizeof *r->next);
+	for (i = 0; i < n; i++) {
+		r->item[i] = seed[i].item;
+		r->last[i] = seed[i].last;
+		r->prev[i] = (int32_t)i - 1;
+		r->next[i] = i + 1 < n ? (int32_t)i + 1 : -1;
+	}
+	r->head = n > 0 ? 0 : -1;
+	r->tail = n > 0 ? (int32_t)n - 1 : -1;
+	free(seed);
+}
+
+/* Move member m to the tail (most recently aired) at time t. */
+static void
+rot_touch(struct rot *r, int32_t m, int64_t t)
+{
+	r->last[m] = t;
+	if (r->tail == m)
+		return;
+	if (r->prev[m] >= 0)
+		r->next[r->prev[m]] = r->next[m];
+	else
+		r->head = r->next[m];
+	r->prev[r->next[m]] = r->prev[m];
+	r->prev[m] = r->tail;
+	r->next[m] = -1;
+	r->next[r->tail] = m;
+	r->tail = m;
+}
+
+/* Free a rotation. */
+static void
+rot_free(struct rot *r)
+{
+	free(r->item);
+	free(r->last);
+	free(r->prev);
+	free(r->next);
+	memset(r, 0, sizeof *r);
+}
+
+/* The library item of member m. */
+static const struct sl_item *
+rot_item(const struct build *b, const struct rot *r, int32_t m)
+{
+	return &b->lib->items[r->item[m]];
+}
+
+/* Set up a pod at time t. */
+static void
+pod_init(const struct build *b, struct pod *p, int64_t t)
+{
+	struct tz_civil c;
+
+	memset(p, 0, sizeof *p);
+	tz_local(b->ch.tz, t, &c);
+	p->t = t;
+	p->day = (int32_t)tz_days_from_civil(c.year, c.month, c.day);
+	p->daypart = coarse_daypart_at(c.hour * 60 + c.minute);
+}
+
+/* Is v in the first n of set? */
+static int
+in_set(const int *set, int n, int v)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (set[i] == v)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The commercial to air next in pod p: at most max_ms long, not expired, for
+ * the daypart; with strict, no company or category already in the pod.
+ * Least recently aired first; one aired within the hour only if nothing
+ * else fits. -1 if none.
+ */
+static int32_t
+pick_spot(const struct build *b, const struct pod *p, int64_t t, int64_t max_ms, int strict)
+{
+	const struct rot *r = &b->spots;
+	const struct sl_item *it;
+	int32_t m;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (m = r->head; m >= 0; m = r->next[m]) {
+			if (pass == 0 && r->last[m] != NEVER && r->last[m] > t - HOUR_MS)
+				break;  /* the rest aired even more recently */
+			it = rot_item(b, r, m);
+			if (it->duration_ms > max_ms || it->expires < p->day)
+				continue;
+			if (it->daypart >= 0 && it->daypart != p->daypart)
+				continue;
+			if (strict && ((it->company != 0 &&
+			    in_set(p->companies, p->n_companies, it->company)) ||
+			    (it->category != 0 &&
+			    in_set(p->categories, p->n_categories, it->category))))
+				continue;
+			return m;
+		}
+	}
+	return -1;
+}
+
+/* Note a commercial in pod p. */
+static void
+pod_add(struct pod *p, const struct sl_item *it)
+{
+	if (it->company != 0 && p->n_companies < (int)nitems(p->companies))
+		p->companies[p->n_companies++] = it->company;
+	if (it->category != 0 && p->n_categories < (int)nitems(p->categories))
+		p->categories[p->n_categories++] = it->category;
+}
+
+/*
+ * A member of r at most max_ms long, least recently aired first; role
+ * filters bumpers (SL_ROLE_ANY: any); skip is a member not to take. With
+ * hour_rule, one aired within the hour only if nothing else fits.
+ */
+static int32_t
+pick_rot(const struct build *b, const struct rot *r, int64_t t, int64_t max_ms, int role,
+    int32_t skip, int hour_rule, const struct pod *p)
+{
+	const struct sl_item *it;
+	int32_t m;
+	int pass;
+
+	for (pass = hour_rule ? 0 : 1; pass < 2; pass++) {
+		for (m = r->head; m >= 0; m = r->next[m]) {
+			if (pass == 0 && r->last[m] != NEVER && r->last[m] > t - HOUR_MS)
+				break;
+			it = rot_item(b, r, m);
+			if (m == skip || it->duration_ms > max_ms)
+				continue;
+			if (role & ROLE_ONLY ? it->role != (role & ~ROLE_ONLY) :
+			    role == ROLE_NEUTRAL ? it->role != SL_ROLE_ANY :
+			    role != SL_ROLE_ANY && it->role != SL_ROLE_ANY && it->role != role)
+				continue;
+			if (p != NULL && (it->expires < p->day ||
+			    (it->daypart >= 0 && it->daypart != p->daypart)))
+				continue;
+			return m;
+		}
+	}
+	return -1;
+}
+
+/* Append an item of dur ms at *t; advances *t. title is copied. */
+static void
+emit(struct build *b, int64_t *t, int64_t dur, enum item_kind kind, const struct sl_item *it,
+    int64_t in, const char *title, int64_t sched_id, int64_t prog, int act)
+{
+	struct out_item *o;
+
+	if (dur <= 0)
+		return;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 1024;
+		b->items = xreallocarray(b->items, b->cap, sizeof *b->items);
+	}
+	o = &b->items[b->n++];
+	o->start = *t;
+	o->end = *t + dur;
+	o->kind = kind;
+	o->media = it != NULL ? it->id : 0;
+	o->in = in;
+	o->out = in + dur;
+	o->sched_id = sched_id;
+	o->prog = prog;
+	o->act = act;
+	o->title = title != NULL ? xstrdup(title) : NULL;
+	*t += dur;
+}
+
+/* The fine log kind of a library item used as filler. */
+static enum item_kind
+filler_kind(const struct sl_item *it)
+{
+	switch (it->kind) {
+	case SL_COMMERCIAL:
+		return ITEM_COMMERCIAL;
+	case SL_BUMPER:
+		return ITEM_BUMPER;
+	case SL_STATION_ID:
+		return ITEM_STATION_ID;
+	case SL_PROMO:
+		return ITEM_PROMO;
+	case SL_INTERSTITIAL:
+		return ITEM_INTERSTITIAL;
+	default:
+		return ITEM_FILLER;
+	}
+}
+
+/* Emit member m of r at *t and mark it aired. */
+static void
+emit_member(struct build *b, struct rot *r, int32_t m, int64_t *t, int64_t sched_id,
+    int64_t prog)
+{
+	const struct sl_item *it = rot_item(b, r, m);
+
+	rot_touch(r, m, *t);
+	emit(b, t, it->duration_ms, filler_kind(it), it, 0, it->title, sched_id, prog, 0);
+}
+
+/*
+ * A commercial break inside a programme at *t, at most target ms long:
+ * bumper out, commercials, the station ID if want_id, bumper in. Bumpers
+ * only around at least one commercial.
+ */
+static void
+fill_pod(struct build *b, int64_t *t, int64_t target, int want_id, int64_t sched_id,
+    int64_t prog)
+{
+	struct pod p;
+	int32_t bo = -1, bi = -1, id = -1, m, ads[64];
+	int64_t left = target, bumpers = 0, tt;
+	int n_ads = 0, i;
+
+	pod_init(b, &p, *t);
+	if (b->ch.bumpers && b->min_spot > 0) {
+		/* Bumpers made for their side of the break first, else neutral ones. */
+		bo = pick_rot(b, &b->bumpers, *t, left, SL_ROLE_OUT | ROLE_ONLY, -1, 0, NULL);
+		if (bo < 0)
+			bo = pick_rot(b, &b->bumpers, *t, left, ROLE_NEUTRAL, -1, 0, NULL);
+		if (bo >= 0) {
+			int64_t rest = left - rot_item(b, &b->bumpers, bo)->duration_ms;
+
+			bi = pick_rot(b, &b->bumpers, *t, rest, SL_ROLE_IN | ROLE_ONLY, bo, 0, NULL);
+			if (bi < 0)
+				bi = pick_rot(b, &b->bumpers, *t, rest, ROLE_NEUTRAL, bo, 0, NULL);
+		}
+		if (bo >= 0 && bi >= 0)
+			bumpers = rot_item(b, &b->bumpers, bo)->duration_ms +
+			    rot_item(b, &b->bumpers, bi)->duration_ms;
+		if (bo < 0 || bi < 0 || bumpers + b->min_spot > left) {
+			bo = bi = -1;
+			bumpers = 0;
+		}
+	}
+	left -= bumpers;
+	if (want_id && (id = pick_rot(b, &b->ids, *t, left, SL_ROLE_ANY, -1, 0, NULL)) >= 0)
+		left -= rot_item(b, &b->ids, id)->duration_ms;
+	/* The commercials, timed as if the bumper out were already placed. */
+	tt = *t + (bo >= 0 ? rot_item(b, &b->bumpers, bo)->duration_ms : 0);
+	while (n_ads < (int)nitems(ads) &&
+	    (m = pick_spot(b, &p, tt, left, 1)) >= 0) {
+		const struct sl_item *it = rot_item(b, &b->spots, m);
+
+		rot_touch(&b->spots, m, tt);
+		pod_add(&p, it);
+		ads[n_ads++] = m;
+		left -= it->duration_ms;
+		tt += it->duration_ms;
+	}
+	if (n_ads == 0)
+		bo = bi = -1;
+	if (bo >= 0)
+		emit_member(b, &b->bumpers, bo, t, sched_id, prog);
+	for (i = 0; i < n_ads; i++) {
+		const struct sl_item *it = rot_item(b, &b->spots, ads[i]);
+
+		emit(b, t, it->duration_ms, ITEM_COMMERCIAL, it, 0, it->title, sched_id, prog, 0);
+	}
+	if (id >= 0)
+		emit_member(b, &b->ids, id, t, sched_id, prog);
+	if (bi >= 0)
+		emit_member(b, &b->bumpers, bi, t, sched_id, prog);
+}
+
+/*
+ * The station break from *t to exactly end: commercials in pods (a promo,
+ * interstitial or bumper between pods when their companies or categories
+ * run out), then promos, interstitials and bumpers, each once, then a slate
+ * for what is left, and the station ID last if want_id. With ads unset
+ * (a block with no programme) only the slate and the ID.
+ */
+static void
+fill_station_break(struct build *b, int64_t *t, int64_t end, int want_id, int ads,
+    int64_t sched_id, int64_t prog, const char *slate_title)
+{
+	struct pod p;
+	int32_t id = -1, m, sep;
+	int64_t left = end - *t, id_ms = 0;
+	unsigned char *used;
+	struct rot *r;
+	int k;
+
+	if (want_id && (id = pick_rot(b, &b->ids, end, left, SL_ROLE_ANY, -1, 0, NULL)) >= 0) {
+		id_ms = rot_item(b, &b->ids, id)->duration_ms;
+		left -= id_ms;
+	}
+	pod_init(b, &p, *t);
+	while (ads && left > 0) {
+		if ((m = pick_spot(b, &p, *t, left, 1)) >= 0) {
+			pod_add(&p, rot_item(b, &b->spots, m));
+			emit_member(b, &b->spots, m, t, sched_id, prog);
+			left = end - id_ms - *t;
+			continue;
+		}
+		/* The pod has used up its advertisers: a separator starts another. */
+		if (b->min_spot == 0 || left < b->min_spot)
+			break;
+		sep = pick_rot(b, &b->fillers, *t, left - b->min_spot, SL_ROLE_ANY, -1, 1, &p);
+		r = &b->fillers;
+		if (sep < 0) {
+			sep = pick_rot(b, &b->bumpers, *t, left - b->min_spot, ROLE_NEUTRAL, -1, 0,
+			    NULL);
+			r = &b->bumpers;
+		}
+		if (sep < 0 ||
+		    pick_spot(b, &p, *t + rot_item(b, r, sep)->duration_ms,
+		    left - rot_item(b, r, sep)->duration_ms, 0) < 0)
+			break;
+		emit_member(b, r, sep, t, sched_id, prog);
+		pod_init(b, &p, *t);
+		left = end - id_ms - *t;
+	}
+	/*
+	 * Promos and interstitials, then bumpers that are not "we'll be right
+	 * back" or "back to the show": each at most once here.
+	 */
+	for (k = 0; ads && k < 2; k++) {
+		r = k == 0 ? &b->fillers : &b->bumpers;
+		if (r->n == 0)
+			continue;
+		used = xcalloc(r->n, 1);
+		for (;;) {
+			left = end - id_ms - *t;
+			for (m = r->head; m >= 0; m = r->next[m]) {
+				const struct sl_item *it = rot_item(b, r, m);
+
+				if (!used[m] && it->duration_ms <= left && it->expires >= p.day &&
+				    it->role == SL_ROLE_ANY)
+					break;
+			}
+			if (m < 0)
+				break;
+			used[m] = 1;
+			emit_member(b, r, m, t, sched_id, prog);
+		}
+		free(used);
+	}
+	left = end - id_ms - *t;
+	if (left > 0)
+		emit(b, t, left, ITEM_SLATE, NULL, 0, slate_title, sched_id, prog, 0);
+	if (id >= 0)
+		emit_member(b, &b->ids, id, t, sched_id, prog);
+}
+
+/* Is t a station ID mark? */
+static int
+id_mark(const struct build *b, int64_t t)
+{
+	return b->ch.station_id_minutes > 0 &&
+	    tz_is_boundary(b->ch.tz, t, b->ch.station_id_minutes);
+}
+
+/*
+ * Choose m markers of mk[0..k) nearest the ideal points D*i/(m+1), in order
+ * and at least gap apart, minimising the total distance. Writes m points
+ * into out; returns how many it could place.
+ */
+static int
+choose_markers(const int64_t *mk, int k, int m, int64_t dur, int64_t gap, int64_t *out)
+{
+	int64_t *cost, *ideal, best, c;
+	int *from, i, j, jj, bj, placed;
+
+	for (; m > 0; m--) {
+		cost = xreallocarray(NULL, (size_t)(m * k), sizeof *cost);
+		from = xreallocarray(NULL, (size_t)(m * k), sizeof *from);
+		ideal = xreallocarray(NULL, (size_t)m, sizeof *ideal);
+		for (i = 0; i < m; i++)
+			ideal[i] = dur * (i + 1) / (m + 1);
+		for (i = 0; i < m; i++) {
+			for (j = 0; j < k; j++) {
+				c = llabs(mk[j] - ideal[i]);
+				cost[i * k + j] = INT64_MAX;
+				from[i * k + j] = -1;
+				if (i == 0) {
+					cost[j] = c;
+					continue;
+				}
+				for (jj = 0; jj < j; jj++) {
+					if (cost[(i - 1) * k + jj] == INT64_MAX || mk[j] - mk[jj] < gap)
+						continue;
+					if (cost[(i - 1) * k + jj] + c < cost[i * k + j]) {
+						cost[i * k + j] = cost[(i - 1) * k + jj] + c;
+						from[i * k + j] = jj;
+					}
+				}
+			}
+		}
+		best = INT64_MAX;
+		bj = -1;
+		for (j = 0; j < k; j++) {
+			if (cost[(m - 1) * k + j] < best) {
+				best = cost[(m - 1) * k + j];
+				bj = j;
+			}
+		}
+		placed = 0;
+		if (bj >= 0) {
+			for (i = m - 1, j = bj; i >= 0; j = from[i * k + j], i--)
+				out[i] = mk[j];
+			placed = m;
+		}
+		free(cost);
+		free(from);
+		free(ideal);
+		if (placed)
+			return placed;
+	}
+	return 0;
+}
+
+/*
+ * Break points of a programme of item it with room for at most n breaks:
+ * its authored markers nearest the ideal points; else the ideal points,
+ * moved to a detected black+silent point nearby if there is one. None
+ * within the channel's margin of the start or end.
+ */
+static int
+break_points(const struct build *b, const struct sl_item *it, int n, int64_t *out)
+{
+	const int64_t *marks = b->lib->marks;
+	int64_t dur = it->duration_ms, margin = b->ch.margin_ms, lo = margin, hi = dur - margin;
+	int64_t valid[256], p, best, gap = margin > 0 ? margin : 1, prev;
+	int k = 0, i, got = 0;
+	uint32_t j;
+
+	if (n <= 0 || hi <= lo)
+		return 0;
+	for (j = 0; j < it->mk_n && k < (int)nitems(valid); j++) {
+		p = marks[it->mk_off + j];
+		if (p >= lo && p <= hi)
+			valid[k++] = p;
+	}
+	if (k > 0)
+		return choose_markers(valid, k, n < k ? n : k, dur, gap, out);
+	prev = 0;
+	for (i = 0; i < n; i++) {
+		p = dur * (i + 1) / (n + 1);
+		best = -1;
+		for (j = 0; j < it->dt_n; j++) {
+			int64_t d = marks[it->dt_off + j];
+
+			if (llabs(d - p) <= b->ch.act_ms / 4 && (best < 0 || llabs(d - p) < llabs(best - p)))
+				best = d;
+		}
+		if (best >= 0 && best >= lo && best <= hi)
+			p = best;
+		if (p < lo || p > hi || p - prev < gap || dur - p < gap)
+			continue;
+		out[got++] = p;
+		prev = p;
+	}
+	return got;
+}
+
+/* Lay out one block [t0, t1) around programme it (NULL: nothing to air). */
+static void
+emit_block(struct build *b, int64_t t0, int64_t t1, const struct sl_item *it,
+    int64_t sched_id)
+{
+	int64_t points[64], marks[16], pod_at[65], t = t0, in = 0, out, budget, share, d, best;
+	int n_ideal, n_budget, n, i, j, n_marks = 0, want[65], bi;
+	char *title;
+
+	memset(want, 0, sizeof want);
+	if (it == NULL) {
+		fill_station_break(b, &t, t1, id_mark(b, t1), 0, sched_id, t0, "To Be Announced");
+		return;
+	}
+	budget = t1 - t0 - it->duration_ms;
+	n_ideal = (int)((it->duration_ms + b->ch.act_ms / 2) / b->ch.act_ms) - 1;
+	n_budget = b->min_spot > 0 ? (int)(budget / b->min_spot) - 1 : 0;
+	n = n_ideal < n_budget ? n_ideal : n_budget;
+	if (n > (int)nitems(points))
+		n = (int)nitems(points);
+	n = break_points(b, it, n, points);
+	share = budget / (n + 1);
+
+	/* Station ID marks inside the block go to the nearest pod. */
+	if (b->ch.station_id_minutes > 0) {
+		int64_t mk = tz_slot_next(b->ch.tz, t0, b->ch.station_id_minutes);
+
+		for (; mk < t1 && n_marks < (int)nitems(marks);
+		    mk = tz_slot_next(b->ch.tz, mk, b->ch.station_id_minutes))
+			marks[n_marks++] = mk;
+	}
+	for (i = 0; i < n; i++)
+		pod_at[i] = t0 + points[i] + (int64_t)i * share;
+	pod_at[n] = t1 - share;
+	for (j = 0; j < n_marks; j++) {
+		best = INT64_MAX;
+		bi = n;
+		for (i = 0; i <= n; i++) {
+			d = llabs(pod_at[i] - marks[j]);
+			if (d < best) {
+				best = d;
+				bi = i;
+			}
+		}
+		want[bi] = 1;
+	}
+	if (id_mark(b, t1))
+		want[n] = 1;
+
+	title = schedlib_title(b->lib, it);
+	for (i = 0; i <= n; i++) {
+		out = i < n ? points[i] : it->duration_ms;
+		emit(b, &t, out - in, ITEM_PROGRAMME, it, in, title, sched_id, t0, i + 1);
+		in = out;
+		if (i < n)
+			fill_pod(b, &t, share, want[i], sched_id, t0);
+	}
+	free(title);
+	fill_station_break(b, &t, t1, want[n], 1, sched_id, t0, NULL);
+}
+
+/* Would item it be shown in the ratings of slot s (its own max rating)? */
+static int
+slot_allows(const struct build *b, const struct coarse_slot *s, const struct sl_item *it)
+{
+	if (!schedlib_allowed(&b->ch, it))
+		return 0;
+	if (s != NULL && s->max_level >= 0 && !rating_allows(s->max_level, it->level, 1))
+		return 0;
+	return 1;
+}
+
+/* Does genre text contain want (case-insensitive)? */
+static int
+genre_has(const char *genre, const char *want)
+{
+	return want == NULL || (genre != NULL && strcasestr(genre, want) != NULL);
+}
+
+/* Is show index si one of the slot's series? */
+static int
+slot_has_show(const struct build *b, const struct coarse_slot *s, int si)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_shows; i++) {
+		if (si >= 0 && b->lib->shows[si].id == s->shows[i])
+			return 1;
+	}
+	return 0;
+}
+
+/* Add item index idx to a slot's candidates. */
+static void
+cand_add(struct slotstate *ss, size_t *cap, int32_t idx)
+{
+	if (ss->n_cands == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		ss->cands = xreallocarray(ss->cands, *cap, sizeof *ss->cands);
+	}
+	ss->cands[ss->n_cands++] = idx;
+}
+
+/* The candidates of slot s (NULL: nothing planned), built once per build. */
+static struct slotstate *
+candidates(struct build *b, const struct coarse_slot *s)
+{
+	struct slotstate *ss = &b->ss[s != NULL ? (size_t)(s - b->slots) : b->n_slots];
+	const struct schedlib *lib = b->lib;
+	const struct sl_item *it;
+	size_t i, cap = 0;
+	int kinds = COARSE_KIND_EPISODES | COARSE_KIND_MOVIES;
+
+	if (ss->built)
+		return ss;
+	ss->built = 1;
+	if (s != NULL && s->type == COARSE_FILL && s->kinds != 0)
+		kinds = s->kinds;
+	if (s != NULL && s->type == COARSE_MOVIES)
+		kinds = COARSE_KIND_MOVIES;
+	if (s != NULL && (s->type == COARSE_SHUFFLE || s->type == COARSE_SERIES))
+		kinds = COARSE_KIND_EPISODES;
+	if (kinds & COARSE_KIND_EPISODES) {
+		for (i = 0; i < lib->n_kind[SL_EPISODE]; i++) {
+			it = &lib->items[lib->by_kind[SL_EPISODE][i]];
+			if (s != NULL && s->n_shows > 0 && !slot_has_show(b, s, it->show))
+				continue;
+			if (s != NULL && s->genre != NULL && (it->show < 0 ||
+			    !genre_has(lib->shows[it->show].genre, s->genre)))
+				continue;
+			if (slot_allows(b, s, it))
+				cand_add(ss, &cap, lib->by_kind[SL_EPISODE][i]);
+		}
+	}
+	if (kinds & COARSE_KIND_MOVIES) {
+		for (i = 0; i < lib->n_kind[SL_MOVIE]; i++) {
+			it = &lib->items[lib->by_kind[SL_MOVIE][i]];
+			if (s != NULL && s->genre != NULL && !genre_has(it->genre, s->genre))
+				continue;
+			if (slot_allows(b, s, it))
+				cand_add(ss, &cap, lib->by_kind[SL_MOVIE][i]);
+		}
+	}
+	return ss;
+}
+
+/* The length of the block a programme of dur would take (ignoring DST). */
+static int64_t
+block_len(const struct build *b, int64_t dur)
+{
+	int64_t n = (dur + b->slot_ms - 1) / b->slot_ms;
+
+	return (n < 1 ? 1 : n) * b->slot_ms;
+}
+
+/*
+ * Pick from a candidate list: the least recently aired, preferring what
+ * fits in avail and fills at least half its block. Large pools are sampled.
+ */
+static int32_t
+choose_lra(struct build *b, const int32_t *cands, size_t n, int64_t avail, uint64_t seed)
+{
+	const struct sl_item *it;
+	int64_t last, best_last = 0, bl;
+	uint64_t h, best_h = 0;
+	int32_t best = -1, idx;
+	size_t k, probes = n <= SAMPLE ? n : SAMPLE;
+	int tier, best_tier = 3;
+
+	for (k = 0; k < probes; k++) {
+		idx = n <= SAMPLE ? cands[k] : cands[mix(seed + k) % n];
+		it = &b->lib->items[idx];
+		bl = block_len(b, it->duration_ms);
+		tier = bl > avail ? 2 : it->duration_ms * 2 < bl ? 1 : 0;
+		last = map_get(&b->recent, it->id, NEVER);
+		h = hash3(seed, (uint64_t)it->id, 0);
+		if (best < 0 || tier < best_tier || (tier == best_tier && (last < best_last ||
+		    (last == best_last && h < best_h)))) {
+			best = idx;
+			best_tier = tier;
+			best_last = last;
+			best_h = h;
+		}
+	}
+	return best;
+}
+
+/* The coarse slot governing boundary t. */
+static const struct coarse_slot *
+slot_at(const struct build *b, int64_t t)
+{
+	struct tz_civil c;
+
+	tz_local(b->ch.tz, t, &c);
+	return coarse_match(b->slots, b->n_slots, c.wday, c.hour * 60 + c.minute);
+}
+
+/* How long from t the same slot governs (up to a day). */
+static int64_t
+slot_avail(const struct build *b, const struct coarse_slot *s, int64_t t)
+{
+	int64_t u = t;
+
+	do
+		u = tz_slot_next(b->ch.tz, u, b->ch.slot_minutes);
+	while (u - t < DAY_MS && slot_at(b, u) == s);
+	return u - t;
+}
+
+/* Next position of series si on this channel (after its last placed episode). */
+static int
+series_position(struct build *b, int si)
+{
+	const struct sl_show *show = &b->lib->shows[si];
+	const struct sl_item *it;
+	sqlite3_stmt *st;
+	int season = -1, episode = -1;
+	size_t i;
+
+	if (b->progress[si] >= 0)
+		return b->progress[si];
+	b->progress[si] = 0;
+	st = db_prepare(b->db, "SELECT season_number, episode_number FROM sched_airings "
+	    "WHERE channel_id = ?1 AND show_id = ?2 AND mode = 'series' AND start_ms < ?3 "
+	    "ORDER BY start_ms DESC LIMIT 1", NULL);
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, b->ch.id);
+	sqlite3_bind_int64(st, 2, show->id);
+	sqlite3_bind_int64(st, 3, b->from);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		season = sqlite3_column_int(st, 0);
+		episode = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (season < 0)
+		return 0;
+	for (i = 0; i < show->n_eps; i++) {
+		it = &b->lib->items[show->eps[i]];
+		if (it->season > season || (it->season == season && it->episode > episode))
+			break;
+	}
+	b->progress[si] = i < show->n_eps ? (int)i : 0;
+	return b->progress[si];
+}
+
+/* The next episode of series si in order that may air; advances; -1 if none. */
+static int32_t
+next_episode(struct build *b, const struct coarse_slot *s, int si)
+{
+	const struct sl_show *show = &b->lib->shows[si];
+	size_t k, pos;
+
+	if (show->n_eps == 0)
+		return -1;
+	pos = (size_t)series_position(b, si);
+	for (k = 0; k < show->n_eps; k++) {
+		int32_t idx = show->eps[(pos + k) % show->n_eps];
+
+		if (slot_allows(b, s, &b->lib->items[idx])) {
+			b->progress[si] = (int)((pos + k + 1) % show->n_eps);
+			return idx;
+		}
+	}
+	return -1;
+}
+
+/* Which of a rotation's series is next: the one after the last it placed. */
+static int
+next_rotation_show(struct build *b, const struct coarse_slot *s)
+{
+	struct slotstate *ss = &b->ss[s - b->slots];
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (s->n_shows <= 1)
+		return 0;
+	if (!ss->last_show_known) {
+		ss->last_show_known = 1;
+		st = db_prepare(b->db, "SELECT show_id FROM sched_airings WHERE channel_id = ?1 "
+		    "AND schedule_id = ?2 AND mode = 'series' AND start_ms < ?3 "
+		    "ORDER BY start_ms DESC LIMIT 1", NULL);
+		if (st != NULL) {
+			sqlite3_bind_int64(st, 1, b->ch.id);
+			sqlite3_bind_int64(st, 2, s->id);
+			sqlite3_bind_int64(st, 3, b->from);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				ss->last_show = sqlite3_column_int64(st, 0);
+			sqlite3_finalize(st);
+		}
+	}
+	for (i = 0; i < s->n_shows; i++) {
+		if (s->shows[i] == ss->last_show)
+			return (int)((i + 1) % s->n_shows);
+	}
+	return 0;
+}
+
+/* Choose the programme for the block starting at t. */
+static const struct sl_item *
+choose(struct build *b, int64_t t, const char **mode, int64_t *sched_id)
+{
+	const struct coarse_slot *s = slot_at(b, t);
+	const struct sl_item *it = NULL;
+	struct slotstate *ss;
+	uint64_t seed = hash3((uint64_t)b->ch.id, (uint64_t)t, 0x70726f67);
+	int32_t idx = -1;
+	size_t k;
+	int si, first;
+
+	*sched_id = s != NULL ? s->id : 0;
+	*mode = s != NULL ? coarse_type_name(s->type) : "fill";
+	if (s != NULL) {
+		switch (s->type) {
+		case COARSE_SERIES:
+			first = next_rotation_show(b, s);
+			for (k = 0; k < s->n_shows && idx < 0; k++) {
+				si = schedlib_show(b->lib, s->shows[(first + k) % s->n_shows]);
+				if (si >= 0)
+					idx = next_episode(b, s, si);
+			}
+			if (idx >= 0) {
+				b->ss[s - b->slots].last_show =
+				    b->lib->shows[b->lib->items[idx].show].id;
+				return &b->lib->items[idx];
+			}
+			break;
+		case COARSE_EPISODE:
+		case COARSE_MOVIE:
+			it = schedlib_item(b->lib, s->content_id);
+			if (it != NULL && slot_allows(b, s, it))
+				return it;
+			break;
+		case COARSE_SHUFFLE:
+		case COARSE_MOVIES:
+		case COARSE_FILL:
+			ss = candidates(b, s);
+			idx = choose_lra(b, ss->cands, ss->n_cands, slot_avail(b, s, t), seed);
+			if (idx >= 0)
+				return &b->lib->items[idx];
+			break;
+		}
+		log_debug("channel %s: slot %lld has nothing to air at %lld; filling",
+		    b->ch.number, (long long)s->id, (long long)t);
+	}
+	/* Nothing planned, or nothing the plan allows: anything that may air. */
+	*mode = "fill";
+	ss = candidates(b, NULL);
+	idx = choose_lra(b, ss->cands, ss->n_cands, slot_avail(b, s, t), seed);
+	return idx >= 0 ? &b->lib->items[idx] : NULL;
+}
+
+/* Record a placed programme. */
+static void
+record_airing(struct build *b, int64_t t, const char *mode, const struct sl_item *it,
+    int64_t sched_id)
+{
+	struct airing *a;
+
+	map_set(&b->recent, it->id, t);
+	if (b->n_air == b->cap_air) {
+		b->cap_air = b->cap_air ? b->cap_air * 2 : 256;
+		b->air = xreallocarray(b->air, b->cap_air, sizeof *b->air);
+	}
+	a = &b->air[b->n_air++];
+	a->start = t;
+	a->mode = mode;
+	a->media = it->id;
+	a->show_id = it->show >= 0 ? b->lib->shows[it->show].id : 0;
+	a->season = it->season;
+	a->episode = it->episode;
+	a->sched_id = sched_id;
+}
+
+/* Build blocks from boundary t until to. */
+static void
+build_range(struct build *b, int64_t t, int64_t to)
+{
+	const struct sl_item *it;
+	const char *mode;
+	int64_t end, sched_id;
+
+	while (t < to) {
+		it = choose(b, t, &mode, &sched_id);
+		end = t;
+		do
+			end = tz_slot_next(b->ch.tz, end, b->ch.slot_minutes);
+		while (it != NULL && end - t < it->duration_ms);
+		emit_block(b, t, end, it, sched_id);
+		if (it != NULL)
+			record_airing(b, t, mode, it, sched_id);
+		t = end;
+	}
+}
+
+/* media id -> last start from a query bound (channel, from, to). */
+static int
+load_history(sqlite3 *db, const char *sql, int64_t channel_id, int64_t from, int64_t to,
+    struct i64map *m, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_prepare(db, sql, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, channel_id);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		map_set(m, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		set_cause(cause, "reading the channel's history: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Set up a build of channel ch starting at from. */
+static int
+build_init(struct build *b, sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
+    int64_t from, char **cause)
+{
+	static const enum sl_kind spots[] = { SL_COMMERCIAL };
+	static const enum sl_kind bumpers[] = { SL_BUMPER };
+	static const enum sl_kind ids[] = { SL_STATION_ID };
+	static const enum sl_kind fillers[] = { SL_PROMO, SL_INTERSTITIAL };
+	struct i64map hist;
+	size_t i;
+
+	memset(b, 0, sizeof *b);
+	memset(&hist, 0, sizeof hist);
+	b->db = db;
+	b->lib = lib;
+	b->from = from;
+	if (schedlib_channel(db, lib, channel_id, &b->ch, cause) != 0)
+		return -1;
+	b->slot_ms = (int64_t)b->ch.slot_minutes * 60000;
+	b->frame_ms = (1000LL * b->ch.fps_den + b->ch.fps_num - 1) / b->ch.fps_num;
+	if (coarse_load(db, channel_id, &b->slots, &b->n_slots, cause) != 0)
+		return -1;
+	b->ss = xcalloc(b->n_slots + 1, sizeof *b->ss);
+	b->progress = xreallocarray(NULL, lib->n_shows + 1, sizeof *b->progress);
+	for (i = 0; i < lib->n_shows; i++)
+		b->progress[i] = -1;
+	if (load_history(db, "SELECT media_file_id, max(start_ms) FROM schedule_items "
+	    "WHERE channel_id = ?1 AND start_ms >= ?2 AND start_ms < ?3 AND "
+	    "media_file_id IS NOT NULL AND kind <> 'programme' GROUP BY media_file_id",
+	    channel_id, from - SPOT_HISTORY_MS, from, &hist, cause) != 0 ||
+	    load_history(db, "SELECT media_file_id, max(start_ms) FROM sched_airings "
+	    "WHERE channel_id = ?1 AND start_ms >= ?2 AND start_ms < ?3 AND "
+	    "media_file_id IS NOT NULL GROUP BY media_file_id",
+	    channel_id, from - AIRINGS_KEEP_MS, from, &b->recent, cause) != 0) {
+		map_free(&hist);
+		return -1;
+	}
+	rot_init(b, &b->spots, spots, nitems(spots), &hist);
+	rot_init(b, &b->bumpers, bumpers, nitems(bumpers), &hist);
+	rot_init(b, &b->ids, ids, nitems(ids), &hist);
+	rot_init(b, &b->fillers, fillers, nitems(fillers), &hist);
+	map_free(&hist);
+	for (i = 0; i < b->spots.n; i++) {
+		int64_t d = rot_item(b, &b->spots, (int32_t)i)->duration_ms;
+
+		if (b->min_spot == 0 || d < b->min_spot)
+			b->min_spot = d;
+	}
+	return 0;
+}
+
+/* Free a build. */
+static void
+build_free(struct build *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		free(b->items[i].title);
+	free(b->items);
+	free(b->air);
+	for (i = 0; b->ss != NULL && i <= b->n_slots; i++)
+		free(b->ss[i].cands);
+	free(b->ss);
+	free(b->progress);
+	coarse_free(&b->slots, b->n_slots);
+	rot_free(&b->spots);
+	rot_free(&b->bumpers);
+	rot_free(&b->ids);
+	rot_free(&b->fillers);
+	map_free(&b->recent);
+	schedlib_channel_clear(&b->ch);
+}
+
+/* Check the built items, joined to the item before them if it ends at from. */
+static int
+build_check(struct build *b, const struct fine_item *before, char **cause)
+{
+	struct fine_item *fi;
+	char *report = NULL;
+	size_t i, off = before != NULL ? 1 : 0;
+	int problems;
+
+	fi = xcalloc(b->n + off, sizeof *fi);
+	if (before != NULL) {
+		fi[0] = *before;
+		fi[0].file_path = fi[0].title = NULL;
+	}
+	for (i = 0; i < b->n; i++) {
+		struct out_item *o = &b->items[i];
+
+		fi[i + off].channel_id = b->ch.id;
+		fi[i + off].start_ms = o->start;
+		fi[i + off].end_ms = o->end;
+		fi[i + off].kind = o->kind;
+		fi[i + off].media_file_id = o->media;
+		fi[i + off].in_ms = o->in;
+		fi[i + off].out_ms = o->out;
+		fi[i + off].programme_start_ms = o->prog;
+		fi[i + off].act = o->act;
+	}
+	problems = schedcheck_items(b->lib, &b->ch, fi, b->n + off, &report);
+	free(fi);
+	if (problems > 0) {
+		set_cause(cause, "channel %s: the new fine log breaks %d rule%s (not saved):\n%s",
+		    b->ch.number, problems, problems == 1 ? "" : "s", report);
+		free(report);
+		return -1;
+	}
+	return 0;
+}
+
+/* Write the built items and airings. */
+static int
+build_write(struct build *b, char **cause)
+{
+	sqlite3_stmt *st, *sa;
+	size_t i;
+	int rc = SQLITE_DONE;
+
+	st = db_prepare(b->db, "INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, "
+	    "media_file_id, in_ms, out_ms, schedule_id, programme_start_ms, act, title) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", cause);
+	if (st == NULL)
+		return -1;
+	sa = db_prepare(b->db, "INSERT INTO sched_airings (channel_id, start_ms, mode, "
+	    "media_file_id, show_id, season_number, episode_number, schedule_id) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", cause);
+	if (sa == NULL) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	for (i = 0; i < b->n && rc == SQLITE_DONE; i++) {
+		struct out_item *o = &b->items[i];
+
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		sqlite3_bind_int64(st, 1, b->ch.id);
+		sqlite3_bind_int64(st, 2, o->start);
+		sqlite3_bind_int64(st, 3, o->end);
+		sqlite3_bind_text(st, 4, item_kind_name(o->kind), -1, SQLITE_STATIC);
+		if (o->media != 0)
+			sqlite3_bind_int64(st, 5, o->media);
+		sqlite3_bind_int64(st, 6, o->in);
+		sqlite3_bind_int64(st, 7, o->out);
+		if (o->sched_id != 0)
+			sqlite3_bind_int64(st, 8, o->sched_id);
+		sqlite3_bind_int64(st, 9, o->prog);
+		if (o->act != 0)
+			sqlite3_bind_int(st, 10, o->act);
+		if (o->title != NULL)
+			sqlite3_bind_text(st, 11, o->title, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	for (i = 0; i < b->n_air && rc == SQLITE_DONE; i++) {
+		struct airing *a = &b->air[i];
+
+		sqlite3_reset(sa);
+		sqlite3_clear_bindings(sa);
+		sqlite3_bind_int64(sa, 1, b->ch.id);
+		sqlite3_bind_int64(sa, 2, a->start);
+		sqlite3_bind_text(sa, 3, a->mode, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(sa, 4, a->media);
+		if (a->show_id != 0) {
+			sqlite3_bind_int64(sa, 5, a->show_id);
+			sqlite3_bind_int(sa, 6, a->season);
+			sqlite3_bind_int(sa, 7, a->episode);
+		}
+		if (a->sched_id != 0)
+			sqlite3_bind_int64(sa, 8, a->sched_id);
+		rc = sqlite3_step(sa);
+	}
+	if (rc != SQLITE_DONE)
+		set_cause(cause, "channel %s: writing the fine log: %s", b->ch.number,
+		    sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+	sqlite3_finalize(sa);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Run SQL bound with (channel, t); 0 or -1. */
+static int
+exec2(sqlite3 *db, const char *sql, int64_t channel_id, int64_t t, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_prepare(db, sql, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, channel_id);
+	sqlite3_bind_int64(st, 2, t);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		set_cause(cause, "updating the fine log: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* An integer from SQL bound with (channel, t), or dflt for no row or NULL. */
+static int64_t
+scalar2(sqlite3 *db, const char *sql, int64_t channel_id, int64_t t, int64_t dflt)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, NULL);
+	int64_t v = dflt;
+
+	if (st == NULL)
+		return dflt;
+	sqlite3_bind_int64(st, 1, channel_id);
+	sqlite3_bind_int64(st, 2, t);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Items from lock on that can no longer air: removed or missing files. */
+#define DAMAGED "FROM schedule_items s LEFT JOIN media_files m ON m.id = s.media_file_id " \
+	"WHERE s.channel_id = ?1 AND s.start_ms >= ?2 AND ((s.media_file_id IS NULL AND " \
+	"s.kind <> 'slate') OR m.validation_status IN ('missing', 'error'))"
+
+/* The first programme start at or after t (blocks begin where programme_start_ms = start). */
+#define BLOCK_AT_OR_AFTER "SELECT min(start_ms) FROM schedule_items WHERE channel_id = ?1 " \
+	"AND start_ms >= ?2 AND (programme_start_ms IS NULL OR programme_start_ms = start_ms)"
+
+/*
+ * Where a build must start (INT64_MAX: nothing to do): the end of the log
+ * when it falls short of target; for a rebuild the first programme at or
+ * after the lock; the first programme at or after the lock that holds
+ * content which can no longer air. *end is the log's end now.
+ */
+static int64_t
+work_from(sqlite3 *db, int64_t channel_id, int64_t now, int64_t target, int rebuild,
+    int64_t *end)
+{
+	int64_t lock = now + SCHED_LOCK_MS, cut = INT64_MAX;
+
+	*end = finelog_horizon(db, channel_id);
+	if (rebuild)
+		cut = scalar2(db, BLOCK_AT_OR_AFTER, channel_id, lock, INT64_MAX);
+	else {
+		cut = scalar2(db, "SELECT min(coalesce(s.programme_start_ms, s.start_ms)) "
+		    DAMAGED " AND coalesce(s.programme_start_ms, s.start_ms) >= ?2", channel_id,
+		    lock, INT64_MAX);
+		/* Damage inside the programme on air: its items become slate, nothing more. */
+		if (cut == INT64_MAX && scalar2(db, "SELECT count(*) " DAMAGED, channel_id, lock,
+		    0) > 0)
+			cut = *end;
+	}
+	if (*end < target && *end < cut)
+		cut = *end;
+	if (rebuild && cut > *end)
+		cut = *end;
+	return cut;
+}
+
+/* The extend/rebuild worker. *libp is loaded into *own if needed. */
+static int
+extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t channel_id,
+    int64_t now, int64_t horizon, int rebuild, char **cause)
+{
+	struct build b;
+	struct sched_channel ch;
+	struct fine_item before;
+	int64_t target, end, cut, start, to, lock = now + SCHED_LOCK_MS;
+	int have_before = 0, rc = -1;
+	char when[32];
+
+	if (horizon <= 0)
+		horizon = SCHED_HORIZON_MS;
+	target = now + horizon;
+	if (work_from(db, channel_id, now, target, rebuild, &end) == INT64_MAX)
+		return 0;
+	if (*libp == NULL) {
+		if (schedlib_load(db, own, cause) != 0)
+			return -1;
+		*libp = *own;
+	}
+	if (db_begin(db, cause) != 0)
+		return -1;
+	/* Again under the write lock: another connection may have built meanwhile. */
+	cut = work_from(db, channel_id, now, target, rebuild, &end);
+	if (cut == INT64_MAX) {
+		db_rollback(db);
+		return 0;
+	}
+	/*
+	 * Removed content inside the programme on air becomes slate (the engine
+	 * would air one anyway); everything after it is rebuilt below.
+	 */
+	if (!rebuild && exec2(db, "UPDATE schedule_items SET kind = 'slate', media_file_id = NULL, "
+	    "in_ms = 0, out_ms = end_ms - start_ms, title = 'Please stand by' WHERE id IN "
+	    "(SELECT s.id " DAMAGED " AND coalesce(s.programme_start_ms, s.start_ms) < ?2)",
+	    channel_id, lock, cause) != 0)
+		goto fail;
+	if (cut < end) {
+		if (exec2(db, "DELETE FROM schedule_items WHERE channel_id = ?1 AND start_ms >= ?2",
+		    channel_id, cut, cause) != 0 ||
+		    exec2(db, "DELETE FROM sched_airings WHERE channel_id = ?1 AND start_ms >= ?2",
+		    channel_id, cut, cause) != 0)
+			goto fail;
+	}
+	to = rebuild && end > target ? end : target;
+	start = cut < end ? cut : end;
+	if (schedlib_channel(db, NULL, channel_id, &ch, cause) != 0)
+		goto fail;
+	if (start == 0 || start < now - SCHED_LOCK_MS) {
+		/* Empty or stale: start with the programme that would be on now. */
+		int64_t f = tz_slot_floor(ch.tz, now, ch.slot_minutes);
+
+		if (f > start)
+			start = f;
+	}
+	schedlib_channel_clear(&ch);
+	if (finelog_item_at(db, channel_id, start - 1, &before, NULL) == 0) {
+		have_before = before.end_ms == start;
+		if (!have_before)
+			fine_item_clear(&before);
+	}
+	if (build_init(&b, db, *libp, channel_id, start, cause) != 0) {
+		build_free(&b);
+		goto fail;
+	}
+	if (!tz_is_boundary(b.ch.tz, start, b.ch.slot_minutes)) {
+		/* The slot length or zone changed: the last programme's break runs to the next boundary. */
+		int64_t aligned = tz_slot_next(b.ch.tz, start, b.ch.slot_minutes), t = start;
+
+		emit(&b, &t, aligned - start, ITEM_SLATE, NULL, 0, NULL, 0,
+		    have_before ? before.programme_start_ms : start, 0);
+	}
+	build_range(&b, b.n > 0 ? b.items[b.n - 1].end : start, to);
+	if (build_check(&b, have_before ? &before : NULL, cause) != 0 ||
+	    build_write(&b, cause) != 0) {
+		build_free(&b);
+		goto fail;
+	}
+	/* Forget what is long past; keep each series' last placement. */
+	if (exec2(db, "DELETE FROM schedule_items WHERE channel_id = ?1 AND end_ms < ?2",
+	    channel_id, now - SCHED_RETAIN_MS, cause) != 0 ||
+	    exec2(db, "DELETE FROM sched_airings WHERE channel_id = ?1 AND start_ms < ?2 AND "
+	    "id NOT IN (SELECT max(id) FROM sched_airings WHERE channel_id = ?1 AND "
+	    "mode = 'series' GROUP BY show_id)", channel_id, now - AIRINGS_KEEP_MS, cause) != 0) {
+		build_free(&b);
+		goto fail;
+	}
+	if (db_commit(db, cause) != 0) {
+		build_free(&b);
+		goto fail;
+	}
+	rc = (int)b.n;
+	log_info("channel %s: %s %d items from %s", b.ch.number, rebuild ? "rebuilt" : "built",
+	    rc, fmt_utc(when, sizeof when, start));
+	build_free(&b);
+	if (have_before)
+		fine_item_clear(&before);
+	return rc;
+
+fail:
+	if (have_before)
+		fine_item_clear(&before);
+	db_rollback(db);
+	return -1;
+}
+
+/* Extend one channel. */
+int
+sched_extend(sqlite3 *db, int64_t channel_id, int64_t now_ms, int64_t horizon_ms,
+    char **cause)
+{
+	const struct schedlib *lib = NULL;
+	struct schedlib *own = NULL;
+	int rc;
+
+	rc = extend(db, &lib, &own, channel_id, now_ms, horizon_ms, 0, cause);
+	schedlib_free(&own);
+	return rc;
+}
+
+/* The director's hook. */
+int
+sched_extend_until(sqlite3 *db, int64_t channel_id, int64_t until_ms, char **cause)
+{
+	int64_t now = now_ms(), horizon = until_ms - now;
+
+	if (horizon < SCHED_HORIZON_MS)
+		horizon = SCHED_HORIZON_MS;
+	return sched_extend(db, channel_id, now, horizon, cause) < 0 ? -1 : 0;
+}
+
+/* Extend with a loaded library. */
+int
+sched_extend_lib(sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
+    int64_t now_ms, int64_t horizon_ms, char **cause)
+{
+	struct schedlib *own = NULL;
+	int rc;
+
+	rc = extend(db, &lib, &own, channel_id, now_ms, horizon_ms, 0, cause);
+	schedlib_free(&own);
+	return rc;
+}
+
+/* Rebuild after an edit. */
+int
+sched_rebuild(sqlite3 *db, int64_t channel_id, int64_t now_ms, char **cause)
+{
+	const struct schedlib *lib = NULL;
+	struct schedlib *own = NULL;
+	int rc;
+
+	rc = extend(db, &lib, &own, channel_id, now_ms, SCHED_HORIZON_MS, 1, cause);
+	schedlib_free(&own);
+	return rc;
+}
+
+/* Every enabled channel. */
+int
+sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
+{
+	const struct schedlib *lib = NULL;
+	struct schedlib *own = NULL;
+	struct channel_conf *chans;
+	char *one = NULL;
+	size_t n, i;
+	int rc, total = 0, failed = 0;
+
+	if (channels_load(db, &chans, &n, cause) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!chans[i].enabled)
+			continue;
+		rc = extend(db, &lib, &own, chans[i].id, now_ms, horizon_ms, 0, &one);
+		if (rc < 0) {
+			log_error("%s", one);
+			if (!failed)
+				set_cause(cause, "%s", one);
+			failed++;
+			freep(&one);
+			continue;
+		}
+		total += rc;
+	}
+	channels_free(&chans, n);
+	schedlib_free(&own);
+	return failed ? -1 : total;
+}
+
+/* Programme on air at t and the next one. */
+int
+sched_programme_at(sqlite3 *db, int64_t channel_id, int64_t t_ms, int64_t *start_ms,
+    int64_t *next_ms)
+{
+	struct fine_item it;
+
+	*start_ms = *next_ms = 0;
+	if (finelog_item_at(db, channel_id, t_ms, &it, NULL) != 0)
+		return -1;
+	*start_ms = it.programme_start_ms != 0 ? it.programme_start_ms : it.start_ms;
+	fine_item_clear(&it);
+	*next_ms = scalar2(db, BLOCK_AT_OR_AFTER, channel_id, t_ms + 1, 0);
+	return 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * schedcheck.h: the fine log's invariants, checked after every build and
+ * in the tests:
+ *
+ *   - items are contiguous: no gap, no overlap;
+ *   - end - start == out - in, 0 <= in, out <= the file's length; a slate
+ *     has no file and everything else has one that is in the library;
+ *   - every programme (block) starts on a slot boundary of the channel's
+ *     zone within one frame, and its first item starts it;
+ *   - a programme's acts play one file in order, contiguous from 0 to its
+ *     end; no break nearer its start or end than the channel's margin;
+ *   - everything is within the channel's rating limit and audience;
+ *   - no commercial airs after its last day;
+ *   - no two commercials of one company or one category in a pod.
+ */
+#ifndef RV_SCHEDCHECK_H
+#define RV_SCHEDCHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "src/finelog.h"
+#include "src/schedlib.h"
+
+/*
+ * Check items (time order, one channel). Returns the number of problems;
+ * *report (if not NULL) gets one line per problem (the first 50), or NULL
+ * when there are none.
+ */
+int schedcheck_items(const struct schedlib *lib, const struct sched_channel *ch,
+    const struct fine_item *items, size_t n, char **report);
+/*
+ * Check a channel's fine log over [from_ms, to_ms) as stored. Returns the
+ * number of problems (with *report), or -1 with *cause.
+ */
+int schedcheck_channel(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms,
+    char **report, char **cause);
+
+#endif

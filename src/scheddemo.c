@@ -1,0 +1,192 @@
+/*
+ * scheddemo.c: the demo channels on the demo library.
+ */
+#include "src/scheddemo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/chanedit.h"
+#include "src/channels.h"
+#include "src/coarse.h"
+#include "src/db.h"
+#include "src/log.h"
+#include "src/sched.h"
+#include "src/tz.h"
+#include "src/util.h"
+
+#define DEMO_DESCRIPTION "Retrovue demo channel"
+
+struct demo_channel {
+	const char *number;
+	const char *name;
+	const char *call_sign;
+	const char *description;
+};
+
+static const struct demo_channel demo_channels[] = {
+	{ "2", "Retro Sitcoms", "RVSC", DEMO_DESCRIPTION ": the series in rotation" },
+	{ "3", "Movie Palace", "RVMP", DEMO_DESCRIPTION ": movies all day" },
+	{ "4", "Retro Mix", "RVMX", DEMO_DESCRIPTION ": something of everything" },
+};
+
+/* The ids a query returns. */
+static int64_t *
+ids(sqlite3 *db, const char *sql, size_t *n)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, NULL);
+	int64_t *out = NULL;
+
+	*n = 0;
+	if (st == NULL)
+		return NULL;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		out = xreallocarray(out, *n + 1, sizeof *out);
+		out[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* Add a slot; 0 or -1. */
+static int
+slot(sqlite3 *db, int64_t channel, int start, int end, enum coarse_type type,
+    const int64_t *shows, size_t n_shows, const char *daypart, int kinds, char **cause)
+{
+	struct coarse_slot s;
+
+	memset(&s, 0, sizeof s);
+	s.channel_id = channel;
+	s.days = 0x7f;
+	s.start_min = start;
+	s.end_min = end;
+	s.type = type;
+	s.shows = (int64_t *)shows;
+	s.n_shows = n_shows;
+	s.show_id = n_shows > 0 && type != COARSE_FILL ? shows[0] : 0;
+	s.max_level = -1;
+	s.kinds = kinds;
+	s.daypart = (char *)daypart;
+	return coarse_add(db, &s, NULL, cause);
+}
+
+/* Create or refresh one channel; its id in *id. */
+static int
+make_channel(sqlite3 *db, const struct demo_channel *dc, const char *tzname,
+    const char *bug_path, int64_t *id, char **cause)
+{
+	struct channel_conf c;
+	struct chanedit e;
+	int rc;
+
+	chanedit_init(&e);
+	e.number = dc->number;
+	e.name = dc->name;
+	e.call_sign = dc->call_sign;
+	e.description = dc->description;
+	e.timezone = tzname;
+	e.slot_minutes = 5;
+	e.width = 640;
+	e.height = 360;
+	e.fps_num = 25;
+	e.fps_den = 1;
+	e.video_kbps = 800;
+	e.audio_kbps = 96;
+	e.act_seconds = 90;
+	e.break_margin_s = 30;
+	e.bumpers = 1;
+	e.station_id_minutes = 10;
+	e.guide_group = "Retrovue Demo";
+	e.bug_path = bug_path != NULL && file_exists(bug_path) ? bug_path : NULL;
+	e.enabled = 1;
+
+	rc = channels_find(db, dc->number, &c, cause);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		if (c.description == NULL || strncmp(c.description, DEMO_DESCRIPTION,
+		    strlen(DEMO_DESCRIPTION)) != 0) {
+			set_cause(cause, "channel %s (%s) exists and is not a demo channel; the demo "
+			    "needs channels " SCHEDDEMO_NUMBERS, dc->number, c.name);
+			channel_conf_clear(&c);
+			return -1;
+		}
+		*id = c.id;
+		channel_conf_clear(&c);
+		e.number = NULL;
+		if (chanedit_update(db, *id, &e, cause) != 0)
+			return -1;
+		/* Its old plan goes; its fine log is rebuilt after the lock. */
+		return db_exec(db, "DELETE FROM schedules WHERE channel_id IN (SELECT id FROM "
+		    "channels WHERE description LIKE '" DEMO_DESCRIPTION "%')", cause);
+	}
+	return chanedit_add(db, &e, id, cause);
+}
+
+/* Set up the demo channels. */
+int
+scheddemo_setup(sqlite3 *db, int64_t now_ms, const char *bug_path, char **cause)
+{
+	int64_t *shows, *movies, id[3];
+	size_t n_shows, n_movies, i;
+	char tzname[128];
+	int rc;
+
+	shows = ids(db, "SELECT s.id FROM shows s WHERE s.source_type = 'demo' AND EXISTS "
+	    "(SELECT 1 FROM episodes e JOIN media_files m ON m.id = e.media_file_id WHERE "
+	    "e.show_id = s.id AND m.duration_ms > 0) ORDER BY s.id", &n_shows);
+	movies = ids(db, "SELECT m.id FROM movies mv JOIN media_files m ON m.id = "
+	    "mv.media_file_id WHERE m.source_type = 'demo' AND m.duration_ms > 0 ORDER BY m.id",
+	    &n_movies);
+	if (n_shows == 0 && n_movies == 0) {
+		set_cause(cause, "there is no demo library to schedule (no demo series or movies)");
+		free(shows);
+		free(movies);
+		return -1;
+	}
+	tz_system_name(tzname, sizeof tzname);
+	if (db_begin(db, cause) != 0)
+		goto fail;
+	for (i = 0; i < nitems(demo_channels); i++) {
+		if (make_channel(db, &demo_channels[i], tzname, bug_path, &id[i], cause) != 0)
+			goto rollback;
+	}
+	/* 2: the series in rotation, all day (the movies if there are no series). */
+	rc = n_shows > 0 ?
+	    slot(db, id[0], 0, 1440, COARSE_SERIES, shows, n_shows, NULL, 0, cause) :
+	    slot(db, id[0], 0, 1440, COARSE_MOVIES, NULL, 0, NULL, 0, cause);
+	if (rc != 0)
+		goto rollback;
+	/* 3: movies all day (episodes if there are no movies). */
+	rc = n_movies > 0 ?
+	    slot(db, id[1], 0, 1440, COARSE_MOVIES, NULL, 0, NULL, 0, cause) :
+	    slot(db, id[1], 0, 1440, COARSE_FILL, NULL, 0, NULL, 0, cause);
+	if (rc != 0)
+		goto rollback;
+	/* 4: anything by day, the series in prime time, movies late at night. */
+	if (slot(db, id[2], 0, 1440, COARSE_FILL, NULL, 0, NULL, 0, cause) != 0)
+		goto rollback;
+	if (n_shows > 0 && slot(db, id[2], 18 * 60, 23 * 60, COARSE_SERIES, shows, n_shows,
+	    "prime", 0, cause) != 0)
+		goto rollback;
+	if (n_movies > 0 && slot(db, id[2], 23 * 60, 6 * 60, COARSE_MOVIES, NULL, 0,
+	    "late_night", 0, cause) != 0)
+		goto rollback;
+	if (db_commit(db, cause) != 0)
+		goto fail;
+	free(shows);
+	free(movies);
+	for (i = 0; i < nitems(demo_channels); i++) {
+		if (sched_rebuild(db, id[i], now_ms, cause) < 0)
+			return -1;
+	}
+	log_info("demo channels " SCHEDDEMO_NUMBERS " scheduled (%s)", tzname);
+	return (int)nitems(demo_channels);
+
+rollback:
+	db_rollback(db);
+fail:
+	free(shows);
+	free(movies);
+	return -1;
+}

@@ -1,0 +1,129 @@
+/*
+ * test_ring.c: the segment ring: numbering, the playlist window, segments
+ * still fetchable after they leave it, references outliving the ring's,
+ * waiters woken by the next segment, numbering across restarts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/ring.h"
+#include "src/util.h"
+#include "tests/check_tap.h"
+
+/* A segment's worth of bytes. */
+static uint8_t *
+bytes(size_t n, int fill)
+{
+	uint8_t *p = xmalloc(n);
+
+	memset(p, fill, n);
+	return p;
+}
+
+struct probe {
+	int suspended, woken;
+};
+
+static void
+on_suspend(void *arg)
+{
+	((struct probe *)arg)->suspended++;
+}
+
+static void
+on_wake(void *arg)
+{
+	((struct probe *)arg)->woken++;
+}
+
+START_TEST(numbering_and_window)
+{
+	struct ring *r = ring_new("7", 3, 2);
+	struct segment *s = NULL, *pl = NULL;
+	int64_t seq;
+	int i;
+
+	ck_assert_int_eq(ring_playlist(r, &pl, NULL), RING_OFF);
+	ring_begin(r, 1000, 2);
+	ck_assert_int_eq(ring_live_seq(r), -1);
+	for (i = 0; i < 7; i++) {
+		seq = ring_publish(r, bytes(188, i), 188, 1700000000000LL + i * 2000, 2000000);
+		ck_assert_int_eq(seq, 1000 + i);
+	}
+	ck_assert_int_eq(ring_live_seq(r), 1006);
+	ck_assert_int_eq(ring_playlist(r, &pl, NULL), RING_OK);
+	ck_assert(strstr((char *)pl->data, "#EXT-X-MEDIA-SEQUENCE:1004\n") != NULL);
+	ck_assert(strstr((char *)pl->data, "#EXT-X-TARGETDURATION:2\n") != NULL);
+	ck_assert(strstr((char *)pl->data, "\n1006.ts\n") != NULL);
+	ck_assert(strstr((char *)pl->data, "1003.ts") == NULL);
+	ck_assert(strstr((char *)pl->data, "#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:28.000Z")
+	    != NULL);
+	ck_assert(strstr((char *)pl->data, "DISCONTINUITY") == NULL);
+	/* Left the playlist, still fetchable; older ones are gone. */
+	segment_unref(&pl);
+	ck_assert_int_eq(ring_seq_at(r, 1700000000000LL + 5 * 2000 + 10), 1005);
+	ck_assert_int_eq(ring_seq_at(r, 1), 1002);
+	ck_assert_int_eq(ring_get(r, 1001, &s, NULL), RING_GONE);
+	/* A reference outlives the ring's: publish more, then read it. */
+	ck_assert_int_eq(ring_get(r, 1002, &s, NULL), RING_OK);
+	ck_assert_int_eq(s->data[0], 2);
+	for (i = 0; i < 6; i++)
+		ring_publish(r, bytes(188, 9), 188, 0, 2000000);
+	ck_assert_int_eq(ring_get(r, 1002, &pl, NULL), RING_GONE);
+	ck_assert_int_eq(s->seq, 1002);
+	ck_assert_int_eq(s->data[187], 2);
+	segment_unref(&s);
+	ck_assert_ptr_null(s);
+	ring_end(r);
+	ck_assert_int_eq(ring_get(r, 1013, &s, NULL), RING_OFF);
+	/* Back on the air: numbers go on, never back. */
+	ring_begin(r, 5, 2);
+	ck_assert_int_eq(ring_next_seq(r), 1013);
+	ring_begin(r, 5000, 2);
+	ck_assert_int_eq(ring_next_seq(r), 5000);
+	ring_end(r);
+	ring_free(&r);
+	ck_assert_ptr_null(r);
+}
+END_TEST
+
+START_TEST(waiters)
+{
+	struct ring *r = ring_new("7", 6, 2);
+	struct probe p1 = { 0, 0 }, p2 = { 0, 0 };
+	struct ring_waiter w1 = { on_suspend, on_wake, &p1, NULL };
+	struct ring_waiter w2 = { on_suspend, on_wake, &p2, NULL };
+	struct segment *s = NULL;
+
+	ring_begin(r, 1, 2);
+	ck_assert_int_eq(ring_playlist(r, &s, &w1), RING_WAIT);
+	ck_assert_int_eq(ring_get(r, 1, &s, &w2), RING_WAIT);
+	ck_assert_int_eq(p1.suspended, 1);
+	ck_assert_int_eq(p1.woken, 0);
+	ring_publish(r, bytes(10, 1), 10, 0, 500000);
+	ck_assert_int_eq(p1.woken, 1);
+	ck_assert_int_eq(p2.woken, 1);
+	ck_assert_int_eq(ring_get(r, 1, &s, &w2), RING_OK);
+	segment_unref(&s);
+	/* Waiting for the next one; going off the air wakes it too. */
+	ck_assert_int_eq(ring_get(r, 2, &s, &w2), RING_WAIT);
+	ring_end(r);
+	ck_assert_int_eq(p2.woken, 2);
+	ck_assert_int_eq(ring_get(r, 2, &s, &w2), RING_OFF);
+	ck_assert_int_eq(p2.suspended, 2);
+	ring_free(&r);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("ring");
+	TCase *tc = tcase_create("ring");
+
+	tcase_add_test(tc, numbering_and_window);
+	tcase_add_test(tc, waiters);
+	suite_add_tcase(s, tc);
+	return check_tap_run(s);
+}
