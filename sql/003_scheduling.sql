@@ -1,4 +1,4 @@
--- Retrovue schema, migration 2: scheduling. How a channel breaks its
+-- Retrovue schema, migration 3: scheduling. How a channel breaks its
 -- programmes, and what the scheduler has placed (series progress).
 
 -- Break structure of a channel (the scheduler reads these; see src/sched.h).
