@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libavformat/avformat.h>
 #include <sqlite3.h>
@@ -17,6 +18,7 @@
 #include "src/cmd/cmd.h"
 #include "src/db.h"
 #include "src/log.h"
+#include "src/settings.h"
 #include "src/util.h"
 
 enum {
@@ -29,6 +31,8 @@ enum {
 	OPT_BIND,
 	OPT_PORT,
 	OPT_MAX_CHANNELS,
+	OPT_IDLE_TIMEOUT,
+	OPT_LOG_LEVEL,
 	OPT_NO_SSDP,
 	OPT_CHANNELS,
 	OPT_PLEX_URL,
@@ -48,6 +52,8 @@ static const struct option global_options[] = {
 	{ "bind", required_argument, NULL, OPT_BIND },
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "max-channels", required_argument, NULL, OPT_MAX_CHANNELS },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "no-ssdp", no_argument, NULL, OPT_NO_SSDP },
 	{ "channels", required_argument, NULL, OPT_CHANNELS },
 	{ "plex-url", required_argument, NULL, OPT_PLEX_URL },
@@ -72,14 +78,16 @@ usage(FILE *f)
 	    "                       env RETROVUE_DB_PATH)\n"
 	    "  --data-dir DIR       the data directory (default: the database's folder;\n"
 	    "                       env RETROVUE_DATA_DIR)\n"
-	    "  --config FILE        settings file (daemon)\n"
+	    "  --config FILE        settings file (default $XDG_CONFIG_HOME/retrovue.conf,\n"
+	    "                       else /etc/retrovue.conf; env RETROVUE_CONFIG)\n"
 	    "  --debug              log debug detail\n"
 	    "  --dry-run            show what would change, change nothing (where it applies)\n"
 	    "  --plex-url URL       Plex server (env PLEX_BASE_URL)\n"
 	    "  --plex-token TOKEN   Plex token (env PLEX_TOKEN); never logged\n"
 	    "  --plex-section KEY   Plex library section (env PLEX_TV_SECTION_KEY)\n"
-	    "  --bind ADDR, --port N, --max-channels N, --no-ssdp, --channels LIST\n"
-	    "                       daemon options\n"
+	    "  --bind ADDR, --port N, --max-channels N, --idle-timeout SECONDS, --no-ssdp,\n"
+	    "  --channels LIST, --log-level LEVEL\n"
+	    "                       daemon options (also in the settings file)\n"
 	    "  -h, --help           this help\n"
 	    "  -V, --version        version and library versions\n"
 	    "\n"
@@ -122,14 +130,87 @@ log_command_line(int argc, char **argv)
 	free(line);
 }
 
+/*
+ * Settle every setting (default < file < environment < flag), check the
+ * values, resolve the paths and copy the daemon's options into ctx.
+ */
+static int
+resolve_settings(struct cmd_ctx *ctx, const char **flag)
+{
+	static const struct {
+		enum setting_id id;
+		const char *var;
+	} envs[] = {
+		{ SET_DB_PATH, "RETROVUE_DB_PATH" },
+		{ SET_DATA_DIR, "RETROVUE_DATA_DIR" },
+	};
+	struct settings *s = &ctx->settings;
+	const char *config, *v;
+	char *cause = NULL, src[64];
+	enum log_level level;
+	size_t i;
+	int id;
+
+	settings_init(s);
+	config = ctx->config_path != NULL ? ctx->config_path : env("RETROVUE_CONFIG");
+	if (settings_load(s, config, &cause) != 0)
+		goto fail;
+	/*
+	 * A database path from the command line takes its folder as the data
+	 * directory unless that is given too: drop the lower-level ones.
+	 */
+	if (flag[SET_DB_PATH] != NULL && flag[SET_DATA_DIR] == NULL)
+		settings_set(s, SET_DATA_DIR, NULL, "default");
+	for (i = 0; i < nitems(envs); i++) {
+		if (flag[SET_DB_PATH] == NULL && flag[SET_DATA_DIR] == NULL &&
+		    (v = env(envs[i].var)) != NULL) {
+			snprintf(src, sizeof src, "environment %s", envs[i].var);
+			settings_set(s, envs[i].id, v, src);
+		}
+	}
+	for (id = 0; id < SET_COUNT; id++) {
+		if (flag[id] == NULL)
+			continue;
+		if (settings_check((enum setting_id)id, flag[id], &cause) != 0)
+			goto fail;
+		snprintf(src, sizeof src, "command line");
+		settings_set(s, (enum setting_id)id, flag[id], src);
+	}
+
+	if (paths_resolve(&ctx->paths, settings_get(s, SET_DATA_DIR),
+	    settings_get(s, SET_DB_PATH), &cause) != 0)
+		goto fail;
+	if (settings_get(s, SET_DATA_DIR) == NULL)
+		settings_set(s, SET_DATA_DIR, ctx->paths.data_dir,
+		    settings_get(s, SET_DB_PATH) != NULL ? "the database's folder" : "default");
+	if (settings_get(s, SET_DB_PATH) == NULL)
+		settings_set(s, SET_DB_PATH, ctx->paths.db_path, "default");
+
+	ctx->bind = settings_get(s, SET_BIND);
+	ctx->port = atoi(settings_get(s, SET_PORT));
+	ctx->max_channels = atoi(settings_get(s, SET_MAX_CHANNELS));
+	ctx->idle_timeout_s = atoi(settings_get(s, SET_IDLE_TIMEOUT));
+	ctx->channels = settings_get(s, SET_CHANNELS);
+	v = settings_get(s, SET_SSDP);
+	ctx->no_ssdp = strcasecmp(v, "no") == 0 || strcmp(v, "0") == 0;
+	if (log_level_parse(settings_get(s, SET_LOG_LEVEL), &level) != 0)
+		level = LOGL_INFO;
+	ctx->log_level = ctx->debug ? LOGL_DEBUG : level;
+	return 0;
+
+fail:
+	cmd_error("%s", cause);
+	free(cause);
+	settings_free(s);
+	return -1;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct cmd_ctx ctx;
 	const struct cmd_entry *entry;
-	const char *db_path = NULL, *data_dir = NULL, *name;
-	char *cause = NULL;
-	long long n;
+	const char *flag[SET_COUNT] = { NULL }, *name;
 	int c, daemon = 0, first, status;
 
 	setlocale(LC_ALL, "");
@@ -147,10 +228,10 @@ main(int argc, char **argv)
 			version();
 			return 0;
 		case OPT_DB_PATH:
-			db_path = optarg;
+			flag[SET_DB_PATH] = optarg;
 			break;
 		case OPT_DATA_DIR:
-			data_dir = optarg;
+			flag[SET_DATA_DIR] = optarg;
 			break;
 		case OPT_DEBUG:
 			ctx.debug = 1;
@@ -165,27 +246,25 @@ main(int argc, char **argv)
 			daemon = 1;
 			break;
 		case OPT_BIND:
-			ctx.bind = optarg;
+			flag[SET_BIND] = optarg;
 			break;
 		case OPT_PORT:
-			if (parse_int(optarg, 0, 65535, &n) != 0) {
-				cmd_error("--port: '%s' is not a port number", optarg);
-				return 2;
-			}
-			ctx.port = (int)n;
+			flag[SET_PORT] = optarg;
 			break;
 		case OPT_MAX_CHANNELS:
-			if (parse_int(optarg, 1, 10000, &n) != 0) {
-				cmd_error("--max-channels: '%s' is not a number from 1", optarg);
-				return 2;
-			}
-			ctx.max_channels = (int)n;
+			flag[SET_MAX_CHANNELS] = optarg;
+			break;
+		case OPT_IDLE_TIMEOUT:
+			flag[SET_IDLE_TIMEOUT] = optarg;
 			break;
 		case OPT_NO_SSDP:
-			ctx.no_ssdp = 1;
+			flag[SET_SSDP] = "no";
 			break;
 		case OPT_CHANNELS:
-			ctx.channels = optarg;
+			flag[SET_CHANNELS] = optarg;
+			break;
+		case OPT_LOG_LEVEL:
+			flag[SET_LOG_LEVEL] = optarg;
 			break;
 		case OPT_PLEX_URL:
 			ctx.plex_url = optarg;
@@ -215,11 +294,8 @@ main(int argc, char **argv)
 	}
 	log_command_line(argc, argv);
 
-	if (paths_resolve(&ctx.paths, data_dir, db_path, &cause) != 0) {
-		cmd_error("%s", cause);
-		free(cause);
+	if (resolve_settings(&ctx, flag) != 0)
 		return 2;
-	}
 
 	if (daemon)
 		name = "daemon";
@@ -236,6 +312,7 @@ main(int argc, char **argv)
 		else
 			cmd_error("unknown command '%s'; see 'retrovue --help'", name);
 		paths_free(&ctx.paths);
+		settings_free(&ctx.settings);
 		return daemon || optind >= argc ? 1 : 2;
 	}
 	/*
@@ -247,6 +324,7 @@ main(int argc, char **argv)
 	status = entry->exec(&ctx, argc - first, argv + first);
 	db_close(&ctx.db);
 	paths_free(&ctx.paths);
+	settings_free(&ctx.settings);
 	log_close();
 	return status;
 }

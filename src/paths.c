@@ -20,15 +20,6 @@ home_dir(void)
 	return h != NULL && *h != '\0' ? h : ".";
 }
 
-/* Non-empty environment value or NULL. */
-static const char *
-env(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && *v != '\0' ? v : NULL;
-}
-
 /* Resolve data_dir and db_path. */
 int
 paths_resolve(struct paths *p, const char *data_dir, const char *db_path, char **cause)
@@ -37,24 +28,17 @@ paths_resolve(struct paths *p, const char *data_dir, const char *db_path, char *
 	char *copy;
 
 	memset(p, 0, sizeof *p);
-	/* The command line first, then the environment. */
-	if (data_dir == NULL && db_path == NULL) {
-		data_dir = env("RETROVUE_DATA_DIR");
-		db_path = env("RETROVUE_DB_PATH");
-	} else if (db_path == NULL && env("RETROVUE_DATA_DIR") == NULL)
-		db_path = env("RETROVUE_DB_PATH");
 	if (db_path != NULL && *db_path == '\0') {
 		set_cause(cause, "empty database path");
 		return -1;
 	}
-
 	if (data_dir != NULL)
 		p->data_dir = xstrdup(data_dir);
 	else if (db_path != NULL) {
 		copy = xstrdup(db_path);
 		p->data_dir = xstrdup(dirname(copy));
 		free(copy);
-	} else if ((xdg = env("XDG_DATA_HOME")) != NULL)
+	} else if ((xdg = getenv("XDG_DATA_HOME")) != NULL && *xdg != '\0')
 		xasprintf(&p->data_dir, "%s/retrovue", xdg);
 	else
 		xasprintf(&p->data_dir, "%s/.local/share/retrovue", home_dir());

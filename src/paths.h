@@ -11,11 +11,10 @@ struct paths {
 };
 
 /*
- * Resolve the data directory and database path. Precedence: the arguments
- * (from --data-dir and --db-path), then RETROVUE_DATA_DIR/RETROVUE_DB_PATH,
- * then $XDG_DATA_HOME/retrovue, then ~/.local/share/retrovue. Without a
- * data directory from the same level, a database path's folder is the data
- * directory. Returns 0, or -1 with *cause set.
+ * Resolve the data directory and database path from the settled settings
+ * (either may be NULL). Without a data directory, the database's folder is
+ * the data directory; without either, $XDG_DATA_HOME/retrovue, else
+ * ~/.local/share/retrovue. Returns 0, or -1 with *cause set.
  */
 int paths_resolve(struct paths *p, const char *data_dir, const char *db_path, char **cause);
 /* Create the data directory and the database's folder (0700) if missing. */

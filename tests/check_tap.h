@@ -6,6 +6,7 @@
 #define RV_CHECK_TAP_H
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /*

@@ -12,6 +12,8 @@
 #include "src/util.h"
 
 static const struct cmd_entry *cmd_table[] = {
+	&cmd_alert_entry,
+	&cmd_config_entry,
 	&cmd_daemon_entry,
 	&cmd_db_entry,
 };

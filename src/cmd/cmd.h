@@ -10,7 +10,9 @@
 
 #include <sqlite3.h>
 
+#include "src/log.h"
 #include "src/paths.h"
+#include "src/settings.h"
 
 /* What the global options decided, shared by every subcommand. */
 struct cmd_ctx {
@@ -21,12 +23,15 @@ struct cmd_ctx {
 	const char *plex_url;           /* --plex-url or PLEX_BASE_URL */
 	const char *plex_token;         /* --plex-token or PLEX_TOKEN: secret */
 	const char *plex_section;       /* --plex-section or PLEX_TV_SECTION_KEY */
-	/* Daemon options (retrovue --daemon ...). */
+	/* Daemon options: settings file < environment < command line. */
+	struct settings settings;       /* every value with its source */
 	const char *bind;
-	int port;                       /* 0: default */
-	int max_channels;               /* 0: default */
+	int port;
+	int max_channels;
+	int idle_timeout_s;             /* stop a channel this long after its last viewer */
 	int no_ssdp;
-	const char *channels;           /* --channels 2-9: the channels this daemon owns */
+	const char *channels;           /* "all" or "2-9,12": the channels this daemon owns */
+	enum log_level log_level;       /* the daemon's print threshold */
 	sqlite3 *db;                    /* opened by cmd_db(), closed by main */
 };
 
@@ -68,6 +73,8 @@ int cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *entry,
     const struct cmd_sub *subs, int argc, char **argv);
 
 extern const struct cmd_entry cmd_daemon_entry;
+extern const struct cmd_entry cmd_alert_entry;
+extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_db_entry;
 
 #endif

@@ -1,0 +1,59 @@
+/*
+ * control.h: the control socket. The daemon (or a console running the
+ * engine itself) listens on a UNIX socket under the data directory (mode
+ * 0600); the CLI ('retrovue alert send') and attached consoles talk to it
+ * in JSON lines:
+ *
+ *   request  {"id": 7, "cmd": "alert.send", ...arguments...}
+ *   reply    {"id": 7, "ok": true, "result": {...}}
+ *            {"id": 7, "ok": false, "error": "event code 'XYZ': ..."}
+ *   event    {"event": "NAME", ...}      (to clients that sent "subscribe")
+ *
+ * Commands are registered by whoever owns the state they touch; handlers
+ * run on the control thread, so a slow one hands its work to a job pool.
+ */
+#ifndef RV_ENGINE_CONTROL_H
+#define RV_ENGINE_CONTROL_H
+
+#include <jansson.h>
+
+struct control;
+struct ctl_client;
+
+/*
+ * A handler gets the request object (borrowed) and the identity of the
+ * peer ("uid 1000 pid 4242"). It returns a new result object, or NULL with
+ * *cause set (the reply then carries the error).
+ */
+typedef json_t *(*control_fn)(void *arg, json_t *request, const char *peer, char **cause);
+
+/*
+ * Listen on path. Refuses when another live process answers there; a stale
+ * socket file is replaced.
+ */
+struct control *control_new(const char *path, char **cause);
+/* Register a command before control_start. */
+void control_add(struct control *c, const char *cmd, control_fn fn, void *arg);
+/* Start the control thread ("rv-ctl"). */
+int control_start(struct control *c, char **cause);
+/* Send an event to every subscribed client (takes ownership of ev). */
+void control_broadcast(struct control *c, json_t *ev);
+/* Stop the thread, close every client, remove the socket; sets *cp NULL. */
+void control_free(struct control **cp);
+
+/* Connect to a running daemon; NULL with *cause if none answers. */
+struct ctl_client *ctl_connect(const char *path, char **cause);
+/*
+ * Call cmd with args (stolen; NULL for none). Returns the result (new
+ * reference) or NULL with *cause: the daemon's error or a transport one.
+ * Events arriving meanwhile are queued for ctl_next_event.
+ */
+json_t *ctl_call(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms,
+    char **cause);
+/* The descriptor to poll for events (after a "subscribe" call). */
+int ctl_fd(struct ctl_client *cl);
+/* The next queued or readable event without blocking; NULL if none. -1 rc in *eof when closed. */
+json_t *ctl_next_event(struct ctl_client *cl, int *closed);
+void ctl_close(struct ctl_client **clp);
+
+#endif

@@ -1,0 +1,272 @@
+/*
+ * cmd/alert.c: retrovue alert send|clear|list|audio — emergency alerts from
+ * the command line. send and clear go to the running daemon through its
+ * control socket; list and audio read and write the database.
+ */
+#include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/control.h"
+#include "src/alert.h"
+#include "src/cmd/cmd.h"
+#include "src/db.h"
+#include "src/sysconf.h"
+#include "src/util.h"
+
+/* Who is sending: the login name (through sudo too) and "cli". */
+static char *
+sender(void)
+{
+	const char *name = getenv("SUDO_USER");
+	struct passwd *pw;
+	char *s;
+
+	if (name == NULL && (pw = getpwuid(getuid())) != NULL)
+		name = pw->pw_name;
+	xasprintf(&s, "%s (command line)", name != NULL ? name : "unknown");
+	return s;
+}
+
+/* Connect to the daemon or say why not. */
+static struct ctl_client *
+connect_daemon(struct cmd_ctx *ctx)
+{
+	struct ctl_client *cl;
+	char *path = paths_join(&ctx->paths, "control.sock"), *cause = NULL;
+
+	cl = ctl_connect(path, &cause);
+	if (cl == NULL)
+		cmd_error("no Retrovue daemon answers on %s (%s); start 'retrovue --daemon' "
+		    "first — nothing was sent", path, cause);
+	free(cause);
+	free(path);
+	return cl;
+}
+
+/* alert send: check locally, then hand to the daemon. */
+static int
+alert_send(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "event", required_argument, NULL, 'e' },
+		{ "fips", required_argument, NULL, 'f' },
+		{ "purge", required_argument, NULL, 'p' },
+		{ "message", required_argument, NULL, 'm' },
+		{ "channels", required_argument, NULL, 'c' },
+		{ "station", required_argument, NULL, 's' },
+		{ "originator", required_argument, NULL, 'o' },
+		{ "display", required_argument, NULL, 'd' },
+		{ "attention", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct alert_input in = { 0 };
+	struct ctl_client *cl;
+	struct alert a;
+	char *fips = NULL, *n, *who, *cause = NULL, *header;
+	json_t *args, *r;
+	long long v;
+	int c, status = 1;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'e': in.event = optarg; break;
+		case 'f':
+			xasprintf(&n, "%s%s%s", fips != NULL ? fips : "", fips != NULL ? "," : "",
+			    optarg);
+			free(fips);
+			fips = n;
+			break;
+		case 'p': in.purge = optarg; break;
+		case 'm': in.message = optarg; break;
+		case 'c': in.channels = optarg; break;
+		case 's': in.station = optarg; break;
+		case 'o': in.originator = optarg; break;
+		case 'd': in.display = optarg; break;
+		case 'a':
+			if (parse_int(optarg, 0, 1000, &v) != 0) {
+				cmd_error("--attention: '%s' is not a number of seconds", optarg);
+				free(fips);
+				return 2;
+			}
+			in.attention_s = (int)v;
+			break;
+		default:
+			free(fips);
+			fprintf(stderr, "usage: retrovue alert send --event CODE --fips PSSCCC "
+			    "--purge HHMM --message TEXT [--channels 2,5] [--station ID] "
+			    "[--originator EAS|CIV|WXR|PEP] [--display crawl|slate] "
+			    "[--attention SECONDS]\n");
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		cmd_error("alert send: unexpected argument '%s'", argv[optind]);
+		free(fips);
+		return 2;
+	}
+	in.locations = fips;
+	in.sent_by = who = sender();
+	if (alert_parse(&in, &a, &cause) != 0) {
+		cmd_error("alert refused: %s; nothing was sent", cause);
+		goto out;
+	}
+	if (ctx->dry_run) {
+		header = alert_header(&a);
+		printf("would send %s (%s) to %s channels: %s\n", a.event,
+		    alert_event_name(a.event), a.channels, header);
+		free(header);
+		status = 0;
+		goto out_alert;
+	}
+	if ((cl = connect_daemon(ctx)) == NULL)
+		goto out_alert;
+	args = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
+	    "originator", a.originator, "event", a.event, "locations", fips, "purge", a.purge,
+	    "station", a.station, "message", a.message, "display",
+	    a.display == ALERT_SLATE ? "slate" : "crawl", "channels", a.channels,
+	    "attention", a.attention_s);
+	json_object_set_new(args, "sent_by", json_string(who));
+	r = ctl_call(cl, "alert.send", args, 10000, &cause);
+	if (r == NULL)
+		cmd_error("the daemon refused the alert: %s", cause);
+	else {
+		printf("alert %lld sent (%s) to %s: %s\n",
+		    (long long)json_integer_value(json_object_get(r, "id")), a.event,
+		    json_string_value(json_object_get(r, "channels")) != NULL ?
+		    json_string_value(json_object_get(r, "channels")) : a.channels,
+		    json_string_value(json_object_get(r, "state")) != NULL ?
+		    json_string_value(json_object_get(r, "state")) : "on the air");
+		status = 0;
+		json_decref(r);
+	}
+	ctl_close(&cl);
+out_alert:
+	alert_clear(&a);
+out:
+	free(cause);
+	free(fips);
+	free(who);
+	return status;
+}
+
+/* alert clear: end the alert on the air now (with its end of message). */
+static int
+alert_clear_cmd(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct ctl_client *cl;
+	char *cause = NULL, *who;
+	json_t *r;
+	int status = 1;
+
+	if (argc != 1)
+		return cmd_usage(&cmd_alert_entry);
+	if ((cl = connect_daemon(ctx)) == NULL)
+		return 1;
+	who = sender();
+	r = ctl_call(cl, "alert.clear", json_pack("{s:s}", "sent_by", who), 10000, &cause);
+	if (r == NULL)
+		cmd_error("alert clear: %s", cause);
+	else {
+		printf("%s\n", json_string_value(json_object_get(r, "message")) != NULL ?
+		    json_string_value(json_object_get(r, "message")) : "cleared");
+		json_decref(r);
+		status = 0;
+	}
+	free(who);
+	free(cause);
+	ctl_close(&cl);
+	return status;
+}
+
+/* alert list: the alerts in the database, newest first. */
+static int
+alert_list(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int n = 0;
+
+	if (argc != 1)
+		return cmd_usage(&cmd_alert_entry);
+	if ((db = cmd_db(ctx, 0)) == NULL)
+		return 1;
+	st = db_prepare(db, "SELECT id, created_at, originator, event_code, locations, purge, "
+	    "channels, status, coalesce(sent_by, ''), message FROM emergency_alerts "
+	    "ORDER BY id DESC LIMIT 100", NULL);
+	if (st == NULL)
+		return 1;
+	printf("%-4s %-20s %-3s %-3s %-8s %-5s %-8s %-9s %s\n", "ID", "ISSUED (UTC)", "ORG",
+	    "EVT", "CHANNELS", "PURGE", "STATUS", "LOCATIONS", "SENT BY / MESSAGE");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		printf("%-4lld %-20s %-3s %-3s %-8s %-5s %-8s %-9s %s: %s\n",
+		    (long long)sqlite3_column_int64(st, 0), db_text(st, 1), db_text(st, 2),
+		    db_text(st, 3), db_text(st, 6), db_text(st, 5), db_text(st, 7),
+		    db_text(st, 4), db_text(st, 8), db_text(st, 9));
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (n == 0)
+		printf("(no alerts)\n");
+	return 0;
+}
+
+/* alert audio [same|tone|none]: show or set the station's alert audio. */
+static int
+alert_audio(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	enum alert_audio mode;
+	sqlite3 *db;
+	char *v, *cause = NULL;
+
+	if (argc > 2)
+		return cmd_usage(&cmd_alert_entry);
+	if ((db = cmd_db(ctx, argc == 2)) == NULL)
+		return 1;
+	if (argc == 1) {
+		v = sysconf_get(db, "alert.audio", "same");
+		printf("%s\n", v);
+		free(v);
+		return 0;
+	}
+	if (alert_audio_parse(argv[1], &mode) != 0) {
+		cmd_error("alert audio: '%s' must be same, tone or none", argv[1]);
+		return 2;
+	}
+	if (sysconf_set(db, "alert.audio", alert_audio_name(mode), "alert audio: same (SAME "
+	    "header, attention signal, end of message), tone (attention signal only) or none",
+	    &cause) != 0) {
+		cmd_error("%s", cause);
+		free(cause);
+		return 1;
+	}
+	printf("alert audio: %s\n", alert_audio_name(mode));
+	return 0;
+}
+
+static const struct cmd_sub alert_subs[] = {
+	{ "send", "--event CODE --fips PSSCCC --purge HHMM --message TEXT [--channels 2,5] "
+	    "[--station ID] [--display crawl|slate] [--attention S]", alert_send },
+	{ "clear", "", alert_clear_cmd },
+	{ "list", "", alert_list },
+	{ "audio", "[same|tone|none]", alert_audio },
+	{ NULL, NULL, NULL },
+};
+
+/* Dispatch. */
+static int
+alert_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_dispatch(ctx, &cmd_alert_entry, alert_subs, argc, argv);
+}
+
+const struct cmd_entry cmd_alert_entry = {
+	.name = "alert",
+	.usage = "send|clear|list|audio ...",
+	.summary = "send or clear an emergency alert on the air",
+	.flags = CMD_NO_DB,
+	.exec = alert_exec,
+};
