@@ -141,15 +141,15 @@ db_close(sqlite3 **db)
 
 /*
  * Look at the file before SQLite does: missing (created when allowed),
- * empty (a new database), or starting with SQLite's magic.
+ * or something that is not a regular file. The file itself is never opened
+ * here: closing any descriptor of a database file drops every POSIX lock
+ * the process holds on it, which would break the other connections of a
+ * running daemon. SQLite itself says when a file is not a database.
  */
 static int
 check_file(const char *path, int flags, char **cause)
 {
-	static const char magic[16] = "SQLite format 3";
-	char head[16];
 	struct stat st;
-	ssize_t n;
 	int fd;
 
 	if (stat(path, &st) != 0) {
@@ -173,18 +173,6 @@ check_file(const char *path, int flags, char **cause)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		set_cause(cause, "%s: not a regular file", path);
-		return -1;
-	}
-	if (st.st_size == 0)
-		return 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		set_cause(cause, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	n = read(fd, head, sizeof head);
-	close(fd);
-	if (n != (ssize_t)sizeof head || memcmp(head, magic, sizeof magic) != 0) {
-		set_cause(cause, "%s: not a SQLite database (left untouched)", path);
 		return -1;
 	}
 	return 0;
@@ -281,8 +269,11 @@ db_open_upto(const char *path, int flags, int upto, sqlite3 **out, char **cause)
 	/* Reads only until the file is known to be ours and healthy. */
 	objects = scalar_quiet(db, "SELECT count(*) FROM sqlite_master");
 	if (objects < 0) {
-		set_cause(cause, "%s: the database is corrupt or unreadable (%s); left untouched",
-		    path, sqlite3_errmsg(db));
+		if (sqlite3_errcode(db) == SQLITE_NOTADB)
+			set_cause(cause, "%s: not a SQLite database (left untouched)", path);
+		else
+			set_cause(cause, "%s: the database is corrupt or unreadable (%s); left "
+			    "untouched", path, sqlite3_errmsg(db));
 		goto fail;
 	}
 	app_id = scalar_quiet(db, "PRAGMA application_id");
