@@ -1,5 +1,6 @@
 # tests/lib.sh: TAP helpers and an isolated sandbox for shell tests.
-# Source it; every test runs in its own temporary data directory.
+# Source it; every test runs in its own temporary data directory (kept for
+# a look afterwards when RV_KEEP_TEST is set).
 
 : "${RETROVUE:?RETROVUE must point at the built binary}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/rvtest.XXXXXX")
@@ -13,7 +14,7 @@ tap_cleanups=""
 # Run at exit: registered cleanups (kill servers), then remove the sandbox.
 tap_exit() {
 	eval "$tap_cleanups"
-	rm -rf "$T"
+	if [ -n "${RV_KEEP_TEST:-}" ]; then echo "# kept $T" >&2; else rm -rf "$T"; fi
 }
 trap tap_exit EXIT
 
@@ -38,7 +39,7 @@ check_eq() {
 
 # check_grep DESCRIPTION PATTERN FILE: FILE has a line matching PATTERN.
 check_grep() {
-	if grep -q -- "$2" "$3"; then ok "$1"; else not_ok "$1"; diag "no '$2' in $3:"; sed 's/^/#   /' "$3" | head -20; fi
+	if grep -q -- "$2" "$3"; then ok "$1"; else not_ok "$1"; diag "no '$2' in $3:"; awk '{ print "#   " $0 }' "$3" | head -20; fi
 }
 
 # check_no_grep DESCRIPTION PATTERN FILE: no line of FILE matches.

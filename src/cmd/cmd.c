@@ -13,22 +13,22 @@
 
 static const struct cmd_entry *cmd_table[] = {
 	&cmd_alert_entry,
-	&cmd_config_entry,
-	&cmd_db_entry,
-	&cmd_source_entry,
-	&cmd_discover_entry,
-	&cmd_sync_entry,
-	&cmd_sync_all_entry,
-	&cmd_pathmap_entry,
-	&cmd_tmm_entry,
-	&cmd_content_entry,
-	&cmd_chapters_entry,
-	&cmd_validate_entry,
 	&cmd_asrun_entry,
 	&cmd_channel_entry,
+	&cmd_chapters_entry,
+	&cmd_config_entry,
+	&cmd_content_entry,
 	&cmd_daemon_entry,
+	&cmd_db_entry,
+	&cmd_discover_entry,
 	&cmd_guide_entry,
+	&cmd_pathmap_entry,
 	&cmd_schedule_entry,
+	&cmd_source_entry,
+	&cmd_sync_all_entry,
+	&cmd_sync_entry,
+	&cmd_tmm_entry,
+	&cmd_validate_entry,
 };
 
 /* Find by name. */

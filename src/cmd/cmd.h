@@ -73,21 +73,21 @@ int cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *entry,
     const struct cmd_sub *subs, int argc, char **argv);
 
 extern const struct cmd_entry cmd_alert_entry;
-extern const struct cmd_entry cmd_config_entry;
-extern const struct cmd_entry cmd_db_entry;
+extern const struct cmd_entry cmd_asrun_entry;
+extern const struct cmd_entry cmd_channel_entry;
 extern const struct cmd_entry cmd_chapters_entry;
+extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_content_entry;
+extern const struct cmd_entry cmd_daemon_entry;
+extern const struct cmd_entry cmd_db_entry;
 extern const struct cmd_entry cmd_discover_entry;
+extern const struct cmd_entry cmd_guide_entry;
 extern const struct cmd_entry cmd_pathmap_entry;
+extern const struct cmd_entry cmd_schedule_entry;
 extern const struct cmd_entry cmd_source_entry;
 extern const struct cmd_entry cmd_sync_all_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_tmm_entry;
 extern const struct cmd_entry cmd_validate_entry;
-extern const struct cmd_entry cmd_asrun_entry;
-extern const struct cmd_entry cmd_channel_entry;
-extern const struct cmd_entry cmd_daemon_entry;
-extern const struct cmd_entry cmd_guide_entry;
-extern const struct cmd_entry cmd_schedule_entry;
 
 #endif

@@ -15,6 +15,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "engine/alerts.h"
+#include "engine/api.h"
+#include "engine/control.h"
 #include "engine/director.h"
 #include "engine/hdhr.h"
 #include "engine/http.h"
@@ -221,10 +224,13 @@ daemon_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct director_opts dopts;
 	struct http_opts hopts;
 	struct director *d = NULL;
+	struct alerts *alerts = NULL;
+	struct control *ctl = NULL;
+	struct api api = { 0 };
 	struct http *h = NULL;
 	struct ssdp *ssdp = NULL;
 	sigset_t set;
-	char *lock_path = NULL, *cause = NULL, host[64];
+	char *lock_path = NULL, *sock_path = NULL, *cause = NULL, host[64];
 	sqlite3 *db;
 	int lock_fd = -1, sig, status = 1, max;
 
@@ -261,6 +267,10 @@ daemon_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((d = director_new(&dopts, &cause)) == NULL)
 		goto fail;
 	director_active(d, &max);
+	/* The alert system draws over everything else: its plug-in goes last. */
+	if ((alerts = alerts_new(ctx->paths.db_path, &cause)) == NULL)
+		goto fail;
+	director_add_plugin(d, &alerts_plugin, alerts);
 
 	memset(&hopts, 0, sizeof hopts);
 	hopts.bind = ctx->bind;
@@ -276,6 +286,23 @@ daemon_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((h = http_start(&hopts, d, &cause)) == NULL)
 		goto fail;
 	if (director_start(d, &cause) != 0)
+		goto fail;
+	if (alerts_start(alerts, &cause) != 0)
+		goto fail;
+
+	/* The control socket: the CLI's alerts and attached consoles. */
+	api.director = d;
+	api.alerts = alerts;
+	api.db_path = ctx->paths.db_path;
+	api.mode = "daemon";
+	api.started_ms = now_ms();
+	public_host(ctx->bind, host, sizeof host);
+	snprintf(api.http_url, sizeof api.http_url, "http://%s:%d", host, http_port(h));
+	sock_path = paths_join(&ctx->paths, "control.sock");
+	if ((ctl = control_new(sock_path, &cause)) == NULL)
+		goto fail;
+	api_register(ctl, &api);
+	if (control_start(ctl, &cause) != 0)
 		goto fail;
 	if (!ctx->no_ssdp) {
 		if ((ssdp = ssdp_start(ctx->bind, http_port(h), &hopts.hdhr, &cause)) == NULL) {
@@ -307,11 +334,15 @@ fail:
 	cmd_error("%s", cause != NULL ? cause : "the daemon cannot start");
 	free(cause);
 stop:
+	control_free(&ctl);
 	ssdp_stop(&ssdp);
 	if (d != NULL)
 		director_shutdown(d);
 	http_stop(&h);
 	director_free(&d);
+	alerts_free(&alerts);
+	api_close(&api);
+	free(sock_path);
 	if (status == 0)
 		log_info("stopped cleanly");
 out:

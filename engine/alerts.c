@@ -1,0 +1,778 @@
+/*
+ * alerts.c: the Emergency Alert System: queue, air program, tail plug-in.
+ *
+ * Concurrency: struct alerts is shared by the control thread (send, clear,
+ * current), every running channel's thread (the plug-in hooks) and the
+ * bookkeeping thread "rv-eas". One mutex guards the current alert, the
+ * queue, the list of channels airing and the pending log events. An alert's
+ * air program (struct air) is immutable once made except end_us, which is
+ * read and written under the lock; channels hold a reference while they
+ * air it, so it outlives the current-pointer moving on. Database writes
+ * happen only on rv-eas (its own connection) and in alerts_send (a short-
+ * lived connection on the caller's thread); channel threads never wait on
+ * the database.
+ */
+#include "engine/alerts.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/same.h"
+#include "engine/text.h"
+#include "src/channels.h"
+#include "src/db.h"
+#include "src/log.h"
+#include "src/sysconf.h"
+#include "src/util.h"
+
+#define ALERT_RATE 48000
+#define MAX_AIRING 256
+#define MAX_QUEUE 32
+#define GRACE_US (15 * 1000000LL)       /* channels may encode this far ahead */
+
+/* One alert's program, shared by the channels airing it. */
+struct air {
+	int refs;                       /* under alerts.lock */
+	struct alert a;
+	enum alert_audio mode;
+	struct pcm intro, outro;        /* mono, ALERT_RATE */
+	int64_t active_us;              /* wall time it went active; 0 queued */
+	int64_t end_us;                 /* end of message E (may come earlier) */
+	int cleared;
+	char *who_cleared;
+};
+
+/* A channel started or stopped airing an alert: written by rv-eas. */
+struct air_event {
+	int64_t alert_id;
+	int64_t channel_id;
+	int64_t start_ms;               /* 0 for an end */
+	int64_t end_ms;
+};
+
+struct airing {
+	char number[16];
+	struct air *air;
+	int64_t until_us;               /* E + outro on that channel */
+};
+
+struct alerts {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	char *db_path;
+	pthread_t thread;
+	int started, stop;
+	struct air *current;
+	struct air *queue[MAX_QUEUE];
+	int nqueue;
+	struct airing airing[MAX_AIRING];
+	int nairing;
+	struct air_event *events;
+	size_t nevents, cap;
+};
+
+/* One channel's plug-in state. */
+struct alert_chan {
+	struct alerts *s;
+	char number[16];
+	int64_t channel_id;
+	struct tail_format fmt;
+	struct air *air;                /* airing (ref held), or NULL */
+	int64_t done_id;                /* the last alert finished here */
+	int64_t s_us;                   /* S on this channel */
+	int64_t e_us;                   /* E on this channel once fixed, else 0 */
+	int chain;                      /* the alert's picture is in the tail */
+	int64_t frame_us;
+	int64_t video_next_us, audio_next_us;
+};
+
+/* Wall clock in microseconds. */
+static int64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Drop a reference; caller holds the lock. */
+static void
+air_unref(struct air **ap)
+{
+	struct air *air = *ap;
+
+	*ap = NULL;
+	if (air == NULL || --air->refs > 0)
+		return;
+	alert_clear(&air->a);
+	pcm_free(&air->intro);
+	pcm_free(&air->outro);
+	free(air->who_cleared);
+	free(air);
+}
+
+/* Samples in microseconds. */
+static int64_t
+samples_us(size_t n)
+{
+	return (int64_t)n * 1000000 / ALERT_RATE;
+}
+
+/* Queue a log event; caller holds the lock. */
+static void
+push_event(struct alerts *s, int64_t alert_id, int64_t channel_id, int64_t start_ms,
+    int64_t end_ms)
+{
+	if (s->nevents == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->events = xreallocarray(s->events, s->cap, sizeof *s->events);
+	}
+	s->events[s->nevents++] = (struct air_event){ alert_id, channel_id, start_ms, end_ms };
+	pthread_cond_signal(&s->wake);
+}
+
+/* New system. */
+struct alerts *
+alerts_new(const char *db_path, char **cause)
+{
+	struct alerts *s = xcalloc(1, sizeof *s);
+
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	s->db_path = xstrdup(db_path);
+	return s;
+}
+
+/* Every channel the alert names must exist. */
+static int
+check_channels(sqlite3 *db, const struct alert *a, char **cause)
+{
+	struct channel_conf c;
+	const char *p = a->channels;
+	char number[32];
+	size_t n;
+	int rc;
+
+	if (strcmp(p, "all") == 0)
+		return 0;
+	while (*p != '\0') {
+		while (*p == ',' || *p == ' ')
+			p++;
+		if ((n = strcspn(p, ", ")) == 0)
+			break;
+		snprintf(number, sizeof number, "%.*s", (int)n, p);
+		rc = channels_find(db, number, &c, cause);
+		if (rc < 0)
+			return -1;
+		if (rc == 1) {
+			set_cause(cause, "channel %s does not exist; nothing was sent", number);
+			return -1;
+		}
+		channel_conf_clear(&c);
+		p += n;
+	}
+	return 0;
+}
+
+/* Make a queued alert active now; caller holds the lock. */
+static void
+activate(struct alerts *s, struct air *air)
+{
+	air->active_us = wall_us();
+	air->end_us = air->active_us + samples_us(air->intro.n) + alert_purge_ms(&air->a) * 1000;
+	s->current = air;
+	log_warn("EMERGENCY ALERT %lld on the air: %s %s (%s) on channels %s",
+	    (long long)air->a.id, air->a.originator, air->a.event, alert_event_name(air->a.event),
+	    air->a.channels);
+	push_event(s, air->a.id, 0, air->active_us / 1000, 0);
+}
+
+/* Store, render, and air or queue. */
+int64_t
+alerts_send(struct alerts *s, struct alert *a, char **cause)
+{
+	struct air *air;
+	enum alert_audio mode = ALERT_AUDIO_SAME;
+	sqlite3 *db = NULL;
+	char *v;
+	int64_t id;
+
+	if (db_open(s->db_path, 0, &db, cause) != 0)
+		return -1;
+	if (check_channels(db, a, cause) != 0)
+		goto fail;
+	v = sysconf_get(db, "alert.audio", "same");
+	if (alert_audio_parse(v, &mode) != 0) {
+		log_warn("alert.audio '%s' is not same, tone or none; using same", v);
+		mode = ALERT_AUDIO_SAME;
+	}
+	free(v);
+	pthread_mutex_lock(&s->lock);
+	if (s->nqueue == MAX_QUEUE) {
+		pthread_mutex_unlock(&s->lock);
+		set_cause(cause, "%d alerts are already queued; clear some first", MAX_QUEUE);
+		goto fail;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (alert_store(db, a, cause) != 0)
+		goto fail;
+	db_close(&db);
+
+	air = xcalloc(1, sizeof *air);
+	air->refs = 1;
+	air->a = *a;
+	memset(a, 0, sizeof *a);
+	air->mode = mode;
+	air->intro.rate = air->outro.rate = ALERT_RATE;
+	same_intro(&air->intro, &air->a, mode);
+	same_outro(&air->outro, mode);
+	id = air->a.id;
+	log_warn("alert %lld (%s %s, audio %s, %s) sent by %s for channels %s: %s",
+	    (long long)id, air->a.originator, air->a.event, alert_audio_name(mode),
+	    air->a.display == ALERT_SLATE ? "slate" : "crawl", air->a.sent_by, air->a.channels,
+	    air->a.message);
+
+	pthread_mutex_lock(&s->lock);
+	if (s->current == NULL)
+		activate(s, air);
+	else {
+		s->queue[s->nqueue++] = air;
+		log_warn("alert %lld queued behind alert %lld", (long long)id,
+		    (long long)s->current->a.id);
+	}
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	return id;
+
+fail:
+	db_close(&db);
+	return -1;
+}
+
+/* End the current alert now. */
+int
+alerts_clear(struct alerts *s, const char *who)
+{
+	struct air *air;
+	int64_t now = wall_us();
+
+	pthread_mutex_lock(&s->lock);
+	if ((air = s->current) == NULL || air->cleared) {
+		pthread_mutex_unlock(&s->lock);
+		return 1;
+	}
+	air->cleared = 1;
+	air->who_cleared = xstrdup(who != NULL ? who : "unknown");
+	if (air->end_us > now)
+		air->end_us = now;
+	log_warn("alert %lld cleared by %s", (long long)air->a.id, air->who_cleared);
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+/* The latest time any channel may still air air; caller holds the lock. */
+static int64_t
+finish_us(const struct air *air)
+{
+	return air->end_us + samples_us(air->outro.n);
+}
+
+/* What is on the air. */
+void
+alerts_current(struct alerts *s, struct alerts_now *out)
+{
+	struct air *air;
+
+	memset(out, 0, sizeof *out);
+	pthread_mutex_lock(&s->lock);
+	if ((air = s->current) != NULL) {
+		out->id = air->a.id;
+		snprintf(out->event, sizeof out->event, "%s", air->a.event);
+		snprintf(out->event_name, sizeof out->event_name, "%s",
+		    alert_event_name(air->a.event));
+		snprintf(out->channels, sizeof out->channels, "%s", air->a.channels);
+		snprintf(out->display, sizeof out->display, "%s",
+		    air->a.display == ALERT_SLATE ? "slate" : "crawl");
+		out->started_ms = air->active_us / 1000;
+		out->ends_ms = finish_us(air) / 1000;
+	}
+	out->queued = s->nqueue;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Is a channel airing an alert? */
+int
+alerts_on_channel(struct alerts *s, const char *number, int64_t *remaining_ms)
+{
+	int i, on = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->nairing; i++) {
+		if (strcmp(s->airing[i].number, number) == 0) {
+			on = 1;
+			if (remaining_ms != NULL)
+				*remaining_ms = (s->airing[i].until_us - wall_us()) / 1000;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return on;
+}
+
+/* Write queued events and retire a finished alert. */
+static void
+bookkeep(struct alerts *s, sqlite3 *db)
+{
+	struct air_event *ev = NULL;
+	struct air *done = NULL;
+	size_t n = 0, i;
+	char *cause = NULL;
+	int64_t now = wall_us(), end_ms = 0;
+	int i2, held = 0;
+	const char *status;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->nevents > 0) {
+		ev = s->events;
+		n = s->nevents;
+		s->events = NULL;
+		s->nevents = s->cap = 0;
+	}
+	if (s->current != NULL) {
+		for (i2 = 0; i2 < s->nairing; i2++) {
+			if (s->airing[i2].air == s->current)
+				held = 1;
+		}
+		if (!held && now > finish_us(s->current) + GRACE_US) {
+			done = s->current;
+			end_ms = finish_us(done) / 1000;
+			s->current = NULL;
+			if (s->nqueue > 0) {
+				activate(s, s->queue[0]);
+				memmove(s->queue, s->queue + 1, (size_t)--s->nqueue * sizeof *s->queue);
+			}
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+
+	for (i = 0; i < n; i++) {
+		if (db == NULL)
+			break;
+		if (ev[i].channel_id == 0)
+			alert_set_status(db, ev[i].alert_id, "active", ev[i].start_ms, 0, &cause);
+		else
+			alert_log_channel(db, ev[i].alert_id, ev[i].channel_id, ev[i].start_ms,
+			    ev[i].end_ms, &cause);
+		if (cause != NULL) {
+			log_error("alert log: %s", cause);
+			freep(&cause);
+		}
+	}
+	free(ev);
+	if (done != NULL) {
+		status = done->cleared ? "cleared" : "ended";
+		if (db != NULL && alert_set_status(db, done->a.id, status, 0, end_ms, &cause) != 0) {
+			log_error("alert %lld: %s", (long long)done->a.id, cause);
+			freep(&cause);
+		}
+		log_warn("alert %lld %s; channels back on their schedules", (long long)done->a.id,
+		    status);
+		pthread_mutex_lock(&s->lock);
+		air_unref(&done);
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
+/* rv-eas: bookkeeping every 100 ms or when woken. */
+static void *
+alerts_main(void *arg)
+{
+	struct alerts *s = arg;
+	struct timespec ts;
+	sqlite3 *db = NULL;
+	char *cause = NULL;
+
+	if (db_open(s->db_path, 0, &db, &cause) != 0) {
+		log_error("alerts: %s; alerts will air but not be logged", cause);
+		free(cause);
+	}
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		if (!s->stop && s->nevents == 0) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 100 * 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+		}
+		if (s->stop) {
+			pthread_mutex_unlock(&s->lock);
+			break;
+		}
+		pthread_mutex_unlock(&s->lock);
+		bookkeep(s, db);
+	}
+	bookkeep(s, db);
+	db_close(&db);
+	return NULL;
+}
+
+/* Start rv-eas. */
+int
+alerts_start(struct alerts *s, char **cause)
+{
+	sigset_t all, old;
+	int rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&s->thread, NULL, alerts_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		set_cause(cause, "cannot start the alert thread");
+		return -1;
+	}
+#ifdef HAVE_PTHREAD_SETNAME_NP
+	pthread_setname_np(s->thread, "rv-eas");
+#endif
+	s->started = 1;
+	return 0;
+}
+
+/* Stop and free. Channels must be stopped first (they hold references). */
+void
+alerts_free(struct alerts **sp)
+{
+	struct alerts *s;
+	int i;
+
+	if (sp == NULL || (s = *sp) == NULL)
+		return;
+	if (s->started) {
+		pthread_mutex_lock(&s->lock);
+		s->stop = 1;
+		pthread_cond_signal(&s->wake);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->thread, NULL);
+	}
+	pthread_mutex_lock(&s->lock);
+	air_unref(&s->current);
+	for (i = 0; i < s->nqueue; i++)
+		air_unref(&s->queue[i]);
+	for (i = 0; i < s->nairing; i++)
+		air_unref(&s->airing[i].air);
+	pthread_mutex_unlock(&s->lock);
+	free(s->events);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	free(s->db_path);
+	freep(sp);
+}
+
+/* The plug-in. */
+
+/*
+ * E on this channel: never before the intro has played, and never in the
+ * past of what this channel already encoded (it runs ahead of the clock,
+ * so a clear would otherwise cut into the end of message). Fixed the first
+ * time it comes within reach. Caller holds the lock.
+ */
+static int64_t
+chan_end_us(struct alert_chan *c)
+{
+	int64_t e = c->air->end_us, min = c->s_us + samples_us(c->air->intro.n), done;
+
+	if (c->e_us != 0)
+		return c->e_us;
+	if (e < min)
+		e = min;
+	done = c->video_next_us > c->audio_next_us ? c->video_next_us : c->audio_next_us;
+	if (e <= done + c->frame_us) {
+		c->e_us = e > done ? e : done;
+		return c->e_us;
+	}
+	return e;
+}
+
+/* Update this channel's entry in the airing list; caller holds the lock. */
+static void
+note_airing(struct alert_chan *c, int on)
+{
+	struct alerts *s = c->s;
+	int i;
+
+	for (i = 0; i < s->nairing; i++) {
+		if (strcmp(s->airing[i].number, c->number) == 0)
+			break;
+	}
+	if (!on) {
+		if (i < s->nairing) {
+			air_unref(&s->airing[i].air);
+			s->airing[i] = s->airing[--s->nairing];
+		}
+		return;
+	}
+	if (i == s->nairing) {
+		if (s->nairing == MAX_AIRING)
+			return;
+		s->nairing++;
+		snprintf(s->airing[i].number, sizeof s->airing[i].number, "%s", c->number);
+		s->airing[i].air = c->air;
+		c->air->refs++;
+	}
+	s->airing[i].until_us = chan_end_us(c) + samples_us(c->air->outro.n);
+}
+
+/* Start airing the current alert if it is for this channel. */
+static void
+maybe_start(struct alert_chan *c, int64_t from_us)
+{
+	struct alerts *s = c->s;
+	struct air *cur;
+
+	if (c->air != NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	cur = s->current;
+	if (cur != NULL && cur->a.id != c->done_id && alert_targets(&cur->a, c->number) &&
+	    from_us < finish_us(cur)) {
+		c->air = cur;
+		cur->refs++;
+		c->s_us = cur->active_us > from_us ? cur->active_us : from_us;
+		c->e_us = 0;
+		note_airing(c, 1);
+		push_event(s, cur->a.id, c->channel_id, c->s_us / 1000, 0);
+		log_info("channel %s: alert %lld on the air at %lld ms after activation",
+		    c->number, (long long)cur->a.id, (long long)(c->s_us - cur->active_us) / 1000);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Stop airing when both streams are past the end of message. */
+static int
+maybe_finish(struct alert_chan *c)
+{
+	struct alerts *s = c->s;
+	int64_t until, upto;
+
+	if (c->air == NULL)
+		return 0;
+	upto = c->video_next_us < c->audio_next_us ? c->video_next_us : c->audio_next_us;
+	pthread_mutex_lock(&s->lock);
+	until = chan_end_us(c) + samples_us(c->air->outro.n);
+	note_airing(c, 1);
+	if (upto < until) {
+		pthread_mutex_unlock(&s->lock);
+		return 0;
+	}
+	push_event(s, c->air->a.id, c->channel_id, 0, until / 1000);
+	c->done_id = c->air->a.id;
+	note_airing(c, 0);
+	air_unref(&c->air);
+	pthread_mutex_unlock(&s->lock);
+	log_info("channel %s: alert over; back to the schedule", c->number);
+	return 1;
+}
+
+/* open: every channel takes part; it may start mid-alert. */
+static void *
+plug_open(void *global, const struct channel_conf *conf, const struct tail_format *fmt)
+{
+	struct alert_chan *c;
+
+	if (fmt->sample_rate != ALERT_RATE) {
+		log_error("channel %s: alerts need %d Hz audio, the tail has %d Hz", conf->number,
+		    ALERT_RATE, fmt->sample_rate);
+		return NULL;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->s = global;
+	snprintf(c->number, sizeof c->number, "%s", conf->number);
+	c->channel_id = conf->id;
+	c->fmt = *fmt;
+	c->frame_us = (int64_t)1000000 * fmt->fps_den / fmt->fps_num;
+	return c;
+}
+
+/* The crawl: a red band, a heading, the message moving right to left. */
+static char *
+crawl_chain(struct alert_chan *c, const char *in, const char *out)
+{
+	const struct alert *a = &c->air->a;
+	char *head, *msg, *vh, *vm, *font, *bold, *x, *vx, *desc, when[32], station[9];
+	time_t t = (time_t)(a->issued_ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(station, sizeof station, "%s", a->station);
+	strftime(when, sizeof when, "%H:%M UTC", &tm);
+	xasprintf(&head, "EMERGENCY ALERT SYSTEM  -  %s", alert_event_name(a->event));
+	xasprintf(&msg, "%s   ***   %s issued at %s by %s.   ***   ", a->message,
+	    alert_event_name(a->event), when, strtrim(station));
+	vh = text_value(head);
+	vm = text_value(msg);
+	font = text_value(text_font(0));
+	bold = text_value(text_font(1));
+	xasprintf(&x, "w-mod(n*%d,w+tw)", c->fmt.width / 320 > 1 ? c->fmt.width / 320 : 1);
+	vx = text_value(x);
+	xasprintf(&desc, "[%s]drawbox=x=0:y=ih*0.78:w=iw:h=ih*0.17:color=0xB00000@0.92:t=fill,"
+	    "drawtext=fontfile=%s:expansion=none:text=%s:fontcolor=white:fontsize=h*0.04:"
+	    "x=w*0.02:y=h*0.79,"
+	    "drawtext@alertcrawl=fontfile=%s:expansion=none:text=%s:fontcolor=white:"
+	    "fontsize=h*0.06:y=h*0.86:x=%s[%s]", in, bold, vh, font, vm, vx, out);
+	free(head);
+	free(msg);
+	free(vh);
+	free(vm);
+	free(font);
+	free(bold);
+	free(x);
+	free(vx);
+	return desc;
+}
+
+/* The slate: the whole picture red with the alert in words. */
+static char *
+slate_chain(struct alert_chan *c, const char *in, const char *out)
+{
+	const struct alert *a = &c->air->a;
+	char *wrapped = text_wrap(a->message, 40, 7), *vt, *ve, *vm, *font, *bold, *desc;
+
+	vt = text_value("EMERGENCY ALERT SYSTEM");
+	ve = text_value(alert_event_name(a->event));
+	vm = text_value(wrapped);
+	font = text_value(text_font(0));
+	bold = text_value(text_font(1));
+	xasprintf(&desc, "[%s]drawbox=x=0:y=0:w=iw:h=ih:color=0x8B0000:t=fill,"
+	    "drawtext=fontfile=%s:expansion=none:text=%s:fontcolor=white:fontsize=h*0.08:"
+	    "x=(w-tw)/2:y=h*0.10,"
+	    "drawtext=fontfile=%s:expansion=none:text=%s:fontcolor=yellow:fontsize=h*0.065:"
+	    "x=(w-tw)/2:y=h*0.25,"
+	    "drawtext=fontfile=%s:expansion=none:text=%s:fontcolor=white:fontsize=h*0.05:"
+	    "line_spacing=h*0.015:x=(w-tw)/2:y=h*0.42[%s]", in, bold, vt, bold, ve, font, vm, out);
+	free(wrapped);
+	free(vt);
+	free(ve);
+	free(vm);
+	free(font);
+	free(bold);
+	return desc;
+}
+
+/* video_chain: the crawl or the slate while airing. */
+static int
+plug_video_chain(void *state, const char *in, const char *out, char **desc)
+{
+	struct alert_chan *c = state;
+
+	*desc = NULL;
+	if (!c->chain || c->air == NULL)
+		return 0;
+	*desc = c->air->a.display == ALERT_SLATE ? slate_chain(c, in, out) :
+	    crawl_chain(c, in, out);
+	return 0;
+}
+
+/* poll: before each video frame. */
+static int
+plug_poll(void *state, struct tail *t, int64_t wall)
+{
+	struct alert_chan *c = state;
+	int want;
+
+	maybe_start(c, wall > c->audio_next_us ? wall : c->audio_next_us);
+	maybe_finish(c);
+	want = c->air != NULL;
+	if (want == c->chain)
+		return TAIL_KEEP;
+	c->chain = want;
+	return TAIL_REBUILD;
+}
+
+/* video_frame: note progress. */
+static void
+plug_video_frame(void *state, AVFrame *frame, int64_t wall)
+{
+	struct alert_chan *c = state;
+
+	c->video_next_us = wall + c->frame_us;
+}
+
+/* audio_frame: the tones replace the programme; a slate is silent. */
+static void
+plug_audio_frame(void *state, AVFrame *frame, int64_t wall)
+{
+	struct alert_chan *c = state;
+	const struct air *air;
+	int64_t k0, k, kend, e_us;
+	size_t intro_n, outro_n;
+	int i, ch, nch = frame->ch_layout.nb_channels, slate;
+	float v;
+
+	maybe_start(c, wall > c->video_next_us ? wall : c->video_next_us);
+	if ((air = c->air) == NULL || frame->format != AV_SAMPLE_FMT_FLTP) {
+		c->audio_next_us = wall + (int64_t)frame->nb_samples * 1000000 / ALERT_RATE;
+		return;
+	}
+	pthread_mutex_lock(&c->s->lock);
+	e_us = chan_end_us(c);
+	pthread_mutex_unlock(&c->s->lock);
+	c->audio_next_us = wall + (int64_t)frame->nb_samples * 1000000 / ALERT_RATE;
+	intro_n = air->intro.n;
+	outro_n = air->outro.n;
+	slate = air->a.display == ALERT_SLATE;
+	k0 = (int64_t)llround((double)(wall - c->s_us) * ALERT_RATE / 1e6);
+	kend = (int64_t)llround((double)(e_us - c->s_us) * ALERT_RATE / 1e6);
+	for (i = 0; i < frame->nb_samples; i++) {
+		k = k0 + i;
+		if (k < 0)
+			continue;
+		if (k < (int64_t)intro_n)
+			v = air->intro.data[k];
+		else if (k < kend) {
+			if (!slate)
+				continue;
+			v = 0;
+		} else if (k < kend + (int64_t)outro_n)
+			v = air->outro.data[k - kend];
+		else
+			continue;
+		for (ch = 0; ch < nch; ch++)
+			((float *)frame->extended_data[ch])[i] = v;
+	}
+}
+
+/* close: the channel stops, maybe mid-alert. */
+static void
+plug_close(void *state)
+{
+	struct alert_chan *c = state;
+
+	if (c->air != NULL) {
+		pthread_mutex_lock(&c->s->lock);
+		push_event(c->s, c->air->a.id, c->channel_id, 0, c->video_next_us / 1000);
+		note_airing(c, 0);
+		air_unref(&c->air);
+		pthread_mutex_unlock(&c->s->lock);
+	}
+	free(c);
+}
+
+const struct tail_plugin alerts_plugin = {
+	.name = "alerts",
+	.open = plug_open,
+	.video_chain = plug_video_chain,
+	.poll = plug_poll,
+	.video_frame = plug_video_frame,
+	.audio_frame = plug_audio_frame,
+	.close = plug_close,
+};

@@ -1,0 +1,270 @@
+/*
+ * api.c: the control socket's commands over the director, the alert
+ * system, the log ring and the database. Handlers run on the control
+ * thread; each reads what it needs through the thread-safe engine API.
+ */
+#include "engine/api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/alerts.h"
+#include "engine/control.h"
+#include "engine/director.h"
+#include "src/alert.h"
+#include "src/db.h"
+#include "src/log.h"
+#include "src/util.h"
+
+/* The control thread's database connection. */
+static sqlite3 *
+api_db(struct api *api, char **cause)
+{
+	if (api->db == NULL && db_open(api->db_path, 0, &api->db, cause) != 0)
+		return NULL;
+	return api->db;
+}
+
+/* A string argument or NULL. */
+static const char *
+arg_str(json_t *req, const char *key)
+{
+	return json_string_value(json_object_get(req, key));
+}
+
+/* An integer argument or dflt. */
+static json_int_t
+arg_int(json_t *req, const char *key, json_int_t dflt)
+{
+	json_t *v = json_object_get(req, key);
+
+	return json_is_integer(v) ? json_integer_value(v) : dflt;
+}
+
+/* One scheduled item as JSON. */
+static json_t *
+item_json(const struct status_item *it)
+{
+	if (it->start_ms == 0 && it->title[0] == '\0')
+		return json_null();
+	return json_pack("{s:I, s:s, s:s, s:I, s:I}", "id", (json_int_t)it->id, "title",
+	    it->title, "kind", it->kind, "start_ms", (json_int_t)it->start_ms, "end_ms",
+	    (json_int_t)it->end_ms);
+}
+
+/* status: every channel and the alert on the air. */
+static json_t *
+cmd_status(void *arg, json_t *req, const char *peer, char **cause)
+{
+	struct api *api = arg;
+	struct channel_status *st = NULL;
+	struct alerts_now now;
+	json_t *r, *chans, *c;
+	int64_t remaining;
+	size_t n, i;
+	int max, active;
+
+	n = director_status(api->director, &st);
+	active = director_active(api->director, &max);
+	chans = json_array();
+	for (i = 0; i < n; i++) {
+		c = json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:I, s:I, s:f, s:f, s:f, s:i, "
+		    "s:i, s:i, s:I, s:I, s:s, s:I, s:b}",
+		    "number", st[i].number, "name", st[i].name,
+		    "state", chan_state_name(st[i].state), "slate", st[i].slate,
+		    "now", item_json(&st[i].item), "next", item_json(&st[i].next),
+		    "position_ms", (json_int_t)st[i].position_ms,
+		    "remaining_ms", (json_int_t)st[i].remaining_ms,
+		    "fps", st[i].fps, "speed", st[i].speed, "load", st[i].load,
+		    "viewers", st[i].viewers, "hls_viewers", st[i].hls_viewers,
+		    "ts_viewers", st[i].ts_viewers, "bitrate_bps", (json_int_t)st[i].bitrate_bps,
+		    "media_seq", (json_int_t)st[i].media_seq, "last_error", st[i].last_error,
+		    "last_error_ms", (json_int_t)st[i].last_error_ms,
+		    "always_on", st[i].always_on);
+		if (api->alerts != NULL && alerts_on_channel(api->alerts, st[i].number, &remaining))
+			json_object_set_new(c, "alert_remaining_ms", json_integer(remaining));
+		json_array_append_new(chans, c);
+	}
+	free(st);
+	r = json_pack("{s:I, s:s, s:s, s:s, s:I, s:i, s:i, s:o}", "time_ms", (json_int_t)now_ms(),
+	    "mode", api->mode, "version", PACKAGE_VERSION, "http", api->http_url,
+	    "started_ms", (json_int_t)api->started_ms, "active", active, "max_channels", max,
+	    "channels", chans);
+	if (api->alerts != NULL) {
+		alerts_current(api->alerts, &now);
+		if (now.id != 0)
+			json_object_set_new(r, "alert", json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, "
+			    "s:I, s:i}", "id", (json_int_t)now.id, "event", now.event, "event_name",
+			    now.event_name, "channels", now.channels, "display", now.display,
+			    "started_ms", (json_int_t)now.started_ms, "ends_ms",
+			    (json_int_t)now.ends_ms, "queued", now.queued));
+		else
+			json_object_set_new(r, "alert", json_null());
+	}
+	return r;
+}
+
+/* log: lines newer than "after". */
+static json_t *
+cmd_log(void *arg, json_t *req, const char *peer, char **cause)
+{
+	static const char *levels[] = { "error", "warning", "info", "debug" };
+	json_int_t after = arg_int(req, "after", 0), limit = arg_int(req, "limit", 500);
+	struct log_entry *e;
+	json_t *lines;
+	size_t n, i;
+
+	if (limit < 1 || limit > LOG_RING_SIZE)
+		limit = LOG_RING_SIZE;
+	e = xcalloc((size_t)limit, sizeof *e);
+	n = log_ring_read(after < 0 ? 0 : (uint64_t)after, e, (size_t)limit);
+	lines = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(lines, json_pack("{s:I, s:I, s:s, s:s}", "seq",
+		    (json_int_t)e[i].seq, "time_ms", (json_int_t)e[i].time_ms, "level",
+		    levels[e[i].level], "text", e[i].text));
+	free(e);
+	return json_pack("{s:o, s:I}", "lines", lines, "last", (json_int_t)log_ring_last());
+}
+
+/* alert.send: check, store, air. */
+static json_t *
+cmd_alert_send(void *arg, json_t *req, const char *peer, char **cause)
+{
+	struct api *api = arg;
+	struct alert_input in;
+	struct alert a;
+	char *who;
+	json_t *r;
+	int64_t id;
+
+	if (api->alerts == NULL) {
+		set_cause(cause, "this engine has no alert system");
+		return NULL;
+	}
+	memset(&in, 0, sizeof in);
+	in.originator = arg_str(req, "originator");
+	in.event = arg_str(req, "event");
+	in.locations = arg_str(req, "locations");
+	in.purge = arg_str(req, "purge");
+	in.station = arg_str(req, "station");
+	in.message = arg_str(req, "message");
+	in.display = arg_str(req, "display");
+	in.channels = arg_str(req, "channels");
+	in.attention_s = (int)arg_int(req, "attention", 0);
+	xasprintf(&who, "%s [%s]", arg_str(req, "sent_by") != NULL ? arg_str(req, "sent_by") :
+	    "unknown", peer);
+	in.sent_by = who;
+	if (alert_parse(&in, &a, cause) != 0) {
+		free(who);
+		return NULL;
+	}
+	free(who);
+	if ((id = alerts_send(api->alerts, &a, cause)) < 0) {
+		alert_clear(&a);
+		return NULL;
+	}
+	r = json_pack("{s:I, s:s}", "id", (json_int_t)id, "channels",
+	    in.channels != NULL && *in.channels != '\0' ? in.channels : "all");
+	return r;
+}
+
+/* alert.clear. */
+static json_t *
+cmd_alert_clear(void *arg, json_t *req, const char *peer, char **cause)
+{
+	struct api *api = arg;
+	char *who;
+	int rc;
+
+	if (api->alerts == NULL) {
+		set_cause(cause, "this engine has no alert system");
+		return NULL;
+	}
+	xasprintf(&who, "%s [%s]", arg_str(req, "sent_by") != NULL ? arg_str(req, "sent_by") :
+	    "unknown", peer);
+	rc = alerts_clear(api->alerts, who);
+	free(who);
+	if (rc != 0) {
+		set_cause(cause, "no alert is on the air");
+		return NULL;
+	}
+	return json_pack("{s:s}", "message", "alert cleared: end of message on the air now");
+}
+
+/* alert.list: the newest alerts. */
+static json_t *
+cmd_alert_list(void *arg, json_t *req, const char *peer, char **cause)
+{
+	struct api *api = arg;
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	json_t *list;
+
+	if ((db = api_db(api, cause)) == NULL)
+		return NULL;
+	st = db_prepare(db, "SELECT id, created_at, event_code, channels, status, "
+	    "coalesce(sent_by, ''), message FROM emergency_alerts ORDER BY id DESC LIMIT ?1",
+	    cause);
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, arg_int(req, "limit", 50));
+	list = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
+		    "id", (json_int_t)sqlite3_column_int64(st, 0), "created_at", db_text(st, 1),
+		    "event", db_text(st, 2), "channels", db_text(st, 3), "status", db_text(st, 4),
+		    "sent_by", db_text(st, 5), "message", db_text(st, 6)));
+	sqlite3_finalize(st);
+	return json_pack("{s:o}", "alerts", list);
+}
+
+/* channel.start / channel.stop by hand. */
+static json_t *
+cmd_channel_startstop(struct api *api, json_t *req, int start, char **cause)
+{
+	const char *number = arg_str(req, "number");
+
+	if (number == NULL) {
+		set_cause(cause, "no channel number");
+		return NULL;
+	}
+	if ((start ? director_start_channel(api->director, number, cause) :
+	    director_stop_channel(api->director, number, cause)) != 0)
+		return NULL;
+	return json_pack("{s:s, s:s}", "number", number, "state", start ? "starting" : "idle");
+}
+
+/* channel.start. */
+static json_t *
+cmd_channel_start(void *arg, json_t *req, const char *peer, char **cause)
+{
+	return cmd_channel_startstop(arg, req, 1, cause);
+}
+
+/* channel.stop. */
+static json_t *
+cmd_channel_stop(void *arg, json_t *req, const char *peer, char **cause)
+{
+	return cmd_channel_startstop(arg, req, 0, cause);
+}
+
+/* Register everything. */
+void
+api_register(struct control *c, struct api *api)
+{
+	control_add(c, "status", cmd_status, api);
+	control_add(c, "log", cmd_log, api);
+	control_add(c, "alert.send", cmd_alert_send, api);
+	control_add(c, "alert.clear", cmd_alert_clear, api);
+	control_add(c, "alert.list", cmd_alert_list, api);
+	control_add(c, "channel.start", cmd_channel_start, api);
+	control_add(c, "channel.stop", cmd_channel_stop, api);
+}
+
+/* Close the lazy connection. */
+void
+api_close(struct api *api)
+{
+	db_close(&api->db);
+}

@@ -1,0 +1,40 @@
+/*
+ * api.h: the commands the control socket answers, shared by the daemon
+ * and a console running the engine itself. Each command is a JSON request
+ * (see engine/control.h) with the arguments below; replies carry "result".
+ *
+ *   status                          engine, channels, the alert on the air
+ *   log {after, limit, level}       log lines newer than sequence "after"
+ *   alert.send {event, locations, purge, message, originator, station,
+ *              display, channels, attention, sent_by}
+ *   alert.clear {sent_by}
+ *   alert.list {limit}
+ *   channel.start {number}, channel.stop {number}
+ */
+#ifndef RV_ENGINE_API_H
+#define RV_ENGINE_API_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+struct control;
+struct director;
+struct alerts;
+
+struct api {
+	struct director *director;
+	struct alerts *alerts;
+	const char *db_path;
+	const char *mode;               /* "daemon" or "console" */
+	char http_url[128];             /* where viewers connect */
+	int64_t started_ms;
+	sqlite3 *db;                    /* the control thread's connection (lazy) */
+};
+
+/* Register every command on c; api must outlive c. */
+void api_register(struct control *c, struct api *api);
+/* Close what the commands opened (after control_free). */
+void api_close(struct api *api);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * text.c: quoting for drawtext, the font, word wrapping.
+ *
+ * A value in "filter=key=VALUE:key=VALUE" goes through av_get_token twice:
+ * the graph parser reads the whole argument string (stopping at [ ] , ;),
+ * then the option parser reads each value (stopping at :). Both honour
+ * backslash escapes and '...' quotes. So the value is first wrapped in
+ * single quotes for the option parser ('\'' for a quote inside), and the
+ * result is backslash-escaped for the graph parser.
+ */
+#include "engine/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "src/util.h"
+
+/* Quote for the option parser, then escape for the graph parser. */
+char *
+text_value(const char *s)
+{
+	size_t n = strlen(s), i, k = 0;
+	char *quoted, *out;
+
+	/* Level one: '...' with '\'' for each quote. */
+	quoted = xmalloc(n * 4 + 3);
+	quoted[k++] = '\'';
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\'') {
+			memcpy(quoted + k, "'\\''", 4);
+			k += 4;
+		} else
+			quoted[k++] = s[i];
+	}
+	quoted[k++] = '\'';
+	quoted[k] = '\0';
+
+	/* Level two: backslash before what the graph parser treats specially. */
+	out = xmalloc(k * 2 + 1);
+	for (i = 0, n = 0; i < k; i++) {
+		if (strchr("\\'[],;", quoted[i]) != NULL)
+			out[n++] = '\\';
+		out[n++] = quoted[i];
+	}
+	out[n] = '\0';
+	free(quoted);
+	return out;
+}
+
+/* The first font file that exists. */
+const char *
+text_font(int bold)
+{
+	static const char *regular[] = {
+		"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+		"/usr/share/fonts/TTF/DejaVuSans.ttf",
+		"/usr/share/fonts/dejavu/DejaVuSans.ttf",
+	};
+	static const char *heavy[] = {
+		"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+		"/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
+		"/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
+	};
+	const char **list = bold ? heavy : regular;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (access(list[i], R_OK) == 0)
+			return list[i];
+	}
+	return bold ? text_font(0) : regular[0];
+}
+
+/* Characters (not bytes) in s[0..n). */
+static size_t
+utf8_len(const char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	}
+	return c;
+}
+
+/* Greedy wrap at spaces. */
+char *
+text_wrap(const char *s, size_t width, int max_lines)
+{
+	size_t cap = strlen(s) + 8, len = 0, line = 0, w;
+	char *out = xmalloc(cap + 1);
+	const char *p = s, *end;
+	int lines = 1;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\n' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		end = p + strcspn(p, " \n\t");
+		w = utf8_len(p, (size_t)(end - p));
+		if (line > 0 && line + 1 + w > width) {
+			if (lines == max_lines) {
+				memcpy(out + len, "...", 3);
+				len += 3;
+				break;
+			}
+			out[len++] = '\n';
+			lines++;
+			line = 0;
+		} else if (line > 0) {
+			out[len++] = ' ';
+			line++;
+		}
+		if (len + (size_t)(end - p) + 4 > cap) {
+			cap = (len + (size_t)(end - p) + 4) * 2;
+			out = xreallocarray(out, cap + 1, 1);
+		}
+		memcpy(out + len, p, (size_t)(end - p));
+		len += (size_t)(end - p);
+		line += w;
+		p = end;
+	}
+	out[len] = '\0';
+	return out;
+}

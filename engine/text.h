@@ -1,0 +1,27 @@
+/*
+ * text.h: text on the picture. Any string (a title with quotes, colons,
+ * percent signs, backslashes, accents) must reach drawtext unchanged and
+ * must never break a filter graph description, so values are quoted for
+ * the two parsers they pass through: the option parser and the graph
+ * parser. Also the font to draw with, and word wrapping.
+ */
+#ifndef RV_ENGINE_TEXT_H
+#define RV_ENGINE_TEXT_H
+
+#include <stddef.h>
+
+/*
+ * A filter option value for use inside a filter graph description:
+ * "drawtext=text=%s" with text_value(s) gives drawtext exactly s (use
+ * expansion=none so % is literal). Also right for expressions and paths.
+ */
+char *text_value(const char *s);
+/* The TrueType font file to draw with (bold or regular); never NULL. */
+const char *text_font(int bold);
+/*
+ * Wrap s at spaces to lines of at most width characters (UTF-8 aware),
+ * keeping at most max_lines (the last ending in "..." when cut).
+ */
+char *text_wrap(const char *s, size_t width, int max_lines);
+
+#endif
