@@ -21,7 +21,7 @@ static const struct {
 	[SET_DATA_DIR] = { "paths.data_dir", NULL },
 	[SET_BIND] = { "daemon.bind", "0.0.0.0" },
 	[SET_PORT] = { "daemon.port", "8080" },
-	[SET_MAX_CHANNELS] = { "daemon.max_channels", "8" },
+	[SET_MAX_CHANNELS] = { "daemon.max_channels", "4" },
 	[SET_IDLE_TIMEOUT] = { "daemon.idle_timeout", "60" },
 	[SET_CHANNELS] = { "daemon.channels", "all" },
 	[SET_SSDP] = { "daemon.ssdp", "yes" },
