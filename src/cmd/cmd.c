@@ -13,6 +13,7 @@
 
 static const struct cmd_entry *cmd_table[] = {
 	&cmd_db_entry,
+	&cmd_demo_entry,
 };
 
 /* Find by name. */

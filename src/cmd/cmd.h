@@ -68,5 +68,6 @@ int cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *entry,
     const struct cmd_sub *subs, int argc, char **argv);
 
 extern const struct cmd_entry cmd_db_entry;
+extern const struct cmd_entry cmd_demo_entry;
 
 #endif
