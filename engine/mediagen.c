@@ -370,7 +370,6 @@ build_video(AVFilterGraph **out, AVFilterContext **sinkp, const struct mediagen_
 {
 	AVFilterGraph *graph;
 	AVFilterContext *last = NULL, *sink;
-	enum AVPixelFormat fmts[] = { pix_fmt, AV_PIX_FMT_NONE };
 	char args[128], eb[128];
 	int pad = 0, i, ret;
 
@@ -423,8 +422,8 @@ build_video(AVFilterGraph **out, AVFilterContext **sinkp, const struct mediagen_
 	}
 	if ((sink = add_filter(graph, "buffersink", NULL, cause)) == NULL)
 		goto fail;
-	if ((ret = av_opt_set_int_list(sink, "pix_fmts", fmts, AV_PIX_FMT_NONE,
-	    AV_OPT_SEARCH_CHILDREN)) < 0) {
+	if ((ret = av_opt_set_bin(sink, "pix_fmts", (const uint8_t *)&pix_fmt,
+	    (int)sizeof pix_fmt, AV_OPT_SEARCH_CHILDREN)) < 0) {
 		set_cause(cause, "buffersink: %s", averr(ret, eb, sizeof eb));
 		goto fail;
 	}

@@ -16,6 +16,11 @@ now() { date +%s.%N; }
 # calc EXPR: awk arithmetic; conditions print 1 or 0.
 calc() { awk "BEGIN { print ($1) }"; }
 
+run_rc "$RETROVUE" --dry-run demo
+check_eq "--dry-run on nothing exits 0" 0 "$rc"
+check_grep "and says all 31 files would be rendered" "^31 of 31 files would be rendered" "$T/out"
+check "and creates nothing" test ! -e "$RETROVUE_DATA_DIR"
+
 start=$(now)
 run_rc "$RETROVUE" demo
 took=$(calc "$(now) - $start")
@@ -138,6 +143,17 @@ check_eq "a run after a killed one exits 0" 0 "$rc"
 check "the missing file is back" test -s "$ep2"
 check_eq "no .part file is left" "" "$(find "$demo" -name '*.part')"
 check_eq "still 31 files registered" 31 "$(q "SELECT count(*) FROM media_files")"
+
+# A file that cannot be written is named; the rest carries on.
+rm -f "$ep2" && mkdir "$ep2"
+run_rc "$RETROVUE" demo
+check_eq "a file that cannot be made fails the run" 1 "$rc"
+check_grep "and is named" "failed: bumper \"STAY TUNED\": cannot rename" "$T/err"
+check_grep "the summary says so" "30 already in place, 1 could not be made" "$T/out"
+check_eq "its row is left alone" 31 "$(q "SELECT count(*) FROM media_files")"
+rmdir "$ep2"
+run_rc "$RETROVUE" demo
+check_eq "and the next run mends it" 0 "$rc"
 
 # One demo at a time.
 if command -v flock > /dev/null; then

@@ -13,7 +13,7 @@
  * keep it there: 640x360 at 25 fps, libx264 ultrafast at constant QP on
  * one thread per file, AC-3 audio (FFmpeg's AAC encoder alone would cost
  * as much as all the pictures), still backgrounds rendered once and
- * repeated, and the longest files started first so both cores finish
+ * repeated, and the dearest files started first so both cores finish
  * together. bench/bench_demo.sh measures it.
  */
 #include <errno.h>
@@ -209,14 +209,21 @@ job_run(void *arg)
 	pthread_mutex_unlock(&j->run->lock);
 }
 
-/* Longest first, so the pool's threads finish together. */
+/* What a job will cost, roughly: moving pictures take twice as long. */
+static int64_t
+job_cost(const struct demo_job *j)
+{
+	return j->item->duration_ms * (j->spec.still ? 1 : 2);
+}
+
+/* Dearest first, so the pool's threads finish together. */
 static int
-cmp_longest(const void *a, const void *b)
+cmp_dearest(const void *a, const void *b)
 {
 	const struct demo_job *x = *(struct demo_job *const *)a, *y = *(struct demo_job *const *)b;
 
-	if (x->item->duration_ms != y->item->duration_ms)
-		return x->item->duration_ms > y->item->duration_ms ? -1 : 1;
+	if (job_cost(x) != job_cost(y))
+		return job_cost(x) > job_cost(y) ? -1 : 1;
 	return strcmp(x->item->key, y->item->key);
 }
 
@@ -266,7 +273,7 @@ render_all(struct demo_run *run, int nthreads, struct progress *prog)
 		free(todo);
 		return 0;
 	}
-	qsort(todo, n, sizeof *todo, cmp_longest);
+	qsort(todo, n, sizeof *todo, cmp_dearest);
 	if (nthreads <= 0) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -368,11 +375,19 @@ make_bug(const char *data_dir, char **path, int *written)
 	return 0;
 }
 
+/* What a run did, for the summary. */
+struct demo_counts {
+	size_t made;                    /* files rendered */
+	size_t kept;                    /* files already in place */
+	size_t failed;                  /* files that could not be made */
+	int bug;                        /* the bug: 1 made, 0 kept, -1 failed */
+	int64_t took_us;
+};
+
 /* Print what the library holds and where. */
 static void
-summary(const char *demo_dir, const char *bug, int bug_written, const struct demo_stats *st,
-    size_t made,
-    size_t kept, int64_t took_us, const char *db_path)
+summary(const char *demo_dir, const char *bug, const struct demo_counts *c,
+    const struct demo_stats *st, const char *db_path)
 {
 	char d[48];
 
@@ -381,9 +396,13 @@ summary(const char *demo_dir, const char *bug, int bug_written, const struct dem
 	    "%d station IDs (%s of media, %d chapter markers)\n", st->episodes, st->shows,
 	    st->movies, st->commercials, st->bumpers, st->station_ids,
 	    mmss(d, sizeof d, st->total_ms), st->markers);
-	printf("  channel bug: %s%s\n", bug, bug_written ? " (made)" : "");
-	printf("  %zu file%s rendered, %zu already in place, in %.1f s\n", made,
-	    made == 1 ? "" : "s", kept, (double)took_us / 1e6);
+	printf("  channel bug: %s%s\n", bug, c->bug > 0 ? " (made)" : c->bug < 0 ?
+	    " (could not be made)" : "");
+	printf("  %zu file%s rendered, %zu already in place", c->made, c->made == 1 ? "" : "s",
+	    c->kept);
+	if (c->failed > 0)
+		printf(", %zu could not be made", c->failed);
+	printf(", in %.1f s\n", (double)c->took_us / 1e6);
 	printf("Registered in %s (%lld row%s changed).\n", db_path, (long long)st->changes,
 	    st->changes == 1 ? "" : "s");
 }
@@ -400,6 +419,7 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	const struct demo_item *items;
 	struct demo_file *files = NULL;
 	struct demo_stats stats;
+	struct demo_counts counts;
 	struct demo_run run;
 	struct progress *prog = NULL;
 	sqlite3 *db;
@@ -408,7 +428,7 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int64_t start = mono_us();
 	long long n;
 	size_t nitems_, i, torender = 0;
-	int c, nthreads = 0, lockfd = -1, failed = 0, bug_written = 0, status = 1;
+	int c, nthreads = 0, lockfd = -1, failed = 0, status = 1;
 
 	while ((c = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -427,24 +447,31 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage(&cmd_demo_entry);
 
 	memset(&run, 0, sizeof run);
+	memset(&counts, 0, sizeof counts);
 	pthread_mutex_init(&run.lock, NULL);
-	if (paths_make_data_dir(&ctx->paths, &cause) != 0) {
+	/* --dry-run creates nothing, not even the folders. */
+	if (!ctx->dry_run && paths_make_data_dir(&ctx->paths, &cause) != 0) {
 		cmd_error("%s", cause);
 		goto out;
 	}
 	/* The database stores absolute paths, whatever the working directory. */
-	if (realpath(ctx->paths.data_dir, resolved) == NULL) {
+	if (realpath(ctx->paths.data_dir, resolved) != NULL)
+		data_dir = xstrdup(resolved);
+	else if (ctx->dry_run)
+		data_dir = xstrdup(ctx->paths.data_dir);
+	else {
 		cmd_error("%s: %s", ctx->paths.data_dir, strerror(errno));
 		goto out;
 	}
-	data_dir = xstrdup(resolved);
 	xasprintf(&demo_dir, "%s/" DEMO_DIR, data_dir);
-	if (mkdir_p(demo_dir, 0755) != 0) {
-		cmd_error("cannot create %s: %s", demo_dir, strerror(errno));
-		goto out;
+	if (!ctx->dry_run) {
+		if (mkdir_p(demo_dir, 0755) != 0) {
+			cmd_error("cannot create %s: %s", demo_dir, strerror(errno));
+			goto out;
+		}
+		if ((lockfd = lock_demo_dir(demo_dir)) < 0)
+			goto out;
 	}
-	if ((lockfd = lock_demo_dir(demo_dir)) < 0)
-		goto out;
 
 	/* What is there already, and what must be (re)made. */
 	items = demo_items(&nitems_);
@@ -476,8 +503,10 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	prog = progress_new(stderr, 1);
 	failed = render_all(&run, nthreads, prog);
 	progress_free(&prog);
-	if (make_bug(data_dir, &bug, &bug_written) != 0)
+	if (make_bug(data_dir, &bug, &counts.bug) != 0) {
+		counts.bug = -1;
 		failed++;
+	}
 
 	/* Check what was rendered as it would be checked next time. */
 	files = xcalloc(nitems_, sizeof *files);
@@ -494,8 +523,14 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 				failed++;
 			}
 		}
-		if (!j->ok)
+		if (!j->ok) {
+			counts.failed++;
 			continue;
+		}
+		if (j->render)
+			counts.made++;
+		else
+			counts.kept++;
 		files[i].present = 1;
 		files[i].duration_ms = j->info.duration_ms;
 		files[i].size = j->info.size;
@@ -520,8 +555,8 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	 * from src/ with db and the bug's path, idempotently, in its own
 	 * transaction; then summary() reports them.
 	 */
-	summary(demo_dir, bug, bug_written, &stats, torender, nitems_ - torender, mono_us() - start,
-	    ctx->paths.db_path);
+	counts.took_us = mono_us() - start;
+	summary(demo_dir, bug, &counts, &stats, ctx->paths.db_path);
 	if (failed > 0)
 		cmd_error("%d file%s of the demo library could not be made", failed,
 		    failed == 1 ? "" : "s");
