@@ -2,12 +2,14 @@
  * mediagen.c: synthetic media rendered in-process.
  *
  * Two filter graphs feed two encoders: the picture graph is the caller's
- * source chain, normalised (format, scale, fps, setsar) and followed by
- * one drawtext per line of text; the sound graph is the caller's chain
- * converted to float planar stereo with a gain. Frames are pulled from
- * the sinks in presentation order, exactly as many as the duration asks;
- * gaps are blanked here, sample-exact and frame-exact, rather than with
- * timeline filters (which switch per audio frame, not per sample).
+ * source chain, normalised (format, scale, setsar), rendered once and
+ * repeated when it is a still, and followed by one drawtext per line of
+ * text; the sound graph is the caller's chain converted to float planar
+ * with a gain. Frames are pulled from the sinks in presentation order,
+ * exactly as many as the duration asks; gaps are blanked and the clock
+ * drawn here, frame- and sample-exact (timeline filters switch per audio
+ * frame, not per sample, and drawtext would lay the clock out afresh on
+ * every frame).
  * Everything a rendering owns lives in its struct render, so several run
  * side by side on the job pool.
  */
@@ -33,7 +35,7 @@
 #include "src/util.h"
 
 /* Bump when the same spec would render different bytes. */
-#define MEDIAGEN_VERSION 1
+#define MEDIAGEN_VERSION 2
 #define COMMENT_PREFIX "retrovue mediagen "
 
 /* Fonts tried before asking fontconfig, on Debian and its neighbours. */
@@ -61,6 +63,8 @@ struct render {
 	int64_t nsamples;               /* audio samples to write */
 	int64_t afeed;                  /* samples to feed the encoder (see open_output) */
 	int64_t vnext, anext;           /* next frame / sample index */
+	int nclocks;                    /* clocks drawn on each frame */
+	int fps_int;                    /* frames per second the clock counts */
 
 	AVFilterGraph *vgraph, *agraph;
 	AVFilterContext *vsink, *asink;
@@ -273,20 +277,6 @@ text_position(const struct mediagen_text *t, int height, char *x, size_t xlen, c
 	}
 }
 
-/* The drawtext text of the running clock: hh:mm:ss.ff from the frame number. */
-static char *
-clock_text(AVRational fps)
-{
-	char *s;
-	int f = (int)(av_q2d(fps) + 0.5);
-
-	if (f < 1)
-		f = 1;
-	xasprintf(&s, "%%{eif:trunc(n/%d):d:2}:%%{eif:mod(trunc(n/%d),60):d:2}:"
-	    "%%{eif:mod(trunc(n/%d),60):d:2}.%%{eif:mod(n,%d):d:2}", f * 3600, f * 60, f, f);
-	return s;
-}
-
 /* One drawtext filter for t, ready to link. */
 static AVFilterContext *
 add_text(AVFilterGraph *graph, const struct mediagen_spec *spec, const struct mediagen_text *t,
@@ -295,7 +285,7 @@ add_text(AVFilterGraph *graph, const struct mediagen_spec *spec, const struct me
 	const AVFilter *f;
 	AVFilterContext *ctx;
 	const char *font;
-	char x[64], y[64], num[32], enable[96], eb[128], *clk = NULL;
+	char x[64], y[64], num[32], enable[96], eb[128];
 	int ret;
 
 	if ((f = avfilter_get_by_name("drawtext")) == NULL) {
@@ -315,14 +305,8 @@ add_text(AVFilterGraph *graph, const struct mediagen_spec *spec, const struct me
 	else
 		av_opt_set(ctx, "font", t->mono ? "Monospace:style=Bold" : "Sans:style=Bold",
 		    AV_OPT_SEARCH_CHILDREN);
-	if (t->clock) {
-		clk = clock_text(fps);
-		av_opt_set(ctx, "text", clk, AV_OPT_SEARCH_CHILDREN);
-		av_opt_set(ctx, "expansion", "normal", AV_OPT_SEARCH_CHILDREN);
-	} else {
-		av_opt_set(ctx, "text", t->text != NULL ? t->text : "", AV_OPT_SEARCH_CHILDREN);
-		av_opt_set(ctx, "expansion", "none", AV_OPT_SEARCH_CHILDREN);
-	}
+	av_opt_set(ctx, "text", t->text != NULL ? t->text : "", AV_OPT_SEARCH_CHILDREN);
+	av_opt_set(ctx, "expansion", "none", AV_OPT_SEARCH_CHILDREN);
 	snprintf(num, sizeof num, "%d", t->size > 0 ? t->size : 24);
 	av_opt_set(ctx, "fontsize", num, AV_OPT_SEARCH_CHILDREN);
 	av_opt_set(ctx, "fontcolor", t->color != NULL ? t->color : "white", AV_OPT_SEARCH_CHILDREN);
@@ -347,20 +331,19 @@ add_text(AVFilterGraph *graph, const struct mediagen_spec *spec, const struct me
 			    (long long)frames_in(t->from_ms, fps));
 		av_opt_set(ctx, "enable", enable, 0);
 	}
-	free(clk);
 	if ((ret = avfilter_init_str(ctx, NULL)) < 0) {
-		set_cause(cause, "drawtext '%s': %s", t->clock ? "(clock)" : t->text,
+		set_cause(cause, "drawtext '%s': %s", t->text != NULL ? t->text : "",
 		    averr(ret, eb, sizeof eb));
 		return NULL;
 	}
 	return ctx;
 }
 
-/* 1 if a text changes over time (the clock, or shown only for a while). */
+/* 1 if a text is shown only for a while. */
 static int
 is_timed(const struct mediagen_text *t)
 {
-	return t->clock || t->from_ms > 0 || t->to_ms > 0;
+	return t->from_ms > 0 || t->to_ms > 0;
 }
 
 /* Build the picture graph: source, normalisers, texts, sink in pix_fmt. */
@@ -397,7 +380,7 @@ build_video(AVFilterGraph **out, AVFilterContext **sinkp, const struct mediagen_
 	if (spec->still) {
 		/* Draw what never changes on the first frame, then repeat it. */
 		for (i = 0; i < spec->ntexts; i++) {
-			if (is_timed(&spec->texts[i]))
+			if (spec->texts[i].clock || is_timed(&spec->texts[i]))
 				continue;
 			if (chain(&last, &pad, add_text(graph, spec, &spec->texts[i], fps, cause),
 			    cause) != 0)
@@ -414,7 +397,7 @@ build_video(AVFilterGraph **out, AVFilterContext **sinkp, const struct mediagen_
 	if (chain(&last, &pad, add_filter(graph, "fps", args, cause), cause) != 0)
 		goto fail;
 	for (i = 0; i < spec->ntexts; i++) {
-		if (spec->still && !is_timed(&spec->texts[i]))
+		if (spec->texts[i].clock || (spec->still && !is_timed(&spec->texts[i])))
 			continue;
 		if (chain(&last, &pad, add_text(graph, spec, &spec->texts[i], fps, cause),
 		    cause) != 0)
@@ -644,6 +627,210 @@ blank_picture(AVFrame *f)
 	}
 }
 
+/*
+ * The clock: seven-segment digits drawn straight into the picture, white
+ * on a black box. Cheaper than drawtext (no text layout per frame) and
+ * readable by a program: mediagen_read_clock() samples the middle of
+ * each segment. Geometry for a clock of size S (the digit height):
+ * digits S/2 wide, strokes S/8 thick, S/5 apart, a box S/4 larger all
+ * round; "hh:mm:ss.ff", 8 digits, 2 colons, 1 point.
+ */
+struct clock_geom {
+	int x, y;                       /* top left of the first character */
+	int s, w, th, gap, pad;         /* digit height, width, stroke, spacing, box padding */
+	int boxw, boxh;
+};
+
+/* Segments a..g of each digit, bit 0 = a. */
+static const uint8_t seg_digits[10] = {
+	0x3f, 0x06, 0x5b, 0x4f, 0x66, 0x6d, 0x7d, 0x07, 0x7f, 0x6f,
+};
+
+/* Character n of "hh:mm:ss.ff": 'd' digit, ':' colon, '.' point. */
+static const char clock_layout[] = "dd:dd:dd.dd";
+
+/* Where the clock sits in a picture of the spec's size. */
+static void
+clock_geometry(const struct mediagen_text *t, int width, int height, struct clock_geom *g)
+{
+	int margin = height / 24, i, w = 0;
+
+	g->s = (t->size > 8 ? t->size : 24) & ~1;
+	g->w = g->s / 2;
+	g->th = g->s / 8 > 2 ? g->s / 8 : 2;
+	g->gap = g->s / 5 > 2 ? g->s / 5 : 2;
+	g->pad = g->s / 4;
+	for (i = 0; clock_layout[i] != '\0'; i++)
+		w += (clock_layout[i] == 'd' ? g->w : g->th) + (clock_layout[i + 1] ? g->gap : 0);
+	g->boxw = w + 2 * g->pad;
+	g->boxh = g->s + 2 * g->pad;
+	switch (t->anchor) {
+	case MEDIAGEN_TOP_LEFT:
+	case MEDIAGEN_BOTTOM_LEFT:
+		g->x = margin;
+		break;
+	case MEDIAGEN_TOP_RIGHT:
+	case MEDIAGEN_BOTTOM_RIGHT:
+		g->x = width - margin - g->boxw;
+		break;
+	default:
+		g->x = (width - g->boxw) / 2;
+		break;
+	}
+	switch (t->anchor) {
+	case MEDIAGEN_TOP:
+	case MEDIAGEN_TOP_LEFT:
+	case MEDIAGEN_TOP_RIGHT:
+		g->y = margin + t->dy;
+		break;
+	case MEDIAGEN_BOTTOM:
+	case MEDIAGEN_BOTTOM_LEFT:
+	case MEDIAGEN_BOTTOM_RIGHT:
+		g->y = height - margin - g->boxh + t->dy;
+		break;
+	default:
+		g->y = (height - g->boxh) / 2 + t->dy;
+		break;
+	}
+	g->x = FFMAX(0, FFMIN(g->x, width - g->boxw)) & ~1;
+	g->y = FFMAX(0, FFMIN(g->y, height - g->boxh)) & ~1;
+}
+
+/* Segment k (0..6 = a..g) of a digit at (x, y): its rectangle. */
+static void
+segment_rect(const struct clock_geom *g, int x, int y, int k, int r[4])
+{
+	int half = g->s / 2;
+
+	switch (k) {
+	case 0: r[0] = x + g->th; r[1] = y; r[2] = g->w - 2 * g->th; r[3] = g->th; break;
+	case 1: r[0] = x + g->w - g->th; r[1] = y + g->th; r[2] = g->th; r[3] = half - g->th; break;
+	case 2: r[0] = x + g->w - g->th; r[1] = y + half; r[2] = g->th; r[3] = half - g->th; break;
+	case 3: r[0] = x + g->th; r[1] = y + g->s - g->th; r[2] = g->w - 2 * g->th; r[3] = g->th; break;
+	case 4: r[0] = x; r[1] = y + half; r[2] = g->th; r[3] = half - g->th; break;
+	case 5: r[0] = x; r[1] = y + g->th; r[2] = g->th; r[3] = half - g->th; break;
+	default: r[0] = x + g->th; r[1] = y + half - g->th / 2; r[2] = g->w - 2 * g->th;
+		r[3] = g->th; break;
+	}
+}
+
+/* The digits of frame n as hh mm ss ff, 8 of them. */
+static void
+clock_digits(int64_t n, int fps, int d[8])
+{
+	int64_t v[4];
+	int i;
+
+	v[0] = n / ((int64_t)fps * 3600) % 100;
+	v[1] = n / ((int64_t)fps * 60) % 60;
+	v[2] = n / fps % 60;
+	v[3] = n % fps;
+	for (i = 0; i < 4; i++) {
+		d[2 * i] = (int)(v[i] / 10 % 10);
+		d[2 * i + 1] = (int)(v[i] % 10);
+	}
+}
+
+/* Fill a rectangle of a yuv420p frame with one colour. */
+static void
+fill_rect(AVFrame *f, int x, int y, int w, int h, int yv, int uv)
+{
+	int j, cx, cy, cw, ch;
+
+	for (j = y; j < y + h; j++)
+		memset(f->data[0] + (ptrdiff_t)j * f->linesize[0] + x, yv, (size_t)w);
+	cx = x / 2;
+	cy = y / 2;
+	cw = (x + w + 1) / 2 - cx;
+	ch = (y + h + 1) / 2 - cy;
+	for (j = cy; j < cy + ch; j++) {
+		memset(f->data[1] + (ptrdiff_t)j * f->linesize[1] + cx, uv, (size_t)cw);
+		memset(f->data[2] + (ptrdiff_t)j * f->linesize[2] + cx, uv, (size_t)cw);
+	}
+}
+
+/* Draw the clock for frame n. */
+static void
+draw_clock(AVFrame *f, const struct mediagen_text *t, int64_t n, int fps)
+{
+	struct clock_geom g;
+	int d[8], i, k, x, nd = 0, r[4];
+
+	clock_geometry(t, f->width, f->height, &g);
+	clock_digits(n, fps, d);
+	fill_rect(f, g.x, g.y, g.boxw, g.boxh, 16, 128);
+	x = g.x + g.pad;
+	for (i = 0; clock_layout[i] != '\0'; i++) {
+		if (clock_layout[i] == 'd') {
+			for (k = 0; k < 7; k++) {
+				if (seg_digits[d[nd]] & (1 << k)) {
+					segment_rect(&g, x, g.y + g.pad, k, r);
+					fill_rect(f, r[0], r[1], r[2], r[3], 235, 128);
+				}
+			}
+			nd++;
+			x += g.w + g.gap;
+		} else {
+			if (clock_layout[i] == ':')
+				fill_rect(f, x, g.y + g.pad + g.s / 3 - g.th / 2, g.th, g.th, 235, 128);
+			fill_rect(f, x, g.y + g.pad + (clock_layout[i] == ':' ? 2 * g.s / 3 - g.th / 2 :
+			    g.s - g.th), g.th, g.th, 235, 128);
+			x += g.th + g.gap;
+		}
+	}
+}
+
+/* Read the clock back from a picture (see mediagen.h). */
+int
+mediagen_read_clock(const uint8_t *luma, int linesize, int frame_width, int frame_height,
+    const struct mediagen_spec *spec, const struct mediagen_text *t, int64_t *frame)
+{
+	struct clock_geom g;
+	AVRational fps = spec_fps(spec);
+	int f = (int)(av_q2d(fps) + 0.5), i, k, x, nd = 0, bits, v, d[8], r[4], px, py;
+	int dx, dy, sum, cnt;
+
+	if (spec->width <= 0 || spec->height <= 0 || f < 1)
+		return -1;
+	clock_geometry(t, spec->width, spec->height, &g);
+	x = g.x + g.pad;
+	for (i = 0; clock_layout[i] != '\0'; i++) {
+		if (clock_layout[i] != 'd') {
+			x += g.th + g.gap;
+			continue;
+		}
+		bits = 0;
+		for (k = 0; k < 7; k++) {
+			segment_rect(&g, x, g.y + g.pad, k, r);
+			/* The middle of the segment, in the frame's own size. */
+			px = (int)(((int64_t)(2 * r[0] + r[2]) * frame_width) / (2 * spec->width));
+			py = (int)(((int64_t)(2 * r[1] + r[3]) * frame_height) / (2 * spec->height));
+			sum = cnt = 0;
+			for (dy = -1; dy <= 1; dy++)
+				for (dx = -1; dx <= 1; dx++) {
+					if (px + dx < 0 || py + dy < 0 || px + dx >= frame_width ||
+					    py + dy >= frame_height)
+						continue;
+					sum += luma[(ptrdiff_t)(py + dy) * linesize + px + dx];
+					cnt++;
+				}
+			if (cnt > 0 && sum / cnt > 126)
+				bits |= 1 << k;
+		}
+		for (v = 0; v < 10 && seg_digits[v] != bits; v++)
+			;
+		if (v == 10)
+			return -1;
+		d[nd++] = v;
+		x += g.w + g.gap;
+	}
+	*frame = ((((int64_t)(d[0] * 10 + d[1]) * 60 + d[2] * 10 + d[3]) * 60 + d[4] * 10 + d[5]) *
+	    f) + d[6] * 10 + d[7];
+	if (d[6] * 10 + d[7] >= f)
+		return -1;
+	return 0;
+}
+
 /* 1 if time ms falls in a gap. */
 static int
 in_gap(const struct mediagen_spec *spec, int64_t ms)
@@ -677,7 +864,7 @@ next_video(struct render *r, char **cause)
 {
 	int64_t ms;
 	char eb[128];
-	int ret;
+	int ret, i;
 
 	if ((ret = av_buffersink_get_frame(r->vsink, r->frame)) < 0) {
 		set_cause(cause, "%s: the picture source ended at frame %lld: %s", r->path,
@@ -690,6 +877,13 @@ next_video(struct render *r, char **cause)
 		if ((ret = av_frame_make_writable(r->frame)) < 0)
 			goto out;
 		blank_picture(r->frame);
+	} else if (r->nclocks > 0) {
+		if ((ret = av_frame_make_writable(r->frame)) < 0)
+			goto out;
+		for (i = 0; i < r->spec->ntexts; i++) {
+			if (r->spec->texts[i].clock)
+				draw_clock(r->frame, &r->spec->texts[i], r->vnext, r->fps_int);
+		}
 	}
 	r->frame->pts = r->vnext;
 	r->frame->pict_type = forced_key(r, r->vnext) ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
@@ -774,7 +968,7 @@ mediagen_make(const struct mediagen_spec *spec, const char *path, char **cause)
 	const char *format;
 	char *part = NULL, eb[128];
 	int64_t total_ms, last_report = 0;
-	int ret;
+	int ret, i;
 
 	memset(&r, 0, sizeof r);
 	r.spec = spec;
@@ -793,6 +987,9 @@ mediagen_make(const struct mediagen_spec *spec, const char *path, char **cause)
 		return AVERROR(EINVAL);
 	}
 	r.nframes = frames_in(spec->duration_ms, r.fps);
+	r.fps_int = FFMAX(1, (int)(av_q2d(r.fps) + 0.5));
+	for (i = 0; i < spec->ntexts; i++)
+		r.nclocks += spec->texts[i].clock;
 	r.nsamples = av_rescale(spec->duration_ms, r.sample_rate, 1000);
 	total_ms = spec->duration_ms;
 	xasprintf(&part, "%s.part", path);

@@ -484,9 +484,7 @@ programme_overlays(const struct demo_item *it, struct demo_overlay *out, int max
 	memset(&o, 0, sizeof o);
 	o.clock = 1;
 	o.anchor = DEMO_TOP_RIGHT;
-	o.size = 22;
-	o.box = 1;
-	o.mono = 1;
+	o.size = DEMO_CLOCK_SIZE;
 	add(out, max, &n, &o);
 	return n;
 }

@@ -14,7 +14,9 @@
  *   [M - 500, M + 500), and frame M is a keyframe. Cutting at M leaves half
  *   a second of black on each side of a commercial break.
  * - Programmes carry a burned-in clock of the media position, "hh:mm:ss.ff"
- *   (ff: frames at DEMO_FPS), bottom right.
+ *   (ff: frames at DEMO_FPS), top right, in seven-segment digits
+ *   DEMO_CLOCK_SIZE pixels high; engine/mediagen.h's mediagen_read_clock()
+ *   reads it back from a decoded (even rescaled) picture.
  * - Bumpers say in scheduling_notes whether they go into a break
  *   ("break-in": "We'll be right back") or come out of one ("break-out").
  */
@@ -36,6 +38,7 @@
 #define DEMO_SOURCE_NAME "Retrovue demo"        /* content_sources.source_name */
 #define DEMO_BUG_FILE "Graphics/bug.png"        /* under DEMO_DIR */
 #define DEMO_GAP_MS 1000                /* black and silence at each act break */
+#define DEMO_CLOCK_SIZE 26              /* digit height of the clock, pixels */
 #define DEMO_MAX_BREAKS 4
 #define DEMO_MAX_OVERLAYS 32
 

@@ -14,6 +14,9 @@
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libswscale/swscale.h>
+
+#include <libavutil/imgutils.h>
 
 #include "engine/mediagen.h"
 #include "src/util.h"
@@ -25,8 +28,9 @@
 static const struct mediagen_text texts[] = {
 	{ .text = "MEDIAGEN TEST", .anchor = MEDIAGEN_CENTER, .size = 24 },
 	{ .text = "a card", .anchor = MEDIAGEN_BOTTOM, .size = 16, .from_ms = 0, .to_ms = 800 },
-	{ .clock = 1, .anchor = MEDIAGEN_TOP_RIGHT, .size = 16, .box = 1, .mono = 1 },
+	{ .clock = 1, .anchor = MEDIAGEN_TOP_RIGHT, .size = 20 },
 };
+#define CLOCK (&texts[2])
 static const struct mediagen_gap gaps[] = { { 1000, 400 } };
 static const int64_t keys[] = { 1200 };
 
@@ -92,6 +96,8 @@ struct decoded {
 	double luma[128];               /* mean Y of frame n */
 	double clock_diff;              /* mean |dY| between frames 5 and 6, clock corner */
 	double still_diff;              /* the same, bottom left */
+	int64_t clock[128];             /* the clock read from frame n; -1 unreadable */
+	int64_t clock_720p;             /* frame 45's clock, read after scaling to 1280x720 */
 	int64_t samples;
 	float peak_in_gap;              /* middle of the gap */
 	float peak_outside;
@@ -110,10 +116,32 @@ region_diff(const uint8_t *a, const uint8_t *b, int stride, int x0, int y0, int 
 	return sum / (w * h);
 }
 
+/* Frame f scaled to 1280x720, and its clock read there. */
+static int64_t
+clock_scaled(const AVFrame *f, const struct mediagen_spec *spec)
+{
+	struct SwsContext *sws;
+	uint8_t *dst[4];
+	int dst_ls[4];
+	int64_t n = -1;
+
+	sws = sws_getContext(f->width, f->height, f->format, 1280, 720, AV_PIX_FMT_YUV420P,
+	    SWS_BICUBIC, NULL, NULL, NULL);
+	ck_assert_ptr_nonnull(sws);
+	ck_assert_int_ge(av_image_alloc(dst, dst_ls, 1280, 720, AV_PIX_FMT_YUV420P, 32), 0);
+	sws_scale(sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst, dst_ls);
+	if (mediagen_read_clock(dst[0], dst_ls[0], 1280, 720, spec, CLOCK, &n) != 0)
+		n = -1;
+	av_freep(&dst[0]);
+	sws_freeContext(sws);
+	return n;
+}
+
 /* Decode every frame and sample of path. */
 static void
 decode(const char *path, struct decoded *d)
 {
+	struct mediagen_spec spec = tiny_spec();
 	AVFormatContext *ic = NULL;
 	AVCodecContext *dec[2] = { NULL, NULL };
 	AVPacket *pkt = av_packet_alloc();
@@ -161,8 +189,15 @@ decode(const char *path, struct decoded *d)
 					for (y = 0; y < fr->height; y++)
 						for (x = 0; x < fr->width; x++)
 							sum += fr->data[0][y * fr->linesize[0] + x];
-					if (d->frames < 128)
+					if (d->frames < 128) {
 						d->luma[d->frames] = sum / (fr->width * fr->height);
+						if (mediagen_read_clock(fr->data[0], fr->linesize[0],
+						    fr->width, fr->height, &spec, CLOCK,
+						    &d->clock[d->frames]) != 0)
+							d->clock[d->frames] = -1;
+					}
+					if (d->frames == 45)
+						d->clock_720p = clock_scaled(fr, &spec);
 					if (d->frames == 5) {
 						prev = xmalloc((size_t)fr->linesize[0] * fr->height);
 						memcpy(prev, fr->data[0], (size_t)fr->linesize[0] * fr->height);
@@ -259,10 +294,77 @@ START_TEST(exact_durations_gap_and_keyframe)
 	ck_assert_int_eq(d.key_at[0], 1);
 	ck_assert_int_eq(d.key_at[30], 1);
 	ck_assert_int_eq(d.key_at[31], 0);
+	/* The clock shows each frame's number, also read from a 720p copy. */
+	for (n = 0; n < 60; n++) {
+		if (n >= 25 && n < 35)
+			ck_assert_int_eq(d.clock[n], -1);
+		else
+			ck_assert_msg(d.clock[n] == n, "frame %d shows %lld", n, (long long)d.clock[n]);
+	}
+	ck_assert_int_eq(d.clock_720p, 45);
 	/* The clock changes from frame to frame; a corner without text does not. */
 	ck_assert_msg(d.clock_diff > 1.0, "clock diff %f", d.clock_diff);
 	ck_assert_msg(d.still_diff < 0.5, "still diff %f", d.still_diff);
 	free(part);
+	free(p);
+}
+END_TEST
+
+/* The clock counts minutes too: a 1 fps clip past the minute. */
+START_TEST(clock_counts_minutes)
+{
+	static const struct mediagen_text clk[] = {
+		{ .clock = 1, .anchor = MEDIAGEN_CENTER, .size = 24 },
+	};
+	struct mediagen_spec s = tiny_spec();
+	AVFormatContext *ic = NULL;
+	AVCodecContext *dec;
+	const AVCodec *codec;
+	AVPacket *pkt = av_packet_alloc();
+	AVFrame *fr = av_frame_alloc();
+	char *p = in_tmp("min.mp4"), *cause = NULL;
+	int64_t n = -1, want = 0;
+	int ok = 0;
+
+	s.fps_num = 1;
+	s.duration_ms = 62000;
+	s.texts = clk;
+	s.ntexts = 1;
+	s.ngaps = 0;
+	s.nkeyframes = 0;
+	s.audio = NULL;
+	s.keyint = 10;
+	ck_assert_int_eq(mediagen_make(&s, p, &cause), 0);
+	ck_assert_int_eq(avformat_open_input(&ic, p, NULL, NULL), 0);
+	ck_assert_int_ge(avformat_find_stream_info(ic, NULL), 0);
+	codec = avcodec_find_decoder(ic->streams[0]->codecpar->codec_id);
+	dec = avcodec_alloc_context3(codec);
+	avcodec_parameters_to_context(dec, ic->streams[0]->codecpar);
+	ck_assert_int_eq(avcodec_open2(dec, codec, NULL), 0);
+	while (av_read_frame(ic, pkt) >= 0) {
+		if (pkt->stream_index == 0)
+			avcodec_send_packet(dec, pkt);
+		av_packet_unref(pkt);
+		while (avcodec_receive_frame(dec, fr) == 0) {
+			ck_assert_int_eq(mediagen_read_clock(fr->data[0], fr->linesize[0], fr->width,
+			    fr->height, &s, clk, &n), 0);
+			ck_assert_int_eq(n, want);
+			want++;
+			ok++;
+		}
+	}
+	avcodec_send_packet(dec, NULL);
+	while (avcodec_receive_frame(dec, fr) == 0) {
+		ck_assert_int_eq(mediagen_read_clock(fr->data[0], fr->linesize[0], fr->width,
+		    fr->height, &s, clk, &n), 0);
+		ck_assert_int_eq(n, want++);
+		ok++;
+	}
+	ck_assert_int_eq(ok, 62);       /* the last one read 00:01:01.00 */
+	av_frame_free(&fr);
+	av_packet_free(&pkt);
+	avcodec_free_context(&dec);
+	avformat_close_input(&ic);
 	free(p);
 }
 END_TEST
@@ -424,6 +526,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, same_bytes_twice);
 	tcase_add_test(tc, exact_durations_gap_and_keyframe);
+	tcase_add_test(tc, clock_counts_minutes);
 	tcase_add_test(tc, check_tells_good_from_bad);
 	tcase_add_test(tc, bad_specs_fail_cleanly);
 	tcase_add_test(tc, still_png_has_alpha);
