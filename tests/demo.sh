@@ -16,6 +16,13 @@ now() { date +%s.%N; }
 # calc EXPR: awk arithmetic; conditions print 1 or 0.
 calc() { awk "BEGIN { print ($1) }"; }
 
+# An unusable database stops it before any rendering.
+mkdir -p "$T/bad" && head -c 4096 /dev/urandom > "$T/bad/x.db"
+run_rc "$RETROVUE" --db-path "$T/bad/x.db" demo
+check_eq "a corrupt database fails the demo" 1 "$rc"
+check_grep "and is named" "$T/bad/x.db" "$T/err"
+check_eq "before anything is rendered" "" "$(find "$T/bad" -name '*.mp4*')"
+
 run_rc "$RETROVUE" --dry-run demo
 check_eq "--dry-run on nothing exits 0" 0 "$rc"
 check_grep "and says all 31 files would be rendered" "^31 of 31 files would be rendered" "$T/out"
@@ -138,6 +145,7 @@ check_eq "and its row has the new mtime" "$(stat -c %Y "$spot")" \
 ep2="$demo/Bumpers/stay-tuned.mp4"
 mv "$ep2" "$ep2.part"
 head -c 5000 "$ep2.part" > "$ep2.part.tmp" && mv "$ep2.part.tmp" "$ep2.part"
+head -c 5000 "$spot" > "$spot.part"
 run_rc "$RETROVUE" demo
 check_eq "a run after a killed one exits 0" 0 "$rc"
 check "the missing file is back" test -s "$ep2"

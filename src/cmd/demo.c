@@ -323,6 +323,18 @@ render_all(struct demo_run *run, int nthreads, struct progress *prog)
 	return failed;
 }
 
+/* Remove a PATH.part a killed run left beside a good file. */
+static void
+remove_part(const char *path)
+{
+	char *part;
+
+	xasprintf(&part, "%s.part", path);
+	if (unlink(part) == 0)
+		log_info("demo: removed %s, left by an interrupted run", part);
+	free(part);
+}
+
 /* Lock the demo folder against a second 'retrovue demo'; the fd, or -1. */
 static int
 lock_demo_dir(const char *dir)
@@ -422,7 +434,7 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct demo_counts counts;
 	struct demo_run run;
 	struct progress *prog = NULL;
-	sqlite3 *db;
+	sqlite3 *db = NULL;
 	char *data_dir = NULL, *demo_dir = NULL, *bug = NULL, *cause = NULL;
 	char resolved[PATH_MAX];
 	int64_t start = mono_us();
@@ -471,6 +483,9 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		if ((lockfd = lock_demo_dir(demo_dir)) < 0)
 			goto out;
+		/* Fail before rendering, not after, if the database is unusable. */
+		if ((db = cmd_db(ctx, 1)) == NULL)
+			goto out;
 	}
 
 	/* What is there already, and what must be (re)made. */
@@ -480,9 +495,11 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < nitems_; i++) {
 		job_init(&run.jobs[i], &run, &items[i], data_dir);
 		if (mediagen_check(&run.jobs[i].spec, run.jobs[i].path, &run.jobs[i].info,
-		    &run.jobs[i].why))
+		    &run.jobs[i].why)) {
 			run.jobs[i].ok = 1;
-		else {
+			if (!ctx->dry_run)
+				remove_part(run.jobs[i].path);
+		} else {
 			run.jobs[i].render = 1;
 			torender++;
 			if (access(run.jobs[i].path, F_OK) == 0)
@@ -542,8 +559,6 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		files[i].audio_codec = j->info.audio_codec;
 	}
 
-	if ((db = cmd_db(ctx, 1)) == NULL)
-		goto out;
 	if (demo_register(db, data_dir, items, files, nitems_, &stats, &cause) != 0) {
 		cmd_error("registering the demo library in %s: %s", ctx->paths.db_path, cause);
 		goto out;
