@@ -1137,7 +1137,7 @@ mediagen_check(const struct mediagen_spec *spec, const char *path, struct mediag
 	const AVIndexEntry *ie;
 	const AVCodec *ac;
 	AVRational fps = spec_fps(spec);
-	char fp[65], *want = NULL;
+	char fp[65], *want = NULL, *why = NULL;
 	int64_t frame_ms, end, nframes;
 	unsigned i;
 	int n, ok = 0;
@@ -1146,8 +1146,11 @@ mediagen_check(const struct mediagen_spec *spec, const char *path, struct mediag
 		set_cause(cause, "%s: missing", path);
 		return 0;
 	}
-	if (probe(path, info, &ic, cause) != 0)
+	if (probe(path, info, &ic, &why) != 0) {
+		set_cause(cause, "incomplete or damaged (%s)", why);
+		free(why);
 		return 0;
+	}
 	mediagen_fingerprint(spec, fp);
 	xasprintf(&want, COMMENT_PREFIX "%s", fp);
 	e = av_dict_get(ic->metadata, "comment", NULL, 0);

@@ -502,8 +502,6 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		} else {
 			run.jobs[i].render = 1;
 			torender++;
-			if (access(run.jobs[i].path, F_OK) == 0)
-				log_info("demo: remaking %s", run.jobs[i].why);
 		}
 	}
 	if (ctx->dry_run) {
@@ -518,6 +516,11 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 
 	prog = progress_new(stderr, 1);
+	for (i = 0; i < nitems_; i++) {
+		/* Say why a file that is there is made again (truncated, outdated). */
+		if (run.jobs[i].render && access(run.jobs[i].path, F_OK) == 0)
+			progress_message(prog, "remaking %s: %s", run.jobs[i].label, run.jobs[i].why);
+	}
 	failed = render_all(&run, nthreads, prog);
 	progress_free(&prog);
 	if (make_bug(data_dir, &bug, &counts.bug) != 0) {
