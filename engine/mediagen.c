@@ -16,6 +16,7 @@
 #include "engine/mediagen.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,9 +138,10 @@ mediagen_fingerprint(const struct mediagen_spec *s, char out[65])
 	const char *hs_ = (str) != NULL ? (str) : "(null)";                 \
 	av_hash_update(h, (const uint8_t *)hs_, strlen(hs_) + 1);           \
 } while (0)
-	xasprintf(&buf, "v%d %dx%d %d/%d %lld %.3f %d %d %d %d %d %d %d %d", MEDIAGEN_VERSION,
+	/* Integers only: the text must not depend on the locale. */
+	xasprintf(&buf, "v%d %dx%d %d/%d %lld %lld %d %d %d %d %d %d %d %d", MEDIAGEN_VERSION,
 	    s->width, s->height, s->fps_num, s->fps_den, (long long)s->duration_ms,
-	    s->gain_db, s->sample_rate, s->channels, s->keyint, s->qp, s->audio_kbps,
+	    (long long)llround(s->gain_db * 1000), s->sample_rate, s->channels, s->keyint, s->qp, s->audio_kbps,
 	    s->ntexts, s->ngaps, s->still);
 	HASH_STR(buf);
 	free(buf);
@@ -432,6 +434,7 @@ build_audio(struct render *r, char **cause)
 	const struct mediagen_spec *spec = r->spec;
 	AVFilterContext *last = NULL, *sink;
 	char args[256], silence[128], eb[128];
+	long long cdb;
 	int pad = 0, ret;
 
 	if ((r->agraph = avfilter_graph_alloc()) == NULL) {
@@ -449,7 +452,10 @@ build_audio(struct render *r, char **cause)
 	if (chain(&last, &pad, add_filter(r->agraph, "aformat", args, cause), cause) != 0)
 		return AVERROR(EINVAL);
 	if (spec->gain_db != 0) {
-		snprintf(args, sizeof args, "volume=%.2fdB:precision=float", spec->gain_db);
+		/* Hundredths of a dB by hand: printf's %f follows LC_NUMERIC. */
+		cdb = llround(spec->gain_db * 100);
+		snprintf(args, sizeof args, "volume=%s%lld.%02llddB:precision=float",
+		    cdb < 0 ? "-" : "", llabs(cdb) / 100, llabs(cdb) % 100);
 		if (chain(&last, &pad, add_filter(r->agraph, "volume", args, cause), cause) != 0)
 			return AVERROR(EINVAL);
 	}
