@@ -254,15 +254,16 @@ make_parent(const char *path)
 static int
 render_all(struct demo_run *run, int nthreads, struct progress *prog)
 {
-	struct demo_job **todo;
+	struct demo_job **todo, **news;
 	struct pool *pool;
 	struct timespec ts = { 0, 100 * 1000 * 1000 };
 	char label[128], d[48];
 	int64_t total = 0, done;
-	size_t i, n = 0, finished = 0;
+	size_t i, n = 0, finished = 0, nnews;
 	int failed = 0;
 
 	todo = xcalloc(run->njobs, sizeof *todo);
+	news = xcalloc(run->njobs, sizeof *news);
 	for (i = 0; i < run->njobs; i++) {
 		if (run->jobs[i].render) {
 			todo[n++] = &run->jobs[i];
@@ -270,6 +271,7 @@ render_all(struct demo_run *run, int nthreads, struct progress *prog)
 		}
 	}
 	if (n == 0) {
+		free(news);
 		free(todo);
 		return 0;
 	}
@@ -295,30 +297,40 @@ render_all(struct demo_run *run, int nthreads, struct progress *prog)
 	snprintf(label, sizeof label, "Rendering %zu file%s (%s of media) on %d thread%s", n,
 	    n == 1 ? "" : "s", mmss(d, sizeof d, total), nthreads, nthreads == 1 ? "" : "s");
 	for (;;) {
+		/*
+		 * Note what finished under the lock, print after: a slow
+		 * terminal must not stall the workers.
+		 */
 		done = 0;
+		nnews = 0;
 		pthread_mutex_lock(&run->lock);
 		for (i = 0; i < n; i++) {
 			done += todo[i]->finished ? todo[i]->item->duration_ms : todo[i]->done_ms;
 			if (todo[i]->finished && !todo[i]->reported) {
 				todo[i]->reported = 1;
-				finished++;
-				if (todo[i]->status != 0) {
-					failed++;
-					progress_message(prog, "failed: %s: %s", todo[i]->label,
-					    todo[i]->cause != NULL ? todo[i]->cause : "unknown error");
-				} else
-					progress_message(prog, "made %s (%s) in %.1f s", todo[i]->label,
-					    mmss(d, sizeof d, todo[i]->item->duration_ms),
-					    (double)todo[i]->took_us / 1e6);
+				news[nnews++] = todo[i];
 			}
 		}
 		pthread_mutex_unlock(&run->lock);
+		/* A finished job's fields are written once, before finished is set. */
+		for (i = 0; i < nnews; i++) {
+			finished++;
+			if (news[i]->status != 0) {
+				failed++;
+				progress_message(prog, "failed: %s: %s", news[i]->label,
+				    news[i]->cause != NULL ? news[i]->cause : "unknown error");
+			} else
+				progress_message(prog, "made %s (%s) in %.1f s", news[i]->label,
+				    mmss(d, sizeof d, news[i]->item->duration_ms),
+				    (double)news[i]->took_us / 1e6);
+		}
 		progress_set(prog, 0, (long)(done / 1000), (long)(total / 1000), label);
 		if (finished == n)
 			break;
 		nanosleep(&ts, NULL);
 	}
 	pool_free(&pool);
+	free(news);
 	free(todo);
 	return failed;
 }
