@@ -83,10 +83,10 @@ static const struct demo_item items[] = {
 	    "A storm, a new transmitter and a station owner who wants colour by Friday.",
 	    MS(1, 10), MS(2, 20), MS(3, 30)),
 	EPISODE("signal-and-noise/s01e02", SHOWDIR("Signal and Noise (1987)")
-	    " - s01e02 - Off the Air.mp4", SHOW_SIGNAL, 1, 2, "Off the Air", MS(3, 30),
+	    " - s01e02 - Off the Air.mp4", SHOW_SIGNAL, 1, 2, "Off the Air", MS(3, 0),
 	    "1987-09-21",
 	    "The station goes dark during the big game, and everyone in town calls.",
-	    MS(1, 10), MS(2, 20)),
+	    MS(1, 0), MS(2, 0)),
 	EPISODE("signal-and-noise/s01e03", SHOWDIR("Signal and Noise (1987)")
 	    " - s01e03 - Dead Air.mp4", SHOW_SIGNAL, 1, 3, "Dead Air", MS(3, 0),
 	    "1987-09-28",
@@ -108,8 +108,8 @@ static const struct demo_item items[] = {
 	    MS(2, 30), MS(3, 45)),
 	EPISODE("fractal-frontier/s01e02", SHOWDIR("Fractal Frontier (1994)")
 	    " - s01e02 - Seahorse Valley.mp4", SHOW_FRACTAL, 1, 2, "Seahorse Valley",
-	    MS(3, 30), "1994-01-15",
-	    "Strange spirals lure the crew into an uncharted valley.", MS(1, 10), MS(2, 40)),
+	    MS(3, 0), "1994-01-15",
+	    "Strange spirals lure the crew into an uncharted valley.", MS(1, 0), MS(2, 0)),
 	EPISODE("fractal-frontier/s01e03", SHOWDIR("Fractal Frontier (1994)")
 	    " - s01e03 - Infinite Coastline.mp4", SHOW_FRACTAL, 1, 3, "Infinite Coastline",
 	    MS(3, 0), "1994-01-22",
@@ -129,8 +129,8 @@ static const struct demo_item items[] = {
 	{
 		.key = "movie/the-game-of-life", .kind = DEMO_MOVIE,
 		.file = "Movies/The Game of Life (1979)/The Game of Life (1979).mp4",
-		.title = "The Game of Life", .year = 1979, .duration_ms = MS(3, 0),
-		.breaks_ms = { MS(1, 0), MS(2, 0) }, .nbreaks = 2,
+		.title = "The Game of Life", .year = 1979, .duration_ms = MS(2, 30),
+		.breaks_ms = { MS(0, 50), MS(1, 40) }, .nbreaks = 2,
 		.rating = "PG", .daypart = "afternoon", .demographic = "family",
 		.genre = "Drama", .director = "J. H. Conway", .studio = "Cellular Pictures",
 		.summary = "Every generation, the colony must decide who lives on.",
@@ -141,8 +141,8 @@ static const struct demo_item items[] = {
 	{
 		.key = "movie/night-of-the-color-bars", .kind = DEMO_MOVIE,
 		.file = "Movies/Night of the Color Bars (1984)/Night of the Color Bars (1984).mp4",
-		.title = "Night of the Color Bars", .year = 1984, .duration_ms = MS(3, 0),
-		.breaks_ms = { MS(1, 0), MS(2, 0) }, .nbreaks = 2,
+		.title = "Night of the Color Bars", .year = 1984, .duration_ms = MS(2, 30),
+		.breaks_ms = { MS(0, 50), MS(1, 40) }, .nbreaks = 2,
 		.rating = "R", .daypart = "late_night", .demographic = "adult",
 		.genre = "Horror", .director = "Vera Sync", .studio = "Midnight Signal Films",
 		.summary = "When the station signs off, something stays on the air.",
@@ -151,8 +151,8 @@ static const struct demo_item items[] = {
 	{
 		.key = "movie/test-card-romance", .kind = DEMO_MOVIE,
 		.file = "Movies/Test Card Romance (1986)/Test Card Romance (1986).mp4",
-		.title = "Test Card Romance", .year = 1986, .duration_ms = MS(3, 0),
-		.breaks_ms = { MS(1, 30) }, .nbreaks = 1,
+		.title = "Test Card Romance", .year = 1986, .duration_ms = MS(2, 30),
+		.breaks_ms = { MS(1, 15) }, .nbreaks = 1,
 		.rating = "PG-13", .daypart = "prime", .demographic = "adult",
 		.genre = "Romance", .director = "Penny Gradient", .studio = "Retrovue Studios",
 		.summary = "Two engineers, one transmitter, and a very long night shift.",
@@ -180,7 +180,7 @@ static const struct demo_item items[] = {
 		.rating = "TV-PG", .slogan = "Nobody beats Big Al's deals!",
 		.call = "Route 9, Springfield - open Sundays",
 		.look = { "gradients=" SZ ":c0=0xa01010:c1=0xf0c020:nb_colors=2:x0=0:y0=360:"
-		    "x1=640:y1=0:seed=2", 1, "sine=frequency=392:beep_factor=2:" AR, 7.0,
+		    "x1=640:y1=0:seed=2", 1, "sine=frequency=392:beep_factor=2:" AR, 5.0,
 		    "0xFFFFFF" },
 	},
 	{

@@ -28,11 +28,17 @@
 
 #include <sqlite3.h>
 
-/* The format of every demo file: 640x360, 25 fps, H.264 + AC-3 in MP4. */
+/*
+ * The format of every demo file: 640x360, 25 fps, H.264 + AC-3 in MP4.
+ * The sound is mono, as most television of the demo's era was (and a
+ * third cheaper to encode than stereo).
+ */
 #define DEMO_WIDTH 640
 #define DEMO_HEIGHT 360
 #define DEMO_FPS 25
 #define DEMO_SAMPLE_RATE 48000
+#define DEMO_CHANNELS 1
+#define DEMO_AUDIO_KBPS 96
 
 #define DEMO_DIR "demo"                 /* under the data directory */
 #define DEMO_SOURCE_NAME "Retrovue demo"        /* content_sources.source_name */

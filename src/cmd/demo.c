@@ -11,9 +11,9 @@
  *
  * Time budget: under 30 s from scratch on two cores. The choices that
  * keep it there: 640x360 at 25 fps, libx264 ultrafast at constant QP on
- * one thread per file, AC-3 audio (FFmpeg's AAC encoder alone would cost
- * as much as all the pictures), still backgrounds rendered once and
- * repeated, and the dearest files started first so both cores finish
+ * one thread per file, mono AC-3 sound (FFmpeg's AAC encoder alone would
+ * cost as much as all the pictures), a clock drawn without drawtext,
+ * still backgrounds rendered once and repeated, and the dearest files started first so both cores finish
  * together. bench/bench_demo.sh measures it.
  */
 #include <errno.h>
@@ -176,7 +176,8 @@ job_init(struct demo_job *j, struct demo_run *run, const struct demo_item *it,
 	j->spec.audio = look.audio;
 	j->spec.gain_db = look.gain_db;
 	j->spec.sample_rate = DEMO_SAMPLE_RATE;
-	j->spec.channels = 2;
+	j->spec.channels = DEMO_CHANNELS;
+	j->spec.audio_kbps = DEMO_AUDIO_KBPS;
 	j->spec.title = j->title;
 	j->spec.progress = job_progress;
 	j->spec.progress_arg = j;
