@@ -20,6 +20,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_content_entry,
 	&cmd_daemon_entry,
 	&cmd_db_entry,
+	&cmd_demo_entry,
 	&cmd_discover_entry,
 	&cmd_guide_entry,
 	&cmd_pathmap_entry,

@@ -80,6 +80,7 @@ extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_content_entry;
 extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_db_entry;
+extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_discover_entry;
 extern const struct cmd_entry cmd_guide_entry;
 extern const struct cmd_entry cmd_pathmap_entry;
