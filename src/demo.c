@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "src/db.h"
+#include "src/rating.h"
 #include "src/log.h"
 #include "src/util.h"
 
@@ -649,35 +650,6 @@ demo_bug_path(const char *data_dir)
 	return s;
 }
 
-/*
- * Ratings on one scale, so a channel's limit is one comparison: TV and
- * film ratings of the same audience share a level. src/rating.h (the
- * content library's) owns this scale once it lands; the values here
- * follow it: TV-Y 1, TV-Y7 2, G/TV-G 3, PG/TV-PG 4, PG-13/TV-14 5,
- * R/TV-MA 6, NC-17 7.
- */
-int
-demo_rating_level(const char *rating)
-{
-	static const struct {
-		const char *name;
-		int level;
-	} scale[] = {
-		{ "TV-Y", 1 }, { "TV-Y7", 2 }, { "G", 3 }, { "TV-G", 3 }, { "PG", 4 },
-		{ "TV-PG", 4 }, { "PG-13", 5 }, { "TV-14", 5 }, { "R", 6 }, { "TV-MA", 6 },
-		{ "NC-17", 7 },
-	};
-	size_t i;
-
-	if (rating == NULL)
-		return 0;
-	for (i = 0; i < nitems(scale); i++) {
-		if (strcmp(scale[i].name, rating) == 0)
-			return scale[i].level;
-	}
-	return 0;
-}
-
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 /* The statements demo_register runs, prepared once. */
@@ -1044,7 +1016,7 @@ register_item(struct reg *r, const char *data_dir, const struct demo_item *it,
 	bind_text(st, 2, content_type(it->kind));
 	bind_text(st, 3, it->show != NULL ? it->show->daypart : it->daypart);
 	bind_text(st, 4, rating);
-	bind_int_or_null(st, 5, demo_rating_level(rating));
+	bind_int_or_null(st, 5, rating != NULL ? rating_level(rating) : RATING_UNRATED);
 	if (it->kind == DEMO_COMMERCIAL) {
 		bind_text(st, 6, it->company);
 		bind_text(st, 7, it->category);

@@ -178,8 +178,6 @@ int demo_bug_overlays(struct demo_overlay *out, int max);
 char *demo_path(const char *data_dir, const struct demo_item *it);
 char *demo_bug_path(const char *data_dir);
 
-/* The project's rating scale (0 unknown); see the note in demo.c. */
-int demo_rating_level(const char *rating);
 
 /*
  * Register items (files[i] describes items[i] on disk; paths made with
