@@ -1016,7 +1016,10 @@ register_item(struct reg *r, const char *data_dir, const struct demo_item *it,
 	bind_text(st, 2, content_type(it->kind));
 	bind_text(st, 3, it->show != NULL ? it->show->daypart : it->daypart);
 	bind_text(st, 4, rating);
-	bind_int_or_null(st, 5, rating != NULL ? rating_level(rating) : RATING_UNRATED);
+	if (rating != NULL && rating_level(rating) != RATING_UNRATED)
+		sqlite3_bind_int(st, 5, rating_level(rating));
+	else
+		sqlite3_bind_null(st, 5);
 	if (it->kind == DEMO_COMMERCIAL) {
 		bind_text(st, 6, it->company);
 		bind_text(st, 7, it->category);
