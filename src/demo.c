@@ -777,16 +777,6 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-/* Bind an integer, or NULL for 0. */
-static void
-bind_int_or_null(sqlite3_stmt *st, int i, int64_t v)
-{
-	if (v != 0)
-		sqlite3_bind_int64(st, i, v);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* Run a bound statement to completion; reset it either way. */
 static int
 run(struct reg *r, int which, const char *what)
