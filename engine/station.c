@@ -20,6 +20,7 @@
 #include "engine/api.h"
 #include "engine/control.h"
 #include "engine/director.h"
+#include "engine/graphics.h"
 #include "engine/hdhr.h"
 #include "engine/http.h"
 #include "src/db.h"
@@ -261,7 +262,8 @@ station_start(const struct station_opts *o, char **cause)
 	if ((s->d = director_new(&dopts, cause)) == NULL)
 		goto fail;
 	director_active(s->d, &max);
-	/* The alert system draws over everything else: its plug-in goes last. */
+	/* Graphics first; the alert system draws over everything: it goes last. */
+	director_add_plugin(s->d, &graphics_plugin, s->db_path);
 	if ((s->alerts = alerts_new(s->db_path, cause)) == NULL)
 		goto fail;
 	director_add_plugin(s->d, &alerts_plugin, s->alerts);

@@ -16,15 +16,13 @@
 
 #include "src/util.h"
 
-/* Quote for the option parser, then escape for the graph parser. */
+/* Quote for the option parser: '...' with '\'' for each quote. */
 char *
-text_value(const char *s)
+text_option(const char *s)
 {
 	size_t n = strlen(s), i, k = 0;
-	char *quoted, *out;
+	char *quoted = xmalloc(n * 4 + 3);
 
-	/* Level one: '...' with '\'' for each quote. */
-	quoted = xmalloc(n * 4 + 3);
 	quoted[k++] = '\'';
 	for (i = 0; i < n; i++) {
 		if (s[i] == '\'') {
@@ -35,6 +33,15 @@ text_value(const char *s)
 	}
 	quoted[k++] = '\'';
 	quoted[k] = '\0';
+	return quoted;
+}
+
+/* Quote for the option parser, then escape for the graph parser. */
+char *
+text_value(const char *s)
+{
+	char *quoted = text_option(s), *out;
+	size_t k = strlen(quoted), i, n;
 
 	/* Level two: backslash before what the graph parser treats specially. */
 	out = xmalloc(k * 2 + 1);

@@ -16,6 +16,11 @@
  * expansion=none so % is literal). Also right for expressions and paths.
  */
 char *text_value(const char *s);
+/*
+ * The same for an option string that is parsed once, with no graph
+ * parser around it: the argument of a "reinit" command.
+ */
+char *text_option(const char *s);
 /* The TrueType font file to draw with (bold or regular); never NULL. */
 const char *text_font(int bold);
 /*

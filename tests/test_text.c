@@ -11,14 +11,19 @@
 #include "src/util.h"
 #include "tests/check_tap.h"
 
-/* Parse a graph with drawtext text=text_value(s) and read the text back. */
+/*
+ * Parse a graph with drawtext text=text_value(s) and read the text back;
+ * with reinit set, build it with a blank text and set s by a "reinit"
+ * command (text_option) as the graphics do on the air.
+ */
 static char *
-round_trip(const char *s)
+round_trip2(const char *s, int reinit)
 {
 	AVFilterGraph *g = avfilter_graph_alloc();
 	AVFilterInOut *in = NULL, *out = NULL;
 	AVFilterContext *dt;
-	char *desc, *v = text_value(s), *font = text_value(text_font(0));
+	char *desc, *v = text_value(reinit ? " " : s), *font = text_value(text_font(0));
+	char *q, *arg, res[64];
 	uint8_t *got = NULL;
 	char *copy;
 	int ret;
@@ -30,6 +35,14 @@ round_trip(const char *s)
 	ck_assert_int_ge(avfilter_graph_config(g, NULL), 0);
 	dt = avfilter_graph_get_filter(g, "drawtext@t");
 	ck_assert_ptr_nonnull(dt);
+	if (reinit) {
+		q = text_option(s);
+		xasprintf(&arg, "text=%s", q);
+		ret = avfilter_graph_send_command(g, "drawtext@t", "reinit", arg, res, sizeof res, 0);
+		ck_assert_msg(ret >= 0, "reinit '%s' failed: %s", arg, av_err2str(ret));
+		free(q);
+		free(arg);
+	}
 	ck_assert_int_ge(av_opt_get(dt->priv, "text", 0, &got), 0);
 	copy = xstrdup((char *)got);
 	av_free(got);
@@ -40,6 +53,17 @@ round_trip(const char *s)
 	free(v);
 	free(font);
 	return copy;
+}
+
+/* Both ways. */
+static char *
+round_trip(const char *s)
+{
+	char *a = round_trip2(s, 0), *b = *s != '\0' ? round_trip2(s, 1) : xstrdup("");
+
+	ck_assert_msg(strcmp(a, b) == 0, "'%s' parsed as '%s' but reinit gave '%s'", s, a, b);
+	free(b);
+	return a;
 }
 
 START_TEST(awkward_titles)

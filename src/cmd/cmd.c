@@ -22,6 +22,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_db_entry,
 	&cmd_demo_entry,
 	&cmd_discover_entry,
+	&cmd_graphics_entry,
 	&cmd_guide_entry,
 	&cmd_pathmap_entry,
 	&cmd_schedule_entry,

@@ -82,6 +82,7 @@ extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_db_entry;
 extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_discover_entry;
+extern const struct cmd_entry cmd_graphics_entry;
 extern const struct cmd_entry cmd_guide_entry;
 extern const struct cmd_entry cmd_pathmap_entry;
 extern const struct cmd_entry cmd_schedule_entry;

@@ -1,0 +1,354 @@
+/*
+ * graphics.c: the channel bug and the lower thirds, as a tail plug-in.
+ *
+ * The chain is built once per channel (and again only when the channel's
+ * graphics settings change): the bug is an overlay of the channel's PNG,
+ * the lower third two drawtext filters (a label and a title), all with
+ * their timeline "enable" switched off. Before each frame, poll() looks at
+ * what the fine log airs at that frame's air time and switches them with
+ * filter commands ("enable", drawtext "reinit" for a new title), so the
+ * graphics follow the schedule without a graph rebuild and without
+ * touching the encoder. Everything here runs on the channel's thread with
+ * its own database connection.
+ */
+#include "engine/graphics.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/text.h"
+#include "src/channels.h"
+#include "src/db.h"
+#include "src/finelog.h"
+#include "src/gfxconf.h"
+#include "src/log.h"
+#include "src/util.h"
+
+#define WINDOW_MS (3 * 3600 * 1000LL)  /* fine log items kept at hand */
+#define RELOAD_MS (30 * 1000LL)         /* look again for schedule/settings changes */
+
+enum lt_mode { LT_NONE, LT_UPNEXT, LT_NOW };
+
+struct gfx_chan {
+	char number[16];
+	int64_t channel_id;
+	char *db_path;
+	sqlite3 *db;
+	struct tail_format fmt;
+	struct gfx_conf conf;
+	char *bug_path;                 /* readable PNG, or NULL */
+	/* The fine log near now. */
+	struct fine_item *items;
+	size_t nitems;
+	int64_t loaded_ms;              /* when items were read (wall) */
+	int64_t loaded_until;           /* items cover up to here */
+	size_t cur;                     /* index near the last lookup */
+	/* What is on the picture. */
+	int built;                      /* the chain exists in the tail */
+	int bug_on;
+	enum lt_mode lt;
+	char lt_title[256];
+	int want_rebuild;
+};
+
+/* Open: the channel's settings and bug. */
+static void *
+gfx_open(void *global, const struct channel_conf *conf, const struct tail_format *fmt)
+{
+	struct gfx_chan *g = xcalloc(1, sizeof *g);
+	char *cause = NULL;
+
+	snprintf(g->number, sizeof g->number, "%s", conf->number);
+	g->channel_id = conf->id;
+	g->db_path = xstrdup(global);
+	g->fmt = *fmt;
+	if (db_open(g->db_path, 0, &g->db, &cause) != 0 ||
+	    gfxconf_load(g->db, g->channel_id, &g->conf, &cause) != 0) {
+		log_warn("channel %s: graphics off: %s", g->number, cause);
+		free(cause);
+		gfxconf_defaults(&g->conf);
+		g->conf.enabled = 0;
+	}
+	if (conf->bug_path != NULL && *conf->bug_path != '\0') {
+		if (access(conf->bug_path, R_OK) == 0)
+			g->bug_path = xstrdup(conf->bug_path);
+		else
+			log_warn("channel %s: bug image %s cannot be read; no bug", g->number,
+			    conf->bug_path);
+	}
+	return g;
+}
+
+/* x and y expressions for a corner with a margin (overlay: W,H,w,h). */
+static void
+corner(const char *pos, const char *margin, char *x, size_t xl, char *y, size_t yl)
+{
+	if (strstr(pos, "left") != NULL)
+		snprintf(x, xl, "%s", margin);
+	else
+		snprintf(x, xl, "main_w-overlay_w-%s", margin);
+	if (strncmp(pos, "top", 3) == 0)
+		snprintf(y, yl, "%s", margin);
+	else
+		snprintf(y, yl, "main_h-overlay_h-%s", margin);
+}
+
+/* The chain: bug overlay, then the lower third's label and title. */
+static int
+gfx_video_chain(void *state, const char *in, const char *out, char **desc)
+{
+	struct gfx_chan *g = state;
+	char *bug = NULL, *lt, *vpath, *font, *bold, *fc, *bc, *ac, *vx, *vy, *vx2, *vy2;
+	char *vlabel, *vblank;
+	char x[96], y[96], margin[32], lx[96], ly[96], ly2[96];
+	int h = g->fmt.height, bugh, m, left, top;
+
+	*desc = NULL;
+	g->built = 0;
+	if (!g->conf.enabled)
+		return 0;
+
+	m = h * g->conf.bug_margin / 100;
+	snprintf(margin, sizeof margin, "%d", m);
+	if (g->bug_path != NULL) {
+		bugh = h * g->conf.bug_size / 100;
+		if (bugh < 2)
+			bugh = 2;
+		corner(g->conf.bug_position, margin, x, sizeof x, y, sizeof y);
+		vpath = text_value(g->bug_path);
+		vx = text_value(x);
+		vy = text_value(y);
+		xasprintf(&bug, "movie=filename=%s,scale=-2:%d,format=rgba,"
+		    "colorchannelmixer=aa=%.3f[gfxbug];[%s][gfxbug]overlay@gfxbug=x=%s:y=%s:"
+		    "eof_action=repeat:enable=0[gfxb]", vpath, bugh, g->conf.bug_opacity, in, vx,
+		    vy);
+		free(vpath);
+		free(vx);
+		free(vy);
+	}
+
+	/* The lower third: a small accent label above a larger title line. */
+	left = strstr(g->conf.lt_position, "left") != NULL;
+	top = strncmp(g->conf.lt_position, "top", 3) == 0;
+	snprintf(lx, sizeof lx, left ? "w*0.06" : "w*0.94-tw");
+	if (top) {
+		snprintf(ly, sizeof ly, "h*0.08");
+		snprintf(ly2, sizeof ly2, "h*0.08+h*0.075");
+	} else {
+		snprintf(ly, sizeof ly, "h*0.72");
+		snprintf(ly2, sizeof ly2, "h*0.72+h*0.075");
+	}
+	font = text_value(*g->conf.lt_font != '\0' ? g->conf.lt_font : text_font(0));
+	bold = text_value(*g->conf.lt_font != '\0' ? g->conf.lt_font : text_font(1));
+	fc = text_value(g->conf.lt_color);
+	bc = text_value(g->conf.lt_box_color);
+	ac = text_value(g->conf.lt_accent);
+	vx = text_value(lx);
+	vy = text_value(ly);
+	vx2 = text_value(lx);
+	vy2 = text_value(ly2);
+	vlabel = text_value("UP NEXT");
+	vblank = text_value(" ");
+	xasprintf(&lt, "[%s]drawtext@gfxlabel=fontfile=%s:expansion=none:text=%s:"
+	    "fontsize=h*0.04:fontcolor=0x101010:box=1:boxcolor=%s:boxborderw=%d:x=%s:y=%s:"
+	    "enable=0,"
+	    "drawtext@gfxtitle=fontfile=%s:expansion=none:text=%s:fontsize=h*0.055:"
+	    "fontcolor=%s:box=1:boxcolor=%s:boxborderw=%d:x=%s:y=%s:enable=0[%s]",
+	    bug != NULL ? "gfxb" : in, bold, vlabel, ac, h / 90 + 1, vx, vy, font, vblank, fc,
+	    bc, h / 60 + 1, vx2, vy2, out);
+	free(vlabel);
+	free(vblank);
+	if (bug != NULL) {
+		xasprintf(desc, "%s;%s", bug, lt);
+		free(lt);
+	} else
+		*desc = lt;
+	free(bug);
+	free(font);
+	free(bold);
+	free(fc);
+	free(bc);
+	free(ac);
+	free(vx);
+	free(vy);
+	free(vx2);
+	free(vy2);
+	g->built = 1;
+	g->bug_on = 0;
+	g->lt = LT_NONE;
+	g->lt_title[0] = '\0';
+	return 0;
+}
+
+/* Read the fine log around wall (and the settings, which may have changed). */
+static void
+reload(struct gfx_chan *g, int64_t wall_ms)
+{
+	struct gfx_conf c;
+	char *cause = NULL;
+
+	if (g->db == NULL)
+		return;
+	fine_items_free(&g->items, g->nitems);
+	g->nitems = 0;
+	g->cur = 0;
+	if (finelog_items(g->db, g->channel_id, wall_ms - 60000, wall_ms + WINDOW_MS, &g->items,
+	    &g->nitems, &cause) != 0) {
+		log_warn("channel %s: graphics cannot read the schedule: %s", g->number, cause);
+		freep(&cause);
+	}
+	g->loaded_ms = wall_ms;
+	g->loaded_until = wall_ms + WINDOW_MS;
+	if (gfxconf_load(g->db, g->channel_id, &c, &cause) == 0) {
+		if (strcmp(c.updated_at, g->conf.updated_at) != 0) {
+			g->conf = c;
+			g->want_rebuild = 1;
+			log_info("channel %s: graphics settings changed", g->number);
+		}
+	} else {
+		log_warn("channel %s: %s", g->number, cause);
+		free(cause);
+	}
+}
+
+/* The item airing at t, or -1. */
+static ssize_t
+item_at(struct gfx_chan *g, int64_t t)
+{
+	size_t i = g->cur < g->nitems ? g->cur : 0;
+
+	if (i < g->nitems && g->items[i].start_ms > t)
+		i = 0;
+	for (; i < g->nitems; i++) {
+		if (g->items[i].start_ms <= t && t < g->items[i].end_ms) {
+			g->cur = i;
+			return (ssize_t)i;
+		}
+		if (g->items[i].start_ms > t)
+			break;
+	}
+	return -1;
+}
+
+/* What the lower third should say at t: the mode and its text. */
+static enum lt_mode
+lower_third(struct gfx_chan *g, ssize_t i, int64_t t, char *text, size_t len)
+{
+	const struct fine_item *it, *next = NULL;
+	size_t j;
+
+	if (i < 0 || !g->conf.lower_thirds)
+		return LT_NONE;
+	it = &g->items[i];
+	if (it->kind == ITEM_PROGRAMME) {
+		/* "Now": the first seconds of a programme's first act. */
+		if (it->act <= 1 && it->start_ms == (it->programme_start_ms != 0 ?
+		    it->programme_start_ms : it->start_ms) &&
+		    t - it->start_ms < (int64_t)g->conf.now_seconds * 1000) {
+			snprintf(text, len, "%s", it->title != NULL ? it->title : "");
+			return LT_NOW;
+		}
+		return LT_NONE;
+	}
+	/* In a break: is the next programme item a new programme's first act? */
+	for (j = (size_t)i + 1; j < g->nitems; j++) {
+		if (g->items[j].kind == ITEM_PROGRAMME) {
+			next = &g->items[j];
+			break;
+		}
+	}
+	if (next == NULL || next->act > 1 || (next->programme_start_ms != 0 &&
+	    next->programme_start_ms != next->start_ms))
+		return LT_NONE;
+	if (next->start_ms - t > (int64_t)g->conf.upnext_seconds * 1000)
+		return LT_NONE;
+	snprintf(text, len, "%s", next->title != NULL ? next->title : "");
+	return LT_UPNEXT;
+}
+
+/* Switch a filter's timeline on or off. */
+static void
+set_enable(struct gfx_chan *g, struct tail *t, const char *target, int on)
+{
+	if (tail_command(t, target, "enable", on ? "1" : "0") < 0)
+		log_warn("channel %s: graphics: cannot switch %s", g->number, target);
+}
+
+/* Before each frame: follow the schedule. */
+static int
+gfx_poll(void *state, struct tail *t, int64_t wall_us)
+{
+	struct gfx_chan *g = state;
+	int64_t wall = wall_us / 1000;
+	char text[512], *arg, *q;
+	enum lt_mode mode;
+	ssize_t i;
+	int bug;
+
+	if (wall >= g->loaded_until - 600000 || wall - g->loaded_ms >= RELOAD_MS ||
+	    wall < g->loaded_ms - 60000)
+		reload(g, wall);
+	if (g->want_rebuild) {
+		g->want_rebuild = 0;
+		return TAIL_REBUILD;
+	}
+	if (!g->built)
+		return TAIL_KEEP;
+
+	i = item_at(g, wall);
+	bug = g->bug_path != NULL && i >= 0 && (g->items[i].kind == ITEM_PROGRAMME ||
+	    (g->conf.bug_in_breaks && g->items[i].kind != ITEM_SLATE));
+	if (bug != g->bug_on) {
+		set_enable(g, t, "overlay@gfxbug", bug);
+		g->bug_on = bug;
+	}
+
+	text[0] = '\0';
+	mode = lower_third(g, i, wall, text, sizeof text);
+	if (mode != g->lt || (mode != LT_NONE && strcmp(text, g->lt_title) != 0)) {
+		if (mode != LT_NONE) {
+			q = text_option(mode == LT_UPNEXT ? "UP NEXT" : "NOW");
+			xasprintf(&arg, "text=%s", q);
+			tail_command(t, "drawtext@gfxlabel", "reinit", arg);
+			free(q);
+			free(arg);
+			q = text_option(text);
+			xasprintf(&arg, "text=%s", q);
+			if (tail_command(t, "drawtext@gfxtitle", "reinit", arg) < 0)
+				log_warn("channel %s: graphics: cannot set the title '%s'", g->number,
+				    text);
+			free(q);
+			free(arg);
+		}
+		if ((mode != LT_NONE) != (g->lt != LT_NONE)) {
+			set_enable(g, t, "drawtext@gfxlabel", mode != LT_NONE);
+			set_enable(g, t, "drawtext@gfxtitle", mode != LT_NONE);
+		}
+		g->lt = mode;
+		snprintf(g->lt_title, sizeof g->lt_title, "%s", text);
+	}
+	return TAIL_KEEP;
+}
+
+/* The channel stops. */
+static void
+gfx_close(void *state)
+{
+	struct gfx_chan *g = state;
+
+	fine_items_free(&g->items, g->nitems);
+	db_close(&g->db);
+	free(g->bug_path);
+	free(g->db_path);
+	free(g);
+}
+
+const struct tail_plugin graphics_plugin = {
+	.name = "graphics",
+	.open = gfx_open,
+	.video_chain = gfx_video_chain,
+	.poll = gfx_poll,
+	.close = gfx_close,
+};
