@@ -52,7 +52,7 @@ check "channel 9 goes on the air" wait_state 9 "on air" 10
 
 # Record both channels' sound from their endless TS streams.
 rec() {
-	ffmpeg -v error -i "http://127.0.0.1:$port/channel/$1.ts" -t 34 -map 0 -c copy \
+	ffmpeg -v error -nostdin -i "http://127.0.0.1:$port/channel/$1.ts" -t 90 -map 0 -c copy \
 		-f mpegts "$T/rec$1.ts" &
 }
 rec 7
@@ -83,6 +83,9 @@ check "channel 8 starts during the alert" wait_state 8 "on air" 10
 sleep 15
 run_rc "$RETROVUE" alert clear
 check_eq "alert clear exits 0" 0 "$rc"
+# The end of message follows within the channel's lead; record past it.
+sleep 10
+kill -INT $rec7 $rec9 2>/dev/null
 wait $rec7
 wait $rec9
 

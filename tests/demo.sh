@@ -54,7 +54,7 @@ check_eq "every file is registered with its content type" \
 check_eq "commercials carry company, category, length and rating" 12 \
 	"$(q "SELECT count(*) FROM content_scheduling_metadata WHERE content_type = 'commercial' \
 	    AND commercial_company <> '' AND commercial_category <> '' AND \
-	    commercial_duration IN (15, 30) AND rating_level > 0")"
+	    commercial_duration IN (15, 30) AND rating_level >= 0")"
 check_eq "markers come from the demo" 24 "$(q "SELECT count(*) FROM chapter_markers WHERE source = 'demo'")"
 run_rc "$RETROVUE" db check
 check_eq "the database is healthy" 0 "$rc"
