@@ -10,7 +10,7 @@
 CREATE TABLE channel_graphics (
     channel_id     INTEGER PRIMARY KEY REFERENCES channels (id) ON DELETE CASCADE,
     enabled        INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
-    bug_position   TEXT NOT NULL DEFAULT 'top-right'
+    bug_position   TEXT NOT NULL DEFAULT 'bottom-right'
                    CHECK (bug_position IN ('top-left', 'top-right', 'bottom-left', 'bottom-right')),
     bug_margin     INTEGER NOT NULL DEFAULT 4 CHECK (bug_margin BETWEEN 0 AND 40),
     bug_size       INTEGER NOT NULL DEFAULT 12 CHECK (bug_size BETWEEN 2 AND 50),

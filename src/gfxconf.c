@@ -48,7 +48,7 @@ gfxconf_defaults(struct gfx_conf *g)
 {
 	memset(g, 0, sizeof *g);
 	g->enabled = 1;
-	snprintf(g->bug_position, sizeof g->bug_position, "top-right");
+	snprintf(g->bug_position, sizeof g->bug_position, "bottom-right");
 	g->bug_margin = 4;
 	g->bug_size = 12;
 	g->bug_opacity = 0.7;

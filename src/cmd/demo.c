@@ -33,6 +33,7 @@
 #include "src/cmd/cmd.h"
 #include "src/demo.h"
 #include "src/log.h"
+#include "src/scheddemo.h"
 #include "src/util.h"
 #include "tui/progress.h"
 
@@ -453,7 +454,7 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int64_t start = mono_us();
 	long long n;
 	size_t nitems_, i, torender = 0;
-	int c, nthreads = 0, lockfd = -1, failed = 0, status = 1;
+	int c, nthreads = 0, lockfd = -1, failed = 0, status = 1, nchannels = 0;
 
 	while ((c = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -579,15 +580,15 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error("registering the demo library in %s: %s", ctx->paths.db_path, cause);
 		goto out;
 	}
-	/*
-	 * Demo channels go here. The scheduler (issue 4) adds three channels
-	 * with coarse schedules on this library (a sitcom channel, a movie
-	 * channel and a mixed one, 5-minute slots) by calling its function
-	 * from src/ with db and the bug's path, idempotently, in its own
-	 * transaction; then summary() reports them.
-	 */
+	/* Three channels scheduled on it, so it is on the air within minutes. */
+	if ((nchannels = scheddemo_setup(db, now_ms(), bug, &cause)) < 0) {
+		cmd_error("scheduling the demo channels: %s", cause);
+		goto out;
+	}
 	counts.took_us = mono_us() - start;
 	summary(demo_dir, bug, &counts, &stats, ctx->paths.db_path);
+	printf("Channels %s scheduled (%d); 'retrovue --daemon' puts them on the air, "
+	    "'retrovue schedule show 2' shows what airs.\n", SCHEDDEMO_NUMBERS, nchannels);
 	if (failed > 0)
 		cmd_error("%d file%s of the demo library could not be made", failed,
 		    failed == 1 ? "" : "s");
