@@ -874,6 +874,8 @@ candidates(struct build *b, const struct coarse_slot *s)
 	ss->built = 1;
 	if (s != NULL && s->type == COARSE_FILL && s->kinds != 0)
 		kinds = s->kinds;
+	else if (s != NULL && s->type == COARSE_FILL && s->n_shows > 0)
+		kinds = COARSE_KIND_EPISODES;   /* "episodes of these series" */
 	if (s != NULL && s->type == COARSE_MOVIES)
 		kinds = COARSE_KIND_MOVIES;
 	if (s != NULL && (s->type == COARSE_SHUFFLE || s->type == COARSE_SERIES))

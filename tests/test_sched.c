@@ -783,6 +783,45 @@ START_TEST(rating_limits)
 }
 END_TEST
 
+START_TEST(fill_of_named_series)
+{
+	sqlite3 *db = fx_db();
+	int64_t a, other, ch, m;
+	struct coarse_slot s;
+	char *cause = NULL;
+	int i;
+
+	fx_pool(db);
+	a = fx_show(db, "Named", "TV-PG");
+	other = fx_show(db, "Unnamed", "TV-PG");
+	for (i = 0; i < 3; i++) {
+		fx_episode(db, a, 1, i + 1, 1320000, NULL, 0);
+		fx_episode(db, other, 1, i + 1, 1320000, NULL, 0);
+	}
+	m = fx_movie(db, "Not Named", 90 * MIN_MS, "PG", "Drama");
+	ch = fx_channel(db, "21", "UTC", 30);
+	memset(&s, 0, sizeof s);
+	s.channel_id = ch;
+	s.days = 0x7f;
+	s.end_min = 1440;
+	s.type = COARSE_FILL;
+	s.shows = &a;
+	s.n_shows = 1;
+	s.max_level = -1;
+	ck_assert_msg(coarse_add(db, &s, NULL, &cause) == 0, "%s", cause);
+	extend(db, ch, NOW, 12 * HOUR_MS);
+	assert_clean(db, ch, 0, INT64_MAX);
+	/* "Random episodes of these series": nothing else. */
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM schedule_items WHERE kind = "
+	    "'programme' AND media_file_id NOT IN (SELECT media_file_id FROM episodes WHERE "
+	    "show_id = 1)", -1), 0);
+	ck_assert_int_gt(db_scalar(db, "SELECT count(*) FROM schedule_items WHERE kind = "
+	    "'programme'", -1), 20);
+	(void)m;
+	db_close(&db);
+}
+END_TEST
+
 /* The checker finds what is wrong in a log built by hand. */
 static void
 expect_problem(const struct schedlib *lib, const struct sched_channel *ch,
@@ -1085,6 +1124,7 @@ main(void)
 	tcase_add_test(tc, extend_is_idempotent);
 	tcase_add_test(tc, nothing_to_air);
 	tcase_add_test(tc, rating_limits);
+	tcase_add_test(tc, fill_of_named_series);
 	tcase_add_test(tc, checker_catches_broken_logs);
 	tcase_add_test(tc, coarse_parsing_and_matching);
 	tcase_add_test(tc, demo_channels);
