@@ -133,6 +133,8 @@ main(int argc, char **argv)
 	int c, daemon = 0, first, status;
 
 	setlocale(LC_ALL, "");
+	/* FFmpeg parses numbers in filter arguments with strtod: keep '.' decimal. */
+	setlocale(LC_NUMERIC, "C");
 	signal(SIGPIPE, SIG_IGN);
 	memset(&ctx, 0, sizeof ctx);
 	log_open("retrovue", LOG_TO_STDERR, LOGL_WARN);

@@ -15,6 +15,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_asrun_entry,
 	&cmd_channel_entry,
 	&cmd_db_entry,
+	&cmd_demo_entry,
 	&cmd_guide_entry,
 	&cmd_schedule_entry,
 };

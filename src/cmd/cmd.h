@@ -70,6 +70,7 @@ int cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *entry,
 extern const struct cmd_entry cmd_asrun_entry;
 extern const struct cmd_entry cmd_channel_entry;
 extern const struct cmd_entry cmd_db_entry;
+extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_guide_entry;
 extern const struct cmd_entry cmd_schedule_entry;
 
