@@ -1057,7 +1057,7 @@ START_TEST(demo_channels)
 	for (i = 0; i < 4; i++)
 		fx_clip(db, "bumper", 5000, NULL, NULL, NULL, NULL, NULL);
 	fx_exec(db, "UPDATE content_scheduling_metadata SET scheduling_notes = CASE WHEN "
-	    "media_file_id % 2 THEN 'break-in' ELSE 'break-out' END WHERE content_type = 'bumper'");
+	    "media_file_id %% 2 THEN 'break-in' ELSE 'break-out' END WHERE content_type = 'bumper'");
 	fx_clip(db, "station_id", 10000, NULL, NULL, NULL, NULL, NULL);
 	fx_exec(db, "UPDATE media_files SET source_type = 'demo'");
 	fx_exec(db, "UPDATE shows SET source_type = 'demo'");
