@@ -107,7 +107,6 @@ struct build {
 	const struct schedlib *lib;
 	struct sched_channel ch;
 	int64_t slot_ms;
-	int64_t frame_ms;
 	struct coarse_slot *slots;
 	size_t n_slots;
 	struct slotstate *ss;           /* n_slots + 1 */
@@ -1198,7 +1197,6 @@ build_init(struct build *b, sqlite3 *db, const struct schedlib *lib, int64_t cha
 	if (schedlib_channel(db, lib, channel_id, &b->ch, cause) != 0)
 		return -1;
 	b->slot_ms = (int64_t)b->ch.slot_minutes * 60000;
-	b->frame_ms = (1000LL * b->ch.fps_den + b->ch.fps_num - 1) / b->ch.fps_num;
 	if (coarse_load(db, channel_id, &b->slots, &b->n_slots, cause) != 0)
 		return -1;
 	b->ss = xcalloc(b->n_slots + 1, sizeof *b->ss);

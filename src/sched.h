@@ -18,7 +18,9 @@
  *
  * Threads: each function uses only the connection it is given (one per
  * thread), writes in one BEGIN IMMEDIATE transaction, and keeps no state
- * between calls. The engine's director calls sched_extend_all (or
+ * between calls. On that connection a build raises the page cache to 16 MB
+ * if it is smaller, and skips CHECK constraints (not NOT NULL, UNIQUE or
+ * foreign keys) while inserting rows it has just checked itself. The engine's director calls sched_extend_all (or
  * sched_extend per channel) on its tick; the CLI and the console call
  * sched_rebuild after an edit.
  */
