@@ -1462,6 +1462,21 @@ work_from(sqlite3 *db, int64_t channel_id, int64_t now, int64_t target, int rebu
 	return cut;
 }
 
+/* Commit (or roll back) a build's transaction or savepoint. */
+static int
+end_transaction(sqlite3 *db, int nested, int commit, char **cause)
+{
+	if (!nested) {
+		if (commit)
+			return db_commit(db, cause);
+		db_rollback(db);
+		return 0;
+	}
+	if (!commit)
+		db_exec(db, "ROLLBACK TO sched_extend", NULL);
+	return db_exec(db, "RELEASE sched_extend", commit ? cause : NULL);
+}
+
 /* The extend/rebuild worker. *libp is loaded into *own if needed. */
 static int
 extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t channel_id,
@@ -1471,7 +1486,7 @@ extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t
 	struct sched_channel ch;
 	struct fine_item before;
 	int64_t target, end, cut, start, to, lock = now + SCHED_LOCK_MS;
-	int have_before = 0, rc = -1;
+	int have_before = 0, rc = -1, nested;
 	char when[32];
 
 	if (horizon <= 0)
@@ -1491,12 +1506,14 @@ extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t
 	if (db_scalar(db, "PRAGMA cache_size", 0) > -16384 &&
 	    db_scalar(db, "PRAGMA cache_size", 0) < 4096)
 		db_exec(db, "PRAGMA cache_size = -16384", NULL);
-	if (db_begin(db, cause) != 0)
+	/* Inside the caller's transaction (sched_extend_all), a savepoint. */
+	nested = !sqlite3_get_autocommit(db);
+	if (nested ? db_exec(db, "SAVEPOINT sched_extend", cause) : db_begin(db, cause))
 		return -1;
 	/* Again under the write lock: another connection may have built meanwhile. */
 	cut = work_from(db, channel_id, now, target, rebuild, &end);
 	if (cut == INT64_MAX) {
-		db_rollback(db);
+		end_transaction(db, nested, 0, NULL);
 		return 0;
 	}
 	/*
@@ -1560,7 +1577,7 @@ extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t
 		build_free(&b);
 		goto fail;
 	}
-	if (db_commit(db, cause) != 0) {
+	if (end_transaction(db, nested, 1, cause) != 0) {
 		build_free(&b);
 		goto fail;
 	}
@@ -1575,7 +1592,7 @@ extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t
 fail:
 	if (have_before)
 		fine_item_clear(&before);
-	db_rollback(db);
+	end_transaction(db, nested, 0, NULL);
 	return -1;
 }
 
@@ -1639,10 +1656,28 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 	struct channel_conf *chans;
 	char *one = NULL;
 	size_t n, i;
+	int64_t end;
 	int rc, total = 0, failed = 0;
 
 	if (channels_load(db, &chans, &n, cause) != 0)
 		return -1;
+	for (i = 0; i < n; i++) {
+		if (chans[i].enabled && work_from(db, chans[i].id, now_ms, now_ms +
+		    (horizon_ms > 0 ? horizon_ms : SCHED_HORIZON_MS), 0, &end) != INT64_MAX)
+			break;
+	}
+	if (i == n) {
+		channels_free(&chans, n);
+		return 0;
+	}
+	/*
+	 * One transaction for all (each channel in a savepoint of its own): a
+	 * cold start writes the pages the channels share once, not once each.
+	 */
+	if (db_begin(db, cause) != 0) {
+		channels_free(&chans, n);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		if (!chans[i].enabled)
 			continue;
@@ -1659,6 +1694,11 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 	}
 	channels_free(&chans, n);
 	schedlib_free(&own);
+	if (db_commit(db, failed ? NULL : cause) != 0) {
+		db_rollback(db);
+		if (!failed)
+			return -1;
+	}
 	return failed ? -1 : total;
 }
 

@@ -913,6 +913,35 @@ START_TEST(slot_length_change_realigns)
 }
 END_TEST
 
+START_TEST(extend_all_isolates_failures)
+{
+	sqlite3 *db = fx_db();
+	int64_t good = standard(db), bad, also;
+	char *cause = NULL;
+
+	bad = fx_channel(db, "23", "UTC", 30);
+	also = fx_channel(db, "24", "Europe/Rome", 30);
+	fx_channel(db, "25", "UTC", 30);
+	fx_exec(db, "UPDATE channels SET enabled = 0 WHERE number = '25'");
+	/* Written by hand around the checks: a zone that does not exist. */
+	fx_exec(db, "UPDATE channels SET timezone = 'Mars/Base' WHERE id = %lld", (long long)bad);
+	ck_assert_int_eq(sched_extend_all(db, NOW, 6 * HOUR_MS, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "Mars/Base"));
+	free(cause);
+	cause = NULL;
+	/* The others were built and committed; the broken one and the disabled one not. */
+	ck_assert_int_ge(finelog_horizon(db, good), NOW + 6 * HOUR_MS);
+	ck_assert_int_ge(finelog_horizon(db, also), NOW + 6 * HOUR_MS);
+	ck_assert_int_eq(finelog_horizon(db, bad), 0);
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM schedule_items s JOIN channels c ON "
+	    "c.id = s.channel_id WHERE c.number = '25'", -1), 0);
+	ck_assert(sqlite3_get_autocommit(db));
+	assert_clean(db, good, 0, INT64_MAX);
+	assert_clean(db, also, 0, INT64_MAX);
+	db_close(&db);
+}
+END_TEST
+
 /* The checker finds what is wrong in a log built by hand. */
 static void
 expect_problem(const struct schedlib *lib, const struct sched_channel *ch,
@@ -1217,6 +1246,7 @@ main(void)
 	tcase_add_test(tc, rating_limits);
 	tcase_add_test(tc, fill_of_named_series);
 	tcase_add_test(tc, concurrent_extends);
+	tcase_add_test(tc, extend_all_isolates_failures);
 	tcase_add_test(tc, slot_length_change_realigns);
 	tcase_add_test(tc, checker_catches_broken_logs);
 	tcase_add_test(tc, coarse_parsing_and_matching);
