@@ -9,7 +9,8 @@
  *   movie    one movie (taking as many slots as it needs)
  *   movies   a movie block: movies chosen by genre and rating
  *   fill     what plays in time nothing else claims: random episodes and/or
- *            movies, optionally of given series and under a rating
+ *            movies, optionally under a rating; with series given, episodes
+ *            of those series only
  *
  * A slot runs [start, end) local minutes; end <= start runs past midnight
  * (the days are the days it starts). Where slots overlap, any non-fill slot

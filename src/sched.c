@@ -21,6 +21,7 @@
 #include "src/sched.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -43,6 +44,7 @@
 #define SAMPLE          48              /* candidates examined in a large pool */
 #define ROLE_NEUTRAL    3               /* pick_rot: only bumpers with no role */
 #define ROLE_ONLY       4               /* pick_rot: flag, only bumpers of exactly this role */
+#define SPOT_LISTS      (1 + DAYPART_COUNT)     /* commercial rotations */
 
 /* One fine log item being built. */
 struct out_item {
@@ -53,7 +55,7 @@ struct out_item {
 	int64_t sched_id;
 	int64_t prog;
 	int act;
-	char *title;                    /* owned, may be NULL */
+	const char *title;              /* the library's, a literal, or in titles; may be NULL */
 };
 
 /* One programme placed. */
@@ -105,11 +107,12 @@ struct build {
 	const struct schedlib *lib;
 	struct sched_channel ch;
 	int64_t slot_ms;
-	int64_t frame_ms;
 	struct coarse_slot *slots;
 	size_t n_slots;
 	struct slotstate *ss;           /* n_slots + 1 */
-	struct rot spots, bumpers, ids, fillers;
+	struct rot spots[SPOT_LISTS];   /* commercials: any daypart, then one per daypart */
+	int64_t spot_min[SPOT_LISTS];   /* the shortest in each, 0 if empty */
+	struct rot bumpers, ids, fillers;
 	int64_t min_spot;               /* shortest commercial allowed, 0 if none */
 	struct i64map recent;           /* programmes: media id -> last start */
 	int *progress;                  /* per series: next position in eps, -1 unknown */
@@ -118,6 +121,8 @@ struct build {
 	size_t n, cap;
 	struct airing *air;
 	size_t n_air, cap_air;
+	char **titles;                  /* programme titles the items point to */
+	size_t n_titles;
 };
 
 /* splitmix64. */
@@ -215,10 +220,14 @@ cmp_seed(const void *a, const void *b)
 	return x->item < y->item ? -1 : x->item > y->item;
 }
 
-/* Build a rotation of the allowed items of kinds, ordered by history. */
+/*
+ * Build a rotation of the allowed items of kinds, ordered by history:
+ * with daypart -1 every one, else those of daypart - 1 (0: no preference);
+ * none that expired before day.
+ */
 static void
 rot_init(struct build *b, struct rot *r, const enum sl_kind *kinds, size_t nk,
-    const struct i64map *history)
+    const struct i64map *history, int daypart, int32_t day)
 {
 	const struct schedlib *lib = b->lib;
 	struct rot_seed *seed;
@@ -237,7 +246,9 @@ rot_init(struct build *b, struct rot *r, const enum sl_kind *kinds, size_t nk,
 			int32_t idx = lib->by_kind[kinds[k]][i];
 
 			it = &lib->items[idx];
-			if (!schedlib_allowed(&b->ch, it))
+			if (!schedlib_allowed(&b->ch, it) || it->expires < day)
+				continue;
+			if (daypart >= 0 && it->daypart + 1 != daypart)
 				continue;
 			seed[n].item = idx;
 			seed[n].last = map_get(history, it->id, NEVER);
@@ -324,38 +335,66 @@ in_set(const int *set, int n, int v)
 	return 0;
 }
 
+/* The rotation and member of a spot handle from pick_spot. */
+#define SPOT_ROT(b, h)  (&(b)->spots[(h) % SPOT_LISTS])
+#define SPOT_M(h)       ((int32_t)((h) / SPOT_LISTS))
+
+/* The first eligible member of spot list l (pass 0: not aired within the hour), or -1. */
+static int32_t
+first_spot(const struct build *b, int l, const struct pod *p, int64_t t, int64_t max_ms,
+    int strict, int pass)
+{
+	const struct rot *r = &b->spots[l];
+	const struct sl_item *it;
+	int32_t m;
+
+	if (b->spot_min[l] == 0 || b->spot_min[l] > max_ms)
+		return -1;
+	for (m = r->head; m >= 0; m = r->next[m]) {
+		if (pass == 0 && r->last[m] != NEVER && r->last[m] > t - HOUR_MS)
+			return -1;      /* the rest aired even more recently */
+		it = rot_item(b, r, m);
+		if (it->duration_ms > max_ms || it->expires < p->day)
+			continue;
+		if (strict && ((it->company != 0 &&
+		    in_set(p->companies, p->n_companies, it->company)) ||
+		    (it->category != 0 && in_set(p->categories, p->n_categories, it->category))))
+			continue;
+		return m;
+	}
+	return -1;
+}
+
 /*
- * The commercial to air next in pod p: at most max_ms long, not expired, for
- * the daypart; with strict, no company or category already in the pod.
- * Least recently aired first; one aired within the hour only if nothing
- * else fits. -1 if none.
+ * The commercial to air next in pod p: at most max_ms long, not expired,
+ * for the daypart (from the list of spots for any daypart and the list for
+ * this one); with strict, no company or category already in the pod. Least
+ * recently aired first; one aired within the hour only if nothing else
+ * fits. A handle for SPOT_ROT/SPOT_M, or -1.
  */
 static int32_t
 pick_spot(const struct build *b, const struct pod *p, int64_t t, int64_t max_ms, int strict)
 {
-	const struct rot *r = &b->spots;
-	const struct sl_item *it;
-	int32_t m;
-	int pass;
+	int lists[2] = { 0, 1 + p->daypart }, pass, k, best_l = -1;
+	int32_t m, best = -1;
+	const struct sl_item *it, *bi = NULL;
+	int64_t last;
 
-	for (pass = 0; pass < 2; pass++) {
-		for (m = r->head; m >= 0; m = r->next[m]) {
-			if (pass == 0 && r->last[m] != NEVER && r->last[m] > t - HOUR_MS)
-				break;  /* the rest aired even more recently */
-			it = rot_item(b, r, m);
-			if (it->duration_ms > max_ms || it->expires < p->day)
+	for (pass = 0; pass < 2 && best < 0; pass++) {
+		for (k = 0; k < 2; k++) {
+			if ((m = first_spot(b, lists[k], p, t, max_ms, strict, pass)) < 0)
 				continue;
-			if (it->daypart >= 0 && it->daypart != p->daypart)
-				continue;
-			if (strict && ((it->company != 0 &&
-			    in_set(p->companies, p->n_companies, it->company)) ||
-			    (it->category != 0 &&
-			    in_set(p->categories, p->n_categories, it->category))))
-				continue;
-			return m;
+			it = rot_item(b, &b->spots[lists[k]], m);
+			last = b->spots[lists[k]].last[m];
+			if (best < 0 || last < b->spots[best_l].last[best] ||
+			    (last == b->spots[best_l].last[best] && it->id < bi->id)) {
+				best = m;
+				best_l = lists[k];
+				bi = it;
+			}
 		}
 	}
-	return -1;
+	return best < 0 ? -1 : best * SPOT_LISTS + best_l;
 }
 
 /* Note a commercial in pod p. */
@@ -401,7 +440,7 @@ pick_rot(const struct build *b, const struct rot *r, int64_t t, int64_t max_ms, 
 	return -1;
 }
 
-/* Append an item of dur ms at *t; advances *t. title is copied. */
+/* Append an item of dur ms at *t; advances *t. title must outlive the build. */
 static void
 emit(struct build *b, int64_t *t, int64_t dur, enum item_kind kind, const struct sl_item *it,
     int64_t in, const char *title, int64_t sched_id, int64_t prog, int act)
@@ -424,7 +463,7 @@ emit(struct build *b, int64_t *t, int64_t dur, enum item_kind kind, const struct
 	o->sched_id = sched_id;
 	o->prog = prog;
 	o->act = act;
-	o->title = title != NULL ? xstrdup(title) : NULL;
+	o->title = title;
 	*t += dur;
 }
 
@@ -501,9 +540,9 @@ fill_pod(struct build *b, int64_t *t, int64_t target, int want_id, int64_t sched
 	tt = *t + (bo >= 0 ? rot_item(b, &b->bumpers, bo)->duration_ms : 0);
 	while (n_ads < (int)nitems(ads) &&
 	    (m = pick_spot(b, &p, tt, left, 1)) >= 0) {
-		const struct sl_item *it = rot_item(b, &b->spots, m);
+		const struct sl_item *it = rot_item(b, SPOT_ROT(b, m), SPOT_M(m));
 
-		rot_touch(&b->spots, m, tt);
+		rot_touch(SPOT_ROT(b, m), SPOT_M(m), tt);
 		pod_add(&p, it);
 		ads[n_ads++] = m;
 		left -= it->duration_ms;
@@ -514,7 +553,7 @@ fill_pod(struct build *b, int64_t *t, int64_t target, int want_id, int64_t sched
 	if (bo >= 0)
 		emit_member(b, &b->bumpers, bo, t, sched_id, prog);
 	for (i = 0; i < n_ads; i++) {
-		const struct sl_item *it = rot_item(b, &b->spots, ads[i]);
+		const struct sl_item *it = rot_item(b, SPOT_ROT(b, ads[i]), SPOT_M(ads[i]));
 
 		emit(b, t, it->duration_ms, ITEM_COMMERCIAL, it, 0, it->title, sched_id, prog, 0);
 	}
@@ -549,8 +588,8 @@ fill_station_break(struct build *b, int64_t *t, int64_t end, int want_id, int ad
 	pod_init(b, &p, *t);
 	while (ads && left > 0) {
 		if ((m = pick_spot(b, &p, *t, left, 1)) >= 0) {
-			pod_add(&p, rot_item(b, &b->spots, m));
-			emit_member(b, &b->spots, m, t, sched_id, prog);
+			pod_add(&p, rot_item(b, SPOT_ROT(b, m), SPOT_M(m)));
+			emit_member(b, SPOT_ROT(b, m), SPOT_M(m), t, sched_id, prog);
 			left = end - id_ms - *t;
 			continue;
 		}
@@ -765,6 +804,8 @@ emit_block(struct build *b, int64_t t0, int64_t t1, const struct sl_item *it,
 		want[n] = 1;
 
 	title = schedlib_title(b->lib, it);
+	b->titles = xreallocarray(b->titles, b->n_titles + 1, sizeof *b->titles);
+	b->titles[b->n_titles++] = title;
 	for (i = 0; i <= n; i++) {
 		out = i < n ? points[i] : it->duration_ms;
 		emit(b, &t, out - in, ITEM_PROGRAMME, it, in, title, sched_id, t0, i + 1);
@@ -772,7 +813,6 @@ emit_block(struct build *b, int64_t t0, int64_t t1, const struct sl_item *it,
 		if (i < n)
 			fill_pod(b, &t, share, want[i], sched_id, t0);
 	}
-	free(title);
 	fill_station_break(b, &t, t1, want[n], 1, sched_id, t0, NULL);
 }
 
@@ -833,6 +873,8 @@ candidates(struct build *b, const struct coarse_slot *s)
 	ss->built = 1;
 	if (s != NULL && s->type == COARSE_FILL && s->kinds != 0)
 		kinds = s->kinds;
+	else if (s != NULL && s->type == COARSE_FILL && s->n_shows > 0)
+		kinds = COARSE_KIND_EPISODES;   /* "episodes of these series" */
 	if (s != NULL && s->type == COARSE_MOVIES)
 		kinds = COARSE_KIND_MOVIES;
 	if (s != NULL && (s->type == COARSE_SHUFFLE || s->type == COARSE_SERIES))
@@ -1143,7 +1185,9 @@ build_init(struct build *b, sqlite3 *db, const struct schedlib *lib, int64_t cha
 	static const enum sl_kind ids[] = { SL_STATION_ID };
 	static const enum sl_kind fillers[] = { SL_PROMO, SL_INTERSTITIAL };
 	struct i64map hist;
+	struct pod p;
 	size_t i;
+	int l;
 
 	memset(b, 0, sizeof *b);
 	memset(&hist, 0, sizeof hist);
@@ -1153,7 +1197,6 @@ build_init(struct build *b, sqlite3 *db, const struct schedlib *lib, int64_t cha
 	if (schedlib_channel(db, lib, channel_id, &b->ch, cause) != 0)
 		return -1;
 	b->slot_ms = (int64_t)b->ch.slot_minutes * 60000;
-	b->frame_ms = (1000LL * b->ch.fps_den + b->ch.fps_num - 1) / b->ch.fps_num;
 	if (coarse_load(db, channel_id, &b->slots, &b->n_slots, cause) != 0)
 		return -1;
 	b->ss = xcalloc(b->n_slots + 1, sizeof *b->ss);
@@ -1171,17 +1214,22 @@ build_init(struct build *b, sqlite3 *db, const struct schedlib *lib, int64_t cha
 		map_free(&hist);
 		return -1;
 	}
-	rot_init(b, &b->spots, spots, nitems(spots), &hist);
-	rot_init(b, &b->bumpers, bumpers, nitems(bumpers), &hist);
-	rot_init(b, &b->ids, ids, nitems(ids), &hist);
-	rot_init(b, &b->fillers, fillers, nitems(fillers), &hist);
-	map_free(&hist);
-	for (i = 0; i < b->spots.n; i++) {
-		int64_t d = rot_item(b, &b->spots, (int32_t)i)->duration_ms;
+	pod_init(b, &p, from);
+	for (l = 0; l < SPOT_LISTS; l++) {
+		rot_init(b, &b->spots[l], spots, nitems(spots), &hist, l, p.day);
+		for (i = 0; i < b->spots[l].n; i++) {
+			int64_t d = rot_item(b, &b->spots[l], (int32_t)i)->duration_ms;
 
-		if (b->min_spot == 0 || d < b->min_spot)
-			b->min_spot = d;
+			if (b->spot_min[l] == 0 || d < b->spot_min[l])
+				b->spot_min[l] = d;
+		}
+		if (b->spot_min[l] != 0 && (b->min_spot == 0 || b->spot_min[l] < b->min_spot))
+			b->min_spot = b->spot_min[l];
 	}
+	rot_init(b, &b->bumpers, bumpers, nitems(bumpers), &hist, -1, p.day);
+	rot_init(b, &b->ids, ids, nitems(ids), &hist, -1, p.day);
+	rot_init(b, &b->fillers, fillers, nitems(fillers), &hist, -1, p.day);
+	map_free(&hist);
 	return 0;
 }
 
@@ -1191,8 +1239,9 @@ build_free(struct build *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->n; i++)
-		free(b->items[i].title);
+	for (i = 0; i < b->n_titles; i++)
+		free(b->titles[i]);
+	free(b->titles);
 	free(b->items);
 	free(b->air);
 	for (i = 0; b->ss != NULL && i <= b->n_slots; i++)
@@ -1200,7 +1249,8 @@ build_free(struct build *b)
 	free(b->ss);
 	free(b->progress);
 	coarse_free(&b->slots, b->n_slots);
-	rot_free(&b->spots);
+	for (i = 0; i < SPOT_LISTS; i++)
+		rot_free(&b->spots[i]);
 	rot_free(&b->bumpers);
 	rot_free(&b->ids);
 	rot_free(&b->fillers);
@@ -1246,47 +1296,68 @@ build_check(struct build *b, const struct fine_item *before, char **cause)
 	return 0;
 }
 
-/* Write the built items and airings. */
+/* Bind item o to the insert statement. */
+static void
+bind_item(sqlite3_stmt *st, int64_t channel_id, const struct out_item *o)
+{
+	int p = 0;
+
+	sqlite3_bind_int64(st, p + 1, channel_id);
+	sqlite3_bind_int64(st, p + 2, o->start);
+	sqlite3_bind_int64(st, p + 3, o->end);
+	sqlite3_bind_text(st, p + 4, item_kind_name(o->kind), -1, SQLITE_STATIC);
+	if (o->media != 0)
+		sqlite3_bind_int64(st, p + 5, o->media);
+	else
+		sqlite3_bind_null(st, p + 5);
+	sqlite3_bind_int64(st, p + 6, o->in);
+	sqlite3_bind_int64(st, p + 7, o->out);
+	if (o->sched_id != 0)
+		sqlite3_bind_int64(st, p + 8, o->sched_id);
+	else
+		sqlite3_bind_null(st, p + 8);
+	sqlite3_bind_int64(st, p + 9, o->prog);
+	if (o->act != 0)
+		sqlite3_bind_int(st, p + 10, o->act);
+	else
+		sqlite3_bind_null(st, p + 10);
+	if (o->title != NULL)
+		sqlite3_bind_text(st, p + 11, o->title, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, p + 11);
+}
+
+/*
+ * Write the built items and airings, one row per statement: a statement of
+ * many rows needs a statement journal, which costs more than it saves.
+ */
 static int
 build_write(struct build *b, char **cause)
 {
-	sqlite3_stmt *st, *sa;
+	sqlite3_stmt *one, *sa;
 	size_t i;
 	int rc = SQLITE_DONE;
 
-	st = db_prepare(b->db, "INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, "
+	/*
+	 * The schema's CHECK (kind IN (...)) makes SQLite build a temporary
+	 * b-tree for every row, most of the cost of a week's insert. The rows
+	 * were made from a fixed table of kinds and have just passed the
+	 * checker, so CHECK constraints are skipped for this insert only; NOT
+	 * NULL, UNIQUE and foreign keys are still enforced.
+	 */
+	db_exec(b->db, "PRAGMA ignore_check_constraints = ON", NULL);
+	one = db_prepare(b->db, "INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, "
 	    "media_file_id, in_ms, out_ms, schedule_id, programme_start_ms, act, title) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", cause);
-	if (st == NULL)
-		return -1;
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?)", cause);
 	sa = db_prepare(b->db, "INSERT INTO sched_airings (channel_id, start_ms, mode, "
 	    "media_file_id, show_id, season_number, episode_number, schedule_id) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", cause);
-	if (sa == NULL) {
-		sqlite3_finalize(st);
-		return -1;
-	}
+	if (one == NULL || sa == NULL)
+		goto out;
 	for (i = 0; i < b->n && rc == SQLITE_DONE; i++) {
-		struct out_item *o = &b->items[i];
-
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-		sqlite3_bind_int64(st, 1, b->ch.id);
-		sqlite3_bind_int64(st, 2, o->start);
-		sqlite3_bind_int64(st, 3, o->end);
-		sqlite3_bind_text(st, 4, item_kind_name(o->kind), -1, SQLITE_STATIC);
-		if (o->media != 0)
-			sqlite3_bind_int64(st, 5, o->media);
-		sqlite3_bind_int64(st, 6, o->in);
-		sqlite3_bind_int64(st, 7, o->out);
-		if (o->sched_id != 0)
-			sqlite3_bind_int64(st, 8, o->sched_id);
-		sqlite3_bind_int64(st, 9, o->prog);
-		if (o->act != 0)
-			sqlite3_bind_int(st, 10, o->act);
-		if (o->title != NULL)
-			sqlite3_bind_text(st, 11, o->title, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
+		bind_item(one, b->ch.id, &b->items[i]);
+		rc = sqlite3_step(one);
+		sqlite3_reset(one);
 	}
 	for (i = 0; i < b->n_air && rc == SQLITE_DONE; i++) {
 		struct airing *a = &b->air[i];
@@ -1309,9 +1380,11 @@ build_write(struct build *b, char **cause)
 	if (rc != SQLITE_DONE)
 		set_cause(cause, "channel %s: writing the fine log: %s", b->ch.number,
 		    sqlite3_errmsg(b->db));
-	sqlite3_finalize(st);
+out:
+	sqlite3_finalize(one);
 	sqlite3_finalize(sa);
-	return rc == SQLITE_DONE ? 0 : -1;
+	db_exec(b->db, "PRAGMA ignore_check_constraints = OFF", NULL);
+	return one != NULL && sa != NULL && rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Run SQL bound with (channel, t); 0 or -1. */
@@ -1389,6 +1462,21 @@ work_from(sqlite3 *db, int64_t channel_id, int64_t now, int64_t target, int rebu
 	return cut;
 }
 
+/* Commit (or roll back) a build's transaction or savepoint. */
+static int
+end_transaction(sqlite3 *db, int nested, int commit, char **cause)
+{
+	if (!nested) {
+		if (commit)
+			return db_commit(db, cause);
+		db_rollback(db);
+		return 0;
+	}
+	if (!commit)
+		db_exec(db, "ROLLBACK TO sched_extend", NULL);
+	return db_exec(db, "RELEASE sched_extend", commit ? cause : NULL);
+}
+
 /* The extend/rebuild worker. *libp is loaded into *own if needed. */
 static int
 extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t channel_id,
@@ -1398,7 +1486,7 @@ extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t
 	struct sched_channel ch;
 	struct fine_item before;
 	int64_t target, end, cut, start, to, lock = now + SCHED_LOCK_MS;
-	int have_before = 0, rc = -1;
+	int have_before = 0, rc = -1, nested;
 	char when[32];
 
 	if (horizon <= 0)
@@ -1411,12 +1499,21 @@ extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t
 			return -1;
 		*libp = *own;
 	}
-	if (db_begin(db, cause) != 0)
+	/*
+	 * A week of a channel is thousands of rows in two indexes: SQLite's
+	 * default 2 MB page cache would spill and re-read them.
+	 */
+	if (db_scalar(db, "PRAGMA cache_size", 0) > -16384 &&
+	    db_scalar(db, "PRAGMA cache_size", 0) < 4096)
+		db_exec(db, "PRAGMA cache_size = -16384", NULL);
+	/* Inside the caller's transaction (sched_extend_all), a savepoint. */
+	nested = !sqlite3_get_autocommit(db);
+	if (nested ? db_exec(db, "SAVEPOINT sched_extend", cause) : db_begin(db, cause))
 		return -1;
 	/* Again under the write lock: another connection may have built meanwhile. */
 	cut = work_from(db, channel_id, now, target, rebuild, &end);
 	if (cut == INT64_MAX) {
-		db_rollback(db);
+		end_transaction(db, nested, 0, NULL);
 		return 0;
 	}
 	/*
@@ -1469,16 +1566,18 @@ extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t
 		build_free(&b);
 		goto fail;
 	}
-	/* Forget what is long past; keep each series' last placement. */
-	if (exec2(db, "DELETE FROM schedule_items WHERE channel_id = ?1 AND end_ms < ?2",
-	    channel_id, now - SCHED_RETAIN_MS, cause) != 0 ||
+	/* Forget what is long past (now and then); keep each series' last placement. */
+	if (scalar2(db, "SELECT min(start_ms) FROM schedule_items WHERE channel_id = ?1",
+	    channel_id, 0, INT64_MAX) < now - SCHED_RETAIN_MS - HOUR_MS &&
+	    (exec2(db, "DELETE FROM schedule_items WHERE channel_id = ?1 AND start_ms < ?2 AND "
+	    "end_ms < ?2", channel_id, now - SCHED_RETAIN_MS, cause) != 0 ||
 	    exec2(db, "DELETE FROM sched_airings WHERE channel_id = ?1 AND start_ms < ?2 AND "
 	    "id NOT IN (SELECT max(id) FROM sched_airings WHERE channel_id = ?1 AND "
-	    "mode = 'series' GROUP BY show_id)", channel_id, now - AIRINGS_KEEP_MS, cause) != 0) {
+	    "mode = 'series' GROUP BY show_id)", channel_id, now - AIRINGS_KEEP_MS, cause) != 0)) {
 		build_free(&b);
 		goto fail;
 	}
-	if (db_commit(db, cause) != 0) {
+	if (end_transaction(db, nested, 1, cause) != 0) {
 		build_free(&b);
 		goto fail;
 	}
@@ -1493,7 +1592,7 @@ extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t
 fail:
 	if (have_before)
 		fine_item_clear(&before);
-	db_rollback(db);
+	end_transaction(db, nested, 0, NULL);
 	return -1;
 }
 
@@ -1557,10 +1656,28 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 	struct channel_conf *chans;
 	char *one = NULL;
 	size_t n, i;
+	int64_t end;
 	int rc, total = 0, failed = 0;
 
 	if (channels_load(db, &chans, &n, cause) != 0)
 		return -1;
+	for (i = 0; i < n; i++) {
+		if (chans[i].enabled && work_from(db, chans[i].id, now_ms, now_ms +
+		    (horizon_ms > 0 ? horizon_ms : SCHED_HORIZON_MS), 0, &end) != INT64_MAX)
+			break;
+	}
+	if (i == n) {
+		channels_free(&chans, n);
+		return 0;
+	}
+	/*
+	 * One transaction for all (each channel in a savepoint of its own): a
+	 * cold start writes the pages the channels share once, not once each.
+	 */
+	if (db_begin(db, cause) != 0) {
+		channels_free(&chans, n);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		if (!chans[i].enabled)
 			continue;
@@ -1577,6 +1694,11 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 	}
 	channels_free(&chans, n);
 	schedlib_free(&own);
+	if (db_commit(db, failed ? NULL : cause) != 0) {
+		db_rollback(db);
+		if (!failed)
+			return -1;
+	}
 	return failed ? -1 : total;
 }
 

@@ -18,9 +18,14 @@
  *
  * Threads: each function uses only the connection it is given (one per
  * thread), writes in one BEGIN IMMEDIATE transaction, and keeps no state
- * between calls. The engine's director calls sched_extend_all (or
- * sched_extend per channel) on its tick; the CLI and the console call
- * sched_rebuild after an edit.
+ * between calls. On that connection a build raises the page cache to 16 MB
+ * if it is smaller, and skips CHECK constraints (not NOT NULL, UNIQUE or
+ * foreign keys) while inserting rows it has just checked itself. Called
+ * inside the caller's transaction, a build uses a savepoint instead.
+ *
+ * The engine's director calls sched_extend_all (or sched_extend per
+ * channel) on its tick; the CLI and the console call sched_rebuild after
+ * an edit.
  */
 #ifndef RV_SCHED_H
 #define RV_SCHED_H
@@ -54,9 +59,11 @@ int sched_extend(sqlite3 *db, int64_t channel_id, int64_t now_ms, int64_t horizo
  */
 int sched_rebuild(sqlite3 *db, int64_t channel_id, int64_t now_ms, char **cause);
 /*
- * sched_extend for every enabled channel, loading the library once. A
- * channel that fails is logged and skipped; returns the items written, or
- * -1 with *cause if any channel failed (the others are still extended).
+ * sched_extend for every enabled channel, loading the library once and
+ * writing in one transaction (a savepoint per channel); no write lock is
+ * taken when no channel needs anything. A channel that fails is logged
+ * and rolled back alone; returns the items written, or -1 with *cause if
+ * any channel failed (the others are still extended).
  */
 int sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause);
 /*

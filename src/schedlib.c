@@ -309,7 +309,8 @@ load_items(sqlite3 *db, struct schedlib *lib, char **cause)
 		return -1;
 	}
 	/* ORDER BY m.id already sorted them; keep the invariant explicit. */
-	qsort(lib->items, lib->n, sizeof *lib->items, cmp_item);
+	if (lib->n > 0)
+		qsort(lib->items, lib->n, sizeof *lib->items, cmp_item);
 	return 0;
 }
 
@@ -381,7 +382,8 @@ index_items(struct schedlib *lib)
 	}
 	for (i = 0; i < lib->n_shows; i++) {
 		s = &lib->shows[i];
-		qsort_r(s->eps, s->n_eps, sizeof *s->eps, cmp_ep, lib);
+		if (s->n_eps > 1)
+			qsort_r(s->eps, s->n_eps, sizeof *s->eps, cmp_ep, lib);
 		/* Specials (season 0) only when a series has nothing else. */
 		for (specials = 0; specials < s->n_eps &&
 		    lib->items[s->eps[specials]].season == 0; specials++)

@@ -38,6 +38,7 @@ check_grep "it says where the library is" "^Demo library in $demo" "$T/out"
 check_grep "it counts what it made" "10 episodes of 4 series, 3 movies, 12 commercials, 4 bumpers, 2 station IDs" "$T/out"
 check_grep "it names the channel bug" "channel bug: $demo/Graphics/bug.png" "$T/out"
 check_grep "it names the database" "Registered in $RETROVUE_DB_PATH" "$T/out"
+check_grep "it names the demo channels" "^Channels 2, 3 and 4 .* scheduled in 5-minute slots" "$T/out"
 
 # The database, as db info counts it.
 run_rc "$RETROVUE" db info
@@ -58,6 +59,19 @@ check_eq "commercials carry company, category, length and rating" 12 \
 check_eq "markers come from the demo" 24 "$(q "SELECT count(*) FROM chapter_markers WHERE source = 'demo'")"
 run_rc "$RETROVUE" db check
 check_eq "the database is healthy" 0 "$rc"
+
+# The demo channels, scheduled on this library.
+check_eq "three channels, 640x360 at 25 fps in 5-minute slots" 3 \
+	"$(q "SELECT count(*) FROM channels WHERE slot_minutes = 5 AND width = 640 AND fps_num = 25")"
+check_eq "with the bug" 3 "$(q "SELECT count(*) FROM channels WHERE bug_path = '$demo/Graphics/bug.png'")"
+for ch in 2 3 4; do
+	run_rc "$RETROVUE" schedule check $ch
+	check_eq "channel $ch's fine log passes the checker" 0 "$rc"
+done
+check_eq "within 15 minutes channel 2 shows programmes, commercials, bumpers and an ID" 4 \
+	"$(q "SELECT count(DISTINCT kind) FROM schedule_items s JOIN channels c ON c.id = s.channel_id \
+	    WHERE c.number = '2' AND kind IN ('programme', 'commercial', 'bumper', 'station_id') \
+	    AND start_ms < (SELECT min(start_ms) FROM schedule_items) + 15 * 60000")"
 
 # Every file, as ffprobe sees it, against its row.
 bad=0

@@ -34,6 +34,8 @@ fx_db(void)
 }
 
 /* Run SQL or fail. */
+static inline void fx_exec(sqlite3 *db, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static inline void
 fx_exec(sqlite3 *db, const char *fmt, ...)
 {

@@ -163,8 +163,9 @@ check_eq "an unknown channel fails" 1 "$rc"
 run_rc "$R" schedule check 4
 check_eq "the fine log passes the invariant checker" 0 "$rc"
 check_grep "and says so" "fine log ok for 48 hours" "$T/out"
-# Break the log by hand: the checker finds it.
-sqlite3 "$RETROVUE_DB_PATH" "UPDATE schedule_items SET end_ms = end_ms - 1000, out_ms = out_ms - 1000 WHERE id = (SELECT id FROM schedule_items WHERE kind = 'commercial' AND start_ms > strftime('%s','now') * 1000 + 3600000 ORDER BY start_ms LIMIT 1)"
+# Break the log by hand, in a programme three hours away: the checker finds
+# it, and a rebuild (which never touches what is on air) mends it.
+sqlite3 "$RETROVUE_DB_PATH" "UPDATE schedule_items SET end_ms = end_ms - 1000, out_ms = out_ms - 1000 WHERE id = (SELECT id FROM schedule_items WHERE kind = 'commercial' AND programme_start_ms > strftime('%s','now') * 1000 + 3 * 3600000 ORDER BY start_ms LIMIT 1)"
 run_rc "$R" schedule check 4
 check_eq "a broken log fails the check" 1 "$rc"
 check_grep "naming the gap" "gap of 1000 ms" "$T/out"

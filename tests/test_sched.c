@@ -5,6 +5,7 @@
  * slots, the locked window, determinism, DST, series progress, removed
  * content, the invariant checker on broken logs, and the demo channels.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -783,6 +784,164 @@ START_TEST(rating_limits)
 }
 END_TEST
 
+START_TEST(fill_of_named_series)
+{
+	sqlite3 *db = fx_db();
+	int64_t a, other, ch, m;
+	struct coarse_slot s;
+	char *cause = NULL;
+	int i;
+
+	fx_pool(db);
+	a = fx_show(db, "Named", "TV-PG");
+	other = fx_show(db, "Unnamed", "TV-PG");
+	for (i = 0; i < 3; i++) {
+		fx_episode(db, a, 1, i + 1, 1320000, NULL, 0);
+		fx_episode(db, other, 1, i + 1, 1320000, NULL, 0);
+	}
+	m = fx_movie(db, "Not Named", 90 * MIN_MS, "PG", "Drama");
+	ch = fx_channel(db, "21", "UTC", 30);
+	memset(&s, 0, sizeof s);
+	s.channel_id = ch;
+	s.days = 0x7f;
+	s.end_min = 1440;
+	s.type = COARSE_FILL;
+	s.shows = &a;
+	s.n_shows = 1;
+	s.max_level = -1;
+	ck_assert_msg(coarse_add(db, &s, NULL, &cause) == 0, "%s", cause);
+	extend(db, ch, NOW, 12 * HOUR_MS);
+	assert_clean(db, ch, 0, INT64_MAX);
+	/* "Random episodes of these series": nothing else. */
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM schedule_items WHERE kind = "
+	    "'programme' AND media_file_id NOT IN (SELECT media_file_id FROM episodes WHERE "
+	    "show_id = 1)", -1), 0);
+	ck_assert_int_gt(db_scalar(db, "SELECT count(*) FROM schedule_items WHERE kind = "
+	    "'programme'", -1), 20);
+	(void)m;
+	db_close(&db);
+}
+END_TEST
+
+/* A thread with its own connection extending one channel. */
+struct racer {
+	const char *path;
+	int64_t ch;
+	int items;
+	char *cause;
+};
+
+/* Thread body. */
+static void *
+race(void *arg)
+{
+	struct racer *r = arg;
+	sqlite3 *db = NULL;
+
+	if (db_open(r->path, 0, &db, &r->cause) != 0) {
+		r->items = -1;
+		return NULL;
+	}
+	r->items = sched_extend(db, r->ch, NOW, 48 * HOUR_MS, &r->cause);
+	db_close(&db);
+	return NULL;
+}
+
+START_TEST(concurrent_extends)
+{
+	sqlite3 *db = fx_db();
+	struct racer r[4];
+	pthread_t th[4];
+	int64_t ch;
+	char *path;
+	int i, total = 0, rows;
+
+	ch = standard(db);
+	path = xstrdup(sqlite3_db_filename(db, "main"));
+	for (i = 0; i < 4; i++) {
+		memset(&r[i], 0, sizeof r[i]);
+		r[i].path = path;
+		r[i].ch = ch;
+		pthread_create(&th[i], NULL, race, &r[i]);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		ck_assert_msg(r[i].items >= 0, "thread %d: %s", i, r[i].cause);
+		total += r[i].items;
+		free(r[i].cause);
+	}
+	/* One of them built the log; the others found nothing to do. */
+	rows = (int)db_scalar(db, "SELECT count(*) FROM schedule_items", -1);
+	ck_assert_int_eq(total, rows);
+	assert_clean(db, ch, 0, INT64_MAX);
+	free(path);
+	db_close(&db);
+}
+END_TEST
+
+START_TEST(slot_length_change_realigns)
+{
+	sqlite3 *db = fx_db();
+	int64_t ch, show;
+	struct chanedit e;
+	char *cause = NULL;
+	int i;
+
+	fx_pool(db);
+	show = fx_show(db, "Realign", "TV-PG");
+	for (i = 0; i < 4; i++)
+		fx_episode(db, show, 1, i + 1, 20 * MIN_MS + i * 1000, NULL, 0);
+	ch = fx_channel(db, "22", "UTC", 30);
+	fx_slot(db, ch, "daily", "00:00", "24:00", COARSE_SERIES, show, 0);
+	/* At 12:05 the 12:00 programme is locked; the rebuild starts at 12:30. */
+	extend(db, ch, fx_utc(2024, 6, 3, 12, 5), 24 * HOUR_MS);
+	chanedit_init(&e);
+	e.slot_minutes = 60;
+	ck_assert(chanedit_update(db, ch, &e, &cause) == 0);
+	ck_assert_msg(sched_rebuild(db, ch, fx_utc(2024, 6, 3, 12, 5), &cause) > 0, "%s", cause);
+	/* 12:30 is not on the hour: the 12:00 programme's break runs on to 13:00. */
+	ck_assert_int_eq(db_scalar(db, "SELECT programme_start_ms FROM schedule_items WHERE "
+	    "start_ms = 1717417800000 AND kind = 'slate'", 0), 1717416000000LL);
+	assert_clean(db, ch, fx_utc(2024, 6, 3, 12, 30), INT64_MAX);
+	/* From 13:00 on, programmes start on the hour only. */
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM schedule_items WHERE "
+	    "programme_start_ms = start_ms AND start_ms >= 1717419600000 AND "
+	    "start_ms % 3600000 <> 0", -1), 0);
+	ck_assert_int_gt(db_scalar(db, "SELECT count(*) FROM schedule_items WHERE "
+	    "programme_start_ms = start_ms AND start_ms >= 1717419600000", -1), 20);
+	db_close(&db);
+}
+END_TEST
+
+START_TEST(extend_all_isolates_failures)
+{
+	sqlite3 *db = fx_db();
+	int64_t good = standard(db), bad, also;
+	char *cause = NULL;
+
+	bad = fx_channel(db, "23", "UTC", 30);
+	also = fx_channel(db, "24", "Europe/Rome", 30);
+	fx_channel(db, "25", "UTC", 30);
+	fx_exec(db, "UPDATE channels SET enabled = 0 WHERE number = '25'");
+	/* Written by hand around the checks: a zone that does not exist. */
+	fx_exec(db, "UPDATE channels SET timezone = 'Mars/Base' WHERE id = %lld", (long long)bad);
+	ck_assert_int_eq(sched_extend_all(db, NOW, 6 * HOUR_MS, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "Mars/Base"));
+	free(cause);
+	cause = NULL;
+	/* The others were built and committed; the broken one and the disabled one not. */
+	ck_assert_int_ge(finelog_horizon(db, good), NOW + 6 * HOUR_MS);
+	ck_assert_int_ge(finelog_horizon(db, also), NOW + 6 * HOUR_MS);
+	ck_assert_int_eq(finelog_horizon(db, bad), 0);
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM schedule_items s JOIN channels c ON "
+	    "c.id = s.channel_id WHERE c.number = '25'", -1), 0);
+	ck_assert(sqlite3_get_autocommit(db));
+	assert_clean(db, good, 0, INT64_MAX);
+	assert_clean(db, also, 0, INT64_MAX);
+	db_close(&db);
+}
+END_TEST
+
 /* The checker finds what is wrong in a log built by hand. */
 static void
 expect_problem(const struct schedlib *lib, const struct sched_channel *ch,
@@ -1018,7 +1177,7 @@ START_TEST(demo_channels)
 	for (i = 0; i < 4; i++)
 		fx_clip(db, "bumper", 5000, NULL, NULL, NULL, NULL, NULL);
 	fx_exec(db, "UPDATE content_scheduling_metadata SET scheduling_notes = CASE WHEN "
-	    "media_file_id % 2 THEN 'break-in' ELSE 'break-out' END WHERE content_type = 'bumper'");
+	    "media_file_id %% 2 THEN 'break-in' ELSE 'break-out' END WHERE content_type = 'bumper'");
 	fx_clip(db, "station_id", 10000, NULL, NULL, NULL, NULL, NULL);
 	fx_exec(db, "UPDATE media_files SET source_type = 'demo'");
 	fx_exec(db, "UPDATE shows SET source_type = 'demo'");
@@ -1085,6 +1244,10 @@ main(void)
 	tcase_add_test(tc, extend_is_idempotent);
 	tcase_add_test(tc, nothing_to_air);
 	tcase_add_test(tc, rating_limits);
+	tcase_add_test(tc, fill_of_named_series);
+	tcase_add_test(tc, concurrent_extends);
+	tcase_add_test(tc, extend_all_isolates_failures);
+	tcase_add_test(tc, slot_length_change_realigns);
 	tcase_add_test(tc, checker_catches_broken_logs);
 	tcase_add_test(tc, coarse_parsing_and_matching);
 	tcase_add_test(tc, demo_channels);

@@ -454,7 +454,7 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int64_t start = mono_us();
 	long long n;
 	size_t nitems_, i, torender = 0;
-	int c, nthreads = 0, lockfd = -1, failed = 0, status = 1, nchannels = 0;
+	int c, nthreads = 0, lockfd = -1, failed = 0, status = 1, nchannels;
 
 	while ((c = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -580,15 +580,17 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error("registering the demo library in %s: %s", ctx->paths.db_path, cause);
 		goto out;
 	}
-	/* Three channels scheduled on it, so it is on the air within minutes. */
-	if ((nchannels = scheddemo_setup(db, now_ms(), bug, &cause)) < 0) {
-		cmd_error("scheduling the demo channels: %s", cause);
-		goto out;
-	}
+	/* The demo channels on this library, with their fine logs. */
+	nchannels = scheddemo_setup(db, now_ms(), counts.bug >= 0 ? bug : NULL, &cause);
 	counts.took_us = mono_us() - start;
 	summary(demo_dir, bug, &counts, &stats, ctx->paths.db_path);
-	printf("Channels %s scheduled (%d); 'retrovue --daemon' puts them on the air, "
-	    "'retrovue schedule show 2' shows what airs.\n", SCHEDDEMO_NUMBERS, nchannels);
+	if (nchannels < 0) {
+		cmd_error("scheduling the demo channels: %s", cause);
+		failed++;
+	} else
+		printf("Channels %s (Retro Sitcoms, Movie Palace, Retro Mix) are scheduled in "
+		    "5-minute slots ('retrovue schedule show 2'); 'retrovue --daemon' puts them "
+		    "on the air.\n", SCHEDDEMO_NUMBERS);
 	if (failed > 0)
 		cmd_error("%d file%s of the demo library could not be made", failed,
 		    failed == 1 ? "" : "s");
