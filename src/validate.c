@@ -90,7 +90,8 @@ check(const struct validate_opts *o, struct job *j)
 	j->loudness = NAN;
 	if (stat(j->path, &sb) != 0) {
 		j->status = "missing";
-		if (j->source_path != NULL && strcmp(j->source_path, j->path) != 0)
+		if (j->source_type != NULL && strcmp(j->source_type, "plex") == 0 &&
+		    j->source_path != NULL && strcmp(j->source_path, j->path) != 0)
 			xasprintf(&j->message, "%s: %s (Plex reports %s; see 'retrovue pathmap')",
 			    j->path, strerror(errno), j->source_path);
 		else if (j->source_type != NULL && strcmp(j->source_type, "plex") == 0)

@@ -9,6 +9,7 @@
 #include "src/cmd/cmd.h"
 #include "src/db.h"
 #include "src/log.h"
+#include "src/sched.h"
 #include "src/util.h"
 
 static const struct cmd_entry *cmd_table[] = {
@@ -104,6 +105,22 @@ cmd_db(struct cmd_ctx *ctx, int create)
 	}
 	log_debug("database %s (schema %d)", ctx->paths.db_path, db_schema_version(ctx->db));
 	return ctx->db;
+}
+
+/* Replace removed or missing content in every channel's unlocked future. */
+void
+cmd_reschedule(struct cmd_ctx *ctx, sqlite3 *db)
+{
+	char *cause = NULL;
+	int n;
+
+	if ((n = sched_extend_all(db, now_ms(), 0, &cause)) < 0) {
+		cmd_error("rescheduling after the change: %s", cause);
+		free(cause);
+		return;
+	}
+	if (n > 0)
+		printf("Rescheduled: %d fine log item%s written\n", n, n == 1 ? "" : "s");
 }
 
 /* Route "NAME SUB args..." to the sub's function. */

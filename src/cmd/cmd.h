@@ -59,6 +59,9 @@ int cmd_usage(const struct cmd_entry *entry);
  */
 sqlite3 *cmd_db(struct cmd_ctx *ctx, int create);
 
+/* After content left the library: rebuild what it leaves in the schedules. */
+void cmd_reschedule(struct cmd_ctx *ctx, sqlite3 *db);
+
 /* Print an error line "retrovue: MESSAGE" to stderr (redacted). */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

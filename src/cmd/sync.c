@@ -32,6 +32,9 @@ run(struct cmd_ctx *ctx, struct libopts *lo)
 	libprogress_free(&lp);
 	if (rc >= 0 || st.processed > 0)
 		libopts_print_stats(&st, lo->req.dry_run, (double)(mono_us() - t0) / 1e6);
+	/* What left the library leaves the schedules' unlocked future too. */
+	if (st.removed > 0 && !lo->req.dry_run)
+		cmd_reschedule(ctx, db);
 	if (rc != 0) {
 		cmd_error("%s%s", rc > 0 ? "finished with problems: " : "",
 		    cause != NULL ? cause : "sync failed");

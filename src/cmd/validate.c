@@ -115,6 +115,9 @@ validate_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	rc = validate_run(db, &vo, &st, &cause);
 	progress_free(&o.bar);
 	free(ids);
+	/* Files found missing come out of the schedules' unlocked future. */
+	if (st.missing > 0)
+		cmd_reschedule(ctx, db);
 	if (rc != 0) {
 		cmd_error("%s", cause);
 		free(cause);
