@@ -71,10 +71,11 @@ check_eq "sync_history records the run" "plex|home|success|21|0|0" \
     "$(sq 'SELECT source_type, source_name, status, items_added, items_updated, items_removed FROM sync_history')"
 check "the source has a last sync time" test -n "$(sq 'SELECT last_sync_time FROM content_sources')"
 
-# The scheduler's fine log points at a Game of Thrones episode.
+# The scheduler's fine log points at a Game of Thrones episode (an hour ago).
+past=$(( $(date +%s) * 1000 - 3600000 ))
 sq "INSERT INTO channels (number, name) VALUES ('3', 'Test');
     INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, media_file_id, out_ms, title)
-    SELECT 1, 0, 1000, 'programme', media_file_id, 1000, 'GoT' FROM episodes WHERE plex_rating_key = '5001';"
+    SELECT 1, $past, $past + 1000, 'programme', media_file_id, 1000, 'GoT' FROM episodes WHERE plex_rating_key = '5001';"
 rev1=$(sq "SELECT value FROM system_config WHERE key = 'content.revision'")
 
 stub_ctl reset-log
@@ -107,7 +108,7 @@ check_eq "no orphans: every Plex file has its movie or episode" 0 \
 check_eq "no orphan scheduling metadata or ids" "0|0" \
     "$(sq "SELECT (SELECT count(*) FROM content_scheduling_metadata c WHERE NOT EXISTS (SELECT 1 FROM media_files WHERE id = c.media_file_id)), (SELECT count(*) FROM show_guids g WHERE NOT EXISTS (SELECT 1 FROM shows WHERE id = g.show_id))")"
 check_eq "the fine log's item lost its file (the scheduler sees NULL)" "|GoT" \
-    "$(sq "SELECT media_file_id, title FROM schedule_items WHERE start_ms = 0")"
+    "$(sq "SELECT media_file_id, title FROM schedule_items WHERE start_ms = $past")"
 rev2=$(sq "SELECT value FROM system_config WHERE key = 'content.revision'")
 check "content.revision moved on" test "$rev2" -gt "$rev1"
 run_rc "$RETROVUE" db check
