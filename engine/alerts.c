@@ -727,6 +727,8 @@ plug_audio_frame(void *state, AVFrame *frame, int64_t wall)
 	e_us = chan_end_us(c);
 	pthread_mutex_unlock(&c->s->lock);
 	c->audio_next_us = wall + (int64_t)frame->nb_samples * 1000000 / ALERT_RATE;
+	if (av_frame_make_writable(frame) < 0)
+		return;
 	intro_n = air->intro.n;
 	outro_n = air->outro.n;
 	slate = air->a.display == ALERT_SLATE;

@@ -126,7 +126,7 @@ link_graph(AVFilterGraph *g, AVFilterContext *src, AVFilterContext *sink, const 
 static int
 build_video(struct source *s, const AVFrame *f, char **cause)
 {
-	char args[256], desc[512];
+	char args[256], desc[512], pad[96];
 	int ow, oh, ret;
 
 	avfilter_graph_free(&s->vg);
@@ -150,10 +150,15 @@ build_video(struct source *s, const AVFrame *f, char **cause)
 		    "out", NULL, NULL, s->vg);
 	if (ret < 0)
 		goto fail;
+	/* Letter- or pillarbox only when the picture does not fill the frame. */
+	if (ow == s->conf.width && oh == s->conf.height)
+		pad[0] = '\0';
+	else
+		snprintf(pad, sizeof pad, "pad=%d:%d:(ow-iw)/2:(oh-ih)/2:black,", s->conf.width,
+		    s->conf.height);
 	snprintf(desc, sizeof desc, "%sfps=fps=%d/%d:start_time=0,scale=%d:%d,setsar=1,"
-	    "pad=%d:%d:(ow-iw)/2:(oh-ih)/2:black,format=yuv420p",
-	    s->vinterlaced ? "yadif=mode=send_frame:deint=interlaced," : "",
-	    s->conf.fps_num, s->conf.fps_den, ow, oh, s->conf.width, s->conf.height);
+	    "%sformat=yuv420p", s->vinterlaced ? "yadif=mode=send_frame:deint=interlaced," : "",
+	    s->conf.fps_num, s->conf.fps_den, ow, oh, pad);
 	if ((ret = link_graph(s->vg, s->vsrc, s->vsink, desc)) < 0)
 		goto fail;
 	return 0;

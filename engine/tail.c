@@ -287,8 +287,7 @@ tail_video_out(struct tail *t, AVFrame *frame, int64_t wall_us)
 	if (ret < 0)
 		return ret;
 	for (i = 0; i < t->n; i++) {
-		if (t->states[i] != NULL && t->plugins[i]->video_frame != NULL &&
-		    av_frame_make_writable(frame) >= 0)
+		if (t->states[i] != NULL && t->plugins[i]->video_frame != NULL)
 			t->plugins[i]->video_frame(t->states[i], frame, wall_us);
 	}
 	return 0;
@@ -305,8 +304,7 @@ tail_audio_out(struct tail *t, AVFrame *frame, int64_t wall_us)
 	if (ret < 0)
 		return ret;
 	for (i = 0; i < t->n; i++) {
-		if (t->states[i] != NULL && t->plugins[i]->audio_frame != NULL &&
-		    av_frame_make_writable(frame) >= 0)
+		if (t->states[i] != NULL && t->plugins[i]->audio_frame != NULL)
 			t->plugins[i]->audio_frame(t->states[i], frame, wall_us);
 	}
 	return 0;

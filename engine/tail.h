@@ -57,10 +57,12 @@ struct tail_plugin {
 	int (*poll)(void *state, struct tail *t, int64_t wall_us);
 	/*
 	 * Each frame after the tail graph, just before the encoder: look at
-	 * it (thumbnails) or change it in place (video); audio_frame may
-	 * overwrite the samples (alert audio replaces the programme, after
-	 * the limiter, so alert tones bypass the programme gain).
-	 * wall_us is the frame's air time, UTC.
+	 * it (thumbnails) or change it in place; audio_frame may overwrite the
+	 * samples (alert audio replaces the programme, after the limiter, so
+	 * alert tones bypass the programme gain). A hook that writes calls
+	 * av_frame_make_writable() first, and only when it writes: most
+	 * frames are only looked at, and a copy of every 720p frame is not
+	 * free. wall_us is the frame's air time, UTC.
 	 */
 	void (*video_frame)(void *state, AVFrame *frame, int64_t wall_us);
 	void (*audio_frame)(void *state, AVFrame *frame, int64_t wall_us);
