@@ -28,7 +28,7 @@ struct director_opts {
 	int max_channels;               /* active at once (default 4) */
 	int idle_timeout_s;             /* stop after this long without viewers (60) */
 	int segment_ms;                 /* HLS segment length (2000) */
-	int lead_ms;                    /* encoding may run this far ahead (1000) */
+	int lead_ms;                    /* encoding may run this far ahead (800) */
 	int list_size;                  /* segments in the playlist (6) */
 	int keep;                       /* segments still fetchable after leaving it (6) */
 	char preset[32];                /* x264 preset ("veryfast") */
