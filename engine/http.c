@@ -63,8 +63,7 @@ struct tsclient {
 	struct MHD_Connection *conn;
 	struct ring *ring;
 	struct ring_waiter waiter;
-	struct segment *seg;
-	size_t off;
+	size_t off;                     /* into segment next_seq */
 	int64_t next_seq;
 	char number[16];
 	char peer[64];
@@ -379,7 +378,7 @@ serve_segment(struct http *h, struct request *req, const char *number, const cha
 	return reply_segment(req->conn, CT_TS, CC_SEGMENT, s);
 }
 
-/* Content reader of the endless TS stream. */
+/* Content reader of the endless TS stream: segments, and the one being written. */
 static ssize_t
 ts_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -388,25 +387,20 @@ ts_read(void *cls, uint64_t pos, char *buf, size_t max)
 	size_t n;
 
 	for (;;) {
-		if (c->seg != NULL && c->off < c->seg->len) {
-			n = c->seg->len - c->off < max ? c->seg->len - c->off : max;
-			memcpy(buf, c->seg->data + c->off, n);
-			c->off += n;
-			return (ssize_t)n;
-		}
-		if (c->seg != NULL) {
-			segment_unref(&c->seg);
-			c->next_seq++;
-		}
 		if (__atomic_load_n(&c->h->stopping, __ATOMIC_ACQUIRE))
 			return MHD_CONTENT_READER_END_OF_STREAM;
-		rr = ring_get(c->ring, c->next_seq, &c->seg, &c->waiter);
+		rr = ring_read(c->ring, c->next_seq, c->off, (uint8_t *)buf, max, &n, &c->waiter);
 		switch (rr) {
 		case RING_OK:
-			c->off = 0;
-			continue;
+			if (n == 0) {           /* that segment is done: the next */
+				c->next_seq++;
+				c->off = 0;
+				continue;
+			}
+			c->off += n;
+			return (ssize_t)n;
 		case RING_WAIT:
-			return 0;               /* suspended until the next segment */
+			return 0;               /* suspended until more is written */
 		case RING_GONE:
 			log_info("channel %s: dropping TS client %s: it fell behind the ring",
 			    c->number, c->peer);
@@ -424,7 +418,6 @@ ts_free(void *cls)
 	struct tsclient *c = cls;
 
 	log_debug("channel %s: TS client %s left", c->number, c->peer);
-	segment_unref(&c->seg);
 	director_untune(c->h->d, c->number);
 	free(c);
 }

@@ -121,6 +121,7 @@ io_write(void *opaque, uint8_t *data, int size)
 	memcpy(o->buf + o->len, data, (size_t)size);
 	o->len = need;
 	o->bytes += size;
+	ring_append(o->ring, data, (size_t)size);      /* the TS stream reads it now */
 	return size;
 }
 
@@ -355,8 +356,9 @@ output_open(struct output **out, const struct output_conf *conf, struct ring *ri
 	}
 	if (add_stream(o, o->venc, cause) < 0 || add_stream(o, o->aenc, cause) < 0)
 		goto fail;
-	iobuf = av_malloc(32768);
-	o->pb = avio_alloc_context(iobuf, 32768, 1, o, NULL, io_write, NULL);
+	/* Small writes, so the endless TS stream flows smoothly. */
+	iobuf = av_malloc(4096);
+	o->pb = avio_alloc_context(iobuf, 4096, 1, o, NULL, io_write, NULL);
 	o->oc->pb = o->pb;
 	o->oc->flags |= AVFMT_FLAG_CUSTOM_IO;
 	av_dict_set(&o->oc->metadata, "service_provider", "Retrovue", 0);

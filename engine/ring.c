@@ -8,6 +8,12 @@
  * as long as it sends it; the producer drops its own reference when the
  * segment leaves the ring and the last sender frees it. Waiters are woken
  * outside the lock.
+ *
+ * The segment being written is also readable as it grows (the "open"
+ * bytes, a copy of what the muxer wrote so far), so the endless TS stream
+ * flows continuously instead of in segment-sized bursts; its readers are
+ * woken at most every OPEN_WAKE_US as bytes arrive, and when it is
+ * published the same bytes become the immutable segment.
  */
 #include "engine/ring.h"
 
@@ -29,8 +35,14 @@ struct ring {
 	int target_s;
 	int on_air;
 	struct segment *playlist;       /* snapshot for the current segments */
-	struct ring_waiter *waiters;
+	struct ring_waiter *waiters;    /* for the next segment or playlist */
+	struct ring_waiter *readers;    /* stream readers, for more open bytes */
+	uint8_t *open;                  /* segment next_seq as written so far */
+	size_t open_len, open_cap;
+	int64_t open_woken_us;          /* last wake for open bytes (mono) */
 };
+
+#define OPEN_WAKE_US 40000
 
 /* Take a reference. */
 struct segment *
@@ -92,6 +104,7 @@ clear_locked(struct ring *r)
 		segment_unref(&r->segs[i]);
 	r->n = 0;
 	segment_unref(&r->playlist);
+	r->open_len = 0;
 }
 
 /* Free. */
@@ -104,17 +117,25 @@ ring_free(struct ring **rp)
 		return;
 	clear_locked(r);
 	free(r->segs);
+	free(r->open);
 	pthread_mutex_destroy(&r->lock);
 	freep(rp);
 }
 
-/* Detach the waiter list; caller holds the lock. */
+/* Detach both waiter lists as one; caller holds the lock. */
 static struct ring_waiter *
 take_waiters_locked(struct ring *r)
 {
-	struct ring_waiter *w = r->waiters;
+	struct ring_waiter *w = r->waiters, *last;
 
 	r->waiters = NULL;
+	if (r->readers != NULL) {
+		for (last = r->readers; last->next != NULL; last = last->next)
+			;
+		last->next = w;
+		w = r->readers;
+		r->readers = NULL;
+	}
 	return w;
 }
 
@@ -204,11 +225,35 @@ ring_publish(struct ring *r, uint8_t *data, size_t len, int64_t start_ms, int64_
 		r->n--;
 	}
 	r->segs[r->n++] = s;
+	r->open_len = 0;
 	build_playlist_locked(r);
 	w = take_waiters_locked(r);
 	pthread_mutex_unlock(&r->lock);
 	wake_list(w);
 	return seq;
+}
+
+/* Bytes of the segment being written. */
+void
+ring_append(struct ring *r, const uint8_t *data, size_t len)
+{
+	struct ring_waiter *w = NULL;
+	int64_t now = mono_us();
+
+	pthread_mutex_lock(&r->lock);
+	if (r->open_len + len > r->open_cap) {
+		r->open_cap = (r->open_len + len) * 2;
+		r->open = xreallocarray(r->open, 1, r->open_cap);
+	}
+	memcpy(r->open + r->open_len, data, len);
+	r->open_len += len;
+	if (r->readers != NULL && now - r->open_woken_us >= OPEN_WAKE_US) {
+		r->open_woken_us = now;
+		w = r->readers;
+		r->readers = NULL;
+	}
+	pthread_mutex_unlock(&r->lock);
+	wake_list(w);
 }
 
 /* Off the air. */
@@ -322,6 +367,45 @@ ring_get(struct ring *r, int64_t seq, struct segment **out, struct ring_waiter *
 		res = RING_WAIT;
 	} else
 		res = RING_GONE;
+	pthread_mutex_unlock(&r->lock);
+	return res;
+}
+
+/* Read the stream: published or still being written. */
+enum ring_result
+ring_read(struct ring *r, int64_t seq, size_t off, uint8_t *buf, size_t max, size_t *n,
+    struct ring_waiter *w)
+{
+	enum ring_result res = RING_OK;
+	const uint8_t *src = NULL;
+	size_t len = 0;
+	int64_t first;
+
+	*n = 0;
+	pthread_mutex_lock(&r->lock);
+	first = r->n > 0 ? r->segs[0]->seq : r->next_seq;
+	if (seq >= first && seq < r->next_seq && r->n > 0) {
+		src = r->segs[seq - first]->data;
+		len = r->segs[seq - first]->len;
+	} else if (!r->on_air)
+		res = RING_OFF;
+	else if (seq == r->next_seq) {
+		src = r->open;
+		len = r->open_len;
+		if (off >= len) {
+			res = RING_WAIT;
+			if (w != NULL) {
+				w->suspend(w->arg);
+				w->next = r->readers;
+				r->readers = w;
+			}
+		}
+	} else
+		res = RING_GONE;
+	if (res == RING_OK && off < len) {
+		*n = len - off < max ? len - off : max;
+		memcpy(buf, src + off, *n);
+	}
 	pthread_mutex_unlock(&r->lock);
 	return res;
 }

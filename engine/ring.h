@@ -68,6 +68,11 @@ void ring_begin(struct ring *r, int64_t min_seq, int target_s);
 /* Publish a segment (takes data); returns its sequence number. */
 int64_t ring_publish(struct ring *r, uint8_t *data, size_t len, int64_t start_ms,
     int64_t duration_us);
+/*
+ * Producer: bytes of the segment being written, as the muxer writes them
+ * (the same bytes ring_publish gets when it is done).
+ */
+void ring_append(struct ring *r, const uint8_t *data, size_t len);
 /* Off the air: drop the segments, wake every waiter. */
 void ring_end(struct ring *r);
 
@@ -92,6 +97,15 @@ void ring_last_stats(struct ring *r, size_t *len, int64_t *duration_us);
  */
 enum ring_result ring_get(struct ring *r, int64_t seq, struct segment **out,
     struct ring_waiter *w);
+/*
+ * The endless stream: copy up to max bytes of segment seq from offset off,
+ * whether it is published or still being written. RING_OK with *n bytes
+ * (*n == 0: seq is complete and read to its end, go on to seq + 1);
+ * RING_WAIT when nothing new is there yet (w queued and suspended, woken
+ * as bytes arrive); RING_GONE when seq left the ring; RING_OFF.
+ */
+enum ring_result ring_read(struct ring *r, int64_t seq, size_t off, uint8_t *buf, size_t max,
+    size_t *n, struct ring_waiter *w);
 /*
  * The playlist: RING_OK with a reference in *out, or RING_WAIT (w queued)
  * while no segment exists yet, or RING_OFF.

@@ -116,6 +116,50 @@ START_TEST(waiters)
 }
 END_TEST
 
+/* The endless stream reads the segment being written as it grows. */
+START_TEST(stream_reads_open_bytes)
+{
+	struct ring *r = ring_new("9", 3, 2);
+	struct probe pr = { 0, 0 };
+	struct ring_waiter w = { on_suspend, on_wake, &pr, NULL };
+	uint8_t a[100], b[100], got[64], *full;
+	size_t n;
+
+	memset(a, 'a', sizeof a);
+	memset(b, 'b', sizeof b);
+	ck_assert_int_eq(ring_read(r, 0, 0, got, sizeof got, &n, &w), RING_OFF);
+	ring_begin(r, 50, 2);
+	/* Nothing written yet: wait. */
+	ck_assert_int_eq(ring_read(r, 50, 0, got, sizeof got, &n, &w), RING_WAIT);
+	ck_assert_int_eq(pr.suspended, 1);
+	ring_append(r, a, sizeof a);
+	ck_assert_int_eq(pr.woken, 1);
+	/* The open bytes, in pieces no bigger than asked. */
+	ck_assert_int_eq(ring_read(r, 50, 0, got, sizeof got, &n, NULL), RING_OK);
+	ck_assert_uint_eq(n, 64);
+	ck_assert_int_eq(got[0], 'a');
+	ck_assert_int_eq(ring_read(r, 50, 64, got, sizeof got, &n, NULL), RING_OK);
+	ck_assert_uint_eq(n, 36);
+	ck_assert_int_eq(ring_read(r, 50, 100, got, sizeof got, &n, NULL), RING_WAIT);
+	ring_append(r, b, sizeof b);
+	/* Published: the same bytes, then the end of the segment (n == 0). */
+	full = xmalloc(200);
+	memcpy(full, a, 100);
+	memcpy(full + 100, b, 100);
+	ck_assert_int_eq(ring_publish(r, full, 200, 1700000000000LL, 2000000), 50);
+	ck_assert_int_eq(ring_read(r, 50, 100, got, sizeof got, &n, NULL), RING_OK);
+	ck_assert_uint_eq(n, 64);
+	ck_assert_int_eq(got[0], 'b');
+	ck_assert_int_eq(ring_read(r, 50, 200, got, sizeof got, &n, NULL), RING_OK);
+	ck_assert_uint_eq(n, 0);
+	/* The next segment starts empty. */
+	ck_assert_int_eq(ring_read(r, 51, 0, got, sizeof got, &n, NULL), RING_WAIT);
+	ring_end(r);
+	ck_assert_int_eq(ring_read(r, 51, 0, got, sizeof got, &n, NULL), RING_OFF);
+	ring_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -124,6 +168,7 @@ main(void)
 
 	tcase_add_test(tc, numbering_and_window);
 	tcase_add_test(tc, waiters);
+	tcase_add_test(tc, stream_reads_open_bytes);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
 }
