@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine/alerts.h"
+#include "engine/api_lib.h"
 #include "engine/control.h"
 #include "engine/director.h"
 #include "src/alert.h"
@@ -260,11 +261,21 @@ api_register(struct control *c, struct api *api)
 	control_add(c, "alert.list", cmd_alert_list, api);
 	control_add(c, "channel.start", cmd_channel_start, api);
 	control_add(c, "channel.stop", cmd_channel_stop, api);
+	api->lib = api_lib_new(api, c);
+	api_lib_register(c, api->lib);
+}
+
+/* Finish the jobs before the socket goes. */
+void
+api_stop(struct api *api)
+{
+	api_lib_stop(api->lib);
 }
 
 /* Close the lazy connection. */
 void
 api_close(struct api *api)
 {
+	api_lib_free(&api->lib);
 	db_close(&api->db);
 }

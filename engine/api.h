@@ -10,6 +10,8 @@
  *   alert.clear {sent_by}
  *   alert.list {limit}
  *   channel.start {number}, channel.stop {number}
+ *   and the editing commands of engine/api_lib.h (content, chapters,
+ *   frames, sync, sources, paths, tmm, channels, slots, jobs)
  */
 #ifndef RV_ENGINE_API_H
 #define RV_ENGINE_API_H
@@ -21,6 +23,7 @@
 struct control;
 struct director;
 struct alerts;
+struct api_lib;
 
 struct api {
 	struct director *director;
@@ -30,10 +33,13 @@ struct api {
 	char http_url[128];             /* where viewers connect */
 	int64_t started_ms;
 	sqlite3 *db;                    /* the control thread's connection (lazy) */
+	struct api_lib *lib;            /* the editing commands (engine/api_lib.h) */
 };
 
 /* Register every command on c; api must outlive c. */
 void api_register(struct control *c, struct api *api);
+/* Finish the background jobs; call before control_free. */
+void api_stop(struct api *api);
 /* Close what the commands opened (after control_free). */
 void api_close(struct api *api);
 

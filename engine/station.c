@@ -365,6 +365,7 @@ station_stop(struct station **sp)
 
 	if (sp == NULL || (s = *sp) == NULL)
 		return;
+	api_stop(&s->api);
 	control_free(&s->ctl);
 	ssdp_stop(&s->ssdp);
 	if (s->d != NULL)

@@ -168,6 +168,67 @@ chapters_remove(sqlite3 *db, int64_t mf_id, int64_t ms, char **cause)
 	return 0;
 }
 
+/* Same time, same title? */
+static int
+same_marker(const struct chapter *a, const struct chapter *b)
+{
+	const char *ta = a->title != NULL ? a->title : "", *tb = b->title != NULL ? b->title : "";
+
+	return a->ms == b->ms && strcmp(ta, tb) == 0;
+}
+
+/* Replace the whole list. */
+int
+chapters_replace(sqlite3 *db, int64_t mf_id, const struct chapter *list, size_t n,
+    int *changed, char **cause)
+{
+	struct chapter *old = NULL;
+	sqlite3_stmt *del = NULL;
+	size_t nold = 0, i, k;
+	int64_t id;
+	int rc = -1;
+
+	*changed = 0;
+	if (db_begin(db, cause) != 0)
+		return -1;
+	if (chapters_list(db, mf_id, &old, &nold, cause) != 0)
+		goto out;
+	if ((del = db_prepare(db, "DELETE FROM chapter_markers WHERE id = ?", cause)) == NULL)
+		goto out;
+	for (i = 0; i < nold; i++) {
+		for (k = 0; k < n && !same_marker(&old[i], &list[k]); k++)
+			;
+		if (k < n)
+			continue;
+		sqlite3_reset(del);
+		sqlite3_bind_int64(del, 1, old[i].id);
+		if (sqlite3_step(del) != SQLITE_DONE) {
+			set_cause(cause, "removing the marker: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+		(*changed)++;
+	}
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < nold && !same_marker(&old[i], &list[k]); i++)
+			;
+		if (i < nold)
+			continue;
+		if (chapters_add(db, mf_id, list[k].ms, list[k].title, list[k].source != NULL ?
+		    list[k].source : "manual", &id, cause) != 0)
+			goto out;
+		(*changed)++;
+	}
+	if (library_bump_revision(db) != 0 || db_commit(db, cause) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc != 0)
+		db_rollback(db);
+	sqlite3_finalize(del);
+	chapters_free(&old, nold);
+	return rc;
+}
+
 /* Detect. */
 int
 chapters_detect(const char *path, const struct chapters_detect_opts *o,

@@ -27,6 +27,14 @@ int chapters_add(sqlite3 *db, int64_t mf_id, int64_t ms, const char *title, cons
     int64_t *id, char **cause);
 /* Remove the marker at ms (within half a second). 0, or -1 with *cause. */
 int chapters_remove(sqlite3 *db, int64_t mf_id, int64_t ms, char **cause);
+/*
+ * Make the file's markers exactly these (ms, title, source; a NULL source
+ * is "manual"), in one transaction: markers already there at the same
+ * time and title stay as they are. *changed: markers added plus removed.
+ * 0, or -1 with *cause naming the bad marker (nothing is changed then).
+ */
+int chapters_replace(sqlite3 *db, int64_t mf_id, const struct chapter *list, size_t n,
+    int *changed, char **cause);
 
 struct chapters_detect_opts {
 	double min_black_s;             /* shortest black; 0: 0.2 s */

@@ -19,6 +19,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_chapters_entry,
 	&cmd_config_entry,
 	&cmd_content_entry,
+	&cmd_ctl_entry,
 	&cmd_daemon_entry,
 	&cmd_db_entry,
 	&cmd_demo_entry,

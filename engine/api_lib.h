@@ -1,0 +1,55 @@
+/*
+ * api_lib.h: the control socket's editing commands, behind the console's
+ * dialogs (metadata, chapters, sync, settings, schedule) and 'retrovue
+ * ctl'. Each changes the database through the same core functions the CLI
+ * uses, rebuilds what the change affects, and broadcasts an event so every
+ * attached console shows it. Slow work runs as a job in a pool; the
+ * command answers {"job": N} at once and the job reports through events:
+ *
+ *   job.progress {job, kind, done, total, message[, level, index, count]}
+ *   job.message  {job, kind, level, text}            (sync changes, warnings)
+ *   job.done     {job, kind, peer, result | error}
+ *
+ * Commands (arguments in braces):
+ *   (a media file is "file", not "id": "id" numbers the request itself)
+ *   content.get {file}            editable scheduling metadata, read-only details
+ *   content.set {file, set: {key: value}}   keys as 'retrovue content set'
+ *   chapters.get {file}           markers, duration, frame rate
+ *   chapters.set {file, markers: [{ms, title, source}]}   replace; rebuild
+ *   chapters.detect {file}        job: black-and-silent points
+ *   frame.at {file, ms, width, height}   job: RGB24 picture (base64) at ms;
+ *                               a newer one from the same client cancels it
+ *   job.cancel {job}
+ *   sync.start {plex, tmm, source, libraries: [], tmm_dirs: [], force}   job
+ *   sync.history {limit}
+ *   sources.list, sources.add {name, url, token}, sources.remove {source},
+ *   sources.test {source} (job)
+ *   paths.list, paths.add {plex_path, local_path, source}, paths.remove {rule},
+ *   paths.test {path, source}
+ *   tmm.list, tmm.add {path, name, subdirs}, tmm.remove {dir}
+ *   channels.list, channels.add {number, name, ...}, channels.set {number, ...}
+ *   slots.list {number, hours}, slots.add {number, days, start, end, type,
+ *   show_id, shows, content_id, genre, max_rating, priority},
+ *   slots.move {number, slot, days, start, end}, slots.remove {number, slot}
+ *
+ * Events after a change: content.changed {id}, chapters.changed {id},
+ * sources.changed, paths.changed, tmm.changed, channels.changed,
+ * slots.changed {number}, library.changed (after a sync).
+ */
+#ifndef RV_ENGINE_API_LIB_H
+#define RV_ENGINE_API_LIB_H
+
+struct api;
+struct api_lib;
+struct control;
+
+/* The commands' state (job pools, the control thread's connection). */
+struct api_lib *api_lib_new(struct api *api, struct control *c);
+/* Register the commands on c. */
+void api_lib_register(struct control *c, struct api_lib *l);
+/* Cancel the jobs and wait for them; no event is sent after this. */
+void api_lib_stop(struct api_lib *l);
+/* Stop and free; accepts NULL, sets *lp NULL. */
+void api_lib_free(struct api_lib **lp);
+
+#endif
