@@ -1,0 +1,728 @@
+/*
+ * dlg_chapters.c: the chapter editor. A picture of the frame at the
+ * playhead, as large as the terminal allows, the playhead in
+ * hh:mm:ss.ff, seeking by a frame, a second, ten seconds, a minute, to a
+ * typed time or to the next black-and-silent point; the marker list with
+ * Add, Set time, Delete and Generate (black and silence detection in the
+ * background, with a progress bar). Save replaces the file's markers
+ * (chapters.set), which rebuilds the affected schedules.
+ *
+ * Seeking never waits: each move sends frame.at (a job in the daemon that
+ * decodes from the nearest keyframe; a newer seek cancels the older one)
+ * and the last picture stays on screen until the new one arrives.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/base64.h>
+
+#include "src/util.h"
+#include "tui/console.h"
+#include "tui/dialogs.h"
+#include "tui/form.h"
+#include "tui/thumb.h"
+#include "tui/widgets.h"
+
+#define LIST_COLS 38                    /* the marker list's width */
+
+struct mark {
+	int64_t ms;
+	char title[64];
+	char source[16];
+};
+
+struct chap {
+	struct console *con;
+	int64_t id;
+	char title[160];
+	int64_t duration_ms;
+	double fps;
+	int64_t playhead;               /* ms from the start of the file */
+	int64_t asked_ms;               /* the last picture asked for; -1 none */
+	int64_t shown_ms;               /* the picture on screen; -1 none */
+	uint8_t *rgb;                   /* that picture, rw x rh RGB24 */
+	int rw, rh;
+	int pw, ph;                     /* the picture size asked for */
+	struct mark *marks;
+	int nmarks;
+	struct w_list list;
+	int dirty;                      /* unsaved changes */
+	int64_t detect_job;             /* 0 none, -1 being started */
+	int64_t det_done, det_total;
+	int64_t *points;                /* black-and-silent points, ascending */
+	int npoints;
+	int detected;                   /* points are known */
+	int generate;                   /* add the points as markers when found */
+	int jump;                       /* +1/-1: go to the next/previous point when found */
+	int reload;                     /* another console saved the markers */
+	char status[256];
+};
+
+/* The frame index of ms at the file's rate. */
+static int64_t
+frame_of(const struct chap *c, int64_t ms)
+{
+	return (int64_t)floor((double)ms * c->fps / 1000.0 + 0.5);
+}
+
+/* The first ms of frame k (a seek there shows frame k). */
+static int64_t
+ms_of(const struct chap *c, int64_t k)
+{
+	return (int64_t)ceil((double)k * 1000.0 / c->fps);
+}
+
+/* "hh:mm:ss.ff" at the file's frame rate. */
+static char *
+hmsf(const struct chap *c, int64_t ms, char *buf, size_t len)
+{
+	int64_t k = frame_of(c, ms), per = (int64_t)floor(c->fps + 0.5), s, f;
+
+	if (per < 1)
+		per = 1;
+	s = (int64_t)floor((double)k / c->fps);
+	f = k - (int64_t)floor((double)s * c->fps + 0.5);
+	if (f < 0)
+		f = 0;
+	if (f >= per)
+		f = per - 1;
+	snprintf(buf, len, "%02lld:%02lld:%02lld.%02lld", (long long)(s / 3600),
+	    (long long)(s / 60 % 60), (long long)(s % 60), (long long)f);
+	return buf;
+}
+
+/* "hh:mm:ss.ff" (frames), "h:mm:ss.mmm", "12:30", "750s" into ms; -1 if none. */
+static int64_t
+parse_time(const struct chap *c, const char *s)
+{
+	int h, m, sec, ff, n = 0;
+	int64_t ms;
+	const char *dot = strrchr(s, '.');
+
+	if (dot != NULL && strlen(dot + 1) == 2 && sscanf(s, "%d:%d:%d.%d%n", &h, &m, &sec, &ff,
+	    &n) == 4 && s[n] == '\0' && ff < c->fps + 0.5)
+		return ms_of(c, frame_of(c, ((int64_t)h * 3600 + m * 60 + sec) * 1000) + ff);
+	if (parse_duration_ms(s, &ms) != 0)
+		return -1;
+	return ms;
+}
+
+/* Keep the playhead in the file. */
+static void
+clamp(struct chap *c)
+{
+	if (c->playhead < 0)
+		c->playhead = 0;
+	if (c->duration_ms > 0 && c->playhead >= c->duration_ms)
+		c->playhead = ms_of(c, frame_of(c, c->duration_ms - 1));
+	if (c->duration_ms > 0 && c->playhead >= c->duration_ms)
+		c->playhead = c->duration_ms - 1;
+}
+
+/* Step by frames from the playhead. */
+static void
+step_frames(struct chap *c, int n)
+{
+	c->playhead = ms_of(c, frame_of(c, c->playhead) + n);
+	clamp(c);
+}
+
+/* Move by ms, landing on a frame. */
+static void
+step_ms(struct chap *c, int64_t ms)
+{
+	c->playhead = ms_of(c, frame_of(c, c->playhead + ms));
+	clamp(c);
+}
+
+/* Sort the markers by time. */
+static int
+mark_cmp(const void *a, const void *b)
+{
+	const struct mark *x = a, *y = b;
+
+	return x->ms < y->ms ? -1 : x->ms > y->ms;
+}
+
+/* Add a marker at ms (none within half a second of another); its index or -1. */
+static int
+mark_add(struct chap *c, int64_t ms, const char *title, const char *source)
+{
+	int i;
+
+	for (i = 0; i < c->nmarks; i++)
+		if (llabs(c->marks[i].ms - ms) < 500)
+			return -1;
+	c->marks = xreallocarray(c->marks, (size_t)c->nmarks + 1, sizeof *c->marks);
+	c->marks[c->nmarks].ms = ms;
+	snprintf(c->marks[c->nmarks].title, sizeof c->marks[c->nmarks].title, "%s",
+	    title != NULL ? title : "");
+	snprintf(c->marks[c->nmarks].source, sizeof c->marks[c->nmarks].source, "%s", source);
+	c->nmarks++;
+	qsort(c->marks, (size_t)c->nmarks, sizeof *c->marks, mark_cmp);
+	for (i = 0; i < c->nmarks && c->marks[i].ms != ms; i++)
+		;
+	c->list.count = c->nmarks;
+	c->dirty = 1;
+	return i;
+}
+
+/* Load the file and its markers. 0, or -1 with the reason in the status bar. */
+static int
+load(struct chap *c)
+{
+	json_t *r, *m;
+	char *cause = NULL;
+	size_t i;
+
+	r = console_call(c->con, "chapters.get", json_pack("{s:I}", "file", (json_int_t)c->id),
+	    &cause);
+	if (r == NULL) {
+		console_message(c->con, "Chapters of %lld: %s", (long long)c->id, cause);
+		free(cause);
+		return -1;
+	}
+	snprintf(c->title, sizeof c->title, "%s", json_string_value(json_object_get(r,
+	    "title")));
+	c->duration_ms = json_integer_value(json_object_get(r, "duration_ms"));
+	c->fps = json_number_value(json_object_get(r, "fps"));
+	if (c->fps <= 0 || c->fps > 240)
+		c->fps = 25;
+	free(c->marks);
+	c->marks = NULL;
+	c->nmarks = 0;
+	json_array_foreach(json_object_get(r, "markers"), i, m) {
+		const char *t = json_string_value(json_object_get(m, "title"));
+
+		c->marks = xreallocarray(c->marks, (size_t)c->nmarks + 1, sizeof *c->marks);
+		c->marks[c->nmarks].ms = json_integer_value(json_object_get(m, "ms"));
+		snprintf(c->marks[c->nmarks].title, sizeof c->marks[c->nmarks].title, "%s",
+		    t != NULL ? t : "");
+		snprintf(c->marks[c->nmarks].source, sizeof c->marks[c->nmarks].source, "%s",
+		    json_string_value(json_object_get(m, "source")));
+		c->nmarks++;
+	}
+	c->list.count = c->nmarks;
+	if (c->list.sel < 0 && c->nmarks > 0)
+		c->list.sel = 0;
+	c->dirty = 0;
+	json_decref(r);
+	return 0;
+}
+
+/* Ask for the picture at the playhead if it is not the one asked for last. */
+static void
+seek(struct chap *c)
+{
+	json_t *r;
+	char *cause = NULL;
+
+	if (c->playhead == c->asked_ms || c->pw < 16 || c->ph < 16)
+		return;
+	c->asked_ms = c->playhead;
+	r = console_call(c->con, "frame.at", json_pack("{s:I, s:I, s:i, s:i}", "file",
+	    (json_int_t)c->id, "ms", (json_int_t)c->playhead, "width", c->pw, "height", c->ph),
+	    &cause);
+	if (r == NULL) {
+		snprintf(c->status, sizeof c->status, "Seek: %s", cause);
+		free(cause);
+		return;
+	}
+	json_decref(r);
+}
+
+/* Go to the next (dir 1) or previous (-1) black-and-silent point. */
+static void
+jump_point(struct chap *c, int dir)
+{
+	int i;
+
+	if (dir > 0) {
+		for (i = 0; i < c->npoints && c->points[i] <= c->playhead + 1; i++)
+			;
+		if (i < c->npoints) {
+			c->playhead = c->points[i];
+			return;
+		}
+	} else {
+		for (i = c->npoints - 1; i >= 0 && c->points[i] >= c->playhead - 1; i--)
+			;
+		if (i >= 0) {
+			c->playhead = c->points[i];
+			return;
+		}
+	}
+	snprintf(c->status, sizeof c->status, "No black-and-silent point %s the playhead",
+	    dir > 0 ? "after" : "before");
+}
+
+/* Start the detection job unless it runs or has run. */
+static void
+detect(struct chap *c)
+{
+	json_t *r;
+	char *cause = NULL;
+
+	if (c->detect_job != 0)
+		return;
+	c->detect_job = -1;
+	c->det_done = 0;
+	c->det_total = c->duration_ms;
+	r = console_call(c->con, "chapters.detect", json_pack("{s:I}", "file",
+	    (json_int_t)c->id), &cause);
+	if (r == NULL) {
+		snprintf(c->status, sizeof c->status, "Detection: %s", cause);
+		free(cause);
+		c->detect_job = 0;
+		return;
+	}
+	c->detect_job = json_integer_value(json_object_get(r, "job"));
+	snprintf(c->status, sizeof c->status, "Looking for black and silence...");
+	json_decref(r);
+}
+
+/* The detection's points arrived: jump or generate as asked. */
+static void
+detected(struct chap *c, json_t *result)
+{
+	json_t *p;
+	size_t i;
+	int added = 0;
+
+	free(c->points);
+	c->npoints = (int)json_array_size(json_object_get(result, "points"));
+	c->points = xcalloc((size_t)c->npoints + 1, sizeof *c->points);
+	json_array_foreach(json_object_get(result, "points"), i, p)
+		c->points[i] = json_integer_value(json_object_get(p, "ms"));
+	c->detected = 1;
+	c->detect_job = 0;
+	if (c->generate) {
+		for (i = 0; i < (size_t)c->npoints; i++) {
+			char t[32];
+
+			snprintf(t, sizeof t, "Break %zu", i + 1);
+			if (mark_add(c, c->points[i], t, "detected") >= 0)
+				added++;
+		}
+		snprintf(c->status, sizeof c->status, "Found %d black-and-silent point%s; %d new "
+		    "marker%s (not saved yet)", c->npoints, c->npoints == 1 ? "" : "s", added,
+		    added == 1 ? "" : "s");
+		c->generate = 0;
+	} else
+		snprintf(c->status, sizeof c->status, "Found %d black-and-silent point%s",
+		    c->npoints, c->npoints == 1 ? "" : "s");
+	if (c->jump != 0)
+		jump_point(c, c->jump);
+	c->jump = 0;
+}
+
+/* A picture arrived: decode it and keep it on screen. */
+static void
+picture(struct chap *c, json_t *result)
+{
+	const char *b64 = json_string_value(json_object_get(result, "rgb"));
+	int w = (int)json_integer_value(json_object_get(result, "width"));
+	int h = (int)json_integer_value(json_object_get(result, "height"));
+	int64_t asked = json_integer_value(json_object_get(result, "asked_ms"));
+	uint8_t *rgb;
+	int n;
+
+	if (b64 == NULL || w <= 0 || h <= 0 || asked != c->asked_ms)
+		return;
+	rgb = xmalloc((size_t)w * h * 3 + 4);
+	n = av_base64_decode(rgb, b64, w * h * 3 + 4);
+	if (n != w * h * 3) {
+		free(rgb);
+		return;
+	}
+	free(c->rgb);
+	c->rgb = rgb;
+	c->rw = w;
+	c->rh = h;
+	c->shown_ms = json_integer_value(json_object_get(result, "ms"));
+	/* Show the frame's own time when the playhead still asks for it. */
+	if (c->playhead == asked) {
+		c->playhead = c->shown_ms;
+		c->asked_ms = c->shown_ms;
+	}
+}
+
+/* Control events while the editor is open. */
+static void
+on_event(void *arg, json_t *ev)
+{
+	struct chap *c = arg;
+	const char *name = json_string_value(json_object_get(ev, "event"));
+	const char *kind = json_string_value(json_object_get(ev, "kind"));
+	json_t *result = json_object_get(ev, "result");
+	int64_t job = json_integer_value(json_object_get(ev, "job"));
+
+	if (name == NULL)
+		return;
+	if (strcmp(name, "chapters.changed") == 0 &&
+	    json_integer_value(json_object_get(ev, "id")) == c->id) {
+		c->reload = 1;
+		return;
+	}
+	if (kind == NULL)
+		return;
+	if (strcmp(name, "job.done") == 0 && strcmp(kind, "frame") == 0) {
+		if (result != NULL && json_integer_value(json_object_get(result, "id")) == c->id)
+			picture(c, result);
+		return;
+	}
+	if (strcmp(kind, "detect") != 0 || job == 0 || job != c->detect_job)
+		return;
+	if (strcmp(name, "job.progress") == 0) {
+		c->det_done = json_integer_value(json_object_get(ev, "done"));
+		c->det_total = json_integer_value(json_object_get(ev, "total"));
+	} else if (strcmp(name, "job.done") == 0) {
+		if (result != NULL)
+			detected(c, result);
+		else {
+			snprintf(c->status, sizeof c->status, "Detection: %s",
+			    json_string_value(json_object_get(ev, "error")));
+			c->detect_job = 0;
+			c->generate = c->jump = 0;
+		}
+	}
+}
+
+/* Save the markers. 0, or -1 (the status says why). */
+static int
+save(struct chap *c)
+{
+	json_t *list = json_array(), *r, *v;
+	char *cause = NULL, chans[128] = "";
+	size_t i;
+	int k;
+
+	for (k = 0; k < c->nmarks; k++)
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "ms",
+		    (json_int_t)c->marks[k].ms, "title", c->marks[k].title, "source",
+		    c->marks[k].source));
+	r = console_call(c->con, "chapters.set", json_pack("{s:I, s:o}", "file",
+	    (json_int_t)c->id, "markers", list), &cause);
+	if (r == NULL) {
+		snprintf(c->status, sizeof c->status, "Not saved: %s", cause);
+		free(cause);
+		return -1;
+	}
+	json_array_foreach(json_object_get(r, "rebuilt"), i, v) {
+		size_t used = strlen(chans);
+
+		snprintf(chans + used, sizeof chans - used, "%s%s", used > 0 ? ", " : "",
+		    json_string_value(json_object_get(v, "number")));
+	}
+	snprintf(c->status, sizeof c->status, "Saved %d marker%s%s%s", c->nmarks,
+	    c->nmarks == 1 ? "" : "s", chans[0] != '\0' ? "; rebuilt the schedules of channels " :
+	    "", chans);
+	console_message(c->con, "%s", c->status);
+	c->dirty = 0;
+	json_decref(r);
+	return 0;
+}
+
+/* Draw everything. */
+static void
+draw(WINDOW *w, struct chap *c)
+{
+	int rows = getmaxy(w), cols = getmaxx(w), tw, th, prow, pcol, px, py, lx, y, i, bar;
+	char a[32], b[32], line[256], title[200];
+	double aspect;
+
+	werase(w);
+	snprintf(title, sizeof title, "Chapters: %s%s", c->title, c->dirty ? " (changed)" : "");
+	w_frame(w, title, 1);
+	tw = cols - LIST_COLS - 3;
+	th = rows - 8;
+	lx = cols - LIST_COLS - 1;
+	/* The picture: as large as fits, the cells about twice as tall as wide. */
+	aspect = c->rw > 0 ? (double)c->rw / c->rh : 16.0 / 9.0;
+	pcol = tw;
+	prow = (int)(pcol / aspect / 2 + 0.5);
+	if (prow > th) {
+		prow = th;
+		pcol = (int)(prow * aspect * 2 + 0.5);
+	}
+	if (prow < 1 || pcol < 1)
+		prow = pcol = 0;
+	px = 1 + (tw - pcol) / 2;
+	py = 1 + (th - prow) / 2;
+	/* Ask for a picture that fills the cells well (chafa reads ~4x8 pixels a cell). */
+	c->pw = pcol * 4 > 640 ? 640 : pcol * 4;
+	c->ph = prow * 8 > 480 ? 480 : prow * 8;
+	if (c->rgb != NULL && prow > 0)
+		thumb_draw(w, py, px, prow, pcol, c->rgb, c->rw, c->rh, console_unicode(c->con) ?
+		    THUMB_SYMBOLS : THUMB_ASCII);
+	else if (prow > 0)
+		w_put(w, py + prow / 2, px + pcol / 2 - 6, 14, "(decoding...)", 0);
+	/* The playhead. */
+	y = rows - 7;
+	snprintf(line, sizeof line, "Playhead %s / %s   %s", hmsf(c, c->playhead, a, sizeof a),
+	    hmsf(c, c->duration_ms, b, sizeof b), c->shown_ms != c->playhead ? "seeking..." :
+	    "");
+	wattron(w, A_BOLD);
+	w_put(w, y, 2, tw, line, 1);
+	wattroff(w, A_BOLD);
+	/* The timeline with the markers on it. */
+	bar = tw - 2;
+	if (bar > 4 && c->duration_ms > 0) {
+		w_bar(w, y + 1, 2, bar, (double)c->playhead / c->duration_ms,
+		    console_unicode(c->con));
+		wattron(w, w_attr(CP_ONAIR));
+		for (i = 0; i < c->nmarks; i++)
+			mvwaddch(w, y + 1, 2 + (int)((double)c->marks[i].ms * (bar - 1) /
+			    c->duration_ms), '|');
+		wattroff(w, w_attr(CP_ONAIR));
+	}
+	/* Detection progress, or the status. */
+	if (c->detect_job != 0 && c->det_total > 0) {
+		w_put(w, y + 2, 2, 26, "Black and silence:", 1);
+		w_bar(w, y + 2, 22, tw - 32, (double)c->det_done / c->det_total,
+		    console_unicode(c->con));
+		snprintf(line, sizeof line, "%3d%%", (int)(100 * c->det_done / c->det_total));
+		w_put(w, y + 2, tw - 8, 6, line, 0);
+	} else
+		w_put(w, y + 2, 2, cols - 4, c->status, 1);
+	wattron(w, w_attr(CP_DIM));
+	w_put(w, y + 3, 2, cols - 4, ",/. frame  Left/Right 1 s  [/] 10 s  PgUp/PgDn 1 min  "
+	    "Home/End  g go to time  n/p next/prev black+silence", 1);
+	w_put(w, y + 4, 2, cols - 4, "Up/Down marker  Enter go to it  a add at playhead  "
+	    "t set time  d delete  G generate  s save  Esc close", 1);
+	wattroff(w, w_attr(CP_DIM));
+	/* The markers. */
+	for (i = 1; i < rows - 6; i++)
+		mvwaddch(w, i, lx - 1, ACS_VLINE);
+	wattron(w, A_BOLD);
+	snprintf(line, sizeof line, "Markers (%d)", c->nmarks);
+	w_put(w, 1, lx, LIST_COLS, line, 1);
+	wattroff(w, A_BOLD);
+	c->list.count = c->nmarks;
+	w_list_fix(&c->list, rows - 9);
+	for (i = c->list.top, y = 2; i < c->nmarks && y < rows - 7; i++, y++) {
+		snprintf(line, sizeof line, "%s %-.14s %s", hmsf(c, c->marks[i].ms, a, sizeof a),
+		    c->marks[i].title, c->marks[i].source);
+		if (i == c->list.sel)
+			wattron(w, w_attr(CP_SELECT));
+		w_put(w, y, lx, LIST_COLS, line, 1);
+		wattroff(w, w_attr(CP_SELECT));
+	}
+	if (c->nmarks == 0)
+		w_put(w, 2, lx, LIST_COLS, "(none: 'a' adds one)", 1);
+}
+
+/* Handle a key; 1 to close. */
+static int
+key_in(struct chap *c, int key)
+{
+	char buf[64], a[32];
+	int64_t ms;
+	int i;
+
+	switch (key) {
+	case ',':
+		step_frames(c, -1);
+		break;
+	case '.':
+		step_frames(c, 1);
+		break;
+	case KEY_LEFT:
+		step_ms(c, -1000);
+		break;
+	case KEY_RIGHT:
+		step_ms(c, 1000);
+		break;
+	case '[':
+	case KEY_SLEFT:
+		step_ms(c, -10000);
+		break;
+	case ']':
+	case KEY_SRIGHT:
+		step_ms(c, 10000);
+		break;
+	case KEY_PPAGE:
+	case '{':
+		step_ms(c, -60000);
+		break;
+	case KEY_NPAGE:
+	case '}':
+		step_ms(c, 60000);
+		break;
+	case KEY_HOME:
+		c->playhead = 0;
+		break;
+	case KEY_END:
+		c->playhead = c->duration_ms;
+		clamp(c);
+		break;
+	case 'g':
+		hmsf(c, c->playhead, buf, sizeof buf);
+		if (form_ask(c->con, "Go to", "Time (hh:mm:ss.ff, 12:30, 750s)", buf, sizeof buf)) {
+			if ((ms = parse_time(c, buf)) < 0)
+				snprintf(c->status, sizeof c->status, "'%s' is not a time", buf);
+			else {
+				c->playhead = ms;
+				clamp(c);
+			}
+		}
+		return -1;
+	case 'n':
+	case 'p':
+		if (c->detected)
+			jump_point(c, key == 'n' ? 1 : -1);
+		else {
+			c->jump = key == 'n' ? 1 : -1;
+			detect(c);
+		}
+		break;
+	case KEY_UP:
+	case KEY_DOWN:
+	case 'k':
+	case 'j':
+		w_list_key(&c->list, key, 10);
+		break;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		if (c->list.sel >= 0 && c->list.sel < c->nmarks)
+			c->playhead = c->marks[c->list.sel].ms;
+		break;
+	case 'a':
+		if ((i = mark_add(c, c->playhead, "", "manual")) < 0)
+			snprintf(c->status, sizeof c->status, "There is a marker within half a second "
+			    "of %s", hmsf(c, c->playhead, a, sizeof a));
+		else {
+			c->list.sel = i;
+			snprintf(c->status, sizeof c->status, "Marker added at %s (not saved yet)",
+			    hmsf(c, c->playhead, a, sizeof a));
+		}
+		break;
+	case 't':
+		if (c->list.sel < 0 || c->list.sel >= c->nmarks)
+			break;
+		for (i = 0; i < c->nmarks; i++)
+			if (i != c->list.sel && llabs(c->marks[i].ms - c->playhead) < 500)
+				break;
+		if (i < c->nmarks) {
+			snprintf(c->status, sizeof c->status, "Another marker is within half a second");
+			break;
+		}
+		c->marks[c->list.sel].ms = c->playhead;
+		snprintf(c->marks[c->list.sel].source, sizeof c->marks[c->list.sel].source,
+		    "manual");
+		qsort(c->marks, (size_t)c->nmarks, sizeof *c->marks, mark_cmp);
+		for (i = 0; i < c->nmarks && c->marks[i].ms != c->playhead; i++)
+			;
+		c->list.sel = i;
+		c->dirty = 1;
+		break;
+	case 'd':
+	case KEY_DC:
+		if (c->list.sel < 0 || c->list.sel >= c->nmarks)
+			break;
+		memmove(&c->marks[c->list.sel], &c->marks[c->list.sel + 1],
+		    (size_t)(c->nmarks - c->list.sel - 1) * sizeof *c->marks);
+		c->nmarks--;
+		c->list.count = c->nmarks;
+		c->dirty = 1;
+		break;
+	case 'G':
+		if (c->detected) {
+			c->generate = 1;
+			c->jump = 0;
+			{
+				json_t *r = json_object(), *pts = json_array();
+
+				for (i = 0; i < c->npoints; i++)
+					json_array_append_new(pts, json_pack("{s:I}", "ms",
+					    (json_int_t)c->points[i]));
+				json_object_set_new(r, "points", pts);
+				detected(c, r);
+				json_decref(r);
+			}
+		} else {
+			c->generate = 1;
+			detect(c);
+		}
+		break;
+	case 's':
+		save(c);
+		break;
+	case 27:
+	case 'q':
+		if (c->dirty && !w_confirm(c->con, "Chapters", "Close without saving the changes?"))
+			return -1;
+		return 1;
+	}
+	return 0;
+}
+
+void
+dlg_chapters(struct console *con, int64_t media_file_id)
+{
+	struct chap c;
+	WINDOW *w = NULL;
+	int key, rc;
+
+	if (media_file_id <= 0) {
+		console_message(con, "Choose a content item first");
+		return;
+	}
+	memset(&c, 0, sizeof c);
+	c.con = con;
+	c.id = media_file_id;
+	c.asked_ms = c.shown_ms = -1;
+	c.list.sel = -1;
+	if (load(&c) != 0)
+		return;
+	c.playhead = c.nmarks > 0 ? c.marks[0].ms : 0;
+	console_on_event(con, on_event, &c);
+	for (;;) {
+		if (w == NULL && (w = newwin(LINES, COLS, 0, 0)) == NULL)
+			break;
+		keypad(w, TRUE);
+		if (c.reload) {
+			c.reload = 0;
+			if (c.dirty)
+				snprintf(c.status, sizeof c.status, "Another console saved these markers; "
+				    "saving now replaces them");
+			else if (load(&c) == 0)
+				snprintf(c.status, sizeof c.status, "Markers reloaded (saved elsewhere)");
+		}
+		draw(w, &c);
+		seek(&c);
+		wnoutrefresh(w);
+		key = console_getch(con, w);
+		if (key == ERR)
+			continue;
+		if (key == KEY_RESIZE) {
+			delwin(w);
+			w = NULL;
+			continue;
+		}
+		rc = key_in(&c, key);
+		if (rc < 0) {
+			/* A prompt covered the window. */
+			delwin(w);
+			w = NULL;
+		} else if (rc > 0)
+			break;
+	}
+	console_on_event(con, NULL, NULL);
+	if (c.detect_job > 0) {
+		char *cause = NULL;
+
+		json_decref(console_call(con, "job.cancel", json_pack("{s:I}", "job",
+		    (json_int_t)c.detect_job), &cause));
+		free(cause);
+	}
+	if (w != NULL)
+		delwin(w);
+	free(c.rgb);
+	free(c.marks);
+	free(c.points);
+	console_redraw(con);
+}
