@@ -10,6 +10,11 @@
  *   alert.clear {sent_by}
  *   alert.list {limit}
  *   channel.start {number}, channel.stop {number}
+ *
+ * and, for the console (engine/api_console.c): schedule.get, content.list,
+ * channel.thumb. Events to subscribers: "alert" {action: "sent"|"cleared",
+ * id} when an alert is sent or cleared, "channel" {number, action} when a
+ * channel is started or stopped by hand.
  */
 #ifndef RV_ENGINE_API_H
 #define RV_ENGINE_API_H
@@ -21,10 +26,13 @@
 struct control;
 struct director;
 struct alerts;
+struct thumbs;
 
 struct api {
 	struct director *director;
 	struct alerts *alerts;
+	struct thumbs *thumbs;          /* NULL: channel.thumb refuses */
+	struct control *control;        /* for events; set by api_register */
 	const char *db_path;
 	const char *mode;               /* "daemon" or "console" */
 	char http_url[128];             /* where viewers connect */
@@ -34,6 +42,8 @@ struct api {
 
 /* Register every command on c; api must outlive c. */
 void api_register(struct control *c, struct api *api);
+/* The console's commands (api_console.c); api_register calls it. */
+void api_console_register(struct control *c, struct api *api);
 /* Close what the commands opened (after control_free). */
 void api_close(struct api *api);
 
