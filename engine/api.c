@@ -167,6 +167,8 @@ cmd_alert_send(void *arg, json_t *req, const char *peer, char **cause)
 	}
 	r = json_pack("{s:I, s:s}", "id", (json_int_t)id, "channels",
 	    in.channels != NULL && *in.channels != '\0' ? in.channels : "all");
+	control_broadcast(api->control, json_pack("{s:s, s:s, s:I}", "event", "alert", "action",
+	    "sent", "id", (json_int_t)id));
 	return r;
 }
 
@@ -190,6 +192,8 @@ cmd_alert_clear(void *arg, json_t *req, const char *peer, char **cause)
 		set_cause(cause, "no alert is on the air");
 		return NULL;
 	}
+	control_broadcast(api->control, json_pack("{s:s, s:s}", "event", "alert", "action",
+	    "cleared"));
 	return json_pack("{s:s}", "message", "alert cleared: end of message on the air now");
 }
 
@@ -233,6 +237,8 @@ cmd_channel_startstop(struct api *api, json_t *req, int start, char **cause)
 	if ((start ? director_start_channel(api->director, number, cause) :
 	    director_stop_channel(api->director, number, cause)) != 0)
 		return NULL;
+	control_broadcast(api->control, json_pack("{s:s, s:s, s:s}", "event", "channel",
+	    "number", number, "action", start ? "start" : "stop"));
 	return json_pack("{s:s, s:s}", "number", number, "state", start ? "starting" : "idle");
 }
 
@@ -254,6 +260,7 @@ cmd_channel_stop(void *arg, json_t *req, const char *peer, char **cause)
 void
 api_register(struct control *c, struct api *api)
 {
+	api->control = c;
 	control_add(c, "status", cmd_status, api);
 	control_add(c, "log", cmd_log, api);
 	control_add(c, "alert.send", cmd_alert_send, api);
@@ -261,6 +268,7 @@ api_register(struct control *c, struct api *api)
 	control_add(c, "alert.list", cmd_alert_list, api);
 	control_add(c, "channel.start", cmd_channel_start, api);
 	control_add(c, "channel.stop", cmd_channel_stop, api);
+	api_console_register(c, api);
 	api->lib = api_lib_new(api, c);
 	api_lib_register(c, api->lib);
 }

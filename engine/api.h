@@ -10,8 +10,13 @@
  *   alert.clear {sent_by}
  *   alert.list {limit}
  *   channel.start {number}, channel.stop {number}
- *   and the editing commands of engine/api_lib.h (content, chapters,
- *   frames, sync, sources, paths, tmm, channels, slots, jobs)
+ *   content.*, chapters.*, frame.at, sync.*, sources.*, paths.*, tmm.*,
+ *   channels.*, slots.*, job.cancel: the editing commands (engine/api_lib.h)
+ *
+ * and, for the console (engine/api_console.c): schedule.get, content.list,
+ * channel.thumb. Events to subscribers: "alert" {action: "sent"|"cleared",
+ * id} when an alert is sent or cleared, "channel" {number, action} when a
+ * channel is started or stopped by hand.
  */
 #ifndef RV_ENGINE_API_H
 #define RV_ENGINE_API_H
@@ -24,10 +29,13 @@ struct control;
 struct director;
 struct alerts;
 struct api_lib;
+struct thumbs;
 
 struct api {
 	struct director *director;
 	struct alerts *alerts;
+	struct thumbs *thumbs;          /* NULL: channel.thumb refuses */
+	struct control *control;        /* for events; set by api_register */
 	const char *db_path;
 	const char *mode;               /* "daemon" or "console" */
 	char http_url[128];             /* where viewers connect */
@@ -40,6 +48,8 @@ struct api {
 void api_register(struct control *c, struct api *api);
 /* Finish the background jobs; call before control_free. */
 void api_stop(struct api *api);
+/* The console's commands (api_console.c); api_register calls it. */
+void api_console_register(struct control *c, struct api *api);
 /* Close what the commands opened (after control_free). */
 void api_close(struct api *api);
 

@@ -23,6 +23,7 @@
 #include "engine/graphics.h"
 #include "engine/hdhr.h"
 #include "engine/http.h"
+#include "engine/thumbs.h"
 #include "src/db.h"
 #include "src/guide.h"
 #include "src/log.h"
@@ -42,6 +43,7 @@ struct station {
 	int port;
 	struct director *d;
 	struct alerts *alerts;
+	struct thumbs *thumbs;
 	struct http *h;
 	struct ssdp *ssdp;
 	struct control *ctl;
@@ -267,6 +269,9 @@ station_start(const struct station_opts *o, char **cause)
 	if ((s->alerts = alerts_new(s->db_path, cause)) == NULL)
 		goto fail;
 	director_add_plugin(s->d, &alerts_plugin, s->alerts);
+	/* The consoles' thumbnails look at the finished picture. */
+	s->thumbs = thumbs_new();
+	director_add_plugin(s->d, &thumbs_plugin, s->thumbs);
 
 	memset(&hopts, 0, sizeof hopts);
 	hopts.bind = o->bind;
@@ -292,6 +297,7 @@ station_start(const struct station_opts *o, char **cause)
 	/* The control socket: the CLI's alerts and the consoles. */
 	s->api.director = s->d;
 	s->api.alerts = s->alerts;
+	s->api.thumbs = s->thumbs;
 	s->api.db_path = s->db_path;
 	s->api.mode = o->mode != NULL ? o->mode : "daemon";
 	s->api.started_ms = now_ms();
@@ -373,6 +379,7 @@ station_stop(struct station **sp)
 	http_stop(&s->h);
 	director_free(&s->d);
 	alerts_free(&s->alerts);
+	thumbs_free(&s->thumbs);
 	api_close(&s->api);
 	if (s->lock_fd >= 0) {
 		unlink(s->lock_path);

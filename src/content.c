@@ -347,18 +347,21 @@ content_list(sqlite3 *db, const struct content_query *q, struct content_row **ro
 		set_cause(cause, "'%s' is not a content type", q->type);
 		return -1;
 	}
-	xasprintf(&sql, "SELECT * FROM (SELECT mf.id AS id, %s AS title, "
+	xasprintf(&sql, "SELECT *, count(*) OVER () FROM (SELECT mf.id AS id, %s AS title, "
 	    "coalesce(c.content_type, mf.media_type) AS type, mf.source_type || coalesce(':' || "
 	    "cs.source_name, ':' || td.name, '') AS source, mf.file_path AS path, c.content_rating, "
 	    "mf.validation_status AS validation, mf.duration_ms AS duration_ms, mf.loudness_lufs AS "
 	    "loudness_lufs, (SELECT count(*) FROM chapter_markers cm WHERE cm.media_file_id = mf.id), "
 	    "mf.created_at AS created_at, mf.updated_at AS updated_at, c.rating_level AS "
-	    "rating_level, mf.source_type AS stype, cs.source_name AS sname, td.name AS tname "
+	    "rating_level, mf.source_type AS stype, cs.source_name AS sname, td.name AS tname, "
+	    "c.daypart_preference AS daypart "
 	    "FROM media_files mf LEFT JOIN content_scheduling_metadata c ON c.media_file_id = mf.id "
 	    "LEFT JOIN content_sources cs ON cs.id = mf.source_id LEFT JOIN tmm_directories td ON "
 	    "td.id = mf.tmm_directory_id) WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR "
 	    "stype = ?2 OR sname = ?2 OR tname = ?2) AND (?3 IS NULL OR title LIKE '%%' || ?3 || "
-	    "'%%' OR path LIKE '%%' || ?3 || '%%') ORDER BY %s%s, id LIMIT ?4", LIBRARY_TITLE_SQL,
+	    "'%%' OR path LIKE '%%' || ?3 || '%%') AND (?5 IS NULL OR content_rating = ?5 COLLATE "
+	    "NOCASE) AND (?6 IS NULL OR daypart = ?6 COLLATE NOCASE) ORDER BY %s%s, id LIMIT ?4 "
+	    "OFFSET ?7", LIBRARY_TITLE_SQL,
 	    order != NULL ? order : "title COLLATE NOCASE", q->desc ? " DESC" : "");
 	st = db_prepare(db, sql, cause);
 	free(sql);
@@ -371,6 +374,11 @@ content_list(sqlite3 *db, const struct content_query *q, struct content_row **ro
 	if (q->search != NULL && *q->search != '\0')
 		sqlite3_bind_text(st, 3, q->search, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, q->limit > 0 ? q->limit : -1);
+	if (q->rating != NULL && *q->rating != '\0')
+		sqlite3_bind_text(st, 5, q->rating, -1, SQLITE_TRANSIENT);
+	if (q->daypart != NULL && *q->daypart != '\0')
+		sqlite3_bind_text(st, 6, q->daypart, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 7, q->offset > 0 ? q->offset : 0);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		list = xreallocarray(list, count + 1, sizeof *list);
 		r = &list[count++];
@@ -385,6 +393,7 @@ content_list(sqlite3 *db, const struct content_query *q, struct content_row **ro
 		r->loudness_lufs = sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN :
 		    sqlite3_column_double(st, 8);
 		r->chapters = (long)sqlite3_column_int64(st, 9);
+		r->total = (long)sqlite3_column_int64(st, 17);
 	}
 	sqlite3_finalize(st);
 	*rows = list;

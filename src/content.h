@@ -58,6 +58,7 @@ struct content_row {
 	int64_t duration_ms;
 	double loudness_lufs;           /* NAN: not measured */
 	long chapters;
+	long total;                     /* rows matching the query, limit aside */
 };
 
 struct content_query {
@@ -65,8 +66,11 @@ struct content_query {
 	const char *source;             /* source type (plex, tmm, manual), source or directory name */
 	const char *search;             /* in titles and paths */
 	const char *sort;               /* title, duration, type, source, added, modified, id, loudness */
+	const char *rating;             /* content rating ("PG"), or NULL */
+	const char *daypart;            /* daypart preference, or NULL */
 	int desc;
 	long limit;                     /* 0: no limit */
+	long offset;                    /* rows to skip */
 };
 
 int content_list(sqlite3 *db, const struct content_query *q, struct content_row **rows,

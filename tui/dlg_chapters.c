@@ -22,6 +22,7 @@
 #include "tui/console.h"
 #include "tui/dialogs.h"
 #include "tui/form.h"
+#include "tui/pane.h"
 #include "tui/thumb.h"
 #include "tui/widgets.h"
 
@@ -455,8 +456,8 @@ draw(WINDOW *w, struct chap *c)
 	c->pw = pcol * 4 > 640 ? 640 : pcol * 4;
 	c->ph = prow * 8 > 480 ? 480 : prow * 8;
 	if (c->rgb != NULL && prow > 0)
-		thumb_draw(w, py, px, prow, pcol, c->rgb, c->rw, c->rh, console_unicode(c->con) ?
-		    THUMB_SYMBOLS : THUMB_ASCII);
+		thumb_draw(w, py, px, prow, pcol, c->rgb, c->rw, c->rh,
+		    (enum thumb_mode)console_thumb_mode(c->con));
 	else if (prow > 0)
 		w_put(w, py + prow / 2, px + pcol / 2 - 6, 14, "(decoding...)", 0);
 	/* The playhead. */

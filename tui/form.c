@@ -24,7 +24,7 @@ static void
 form_draw(WINDOW *w, struct form_state *s)
 {
 	int rows = getmaxy(w), cols = getmaxx(w), lw = 0, i, y, len;
-	char stars[256];
+	char stars[300];
 
 	werase(w);
 	w_frame(w, s->title, 1);

@@ -18,6 +18,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_channel_entry,
 	&cmd_chapters_entry,
 	&cmd_config_entry,
+	&cmd_console_entry,
 	&cmd_content_entry,
 	&cmd_ctl_entry,
 	&cmd_daemon_entry,

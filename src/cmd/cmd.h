@@ -80,6 +80,7 @@ extern const struct cmd_entry cmd_asrun_entry;
 extern const struct cmd_entry cmd_channel_entry;
 extern const struct cmd_entry cmd_chapters_entry;
 extern const struct cmd_entry cmd_config_entry;
+extern const struct cmd_entry cmd_console_entry;
 extern const struct cmd_entry cmd_content_entry;
 extern const struct cmd_entry cmd_ctl_entry;
 extern const struct cmd_entry cmd_daemon_entry;

@@ -1,0 +1,230 @@
+/*
+ * alertdlg.c: the emergency alert dialog. One key from anywhere opens it;
+ * the operator chooses the event, the locations, the duration, the
+ * display, the message and the channels (all by default), and confirms by
+ * typing SEND or the event code, so no stray key can put an alert on the
+ * air. Clearing asks first too.
+ */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "src/alert.h"
+#include "src/util.h"
+#include "tui/console.h"
+#include "tui/dialogs.h"
+#include "tui/pane.h"
+#include "tui/widgets.h"
+
+/* The events an operator reaches for; any valid code can be typed over. */
+static const char *const events[] = {
+	"RWT", "RMT", "DMO", "EAN", "TOR", "SVR", "FFW", "FLW", "WSW", "BZW", "HUW", "TSW",
+	"EQW", "FRW", "CAE", "CEM", "EVI", "SPW", "CDW", "LAE", "NPT",
+};
+
+enum { F_EVENT, F_LOCATIONS, F_DURATION, F_DISPLAY, F_MESSAGE, F_CHANNELS, F_SEND, F_COUNT };
+
+static const char *const labels[F_COUNT] = {
+	"Event", "Locations", "Duration", "Display", "Message", "Channels", "",
+};
+
+struct form {
+	size_t event;
+	struct w_input in[F_COUNT];     /* text of the text fields */
+	int display;                    /* 0 crawl, 1 slate */
+	int field;
+	char error[256];
+};
+
+/* Who is at the keyboard, for the record. */
+static void
+sent_by(char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	snprintf(buf, len, "console (%s)", pw != NULL ? pw->pw_name : "unknown user");
+}
+
+/* Draw the form. */
+static void
+draw_form(WINDOW *w, struct form *f)
+{
+	int cols = getmaxx(w), i, y, vx = 14, vw = cols - vx - 2;
+	char line[256];
+	const char *name;
+
+	for (i = 0; i < F_COUNT; i++) {
+		y = 2 + i * 2;
+		if (i == F_SEND) {
+			wattron(w, i == f->field ? w_attr(CP_ALERT) : A_BOLD);
+			w_put(w, y, vx, vw, "[ Send the alert... ]", 1);
+			wattroff(w, w_attr(CP_ALERT) | A_BOLD);
+			break;
+		}
+		wattron(w, i == f->field ? A_BOLD : A_NORMAL);
+		w_put(w, y, 2, vx - 3, labels[i], 1);
+		wattroff(w, A_BOLD);
+		switch (i) {
+		case F_EVENT:
+			name = alert_event_name(events[f->event]);
+			snprintf(line, sizeof line, "< %s  %s >", events[f->event],
+			    name != NULL ? name : "");
+			wattron(w, i == f->field ? w_attr(CP_SELECT) : A_NORMAL);
+			w_put(w, y, vx, vw, line, 1);
+			wattroff(w, w_attr(CP_SELECT));
+			break;
+		case F_DISPLAY:
+			snprintf(line, sizeof line, "< %s >", f->display ? "full-screen slate" :
+			    "red banner with a crawl");
+			wattron(w, i == f->field ? w_attr(CP_SELECT) : A_NORMAL);
+			w_put(w, y, vx, vw, line, 1);
+			wattroff(w, w_attr(CP_SELECT));
+			break;
+		default:
+			w_input_draw(w, &f->in[i], y, vx, vw, i == f->field);
+			break;
+		}
+	}
+	wattron(w, w_attr(CP_DIM));
+	w_put(w, 3, vx, vw, "PSSCCC codes, comma separated (000000: everywhere)", 1);
+	w_put(w, 5, vx, vw, "HHMM the alert stays valid (0015 = 15 minutes)", 1);
+	w_put(w, 11, vx, vw, "\"all\" or channel numbers: 2,4", 1);
+	wattroff(w, w_attr(CP_DIM));
+	wattron(w, w_attr(CP_FAULT));
+	w_put(w, getmaxy(w) - 3, 2, cols - 4, f->error, 1);
+	wattroff(w, w_attr(CP_FAULT));
+	w_put(w, getmaxy(w) - 2, 2, cols - 4,
+	    "Tab/Up/Down: field  Left/Right: choose  Enter: next/send  Esc: cancel", 1);
+}
+
+/* Send it after the typed confirmation. 1 when sent. */
+static int
+send_alert(struct console *con, struct form *f)
+{
+	char what[700], words[32], who[96], *cause = NULL;
+	const char *code = events[f->event];
+	json_t *r;
+
+	snprintf(what, sizeof what, "%s on channels %s for %s (HHMM).", code,
+	    f->in[F_CHANNELS].len > 0 ? f->in[F_CHANNELS].buf : "all", f->in[F_DURATION].buf);
+	snprintf(words, sizeof words, "SEND|%s", code);
+	if (!w_confirm_word(con, "Air the emergency alert", what, words))
+		return 0;
+	sent_by(who, sizeof who);
+	r = console_call(con, "alert.send", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "event", code, "locations", f->in[F_LOCATIONS].buf, "purge", f->in[F_DURATION].buf,
+	    "display", f->display ? "slate" : "crawl", "message", f->in[F_MESSAGE].buf,
+	    "channels", f->in[F_CHANNELS].len > 0 ? f->in[F_CHANNELS].buf : "all",
+	    "sent_by", who), &cause);
+	if (r == NULL) {
+		snprintf(f->error, sizeof f->error, "%s", cause != NULL ? cause : "refused");
+		free(cause);
+		return 0;
+	}
+	console_message(con, "ALERT %s sent (id %lld) to %s", code,
+	    (long long)json_integer_value(json_object_get(r, "id")),
+	    json_string_value(json_object_get(r, "channels")));
+	json_decref(r);
+	return 1;
+}
+
+void
+dlg_alert(struct console *con)
+{
+	struct form f;
+	WINDOW *w = NULL;
+	int key, done = 0;
+
+	memset(&f, 0, sizeof f);
+	w_input_set(&f.in[F_LOCATIONS], "000000");
+	w_input_set(&f.in[F_DURATION], "0015");
+	w_input_set(&f.in[F_MESSAGE], "This is a test of the Emergency Alert System. "
+	    "This is only a test.");
+	w_input_set(&f.in[F_CHANNELS], "all");
+	while (!done) {
+		if (w == NULL && (w = w_dialog(2 + F_COUNT * 2 + 3, 78, "EMERGENCY ALERT")) ==
+		    NULL)
+			break;
+		werase(w);
+		w_frame(w, "EMERGENCY ALERT", 1);
+		draw_form(w, &f);
+		wnoutrefresh(w);
+		key = console_getch(con, w);
+		if (key == ERR)
+			continue;
+		if (key == KEY_RESIZE) {
+			w_dialog_free(&w);
+			continue;
+		}
+		f.error[0] = '\0';
+		switch (key) {
+		case 27:
+			done = 1;
+			break;
+		case '\t':
+		case KEY_DOWN:
+			f.field = (f.field + 1) % F_COUNT;
+			break;
+		case KEY_BTAB:
+		case KEY_UP:
+			f.field = (f.field + F_COUNT - 1) % F_COUNT;
+			break;
+		case '\n':
+		case '\r':
+		case KEY_ENTER:
+			if (f.field == F_SEND) {
+				if (send_alert(con, &f))
+					done = 1;
+				w_dialog_free(&w);      /* the confirmation covered it */
+			} else
+				f.field++;
+			break;
+		case KEY_LEFT:
+		case KEY_RIGHT:
+			if (f.field == F_EVENT)
+				f.event = (f.event + (key == KEY_RIGHT ? 1 : nitems(events) - 1)) %
+				    nitems(events);
+			else if (f.field == F_DISPLAY)
+				f.display = !f.display;
+			break;
+		default:
+			if (f.field == F_EVENT || f.field == F_DISPLAY) {
+				if (key == ' ')
+					f.display = f.field == F_DISPLAY ? !f.display : f.display;
+				break;
+			}
+			if (f.field != F_SEND)
+				w_input_key(&f.in[f.field], key);
+			break;
+		}
+	}
+	w_dialog_free(&w);
+	console_redraw(con);
+}
+
+void
+dlg_alert_clear(struct console *con)
+{
+	json_t *st = console_status(con), *alert, *r;
+	char q[200], who[96], *cause = NULL;
+
+	alert = st != NULL ? json_object_get(st, "alert") : NULL;
+	if (!json_is_object(alert)) {
+		console_message(con, "no alert is on the air");
+		return;
+	}
+	snprintf(q, sizeof q, "Clear the %s alert on channels %s? The end-of-message airs now.",
+	    json_string_value(json_object_get(alert, "event")),
+	    json_string_value(json_object_get(alert, "channels")));
+	if (!w_confirm(con, "Clear the alert", q))
+		return;
+	sent_by(who, sizeof who);
+	r = console_call(con, "alert.clear", json_pack("{s:s}", "sent_by", who), &cause);
+	if (r == NULL)
+		console_message(con, "cannot clear: %s", cause);
+	else
+		console_message(con, "alert cleared");
+	json_decref(r);
+	free(cause);
+}

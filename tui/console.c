@@ -1,0 +1,917 @@
+/*
+ * console.c: the console's frame: the terminal, the main loop, the layout
+ * of the panes, the title and status bars, the global key map, and the
+ * control connection every pane and dialog talks through.
+ *
+ * The loop: poll() on the terminal and the control socket with a timeout
+ * up to the next due work (the status twice a second, the clock each
+ * second); keys go to the focused pane or the global map; events from the
+ * station go to the panes and to a dialog's listener. Windows are only
+ * redrawn when a pane says it changed, and ncurses sends only the cells
+ * that differ, so an idle console costs next to nothing.
+ *
+ * The terminal is restored on every exit: console_run's own exit, atexit,
+ * and the fatal signals (which call endwin and re-raise).
+ */
+#include "tui/console.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/control.h"
+#include "src/log.h"
+#include "src/util.h"
+#include "tui/dialogs.h"
+#include "tui/pane.h"
+#include "tui/thumb.h"
+#include "tui/widgets.h"
+
+#define STATUS_EVERY_MS 500
+#define CALL_TIMEOUT_MS 5000
+#define RECONNECT_MS 2000
+#define MIN_COLS 60
+#define MIN_LINES 16
+
+enum { P_MONITORS, P_SCHEDULE, P_CONTENT, P_LOG, P_COUNT };
+
+static const struct pane_kind *const kinds[P_COUNT] = {
+	&pane_monitors, &pane_schedule, &pane_content, &pane_log,
+};
+
+struct pane {
+	const struct pane_kind *kind;
+	void *state;
+	WINDOW *win;                    /* NULL when not shown in this layout */
+	int dirty;
+};
+
+struct console {
+	struct console_opts opts;
+	struct ctl_client *cl;
+	int64_t next_connect_ms;
+	json_t *status;
+	int64_t status_ms;              /* the station's time in it */
+	int64_t status_mono_ms;         /* when it came */
+	int64_t next_status_ms;
+	struct pane panes[P_COUNT];
+	int focus;
+	WINDOW *title, *bar, *input;
+	int too_small;
+	int layout_dirty;
+	int bars_dirty;
+	char message[256];
+	int64_t message_until;
+	int64_t last_clock_s;
+	void (*listener)(void *, json_t *);
+	void *listener_arg;
+	char channel[16];
+	int64_t content_id;
+	int unicode;
+	int quit;
+	int in_dialog;
+};
+
+static volatile sig_atomic_t got_quit;
+static int curses_on;
+
+/* Milliseconds on the monotonic clock. */
+static int64_t
+mono_ms(void)
+{
+	return mono_us() / 1000;
+}
+
+/* Restore the terminal (idempotent). */
+static void
+restore_terminal(void)
+{
+	if (curses_on && !isendwin()) {
+		endwin();
+		fflush(stdout);
+	}
+	curses_on = 0;
+}
+
+/* A fatal signal: the terminal first, then die as the signal says. */
+static void
+fatal_signal(int sig)
+{
+	restore_terminal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* SIGTERM, SIGHUP (the SSH connection went): leave the loop. */
+static void
+quit_signal(int sig)
+{
+	(void)sig;
+	got_quit = 1;
+}
+
+/* Install the handlers. */
+static void
+install_signals(void)
+{
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = fatal_signal;
+	sa.sa_flags = SA_RESETHAND;
+	for (i = 0; i < nitems(fatal); i++)
+		sigaction(fatal[i], &sa, NULL);
+	sa.sa_handler = quit_signal;
+	sa.sa_flags = 0;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	atexit(restore_terminal);
+}
+
+/* Colours, if any. */
+static void
+init_colors(void)
+{
+	int bg = -1;
+
+	if (!has_colors())
+		return;
+	start_color();
+	if (use_default_colors() != OK)
+		bg = COLOR_BLACK;
+	init_pair(CP_NORMAL, -1 == bg ? -1 : COLOR_WHITE, bg);
+	init_pair(CP_TITLE, COLOR_BLACK, COLOR_CYAN);
+	init_pair(CP_FRAME, COLOR_BLUE, bg);
+	init_pair(CP_FOCUS, COLOR_CYAN, bg);
+	init_pair(CP_SELECT, COLOR_BLACK, COLOR_WHITE);
+	init_pair(CP_ONAIR, COLOR_GREEN, bg);
+	init_pair(CP_IDLE, COLOR_WHITE, bg);
+	init_pair(CP_STARTING, COLOR_YELLOW, bg);
+	init_pair(CP_ALERT, COLOR_WHITE, COLOR_RED);
+	init_pair(CP_FAULT, COLOR_RED, bg);
+	init_pair(CP_DIM, COLOR_BLUE, bg);
+	init_pair(CP_BAR, COLOR_GREEN, bg);
+	init_pair(CP_WARN, COLOR_YELLOW, bg);
+}
+
+/* Connect (or reconnect) to the station and subscribe to its events. */
+static int
+connect_station(struct console *con, char **cause)
+{
+	json_t *r;
+
+	ctl_close(&con->cl);
+	if ((con->cl = ctl_connect(con->opts.socket_path, cause)) == NULL)
+		return -1;
+	if ((r = ctl_call(con->cl, "subscribe", NULL, CALL_TIMEOUT_MS, cause)) == NULL) {
+		ctl_close(&con->cl);
+		return -1;
+	}
+	json_decref(r);
+	return 0;
+}
+
+/* The connection failed: note it and try again later. */
+static void
+lost_station(struct console *con)
+{
+	if (con->cl == NULL)
+		return;
+	ctl_close(&con->cl);
+	con->next_connect_ms = mono_ms() + RECONNECT_MS;
+	console_message(con, "lost the station's control socket; reconnecting");
+	con->bars_dirty = 1;
+}
+
+json_t *
+console_call(struct console *con, const char *cmd, json_t *args, char **cause)
+{
+	json_t *r;
+
+	if (con->cl == NULL) {
+		json_decref(args);
+		set_cause(cause, "not connected to the station");
+		return NULL;
+	}
+	r = ctl_call(con->cl, cmd, args, CALL_TIMEOUT_MS, cause);
+	if (r == NULL && cause != NULL && *cause != NULL &&
+	    (strstr(*cause, "closed the control") != NULL ||
+	    strstr(*cause, "cannot talk") != NULL || strstr(*cause, "in time") != NULL))
+		lost_station(con);
+	return r;
+}
+
+void
+console_message(struct console *con, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(con->message, sizeof con->message, fmt, ap);
+	va_end(ap);
+	con->message_until = mono_ms() + 6000;
+	con->bars_dirty = 1;
+}
+
+void
+console_on_event(struct console *con, void (*fn)(void *, json_t *), void *arg)
+{
+	con->listener = fn;
+	con->listener_arg = fn != NULL ? arg : NULL;
+}
+
+const char *
+console_channel(struct console *con)
+{
+	return con->channel;
+}
+
+int64_t
+console_content(struct console *con)
+{
+	return con->content_id;
+}
+
+int
+console_unicode(struct console *con)
+{
+	return con->unicode;
+}
+
+int
+console_colors(struct console *con)
+{
+	(void)con;
+	return has_colors();
+}
+
+json_t *
+console_status(struct console *con)
+{
+	return con->status;
+}
+
+void
+console_select_channel(struct console *con, const char *number)
+{
+	if (strcmp(con->channel, number) == 0)
+		return;
+	snprintf(con->channel, sizeof con->channel, "%s", number);
+	con->panes[P_SCHEDULE].dirty = 1;
+	con->bars_dirty = 1;
+}
+
+void
+console_select_content(struct console *con, int64_t id)
+{
+	con->content_id = id;
+}
+
+void
+console_dirty(struct console *con)
+{
+	int i;
+
+	for (i = 0; i < P_COUNT; i++)
+		con->panes[i].dirty = 1;
+	con->bars_dirty = 1;
+}
+
+int
+console_thumb_mode(struct console *con)
+{
+	if (con->opts.sixels)
+		return THUMB_SIXELS;
+	return con->unicode ? THUMB_SYMBOLS : THUMB_ASCII;
+}
+
+int64_t
+console_now(struct console *con)
+{
+	if (con->status == NULL)
+		return now_ms();
+	return con->status_ms + (mono_ms() - con->status_mono_ms);
+}
+
+/* Fetch the status; tell the panes. */
+static void
+fetch_status(struct console *con)
+{
+	char *cause = NULL;
+	json_t *st;
+	int i;
+
+	con->next_status_ms = mono_ms() + STATUS_EVERY_MS;
+	if ((st = console_call(con, "status", NULL, &cause)) == NULL) {
+		free(cause);
+		return;
+	}
+	json_decref(con->status);
+	con->status = st;
+	con->status_ms = json_integer_value(json_object_get(st, "time_ms"));
+	con->status_mono_ms = mono_ms();
+	if (con->channel[0] == '\0') {
+		json_t *first = json_array_get(json_object_get(st, "channels"), 0);
+
+		if (first != NULL)
+			console_select_channel(con,
+			    json_string_value(json_object_get(first, "number")));
+	}
+	for (i = 0; i < P_COUNT; i++) {
+		if (kinds[i]->status != NULL &&
+		    kinds[i]->status(con->panes[i].state, con, st))
+			con->panes[i].dirty = 1;
+	}
+	con->bars_dirty = 1;
+}
+
+/* Hand an event to the panes and the dialog's listener. */
+static void
+dispatch_event(struct console *con, json_t *ev)
+{
+	const char *name = json_string_value(json_object_get(ev, "event"));
+	int i;
+
+	if (name != NULL && (strncmp(name, "alert", 5) == 0 || strcmp(name, "status") == 0 ||
+	    strncmp(name, "channel", 7) == 0))
+		con->next_status_ms = 0;        /* fetch the status now */
+	for (i = 0; i < P_COUNT; i++) {
+		if (kinds[i]->event != NULL && kinds[i]->event(con->panes[i].state, con, ev))
+			con->panes[i].dirty = 1;
+	}
+	if (con->listener != NULL)
+		con->listener(con->listener_arg, ev);
+}
+
+/* Lay the panes out for the terminal's size. */
+static void
+layout(struct console *con)
+{
+	int rows = LINES - 2, cols = COLS, mon_rows, bottom, left_w, log_rows, i, nch, per_row;
+	int tile_h, tile_rows;
+	json_t *chans;
+
+	for (i = 0; i < P_COUNT; i++) {
+		if (con->panes[i].win != NULL)
+			delwin(con->panes[i].win);
+		con->panes[i].win = NULL;
+		con->panes[i].dirty = 1;
+	}
+	if (con->title != NULL)
+		delwin(con->title);
+	if (con->bar != NULL)
+		delwin(con->bar);
+	con->title = con->bar = NULL;
+	con->layout_dirty = 0;
+	con->bars_dirty = 1;
+	thumb_reset();
+	clearok(curscr, TRUE);
+	con->too_small = COLS < MIN_COLS || LINES < MIN_LINES;
+	if (con->too_small)
+		return;
+	con->title = newwin(1, cols, 0, 0);
+	con->bar = newwin(1, cols, LINES - 1, 0);
+
+	/* Monitors: as many tile rows as the channels need, at most about half. */
+	chans = con->status != NULL ? json_object_get(con->status, "channels") : NULL;
+	nch = chans != NULL ? (int)json_array_size(chans) : 3;
+	if (nch < 1)
+		nch = 1;
+	per_row = cols / 26;
+	if (per_row < 1)
+		per_row = 1;
+	if (per_row > nch)
+		per_row = nch;
+	tile_rows = (nch + per_row - 1) / per_row;
+	tile_h = rows >= 40 ? (cols / per_row >= 44 ? 14 : 8) : rows >= 30 ? 8 : 6;
+	mon_rows = tile_rows * tile_h;
+	if (mon_rows > rows / 2 + (rows >= 40 ? rows / 8 : 0))
+		mon_rows = rows / 2 + (rows >= 40 ? rows / 8 : 0);
+	if (mon_rows < 6)
+		mon_rows = 6;
+	con->panes[P_MONITORS].win = newwin(mon_rows, cols, 1, 0);
+	bottom = rows - mon_rows;
+
+	if (cols >= 100) {
+		/* Schedule | content side by side; the log under them when tall enough. */
+		log_rows = bottom >= 22 ? bottom / 3 : 0;
+		left_w = cols * 2 / 5;
+		con->panes[P_SCHEDULE].win = newwin(bottom - log_rows, left_w, 1 + mon_rows, 0);
+		if (log_rows > 0) {
+			con->panes[P_CONTENT].win = newwin(bottom - log_rows, cols - left_w,
+			    1 + mon_rows, left_w);
+			con->panes[P_LOG].win = newwin(log_rows, cols, 1 + mon_rows + bottom -
+			    log_rows, 0);
+		} else {
+			/* The log takes the content browser's place while focused. */
+			i = con->focus == P_LOG ? P_LOG : P_CONTENT;
+			con->panes[i].win = newwin(bottom, cols - left_w, 1 + mon_rows, left_w);
+		}
+	} else {
+		/* One pane at a time under the monitors: the focused one, else the schedule. */
+		i = con->focus != P_MONITORS ? con->focus : P_SCHEDULE;
+		con->panes[i].win = newwin(bottom, cols, 1 + mon_rows, 0);
+	}
+	for (i = 0; i < P_COUNT; i++) {
+		if (con->panes[i].win != NULL)
+			keypad(con->panes[i].win, TRUE);
+	}
+}
+
+/* The title bar: who we are, the mode, the station, an alert. */
+static void
+draw_title(struct console *con)
+{
+	json_t *st = con->status, *chans, *alert, *c;
+	char line[512], left[128];
+	int onair = 0, viewers = 0, n = 0;
+	size_t i;
+
+	werase(con->title);
+	wbkgd(con->title, (chtype)w_attr(CP_TITLE));
+	if (st != NULL) {
+		chans = json_object_get(st, "channels");
+		json_array_foreach(chans, i, c) {
+			n++;
+			if (strcmp(json_string_value(json_object_get(c, "state")), "on air") == 0)
+				onair++;
+			viewers += (int)json_integer_value(json_object_get(c, "viewers"));
+		}
+	}
+	snprintf(left, sizeof left, " RETROVUE %s ", PACKAGE_VERSION);
+	wattron(con->title, A_BOLD);
+	w_put(con->title, 0, 0, COLS, left, 0);
+	wattroff(con->title, A_BOLD);
+	if (con->cl == NULL)
+		snprintf(line, sizeof line, "| not connected to %s", con->opts.socket_path);
+	else
+		snprintf(line, sizeof line, "| %s | %s | %d channels, %d on air, %d viewers",
+		    strcmp(con->opts.mode, "standalone") == 0 ?
+		    "standalone: the engine runs in this console" : "attached to the daemon",
+		    st != NULL ? json_string_value(json_object_get(st, "http")) : "",
+		    n, onair, viewers);
+	w_put(con->title, 0, (int)strlen(left), COLS - (int)strlen(left), line, 0);
+	alert = st != NULL ? json_object_get(st, "alert") : NULL;
+	if (json_is_object(alert)) {
+		char rem[16];
+
+		snprintf(line, sizeof line, " ALERT %s %s ",
+		    json_string_value(json_object_get(alert, "event")),
+		    w_hms(json_integer_value(json_object_get(alert, "ends_ms")) -
+		    console_now(con), rem, sizeof rem));
+		wattron(con->title, w_attr(CP_ALERT) | A_BLINK);
+		w_put(con->title, 0, COLS - (int)strlen(line), (int)strlen(line), line, 0);
+		wattroff(con->title, w_attr(CP_ALERT) | A_BLINK);
+	}
+	wnoutrefresh(con->title);
+}
+
+/* The status bar: the focused pane's keys, a message, the clock. */
+static void
+draw_bar(struct console *con)
+{
+	char clock[16], hints[256];
+	int cw;
+
+	werase(con->bar);
+	wbkgd(con->bar, (chtype)w_attr(CP_TITLE));
+	w_clock(now_ms(), clock, sizeof clock);
+	cw = (int)strlen(clock) + 2;
+	if (con->message[0] != '\0' && mono_ms() < con->message_until) {
+		wattron(con->bar, A_BOLD);
+		w_put(con->bar, 0, 1, COLS - cw - 2, con->message, 0);
+		wattroff(con->bar, A_BOLD);
+	} else {
+		snprintf(hints, sizeof hints, "%s  Tab:pane  !:alert  X:clear alert  ?:keys  q:quit",
+		    kinds[con->focus]->hints);
+		w_put(con->bar, 0, 1, COLS - cw - 2, hints, 0);
+	}
+	w_put(con->bar, 0, COLS - cw, cw, clock, 0);
+	wnoutrefresh(con->bar);
+}
+
+/* Too small: say so in the middle. */
+static void
+draw_too_small(void)
+{
+	char line[80];
+
+	erase();
+	snprintf(line, sizeof line, "Terminal too small (%dx%d)", COLS, LINES);
+	mvaddstr(LINES / 2 - 1 > 0 ? LINES / 2 - 1 : 0, 0, line);
+	snprintf(line, sizeof line, "need %dx%d; q quits", MIN_COLS, MIN_LINES);
+	mvaddstr(LINES / 2 > 0 ? LINES / 2 : 0, 0, line);
+	wnoutrefresh(stdscr);
+}
+
+/* Draw what changed, then the dialogs on top, then the screen. */
+static void
+render(struct console *con, WINDOW *dialog)
+{
+	struct pane *p;
+	int i;
+
+	if (con->layout_dirty)
+		layout(con);
+	if (con->too_small) {
+		draw_too_small();
+		doupdate();
+		return;
+	}
+	for (i = 0; i < P_COUNT; i++) {
+		p = &con->panes[i];
+		if (p->win == NULL || !p->dirty)
+			continue;
+		werase(p->win);
+		p->kind->draw(p->state, con, p->win, i == con->focus && !con->in_dialog);
+		w_frame(p->win, p->kind->title != NULL ? p->kind->title(p->state) :
+		    p->kind->name, i == con->focus);
+		wnoutrefresh(p->win);
+		p->dirty = 0;
+		if (dialog != NULL)
+			con->bars_dirty = 1;
+	}
+	if (con->bars_dirty) {
+		draw_title(con);
+		draw_bar(con);
+		con->bars_dirty = 0;
+		if (dialog != NULL) {
+			touchwin(dialog);
+			wnoutrefresh(dialog);
+		}
+	}
+	doupdate();
+	thumb_flush();
+}
+
+/* Wait for a key, a station event or due work; ERR on timeout. */
+static int
+pump(struct console *con, WINDOW *w, int max_wait_ms)
+{
+	struct pollfd pfd[2];
+	int64_t now = mono_ms(), wait;
+	int n = 1, key, closed, i;
+	json_t *ev;
+
+	if (got_quit) {
+		con->quit = 1;
+		return ERR;
+	}
+	/* Due work: reconnect, status, the clock, the panes' own fetching. */
+	if (con->cl == NULL && now >= con->next_connect_ms) {
+		char *cause = NULL;
+
+		if (connect_station(con, &cause) == 0) {
+			console_message(con, "connected to the station again");
+			con->next_status_ms = 0;
+		} else
+			con->next_connect_ms = now + RECONNECT_MS;
+		free(cause);
+	}
+	if (con->cl != NULL && now >= con->next_status_ms)
+		fetch_status(con);
+	if (now / 1000 != con->last_clock_s) {
+		con->last_clock_s = now / 1000;
+		con->bars_dirty = 1;
+	}
+	for (i = 0; i < P_COUNT; i++) {
+		if (kinds[i]->tick != NULL && kinds[i]->tick(con->panes[i].state, con, now_ms()) &&
+		    con->panes[i].win != NULL)
+			con->panes[i].dirty = 1;
+	}
+	/* Events queued while a call waited for its reply. */
+	while (con->cl != NULL && (ev = ctl_next_event(con->cl, &closed)) != NULL) {
+		dispatch_event(con, ev);
+		json_decref(ev);
+	}
+	render(con, w);
+
+	if ((key = wgetch(w)) != ERR)
+		return key;
+	pfd[0].fd = STDIN_FILENO;
+	pfd[0].events = POLLIN;
+	if (con->cl != NULL) {
+		pfd[1].fd = ctl_fd(con->cl);
+		pfd[1].events = POLLIN;
+		n = 2;
+	}
+	wait = con->cl != NULL ? con->next_status_ms - now : RECONNECT_MS;
+	if (wait > 1000 - now % 1000)
+		wait = 1000 - now % 1000;
+	if (wait > max_wait_ms)
+		wait = max_wait_ms;
+	if (wait < 0)
+		wait = 0;
+	if (poll(pfd, (nfds_t)n, (int)wait) < 0 && errno != EINTR)
+		return ERR;
+	if (n == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+		while ((ev = ctl_next_event(con->cl, &closed)) != NULL) {
+			dispatch_event(con, ev);
+			json_decref(ev);
+		}
+		if (closed)
+			lost_station(con);
+	}
+	return wgetch(w);
+}
+
+int
+console_getch(struct console *con, WINDOW *w)
+{
+	int key;
+
+	con->in_dialog = 1;
+	wtimeout(w, 0);
+	key = pump(con, w, 100);
+	if (key == KEY_RESIZE) {
+		con->layout_dirty = 1;
+		render(con, NULL);
+	}
+	return key;
+}
+
+void
+console_redraw(struct console *con)
+{
+	con->in_dialog = 0;
+	console_dirty(con);
+	clearok(curscr, TRUE);
+	touchwin(stdscr);
+	wnoutrefresh(stdscr);
+}
+
+/* Help: every key. */
+void
+dlg_help(struct console *con)
+{
+	static const char *const lines[] = {
+		"Everywhere",
+		"  Tab / Shift-Tab     next / previous pane (1-4 jump to a pane)",
+		"  h l  Left Right     previous / next pane (lists)",
+		"  ! or F9             emergency alert: choose, type SEND to air it",
+		"  X                   clear the alert on the air (asks first)",
+		"  ? or F1             these keys          q or F10   quit",
+		"  Ctrl-L              redraw the screen",
+		"Channel monitors",
+		"  arrows / hjkl       select a channel (its schedule log follows)",
+		"  u                   start the channel   d   stop it (asks first)",
+		"  Enter               the channel's schedule log",
+		"Schedule log",
+		"  Up Down j k PgUp PgDn  move (stops following the clock)",
+		"  f or End            follow the clock again",
+		"Content browser",
+		"  /  or F3            search as you type (Enter or Esc ends)",
+		"  t  s  r  p          filter by type, source, rating, daypart",
+		"  o  or F6            sort: title, duration, type, source, modified",
+		"  O                   reverse the order",
+		"  x                   clear the filters",
+		"Log",
+		"  v                   level: error, warning, info, debug",
+		"  f or End            follow the newest lines",
+		"Press any key to close.",
+	};
+	WINDOW *w = NULL;
+	int key = ERR;
+	size_t i;
+
+	while (key == ERR || key == KEY_RESIZE) {
+		if (w == NULL) {
+			if ((w = w_dialog((int)nitems(lines) + 2, 76, "Keys")) == NULL)
+				return;
+			for (i = 0; i < nitems(lines) && (int)i < getmaxy(w) - 2; i++) {
+				if (lines[i][0] != ' ')
+					wattron(w, A_BOLD);
+				w_put(w, (int)i + 1, 2, getmaxx(w) - 4, lines[i], 0);
+				wattroff(w, A_BOLD);
+			}
+		}
+		wnoutrefresh(w);
+		key = console_getch(con, w);
+		if (key == KEY_RESIZE)
+			w_dialog_free(&w);
+		if (con->quit)
+			break;
+	}
+	w_dialog_free(&w);
+	console_redraw(con);
+}
+
+/* Quit: attached leaves everything on the air; standalone asks when people watch. */
+static int
+want_quit(struct console *con)
+{
+	char q[160];
+	int v;
+
+	if (con->opts.viewers == NULL)
+		return 1;
+	v = con->opts.viewers(con->opts.viewers_arg);
+	if (v == 0)
+		return 1;
+	snprintf(q, sizeof q, "%d viewer%s watching. Quitting takes every channel off the air. "
+	    "Quit?", v, v == 1 ? " is" : "s are");
+	return w_confirm(con, "Quit", q);
+}
+
+/* Move the focus to pane i (re-laying out when it changes what is shown). */
+static void
+set_focus(struct console *con, int i)
+{
+	int was = con->focus;
+
+	con->focus = (i + P_COUNT) % P_COUNT;
+	if (con->panes[con->focus].win == NULL)
+		con->layout_dirty = 1;
+	con->panes[was].dirty = 1;
+	con->panes[con->focus].dirty = 1;
+	con->bars_dirty = 1;
+}
+
+/* The global key map (after the focused pane declined the key). */
+static void
+global_key(struct console *con, int key)
+{
+	switch (key) {
+	case 'q':
+	case KEY_F(10):
+		if (want_quit(con))
+			con->quit = 1;
+		break;
+	case '?':
+	case KEY_F(1):
+		dlg_help(con);
+		break;
+	case '!':
+	case KEY_F(9):
+		dlg_alert(con);
+		break;
+	case 'X':
+		dlg_alert_clear(con);
+		break;
+	/* The editors (tui/dlg_*.c). */
+	case 'c':
+		dlg_chapters(con, console_content(con));
+		break;
+	case 'e':
+		dlg_slots(con, console_channel(con));
+		break;
+	case KEY_F(2):
+		dlg_settings(con);
+		break;
+	case KEY_F(5):
+		dlg_sync(con);
+		break;
+	case '\t':
+		set_focus(con, con->focus + 1);
+		break;
+	case KEY_BTAB:
+		set_focus(con, con->focus - 1);
+		break;
+	case '1':
+	case '2':
+	case '3':
+	case '4':
+		set_focus(con, key - '1');
+		break;
+	case KEY_LEFT:
+	case 'h':
+		set_focus(con, con->focus - 1);
+		break;
+	case KEY_RIGHT:
+	case 'l':
+		set_focus(con, con->focus + 1);
+		break;
+	case '\n':
+		if (con->focus == P_MONITORS)
+			set_focus(con, P_SCHEDULE);
+		else if (con->focus == P_CONTENT)
+			dlg_metadata(con, console_content(con));
+		break;
+	case 12:        /* ^L */
+		con->layout_dirty = 1;
+		break;
+	case KEY_RESIZE:
+		con->layout_dirty = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Is the locale's charset UTF-8? */
+static int
+utf8_locale(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+int
+console_run(const struct console_opts *opts, char **cause)
+{
+	struct console *con = xcalloc(1, sizeof *con);
+	struct pane *p;
+	int key, i, rows, log_flags;
+
+	con->opts = *opts;
+	if (connect_station(con, cause) != 0) {
+		free(con);
+		return -1;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		set_cause(cause, "the console needs a terminal (use 'retrovue --daemon' to run "
+		    "headless, or a subcommand)");
+		ctl_close(&con->cl);
+		free(con);
+		return -1;
+	}
+	/* Nothing may print under the screen: the log goes to the ring only. */
+	log_flags = log_get_flags();
+	log_set_flags(log_flags & ~LOG_TO_STDERR);
+	install_signals();
+	if (initscr() == NULL) {
+		set_cause(cause, "cannot start the terminal (TERM=%s)",
+		    getenv("TERM") != NULL ? getenv("TERM") : "unset");
+		log_set_flags(log_flags);
+		ctl_close(&con->cl);
+		free(con);
+		return -1;
+	}
+	curses_on = 1;
+	con->unicode = utf8_locale();
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	set_escdelay(25);
+	curs_set(0);
+	init_colors();
+	con->input = newwin(1, 1, 0, 0);
+	keypad(con->input, TRUE);
+	wtimeout(con->input, 0);
+	for (i = 0; i < P_COUNT; i++) {
+		con->panes[i].kind = kinds[i];
+		con->panes[i].state = kinds[i]->open(con);
+	}
+	fetch_status(con);
+	con->layout_dirty = 1;
+	log_info("console: %s on %s", opts->mode, opts->socket_path);
+
+	while (!con->quit) {
+		con->in_dialog = 0;
+		key = pump(con, con->input, 1000);
+		if (key == ERR)
+			continue;
+		if (key == KEY_RESIZE || con->too_small) {
+			if (key == 'q' || key == KEY_F(10))
+				global_key(con, key);
+			con->layout_dirty = 1;
+			continue;
+		}
+		if (key == '\r')
+			key = '\n';
+		p = &con->panes[con->focus];
+		rows = p->win != NULL ? getmaxy(p->win) - 2 : 10;
+		if (p->kind->typing != NULL && p->kind->typing(p->state)) {
+			p->kind->key(p->state, con, key, rows);
+			p->dirty = 1;
+			con->bars_dirty = 1;
+			continue;
+		}
+		if (p->kind->key(p->state, con, key, rows)) {
+			p->dirty = 1;
+			con->bars_dirty = 1;
+			continue;
+		}
+		global_key(con, key);
+	}
+
+	for (i = 0; i < P_COUNT; i++) {
+		if (con->panes[i].win != NULL)
+			delwin(con->panes[i].win);
+		kinds[i]->close(con->panes[i].state);
+	}
+	if (con->title != NULL)
+		delwin(con->title);
+	if (con->bar != NULL)
+		delwin(con->bar);
+	delwin(con->input);
+	restore_terminal();
+	thumb_reset();
+	log_set_flags(log_flags);
+	json_decref(con->status);
+	ctl_close(&con->cl);
+	free(con);
+	return 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * console.h: the console (retrovue with no subcommand), the ncurses
+ * master-control room. It always talks to a station through its control
+ * socket: a daemon's when one answers, else one it starts in-process. The
+ * panes (monitors, schedule log, content browser, log) and the dialogs use
+ * this API; only the console's main thread touches ncurses.
+ */
+#ifndef RV_TUI_CONSOLE_H
+#define RV_TUI_CONSOLE_H
+
+#include <stdint.h>
+
+#include <curses.h>
+#include <jansson.h>
+
+struct console;
+
+struct console_opts {
+	const char *socket_path;        /* the control socket to attach to */
+	const char *mode;               /* "attached" or "standalone" (title bar) */
+	int sixels;                     /* sixel thumbnails when the terminal can */
+	/*
+	 * Standalone: viewers over every channel now (the quit question), or
+	 * NULL when attached (quitting leaves everything on the air).
+	 */
+	int (*viewers)(void *arg);
+	void *viewers_arg;
+};
+
+/* Run until the operator quits. 0, or -1 with *cause (terminal restored). */
+int console_run(const struct console_opts *opts, char **cause);
+
+/* Call a control command synchronously (args stolen, may be NULL); result or NULL + *cause. */
+json_t *console_call(struct console *con, const char *cmd, json_t *args, char **cause);
+/* A message in the status bar. */
+void console_message(struct console *con, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/*
+ * For modal dialogs: wait up to ~100 ms for a key on w while the console
+ * keeps pumping events and refreshing monitors underneath; ERR on timeout;
+ * on KEY_RESIZE it relayouts the background and returns KEY_RESIZE.
+ */
+int console_getch(struct console *con, WINDOW *w);
+/* Repaint everything after a dialog closes. */
+void console_redraw(struct console *con);
+/* A listener for control events while a dialog is open (fn NULL removes it). */
+void console_on_event(struct console *con, void (*fn)(void *arg, json_t *ev), void *arg);
+/* The selected channel's number ("" when none) and content item (0 when none). */
+const char *console_channel(struct console *con);
+int64_t console_content(struct console *con);
+/* Whether the terminal shows Unicode (UTF-8 locale) and colours. */
+int console_unicode(struct console *con);
+int console_colors(struct console *con);
+
+#endif

@@ -1,0 +1,521 @@
+/*
+ * dlg_settings.c: the settings dialog, four tabs: Plex sources (the token
+ * is typed masked and never shown again; test the connection), path
+ * mappings (add, remove, test where a Plex path lands here), TMM
+ * directories (add, remove), channels (add, edit, enable or disable).
+ * Every change goes through the control socket, so other consoles see it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/util.h"
+#include "tui/console.h"
+#include "tui/dialogs.h"
+#include "tui/form.h"
+#include "tui/widgets.h"
+
+enum tab { TAB_SOURCES, TAB_PATHS, TAB_TMM, TAB_CHANNELS, TAB_COUNT };
+
+static const char *const tab_names[] = { "Plex sources", "Path mappings", "TMM directories",
+	"Channels" };
+static const char *const tab_keys[] = {
+	"a add  d remove  t test the connection",
+	"a add  d remove  t test a path",
+	"a add  d remove",
+	"a add  e edit  Space enable/disable  s schedule slots",
+};
+static const char *const list_cmds[] = { "sources.list", "paths.list", "tmm.list",
+	"channels.list" };
+static const char *const list_keys[] = { "sources", "paths", "dirs", "channels" };
+static const char *const yesno[] = { "yes", "no", NULL };
+
+struct settings {
+	struct console *con;
+	enum tab tab;
+	json_t *items;                  /* the tab's list (owned) */
+	struct w_list list;
+	int64_t test_job;
+	char status[512];
+	int reload;
+};
+
+/* Fetch the tab's list. */
+static void
+load(struct settings *s)
+{
+	json_t *r;
+	char *cause = NULL;
+
+	json_decref(s->items);
+	s->items = NULL;
+	r = console_call(s->con, list_cmds[s->tab], NULL, &cause);
+	if (r == NULL) {
+		snprintf(s->status, sizeof s->status, "%s", cause);
+		free(cause);
+		s->items = json_array();
+	} else {
+		s->items = json_incref(json_object_get(r, list_keys[s->tab]));
+		json_decref(r);
+	}
+	s->list.count = (int)json_array_size(s->items);
+	if (s->list.sel < 0 && s->list.count > 0)
+		s->list.sel = 0;
+}
+
+/* One row's text. */
+static void
+row_text(struct settings *s, json_t *v, char *buf, size_t len)
+{
+	switch (s->tab) {
+	case TAB_SOURCES:
+		snprintf(buf, len, "%-4lld %-6s %-24.24s %-36.36s token %-8s %s",
+		    (long long)json_integer_value(json_object_get(v, "id")),
+		    json_string_value(json_object_get(v, "type")),
+		    json_string_value(json_object_get(v, "name")),
+		    json_string_value(json_object_get(v, "url")),
+		    json_is_true(json_object_get(v, "has_token")) ? "********" : "(none)",
+		    json_string_value(json_object_get(v, "last_sync")));
+		break;
+	case TAB_PATHS:
+		snprintf(buf, len, "%-4lld %-36.36s -> %-36.36s %s",
+		    (long long)json_integer_value(json_object_get(v, "id")),
+		    json_string_value(json_object_get(v, "plex_path")),
+		    json_string_value(json_object_get(v, "local_path")),
+		    json_integer_value(json_object_get(v, "source")) == 0 ? "every source" :
+		    "one source");
+		break;
+	case TAB_TMM:
+		snprintf(buf, len, "%-4lld %-20.20s %-50.50s %s",
+		    (long long)json_integer_value(json_object_get(v, "id")),
+		    json_string_value(json_object_get(v, "name")),
+		    json_string_value(json_object_get(v, "path")),
+		    json_string_value(json_object_get(v, "last_scan")));
+		break;
+	default:
+		snprintf(buf, len, "%-6s %-24.24s %-8s %-16.16s %dx%d@%d/%d %d-min slots  %s",
+		    json_string_value(json_object_get(v, "number")),
+		    json_string_value(json_object_get(v, "name")),
+		    json_string_value(json_object_get(v, "call_sign")),
+		    json_string_value(json_object_get(v, "timezone")),
+		    (int)json_integer_value(json_object_get(v, "width")),
+		    (int)json_integer_value(json_object_get(v, "height")),
+		    (int)json_integer_value(json_object_get(v, "fps_num")),
+		    (int)json_integer_value(json_object_get(v, "fps_den")),
+		    (int)json_integer_value(json_object_get(v, "slot_minutes")),
+		    json_is_true(json_object_get(v, "enabled")) ? "enabled" : "DISABLED");
+		break;
+	}
+}
+
+/* Draw. */
+static void
+draw(WINDOW *w, struct settings *s)
+{
+	int rows = getmaxy(w), cols = getmaxx(w), x = 2, i, y;
+	char line[512];
+	json_t *v;
+
+	werase(w);
+	w_frame(w, "Settings", 1);
+	for (i = 0; i < TAB_COUNT; i++) {
+		snprintf(line, sizeof line, " %s ", tab_names[i]);
+		if (i == (int)s->tab)
+			wattron(w, w_attr(CP_SELECT));
+		w_put(w, 1, x, (int)strlen(line), line, 0);
+		wattroff(w, w_attr(CP_SELECT));
+		x += (int)strlen(line) + 2;
+	}
+	s->list.count = (int)json_array_size(s->items);
+	w_list_fix(&s->list, rows - 7);
+	for (i = s->list.top, y = 3; i < s->list.count && y < rows - 4; i++, y++) {
+		v = json_array_get(s->items, (size_t)i);
+		row_text(s, v, line, sizeof line);
+		if (i == s->list.sel)
+			wattron(w, w_attr(CP_SELECT));
+		w_put(w, y, 2, cols - 4, line, 1);
+		wattroff(w, w_attr(CP_SELECT));
+	}
+	if (s->list.count == 0)
+		w_put(w, 3, 2, cols - 4, "(none yet: 'a' adds one)", 1);
+	w_put(w, rows - 3, 2, cols - 4, s->status, 1);
+	snprintf(line, sizeof line, "Tab/Left/Right: tab  %s  r reload  Esc close",
+	    tab_keys[s->tab]);
+	wattron(w, w_attr(CP_DIM));
+	w_put(w, rows - 2, 2, cols - 4, line, 1);
+	wattroff(w, w_attr(CP_DIM));
+}
+
+/* Call cmd; on failure err gets why. 0 or -1; *out (may be NULL) the result. */
+static int
+call(struct console *con, const char *cmd, json_t *args, json_t **out, char *err, size_t len)
+{
+	char *cause = NULL;
+	json_t *r;
+
+	r = console_call(con, cmd, args, &cause);
+	if (r == NULL) {
+		snprintf(err, len, "%s", cause != NULL ? cause : "refused");
+		free(cause);
+		return -1;
+	}
+	if (out != NULL)
+		*out = r;
+	else
+		json_decref(r);
+	return 0;
+}
+
+/* Submit: add a source. */
+static int
+source_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
+{
+	return call(arg, "sources.add", json_pack("{s:s, s:s, s:s}", "name", f[0].in.buf, "url",
+	    f[1].in.buf, "token", f[2].in.buf), NULL, err, len);
+}
+
+/* Submit: add a path mapping. */
+static int
+path_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
+{
+	return call(arg, "paths.add", json_pack("{s:s, s:s, s:s}", "plex_path", f[0].in.buf,
+	    "local_path", f[1].in.buf, "source", f[2].in.buf), NULL, err, len);
+}
+
+/* Submit: add a TMM directory. */
+static int
+tmm_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
+{
+	return call(arg, "tmm.add", json_pack("{s:s, s:s, s:b}", "path", f[0].in.buf, "name",
+	    f[1].in.buf, "subdirs", strcmp(f[2].in.buf, "yes") == 0), NULL, err, len);
+}
+
+/* The channel fields the form edits. */
+static const struct {
+	const char *key;
+	const char *label;
+	int number;                     /* an integer field */
+} chan_fields[] = {
+	{ "number", "Number", 0 },
+	{ "name", "Name", 0 },
+	{ "call_sign", "Call sign", 0 },
+	{ "description", "Description", 0 },
+	{ "demographic", "Demographic", 0 },
+	{ "rating_limit", "Rating limit", 0 },
+	{ "timezone", "Time zone", 0 },
+	{ "slot_minutes", "Slot minutes", 1 },
+	{ "width", "Width", 1 },
+	{ "height", "Height", 1 },
+	{ "video_kbps", "Video kbit/s", 1 },
+	{ "enabled", "Enabled", 2 },
+};
+#define NCHAN ((int)(sizeof chan_fields / sizeof chan_fields[0]))
+
+struct chan_form {
+	struct console *con;
+	const char *number;             /* NULL: a new channel */
+	char old[NCHAN][256];
+};
+
+/* Submit: add or change a channel (changed fields only). */
+static int
+chan_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
+{
+	struct chan_form *cf = arg;
+	json_t *args = json_object();
+	long long v;
+	int k;
+
+	for (k = 0; k < n; k++) {
+		const char *key = chan_fields[k].key;
+
+		if (cf->number != NULL && strcmp(f[k].in.buf, cf->old[k]) == 0)
+			continue;
+		if (cf->number == NULL && f[k].in.buf[0] == '\0')
+			continue;
+		if (cf->number != NULL && k == 0)
+			key = "new_number";
+		if (chan_fields[k].number == 2)
+			json_object_set_new(args, key, json_boolean(strcmp(f[k].in.buf, "yes") == 0));
+		else if (chan_fields[k].number == 1) {
+			if (parse_int(f[k].in.buf, 0, 100000, &v) != 0) {
+				snprintf(err, len, "%s: '%s' is not a number", chan_fields[k].label,
+				    f[k].in.buf);
+				json_decref(args);
+				return -1;
+			}
+			json_object_set_new(args, key, json_integer(v));
+		} else
+			json_object_set_new(args, key, json_string(f[k].in.buf));
+	}
+	if (cf->number != NULL)
+		json_object_set_new(args, "number", json_string(cf->number));
+	return call(cf->con, cf->number != NULL ? "channels.set" : "channels.add", args, NULL,
+	    err, len);
+}
+
+/* The channel form, for a new channel (v NULL) or an existing one. */
+static int
+chan_form(struct settings *s, json_t *v)
+{
+	struct form_field f[NCHAN];
+	struct chan_form cf;
+	char buf[64], title[128];
+	json_t *x;
+	int k;
+
+	memset(f, 0, sizeof f);
+	memset(&cf, 0, sizeof cf);
+	cf.con = s->con;
+	cf.number = v != NULL ? json_string_value(json_object_get(v, "number")) : NULL;
+	for (k = 0; k < NCHAN; k++) {
+		f[k].label = chan_fields[k].label;
+		if (chan_fields[k].number == 2)
+			f[k].choices = yesno;
+		x = v != NULL ? json_object_get(v, chan_fields[k].key) : NULL;
+		if (json_is_string(x))
+			w_input_set(&f[k].in, json_string_value(x));
+		else if (json_is_integer(x)) {
+			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(x));
+			w_input_set(&f[k].in, buf);
+		} else if (json_is_boolean(x) || chan_fields[k].number == 2)
+			w_input_set(&f[k].in, x == NULL || json_is_true(x) ? "yes" : "no");
+		snprintf(cf.old[k], sizeof cf.old[k], "%s", f[k].in.buf);
+	}
+	snprintf(title, sizeof title, v != NULL ? "Channel %s" : "New channel%s", cf.number !=
+	    NULL ? cf.number : "");
+	return form_run(s->con, title, f, NCHAN, NULL, 0, chan_submit, &cf);
+}
+
+/* Add on the current tab. */
+static void
+add(struct settings *s)
+{
+	struct form_field f[3];
+	int ok = 0;
+
+	memset(f, 0, sizeof f);
+	switch (s->tab) {
+	case TAB_SOURCES:
+		f[0].label = "Name";
+		f[1].label = "URL (http://host:32400)";
+		f[2].label = "Token";
+		f[2].secret = 1;
+		ok = form_run(s->con, "Add a Plex server", f, 3, NULL, 0, source_submit, s->con);
+		break;
+	case TAB_PATHS:
+		f[0].label = "Plex path prefix";
+		f[1].label = "Local path prefix";
+		f[2].label = "Source (empty: every one)";
+		ok = form_run(s->con, "Add a path mapping", f, 3, NULL, 0, path_submit, s->con);
+		break;
+	case TAB_TMM:
+		f[0].label = "Directory";
+		f[1].label = "Name";
+		f[2].label = "Subdirectories";
+		f[2].choices = yesno;
+		w_input_set(&f[2].in, "yes");
+		ok = form_run(s->con, "Add a TMM directory", f, 3, NULL, 0, tmm_submit, s->con);
+		break;
+	default:
+		ok = chan_form(s, NULL);
+		break;
+	}
+	memset(f[2].in.buf, 0, sizeof f[2].in.buf);     /* the token */
+	if (ok)
+		snprintf(s->status, sizeof s->status, "Added");
+	s->reload = 1;
+}
+
+/* Remove the selected row after a confirmation. */
+static void
+remove_row(struct settings *s, json_t *v)
+{
+	static const char *const cmds[] = { "sources.remove", "paths.remove", "tmm.remove" };
+	static const char *const keys[] = { "source", "rule", "dir" };
+	char q[256];
+	json_t *r = NULL;
+
+	if (s->tab == TAB_CHANNELS) {
+		snprintf(s->status, sizeof s->status, "Channels are removed with 'retrovue channel "
+		    "remove' (it takes their schedules and as-run log); disable one with Space");
+		return;
+	}
+	snprintf(q, sizeof q, "Remove %s %lld%s?", s->tab == TAB_SOURCES ? "source" :
+	    s->tab == TAB_PATHS ? "mapping" : "directory",
+	    (long long)json_integer_value(json_object_get(v, "id")), s->tab == TAB_PATHS ? "" :
+	    " and every file imported from it");
+	if (!w_confirm(s->con, "Remove", q))
+		return;
+	if (call(s->con, cmds[s->tab], json_pack("{s:I}", keys[s->tab],
+	    json_integer_value(json_object_get(v, "id"))), &r, s->status, sizeof s->status) == 0) {
+		if (json_object_get(r, "files_removed") != NULL)
+			snprintf(s->status, sizeof s->status, "Removed, with %lld files",
+			    (long long)json_integer_value(json_object_get(r, "files_removed")));
+		else
+			snprintf(s->status, sizeof s->status, "Removed");
+		json_decref(r);
+	}
+	s->reload = 1;
+}
+
+/* Test: a source's connection (a job) or where a path lands. */
+static void
+test(struct settings *s, json_t *v)
+{
+	char path[256] = "";
+	json_t *r;
+
+	if (s->tab == TAB_SOURCES && v != NULL) {
+		if (call(s->con, "sources.test", json_pack("{s:I}", "source",
+		    json_integer_value(json_object_get(v, "id"))), &r, s->status,
+		    sizeof s->status) == 0) {
+			s->test_job = json_integer_value(json_object_get(r, "job"));
+			snprintf(s->status, sizeof s->status, "Connecting to %s...",
+			    json_string_value(json_object_get(v, "url")));
+			json_decref(r);
+		}
+	} else if (s->tab == TAB_PATHS) {
+		if (!form_ask(s->con, "Test a path", "Path as Plex reports it", path, sizeof path))
+			return;
+		if (call(s->con, "paths.test", json_pack("{s:s}", "path", path), &r, s->status,
+		    sizeof s->status) == 0) {
+			snprintf(s->status, sizeof s->status, "%s -> %s (%s)", path,
+			    json_string_value(json_object_get(r, "mapped")),
+			    json_is_true(json_object_get(r, "exists")) ? "the file exists" :
+			    "not found on this machine");
+			json_decref(r);
+		}
+	}
+}
+
+/* Events: a test's result, and changes made by anyone. */
+static void
+on_event(void *arg, json_t *ev)
+{
+	struct settings *s = arg;
+	const char *name = json_string_value(json_object_get(ev, "event"));
+	json_t *r;
+
+	if (name == NULL)
+		return;
+	if (strcmp(name, "job.done") == 0 && s->test_job != 0 &&
+	    json_integer_value(json_object_get(ev, "job")) == s->test_job) {
+		s->test_job = 0;
+		if ((r = json_object_get(ev, "result")) != NULL)
+			snprintf(s->status, sizeof s->status, "Connected: %s %s, %zu libraries",
+			    json_string_value(json_object_get(r, "server")),
+			    json_string_value(json_object_get(r, "version")),
+			    json_array_size(json_object_get(r, "libraries")));
+		else
+			snprintf(s->status, sizeof s->status, "Test failed: %s",
+			    json_string_value(json_object_get(ev, "error")));
+		return;
+	}
+	if (strcmp(name, "sources.changed") == 0 || strcmp(name, "paths.changed") == 0 ||
+	    strcmp(name, "tmm.changed") == 0 || strcmp(name, "channels.changed") == 0)
+		s->reload = 1;
+}
+
+void
+dlg_settings(struct console *con)
+{
+	struct settings s;
+	WINDOW *w = NULL;
+	json_t *v;
+	int key, done = 0;
+
+	memset(&s, 0, sizeof s);
+	s.con = con;
+	s.list.sel = -1;
+	load(&s);
+	console_on_event(con, on_event, &s);
+	while (!done) {
+		if (w == NULL) {
+			if ((w = newwin(LINES, COLS, 0, 0)) == NULL)
+				break;
+			keypad(w, TRUE);
+		}
+		if (s.reload) {
+			s.reload = 0;
+			load(&s);
+		}
+		draw(w, &s);
+		wnoutrefresh(w);
+		key = console_getch(con, w);
+		if (key == ERR)
+			continue;
+		if (key == KEY_RESIZE) {
+			delwin(w);
+			w = NULL;
+			continue;
+		}
+		v = s.list.sel >= 0 ? json_array_get(s.items, (size_t)s.list.sel) : NULL;
+		switch (key) {
+		case 27:
+		case 'q':
+			done = 1;
+			continue;
+		case '\t':
+		case KEY_RIGHT:
+		case KEY_BTAB:
+		case KEY_LEFT:
+			s.tab = (enum tab)((s.tab + (key == '\t' || key == KEY_RIGHT ? 1 :
+			    TAB_COUNT - 1)) % TAB_COUNT);
+			s.list.sel = -1;
+			s.list.top = 0;
+			s.status[0] = '\0';
+			load(&s);
+			continue;
+		case 'a':
+			add(&s);
+			break;
+		case 'd':
+		case KEY_DC:
+			if (v != NULL)
+				remove_row(&s, v);
+			break;
+		case 't':
+			test(&s, v);
+			break;
+		case 'e':
+		case '\n':
+		case '\r':
+			if (s.tab == TAB_CHANNELS && v != NULL && chan_form(&s, v))
+				snprintf(s.status, sizeof s.status, "Channel %s saved; its schedule was "
+				    "rebuilt", json_string_value(json_object_get(v, "number")));
+			s.reload = 1;
+			break;
+		case ' ':
+			if (s.tab == TAB_CHANNELS && v != NULL)
+				call(con, "channels.set", json_pack("{s:s, s:b}", "number",
+				    json_string_value(json_object_get(v, "number")), "enabled",
+				    !json_is_true(json_object_get(v, "enabled"))), NULL, s.status,
+				    sizeof s.status);
+			s.reload = 1;
+			continue;
+		case 's':
+			if (s.tab == TAB_CHANNELS && v != NULL) {
+				char number[32];
+
+				snprintf(number, sizeof number, "%s", json_string_value(json_object_get(v,
+				    "number")));
+				console_on_event(con, NULL, NULL);
+				dlg_slots(con, number);
+				console_on_event(con, on_event, &s);
+			}
+			break;
+		default:
+			w_list_key(&s.list, key, getmaxy(w) - 7);
+			continue;
+		}
+		/* A form or question covered the window. */
+		delwin(w);
+		w = NULL;
+	}
+	console_on_event(con, NULL, NULL);
+	if (w != NULL)
+		delwin(w);
+	json_decref(s.items);
+	console_redraw(con);
+}

@@ -1,0 +1,476 @@
+/*
+ * dlg_sync.c: the sync dialog. Choose everything, or some Plex sources
+ * (or some of their libraries, listed by testing the source) and some TMM
+ * directories; the sync runs in the daemon's job pool, one request after
+ * another, while two bars show the library and the item and the changes
+ * scroll by. The sync history sits below.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/util.h"
+#include "tui/console.h"
+#include "tui/dialogs.h"
+#include "tui/widgets.h"
+
+#define MAX_ROWS 128
+#define MAX_MSGS 200
+
+enum row_kind { ROW_ALL, ROW_PLEX, ROW_LIBRARY, ROW_TMM };
+
+struct row {
+	enum row_kind kind;
+	char name[128];                 /* source, library title or directory id */
+	char label[160];
+	int source;                     /* ROW_LIBRARY: the row of its source */
+	int on;
+};
+
+struct sync {
+	struct console *con;
+	struct row rows[MAX_ROWS];
+	int nrows;
+	struct w_list list;
+	json_t *queue;                  /* requests still to start */
+	int64_t job;                    /* the sync running (0 none, -1 starting) */
+	int64_t test_job;               /* listing a source's libraries */
+	int test_row;
+	char lib_label[160], item_label[160];
+	long lib_done, lib_total, item_done, item_total;
+	int lib_index, lib_count;
+	char *msgs[MAX_MSGS];
+	int nmsgs;
+	json_t *history;
+	char status[256];
+};
+
+/* Add a line to the messages. */
+static void
+msg(struct sync *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+msg(struct sync *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+
+	va_start(ap, fmt);
+	xvasprintf(&m, fmt, ap);
+	va_end(ap);
+	if (s->nmsgs == MAX_MSGS) {
+		free(s->msgs[0]);
+		memmove(s->msgs, s->msgs + 1, (MAX_MSGS - 1) * sizeof *s->msgs);
+		s->nmsgs--;
+	}
+	s->msgs[s->nmsgs++] = m;
+}
+
+/* A row. */
+static void
+add_row(struct sync *s, enum row_kind kind, const char *name, const char *label, int source)
+{
+	struct row *r;
+
+	if (s->nrows == MAX_ROWS)
+		return;
+	r = &s->rows[s->nrows++];
+	memset(r, 0, sizeof *r);
+	r->kind = kind;
+	r->source = source;
+	snprintf(r->name, sizeof r->name, "%s", name);
+	snprintf(r->label, sizeof r->label, "%s", label);
+}
+
+/* Sources and directories, and the history. */
+static void
+load(struct sync *s)
+{
+	json_t *r, *v;
+	char *cause = NULL, label[160], id[32];
+	size_t i;
+
+	s->nrows = 0;
+	add_row(s, ROW_ALL, "", "Everything: every enabled Plex source and TMM directory", -1);
+	s->rows[0].on = 1;
+	if ((r = console_call(s->con, "sources.list", NULL, &cause)) != NULL) {
+		json_array_foreach(json_object_get(r, "sources"), i, v) {
+			if (strcmp(json_string_value(json_object_get(v, "type")), "plex") != 0)
+				continue;
+			snprintf(label, sizeof label, "Plex  %s (%s)  'l' lists its libraries",
+			    json_string_value(json_object_get(v, "name")),
+			    json_string_value(json_object_get(v, "url")));
+			add_row(s, ROW_PLEX, json_string_value(json_object_get(v, "name")), label, -1);
+		}
+		json_decref(r);
+	} else {
+		snprintf(s->status, sizeof s->status, "%s", cause);
+		freep(&cause);
+	}
+	if ((r = console_call(s->con, "tmm.list", NULL, &cause)) != NULL) {
+		json_array_foreach(json_object_get(r, "dirs"), i, v) {
+			snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(v,
+			    "id")));
+			snprintf(label, sizeof label, "TMM   %s (%s)", json_string_value(json_object_get(v,
+			    "name")), json_string_value(json_object_get(v, "path")));
+			add_row(s, ROW_TMM, id, label, -1);
+		}
+		json_decref(r);
+	} else
+		freep(&cause);
+	s->list.count = s->nrows;
+	if (s->list.sel < 0)
+		s->list.sel = 0;
+	json_decref(s->history);
+	s->history = console_call(s->con, "sync.history", json_pack("{s:i}", "limit", 10),
+	    &cause);
+	free(cause);
+}
+
+/* Turn the ticks into requests: everything, or one per source, one for the TMM dirs. */
+static void
+build_queue(struct sync *s)
+{
+	json_t *tmm = json_array(), *libs, *req;
+	int i, k, any_lib;
+
+	json_decref(s->queue);
+	s->queue = json_array();
+	if (s->rows[0].on) {
+		json_array_append_new(s->queue, json_object());
+		json_decref(tmm);
+		return;
+	}
+	for (i = 1; i < s->nrows; i++) {
+		if (s->rows[i].kind == ROW_TMM && s->rows[i].on)
+			json_array_append_new(tmm, json_string(s->rows[i].name));
+		if (s->rows[i].kind != ROW_PLEX)
+			continue;
+		libs = json_array();
+		any_lib = 0;
+		for (k = i + 1; k < s->nrows && s->rows[k].kind == ROW_LIBRARY; k++)
+			if (s->rows[k].on) {
+				json_array_append_new(libs, json_string(s->rows[k].name));
+				any_lib = 1;
+			}
+		if (!s->rows[i].on && !any_lib) {
+			json_decref(libs);
+			continue;
+		}
+		req = json_pack("{s:b, s:b, s:s}", "plex", 1, "tmm", 0, "source", s->rows[i].name);
+		if (!s->rows[i].on)
+			json_object_set_new(req, "libraries", libs);
+		else
+			json_decref(libs);
+		json_array_append_new(s->queue, req);
+	}
+	if (json_array_size(tmm) > 0)
+		json_array_append_new(s->queue, json_pack("{s:b, s:b, s:o}", "plex", 0, "tmm", 1,
+		    "tmm_dirs", tmm));
+	else
+		json_decref(tmm);
+}
+
+/* Start the next queued request. */
+static void
+next(struct sync *s)
+{
+	json_t *req, *r;
+	char *cause = NULL;
+
+	if (s->job != 0 || s->queue == NULL || json_array_size(s->queue) == 0)
+		return;
+	req = json_incref(json_array_get(s->queue, 0));
+	json_array_remove(s->queue, 0);
+	s->job = -1;
+	s->lib_done = s->lib_total = s->item_done = s->item_total = 0;
+	s->lib_label[0] = s->item_label[0] = '\0';
+	r = console_call(s->con, "sync.start", req, &cause);
+	if (r == NULL) {
+		msg(s, "not started: %s", cause);
+		free(cause);
+		s->job = 0;
+		return;
+	}
+	s->job = json_integer_value(json_object_get(r, "job"));
+	json_decref(r);
+}
+
+/* Control events. */
+static void
+on_event(void *arg, json_t *ev)
+{
+	struct sync *s = arg;
+	const char *name = json_string_value(json_object_get(ev, "event"));
+	const char *level = json_string_value(json_object_get(ev, "level"));
+	json_int_t job = json_integer_value(json_object_get(ev, "job"));
+	json_t *r, *lib;
+	size_t i;
+	int at;
+
+	if (name == NULL || job == 0)
+		return;
+	if (job == s->test_job && strcmp(name, "job.done") == 0) {
+		s->test_job = 0;
+		if ((r = json_object_get(ev, "result")) == NULL) {
+			snprintf(s->status, sizeof s->status, "Testing the source: %s",
+			    json_string_value(json_object_get(ev, "error")));
+			return;
+		}
+		at = s->test_row + 1;
+		while (at < s->nrows && s->rows[at].kind == ROW_LIBRARY) {
+			memmove(&s->rows[at], &s->rows[at + 1], (size_t)(s->nrows - at - 1) *
+			    sizeof *s->rows);
+			s->nrows--;
+		}
+		json_array_foreach(json_object_get(r, "libraries"), i, lib) {
+			char label[160];
+
+			if (s->nrows == MAX_ROWS)
+				break;
+			memmove(&s->rows[at + 1], &s->rows[at], (size_t)(s->nrows - at) *
+			    sizeof *s->rows);
+			s->nrows++;
+			memset(&s->rows[at], 0, sizeof s->rows[at]);
+			s->rows[at].kind = ROW_LIBRARY;
+			s->rows[at].source = s->test_row;
+			snprintf(s->rows[at].name, sizeof s->rows[at].name, "%s",
+			    json_string_value(json_object_get(lib, "title")));
+			snprintf(label, sizeof label, "      library %s (%s, %lld items)",
+			    json_string_value(json_object_get(lib, "title")),
+			    json_string_value(json_object_get(lib, "type")),
+			    (long long)json_integer_value(json_object_get(lib, "items")));
+			snprintf(s->rows[at].label, sizeof s->rows[at].label, "%s", label);
+			at++;
+		}
+		s->list.count = s->nrows;
+		snprintf(s->status, sizeof s->status, "%s %s: %zu libraries",
+		    json_string_value(json_object_get(r, "server")),
+		    json_string_value(json_object_get(r, "version")),
+		    json_array_size(json_object_get(r, "libraries")));
+		return;
+	}
+	if (job != s->job)
+		return;
+	if (strcmp(name, "job.progress") == 0) {
+		const char *m = json_string_value(json_object_get(ev, "message"));
+
+		if (level != NULL && strcmp(level, "library") == 0) {
+			s->lib_done = (long)json_integer_value(json_object_get(ev, "done"));
+			s->lib_total = (long)json_integer_value(json_object_get(ev, "total"));
+			s->lib_index = (int)json_integer_value(json_object_get(ev, "index"));
+			s->lib_count = (int)json_integer_value(json_object_get(ev, "count"));
+			snprintf(s->lib_label, sizeof s->lib_label, "%s", m != NULL ? m : "");
+		} else {
+			s->item_done = (long)json_integer_value(json_object_get(ev, "done"));
+			s->item_total = (long)json_integer_value(json_object_get(ev, "total"));
+			snprintf(s->item_label, sizeof s->item_label, "%s", m != NULL ? m : "");
+		}
+	} else if (strcmp(name, "job.message") == 0) {
+		msg(s, "%-8s %s", level != NULL ? level : "", json_string_value(json_object_get(ev,
+		    "text")));
+	} else if (strcmp(name, "job.done") == 0) {
+		s->job = 0;
+		if ((r = json_object_get(ev, "result")) != NULL)
+			msg(s, "done: %s, %lld added, %lld updated, %lld removed, %lld unchanged, "
+			    "%lld failed", json_string_value(json_object_get(r, "status")),
+			    (long long)json_integer_value(json_object_get(r, "added")),
+			    (long long)json_integer_value(json_object_get(r, "updated")),
+			    (long long)json_integer_value(json_object_get(r, "removed")),
+			    (long long)json_integer_value(json_object_get(r, "skipped")),
+			    (long long)json_integer_value(json_object_get(r, "failed")));
+		else
+			msg(s, "failed: %s", json_string_value(json_object_get(ev, "error")));
+		if (json_array_size(s->queue) == 0) {
+			char *cause = NULL;
+
+			json_decref(s->history);
+			s->history = console_call(s->con, "sync.history", json_pack("{s:i}", "limit",
+			    10), &cause);
+			free(cause);
+		}
+	}
+}
+
+/* Draw. */
+static void
+draw(WINDOW *w, struct sync *s)
+{
+	int rows = getmaxy(w), cols = getmaxx(w), y, i, list_rows, msg_rows, uni;
+	char line[256];
+	json_t *h;
+	size_t k;
+
+	uni = console_unicode(s->con);
+	werase(w);
+	w_frame(w, "Sync", 1);
+	list_rows = s->nrows < 8 ? s->nrows : 8;
+	s->list.count = s->nrows;
+	w_list_fix(&s->list, list_rows);
+	for (i = s->list.top, y = 1; i < s->nrows && y < 1 + list_rows; i++, y++) {
+		snprintf(line, sizeof line, "[%c] %s", s->rows[i].on ? 'x' : ' ', s->rows[i].label);
+		if (i == s->list.sel)
+			wattron(w, w_attr(CP_SELECT));
+		w_put(w, y, 2, cols - 4, line, 1);
+		wattroff(w, w_attr(CP_SELECT));
+	}
+	y = 2 + list_rows;
+	snprintf(line, sizeof line, "Library %d/%d %s", s->lib_index, s->lib_count, s->lib_label);
+	w_put(w, y, 2, cols / 2 - 2, s->job != 0 ? line : "Library", 1);
+	w_bar(w, y, cols / 2, cols / 2 - 10, s->lib_total > 0 ? (double)s->lib_done /
+	    s->lib_total : 0, uni);
+	snprintf(line, sizeof line, "%ld/%ld", s->lib_done, s->lib_total > 0 ? s->lib_total : 0);
+	w_put(w, y, cols - 10, 9, line, 1);
+	y++;
+	snprintf(line, sizeof line, "Item %s", s->item_label);
+	w_put(w, y, 2, cols / 2 - 2, line, 1);
+	w_bar(w, y, cols / 2, cols / 2 - 10, s->item_total > 0 ? (double)s->item_done /
+	    s->item_total : 0, uni);
+	snprintf(line, sizeof line, "%ld/%ld", s->item_done, s->item_total > 0 ? s->item_total :
+	    0);
+	w_put(w, y, cols - 10, 9, line, 1);
+	y += 2;
+	msg_rows = rows - y - 16;
+	if (msg_rows < 3)
+		msg_rows = 3;
+	wattron(w, A_BOLD);
+	w_put(w, y++, 2, cols - 4, "Changes", 1);
+	wattroff(w, A_BOLD);
+	for (i = s->nmsgs > msg_rows ? s->nmsgs - msg_rows : 0; i < s->nmsgs && y < rows - 2;
+	    i++)
+		w_put(w, y++, 2, cols - 4, s->msgs[i], 1);
+	y = rows - 14 > y ? rows - 14 : y + 1;
+	if (y < rows - 3) {
+		wattron(w, A_BOLD);
+		w_put(w, y++, 2, cols - 4, "History", 1);
+		wattroff(w, A_BOLD);
+		json_array_foreach(json_object_get(s->history, "history"), k, h) {
+			if (y >= rows - 3)
+				break;
+			snprintf(line, sizeof line, "%s  %-5s %-20.20s %-9s +%lld ~%lld -%lld  %s",
+			    json_string_value(json_object_get(h, "start")),
+			    json_string_value(json_object_get(h, "source_type")),
+			    json_string_value(json_object_get(h, "source")),
+			    json_string_value(json_object_get(h, "status")),
+			    (long long)json_integer_value(json_object_get(h, "added")),
+			    (long long)json_integer_value(json_object_get(h, "updated")),
+			    (long long)json_integer_value(json_object_get(h, "removed")),
+			    json_string_value(json_object_get(h, "error")));
+			w_put(w, y++, 2, cols - 4, line, 1);
+		}
+	}
+	w_put(w, rows - 3, 2, cols - 4, s->status, 1);
+	wattron(w, w_attr(CP_DIM));
+	w_put(w, rows - 2, 2, cols - 4, s->job != 0 ? "Running...  c cancel  Esc close (the sync "
+	    "goes on)" : "Space tick  l list a source's libraries  Enter/s start  r reload  Esc "
+	    "close", 1);
+	wattroff(w, w_attr(CP_DIM));
+}
+
+void
+dlg_sync(struct console *con)
+{
+	struct sync s;
+	WINDOW *w = NULL;
+	json_t *r;
+	char *cause = NULL;
+	int key, done = 0, i;
+	struct row *row;
+
+	memset(&s, 0, sizeof s);
+	s.con = con;
+	s.list.sel = -1;
+	load(&s);
+	console_on_event(con, on_event, &s);
+	while (!done) {
+		if (w == NULL) {
+			if ((w = newwin(LINES, COLS, 0, 0)) == NULL)
+				break;
+			keypad(w, TRUE);
+		}
+		if (s.job == 0)
+			next(&s);
+		draw(w, &s);
+		wnoutrefresh(w);
+		key = console_getch(con, w);
+		if (key == ERR)
+			continue;
+		if (key == KEY_RESIZE) {
+			delwin(w);
+			w = NULL;
+			continue;
+		}
+		row = s.list.sel >= 0 && s.list.sel < s.nrows ? &s.rows[s.list.sel] : NULL;
+		switch (key) {
+		case 27:
+		case 'q':
+			done = 1;
+			break;
+		case ' ':
+			if (row == NULL || s.job != 0)
+				break;
+			row->on = !row->on;
+			if (row->kind == ROW_ALL && row->on)
+				for (i = 1; i < s.nrows; i++)
+					s.rows[i].on = 0;
+			else if (row->on)
+				s.rows[0].on = 0;
+			break;
+		case 'l':
+			if (row == NULL || row->kind != ROW_PLEX || s.test_job != 0)
+				break;
+			r = console_call(con, "sources.test", json_pack("{s:s}", "source", row->name),
+			    &cause);
+			if (r == NULL) {
+				snprintf(s.status, sizeof s.status, "%s", cause);
+				freep(&cause);
+				break;
+			}
+			s.test_job = json_integer_value(json_object_get(r, "job"));
+			s.test_row = s.list.sel;
+			snprintf(s.status, sizeof s.status, "Asking %s for its libraries...", row->name);
+			json_decref(r);
+			break;
+		case '\n':
+		case '\r':
+		case KEY_ENTER:
+		case 's':
+			if (s.job != 0)
+				break;
+			build_queue(&s);
+			if (json_array_size(s.queue) == 0)
+				snprintf(s.status, sizeof s.status, "Tick what to sync first");
+			else {
+				for (i = 0; i < s.nmsgs; i++)
+					free(s.msgs[i]);
+				s.nmsgs = 0;
+				s.status[0] = '\0';
+			}
+			break;
+		case 'c':
+			if (s.job > 0) {
+				json_decref(console_call(con, "job.cancel", json_pack("{s:I}", "job",
+				    (json_int_t)s.job), &cause));
+				freep(&cause);
+				json_array_clear(s.queue);
+				msg(&s, "cancelling...");
+			}
+			break;
+		case 'r':
+			if (s.job == 0)
+				load(&s);
+			break;
+		default:
+			w_list_key(&s.list, key, 8);
+			break;
+		}
+	}
+	console_on_event(con, NULL, NULL);
+	if (w != NULL)
+		delwin(w);
+	for (i = 0; i < s.nmsgs; i++)
+		free(s.msgs[i]);
+	json_decref(s.queue);
+	json_decref(s.history);
+	console_redraw(con);
+}

@@ -1,0 +1,299 @@
+/*
+ * pane_content.c: the content browser: every media file with title, type,
+ * duration (hh:mm:ss.ff), source and rating; search as you type; filters
+ * by type, source, rating and daypart; sort by title, duration, type,
+ * source or last modified. The list comes from content.list.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/util.h"
+#include "tui/console.h"
+#include "tui/pane.h"
+#include "tui/widgets.h"
+
+#define PAGE 2000                       /* rows fetched at once */
+#define SEARCH_DELAY_MS 120             /* typing pauses this long before a search */
+
+static const char *const types[] = { NULL, "movie", "episode", "commercial", "bumper",
+	"station_id", "intro", "outro", "interstitial", "promo" };
+static const char *const sources[] = { NULL, "plex", "tmm", "manual", "demo" };
+static const char *const ratings[] = { NULL, "G", "PG", "PG-13", "R", "NC-17", "TV-Y", "TV-Y7",
+	"TV-G", "TV-PG", "TV-14", "TV-MA" };
+static const char *const dayparts[] = { NULL, "morning", "afternoon", "prime", "late_night" };
+static const char *const sorts[] = { "title", "duration", "type", "source", "modified" };
+
+struct content {
+	struct w_input search;
+	int typing;
+	size_t type, source, rating, daypart, sort;
+	int desc;
+	json_t *items;
+	long total;
+	struct w_list list;
+	int want_fetch;
+	int64_t fetch_at;               /* console clock: fetch then (typing delay) */
+	char error[256];
+	char title[128];
+};
+
+static void *
+cnt_open(struct console *con)
+{
+	struct content *c = xcalloc(1, sizeof *c);
+
+	(void)con;
+	c->want_fetch = 1;
+	c->list.sel = -1;
+	return c;
+}
+
+static void
+cnt_close(void *state)
+{
+	struct content *c = state;
+
+	json_decref(c->items);
+	free(c);
+}
+
+/* Ask the station for the list as filtered. */
+static void
+fetch(struct content *c, struct console *con)
+{
+	json_t *args = json_pack("{s:s, s:b, s:i}", "sort", sorts[c->sort], "desc", c->desc,
+	    "limit", PAGE), *r;
+	char *cause = NULL;
+
+	c->want_fetch = 0;
+	if (c->search.len > 0)
+		json_object_set_new(args, "query", json_string(c->search.buf));
+	if (types[c->type] != NULL)
+		json_object_set_new(args, "type", json_string(types[c->type]));
+	if (sources[c->source] != NULL)
+		json_object_set_new(args, "source", json_string(sources[c->source]));
+	if (ratings[c->rating] != NULL)
+		json_object_set_new(args, "rating", json_string(ratings[c->rating]));
+	if (dayparts[c->daypart] != NULL)
+		json_object_set_new(args, "daypart", json_string(dayparts[c->daypart]));
+	if ((r = console_call(con, "content.list", args, &cause)) == NULL) {
+		snprintf(c->error, sizeof c->error, "%s", cause != NULL ? cause : "failed");
+		free(cause);
+		return;
+	}
+	c->error[0] = '\0';
+	json_decref(c->items);
+	c->items = json_incref(json_object_get(r, "items"));
+	c->total = (long)json_integer_value(json_object_get(r, "total"));
+	json_decref(r);
+	c->list.count = (int)json_array_size(c->items);
+	if (c->list.sel < 0 && c->list.count > 0)
+		c->list.sel = 0;
+	w_list_fix(&c->list, 1);
+}
+
+/* A string field or "". */
+static const char *
+jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+static void
+cnt_draw(void *state, struct console *con, WINDOW *w, int focus)
+{
+	struct content *c = state;
+	int rows = getmaxy(w) - 2, cols = getmaxx(w) - 2, i, title_w, list_rows, src_w;
+	char line[512], dur[20], filt[256];
+	json_t *it;
+
+	/* The search line and the filters. */
+	snprintf(filt, sizeof filt, "type:%s src:%s rating:%s daypart:%s sort:%s%s",
+	    types[c->type] != NULL ? types[c->type] : "*",
+	    sources[c->source] != NULL ? sources[c->source] : "*",
+	    ratings[c->rating] != NULL ? ratings[c->rating] : "*",
+	    dayparts[c->daypart] != NULL ? dayparts[c->daypart] : "*", sorts[c->sort],
+	    c->desc ? " desc" : "");
+	w_put(w, 1, 1, 8, "Search: ", 0);
+	w_input_draw(w, &c->search, 1, 9, cols / 2 - 9 > 12 ? cols / 2 - 9 : 12, c->typing);
+	wattron(w, w_attr(CP_DIM));
+	w_put(w, 1, cols / 2 + 1 > 22 ? cols / 2 + 1 : 22, cols - (cols / 2 > 21 ? cols / 2 : 21),
+	    filt, 0);
+	wattroff(w, w_attr(CP_DIM));
+	if (c->error[0] != '\0') {
+		w_put(w, 2, 1, cols, c->error, 1);
+		return;
+	}
+	list_rows = rows - 2;
+	w_list_fix(&c->list, list_rows);
+	src_w = cols >= 90 ? 16 : 8;
+	title_w = cols - 11 - 12 - src_w - 7 - 4;
+	if (title_w < 8)
+		title_w = 8;
+	wattron(w, w_attr(CP_DIM));
+	snprintf(line, sizeof line, "%-*s %-11s %11s  %-*s %-6s", title_w, "Title", "Type",
+	    "Duration", src_w, "Source", "Rating");
+	w_put(w, 2, 1, cols, line, 1);
+	wattroff(w, w_attr(CP_DIM));
+	if (c->list.count == 0)
+		w_put(w, 3, 1, cols, c->search.len > 0 ? "Nothing matches." :
+		    "The library is empty.", 1);
+	for (i = c->list.top; i < c->list.count && i - c->list.top < list_rows - 1; i++) {
+		it = json_array_get(c->items, (size_t)i);
+		snprintf(line, sizeof line, "%-11.11s %11s  %-*.*s %-6.6s", jstr(it, "type"),
+		    w_hmsf(json_integer_value(json_object_get(it, "duration_ms")), dur, sizeof dur),
+		    src_w, src_w, jstr(it, "source"), jstr(it, "rating"));
+		if (i == c->list.sel)
+			wattron(w, focus ? w_attr(CP_SELECT) : A_BOLD);
+		w_put(w, 3 + i - c->list.top, 1, title_w, jstr(it, "title"), 1);
+		waddch(w, ' ');
+		w_put(w, 3 + i - c->list.top, 2 + title_w, cols - title_w - 1, line, 1);
+		wattroff(w, w_attr(CP_SELECT) | A_BOLD);
+	}
+}
+
+/* Keep the console's content selection on the selected row. */
+static void
+note_selection(struct content *c, struct console *con)
+{
+	json_t *it = json_array_get(c->items, (size_t)(c->list.sel < 0 ? 0 : c->list.sel));
+
+	console_select_content(con, it != NULL ? json_integer_value(json_object_get(it, "id")) :
+	    0);
+}
+
+/* Next value of a filter, wrapping. */
+static size_t
+cycle(size_t v, size_t n)
+{
+	return (v + 1) % n;
+}
+
+static int
+cnt_key(void *state, struct console *con, int key, int rows)
+{
+	struct content *c = state;
+
+	if (c->typing) {
+		if (key == '\n' || key == 27 || key == KEY_ENTER) {
+			c->typing = 0;
+			if (key == 27 && c->search.len > 0) {
+				w_input_set(&c->search, "");
+				c->want_fetch = 1;
+			}
+		} else if (key == KEY_UP || key == KEY_DOWN || key == KEY_NPAGE ||
+		    key == KEY_PPAGE) {
+			w_list_key(&c->list, key, rows - 3);
+		} else if (w_input_key(&c->search, key)) {
+			c->fetch_at = now_ms() + SEARCH_DELAY_MS;
+		}
+		note_selection(c, con);
+		return 1;
+	}
+	switch (key) {
+	case '/':
+	case KEY_F(3):
+		c->typing = 1;
+		return 1;
+	case 't':
+		c->type = cycle(c->type, nitems(types));
+		break;
+	case 's':
+		c->source = cycle(c->source, nitems(sources));
+		break;
+	case 'r':
+		c->rating = cycle(c->rating, nitems(ratings));
+		break;
+	case 'p':
+		c->daypart = cycle(c->daypart, nitems(dayparts));
+		break;
+	case 'o':
+	case KEY_F(6):
+		c->sort = cycle(c->sort, nitems(sorts));
+		break;
+	case 'O':
+		c->desc = !c->desc;
+		break;
+	case 'x':
+		c->type = c->source = c->rating = c->daypart = 0;
+		w_input_set(&c->search, "");
+		break;
+	default:
+		if (w_list_key(&c->list, key, rows - 3)) {
+			note_selection(c, con);
+			return 1;
+		}
+		return 0;
+	}
+	c->want_fetch = 1;
+	c->list.sel = 0;
+	c->list.top = 0;
+	return 1;
+}
+
+static int
+cnt_tick(void *state, struct console *con, int64_t now)
+{
+	struct content *c = state;
+
+	if (c->fetch_at != 0 && now >= c->fetch_at) {
+		c->fetch_at = 0;
+		c->want_fetch = 1;
+		c->list.sel = 0;
+		c->list.top = 0;
+	}
+	if (!c->want_fetch)
+		return 0;
+	fetch(c, con);
+	note_selection(c, con);
+	return 1;
+}
+
+/* The library changed (a sync, an edit in another console): fetch again. */
+static int
+cnt_event(void *state, struct console *con, json_t *ev)
+{
+	struct content *c = state;
+	const char *name = json_string_value(json_object_get(ev, "event"));
+
+	(void)con;
+	if (name != NULL && (strncmp(name, "content", 7) == 0 || strncmp(name, "chapters", 8) == 0 ||
+	    strncmp(name, "sync", 4) == 0)) {
+		c->want_fetch = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+cnt_typing(void *state)
+{
+	return ((struct content *)state)->typing;
+}
+
+static const char *
+cnt_title(void *state)
+{
+	struct content *c = state;
+
+	if (c->total > c->list.count)
+		snprintf(c->title, sizeof c->title, "Content (%d of %ld)", c->list.count, c->total);
+	else
+		snprintf(c->title, sizeof c->title, "Content (%d)", c->list.count);
+	return c->title;
+}
+
+const struct pane_kind pane_content = {
+	.name = "Content",
+	.hints = "/:search  t s r p:filter  o:sort  O:reverse  x:clear",
+	.open = cnt_open,
+	.close = cnt_close,
+	.draw = cnt_draw,
+	.key = cnt_key,
+	.tick = cnt_tick,
+	.event = cnt_event,
+	.typing = cnt_typing,
+	.title = cnt_title,
+};

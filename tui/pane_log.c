@@ -1,0 +1,204 @@
+/*
+ * pane_log.c: the station's log ring (the log command, polled once a
+ * second while the pane is on the screen), with a level filter.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/util.h"
+#include "tui/console.h"
+#include "tui/pane.h"
+#include "tui/widgets.h"
+
+#define KEEP 2000
+#define POLL_MS 1000
+
+static const char *const levels[] = { "error", "warning", "info", "debug" };
+
+struct logpane {
+	json_t *lines;                  /* the newest KEEP lines, oldest first */
+	json_int_t last;                /* the newest sequence seen */
+	int level;                      /* show this level and above (index in levels) */
+	int follow;
+	int top;                        /* first shown line among the filtered, when not following */
+	int64_t polled_ms;
+	char title[64];
+};
+
+static void *
+log_open(struct console *con)
+{
+	struct logpane *l = xcalloc(1, sizeof *l);
+
+	(void)con;
+	l->lines = json_array();
+	l->level = 2;
+	l->follow = 1;
+	return l;
+}
+
+static void
+log_close(void *state)
+{
+	struct logpane *l = state;
+
+	json_decref(l->lines);
+	free(l);
+}
+
+/* The rank of a level name (0 error .. 3 debug). */
+static int
+rank(const char *level)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (level != NULL && strcmp(level, levels[i]) == 0)
+			return i;
+	}
+	return 3;
+}
+
+/* The lines the filter lets through (indexes into l->lines); count returned. */
+static int
+filtered(struct logpane *l, int **idx)
+{
+	json_t *e;
+	size_t i;
+	int n = 0;
+
+	*idx = xcalloc(json_array_size(l->lines) + 1, sizeof **idx);
+	json_array_foreach(l->lines, i, e) {
+		if (rank(json_string_value(json_object_get(e, "level"))) <= l->level)
+			(*idx)[n++] = (int)i;
+	}
+	return n;
+}
+
+static void
+log_draw(void *state, struct console *con, WINDOW *w, int focus)
+{
+	struct logpane *l = state;
+	int rows = getmaxy(w) - 2, cols = getmaxx(w) - 2, n, i, first, r;
+	unsigned int attr;
+	char line[640], clock[16];
+	const char *lv;
+	int *idx;
+	json_t *e;
+
+	(void)con;
+	(void)focus;
+	n = filtered(l, &idx);
+	first = l->follow ? n - rows : l->top;
+	if (first > n - rows)
+		first = n - rows;
+	if (first < 0)
+		first = 0;
+	l->top = first;
+	for (r = 0, i = first; i < n && r < rows; i++, r++) {
+		e = json_array_get(l->lines, (size_t)idx[i]);
+		lv = json_string_value(json_object_get(e, "level"));
+		snprintf(line, sizeof line, "%s %-7s %s", w_clock(json_integer_value(
+		    json_object_get(e, "time_ms")), clock, sizeof clock), lv != NULL ? lv : "",
+		    json_string_value(json_object_get(e, "text")) != NULL ?
+		    json_string_value(json_object_get(e, "text")) : "");
+		attr = rank(lv) == 0 ? w_attr(CP_FAULT) : rank(lv) == 1 ? w_attr(CP_WARN) :
+		    rank(lv) == 3 ? w_attr(CP_DIM) : A_NORMAL;
+		wattron(w, attr);
+		w_put(w, 1 + r, 1, cols, line, 1);
+		wattroff(w, attr);
+	}
+	free(idx);
+}
+
+static int
+log_key(void *state, struct console *con, int key, int rows)
+{
+	struct logpane *l = state;
+
+	(void)con;
+	switch (key) {
+	case 'v':
+		l->level = (l->level + 1) % 4;
+		return 1;
+	case 'f':
+	case KEY_END:
+	case 'G':
+		l->follow = 1;
+		return 1;
+	case KEY_UP:
+	case 'k':
+		l->follow = 0;
+		l->top = l->top > 0 ? l->top - 1 : 0;
+		return 1;
+	case KEY_DOWN:
+	case 'j':
+		l->top++;
+		return 1;
+	case KEY_PPAGE:
+		l->follow = 0;
+		l->top = l->top > rows ? l->top - rows : 0;
+		return 1;
+	case KEY_NPAGE:
+		l->top += rows;
+		return 1;
+	case KEY_HOME:
+	case 'g':
+		l->follow = 0;
+		l->top = 0;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Fetch the lines newer than the last seen. */
+static int
+log_tick(void *state, struct console *con, int64_t now)
+{
+	struct logpane *l = state;
+	char *cause = NULL;
+	json_t *r, *lines;
+	size_t n;
+
+	if (now - l->polled_ms < POLL_MS)
+		return 0;
+	l->polled_ms = now;
+	r = console_call(con, "log", json_pack("{s:I, s:i}", "after", l->last, "limit", 500),
+	    &cause);
+	if (r == NULL) {
+		free(cause);
+		return 0;
+	}
+	lines = json_object_get(r, "lines");
+	n = json_array_size(lines);
+	if (n > 0) {
+		json_array_extend(l->lines, lines);
+		l->last = json_integer_value(json_object_get(json_array_get(lines, n - 1), "seq"));
+		while (json_array_size(l->lines) > KEEP)
+			json_array_remove(l->lines, 0);
+	}
+	json_decref(r);
+	return n > 0;
+}
+
+static const char *
+log_title(void *state)
+{
+	struct logpane *l = state;
+
+	snprintf(l->title, sizeof l->title, "Log (%s and above%s)", levels[l->level],
+	    l->follow ? "" : ", scrolled: f follows");
+	return l->title;
+}
+
+const struct pane_kind pane_log = {
+	.name = "Log",
+	.hints = "v:level  Up/Down:scroll  f:follow",
+	.open = log_open,
+	.close = log_close,
+	.draw = log_draw,
+	.key = log_key,
+	.tick = log_tick,
+	.title = log_title,
+};

@@ -1,0 +1,427 @@
+/*
+ * pane_monitors.c: the channel monitors, a tile per channel: number, call
+ * sign, state in colour (ON AIR, IDLE, STARTING, ALERT with the time left,
+ * FAULT), now and next with a remaining-time bar, viewers, encoder fps and
+ * speed, bitrate, the last error, and when the tile is big enough a
+ * thumbnail of the picture on the air (channel.thumb, once a second).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/base64.h>
+
+#include "src/util.h"
+#include "tui/console.h"
+#include "tui/pane.h"
+#include "tui/thumb.h"
+#include "tui/widgets.h"
+
+#define TILE_MIN_W 26
+#define THUMB_EVERY_MS 1000
+
+struct thumb {
+	char number[16];
+	uint8_t *rgb;
+	int width, height;
+	int64_t fetched_ms;             /* console clock, 0 never */
+	int wanted;                     /* a tile showed room for it in the last draw */
+	int cells_w, cells_h;           /* the thumbnail's size in cells */
+};
+
+struct monitors {
+	int sel;
+	int top_row;                    /* first tile row shown */
+	int per_row;                    /* tiles per row in the last draw */
+	int nch;
+	char *last;                     /* the channels' JSON at the last draw */
+	struct thumb *thumbs;
+	size_t nthumbs;
+};
+
+static void *
+mon_open(struct console *con)
+{
+	(void)con;
+	return xcalloc(1, sizeof(struct monitors));
+}
+
+static void
+mon_close(void *state)
+{
+	struct monitors *m = state;
+	size_t i;
+
+	for (i = 0; i < m->nthumbs; i++)
+		free(m->thumbs[i].rgb);
+	free(m->thumbs);
+	free(m->last);
+	free(m);
+}
+
+/* The thumbnail record of a channel (made on first use). */
+static struct thumb *
+thumb_of(struct monitors *m, const char *number)
+{
+	size_t i;
+
+	for (i = 0; i < m->nthumbs; i++) {
+		if (strcmp(m->thumbs[i].number, number) == 0)
+			return &m->thumbs[i];
+	}
+	m->thumbs = xreallocarray(m->thumbs, m->nthumbs + 1, sizeof *m->thumbs);
+	memset(&m->thumbs[m->nthumbs], 0, sizeof *m->thumbs);
+	snprintf(m->thumbs[m->nthumbs].number, sizeof m->thumbs[0].number, "%s", number);
+	return &m->thumbs[m->nthumbs++];
+}
+
+/* A field as a string ("" if absent). */
+static const char *
+jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+/* State word and colour. */
+static const char *
+state_badge(json_t *c, int *pair)
+{
+	const char *st = jstr(c, "state");
+
+	if (json_object_get(c, "alert_remaining_ms") != NULL) {
+		*pair = CP_ALERT;
+		return "ALERT";
+	}
+	if (strcmp(st, "on air") == 0) {
+		*pair = CP_ONAIR;
+		return json_is_true(json_object_get(c, "slate")) ? "ON AIR (slate)" : "ON AIR";
+	}
+	if (strcmp(st, "starting") == 0) {
+		*pair = CP_STARTING;
+		return "STARTING";
+	}
+	if (strcmp(st, "failing") == 0) {
+		*pair = CP_FAULT;
+		return "FAULT";
+	}
+	*pair = CP_IDLE;
+	return "IDLE";
+}
+
+/* One tile at (y, x), h rows by w columns. */
+static void
+draw_tile(struct monitors *m, struct console *con, WINDOW *win, json_t *c, int y, int x,
+    int h, int w, int selected)
+{
+	json_t *now = json_object_get(c, "now"), *next = json_object_get(c, "next");
+	char line[256], a[32], b[32];
+	const char *badge;
+	int pair, used, row = y, unicode = console_unicode(con);
+	int64_t start, end, t = console_now(con), rem;
+	struct thumb *th;
+	double done;
+
+	/* Header: number and call sign, the state on the right. */
+	badge = state_badge(c, &pair);
+	if (json_object_get(c, "alert_remaining_ms") != NULL) {
+		snprintf(a, sizeof a, " ALERT %s ", w_hms(json_integer_value(json_object_get(c,
+		    "alert_remaining_ms")), b, sizeof b));
+		badge = a;
+	} else {
+		snprintf(a, sizeof a, " %s ", badge);
+		badge = a;
+	}
+	wattron(win, selected ? w_attr(CP_SELECT) : A_BOLD);
+	snprintf(line, sizeof line, " %s %s", jstr(c, "number"), jstr(c, "name"));
+	w_put(win, row, x, w - 1, line, 1);
+	wattroff(win, selected ? w_attr(CP_SELECT) : A_BOLD);
+	used = (int)strlen(badge);
+	if (used < w - 4) {
+		wattron(win, w_attr(pair) | (pair == CP_ALERT ? A_BLINK : 0) |
+		    (pair != CP_ALERT && pair != CP_IDLE ? A_REVERSE : 0));
+		w_put(win, row, x + w - 1 - used, used, badge, 0);
+		wattroff(win, w_attr(pair) | A_BLINK | A_REVERSE);
+	}
+	if (++row >= y + h)
+		return;
+
+	/* Now, with the bar and the time left. */
+	if (json_is_object(now)) {
+		snprintf(line, sizeof line, "Now  %s", jstr(now, "title"));
+		w_put(win, row, x, w - 1, line, 1);
+		start = json_integer_value(json_object_get(now, "start_ms"));
+		end = json_integer_value(json_object_get(now, "end_ms"));
+		if (++row >= y + h)
+			return;
+		rem = end - t;
+		done = end > start ? (double)(t - start) / (double)(end - start) : 0;
+		snprintf(line, sizeof line, " -%s", w_hms(rem, a, sizeof a));
+		used = (int)strlen(line);
+		w_bar(win, row, x + 1, w - 2 - used, done, unicode);
+		w_put(win, row, x + w - 1 - used, used, line, 0);
+	} else
+		w_put(win, row, x, w - 1, "Now  (nothing scheduled)", 1);
+	if (++row >= y + h)
+		return;
+	if (json_is_object(next)) {
+		snprintf(line, sizeof line, "Next %s %s", w_clock(json_integer_value(
+		    json_object_get(next, "start_ms")), a, sizeof a), jstr(next, "title"));
+		wattron(win, w_attr(CP_DIM));
+		w_put(win, row, x, w - 1, line, 1);
+		wattroff(win, w_attr(CP_DIM));
+		if (++row >= y + h)
+			return;
+	}
+
+	/* Encoder figures. */
+	if (strcmp(jstr(c, "state"), "idle") != 0) {
+		snprintf(line, sizeof line, "%lld viewers  %.1f fps  %.2fx  %.2f Mb/s",
+		    (long long)json_integer_value(json_object_get(c, "viewers")),
+		    json_real_value(json_object_get(c, "fps")),
+		    json_real_value(json_object_get(c, "speed")),
+		    (double)json_integer_value(json_object_get(c, "bitrate_bps")) / 1e6);
+	} else
+		snprintf(line, sizeof line, "%lld viewers  (starts on the first viewer)",
+		    (long long)json_integer_value(json_object_get(c, "viewers")));
+	w_put(win, row, x, w - 1, line, 1);
+	if (++row >= y + h)
+		return;
+	if (*jstr(c, "last_error") != '\0') {
+		wattron(win, w_attr(CP_FAULT));
+		w_put(win, row, x, w - 1, jstr(c, "last_error"), 1);
+		wattroff(win, w_attr(CP_FAULT));
+		if (++row >= y + h)
+			return;
+	}
+
+	/* The picture, when there is room and something on the air. */
+	th = thumb_of(m, jstr(c, "number"));
+	th->wanted = 0;
+	if (y + h - row >= 5 && w >= 24 && strcmp(jstr(c, "state"), "on air") == 0) {
+		th->wanted = 1;
+		th->cells_h = y + h - row;
+		th->cells_w = th->cells_h * 32 / 9;     /* 16:9 with cells twice as tall */
+		if (th->cells_w > w - 2)
+			th->cells_w = w - 2;
+		if (th->rgb != NULL)
+			thumb_draw(win, row, x + (w - 1 - th->cells_w) / 2, th->cells_h,
+			    th->cells_w, th->rgb, th->width, th->height,
+			    (enum thumb_mode)console_thumb_mode(con));
+	}
+}
+
+static void
+mon_draw(void *state, struct console *con, WINDOW *win, int focus)
+{
+	struct monitors *m = state;
+	json_t *st = console_status(con), *chans, *c;
+	int rows = getmaxy(win) - 2, cols = getmaxx(win) - 2, per_row, tile_w, tile_h, nrows;
+	int shown_rows, i, r, k;
+	size_t n;
+
+	(void)focus;
+	chans = st != NULL ? json_object_get(st, "channels") : NULL;
+	n = json_array_size(chans);
+	m->nch = (int)n;
+	if (n == 0) {
+		w_put(win, 1, 2, cols - 2, st == NULL ? "waiting for the station..." :
+		    "No channels. Add one with 'retrovue channel add' or 'retrovue demo'.", 0);
+		return;
+	}
+	per_row = cols / TILE_MIN_W;
+	if (per_row < 1)
+		per_row = 1;
+	if (per_row > (int)n)
+		per_row = (int)n;
+	m->per_row = per_row;
+	tile_w = cols / per_row;
+	nrows = ((int)n + per_row - 1) / per_row;
+	tile_h = rows / nrows;
+	if (tile_h < 5)
+		tile_h = rows >= 5 ? 5 : rows;
+	if (tile_h > 18)
+		tile_h = 18;
+	shown_rows = rows / tile_h;
+	if (shown_rows < 1)
+		shown_rows = 1;
+	if (m->sel >= (int)n)
+		m->sel = (int)n - 1;
+	r = m->sel / per_row;
+	if (r < m->top_row)
+		m->top_row = r;
+	if (r >= m->top_row + shown_rows)
+		m->top_row = r - shown_rows + 1;
+	for (k = 0; k < shown_rows * per_row; k++) {
+		i = m->top_row * per_row + k;
+		if (i >= (int)n)
+			break;
+		c = json_array_get(chans, (size_t)i);
+		draw_tile(m, con, win, c, 1 + (k / per_row) * tile_h, 1 + (k % per_row) * tile_w,
+		    tile_h - (tile_h > 5 ? 1 : 0), tile_w, i == m->sel);
+	}
+	if (nrows > shown_rows) {
+		char more[48];
+
+		snprintf(more, sizeof more, " %d-%d of %zu ", m->top_row * per_row + 1,
+		    (m->top_row + shown_rows) * per_row < (int)n ?
+		    (m->top_row + shown_rows) * per_row : (int)n, n);
+		w_put(win, rows + 1, cols - (int)strlen(more), (int)strlen(more), more, 0);
+	}
+}
+
+/* Select channel i. */
+static void
+select_tile(struct monitors *m, struct console *con, int i)
+{
+	json_t *c;
+
+	if (m->nch == 0)
+		return;
+	if (i < 0)
+		i = 0;
+	if (i >= m->nch)
+		i = m->nch - 1;
+	m->sel = i;
+	c = json_array_get(json_object_get(console_status(con), "channels"), (size_t)i);
+	if (c != NULL)
+		console_select_channel(con, jstr(c, "number"));
+}
+
+/* Start or stop the selected channel. */
+static void
+start_stop(struct console *con, int start)
+{
+	const char *number = console_channel(con);
+	char *cause = NULL, q[128];
+	json_t *r;
+
+	if (*number == '\0')
+		return;
+	if (!start) {
+		snprintf(q, sizeof q, "Stop channel %s? Viewers lose the picture.", number);
+		if (!w_confirm(con, "Stop channel", q))
+			return;
+	}
+	r = console_call(con, start ? "channel.start" : "channel.stop",
+	    json_pack("{s:s}", "number", number), &cause);
+	if (r == NULL)
+		console_message(con, "channel %s: %s", number, cause);
+	else
+		console_message(con, "channel %s: %s", number, start ? "starting" : "stopped");
+	json_decref(r);
+	free(cause);
+}
+
+static int
+mon_key(void *state, struct console *con, int key, int rows)
+{
+	struct monitors *m = state;
+	int per = m->per_row > 0 ? m->per_row : 1;
+
+	(void)rows;
+	switch (key) {
+	case KEY_LEFT:
+	case 'h':
+		select_tile(m, con, m->sel - 1);
+		return 1;
+	case KEY_RIGHT:
+	case 'l':
+		select_tile(m, con, m->sel + 1);
+		return 1;
+	case KEY_UP:
+	case 'k':
+		select_tile(m, con, m->sel - per);
+		return 1;
+	case KEY_DOWN:
+	case 'j':
+		select_tile(m, con, m->sel + per);
+		return 1;
+	case 'u':
+		start_stop(con, 1);
+		return 1;
+	case 'd':
+		start_stop(con, 0);
+		return 1;
+	case '\n':
+	case KEY_ENTER:
+		select_tile(m, con, m->sel);
+		return 0;       /* the console moves on to the schedule log */
+	default:
+		return 0;
+	}
+}
+
+/* Fetch the thumbnails that are due. */
+static int
+mon_tick(void *state, struct console *con, int64_t now)
+{
+	struct monitors *m = state;
+	struct thumb *th;
+	json_t *r;
+	const char *b64;
+	char *cause = NULL;
+	int changed = 0, len, w, h;
+	size_t i;
+
+	for (i = 0; i < m->nthumbs; i++) {
+		th = &m->thumbs[i];
+		if (!th->wanted || now - th->fetched_ms < THUMB_EVERY_MS)
+			continue;
+		th->fetched_ms = now;
+		w = th->cells_w * 4 > 160 ? 160 : th->cells_w * 4;
+		h = w * 9 / 16;
+		r = console_call(con, "channel.thumb", json_pack("{s:s, s:i, s:i}", "number",
+		    th->number, "width", w, "height", h), &cause);
+		if (r == NULL) {
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		b64 = json_string_value(json_object_get(r, "rgb"));
+		w = (int)json_integer_value(json_object_get(r, "width"));
+		h = (int)json_integer_value(json_object_get(r, "height"));
+		if (b64 != NULL && w > 0 && h > 0 && w <= 1920 && h <= 1080) {
+			th->rgb = xreallocarray(th->rgb, (size_t)w * (size_t)h * 3 + 3, 1);
+			len = av_base64_decode(th->rgb, b64, w * h * 3 + 3);
+			if (len >= w * h * 3) {
+				th->width = w;
+				th->height = h;
+				changed = 1;
+			}
+		}
+		json_decref(r);
+	}
+	return changed;
+}
+
+/* A new status: draw again if the channels changed (the bars move each second anyway). */
+static int
+mon_status(void *state, struct console *con, json_t *status)
+{
+	struct monitors *m = state;
+	char *s = json_dumps(json_object_get(status, "channels"), JSON_COMPACT);
+	json_t *c;
+	size_t i;
+	int changed = s == NULL || m->last == NULL || strcmp(s, m->last) != 0;
+
+	free(m->last);
+	m->last = s;
+	/* Keep the selection on the console's channel. */
+	json_array_foreach(json_object_get(status, "channels"), i, c) {
+		if (strcmp(jstr(c, "number"), console_channel(con)) == 0)
+			m->sel = (int)i;
+	}
+	return changed;
+}
+
+const struct pane_kind pane_monitors = {
+	.name = "Channel monitors",
+	.hints = "arrows:channel  u:start  d:stop  Enter:schedule",
+	.open = mon_open,
+	.close = mon_close,
+	.draw = mon_draw,
+	.key = mon_key,
+	.tick = mon_tick,
+	.status = mon_status,
+};

@@ -1,0 +1,247 @@
+/*
+ * pane_schedule.c: the schedule log of the selected channel, like a
+ * traffic log: time, type, title, duration; the item on the air
+ * highlighted, the as-run result of past items, the view following the
+ * clock until the operator scrolls away (f or End follows again).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/util.h"
+#include "tui/console.h"
+#include "tui/pane.h"
+#include "tui/widgets.h"
+
+#define BEFORE_MS (3 * 3600 * 1000LL)     /* the log shows this much of the past */
+#define AFTER_MS (12 * 3600 * 1000LL)     /* and of the future */
+#define REFRESH_MS 30000
+
+struct schedule {
+	char number[16];                /* the channel the items are of */
+	json_t *items;                  /* array from schedule.get */
+	int64_t fetched_ms;
+	int64_t on_air_id;              /* the item on the air at the last draw */
+	int follow;
+	int want_fetch;
+	struct w_list list;
+	char error[256];
+	char title[64];
+};
+
+static void *
+sch_open(struct console *con)
+{
+	struct schedule *s = xcalloc(1, sizeof *s);
+
+	(void)con;
+	s->follow = 1;
+	s->want_fetch = 1;
+	s->list.sel = -1;
+	return s;
+}
+
+static void
+sch_close(void *state)
+{
+	struct schedule *s = state;
+
+	json_decref(s->items);
+	free(s);
+}
+
+/* Fetch the selected channel's log around now. */
+static void
+fetch(struct schedule *s, struct console *con, int64_t now)
+{
+	char *cause = NULL;
+	json_t *r;
+
+	s->want_fetch = 0;
+	s->fetched_ms = now;
+	snprintf(s->number, sizeof s->number, "%s", console_channel(con));
+	if (s->number[0] == '\0')
+		return;
+	r = console_call(con, "schedule.get", json_pack("{s:s, s:I, s:I}", "number", s->number,
+	    "from_ms", (json_int_t)(now - BEFORE_MS), "to_ms", (json_int_t)(now + AFTER_MS)),
+	    &cause);
+	if (r == NULL) {
+		snprintf(s->error, sizeof s->error, "%s", cause != NULL ? cause : "failed");
+		free(cause);
+		return;
+	}
+	s->error[0] = '\0';
+	json_decref(s->items);
+	s->items = json_incref(json_object_get(r, "items"));
+	json_decref(r);
+	s->list.count = (int)json_array_size(s->items);
+}
+
+/* The index of the item on the air at t, or -1. */
+static int
+on_air_index(struct schedule *s, int64_t t)
+{
+	json_t *it;
+	size_t i;
+
+	json_array_foreach(s->items, i, it) {
+		if (json_integer_value(json_object_get(it, "start_ms")) <= t &&
+		    t < json_integer_value(json_object_get(it, "end_ms")))
+			return (int)i;
+	}
+	return -1;
+}
+
+static void
+sch_draw(void *state, struct console *con, WINDOW *w, int focus)
+{
+	struct schedule *s = state;
+	int rows = getmaxy(w) - 2, cols = getmaxx(w) - 2, i, air, title_w;
+	unsigned int attr;
+	char line[512], tbuf[16], dbuf[20];
+	const char *asrun, *kind;
+	int64_t t = console_now(con), start, end;
+	json_t *it;
+
+	if (s->error[0] != '\0') {
+		w_put(w, 1, 1, cols, s->error, 1);
+		return;
+	}
+	if (s->list.count == 0) {
+		w_put(w, 1, 1, cols, "No schedule here. 'retrovue schedule build' makes one.", 1);
+		return;
+	}
+	air = on_air_index(s, t);
+	if (s->follow && air >= 0) {
+		s->list.sel = air;
+		/* The item on the air about a third of the way down. */
+		s->list.top = air - (rows - 1) / 3;
+	}
+	w_list_fix(&s->list, rows - 1);
+	title_w = cols - 9 - 11 - 12 - 10;
+	wattron(w, w_attr(CP_DIM));
+	snprintf(line, sizeof line, "%-8s %-10s %-*s %11s %s", "Time", "Type",
+	    title_w > 0 ? title_w : 0, "Title", "Duration", "As-run");
+	w_put(w, 1, 1, cols, line, 1);
+	wattroff(w, w_attr(CP_DIM));
+	for (i = s->list.top; i < s->list.count && i - s->list.top < rows - 1; i++) {
+		it = json_array_get(s->items, (size_t)i);
+		start = json_integer_value(json_object_get(it, "start_ms"));
+		end = json_integer_value(json_object_get(it, "end_ms"));
+		asrun = json_string_value(json_object_get(it, "asrun"));
+		kind = json_string_value(json_object_get(it, "kind"));
+		if (i == air)
+			asrun = "ON AIR";
+		else if (asrun == NULL)
+			asrun = end <= t ? "-" : "";
+		snprintf(line, sizeof line, "%-8s %-10.10s %-*.*s %11s %s",
+		    w_clock(start, tbuf, sizeof tbuf), kind != NULL ? kind : "",
+		    title_w > 0 ? title_w : 0, title_w > 0 ? title_w : 0,
+		    json_string_value(json_object_get(it, "title")) != NULL ?
+		    json_string_value(json_object_get(it, "title")) : "",
+		    w_hmsf(end - start, dbuf, sizeof dbuf), asrun);
+		attr = A_NORMAL;
+		if (i == air)
+			attr = w_attr(CP_ONAIR) | A_REVERSE;
+		else if (end <= t)
+			attr = w_attr(CP_DIM);
+		if (i == s->list.sel && focus)
+			attr = w_attr(CP_SELECT);
+		wattron(w, attr);
+		w_put(w, 2 + i - s->list.top, 1, cols, line, 1);
+		wattroff(w, attr);
+		if (end <= t && strcmp(asrun, "aired") != 0 && strcmp(asrun, "-") != 0 &&
+		    strcmp(asrun, "playing") != 0 && i != s->list.sel) {
+			/* A failed or partial airing stands out. */
+			wattron(w, w_attr(CP_WARN));
+			w_put(w, 2 + i - s->list.top, 1 + cols - (int)strlen(asrun),
+			    (int)strlen(asrun), asrun, 0);
+			wattroff(w, w_attr(CP_WARN));
+		}
+	}
+}
+
+static int
+sch_key(void *state, struct console *con, int key, int rows)
+{
+	struct schedule *s = state;
+
+	(void)con;
+	if (key == 'f' || key == KEY_END) {
+		s->follow = 1;
+		return 1;
+	}
+	if (key == 'r' || key == KEY_F(5)) {
+		s->want_fetch = 1;
+		return 1;
+	}
+	if (w_list_key(&s->list, key, rows - 1)) {
+		s->follow = 0;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+sch_tick(void *state, struct console *con, int64_t now)
+{
+	struct schedule *s = state;
+	int air;
+
+	if (strcmp(s->number, console_channel(con)) != 0) {
+		s->follow = 1;
+		s->want_fetch = 1;
+	}
+	if (s->want_fetch || now - s->fetched_ms > REFRESH_MS) {
+		fetch(s, con, now);
+		return 1;
+	}
+	/* The clock moved to the next item: draw again. */
+	air = on_air_index(s, console_now(con));
+	if (air >= 0 && json_integer_value(json_object_get(json_array_get(s->items, (size_t)air),
+	    "id")) != s->on_air_id) {
+		s->on_air_id = json_integer_value(json_object_get(json_array_get(s->items,
+		    (size_t)air), "id"));
+		s->want_fetch = 1;      /* and fetch the as-run of what just ended */
+		return 1;
+	}
+	return 0;
+}
+
+/* Schedules changed elsewhere (another console, the CLI): fetch again. */
+static int
+sch_event(void *state, struct console *con, json_t *ev)
+{
+	struct schedule *s = state;
+	const char *name = json_string_value(json_object_get(ev, "event"));
+
+	(void)con;
+	if (name != NULL && (strncmp(name, "schedule", 8) == 0 || strncmp(name, "slots", 5) == 0 ||
+	    strncmp(name, "content", 7) == 0)) {
+		s->want_fetch = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* The frame's title: the channel, and whether the view follows the clock. */
+static const char *
+sch_title(void *state)
+{
+	struct schedule *s = state;
+
+	snprintf(s->title, sizeof s->title, "Schedule log: channel %s%s", s->number,
+	    s->follow ? "" : " (not following: f)");
+	return s->title;
+}
+
+const struct pane_kind pane_schedule = {
+	.title = sch_title,
+	.name = "Schedule",
+	.hints = "Up/Down:move  f:follow  r:reload",
+	.open = sch_open,
+	.close = sch_close,
+	.draw = sch_draw,
+	.key = sch_key,
+	.tick = sch_tick,
+	.event = sch_event,
+};

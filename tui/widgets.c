@@ -1,0 +1,409 @@
+/*
+ * widgets.c: the console's shared drawing pieces and small modal helpers.
+ */
+#include "tui/widgets.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "tui/console.h"
+
+/* The attribute of a colour pair; reverse/bold stand in without colour. */
+unsigned int
+w_attr(int pair)
+{
+	if (has_colors())
+		return (unsigned int)COLOR_PAIR(pair) | (pair == CP_ONAIR || pair == CP_ALERT ||
+		    pair == CP_FAULT || pair == CP_FOCUS ? A_BOLD : 0);
+	switch (pair) {
+	case CP_TITLE:
+	case CP_SELECT:
+	case CP_ALERT:
+		return A_REVERSE;
+	case CP_ONAIR:
+	case CP_FOCUS:
+	case CP_FAULT:
+		return A_BOLD;
+	case CP_DIM:
+		return A_DIM;
+	default:
+		return A_NORMAL;
+	}
+}
+
+/* hh:mm:ss.ff at 25 fps. */
+char *
+w_hmsf(int64_t ms, char *buf, size_t len)
+{
+	if (ms < 0) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	snprintf(buf, len, "%02lld:%02lld:%02lld.%02lld", (long long)(ms / 3600000),
+	    (long long)(ms / 60000 % 60), (long long)(ms / 1000 % 60), (long long)(ms % 1000 / 40));
+	return buf;
+}
+
+/* hh:mm:ss. */
+char *
+w_hms(int64_t ms, char *buf, size_t len)
+{
+	if (ms < 0)
+		ms = 0;
+	snprintf(buf, len, "%02lld:%02lld:%02lld", (long long)(ms / 3600000),
+	    (long long)(ms / 60000 % 60), (long long)(ms / 1000 % 60));
+	return buf;
+}
+
+/* Local wall clock. */
+char *
+w_clock(int64_t utc_ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(utc_ms / 1000);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%H:%M:%S", &tm);
+	return buf;
+}
+
+/* Print UTF-8 text clipped to width cells. */
+int
+w_put(WINDOW *w, int y, int x, int width, const char *s, int pad)
+{
+	mbstate_t ps;
+	wchar_t wc;
+	size_t n, left;
+	int used = 0, cw;
+
+	if (width <= 0)
+		return 0;
+	wmove(w, y, x);
+	memset(&ps, 0, sizeof ps);
+	left = s != NULL ? strlen(s) : 0;
+	while (left > 0) {
+		n = mbrtowc(&wc, s, left, &ps);
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			/* Not text in this locale: one '?' per byte. */
+			memset(&ps, 0, sizeof ps);
+			wc = L'?';
+			n = 1;
+		} else if (n == 0)
+			break;
+		if (wc < 32 || wc == 127)
+			wc = L' ';
+		cw = wcwidth(wc);
+		if (cw < 0)
+			cw = 1, wc = L'?';
+		if (used + cw > width)
+			break;
+		if (wc < 128)
+			waddch(w, (chtype)wc);
+		else
+			waddnwstr(w, &wc, 1);
+		used += cw;
+		s += n;
+		left -= n;
+	}
+	while (pad && used < width) {
+		waddch(w, ' ');
+		used++;
+	}
+	return used;
+}
+
+/* Frame and title. */
+void
+w_frame(WINDOW *w, const char *title, int focus)
+{
+	unsigned int attr = w_attr(focus ? CP_FOCUS : CP_FRAME);
+	int cols = getmaxx(w);
+
+	wattron(w, attr);
+	box(w, 0, 0);
+	if (title != NULL && cols > 6) {
+		mvwaddch(w, 0, 1, ' ');
+		w_put(w, 0, 2, cols - 5, title, 0);
+		waddch(w, ' ');
+	}
+	wattroff(w, attr);
+}
+
+/* A progress bar. */
+void
+w_bar(WINDOW *w, int y, int x, int cols, double done, int unicode)
+{
+	static const wchar_t eighths[] = L" \u258f\u258e\u258d\u258c\u258b\u258a\u2589\u2588";
+	unsigned int attr = w_attr(CP_BAR);
+	int i, full, part;
+	wchar_t wc;
+
+	if (cols <= 0)
+		return;
+	if (done < 0)
+		done = 0;
+	if (done > 1)
+		done = 1;
+	full = (int)(done * cols * 8);
+	part = full % 8;
+	full /= 8;
+	wmove(w, y, x);
+	wattron(w, attr);
+	for (i = 0; i < cols; i++) {
+		if (i < full)
+			unicode ? waddnwstr(w, &eighths[8], 1) : waddch(w, '#');
+		else if (i == full && part > 0 && unicode) {
+			wc = eighths[part];
+			waddnwstr(w, &wc, 1);
+		} else {
+			wattroff(w, attr);
+			wattron(w, w_attr(CP_DIM));
+			unicode ? waddnwstr(w, L"\u2500", 1) : waddch(w, '-');
+			wattroff(w, w_attr(CP_DIM));
+			wattron(w, attr);
+		}
+	}
+	wattroff(w, attr);
+}
+
+/* A centred framed window. */
+WINDOW *
+w_dialog(int rows, int cols, const char *title)
+{
+	WINDOW *w;
+
+	if (rows > LINES)
+		rows = LINES;
+	if (cols > COLS)
+		cols = COLS;
+	if (rows < 3)
+		rows = 3;
+	if (cols < 10)
+		cols = 10;
+	if ((w = newwin(rows, cols, (LINES - rows) / 2, (COLS - cols) / 2)) == NULL)
+		return NULL;
+	keypad(w, TRUE);
+	wbkgd(w, (chtype)w_attr(CP_NORMAL));
+	werase(w);
+	w_frame(w, title, 1);
+	return w;
+}
+
+/* Free a dialog. */
+void
+w_dialog_free(WINDOW **wp)
+{
+	if (wp == NULL || *wp == NULL)
+		return;
+	delwin(*wp);
+	*wp = NULL;
+}
+
+/* Draw an input line; focus shows a block where the next character goes. */
+void
+w_input_draw(WINDOW *w, struct w_input *in, int y, int x, int cols, int focus)
+{
+	int used;
+
+	if (cols < 2)
+		return;
+	wattron(w, A_UNDERLINE | (focus ? A_BOLD : 0));
+	used = w_put(w, y, x, cols - 1, in->buf, 1);
+	wattroff(w, A_UNDERLINE | A_BOLD);
+	if (focus) {
+		wattron(w, A_REVERSE);
+		mvwaddch(w, y, x + (used < cols - 1 ? used : cols - 1), ' ');
+		wattroff(w, A_REVERSE);
+	}
+}
+
+/* Edit an input. */
+int
+w_input_key(struct w_input *in, int key)
+{
+	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		if (in->len == 0)
+			return 1;
+		/* Back over a whole UTF-8 sequence. */
+		do
+			in->len--;
+		while (in->len > 0 && ((unsigned char)in->buf[in->len] & 0xc0) == 0x80);
+		in->buf[in->len] = '\0';
+		return 1;
+	}
+	if (key == 21) {        /* ^U */
+		in->len = 0;
+		in->buf[0] = '\0';
+		return 1;
+	}
+	if (key >= 32 && key < 256 && key != 127 && in->len + 1 < sizeof in->buf) {
+		in->buf[in->len++] = (char)key;
+		in->buf[in->len] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* Set the text. */
+void
+w_input_set(struct w_input *in, const char *s)
+{
+	snprintf(in->buf, sizeof in->buf, "%s", s != NULL ? s : "");
+	in->len = strlen(in->buf);
+}
+
+/* Keep the selection valid and visible. */
+void
+w_list_fix(struct w_list *l, int rows)
+{
+	if (l->count <= 0) {
+		l->sel = -1;
+		l->top = 0;
+		return;
+	}
+	if (l->sel < 0)
+		l->sel = 0;
+	if (l->sel >= l->count)
+		l->sel = l->count - 1;
+	if (rows < 1)
+		rows = 1;
+	if (l->sel < l->top)
+		l->top = l->sel;
+	if (l->sel >= l->top + rows)
+		l->top = l->sel - rows + 1;
+	if (l->top > l->count - rows)
+		l->top = l->count - rows;
+	if (l->top < 0)
+		l->top = 0;
+}
+
+/* Move the selection. */
+int
+w_list_key(struct w_list *l, int key, int rows)
+{
+	switch (key) {
+	case KEY_UP:
+	case 'k':
+		l->sel--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		l->sel++;
+		break;
+	case KEY_PPAGE:
+		l->sel -= rows > 1 ? rows - 1 : 1;
+		break;
+	case KEY_NPAGE:
+		l->sel += rows > 1 ? rows - 1 : 1;
+		break;
+	case KEY_HOME:
+	case 'g':
+		l->sel = 0;
+		break;
+	case KEY_END:
+	case 'G':
+		l->sel = l->count - 1;
+		break;
+	default:
+		return 0;
+	}
+	if (l->sel < 0)
+		l->sel = 0;
+	w_list_fix(l, rows);
+	return 1;
+}
+
+/* Whether typed is one of the words in "A|B|C" (case-insensitive). */
+static int
+word_matches(const char *typed, const char *words)
+{
+	size_t n = strlen(typed);
+	const char *p = words, *end;
+
+	while (*p != '\0') {
+		end = strchr(p, '|');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (n > 0 && (size_t)(end - p) == n && strncasecmp(p, typed, n) == 0)
+			return 1;
+		p = *end == '|' ? end + 1 : end;
+	}
+	return 0;
+}
+
+/* Type a word to confirm. */
+int
+w_confirm_word(struct console *con, const char *title, const char *what, const char *word)
+{
+	struct w_input in;
+	WINDOW *w = NULL;
+	char line[160];
+	int key, result = -1;
+
+	memset(&in, 0, sizeof in);
+	while (result < 0) {
+		if (w == NULL) {
+			if ((w = w_dialog(8, 64, title)) == NULL)
+				return 0;
+		}
+		w_put(w, 1, 2, getmaxx(w) - 4, what, 1);
+		snprintf(line, sizeof line, "Type %s and press Enter (Esc cancels):", word);
+		for (char *bar = line; (bar = strchr(bar, '|')) != NULL; )
+			*bar = '/';
+		w_put(w, 3, 2, getmaxx(w) - 4, line, 1);
+		w_input_draw(w, &in, 5, 2, getmaxx(w) - 4 < 30 ? getmaxx(w) - 4 : 30, 1);
+		wrefresh(w);
+		key = console_getch(con, w);
+		if (key == ERR)
+			continue;
+		if (key == KEY_RESIZE) {
+			w_dialog_free(&w);
+			continue;
+		}
+		if (key == 27)
+			result = 0;
+		else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+			if (word_matches(in.buf, word))
+				result = 1;
+			else {
+				flash();
+				w_input_set(&in, "");
+			}
+		} else
+			w_input_key(&in, key);
+	}
+	w_dialog_free(&w);
+	console_redraw(con);
+	return result;
+}
+
+/* y/n. */
+int
+w_confirm(struct console *con, const char *title, const char *question)
+{
+	WINDOW *w = NULL;
+	int key, result = -1;
+
+	while (result < 0) {
+		if (w == NULL) {
+			if ((w = w_dialog(6, 60, title)) == NULL)
+				return 0;
+			w_put(w, 2, 2, getmaxx(w) - 4, question, 1);
+			w_put(w, 3, 2, getmaxx(w) - 4, "y: yes   n/Esc: no", 1);
+		}
+		wrefresh(w);
+		key = console_getch(con, w);
+		if (key == KEY_RESIZE)
+			w_dialog_free(&w);
+		else if (key == 'y' || key == 'Y')
+			result = 1;
+		else if (key == 'n' || key == 'N' || key == 27)
+			result = 0;
+	}
+	w_dialog_free(&w);
+	console_redraw(con);
+	return result;
+}
