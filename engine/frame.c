@@ -86,8 +86,6 @@ frame_grab(const char *path, int64_t ms, int max_w, int max_h, atomic_int *cance
 	}
 	if ((ic = avformat_alloc_context()) == NULL)
 		goto nomem;
-	ic->interrupt_callback.callback = interrupted;
-	ic->interrupt_callback.opaque = cancel;
 	if ((rc = avformat_open_input(&ic, path, NULL, NULL)) < 0) {
 		set_cause(cause, "%s: %s", path, av_make_error_string(err, sizeof err, rc));
 		return -1;
@@ -101,6 +99,9 @@ frame_grab(const char *path, int64_t ms, int max_w, int max_h, atomic_int *cance
 		goto out;
 	}
 	vs = ic->streams[si];
+	/* Opening is quick; a newer seek stops the reading (quietly) from here. */
+	ic->interrupt_callback.callback = interrupted;
+	ic->interrupt_callback.opaque = cancel;
 	out->fps = vs->avg_frame_rate.num > 0 && vs->avg_frame_rate.den > 0 ?
 	    av_q2d(vs->avg_frame_rate) : 0;
 	out->duration_ms = ic->duration > 0 ? ic->duration / 1000 : 0;
