@@ -213,6 +213,28 @@ load(struct chap *c)
 	return 0;
 }
 
+/* Load the markers again (saved somewhere, maybe here); say so if they differ. */
+static void
+reload(struct chap *c)
+{
+	struct mark *old = c->marks;
+	int nold = c->nmarks, same, i;
+
+	c->marks = NULL;
+	if (load(c) != 0) {
+		c->marks = old;
+		c->nmarks = nold;
+		return;
+	}
+	same = nold == c->nmarks;
+	for (i = 0; same && i < nold; i++)
+		same = old[i].ms == c->marks[i].ms && strcmp(old[i].title, c->marks[i].title) == 0 &&
+		    strcmp(old[i].source, c->marks[i].source) == 0;
+	free(old);
+	if (!same)
+		snprintf(c->status, sizeof c->status, "Markers reloaded: another console saved them");
+}
+
 /* Ask for the picture at the playhead if it is not the one asked for last. */
 static void
 seek(struct chap *c)
@@ -690,8 +712,8 @@ dlg_chapters(struct console *con, int64_t media_file_id)
 			if (c.dirty)
 				snprintf(c.status, sizeof c.status, "Another console saved these markers; "
 				    "saving now replaces them");
-			else if (load(&c) == 0)
-				snprintf(c.status, sizeof c.status, "Markers reloaded (saved elsewhere)");
+			else
+				reload(&c);
 		}
 		draw(w, &c);
 		seek(&c);

@@ -1,0 +1,143 @@
+#!/bin/sh
+# The console's editors, for real: a daemon on the demo library, two
+# consoles in tmux attached to it. The chapter editor seeks (the picture
+# comes from the daemon's job pool), adds a marker at the playhead and
+# saves: sqlite3 finds the marker and the unlocked future of the fine log
+# rewritten; the other console, open on the same file, shows the marker.
+# The metadata editor changes a field. The control commands behind them
+# are checked with 'retrovue ctl'.
+. "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+. "$TESTS_SRCDIR/engine_lib.sh"
+
+command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+q() { sqlite3 -batch -noheader -cmd '.timeout 5000' "$RETROVUE_DB_PATH" "$1"; }
+
+run_rc "$RETROVUE" demo
+check_eq "the demo library is made" 0 "$rc"
+[ "$rc" = 0 ] || { sed 's/^/#   /' "$T/err" | tail -20; done_testing; exit 1; }
+
+port=$(free_port)
+check "the daemon starts on the demo" start_daemon "$T/daemon.log"
+
+# The commands behind the dialogs.
+id=$(q "SELECT media_file_id FROM episodes WHERE episode_title = 'Pilot'")
+first=$(q "SELECT min(timestamp_ms) FROM chapter_markers WHERE media_file_id = $id")
+run_rc "$RETROVUE" ctl chapters.get "{\"file\": $id}"
+check_grep "ctl chapters.get lists the markers" "\"ms\": *$first" "$T/out"
+run_rc "$RETROVUE" ctl --wait frame.at "{\"file\": $id, \"ms\": 95000, \"width\": 64, \"height\": 64}"
+check_eq "frame.at runs as a job" 0 "$rc"
+check_eq "and brings a 64x36 RGB picture of the 16:9 file, at the frame asked for" "64 36 6912 95000" \
+	"$(python3 -c '
+import base64, json, sys
+for line in open(sys.argv[1]):
+    ev = json.loads(line)
+    if ev.get("event") == "job.done":
+        r = ev["result"]
+        print(r["width"], r["height"], len(base64.b64decode(r["rgb"])), r["ms"])' "$T/out")"
+run_rc "$RETROVUE" ctl --wait chapters.detect "{\"file\": $id}"
+check_eq "chapters.detect finds the demo's black-and-silent breaks" \
+	"$(q "SELECT group_concat(timestamp_ms / 1000, ' ') FROM (SELECT timestamp_ms FROM \
+	    chapter_markers WHERE media_file_id = $id ORDER BY 1)")" \
+	"$(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    ev = json.loads(line)
+    if ev.get("event") == "job.done":
+        print(" ".join(str(round(p["ms"] / 1000)) for p in ev["result"]["points"]))' "$T/out")"
+check_grep "with progress on the way" "^job.progress" "$T/err"
+run_rc "$RETROVUE" ctl content.set "{\"file\": $id, \"set\": {\"rating\": \"XYZ-99\"}}"
+check_eq "content.set refuses a bad rating" 1 "$rc"
+check_grep "and says why" "rating=XYZ-99: not a rating" "$T/err"
+run_rc "$RETROVUE" ctl sources.add '{"name": "nas", "url": "http://127.0.0.1:9", "token": "s3cr3tT0ken"}'
+check_eq "sources.add stores a Plex server" 0 "$rc"
+run_rc "$RETROVUE" ctl sources.list
+check_grep "sources.list masks the token" '"token": *"\*\*\*\*\*\*\*\*"' "$T/out"
+check_no_grep "and never sends it" "s3cr3tT0ken" "$T/out"
+run_rc "$RETROVUE" ctl --wait sources.test '{"source": "nas"}'
+check_eq "sources.test reports a dead server as a failed job" 1 "$rc"
+check_no_grep "without the token" "s3cr3tT0ken" "$T/out"
+check_no_grep "the daemon's log never has the token" "s3cr3tT0ken" "$T/daemon.log"
+
+# Two consoles in tmux (UTF-8: the picture in Unicode blocks).
+tmx="tmux -L rv-editors-$$"
+at_exit "$tmx kill-server 2>/dev/null"
+console() {
+	$tmx new-session -d -s "$1" -x 120 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+	    RETROVUE_DATA_DIR='$RETROVUE_DATA_DIR' RETROVUE_DB_PATH='$RETROVUE_DB_PATH' \
+	    '$RETROVUE' 2>'$T/console-$1.err'"
+}
+screen() { $tmx capture-pane -p -t "$1"; }
+# wait_screen SESSION PATTERN [TENTHS]: until the screen shows PATTERN.
+wait_screen() {
+	i=0
+	while [ $i -lt "${3:-50}" ]; do
+		screen "$1" | grep -q -- "$2" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	screen "$1" | sed 's/^/#   /'
+	return 1
+}
+# open_chapters SESSION: find the Pilot in the content pane, press c.
+open_chapters() {
+	$tmx send-keys -t "$1" 3 /
+	$tmx send-keys -t "$1" -l Pilot
+	$tmx send-keys -t "$1" Enter
+	wait_screen "$1" "Content (1)" && $tmx send-keys -t "$1" c
+}
+# settled SESSION: the picture at the playhead is on screen.
+settled() { wait_screen "$1" "Playhead [0-9:.]* / [0-9:.]* *│" 100; }
+
+console a
+console b
+check "console A attaches to the daemon" wait_screen a "attached to the daemon"
+check "console B too" wait_screen b "attached to the daemon"
+open_chapters b
+check "console B opens the chapter editor on the Pilot" wait_screen b "Chapters: Signal and Noise S01E01 Pilot"
+open_chapters a
+check "console A opens the chapter editor on the Pilot" wait_screen a "Chapters: Signal and Noise S01E01 Pilot"
+check "the playhead starts on the first marker, its picture shown" settled a
+t1=$(python3 -c "import sys; ms=int(sys.argv[1]); print('%02d:%02d:%02d.00' % (ms // 3600000, ms // 60000 % 60, ms // 1000 % 60))" "$first")
+check "the playhead reads hh:mm:ss.ff" wait_screen a "Playhead $t1 / 00:04:30.00"
+$tmx send-keys -t a ']' '.'
+want=$((first + 10000 + 40))
+t2=$(python3 -c "import sys; ms=int(sys.argv[1]); print('%02d:%02d:%02d.%02d' % (ms // 3600000, ms // 60000 % 60, ms // 1000 % 60, ms % 1000 // 40))" "$want")
+check "10 s and a frame later the playhead reads $t2" wait_screen a "Playhead $t2 "
+check "and the new picture arrives" settled a
+check "the picture is drawn (block symbols in its area)" \
+	sh -c "$tmx capture-pane -p -t a | sed -n 2,30p | cut -c 2-80 | grep -q '[▀▄▌▐▖▗▘▝▚▞█▁▂▃▅▆▇▔▏▕]'"
+before=$(q "SELECT max(id) FROM schedule_items")
+$tmx send-keys -t a a
+check "Add puts a marker at the playhead" wait_screen a "Marker added at $t2"
+$tmx send-keys -t a s
+check "Save says which schedules it rebuilt" wait_screen a "Saved [0-9]* markers; rebuilt the schedules of channels"
+check_eq "chapter_markers has the new marker" "1" \
+	"$(q "SELECT count(*) FROM chapter_markers WHERE media_file_id = $id AND timestamp_ms = $want AND source = 'manual'")"
+lock=$(($(now_ms) + 20 * 60 * 1000))
+chans=$(q "SELECT group_concat(DISTINCT channel_id) FROM schedule_items WHERE media_file_id = $id AND start_ms > $lock")
+check "the fine log of the channels that play it was written again" \
+	test "$(q "SELECT count(*) FROM schedule_items WHERE id > $before AND channel_id IN ($chans)")" -gt 0
+check_eq "nothing after the locked window is left from before" 0 \
+	"$(q "SELECT count(*) FROM schedule_items WHERE id <= $before AND channel_id IN ($chans) AND start_ms > $lock")"
+check "console B shows the marker console A saved" wait_screen b "$t2  *manual"
+$tmx send-keys -t a Escape
+$tmx send-keys -t b Escape
+
+# The metadata editor: Enter on the item, the notes field, Save.
+check "console A is back on the main screen" wait_screen a "Content (1)"
+$tmx send-keys -t a Enter
+check "Enter on the item opens the metadata editor" wait_screen a "Metadata: Signal and Noise S01E01 Pilot"
+check "with the source's metadata read-only" wait_screen a "resolution  *640x360"
+$tmx send-keys -t a Up Up Up C-u
+$tmx send-keys -t a -l "Edited in tmux"
+$tmx send-keys -t a Down Enter
+check "Save says what it did" wait_screen a "Saved the metadata of $id"
+check_eq "the database has the new notes" "Edited in tmux" \
+	"$(q "SELECT scheduling_notes FROM content_scheduling_metadata WHERE media_file_id = $id")"
+
+$tmx send-keys -t a q
+$tmx send-keys -t b q
+stop_daemon
+check_eq "the daemon stops cleanly" 0 "$stop_rc"
+check_no_grep "the console wrote no errors" "." "$T/console-a.err"
+done_testing
