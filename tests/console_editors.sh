@@ -12,11 +12,14 @@
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
 q() { sqlite3 -batch -noheader -cmd '.timeout 5000' "$RETROVUE_DB_PATH" "$1"; }
 
+t0=$(date +%s)
 run_rc "$RETROVUE" demo
+diag "retrovue demo took $(($(date +%s) - t0)) s"
 check_eq "the demo library is made" 0 "$rc"
 [ "$rc" = 0 ] || { sed 's/^/#   /' "$T/err" | tail -20; done_testing; exit 1; }
 
 port=$(free_port)
+started=$(date +%s)
 check "the daemon starts on the demo" start_daemon "$T/daemon.log"
 
 # The commands behind the dialogs.
@@ -137,6 +140,7 @@ check_eq "the database has the new notes" "Edited in tmux" \
 
 $tmx send-keys -t a q
 $tmx send-keys -t b q
+diag "the daemon and the consoles ran $(($(date +%s) - started)) s"
 stop_daemon
 check_eq "the daemon stops cleanly" 0 "$stop_rc"
 check_no_grep "the console wrote no errors" "." "$T/console-a.err"
