@@ -146,6 +146,18 @@ lib_event(struct api_lib *l, json_t *ev)
 	pthread_mutex_unlock(&l->lock);
 }
 
+/* Send an event to the consoles of one peer only. */
+static void
+lib_send(struct api_lib *l, const char *peer, json_t *ev)
+{
+	pthread_mutex_lock(&l->lock);
+	if (l->ctl != NULL)
+		control_send(l->ctl, peer, ev);
+	else
+		json_decref(ev);
+	pthread_mutex_unlock(&l->lock);
+}
+
 /* "NAME.changed" with an optional id. */
 static void
 changed(struct api_lib *l, const char *name, int64_t id)
@@ -283,7 +295,11 @@ job_done(struct job *j, json_t *result, const char *error)
 		if (atomic_load(&j->cancel))
 			json_object_set_new(ev, "cancelled", json_true());
 	}
-	lib_event(j->l, ev);
+	/* A picture only matters to the console that asked for it. */
+	if (j->kind == JOB_FRAME)
+		lib_send(j->l, j->peer, ev);
+	else
+		lib_event(j->l, ev);
 	job_free(j);
 }
 

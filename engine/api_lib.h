@@ -8,7 +8,7 @@
  *
  *   job.progress {job, kind, done, total, message[, level, index, count]}
  *   job.message  {job, kind, level, text}            (sync changes, warnings)
- *   job.done     {job, kind, peer, result | error}
+ *   job.done     {job, kind, peer, result | error}   (frame.at's: to the asker only)
  *
  * Commands (arguments in braces):
  *   (a media file is "file", not "id": "id" numbers the request itself)

@@ -430,6 +430,13 @@ control_start(struct control *c, char **cause)
 void
 control_broadcast(struct control *c, json_t *ev)
 {
+	control_send(c, NULL, ev);
+}
+
+/* Send ev to the subscribers of one peer (NULL: all). */
+void
+control_send(struct control *c, const char *peer, json_t *ev)
+{
 	int i;
 
 	if (c == NULL) {
@@ -438,7 +445,8 @@ control_broadcast(struct control *c, json_t *ev)
 	}
 	pthread_mutex_lock(&c->lock);
 	for (i = 0; i < MAX_CLIENTS; i++) {
-		if (c->clients[i] != NULL && c->clients[i]->subscribed)
+		if (c->clients[i] != NULL && c->clients[i]->subscribed && (peer == NULL ||
+		    strcmp(c->clients[i]->peer, peer) == 0))
 			queue_json(c->clients[i], ev);
 	}
 	pthread_mutex_unlock(&c->lock);

@@ -38,6 +38,11 @@ void control_add(struct control *c, const char *cmd, control_fn fn, void *arg);
 int control_start(struct control *c, char **cause);
 /* Send an event to every subscribed client (takes ownership of ev). */
 void control_broadcast(struct control *c, json_t *ev);
+/*
+ * The same for the clients of one peer (the handler's peer string: one
+ * process), e.g. a large reply-like event only the asker wants.
+ */
+void control_send(struct control *c, const char *peer, json_t *ev);
 /* Stop the thread, close every client, remove the socket; sets *cp NULL. */
 void control_free(struct control **cp);
 

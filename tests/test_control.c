@@ -149,6 +149,40 @@ START_TEST(events)
 }
 END_TEST
 
+START_TEST(send_to_one_peer)
+{
+	char *path = sock_path(), peer[64];
+	struct control *c;
+	struct ctl_client *a;
+	json_t *r, *ev;
+	int closed, i, calls = 0;
+
+	c = control_new(path, NULL);
+	control_add(c, "echo", echo, &calls);
+	control_start(c, NULL);
+	a = ctl_connect(path, NULL);
+	json_decref(ctl_call(a, "subscribe", NULL, 2000, NULL));
+	r = ctl_call(a, "echo", json_pack("{s:s}", "text", "who"), 2000, NULL);
+	ck_assert_ptr_nonnull(r);
+	snprintf(peer, sizeof peer, "%s", json_string_value(json_object_get(r, "peer")));
+	json_decref(r);
+	/* Another peer's event does not arrive; this peer's does. */
+	control_send(c, "uid 0 pid 0", json_pack("{s:s}", "event", "other"));
+	control_send(c, peer, json_pack("{s:s}", "event", "mine"));
+	ev = NULL;
+	for (i = 0; i < 100 && ev == NULL; i++) {
+		usleep(10000);
+		ev = ctl_next_event(a, &closed);
+	}
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_str_eq(json_string_value(json_object_get(ev, "event")), "mine");
+	json_decref(ev);
+	ctl_close(&a);
+	control_free(&c);
+	free(path);
+}
+END_TEST
+
 START_TEST(stale_and_live)
 {
 	char *path = sock_path(), *cause = NULL;
@@ -218,6 +252,7 @@ main(void)
 	tcase_add_test(tc, call_and_errors);
 	tcase_add_test(tc, malformed_lines);
 	tcase_add_test(tc, events);
+	tcase_add_test(tc, send_to_one_peer);
 	tcase_add_test(tc, stale_and_live);
 	tcase_add_test(tc, path_too_long);
 	suite_add_tcase(s, tc);
