@@ -1,12 +1,14 @@
 /*
  * test_library.c: writing the library (src/library.c): real changes told
  * apart from timestamp-only ones, ratings by hand kept, shows told apart by
- * (title, year) and ratingKey, removals cascading.
+ * (title, year) and ratingKey, removals cascading, a file's chapter markers
+ * replaced as a whole.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/chapters.h"
 #include "src/db.h"
 #include "src/library.h"
 #include "src/rating.h"
@@ -68,6 +70,61 @@ START_TEST(ratings)
 	ck_assert_int_ne(library_rating(NULL, name, sizeof name, &level), 0);
 	ck_assert_int_ne(library_rating("Narnia:Z", name, sizeof name, &level), 0);
 	ck_assert_str_eq(name, "");
+}
+END_TEST
+
+START_TEST(chapters_replace_all)
+{
+	struct lib_origin o = { "plex", 1, 0, "1", "Movies" };
+	struct chapter want[3], *got = NULL;
+	struct lib_item it;
+	struct library *lib;
+	enum lib_result res;
+	char *cause = NULL;
+	sqlite3 *db = open_db();
+	int64_t id = 0, kept, other;
+	size_t n = 0;
+	int changed;
+
+	lib = library_new(db, &cause);
+	memset(&it, 0, sizeof it);
+	it.file_path = it.source_path = "/m/heat.mkv";
+	it.source_key = "77";
+	it.media_type = "movie";
+	it.title = "Heat";
+	it.duration_ms = 600000;
+	it.season = it.episode = -1;
+	ck_assert_int_eq(library_put_movie(lib, &o, &it, &id, &res, &cause), 0);
+	ck_assert_int_eq(chapters_add(db, id, 60000, "Act 2", "nfo", &kept, &cause), 0);
+	ck_assert_int_eq(chapters_add(db, id, 120000, "Act 3", "nfo", &other, &cause), 0);
+	memset(want, 0, sizeof want);
+	want[0].ms = 60000;
+	want[0].title = "Act 2";
+	want[1].ms = 90000;
+	want[2].ms = 700000;            /* past the end: refused, nothing changes */
+	ck_assert_int_eq(chapters_replace(db, id, want, 3, &changed, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "outside the file"));
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(chapters_list(db, id, &got, &n, &cause), 0);
+	ck_assert_int_eq(n, 2);
+	chapters_free(&got, n);
+	/* Act 2 stays as it was, Act 3 goes, 1:30 comes as a manual marker. */
+	ck_assert_int_eq(chapters_replace(db, id, want, 2, &changed, &cause), 0);
+	ck_assert_int_eq(changed, 2);
+	ck_assert_int_eq(chapters_list(db, id, &got, &n, &cause), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(got[0].id, kept);
+	ck_assert_str_eq(got[0].source, "nfo");
+	ck_assert_int_eq(got[1].ms, 90000);
+	ck_assert_ptr_null(got[1].title);
+	ck_assert_str_eq(got[1].source, "manual");
+	chapters_free(&got, n);
+	/* The same list again changes nothing. */
+	ck_assert_int_eq(chapters_replace(db, id, want, 2, &changed, &cause), 0);
+	ck_assert_int_eq(changed, 0);
+	library_free(&lib);
+	db_close(&db);
 }
 END_TEST
 
@@ -233,6 +290,7 @@ main(void)
 	TCase *tc = tcase_create("library");
 
 	tcase_add_test(tc, ratings);
+	tcase_add_test(tc, chapters_replace_all);
 	tcase_add_test(tc, changes);
 	tcase_add_test(tc, shows);
 	suite_add_tcase(s, tc);
