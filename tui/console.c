@@ -359,6 +359,7 @@ layout(struct console *con)
 {
 	int rows = LINES - 2, cols = COLS, mon_rows, bottom, left_w, log_rows, i, nch, per_row;
 	int tile_h, tile_rows;
+
 	json_t *chans;
 
 	for (i = 0; i < P_COUNT; i++) {
@@ -393,19 +394,24 @@ layout(struct console *con)
 	if (per_row > nch)
 		per_row = nch;
 	tile_rows = (nch + per_row - 1) / per_row;
-	tile_h = rows >= 40 ? (cols / per_row >= 44 ? 14 : 8) : rows >= 30 ? 8 : 6;
-	mon_rows = tile_rows * tile_h;
-	if (mon_rows > rows / 2 + (rows >= 40 ? rows / 8 : 0))
-		mon_rows = rows / 2 + (rows >= 40 ? rows / 8 : 0);
-	if (mon_rows < 6)
-		mon_rows = 6;
+	/* Tiles up to 14 rows (room for a picture), the monitors up to half the screen. */
+	tile_h = (rows / 2 - 2) / tile_rows;
+	if (tile_h > 14)
+		tile_h = 14;
+	if (tile_h < 5)
+		tile_h = 5;
+	mon_rows = tile_rows * tile_h + 2;
+	if (mon_rows > (rows < 30 ? rows * 2 / 5 : rows / 2))
+		mon_rows = rows < 30 ? rows * 2 / 5 : rows / 2;
+	if (mon_rows < 7)
+		mon_rows = 7;
 	con->panes[P_MONITORS].win = newwin(mon_rows, cols, 1, 0);
 	bottom = rows - mon_rows;
 
 	if (cols >= 100) {
 		/* Schedule | content side by side; the log under them when tall enough. */
 		log_rows = bottom >= 22 ? bottom / 3 : 0;
-		left_w = cols * 2 / 5;
+		left_w = cols >= 160 ? cols * 2 / 5 : cols / 2;
 		con->panes[P_SCHEDULE].win = newwin(bottom - log_rows, left_w, 1 + mon_rows, 0);
 		if (log_rows > 0) {
 			con->panes[P_CONTENT].win = newwin(bottom - log_rows, cols - left_w,

@@ -148,7 +148,8 @@ draw_tile(struct monitors *m, struct console *con, WINDOW *win, json_t *c, int y
 
 	/* Now, with the bar and the time left. */
 	if (json_is_object(now)) {
-		snprintf(line, sizeof line, "Now  %s", jstr(now, "title"));
+		snprintf(line, sizeof line, "Now  %s", *jstr(now, "title") != '\0' ?
+		    jstr(now, "title") : jstr(now, "kind"));
 		w_put(win, row, x, w - 1, line, 1);
 		start = json_integer_value(json_object_get(now, "start_ms"));
 		end = json_integer_value(json_object_get(now, "end_ms"));
@@ -166,7 +167,8 @@ draw_tile(struct monitors *m, struct console *con, WINDOW *win, json_t *c, int y
 		return;
 	if (json_is_object(next)) {
 		snprintf(line, sizeof line, "Next %s %s", w_clock(json_integer_value(
-		    json_object_get(next, "start_ms")), a, sizeof a), jstr(next, "title"));
+		    json_object_get(next, "start_ms")), a, sizeof a), *jstr(next, "title") != '\0' ?
+		    jstr(next, "title") : jstr(next, "kind"));
 		wattron(win, w_attr(CP_DIM));
 		w_put(win, row, x, w - 1, line, 1);
 		wattroff(win, w_attr(CP_DIM));
@@ -182,8 +184,7 @@ draw_tile(struct monitors *m, struct console *con, WINDOW *win, json_t *c, int y
 		    json_real_value(json_object_get(c, "speed")),
 		    (double)json_integer_value(json_object_get(c, "bitrate_bps")) / 1e6);
 	} else
-		snprintf(line, sizeof line, "%lld viewers  (starts on the first viewer)",
-		    (long long)json_integer_value(json_object_get(c, "viewers")));
+		snprintf(line, sizeof line, "idle: starts on the first viewer");
 	w_put(win, row, x, w - 1, line, 1);
 	if (++row >= y + h)
 		return;
