@@ -461,9 +461,10 @@ draw_title(struct console *con)
 	if (con->cl == NULL)
 		snprintf(line, sizeof line, "| not connected to %s", con->opts.socket_path);
 	else
-		snprintf(line, sizeof line, "| %s | %s | %d channels, %d on air, %d viewers",
-		    strcmp(con->opts.mode, "standalone") == 0 ?
-		    "standalone: the engine runs in this console" : "attached to the daemon",
+		snprintf(line, sizeof line, "| %s | %s | %d ch, %d on air, %d viewers",
+		    strcmp(con->opts.mode, "standalone") == 0 ? (COLS >= 120 ?
+		    "standalone: the engine runs in this console" : "standalone") :
+		    COLS >= 120 ? "attached to the daemon" : "attached",
 		    st != NULL ? json_string_value(json_object_get(st, "http")) : "",
 		    n, onair, viewers);
 	w_put(con->title, 0, (int)strlen(left), COLS - (int)strlen(left), line, 0);

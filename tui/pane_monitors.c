@@ -83,13 +83,44 @@ jstr(json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
+/*
+ * The time left of the alert aimed at this channel, or -1: the engine's
+ * figure when the channel airs it, else the alert's own end when the
+ * channel is one of its targets (it airs it as soon as it starts).
+ */
+static int64_t
+alert_left(struct console *con, json_t *c)
+{
+	json_t *alert = json_object_get(console_status(con), "alert");
+	const char *chans, *p, *number = jstr(c, "number");
+	size_t n = strlen(number);
+	int64_t left;
+
+	if (json_object_get(c, "alert_remaining_ms") != NULL)
+		return json_integer_value(json_object_get(c, "alert_remaining_ms"));
+	if (!json_is_object(alert))
+		return -1;
+	left = json_integer_value(json_object_get(alert, "ends_ms")) - console_now(con);
+	if (left <= 0)
+		return -1;
+	chans = jstr(alert, "channels");
+	if (*chans == '\0' || strcmp(chans, "all") == 0)
+		return left;
+	for (p = chans; (p = strstr(p, number)) != NULL; p += n) {
+		if ((p == chans || p[-1] == ',' || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return left;
+	}
+	return -1;
+}
+
 /* State word and colour. */
 static const char *
-state_badge(json_t *c, int *pair)
+state_badge(json_t *c, int64_t alert, int *pair)
 {
 	const char *st = jstr(c, "state");
 
-	if (json_object_get(c, "alert_remaining_ms") != NULL) {
+	if (alert >= 0) {
 		*pair = CP_ALERT;
 		return "ALERT";
 	}
@@ -118,15 +149,15 @@ draw_tile(struct monitors *m, struct console *con, WINDOW *win, json_t *c, int y
 	char line[256], a[32], b[32];
 	const char *badge;
 	int pair, used, row = y, unicode = console_unicode(con);
-	int64_t start, end, t = console_now(con), rem;
+	int64_t start, end, t = console_now(con), rem, alert;
 	struct thumb *th;
 	double done;
 
 	/* Header: number and call sign, the state on the right. */
-	badge = state_badge(c, &pair);
-	if (json_object_get(c, "alert_remaining_ms") != NULL) {
-		snprintf(a, sizeof a, " ALERT %s ", w_hms(json_integer_value(json_object_get(c,
-		    "alert_remaining_ms")), b, sizeof b));
+	alert = alert_left(con, c);
+	badge = state_badge(c, alert, &pair);
+	if (alert >= 0) {
+		snprintf(a, sizeof a, " ALERT %s ", w_hms(alert, b, sizeof b));
 		badge = a;
 	} else {
 		snprintf(a, sizeof a, " %s ", badge);

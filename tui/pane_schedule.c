@@ -161,7 +161,7 @@ sch_draw(void *state, struct console *con, WINDOW *w, int focus)
 		    strcmp(asrun, "playing") != 0 && i != s->list.sel) {
 			/* A failed or partial airing stands out. */
 			wattron(w, w_attr(CP_WARN));
-			w_put(w, 2 + i - s->list.top, 1 + cols - (int)strlen(asrun),
+			w_put(w, 2 + i - s->list.top, 1 + 9 + type_w + 1 + title_w + 1 + dur_w + 1,
 			    (int)strlen(asrun), asrun, 0);
 			wattroff(w, w_attr(CP_WARN));
 		}

@@ -115,6 +115,42 @@ w_put(WINDOW *w, int y, int x, int width, const char *s, int pad)
 	return used;
 }
 
+/* Word-wrap text into at most lines rows of width cells at (y, x); rows used. */
+int
+w_wrap(WINDOW *w, int y, int x, int width, int lines, const char *text)
+{
+	char buf[1024], *p, *line, *cut;
+	int row = 0;
+
+	snprintf(buf, sizeof buf, "%s", text);
+	p = buf;
+	while (*p != '\0' && row < lines) {
+		line = p;
+		if ((int)strlen(p) <= width)
+			p += strlen(p);
+		else {
+			/* Break at the last space that fits (bytes: fine for the ASCII we wrap). */
+			cut = p + width;
+			while (cut > p && *cut != ' ')
+				cut--;
+			if (cut == p)
+				cut = p + width;
+			p = cut;
+		}
+		{
+			char save = *p;
+
+			*p = '\0';
+			w_put(w, y + row, x, width, line, 1);
+			*p = save;
+		}
+		while (*p == ' ')
+			p++;
+		row++;
+	}
+	return row;
+}
+
 /* Frame and title. */
 void
 w_frame(WINDOW *w, const char *title, int focus)
@@ -346,15 +382,15 @@ w_confirm_word(struct console *con, const char *title, const char *what, const c
 	memset(&in, 0, sizeof in);
 	while (result < 0) {
 		if (w == NULL) {
-			if ((w = w_dialog(8, 64, title)) == NULL)
+			if ((w = w_dialog(9, 64, title)) == NULL)
 				return 0;
 		}
-		w_put(w, 1, 2, getmaxx(w) - 4, what, 1);
+		w_wrap(w, 1, 2, getmaxx(w) - 4, 3, what);
 		snprintf(line, sizeof line, "Type %s and press Enter (Esc cancels):", word);
 		for (char *bar = line; (bar = strchr(bar, '|')) != NULL; )
 			*bar = '/';
-		w_put(w, 3, 2, getmaxx(w) - 4, line, 1);
-		w_input_draw(w, &in, 5, 2, getmaxx(w) - 4 < 30 ? getmaxx(w) - 4 : 30, 1);
+		w_put(w, 5, 2, getmaxx(w) - 4, line, 1);
+		w_input_draw(w, &in, 7, 2, getmaxx(w) - 4 < 30 ? getmaxx(w) - 4 : 30, 1);
 		wrefresh(w);
 		key = console_getch(con, w);
 		if (key == ERR)
@@ -389,10 +425,12 @@ w_confirm(struct console *con, const char *title, const char *question)
 
 	while (result < 0) {
 		if (w == NULL) {
-			if ((w = w_dialog(6, 60, title)) == NULL)
+			if ((w = w_dialog(8, 64, title)) == NULL)
 				return 0;
-			w_put(w, 2, 2, getmaxx(w) - 4, question, 1);
-			w_put(w, 3, 2, getmaxx(w) - 4, "y: yes   n/Esc: no", 1);
+			w_wrap(w, 1, 2, getmaxx(w) - 4, 4, question);
+			wattron(w, A_BOLD);
+			w_put(w, 6, 2, getmaxx(w) - 4, "y: yes   n/Esc: no", 1);
+			wattroff(w, A_BOLD);
 		}
 		wrefresh(w);
 		key = console_getch(con, w);

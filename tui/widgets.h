@@ -46,6 +46,8 @@ char *w_clock(int64_t utc_ms, char *buf, size_t len);
  * padding with spaces to width when pad is set. Returns columns used.
  */
 int w_put(WINDOW *w, int y, int x, int width, const char *s, int pad);
+/* Word-wrap text into at most lines rows of width cells at (y, x); rows used. */
+int w_wrap(WINDOW *w, int y, int x, int width, int lines, const char *text);
 /* A frame with a title; focus draws it bold in CP_FOCUS. */
 void w_frame(WINDOW *w, const char *title, int focus);
 /* A horizontal bar of cols cells, fraction done 0..1. */
