@@ -553,8 +553,12 @@ render(struct console *con, WINDOW *dialog)
 		draw_bar(con);
 		con->bars_dirty = 0;
 		if (dialog != NULL) {
-			touchwin(dialog);
-			wnoutrefresh(dialog);
+			/* What changed under the dialogs: paint them over it again. */
+			w_dialogs_touch();
+			if (!w_dialog_open(dialog)) {
+				touchwin(dialog);
+				wnoutrefresh(dialog);
+			}
 		}
 	}
 	doupdate();

@@ -178,7 +178,7 @@ sch_key(void *state, struct console *con, int key, int rows)
 		s->follow = 1;
 		return 1;
 	}
-	if (key == 'r' || key == KEY_F(5)) {
+	if (key == 'r') {
 		s->want_fetch = 1;
 		return 1;
 	}

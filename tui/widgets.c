@@ -205,6 +205,36 @@ w_bar(WINDOW *w, int y, int x, int cols, double done, int unicode)
 	wattroff(w, attr);
 }
 
+/* The open dialogs, bottom first: repainted over the panes when those change. */
+#define DIALOGS_MAX 8
+static WINDOW *dialogs[DIALOGS_MAX];
+static int ndialogs;
+
+/* Repaint the open dialogs over whatever was drawn under them. */
+void
+w_dialogs_touch(void)
+{
+	int i;
+
+	for (i = 0; i < ndialogs; i++) {
+		touchwin(dialogs[i]);
+		wnoutrefresh(dialogs[i]);
+	}
+}
+
+/* Whether w is one of the open dialogs. */
+int
+w_dialog_open(WINDOW *w)
+{
+	int i;
+
+	for (i = 0; i < ndialogs; i++) {
+		if (dialogs[i] == w)
+			return 1;
+	}
+	return 0;
+}
+
 /* A centred framed window. */
 WINDOW *
 w_dialog(int rows, int cols, const char *title)
@@ -225,6 +255,8 @@ w_dialog(int rows, int cols, const char *title)
 	wbkgd(w, (chtype)w_attr(CP_NORMAL));
 	werase(w);
 	w_frame(w, title, 1);
+	if (ndialogs < DIALOGS_MAX)
+		dialogs[ndialogs++] = w;
 	return w;
 }
 
@@ -232,8 +264,18 @@ w_dialog(int rows, int cols, const char *title)
 void
 w_dialog_free(WINDOW **wp)
 {
+	int i;
+
 	if (wp == NULL || *wp == NULL)
 		return;
+	for (i = 0; i < ndialogs; i++) {
+		if (dialogs[i] == *wp) {
+			memmove(&dialogs[i], &dialogs[i + 1], (size_t)(ndialogs - i - 1) *
+			    sizeof *dialogs);
+			ndialogs--;
+			break;
+		}
+	}
 	delwin(*wp);
 	*wp = NULL;
 }

@@ -57,6 +57,12 @@ void w_bar(WINDOW *w, int y, int x, int cols, double done, int unicode);
 WINDOW *w_dialog(int rows, int cols, const char *title);
 /* Free a dialog window and set *wp NULL. */
 void w_dialog_free(WINDOW **wp);
+/*
+ * The console repaints the open dialogs (those from w_dialog, in the
+ * order opened) over the panes whenever the panes change under them.
+ */
+void w_dialogs_touch(void);
+int w_dialog_open(WINDOW *w);
 
 /* A one-line text input (UTF-8 bytes). */
 struct w_input {
