@@ -154,6 +154,20 @@ i=0
 while [ $i -lt 100 ] && [ "$(alert_status)" = active ]; do sleep 0.2; i=$((i + 1)); done
 check "the daemon ends it" test "$(alert_status)" != active
 
+# The SSH connection drops (the terminal goes away) with a dialog open.
+console three 80 24 LC_ALL=C.UTF-8 TERM=xterm-256color
+wait_screen three "attached" 10 >/dev/null
+tm send-keys -t three '?'
+wait_screen three "Keys" 3 >/dev/null
+shpid=$(tm list-panes -t three -F '#{pane_pid}')
+cpid=$(pgrep -P "$shpid" | head -1)
+check "the third console runs" kill -0 "$cpid"
+tm kill-session -t three
+i=0
+while [ $i -lt 50 ] && kill -0 "$cpid" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+check "a console whose terminal hangs up exits" sh -c "! kill -0 $cpid 2>/dev/null"
+check_eq "its channel stays on the air" "on air" "$(channel_state 2)"
+
 # Resizing, at any moment.
 tm resize-window -t one -x 80 -y 24
 check "at 80x24 the monitors still show" wait_screen one "2 Retro Sitcoms" 5

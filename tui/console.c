@@ -76,6 +76,7 @@ struct console {
 	int unicode;
 	int quit;
 	int in_dialog;
+	int empty_reads;                /* stdin readable without a key, in a row */
 };
 
 static volatile sig_atomic_t got_quit;
@@ -625,6 +626,11 @@ pump(struct console *con, WINDOW *w, int max_wait_ms)
 		wait = 0;
 	if (poll(pfd, (nfds_t)n, (int)wait) < 0 && errno != EINTR)
 		return ERR;
+	if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+		/* The terminal went away (the SSH connection dropped): leave. */
+		got_quit = 1;
+		return ERR;
+	}
 	if (n == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
 		while ((ev = ctl_next_event(con->cl, &closed)) != NULL) {
 			dispatch_event(con, ev);
@@ -633,7 +639,14 @@ pump(struct console *con, WINDOW *w, int max_wait_ms)
 		if (closed)
 			lost_station(con);
 	}
-	return wgetch(w);
+	key = wgetch(w);
+	/* Readable again and again with no key: the terminal is gone. */
+	if (key == ERR && (pfd[0].revents & POLLIN)) {
+		if (++con->empty_reads > 100)
+			got_quit = 1;
+	} else
+		con->empty_reads = 0;
+	return key;
 }
 
 int
@@ -642,8 +655,15 @@ console_getch(struct console *con, WINDOW *w)
 	int key;
 
 	con->in_dialog = 1;
+	if (con->quit || got_quit) {
+		/* Quitting (SIGHUP, SIGTERM, the terminal gone): every dialog closes. */
+		con->quit = 1;
+		return 27;
+	}
 	wtimeout(w, 0);
 	key = pump(con, w, 100);
+	if (con->quit)
+		return 27;
 	if (key == KEY_RESIZE) {
 		con->layout_dirty = 1;
 		render(con, NULL);
