@@ -14,6 +14,7 @@
 #include "engine/director.h"
 #include "src/alert.h"
 #include "src/db.h"
+#include "src/finelog.h"
 #include "src/log.h"
 #include "src/util.h"
 
@@ -53,6 +54,38 @@ item_json(const struct status_item *it)
 	    (json_int_t)it->end_ms);
 }
 
+/* What the schedule says is on now / next when the channel is not running. */
+static void
+scheduled_items(struct api *api, struct channel_status *cs)
+{
+	struct fine_item it;
+	sqlite3 *db = api_db(api, NULL);
+	int64_t t = now_ms();
+
+	if (db == NULL || cs->channel_id == 0)
+		return;
+	memset(&it, 0, sizeof it);
+	if (cs->item.start_ms == 0 && finelog_item_at(db, cs->channel_id, t, &it, NULL) == 0) {
+		cs->item.id = it.id;
+		snprintf(cs->item.title, sizeof cs->item.title, "%s", it.title != NULL ? it.title :
+		    "");
+		snprintf(cs->item.kind, sizeof cs->item.kind, "%s", item_kind_name(it.kind));
+		cs->item.start_ms = it.start_ms;
+		cs->item.end_ms = it.end_ms;
+		t = it.end_ms;
+		fine_item_clear(&it);
+	}
+	if (cs->next.start_ms == 0 && finelog_next(db, cs->channel_id, t, &it, NULL) == 0) {
+		cs->next.id = it.id;
+		snprintf(cs->next.title, sizeof cs->next.title, "%s", it.title != NULL ? it.title :
+		    "");
+		snprintf(cs->next.kind, sizeof cs->next.kind, "%s", item_kind_name(it.kind));
+		cs->next.start_ms = it.start_ms;
+		cs->next.end_ms = it.end_ms;
+		fine_item_clear(&it);
+	}
+}
+
 /* status: every channel and the alert on the air. */
 static json_t *
 cmd_status(void *arg, json_t *req, const char *peer, char **cause)
@@ -69,6 +102,8 @@ cmd_status(void *arg, json_t *req, const char *peer, char **cause)
 	active = director_active(api->director, &max);
 	chans = json_array();
 	for (i = 0; i < n; i++) {
+		if (st[i].state == CHAN_IDLE)
+			scheduled_items(api, &st[i]);
 		c = json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:I, s:I, s:f, s:f, s:f, s:i, "
 		    "s:i, s:i, s:I, s:I, s:s, s:I, s:b}",
 		    "number", st[i].number, "name", st[i].name,

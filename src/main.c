@@ -315,9 +315,6 @@ main(int argc, char **argv)
 	if ((entry = cmd_find(name)) == NULL) {
 		if (daemon)
 			cmd_error("the daemon (--daemon) is not part of this build yet");
-		else if (optind >= argc)
-			cmd_error("the console is not part of this build yet; see 'retrovue --help' "
-			    "for the commands there are");
 		else
 			cmd_error("unknown command '%s'; see 'retrovue --help'", name);
 		paths_free(&ctx.paths);

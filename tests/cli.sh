@@ -64,7 +64,7 @@ run_rc env PLEX_TOKEN="$secret" "$RETROVUE" --debug frobnicate "$secret"
 check_no_grep "the token from PLEX_TOKEN is not in an error" "$secret" "$T/err"
 
 run_rc "$RETROVUE"
-check_eq "the console not being built yet exits 1" 1 "$rc"
-check_grep "and says so" "console" "$T/err"
+check_eq "the console without a terminal exits 1" 1 "$rc"
+check_grep "and says it needs one" "the console needs a terminal" "$T/err"
 
 done_testing

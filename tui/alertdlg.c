@@ -87,9 +87,9 @@ draw_form(WINDOW *w, struct form *f)
 		}
 	}
 	wattron(w, w_attr(CP_DIM));
-	w_put(w, 3, vx, vw, "PSSCCC codes, comma separated (000000: everywhere)", 1);
-	w_put(w, 5, vx, vw, "HHMM the alert stays valid (0015 = 15 minutes)", 1);
-	w_put(w, 11, vx, vw, "\"all\" or channel numbers: 2,4", 1);
+	w_put(w, 5, vx, vw, "PSSCCC codes, comma separated (000000: everywhere)", 1);
+	w_put(w, 7, vx, vw, "HHMM the alert stays valid (0015 = 15 minutes)", 1);
+	w_put(w, 13, vx, vw, "\"all\" or channel numbers: 2,4", 1);
 	wattroff(w, w_attr(CP_DIM));
 	wattron(w, w_attr(CP_FAULT));
 	w_put(w, getmaxy(w) - 3, 2, cols - 4, f->error, 1);

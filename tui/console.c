@@ -76,6 +76,7 @@ struct console {
 	int unicode;
 	int quit;
 	int in_dialog;
+	int empty_reads;                /* stdin readable without a key, in a row */
 };
 
 static volatile sig_atomic_t got_quit;
@@ -359,6 +360,7 @@ layout(struct console *con)
 {
 	int rows = LINES - 2, cols = COLS, mon_rows, bottom, left_w, log_rows, i, nch, per_row;
 	int tile_h, tile_rows;
+
 	json_t *chans;
 
 	for (i = 0; i < P_COUNT; i++) {
@@ -393,19 +395,24 @@ layout(struct console *con)
 	if (per_row > nch)
 		per_row = nch;
 	tile_rows = (nch + per_row - 1) / per_row;
-	tile_h = rows >= 40 ? (cols / per_row >= 44 ? 14 : 8) : rows >= 30 ? 8 : 6;
-	mon_rows = tile_rows * tile_h;
-	if (mon_rows > rows / 2 + (rows >= 40 ? rows / 8 : 0))
-		mon_rows = rows / 2 + (rows >= 40 ? rows / 8 : 0);
-	if (mon_rows < 6)
-		mon_rows = 6;
+	/* Tiles up to 14 rows (room for a picture), the monitors up to half the screen. */
+	tile_h = (rows / 2 - 2) / tile_rows;
+	if (tile_h > 14)
+		tile_h = 14;
+	if (tile_h < 5)
+		tile_h = 5;
+	mon_rows = tile_rows * tile_h + 2;
+	if (mon_rows > (rows < 30 ? rows * 2 / 5 : rows / 2))
+		mon_rows = rows < 30 ? rows * 2 / 5 : rows / 2;
+	if (mon_rows < 7)
+		mon_rows = 7;
 	con->panes[P_MONITORS].win = newwin(mon_rows, cols, 1, 0);
 	bottom = rows - mon_rows;
 
 	if (cols >= 100) {
 		/* Schedule | content side by side; the log under them when tall enough. */
 		log_rows = bottom >= 22 ? bottom / 3 : 0;
-		left_w = cols * 2 / 5;
+		left_w = cols >= 160 ? cols * 2 / 5 : cols / 2;
 		con->panes[P_SCHEDULE].win = newwin(bottom - log_rows, left_w, 1 + mon_rows, 0);
 		if (log_rows > 0) {
 			con->panes[P_CONTENT].win = newwin(bottom - log_rows, cols - left_w,
@@ -455,9 +462,10 @@ draw_title(struct console *con)
 	if (con->cl == NULL)
 		snprintf(line, sizeof line, "| not connected to %s", con->opts.socket_path);
 	else
-		snprintf(line, sizeof line, "| %s | %s | %d channels, %d on air, %d viewers",
-		    strcmp(con->opts.mode, "standalone") == 0 ?
-		    "standalone: the engine runs in this console" : "attached to the daemon",
+		snprintf(line, sizeof line, "| %s | %s | %d ch, %d on air, %d viewers",
+		    strcmp(con->opts.mode, "standalone") == 0 ? (COLS >= 120 ?
+		    "standalone: the engine runs in this console" : "standalone") :
+		    COLS >= 120 ? "attached to the daemon" : "attached",
 		    st != NULL ? json_string_value(json_object_get(st, "http")) : "",
 		    n, onair, viewers);
 	w_put(con->title, 0, (int)strlen(left), COLS - (int)strlen(left), line, 0);
@@ -546,8 +554,12 @@ render(struct console *con, WINDOW *dialog)
 		draw_bar(con);
 		con->bars_dirty = 0;
 		if (dialog != NULL) {
-			touchwin(dialog);
-			wnoutrefresh(dialog);
+			/* What changed under the dialogs: paint them over it again. */
+			w_dialogs_touch();
+			if (!w_dialog_open(dialog)) {
+				touchwin(dialog);
+				wnoutrefresh(dialog);
+			}
 		}
 	}
 	doupdate();
@@ -614,6 +626,11 @@ pump(struct console *con, WINDOW *w, int max_wait_ms)
 		wait = 0;
 	if (poll(pfd, (nfds_t)n, (int)wait) < 0 && errno != EINTR)
 		return ERR;
+	if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+		/* The terminal went away (the SSH connection dropped): leave. */
+		got_quit = 1;
+		return ERR;
+	}
 	if (n == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
 		while ((ev = ctl_next_event(con->cl, &closed)) != NULL) {
 			dispatch_event(con, ev);
@@ -622,7 +639,14 @@ pump(struct console *con, WINDOW *w, int max_wait_ms)
 		if (closed)
 			lost_station(con);
 	}
-	return wgetch(w);
+	key = wgetch(w);
+	/* Readable again and again with no key: the terminal is gone. */
+	if (key == ERR && (pfd[0].revents & POLLIN)) {
+		if (++con->empty_reads > 100)
+			got_quit = 1;
+	} else
+		con->empty_reads = 0;
+	return key;
 }
 
 int
@@ -631,8 +655,15 @@ console_getch(struct console *con, WINDOW *w)
 	int key;
 
 	con->in_dialog = 1;
+	if (con->quit || got_quit) {
+		/* Quitting (SIGHUP, SIGTERM, the terminal gone): every dialog closes. */
+		con->quit = 1;
+		return 27;
+	}
 	wtimeout(w, 0);
 	key = pump(con, w, 100);
+	if (con->quit)
+		return 27;
 	if (key == KEY_RESIZE) {
 		con->layout_dirty = 1;
 		render(con, NULL);

@@ -39,6 +39,9 @@ void console_message(struct console *con, const char *fmt, ...)
  * For modal dialogs: wait up to ~100 ms for a key on w while the console
  * keeps pumping events and refreshing monitors underneath; ERR on timeout;
  * on KEY_RESIZE it relayouts the background and returns KEY_RESIZE.
+ * When the console is quitting (SIGHUP: the SSH connection dropped,
+ * SIGTERM, the terminal gone) it returns Esc (27) at once, so every
+ * dialog loop must close on 27.
  */
 int console_getch(struct console *con, WINDOW *w);
 /* Repaint everything after a dialog closes. */

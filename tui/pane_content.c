@@ -101,11 +101,20 @@ jstr(json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
+/* A title to show: a file with no title shows its name, not its folders. */
+static const char *
+display_title(const char *title)
+{
+	const char *slash = strrchr(title, '/');
+
+	return *title == '/' && slash != NULL && slash[1] != '\0' ? slash + 1 : title;
+}
+
 static void
 cnt_draw(void *state, struct console *con, WINDOW *w, int focus)
 {
 	struct content *c = state;
-	int rows = getmaxy(w) - 2, cols = getmaxx(w) - 2, i, title_w, list_rows, src_w;
+	int rows = getmaxy(w) - 2, cols = getmaxx(w) - 2, i, title_w, list_rows, src_w, type_w;
 	char line[512], dur[20], filt[256];
 	json_t *it;
 
@@ -128,13 +137,15 @@ cnt_draw(void *state, struct console *con, WINDOW *w, int focus)
 	}
 	list_rows = rows - 2;
 	w_list_fix(&c->list, list_rows);
-	src_w = cols >= 90 ? 16 : 8;
-	title_w = cols - 11 - 12 - src_w - 7 - 4;
+	/* Narrow: the source column goes, the titles keep their room. */
+	src_w = cols >= 90 ? 16 : cols >= 70 ? 8 : 0;
+	type_w = cols >= 70 ? 11 : 8;
+	title_w = cols - (type_w + 1) - 13 - (src_w > 0 ? src_w + 1 : 0) - 7;
 	if (title_w < 8)
 		title_w = 8;
 	wattron(w, w_attr(CP_DIM));
-	snprintf(line, sizeof line, "%-*s %-11s %11s  %-*s %-6s", title_w, "Title", "Type",
-	    "Duration", src_w, "Source", "Rating");
+	snprintf(line, sizeof line, "%-*s %-*s %11s  %-*s%s%-6s", title_w, "Title", type_w, "Type",
+	    "Duration", src_w, src_w > 0 ? "Source" : "", src_w > 0 ? " " : "", "Rating");
 	w_put(w, 2, 1, cols, line, 1);
 	wattroff(w, w_attr(CP_DIM));
 	if (c->list.count == 0)
@@ -142,12 +153,13 @@ cnt_draw(void *state, struct console *con, WINDOW *w, int focus)
 		    "The library is empty.", 1);
 	for (i = c->list.top; i < c->list.count && i - c->list.top < list_rows - 1; i++) {
 		it = json_array_get(c->items, (size_t)i);
-		snprintf(line, sizeof line, "%-11.11s %11s  %-*.*s %-6.6s", jstr(it, "type"),
-		    w_hmsf(json_integer_value(json_object_get(it, "duration_ms")), dur, sizeof dur),
-		    src_w, src_w, jstr(it, "source"), jstr(it, "rating"));
+		snprintf(line, sizeof line, "%-*.*s %11s  %-*.*s%s%-6.6s", type_w, type_w,
+		    jstr(it, "type"), w_hmsf(json_integer_value(json_object_get(it, "duration_ms")),
+		    dur, sizeof dur), src_w, src_w, jstr(it, "source"), src_w > 0 ? " " : "",
+		    jstr(it, "rating"));
 		if (i == c->list.sel)
 			wattron(w, focus ? w_attr(CP_SELECT) : A_BOLD);
-		w_put(w, 3 + i - c->list.top, 1, title_w, jstr(it, "title"), 1);
+		w_put(w, 3 + i - c->list.top, 1, title_w, display_title(jstr(it, "title")), 1);
 		waddch(w, ' ');
 		w_put(w, 3 + i - c->list.top, 2 + title_w, cols - title_w - 1, line, 1);
 		wattroff(w, w_attr(CP_SELECT) | A_BOLD);

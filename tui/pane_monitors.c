@@ -83,13 +83,44 @@ jstr(json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
+/*
+ * The time left of the alert aimed at this channel, or -1: the engine's
+ * figure when the channel airs it, else the alert's own end when the
+ * channel is one of its targets (it airs it as soon as it starts).
+ */
+static int64_t
+alert_left(struct console *con, json_t *c)
+{
+	json_t *alert = json_object_get(console_status(con), "alert");
+	const char *chans, *p, *number = jstr(c, "number");
+	size_t n = strlen(number);
+	int64_t left;
+
+	if (json_object_get(c, "alert_remaining_ms") != NULL)
+		return json_integer_value(json_object_get(c, "alert_remaining_ms"));
+	if (!json_is_object(alert))
+		return -1;
+	left = json_integer_value(json_object_get(alert, "ends_ms")) - console_now(con);
+	if (left <= 0)
+		return -1;
+	chans = jstr(alert, "channels");
+	if (*chans == '\0' || strcmp(chans, "all") == 0)
+		return left;
+	for (p = chans; (p = strstr(p, number)) != NULL; p += n) {
+		if ((p == chans || p[-1] == ',' || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return left;
+	}
+	return -1;
+}
+
 /* State word and colour. */
 static const char *
-state_badge(json_t *c, int *pair)
+state_badge(json_t *c, int64_t alert, int *pair)
 {
 	const char *st = jstr(c, "state");
 
-	if (json_object_get(c, "alert_remaining_ms") != NULL) {
+	if (alert >= 0) {
 		*pair = CP_ALERT;
 		return "ALERT";
 	}
@@ -118,15 +149,15 @@ draw_tile(struct monitors *m, struct console *con, WINDOW *win, json_t *c, int y
 	char line[256], a[32], b[32];
 	const char *badge;
 	int pair, used, row = y, unicode = console_unicode(con);
-	int64_t start, end, t = console_now(con), rem;
+	int64_t start, end, t = console_now(con), rem, alert;
 	struct thumb *th;
 	double done;
 
 	/* Header: number and call sign, the state on the right. */
-	badge = state_badge(c, &pair);
-	if (json_object_get(c, "alert_remaining_ms") != NULL) {
-		snprintf(a, sizeof a, " ALERT %s ", w_hms(json_integer_value(json_object_get(c,
-		    "alert_remaining_ms")), b, sizeof b));
+	alert = alert_left(con, c);
+	badge = state_badge(c, alert, &pair);
+	if (alert >= 0) {
+		snprintf(a, sizeof a, " ALERT %s ", w_hms(alert, b, sizeof b));
 		badge = a;
 	} else {
 		snprintf(a, sizeof a, " %s ", badge);
@@ -148,7 +179,8 @@ draw_tile(struct monitors *m, struct console *con, WINDOW *win, json_t *c, int y
 
 	/* Now, with the bar and the time left. */
 	if (json_is_object(now)) {
-		snprintf(line, sizeof line, "Now  %s", jstr(now, "title"));
+		snprintf(line, sizeof line, "Now  %s", *jstr(now, "title") != '\0' ?
+		    jstr(now, "title") : jstr(now, "kind"));
 		w_put(win, row, x, w - 1, line, 1);
 		start = json_integer_value(json_object_get(now, "start_ms"));
 		end = json_integer_value(json_object_get(now, "end_ms"));
@@ -166,7 +198,8 @@ draw_tile(struct monitors *m, struct console *con, WINDOW *win, json_t *c, int y
 		return;
 	if (json_is_object(next)) {
 		snprintf(line, sizeof line, "Next %s %s", w_clock(json_integer_value(
-		    json_object_get(next, "start_ms")), a, sizeof a), jstr(next, "title"));
+		    json_object_get(next, "start_ms")), a, sizeof a), *jstr(next, "title") != '\0' ?
+		    jstr(next, "title") : jstr(next, "kind"));
 		wattron(win, w_attr(CP_DIM));
 		w_put(win, row, x, w - 1, line, 1);
 		wattroff(win, w_attr(CP_DIM));
@@ -182,8 +215,7 @@ draw_tile(struct monitors *m, struct console *con, WINDOW *win, json_t *c, int y
 		    json_real_value(json_object_get(c, "speed")),
 		    (double)json_integer_value(json_object_get(c, "bitrate_bps")) / 1e6);
 	} else
-		snprintf(line, sizeof line, "%lld viewers  (starts on the first viewer)",
-		    (long long)json_integer_value(json_object_get(c, "viewers")));
+		snprintf(line, sizeof line, "idle: starts on the first viewer");
 	w_put(win, row, x, w - 1, line, 1);
 	if (++row >= y + h)
 		return;

@@ -95,7 +95,7 @@ static void
 sch_draw(void *state, struct console *con, WINDOW *w, int focus)
 {
 	struct schedule *s = state;
-	int rows = getmaxy(w) - 2, cols = getmaxx(w) - 2, i, air, title_w;
+	int rows = getmaxy(w) - 2, cols = getmaxx(w) - 2, i, air, title_w, type_w, dur_w, narrow;
 	unsigned int attr;
 	char line[512], tbuf[16], dbuf[20];
 	const char *asrun, *kind;
@@ -117,10 +117,16 @@ sch_draw(void *state, struct console *con, WINDOW *w, int focus)
 		s->list.top = air - (rows - 1) / 3;
 	}
 	w_list_fix(&s->list, rows - 1);
-	title_w = cols - 9 - 11 - 12 - 10;
+	/* Narrow: short types and durations, so the titles keep their room. */
+	narrow = cols < 70;
+	type_w = narrow ? 4 : 10;
+	dur_w = narrow ? 8 : 11;
+	title_w = cols - 9 - (type_w + 1) - (dur_w + 1) - 8;
+	if (title_w < 4)
+		title_w = 4;
 	wattron(w, w_attr(CP_DIM));
-	snprintf(line, sizeof line, "%-8s %-10s %-*s %11s %s", "Time", "Type",
-	    title_w > 0 ? title_w : 0, "Title", "Duration", "As-run");
+	snprintf(line, sizeof line, "%-8s %-*s %-*s %*s %s", "Time", type_w, "Type", title_w,
+	    "Title", dur_w, "Duration", "As-run");
 	w_put(w, 1, 1, cols, line, 1);
 	wattroff(w, w_attr(CP_DIM));
 	for (i = s->list.top; i < s->list.count && i - s->list.top < rows - 1; i++) {
@@ -133,12 +139,14 @@ sch_draw(void *state, struct console *con, WINDOW *w, int focus)
 			asrun = "ON AIR";
 		else if (asrun == NULL)
 			asrun = end <= t ? "-" : "";
-		snprintf(line, sizeof line, "%-8s %-10.10s %-*.*s %11s %s",
-		    w_clock(start, tbuf, sizeof tbuf), kind != NULL ? kind : "",
-		    title_w > 0 ? title_w : 0, title_w > 0 ? title_w : 0,
-		    json_string_value(json_object_get(it, "title")) != NULL ?
-		    json_string_value(json_object_get(it, "title")) : "",
-		    w_hmsf(end - start, dbuf, sizeof dbuf), asrun);
+		if (narrow)
+			w_hms(end - start, dbuf, sizeof dbuf);
+		else
+			w_hmsf(end - start, dbuf, sizeof dbuf);
+		snprintf(line, sizeof line, "%-8s %-*.*s %-*.*s %*s %s",
+		    w_clock(start, tbuf, sizeof tbuf), type_w, type_w, kind != NULL ? kind : "",
+		    title_w, title_w, json_string_value(json_object_get(it, "title")) != NULL ?
+		    json_string_value(json_object_get(it, "title")) : "", dur_w, dbuf, asrun);
 		attr = A_NORMAL;
 		if (i == air)
 			attr = w_attr(CP_ONAIR) | A_REVERSE;
@@ -153,7 +161,7 @@ sch_draw(void *state, struct console *con, WINDOW *w, int focus)
 		    strcmp(asrun, "playing") != 0 && i != s->list.sel) {
 			/* A failed or partial airing stands out. */
 			wattron(w, w_attr(CP_WARN));
-			w_put(w, 2 + i - s->list.top, 1 + cols - (int)strlen(asrun),
+			w_put(w, 2 + i - s->list.top, 1 + 9 + type_w + 1 + title_w + 1 + dur_w + 1,
 			    (int)strlen(asrun), asrun, 0);
 			wattroff(w, w_attr(CP_WARN));
 		}
@@ -170,7 +178,7 @@ sch_key(void *state, struct console *con, int key, int rows)
 		s->follow = 1;
 		return 1;
 	}
-	if (key == 'r' || key == KEY_F(5)) {
+	if (key == 'r') {
 		s->want_fetch = 1;
 		return 1;
 	}

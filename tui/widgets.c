@@ -115,6 +115,42 @@ w_put(WINDOW *w, int y, int x, int width, const char *s, int pad)
 	return used;
 }
 
+/* Word-wrap text into at most lines rows of width cells at (y, x); rows used. */
+int
+w_wrap(WINDOW *w, int y, int x, int width, int lines, const char *text)
+{
+	char buf[1024], *p, *line, *cut;
+	int row = 0;
+
+	snprintf(buf, sizeof buf, "%s", text);
+	p = buf;
+	while (*p != '\0' && row < lines) {
+		line = p;
+		if ((int)strlen(p) <= width)
+			p += strlen(p);
+		else {
+			/* Break at the last space that fits (bytes: fine for the ASCII we wrap). */
+			cut = p + width;
+			while (cut > p && *cut != ' ')
+				cut--;
+			if (cut == p)
+				cut = p + width;
+			p = cut;
+		}
+		{
+			char save = *p;
+
+			*p = '\0';
+			w_put(w, y + row, x, width, line, 1);
+			*p = save;
+		}
+		while (*p == ' ')
+			p++;
+		row++;
+	}
+	return row;
+}
+
 /* Frame and title. */
 void
 w_frame(WINDOW *w, const char *title, int focus)
@@ -169,6 +205,36 @@ w_bar(WINDOW *w, int y, int x, int cols, double done, int unicode)
 	wattroff(w, attr);
 }
 
+/* The open dialogs, bottom first: repainted over the panes when those change. */
+#define DIALOGS_MAX 8
+static WINDOW *dialogs[DIALOGS_MAX];
+static int ndialogs;
+
+/* Repaint the open dialogs over whatever was drawn under them. */
+void
+w_dialogs_touch(void)
+{
+	int i;
+
+	for (i = 0; i < ndialogs; i++) {
+		touchwin(dialogs[i]);
+		wnoutrefresh(dialogs[i]);
+	}
+}
+
+/* Whether w is one of the open dialogs. */
+int
+w_dialog_open(WINDOW *w)
+{
+	int i;
+
+	for (i = 0; i < ndialogs; i++) {
+		if (dialogs[i] == w)
+			return 1;
+	}
+	return 0;
+}
+
 /* A centred framed window. */
 WINDOW *
 w_dialog(int rows, int cols, const char *title)
@@ -189,6 +255,8 @@ w_dialog(int rows, int cols, const char *title)
 	wbkgd(w, (chtype)w_attr(CP_NORMAL));
 	werase(w);
 	w_frame(w, title, 1);
+	if (ndialogs < DIALOGS_MAX)
+		dialogs[ndialogs++] = w;
 	return w;
 }
 
@@ -196,8 +264,18 @@ w_dialog(int rows, int cols, const char *title)
 void
 w_dialog_free(WINDOW **wp)
 {
+	int i;
+
 	if (wp == NULL || *wp == NULL)
 		return;
+	for (i = 0; i < ndialogs; i++) {
+		if (dialogs[i] == *wp) {
+			memmove(&dialogs[i], &dialogs[i + 1], (size_t)(ndialogs - i - 1) *
+			    sizeof *dialogs);
+			ndialogs--;
+			break;
+		}
+	}
 	delwin(*wp);
 	*wp = NULL;
 }
@@ -346,15 +424,15 @@ w_confirm_word(struct console *con, const char *title, const char *what, const c
 	memset(&in, 0, sizeof in);
 	while (result < 0) {
 		if (w == NULL) {
-			if ((w = w_dialog(8, 64, title)) == NULL)
+			if ((w = w_dialog(9, 64, title)) == NULL)
 				return 0;
 		}
-		w_put(w, 1, 2, getmaxx(w) - 4, what, 1);
+		w_wrap(w, 1, 2, getmaxx(w) - 4, 3, what);
 		snprintf(line, sizeof line, "Type %s and press Enter (Esc cancels):", word);
 		for (char *bar = line; (bar = strchr(bar, '|')) != NULL; )
 			*bar = '/';
-		w_put(w, 3, 2, getmaxx(w) - 4, line, 1);
-		w_input_draw(w, &in, 5, 2, getmaxx(w) - 4 < 30 ? getmaxx(w) - 4 : 30, 1);
+		w_put(w, 5, 2, getmaxx(w) - 4, line, 1);
+		w_input_draw(w, &in, 7, 2, getmaxx(w) - 4 < 30 ? getmaxx(w) - 4 : 30, 1);
 		wrefresh(w);
 		key = console_getch(con, w);
 		if (key == ERR)
@@ -389,10 +467,12 @@ w_confirm(struct console *con, const char *title, const char *question)
 
 	while (result < 0) {
 		if (w == NULL) {
-			if ((w = w_dialog(6, 60, title)) == NULL)
+			if ((w = w_dialog(8, 64, title)) == NULL)
 				return 0;
-			w_put(w, 2, 2, getmaxx(w) - 4, question, 1);
-			w_put(w, 3, 2, getmaxx(w) - 4, "y: yes   n/Esc: no", 1);
+			w_wrap(w, 1, 2, getmaxx(w) - 4, 4, question);
+			wattron(w, A_BOLD);
+			w_put(w, 6, 2, getmaxx(w) - 4, "y: yes   n/Esc: no", 1);
+			wattroff(w, A_BOLD);
 		}
 		wrefresh(w);
 		key = console_getch(con, w);

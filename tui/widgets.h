@@ -46,6 +46,8 @@ char *w_clock(int64_t utc_ms, char *buf, size_t len);
  * padding with spaces to width when pad is set. Returns columns used.
  */
 int w_put(WINDOW *w, int y, int x, int width, const char *s, int pad);
+/* Word-wrap text into at most lines rows of width cells at (y, x); rows used. */
+int w_wrap(WINDOW *w, int y, int x, int width, int lines, const char *text);
 /* A frame with a title; focus draws it bold in CP_FOCUS. */
 void w_frame(WINDOW *w, const char *title, int focus);
 /* A horizontal bar of cols cells, fraction done 0..1. */
@@ -55,6 +57,12 @@ void w_bar(WINDOW *w, int y, int x, int cols, double done, int unicode);
 WINDOW *w_dialog(int rows, int cols, const char *title);
 /* Free a dialog window and set *wp NULL. */
 void w_dialog_free(WINDOW **wp);
+/*
+ * The console repaints the open dialogs (those from w_dialog, in the
+ * order opened) over the panes whenever the panes change under them.
+ */
+void w_dialogs_touch(void);
+int w_dialog_open(WINDOW *w);
 
 /* A one-line text input (UTF-8 bytes). */
 struct w_input {

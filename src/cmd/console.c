@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "engine/control.h"
 #include "engine/station.h"
@@ -55,6 +56,11 @@ console_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error("the console takes no arguments (options go before it); see "
 		    "'retrovue --help'");
 		return 2;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		cmd_error("the console needs a terminal; 'retrovue --daemon' runs the channels "
+		    "headless, and 'retrovue --help' lists the commands");
+		return 1;
 	}
 	if (paths_make_data_dir(&ctx->paths, &cause) != 0) {
 		cmd_error("%s", cause);
