@@ -299,7 +299,7 @@ cnt_title(void *state)
 
 const struct pane_kind pane_content = {
 	.name = "Content",
-	.hints = "/:search  t s r p:filter  o:sort  O:reverse  x:clear",
+	.hints = "/:search  t s r p:filter  o:sort  x:clear  Enter:metadata  c:chapters",
 	.open = cnt_open,
 	.close = cnt_close,
 	.draw = cnt_draw,

@@ -449,7 +449,7 @@ mon_status(void *state, struct console *con, json_t *status)
 
 const struct pane_kind pane_monitors = {
 	.name = "Channel monitors",
-	.hints = "arrows:channel  u:start  d:stop  Enter:schedule",
+	.hints = "arrows:channel  u:start  d:stop  Enter:schedule  e:slots",
 	.open = mon_open,
 	.close = mon_close,
 	.draw = mon_draw,
