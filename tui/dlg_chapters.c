@@ -3,9 +3,9 @@
  * playhead, as large as the terminal allows, the playhead in
  * hh:mm:ss.ff, seeking by a frame, a second, ten seconds, a minute, to a
  * typed time or to the next black-and-silent point; the marker list with
- * Add, Set time, Delete and Generate (black and silence detection in the
- * background, with a progress bar). Save replaces the file's markers
- * (chapters.set), which rebuilds the affected schedules.
+ * Add, Set time, Title, Delete and Generate (black and silence detection
+ * in the background, with a progress bar). Save replaces the file's
+ * markers (chapters.set), which rebuilds the affected schedules.
  *
  * Seeking never waits: each move sends frame.at (a job in the daemon that
  * decodes from the nearest keyframe; a newer seek cancels the older one)
@@ -514,7 +514,7 @@ draw(WINDOW *w, struct chap *c)
 	w_put(w, y + 3, 2, cols - 4, ",/. frame  Left/Right 1 s  [/] 10 s  PgUp/PgDn 1 min  "
 	    "Home/End  g go to time  n/p next/prev black+silence", 1);
 	w_put(w, y + 4, 2, cols - 4, "Up/Down marker  Enter go to it  a add at playhead  "
-	    "t set time  d delete  G generate  s save  Esc close", 1);
+	    "t set time  T title  d delete  G generate  s save  Esc close", 1);
 	wattroff(w, w_attr(CP_DIM));
 	/* The markers. */
 	for (i = 1; i < rows - 6; i++)
@@ -642,6 +642,16 @@ key_in(struct chap *c, int key)
 		c->list.sel = i;
 		c->dirty = 1;
 		break;
+	case 'T':
+		if (c->list.sel < 0 || c->list.sel >= c->nmarks)
+			break;
+		snprintf(buf, sizeof buf, "%s", c->marks[c->list.sel].title);
+		if (form_ask(c->con, "Marker", "Title", buf, sizeof buf)) {
+			snprintf(c->marks[c->list.sel].title, sizeof c->marks[c->list.sel].title, "%s",
+			    buf);
+			c->dirty = 1;
+		}
+		return -1;
 	case 'd':
 	case KEY_DC:
 		if (c->list.sel < 0 || c->list.sel >= c->nmarks)
