@@ -1447,7 +1447,8 @@ slots_changed(struct api_lib *l, sqlite3 *db, const struct channel_conf *c, int6
 	return json_pack("{s:I, s:i}", "id", (json_int_t)slot, "items", n);
 }
 
-/* slots.add {number, days, start, end, type, show_id, shows, content_id, genre, max_rating, priority}. */
+/* slots.add {number, days, start, end, type, show_id, shows, content_id, genre,
+ * max_rating, priority}. */
 static json_t *
 cmd_slots_add(void *arg, json_t *req, const char *peer, char **cause)
 {
