@@ -271,13 +271,15 @@ static json_t *
 job_submit(struct job *j, struct pool *p, void (*fn)(void *), char **cause)
 {
 	int64_t id = j->id;
+	enum job_kind kind = j->kind;
 
+	/* From here the job may run and be freed at any moment. */
 	if (pool_submit(p, fn, j) != 0) {
 		set_cause(cause, "the engine is shutting down");
 		job_free(j);
 		return NULL;
 	}
-	return json_pack("{s:I, s:s}", "job", (json_int_t)id, "kind", job_kinds[j->kind]);
+	return json_pack("{s:I, s:s}", "job", (json_int_t)id, "kind", job_kinds[kind]);
 }
 
 /* job.done with a result (taken) or an error; then free the job. */

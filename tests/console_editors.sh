@@ -61,6 +61,47 @@ check_eq "sources.test reports a dead server as a failed job" 1 "$rc"
 check_no_grep "without the token" "s3cr3tT0ken" "$T/out"
 check_no_grep "the daemon's log never has the token" "s3cr3tT0ken" "$T/daemon.log"
 
+# json FILE EXPR: a value from the JSON reply in FILE (python expression on r).
+json() { python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+run_rc "$RETROVUE" ctl slots.add '{"number": "2", "days": "sat,sun", "start": "20:00", "end": "21:00", "type": "movies"}'
+check_eq "slots.add adds a slot and rebuilds the fine log" 0 "$rc"
+slot=$(json "$T/out" 'r["id"]')
+check_eq "the slot is in the database" "65|20:00|21:00|movies" \
+	"$(q "SELECT days || '|' || start_time || '|' || end_time || '|' || schedule_type FROM schedules WHERE id = $slot" 2>/dev/null || echo "?")"
+run_rc "$RETROVUE" ctl slots.move "{\"number\": \"2\", \"slot\": $slot, \"start\": \"21:00\"}"
+check_eq "slots.move moves it, keeping its length" 0 "$rc"
+moved=$(json "$T/out" 'r["id"]')
+run_rc "$RETROVUE" ctl slots.list '{"number": "2"}'
+check_eq "slots.list shows it at 21:00-22:00 on weekends" "Sat,Sun 21:00 22:00" \
+	"$(json "$T/out" '" ".join(next((s["days_text"], s["start"], s["end"]) for s in r["slots"] if s["id"] == '"$moved"'))')"
+check "and the fine log ahead" test "$(json "$T/out" 'len(r["log"])')" -gt 0
+run_rc "$RETROVUE" ctl slots.remove "{\"number\": \"2\", \"slot\": $moved}"
+check_eq "slots.remove removes it" "0 0" "$rc $(q "SELECT count(*) FROM schedules WHERE id IN ($slot, $moved)")"
+run_rc "$RETROVUE" ctl slots.add '{"number": "2", "start": "25:00", "type": "fill"}'
+check_grep "a bad time is refused, named" "start 25:00: not a time" "$T/err"
+run_rc "$RETROVUE" ctl channels.set '{"number": "3", "name": "Movie Palace West"}'
+check_eq "channels.set renames a channel" "Movie Palace West" "$(q "SELECT name FROM channels WHERE number = '3'")"
+run_rc "$RETROVUE" ctl channels.add '{"number": "9", "name": "Test Nine"}'
+check_eq "channels.add adds one" "Test Nine" "$(q "SELECT name FROM channels WHERE number = '9'")"
+mkdir -p "$T/nas/tv"
+run_rc "$RETROVUE" ctl paths.add "{\"plex_path\": \"/media/tv\", \"local_path\": \"$T/nas/tv\"}"
+rule=$(json "$T/out" 'r["id"]')
+: > "$T/nas/tv/a.mkv"
+run_rc "$RETROVUE" ctl paths.test '{"path": "/media/tv/a.mkv"}'
+check_eq "paths.test maps a Plex path and finds the file" "$T/nas/tv/a.mkv True" \
+	"$(json "$T/out" 'r["mapped"] + " " + str(r["exists"])')"
+run_rc "$RETROVUE" ctl paths.remove "{\"rule\": $rule}"
+check_eq "paths.remove removes the mapping" "0 0" "$rc $(q "SELECT count(*) FROM plex_path_replacements")"
+run_rc "$RETROVUE" ctl tmm.add "{\"path\": \"$T/nas\", \"name\": \"nas\"}"
+check_eq "tmm.add adds a directory" "0 nas" "$rc $(q "SELECT name FROM tmm_directories")"
+run_rc "$RETROVUE" ctl --wait sync.start '{"plex": false}'
+check_eq "sync.start scans it as a job" 0 "$rc"
+run_rc "$RETROVUE" ctl sync.history
+check_eq "sync.history has the run" "tmm nas success" \
+	"$(json "$T/out" '" ".join((r["history"][0]["source_type"], r["history"][0]["source"], r["history"][0]["status"]))')"
+run_rc "$RETROVUE" ctl tmm.remove '{"dir": "nas"}'
+check_eq "tmm.remove removes it" "0 0" "$rc $(q "SELECT count(*) FROM tmm_directories")"
+
 # Two consoles in tmux (UTF-8: the picture in Unicode blocks).
 tmx="tmux -L rv-editors-$$"
 at_exit "$tmx kill-server 2>/dev/null"
