@@ -352,7 +352,8 @@ picture(struct chap *c, json_t *result)
 	uint8_t *rgb;
 	int n;
 
-	if (b64 == NULL || w <= 0 || h <= 0 || asked != c->asked_ms)
+	/* An older seek that finished still shows while the newest decodes. */
+	if (b64 == NULL || w <= 0 || h <= 0)
 		return;
 	rgb = xmalloc((size_t)w * h * 3 + 4);
 	n = av_base64_decode(rgb, b64, w * h * 3 + 4);
