@@ -47,9 +47,11 @@ enum job_kind {
 	JOB_DETECT,
 	JOB_SYNC,
 	JOB_TEST,
+	JOB_REBUILD,
 };
 
-static const char *const job_kinds[] = { "frame", "detect", "sync", "source.test" };
+static const char *const job_kinds[] = { "frame", "detect", "sync", "source.test",
+	"rebuild" };
 
 struct api_lib;
 
@@ -65,6 +67,8 @@ struct job {
 	int width, height;              /* frame */
 	char *path;                     /* frame, detect: the media file */
 	json_t *args;                   /* the request (sync, test) */
+	int64_t channel_id;             /* rebuild: one channel (or mf_id: its channels) */
+	char number[16];                /* rebuild: the channel's number */
 	struct job *next;
 };
 
@@ -76,6 +80,7 @@ struct api_lib {
 	int64_t next_id;
 	struct pool *seek;
 	struct pool *work;
+	struct pool *sched;             /* rebuilds, one at a time */
 	sqlite3 *db;                    /* the control thread's connection */
 };
 
@@ -352,6 +357,69 @@ cmd_job_cancel(void *arg, json_t *req, const char *peer, char **cause)
 	return json_pack("{s:I, s:b}", "job", (json_int_t)id, "cancelled", 1);
 }
 
+/* Job: rebuild the unlocked future of one channel or of those playing a file. */
+static void
+rebuild_run(void *arg)
+{
+	struct job *j = arg;
+	sqlite3 *db = NULL;
+	char *cause = NULL;
+	json_t *rebuilt, *v;
+	size_t i;
+	int n;
+
+	if (db_open(j->l->api->db_path, 0, &db, &cause) != 0) {
+		job_done(j, NULL, cause);
+		free(cause);
+		return;
+	}
+	if (j->mf_id > 0)
+		rebuilt = rebuild_for_file(db, j->mf_id);
+	else {
+		rebuilt = json_array();
+		if ((n = sched_rebuild(db, j->channel_id, now_ms(), &cause)) < 0) {
+			log_warn("rebuilding channel %s: %s", j->number, cause);
+			json_array_append_new(rebuilt, json_pack("{s:s, s:s}", "number", j->number,
+			    "error", cause));
+			freep(&cause);
+		} else
+			json_array_append_new(rebuilt, json_pack("{s:s, s:i}", "number", j->number,
+			    "items", n));
+		if (j->l->api->director != NULL)
+			director_reload(j->l->api->director);
+	}
+	db_close(&db);
+	json_array_foreach(rebuilt, i, v)
+		lib_event(j->l, json_pack("{s:s, s:O}", "event", "schedule.changed", "number",
+		    json_object_get(v, "number")));
+	job_done(j, json_pack("{s:o}", "rebuilt", rebuilt), NULL);
+}
+
+/*
+ * Queue a rebuild (of the channels playing mf_id, or of channel_id) and
+ * put its job into the reply r. Returns r.
+ */
+static json_t *
+rebuild_later(struct api_lib *l, const char *peer, int64_t mf_id, int64_t channel_id,
+    const char *number, json_t *r)
+{
+	struct job *j = job_new(l, JOB_REBUILD, peer);
+	json_t *sub;
+	char *cause = NULL;
+
+	j->mf_id = mf_id;
+	j->channel_id = channel_id;
+	snprintf(j->number, sizeof j->number, "%s", number != NULL ? number : "");
+	if ((sub = job_submit(j, l->sched, rebuild_run, &cause)) == NULL) {
+		json_object_set_new(r, "error", json_string(cause));
+		free(cause);
+		return r;
+	}
+	json_object_update(r, sub);
+	json_decref(sub);
+	return r;
+}
+
 /* --- content --- */
 
 /* content.get {file}. */
@@ -415,7 +483,7 @@ static json_t *
 cmd_content_set(void *arg, json_t *req, const char *peer, char **cause)
 {
 	struct api_lib *l = arg;
-	json_t *set = json_object_get(req, "set"), *v, *r;
+	json_t *set = json_object_get(req, "set"), *v;
 	const char *key;
 	char **pairs = NULL;
 	size_t n = 0, i;
@@ -450,9 +518,8 @@ cmd_content_set(void *arg, json_t *req, const char *peer, char **cause)
 		free(pairs[i]);
 	free(pairs);
 	log_info("content %lld: metadata changed from the console (%s)", (long long)id, peer);
-	r = json_pack("{s:I, s:o}", "id", (json_int_t)id, "rebuilt", rebuild_for_file(db, id));
 	changed(l, "content.changed", id);
-	return r;
+	return rebuild_later(l, peer, id, 0, NULL, json_pack("{s:I}", "id", (json_int_t)id));
 fail:
 	for (i = 0; i < n; i++)
 		free(pairs[i]);
@@ -546,11 +613,10 @@ cmd_chapters_set(void *arg, json_t *req, const char *peer, char **cause)
 	free(list);
 	log_info("content %lld: %zu chapter marker%s saved from the console (%d change%s; %s)",
 	    (long long)id, n, n == 1 ? "" : "s", changes, changes == 1 ? "" : "s", peer);
-	r = json_pack("{s:I, s:i, s:I, s:o}", "id", (json_int_t)id, "changed", changes,
-	    "markers", (json_int_t)n, "rebuilt", changes > 0 ? rebuild_for_file(db, id) :
-	    json_array());
+	r = json_pack("{s:I, s:i, s:I}", "id", (json_int_t)id, "changed", changes, "markers",
+	    (json_int_t)n);
 	changed(l, "chapters.changed", id);
-	return r;
+	return changes > 0 ? rebuild_later(l, peer, id, 0, NULL, r) : r;
 }
 
 /* The detection job's progress. */
@@ -1239,22 +1305,12 @@ chanedit_from(json_t *req, struct chanedit *e)
 	e->enabled = arg_bool(req, "enabled", -1);
 }
 
-/* After a channel changed: its fine log and the director. */
+/* After a channel changed: rebuild its fine log, then reload the director. */
 static json_t *
-channel_changed(struct api_lib *l, sqlite3 *db, int64_t id)
+channel_changed(struct api_lib *l, const char *peer, int64_t id, const char *number)
 {
-	char *cause = NULL;
-	int n;
-
-	n = sched_rebuild(db, id, now_ms(), &cause);
-	if (n < 0) {
-		log_warn("rebuilding channel %lld: %s", (long long)id, cause);
-		free(cause);
-	}
-	if (l->api->director != NULL)
-		director_reload(l->api->director);
 	changed(l, "channels.changed", id);
-	return json_pack("{s:I, s:i}", "id", (json_int_t)id, "items", n);
+	return rebuild_later(l, peer, 0, id, number, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
 /* channels.add {number, name, ...}. */
@@ -1271,7 +1327,7 @@ cmd_channels_add(void *arg, json_t *req, const char *peer, char **cause)
 	    chanedit_add(db, &e, &id, cause) != 0)
 		return NULL;
 	log_info("channel %s added from the console (%s)", e.number, peer);
-	return channel_changed(l, db, id);
+	return channel_changed(l, peer, id, e.number);
 }
 
 /* channels.set {number, ...}: "new_number" renumbers. */
@@ -1304,7 +1360,7 @@ cmd_channels_set(void *arg, json_t *req, const char *peer, char **cause)
 	if (chanedit_check(&e, cause) != 0 || chanedit_update(db, id, &e, cause) != 0)
 		return NULL;
 	log_info("channel %s changed from the console (%s)", number, peer);
-	return channel_changed(l, db, id);
+	return channel_changed(l, peer, id, e.number != NULL ? e.number : number);
 }
 
 /* --- schedule slots --- */
@@ -1432,21 +1488,14 @@ slot_times(json_t *req, const struct channel_conf *c, struct coarse_slot *s, int
 	return 0;
 }
 
-/* After a slot changed: rebuild the channel's unlocked future, tell the consoles. */
+/* After a slot changed: tell the consoles, rebuild the channel's unlocked future. */
 static json_t *
-slots_changed(struct api_lib *l, sqlite3 *db, const struct channel_conf *c, int64_t slot)
+slots_changed(struct api_lib *l, const char *peer, const struct channel_conf *c,
+    int64_t slot)
 {
-	char *cause = NULL;
-	json_t *ev;
-	int n;
-
-	if ((n = sched_rebuild(db, c->id, now_ms(), &cause)) < 0) {
-		log_warn("rebuilding channel %s: %s", c->number, cause);
-		free(cause);
-	}
-	ev = json_pack("{s:s, s:s}", "event", "slots.changed", "number", c->number);
-	lib_event(l, ev);
-	return json_pack("{s:I, s:i}", "id", (json_int_t)slot, "items", n);
+	lib_event(l, json_pack("{s:s, s:s}", "event", "slots.changed", "number", c->number));
+	return rebuild_later(l, peer, 0, c->id, c->number, json_pack("{s:I}", "id",
+	    (json_int_t)slot));
 }
 
 /* slots.add {number, days, start, end, type, show_id, shows, content_id, genre,
@@ -1500,7 +1549,7 @@ cmd_slots_add(void *arg, json_t *req, const char *peer, char **cause)
 		goto out;
 	log_info("channel %s: slot %lld added from the console (%s)", c.number, (long long)id,
 	    peer);
-	r = slots_changed(l, db, &c, id);
+	r = slots_changed(l, peer, &c, id);
 out:
 	free(s.shows);
 	channel_conf_clear(&c);
@@ -1542,7 +1591,7 @@ cmd_slots_move(void *arg, json_t *req, const char *peer, char **cause)
 	}
 	log_info("channel %s: slot %lld moved from the console (now slot %lld; %s)", c.number,
 	    (long long)id, (long long)nid, peer);
-	r = slots_changed(l, db, &c, nid);
+	r = slots_changed(l, peer, &c, nid);
 out:
 	coarse_free(&s, n);
 	channel_conf_clear(&c);
@@ -1565,7 +1614,7 @@ cmd_slots_remove(void *arg, json_t *req, const char *peer, char **cause)
 	if (coarse_remove(db, c.id, id, cause) == 0) {
 		log_info("channel %s: slot %lld removed from the console (%s)", c.number,
 		    (long long)id, peer);
-		r = slots_changed(l, db, &c, id);
+		r = slots_changed(l, peer, &c, id);
 	}
 	channel_conf_clear(&c);
 	return r;
@@ -1584,6 +1633,7 @@ api_lib_new(struct api *api, struct control *c)
 	pthread_mutex_init(&l->lock, NULL);
 	l->seek = pool_new("seek", 1);
 	l->work = pool_new("job", 2);
+	l->sched = pool_new("sched", 1);
 	return l;
 }
 
@@ -1643,6 +1693,7 @@ api_lib_stop(struct api_lib *l)
 	pthread_mutex_unlock(&l->lock);
 	pool_wait(l->seek);
 	pool_wait(l->work);
+	pool_wait(l->sched);
 	pthread_mutex_lock(&l->lock);
 	l->ctl = NULL;
 	pthread_mutex_unlock(&l->lock);
@@ -1659,6 +1710,7 @@ api_lib_free(struct api_lib **lp)
 	api_lib_stop(l);
 	pool_free(&l->seek);
 	pool_free(&l->work);
+	pool_free(&l->sched);
 	db_close(&l->db);
 	pthread_mutex_destroy(&l->lock);
 	freep(lp);

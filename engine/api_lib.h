@@ -32,9 +32,15 @@
  *   show_id, shows, content_id, genre, max_rating, priority},
  *   slots.move {number, slot, days, start, end}, slots.remove {number, slot}
  *
+ * content.set, chapters.set, channels.* and slots.* change the database at
+ * once and answer {id, job, kind: "rebuild"}: the affected fine logs are
+ * rebuilt after the locked window by a job (one at a time, never on the
+ * control thread), whose job.done lists {rebuilt: [{number, items|error}]}.
+ *
  * Events after a change: content.changed {id}, chapters.changed {id},
  * sources.changed, paths.changed, tmm.changed, channels.changed,
- * slots.changed {number}, library.changed (after a sync).
+ * slots.changed {number}, schedule.changed {number} (a fine log rebuilt),
+ * library.changed (after a sync).
  */
 #ifndef RV_ENGINE_API_LIB_H
 #define RV_ENGINE_API_LIB_H

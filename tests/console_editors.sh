@@ -48,6 +48,9 @@ for line in open(sys.argv[1]):
     if ev.get("event") == "job.done":
         print(" ".join(str(round(p["ms"] / 1000)) for p in ev["result"]["points"]))' "$T/out")"
 check_grep "with progress on the way" "^job.progress" "$T/err"
+run_rc "$RETROVUE" ctl --wait content.set "{\"file\": $id, \"set\": {\"warnings\": \"mild peril\"}}"
+check_eq "content.set changes a field and rebuilds the channels that play the file" "2:ok 4:ok" "$(rebuilt "$T/out")"
+check_eq "the database has it" "mild peril" "$(q "SELECT content_warnings FROM content_scheduling_metadata WHERE media_file_id = $id")"
 run_rc "$RETROVUE" ctl content.set "{\"file\": $id, \"set\": {\"rating\": \"XYZ-99\"}}"
 check_eq "content.set refuses a bad rating" 1 "$rc"
 check_grep "and says why" "rating=XYZ-99: not a rating" "$T/err"
@@ -61,14 +64,17 @@ check_eq "sources.test reports a dead server as a failed job" 1 "$rc"
 check_no_grep "without the token" "s3cr3tT0ken" "$T/out"
 check_no_grep "the daemon's log never has the token" "s3cr3tT0ken" "$T/daemon.log"
 
-# json FILE EXPR: a value from the JSON reply in FILE (python expression on r).
-json() { python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
-run_rc "$RETROVUE" ctl slots.add '{"number": "2", "days": "sat,sun", "start": "20:00", "end": "21:00", "type": "movies"}'
-check_eq "slots.add adds a slot and rebuilds the fine log" 0 "$rc"
+# json FILE EXPR: a value from the reply (the first line of FILE; python expression on r).
+json() { python3 -c 'import json, sys; r = json.loads(open(sys.argv[1]).readline()); print(eval(sys.argv[2]))' "$1" "$2"; }
+# rebuilt FILE: what the rebuild job (the second line) says it did.
+rebuilt() { python3 -c 'import json, sys; ev = json.loads(open(sys.argv[1]).readlines()[1]); print(" ".join("%s:%s" % (c["number"], "ok" if c.get("items", 0) > 0 else c.get("error", "none")) for c in ev["result"]["rebuilt"]))' "$1"; }
+run_rc "$RETROVUE" ctl --wait slots.add '{"number": "2", "days": "sat,sun", "start": "20:00", "end": "21:00", "type": "movies"}'
+check_eq "slots.add adds a slot" 0 "$rc"
+check_eq "and rebuilds the channel's fine log in the background" "2:ok" "$(rebuilt "$T/out")"
 slot=$(json "$T/out" 'r["id"]')
 check_eq "the slot is in the database" "65|20:00|21:00|movies" \
 	"$(q "SELECT days || '|' || start_time || '|' || end_time || '|' || schedule_type FROM schedules WHERE id = $slot" 2>/dev/null || echo "?")"
-run_rc "$RETROVUE" ctl slots.move "{\"number\": \"2\", \"slot\": $slot, \"start\": \"21:00\"}"
+run_rc "$RETROVUE" ctl --wait slots.move "{\"number\": \"2\", \"slot\": $slot, \"start\": \"21:00\"}"
 check_eq "slots.move moves it, keeping its length" 0 "$rc"
 moved=$(json "$T/out" 'r["id"]')
 run_rc "$RETROVUE" ctl slots.list '{"number": "2"}'
@@ -154,7 +160,7 @@ before=$(q "SELECT max(id) FROM schedule_items")
 $tmx send-keys -t a a
 check "Add puts a marker at the playhead" wait_screen a "Marker added at $t2"
 $tmx send-keys -t a s
-check "Save says which schedules it rebuilt" wait_screen a "Saved [0-9]* markers; rebuilt the schedules of channels"
+check "Save says which schedules it rebuilt" wait_screen a "Saved [0-9]* markers; rebuilt the schedules of channels" 600
 check_eq "chapter_markers has the new marker" "1" \
 	"$(q "SELECT count(*) FROM chapter_markers WHERE media_file_id = $id AND timestamp_ms = $want AND source = 'manual'")"
 lock=$(($(now_ms) + 20 * 60 * 1000))

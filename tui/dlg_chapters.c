@@ -58,6 +58,8 @@ struct chap {
 	int generate;                   /* add the points as markers when found */
 	int jump;                       /* +1/-1: go to the next/previous point when found */
 	int reload;                     /* another console saved the markers */
+	int64_t rebuild_job;            /* the schedules' rebuild after a save */
+	int saved;                      /* markers in the last save */
 	char status[256];
 };
 
@@ -373,6 +375,36 @@ picture(struct chap *c, json_t *result)
 	}
 }
 
+/* The schedules were rebuilt after a save: say which. */
+static void
+rebuilt(struct chap *c, json_t *ev)
+{
+	json_t *v;
+	char chans[128] = "";
+	size_t i;
+
+	c->rebuild_job = 0;
+	if (json_object_get(ev, "result") == NULL) {
+		snprintf(c->status, sizeof c->status, "Saved %d markers; rebuilding the schedules "
+		    "failed: %s", c->saved, json_string_value(json_object_get(ev, "error")));
+		return;
+	}
+	json_array_foreach(json_object_get(json_object_get(ev, "result"), "rebuilt"), i, v) {
+		size_t used = strlen(chans);
+
+		snprintf(chans + used, sizeof chans - used, "%s%s%s", used > 0 ? ", " : "",
+		    json_string_value(json_object_get(v, "number")), json_object_get(v, "error") !=
+		    NULL ? " (failed, see the log)" : "");
+	}
+	if (chans[0] != '\0')
+		snprintf(c->status, sizeof c->status, "Saved %d markers; rebuilt the schedules of "
+		    "channels %s", c->saved, chans);
+	else
+		snprintf(c->status, sizeof c->status, "Saved %d markers; no schedule plays the file "
+		    "after the locked ten minutes", c->saved);
+	console_message(c->con, "%s", c->status);
+}
+
 /* Control events while the editor is open. */
 static void
 on_event(void *arg, json_t *ev)
@@ -392,6 +424,11 @@ on_event(void *arg, json_t *ev)
 	}
 	if (kind == NULL)
 		return;
+	if (strcmp(name, "job.done") == 0 && strcmp(kind, "rebuild") == 0 && job != 0 &&
+	    job == c->rebuild_job) {
+		rebuilt(c, ev);
+		return;
+	}
 	if (strcmp(name, "job.done") == 0 && strcmp(kind, "frame") == 0) {
 		if (result != NULL && json_integer_value(json_object_get(result, "id")) == c->id)
 			picture(c, result);
@@ -418,9 +455,8 @@ on_event(void *arg, json_t *ev)
 static int
 save(struct chap *c)
 {
-	json_t *list = json_array(), *r, *v;
-	char *cause = NULL, chans[128] = "";
-	size_t i;
+	json_t *list = json_array(), *r;
+	char *cause = NULL;
 	int k;
 
 	for (k = 0; k < c->nmarks; k++)
@@ -434,15 +470,14 @@ save(struct chap *c)
 		free(cause);
 		return -1;
 	}
-	json_array_foreach(json_object_get(r, "rebuilt"), i, v) {
-		size_t used = strlen(chans);
-
-		snprintf(chans + used, sizeof chans - used, "%s%s", used > 0 ? ", " : "",
-		    json_string_value(json_object_get(v, "number")));
-	}
-	snprintf(c->status, sizeof c->status, "Saved %d marker%s%s%s", c->nmarks,
-	    c->nmarks == 1 ? "" : "s", chans[0] != '\0' ? "; rebuilt the schedules of channels " :
-	    "", chans);
+	c->saved = c->nmarks;
+	c->rebuild_job = json_integer_value(json_object_get(r, "job"));
+	if (c->rebuild_job > 0)
+		snprintf(c->status, sizeof c->status, "Saved %d markers; rebuilding the schedules "
+		    "that play the file...", c->nmarks);
+	else
+		snprintf(c->status, sizeof c->status, "Saved %d markers (nothing changed)",
+		    c->nmarks);
 	console_message(c->con, "%s", c->status);
 	c->dirty = 0;
 	json_decref(r);

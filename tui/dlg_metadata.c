@@ -51,9 +51,8 @@ static int
 meta_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 {
 	struct meta *m = arg;
-	json_t *set = json_object(), *r, *rebuilt, *v;
-	char *cause = NULL, chans[128] = "";
-	size_t i;
+	json_t *set = json_object(), *r;
+	char *cause = NULL;
 	int k;
 
 	for (k = 0; k < n; k++)
@@ -71,15 +70,8 @@ meta_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 		free(cause);
 		return -1;
 	}
-	rebuilt = json_object_get(r, "rebuilt");
-	json_array_foreach(rebuilt, i, v) {
-		size_t used = strlen(chans);
-
-		snprintf(chans + used, sizeof chans - used, "%s%s", used > 0 ? ", " : "",
-		    json_string_value(json_object_get(v, "number")));
-	}
-	console_message(m->con, "Saved the metadata of %lld%s%s", (long long)m->id,
-	    chans[0] != '\0' ? "; rebuilt the schedules of channels " : "", chans);
+	console_message(m->con, "Saved the metadata of %lld; the schedules that play it are "
+	    "being rebuilt", (long long)m->id);
 	json_decref(r);
 	return 0;
 }

@@ -482,8 +482,8 @@ dlg_settings(struct console *con)
 		case '\n':
 		case '\r':
 			if (s.tab == TAB_CHANNELS && v != NULL && chan_form(&s, v))
-				snprintf(s.status, sizeof s.status, "Channel %s saved; its schedule was "
-				    "rebuilt", json_string_value(json_object_get(v, "number")));
+				snprintf(s.status, sizeof s.status, "Channel %s saved; its schedule is "
+				    "being rebuilt", json_string_value(json_object_get(v, "number")));
 			s.reload = 1;
 			break;
 		case ' ':

@@ -26,6 +26,8 @@ struct slots {
 	char status[512];
 	int reload;
 	const char **show_names;        /* choices for the series field */
+	int64_t rebuild_job;            /* the fine log being rebuilt */
+	char done_what[64];             /* what the rebuild follows ("Slot added") */
 };
 
 /* Fetch the slots, the log and the series. */
@@ -147,8 +149,9 @@ draw(WINDOW *w, struct slots *s)
 static void
 changed(struct slots *s, json_t *r, const char *what)
 {
-	snprintf(s->status, sizeof s->status, "%s; the fine log was rebuilt (%lld items)", what,
-	    (long long)json_integer_value(json_object_get(r, "items")));
+	snprintf(s->done_what, sizeof s->done_what, "%s", what);
+	snprintf(s->status, sizeof s->status, "%s; rebuilding the fine log...", what);
+	s->rebuild_job = json_integer_value(json_object_get(r, "job"));
 	s->reload = 1;
 }
 
@@ -212,8 +215,27 @@ on_event(void *arg, json_t *ev)
 	const char *name = json_string_value(json_object_get(ev, "event"));
 	const char *number = json_string_value(json_object_get(ev, "number"));
 
-	if (name != NULL && strcmp(name, "slots.changed") == 0 && number != NULL &&
-	    strcmp(number, s->number) == 0)
+	json_t *v;
+
+	if (name == NULL)
+		return;
+	if (strcmp(name, "job.done") == 0 && s->rebuild_job != 0 &&
+	    json_integer_value(json_object_get(ev, "job")) == s->rebuild_job) {
+		s->rebuild_job = 0;
+		v = json_array_get(json_object_get(json_object_get(ev, "result"), "rebuilt"), 0);
+		if (v == NULL || json_object_get(v, "error") != NULL)
+			snprintf(s->status, sizeof s->status, "%s; rebuilding the fine log failed: %s",
+			    s->done_what, v != NULL ? json_string_value(json_object_get(v, "error")) :
+			    json_string_value(json_object_get(ev, "error")));
+		else
+			snprintf(s->status, sizeof s->status, "%s; the fine log was rebuilt (%lld "
+			    "items)", s->done_what, (long long)json_integer_value(json_object_get(v,
+			    "items")));
+		s->reload = 1;
+		return;
+	}
+	if ((strcmp(name, "slots.changed") == 0 || strcmp(name, "schedule.changed") == 0) &&
+	    number != NULL && strcmp(number, s->number) == 0)
 		s->reload = 1;
 }
 
