@@ -11,6 +11,10 @@
 
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
 q() { sqlite3 -batch -noheader -cmd '.timeout 5000' "$RETROVUE_DB_PATH" "$1"; }
+# json FILE EXPR: a value from the reply (the first line of FILE; python expression on r).
+json() { python3 -c 'import json, sys; r = json.loads(open(sys.argv[1]).readline()); print(eval(sys.argv[2]))' "$1" "$2"; }
+# rebuilt FILE: what the rebuild job (the second line) says it did.
+rebuilt() { python3 -c 'import json, sys; ev = json.loads(open(sys.argv[1]).readlines()[1]); print(" ".join("%s:%s" % (c["number"], "ok" if c.get("items", 0) > 0 else c.get("error", "none")) for c in ev["result"]["rebuilt"]))' "$1"; }
 
 t0=$(date +%s)
 run_rc "$RETROVUE" demo
@@ -64,10 +68,6 @@ check_eq "sources.test reports a dead server as a failed job" 1 "$rc"
 check_no_grep "without the token" "s3cr3tT0ken" "$T/out"
 check_no_grep "the daemon's log never has the token" "s3cr3tT0ken" "$T/daemon.log"
 
-# json FILE EXPR: a value from the reply (the first line of FILE; python expression on r).
-json() { python3 -c 'import json, sys; r = json.loads(open(sys.argv[1]).readline()); print(eval(sys.argv[2]))' "$1" "$2"; }
-# rebuilt FILE: what the rebuild job (the second line) says it did.
-rebuilt() { python3 -c 'import json, sys; ev = json.loads(open(sys.argv[1]).readlines()[1]); print(" ".join("%s:%s" % (c["number"], "ok" if c.get("items", 0) > 0 else c.get("error", "none")) for c in ev["result"]["rebuilt"]))' "$1"; }
 run_rc "$RETROVUE" ctl --wait slots.add '{"number": "2", "days": "sat,sun", "start": "20:00", "end": "21:00", "type": "movies"}'
 check_eq "slots.add adds a slot" 0 "$rc"
 check_eq "and rebuilds the channel's fine log in the background" "2:ok" "$(rebuilt "$T/out")"
