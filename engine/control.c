@@ -522,7 +522,7 @@ read_line(struct ctl_client *cl, int timeout_ms, int *closed, char **cause)
 
 	*closed = 0;
 	for (;;) {
-		if ((nl = memchr(cl->in, '\n', cl->in_len)) != NULL) {
+		if (cl->in_len > 0 && (nl = memchr(cl->in, '\n', cl->in_len)) != NULL) {
 			n = (size_t)(nl - cl->in);
 			v = json_loadb(cl->in, n, 0, NULL);
 			memmove(cl->in, nl + 1, cl->in_len - n - 1);
