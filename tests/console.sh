@@ -179,6 +179,17 @@ while [ $i -lt 50 ] && kill -0 "$cpid" 2>/dev/null; do sleep 0.1; i=$((i + 1)); 
 check "a console whose terminal hangs up exits" sh -c "! kill -0 $cpid 2>/dev/null"
 check_eq "its channel stays on the air" "on air" "$(channel_state 2)"
 
+# A crash restores the terminal (the alternate screen is left).
+console four 80 24 LC_ALL=C.UTF-8 TERM=xterm-256color
+wait_screen four "attached" 10 >/dev/null
+check_eq "the console draws on the alternate screen" 1 "$(tm display -p -t four '#{alternate_on}')"
+shpid=$(tm list-panes -t four -F '#{pane_pid}')
+kill -SEGV "$(pgrep -P "$shpid" | head -1)"
+check "a crashed console ends" wait_exit four 5
+check_eq "killed by SIGSEGV" "console exit 139" "$exit_line"
+check_eq "the terminal is restored" 0 "$(tm display -p -t four '#{alternate_on}')"
+check_eq "the channel stays on the air" "on air" "$(channel_state 2)"
+
 # Resizing, at any moment.
 tm resize-window -t one -x 80 -y 24
 check "at 80x24 the monitors still show" wait_screen one "Channel monitors" 5
@@ -231,7 +242,7 @@ check "y quits" wait_exit solo 20
 check_eq "with status 0" "console exit 0" "$exit_line"
 check "and the engine is gone with it" sh -c "! curl -sf -o /dev/null http://127.0.0.1:$port/api/status"
 check "the control socket is removed" test ! -e "$RETROVUE_DATA_DIR/control.sock"
-for s in one two solo; do
+for s in one two three solo; do
 	if grep -q "Sanitizer" "$T/console-$s.err"; then
 		not_ok "the sanitizers found nothing in console $s"
 		grep -A25 Sanitizer "$T/console-$s.err" | head -60 | sed 's/^/# /'

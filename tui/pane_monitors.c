@@ -253,6 +253,9 @@ mon_draw(void *state, struct console *con, WINDOW *win, int focus)
 	size_t n;
 
 	(void)focus;
+	/* Only the tiles drawn now ask for pictures. */
+	for (i = 0; i < (int)m->nthumbs; i++)
+		m->thumbs[i].wanted = 0;
 	chans = st != NULL ? json_object_get(st, "channels") : NULL;
 	n = json_array_size(chans);
 	m->nch = (int)n;
