@@ -15,7 +15,9 @@ command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0
 
 M="$T/media"
 mkdir -p "$M"
-clip "$M/a.mp4" 0 60 320 180 25 -f lavfi -i sine=f=440:r=48000:d=60 -ac 2
+ffmpeg -v error -nostdin -f lavfi -i testsrc2=s=320x180:r=25:d=60 \
+	-f lavfi -i sine=f=440:r=48000:d=60 -ac 2 -c:v libx264 -preset ultrafast -g 25 \
+	-c:a aac -shortest "$M/a.mp4"
 check "the test clip is made" test -s "$M/a.mp4"
 
 run_rc "$RETROVUE" db init
@@ -52,6 +54,18 @@ wait_screen() {
 	done
 	diag "session $1 did not show /$2/; the screen:"
 	screen "$1" 2>/dev/null | sed 's/^/# | /'
+	return 1
+}
+# wait_gone S PATTERN SECONDS: until the screen no longer shows PATTERN.
+wait_gone() {
+	i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		screen "$1" 2>/dev/null | grep -Eq "$2" || return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	diag "session $1 still shows /$2/:"
+	screen "$1" 2>/dev/null | grep -E "$2" | sed 's/^/# | /'
 	return 1
 }
 # console S COLS ROWS ENV...: a console in a new tmux session.
@@ -150,9 +164,6 @@ tm send-keys -t one X
 wait_screen one "Clear the RWT alert" 3 >/dev/null
 tm send-keys -t one y
 check "y clears it" wait_screen one "alert cleared" 5
-i=0
-while [ $i -lt 100 ] && [ "$(alert_status)" = active ]; do sleep 0.2; i=$((i + 1)); done
-check "the daemon ends it" test "$(alert_status)" != active
 
 # The SSH connection drops (the terminal goes away) with a dialog open.
 console three 80 24 LC_ALL=C.UTF-8 TERM=xterm-256color
@@ -168,9 +179,20 @@ while [ $i -lt 50 ] && kill -0 "$cpid" 2>/dev/null; do sleep 0.1; i=$((i + 1)); 
 check "a console whose terminal hangs up exits" sh -c "! kill -0 $cpid 2>/dev/null"
 check_eq "its channel stays on the air" "on air" "$(channel_state 2)"
 
+# A crash restores the terminal (the alternate screen is left).
+console four 80 24 LC_ALL=C.UTF-8 TERM=xterm-256color
+wait_screen four "attached" 10 >/dev/null
+check_eq "the console draws on the alternate screen" 1 "$(tm display -p -t four '#{alternate_on}')"
+shpid=$(tm list-panes -t four -F '#{pane_pid}')
+kill -SEGV "$(pgrep -P "$shpid" | head -1)"
+check "a crashed console ends" wait_exit four 5
+check_eq "killed by SIGSEGV" "console exit 139" "$exit_line"
+check_eq "the terminal is restored" 0 "$(tm display -p -t four '#{alternate_on}')"
+check_eq "the channel stays on the air" "on air" "$(channel_state 2)"
+
 # Resizing, at any moment.
 tm resize-window -t one -x 80 -y 24
-check "at 80x24 the monitors still show" wait_screen one "2 Retro Sitcoms" 5
+check "at 80x24 the monitors still show" wait_screen one "Channel monitors" 5
 check "nothing wider than 80 columns" sh -c "tmux -S '$TS' capture-pane -p -t one |
 	python3 -c 'import sys; sys.exit(any(len(l.rstrip(\"\\n\")) > 80 for l in sys.stdin))'"
 tm resize-window -t one -x 40 -y 10
@@ -179,6 +201,11 @@ tm resize-window -t one -x 200 -y 60
 check "at 200x60 every pane is back" wait_screen one "Log \(info" 5
 check "side by side with the browser" wait_screen one "Schedule log.*Content" 2
 check "a picture of the channel on the air" wait_screen one "[▀▄█▌▐▖▗▘▝▚▞▙▛▜▟]{4}" 10
+
+i=0
+while [ $i -lt 150 ] && [ "$(alert_status)" = active ]; do sleep 0.2; i=$((i + 1)); done
+check "the daemon ends the alert (end of message aired)" test "$(alert_status)" != active
+check "the tiles lose their ALERT" wait_gone one "Sitcoms +ALERT" 5
 
 # Quitting leaves the channels on the air.
 tm send-keys -t one q
@@ -215,7 +242,7 @@ check "y quits" wait_exit solo 20
 check_eq "with status 0" "console exit 0" "$exit_line"
 check "and the engine is gone with it" sh -c "! curl -sf -o /dev/null http://127.0.0.1:$port/api/status"
 check "the control socket is removed" test ! -e "$RETROVUE_DATA_DIR/control.sock"
-for s in one two solo; do
+for s in one two three solo; do
 	if grep -q "Sanitizer" "$T/console-$s.err"; then
 		not_ok "the sanitizers found nothing in console $s"
 		grep -A25 Sanitizer "$T/console-$s.err" | head -60 | sed 's/^/# /'

@@ -253,6 +253,9 @@ mon_draw(void *state, struct console *con, WINDOW *win, int focus)
 	size_t n;
 
 	(void)focus;
+	/* Only the tiles drawn now ask for pictures. */
+	for (i = 0; i < (int)m->nthumbs; i++)
+		m->thumbs[i].wanted = 0;
 	chans = st != NULL ? json_object_get(st, "channels") : NULL;
 	n = json_array_size(chans);
 	m->nch = (int)n;
@@ -432,10 +435,19 @@ static int
 mon_status(void *state, struct console *con, json_t *status)
 {
 	struct monitors *m = state;
-	char *s = json_dumps(json_object_get(status, "channels"), JSON_COMPACT);
-	json_t *c;
+	json_t *c, *alert = json_object_get(status, "alert"), *both;
 	size_t i;
-	int changed = s == NULL || m->last == NULL || strcmp(s, m->last) != 0;
+	char *s;
+	int changed;
+
+	/* The channels and the alert (the tiles show it): compare with the last draw. */
+	both = json_pack("{s:O, s:O}", "channels", json_object_get(status, "channels"),
+	    "alert", alert != NULL ? alert : json_null());
+	s = json_dumps(both, JSON_COMPACT);
+	json_decref(both);
+	/* An alert counts down on every tile: draw each time. */
+	changed = s == NULL || m->last == NULL || strcmp(s, m->last) != 0 ||
+	    json_is_object(alert);
 
 	free(m->last);
 	m->last = s;

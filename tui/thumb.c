@@ -72,9 +72,18 @@ canvas_mode(void)
 static ChafaCanvas *
 new_canvas(int rows, int cols, enum thumb_mode mode)
 {
-	ChafaCanvasConfig *cfg = chafa_canvas_config_new();
-	ChafaSymbolMap *map = chafa_symbol_map_new();
+	static int once;
+	ChafaCanvasConfig *cfg;
+	ChafaSymbolMap *map;
 	ChafaCanvas *canvas;
+
+	/* Thumbnails are tiny: no worker threads (the console stays one thread). */
+	if (!once) {
+		chafa_set_n_threads(1);
+		once = 1;
+	}
+	cfg = chafa_canvas_config_new();
+	map = chafa_symbol_map_new();
 
 	chafa_canvas_config_set_geometry(cfg, cols, rows);
 	if (mode == THUMB_SIXELS) {

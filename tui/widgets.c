@@ -9,6 +9,7 @@
 #include <time.h>
 #include <wchar.h>
 
+#include "src/util.h"
 #include "tui/console.h"
 
 /* The attribute of a colour pair; reverse/bold stand in without colour. */
@@ -34,7 +35,7 @@ w_attr(int pair)
 	}
 }
 
-/* hh:mm:ss.ff at 25 fps. */
+/* hh:mm:ss.ff at 25 fps (util's fmt_duration, so the CLI and the console agree). */
 char *
 w_hmsf(int64_t ms, char *buf, size_t len)
 {
@@ -42,9 +43,7 @@ w_hmsf(int64_t ms, char *buf, size_t len)
 		snprintf(buf, len, "-");
 		return buf;
 	}
-	snprintf(buf, len, "%02lld:%02lld:%02lld.%02lld", (long long)(ms / 3600000),
-	    (long long)(ms / 60000 % 60), (long long)(ms / 1000 % 60), (long long)(ms % 1000 / 40));
-	return buf;
+	return fmt_duration(buf, len, ms, 25);
 }
 
 /* hh:mm:ss. */

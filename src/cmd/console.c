@@ -95,7 +95,8 @@ console_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		so.bind = ctx->bind;
 		so.port = ctx->port;
 		so.ssdp = !ctx->no_ssdp;
-		/* Startup lines print on stderr before the screen takes over. */
+		/* The log goes to the ring only: the screen is about to take over. */
+		log_set_flags(log_get_flags() & ~LOG_TO_STDERR);
 		st = station_start(&so, &cause);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		if (st == NULL) {
@@ -116,6 +117,7 @@ console_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (st != NULL) {
 		fprintf(stderr, "retrovue: stopping the channels this console ran...\n");
 		station_stop(&st);
+		fprintf(stderr, "retrovue: stopped\n");
 	}
 	free(sock);
 	return rc == 0 ? 0 : 1;
