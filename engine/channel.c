@@ -719,17 +719,9 @@ channel_start(const struct channel_opts *opts, struct ring *ring,
 	int64_t wall_ms;
 
 	ch->opts = *opts;
-	ch->conf = *c;
-	ch->conf.number = xstrdup(c->number);
-	ch->conf.name = xstrdup(c->name != NULL ? c->name : c->number);
-	ch->conf.call_sign = c->call_sign != NULL ? xstrdup(c->call_sign) : NULL;
-	ch->conf.description = c->description != NULL ? xstrdup(c->description) : NULL;
-	ch->conf.demographic = c->demographic != NULL ? xstrdup(c->demographic) : NULL;
-	ch->conf.rating_limit = c->rating_limit != NULL ? xstrdup(c->rating_limit) : NULL;
-	ch->conf.timezone = c->timezone != NULL ? xstrdup(c->timezone) : NULL;
-	ch->conf.logo_path = c->logo_path != NULL ? xstrdup(c->logo_path) : NULL;
-	ch->conf.bug_path = c->bug_path != NULL ? xstrdup(c->bug_path) : NULL;
-	ch->conf.audio_language = c->audio_language != NULL ? xstrdup(c->audio_language) : NULL;
+	channel_conf_copy(&ch->conf, c);
+	if (ch->conf.name == NULL)
+		ch->conf.name = xstrdup(c->number);
 	ch->db_path = xstrdup(opts->db_path);
 	ch->preset = xstrdup(opts->preset != NULL ? opts->preset : "veryfast");
 	ch->opts.conf = &ch->conf;
