@@ -41,6 +41,7 @@
 #define CHECK_US     1000000            /* look for schedule changes this often */
 #define MUSIC_RETRY_MS 60000            /* a folder with nothing playable: look again */
 #define MAX_CELLS    64
+#define CHAR_EM      58                 /* average character width, % of the size */
 
 struct guidech {
 	struct channel_conf conf;
@@ -95,7 +96,7 @@ guidech_layout(int width, int height, struct guidech_layout *l)
 	l->height = height;
 	l->margin = even(height / 30, 2);
 	l->row_h = even(height / 12, 10);
-	l->font = l->row_h * 11 / 20 > 6 ? l->row_h * 11 / 20 : 6;
+	l->font = l->row_h / 2 > 6 ? l->row_h / 2 : 6;
 	top = even(height * 45 / 100, 20);
 	l->box_y = l->margin;
 	l->box_h = even(top - 2 * l->margin, 8);
@@ -111,11 +112,11 @@ guidech_layout(int width, int height, struct guidech_layout *l)
 	l->label_w = even(width * 22 / 100, 8);
 }
 
-/* Characters that fit in px at the grid's font (DejaVu Sans Bold is ~0.62 em wide). */
+/* Characters that fit in px at the grid's font (DejaVu Sans Bold: ~0.58 em a character). */
 static int
 chars_in(const struct guidech_layout *l, int px)
 {
-	return px * 100 / (l->font * 62 > 0 ? l->font * 62 : 1);
+	return px * 100 / (l->font * CHAR_EM > 0 ? l->font * CHAR_EM : 1);
 }
 
 /* Cut a title. */
@@ -294,7 +295,7 @@ guidech_strip_desc(const struct guidech_layout *l, const struct listing *ls,
 			char *lab = guidech_fit(r->label, chars_in(l, l->label_w - 2 * pad) -
 			    (int)strlen(r->number) - 1);
 
-			snprintf(x, sizeof x, "%d", pad + l->font * 62 / 100 *
+			snprintf(x, sizeof x, "%d", pad + l->font * CHAR_EM / 100 *
 			    ((int)strlen(r->number) + 1));
 			add_text(&desc, &len, bold, lab, x, y + ty, l->font, "white");
 			free(lab);
