@@ -1285,11 +1285,16 @@ START_TEST(demo_channels)
 	fx_exec(db, "UPDATE media_files SET source_type = 'demo'");
 	fx_exec(db, "UPDATE shows SET source_type = 'demo'");
 
-	ck_assert_msg(scheddemo_setup(db, NOW, NULL, &cause) == 3, "%s", cause);
-	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels", 0), 3);
+	ck_assert_msg(scheddemo_setup(db, NOW, NULL, &cause) == 4, "%s", cause);
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels", 0), 4);
 	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels WHERE slot_minutes = 5 AND "
 	    "width = 640 AND height = 360", 0), 3);
-	for (ch = 1; ch <= 3; ch++) {
+	/* Channel 1, the guide: generated listings, channel 2 in its box. */
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels WHERE number = '1' AND "
+	    "channel_type = 'guide' AND guide_source_id = 1 AND guide_hours = 1", 0), 1);
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM schedule_items WHERE channel_id = 4 "
+	    "AND (media_file_id IS NOT NULL OR title <> 'Program Guide')", -1), 0);
+	for (ch = 1; ch <= 4; ch++) {
 		assert_clean(db, ch, 0, INT64_MAX);
 		ck_assert_int_ge(finelog_horizon(db, ch), NOW + 47 * HOUR_MS);
 	}
@@ -1299,9 +1304,9 @@ START_TEST(demo_channels)
 	    "'bumper', 'station_id')", 0), 3);
 	ck_assert_int_gt(db_scalar(db, "SELECT count(*) FROM schedule_items WHERE channel_id = 2 "
 	    "AND kind = 'programme'", 0), 0);
-	/* Run again: the same three channels. */
-	ck_assert_msg(scheddemo_setup(db, NOW, NULL, &cause) == 3, "%s", cause);
-	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels", 0), 3);
+	/* Run again: the same four channels. */
+	ck_assert_msg(scheddemo_setup(db, NOW, NULL, &cause) == 4, "%s", cause);
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels", 0), 4);
 	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM schedules", 0), 5);
 	/* A channel of the operator's in the way: refused, nothing changed. */
 	fx_exec(db, "UPDATE channels SET description = 'mine' WHERE number = '3'");
@@ -1309,6 +1314,13 @@ START_TEST(demo_channels)
 	ck_assert_ptr_nonnull(strstr(cause, "channel 3"));
 	free(cause);
 	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM schedules", 0), 5);
+	/* The operator's own channel 1: the demo goes on without its guide. */
+	fx_exec(db, "UPDATE channels SET description = 'Retrovue demo channel' WHERE number = '3'");
+	fx_exec(db, "UPDATE channels SET description = 'mine', channel_type = 'regular' "
+	    "WHERE number = '1'");
+	ck_assert_msg(scheddemo_setup(db, NOW, NULL, &cause) == 3, "%s", cause);
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels WHERE number = '1' AND "
+	    "description = 'mine'", 0), 1);
 	db_close(&db);
 }
 END_TEST
