@@ -451,6 +451,7 @@ redraw_strip(struct guidech *g, int64_t wall_ms, char **cause)
 {
 	struct listing ls;
 	char *desc;
+	int64_t t0 = mono_us();
 	int h, ret;
 
 	if (listing_load(g->db, listing_window_start(g->tz, wall_ms), g->conf.guide_hours, &ls,
@@ -472,6 +473,8 @@ redraw_strip(struct guidech *g, int64_t wall_ms, char **cause)
 	free(g->fingerprint);
 	g->fingerprint = fingerprint(g->db, g->ls.from_ms, g->ls.to_ms);
 	g->top_minute = -1;             /* the time bar follows the window */
+	log_debug("channel %s: drew the guide's %zu rows in %.1f ms", g->conf.number, g->ls.n,
+	    (double)(mono_us() - t0) / 1000);
 	return 0;
 }
 
