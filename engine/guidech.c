@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,9 +40,24 @@
 #define NOW_COLOR    "0x2f6fd0"         /* a programme on air now */
 #define ACCENT       "0xf2b705"         /* the clock, channel numbers */
 #define CHECK_US     1000000            /* look for schedule changes this often */
+#define PREPAINT_MS  5000               /* draw what changes at a known time this early */
 #define MUSIC_RETRY_MS 60000            /* a folder with nothing playable: look again */
 #define MAX_CELLS    64
 #define CHAR_EM      58                 /* average character width, % of the size */
+
+/* A picture being drawn on a thread of its own. */
+struct paint {
+	pthread_t thread;
+	int running;                    /* started and not joined */
+	int finished;                   /* atomic: the thread has drawn */
+	char *desc;                     /* what it draws; NULL: idle */
+	AVFrame *frame;                 /* the result */
+	int ret;
+	int64_t apply_ms;               /* wall: show it from then (0: when ready) */
+	int64_t t_ms;                   /* the instant it shows */
+	struct listing ls;              /* the strip's listing */
+	int h;                          /* the strip's height */
+};
 
 struct guidech {
 	struct channel_conf conf;
@@ -56,11 +72,12 @@ struct guidech {
 	AVFrame *top, *strip;
 	int strip_h;
 	int64_t top_minute;             /* the minute the top shows, or -1 */
-	int64_t window;                 /* the listing's window start */
+	int64_t strip_until;            /* wall ms: the strip is right until then */
 	char *fingerprint;              /* of the fine log and channels shown */
-	char *now_sig;                  /* which cell is on air on each row */
+	int dirty;                      /* the schedule changed: draw the strip again */
 	int64_t data_version;
 	int64_t next_check_us;          /* wall */
+	struct paint strip_paint, top_paint;
 
 	/* The preview. */
 	struct source *prev;
@@ -326,8 +343,9 @@ top_desc(const struct guidech *g, int64_t wall_ms)
 	char clock[32], date[64], x[32], *v;
 	size_t len = 0;
 	int64_t t;
-	int rx = l->box_x + l->box_w + l->margin * 2, big = l->row_h * 3 / 2, ty;
+	int rx = l->box_x + l->box_w + l->margin * 2, big = l->row_h * 3 / 2, ty, card;
 	struct tz_civil c;
+	struct listing win;
 	static const char *days[] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
 	    "Friday", "Saturday" };
 	static const char *months[] = { "January", "February", "March", "April", "May", "June",
@@ -338,7 +356,9 @@ top_desc(const struct guidech *g, int64_t wall_ms)
 	add(&desc, &len, ",drawbox=x=%d:y=%d:w=%d:h=%d:color=black:t=fill", l->box_x, l->box_y,
 	    l->box_w, l->box_h);
 	snprintf(x, sizeof x, "%d+(%d-text_w)/2", l->box_x, l->box_w);
-	add_text(&desc, &len, bold, g->station, x, l->box_y + l->box_h / 2 - big / 2, big,
+	card = l->box_w * 100 / (CHAR_EM * ((int)strlen(g->station) + 2));
+	card = card > big ? big : card < 6 ? 6 : card;
+	add_text(&desc, &len, bold, g->station, x, l->box_y + l->box_h / 2 - card / 2, card,
 	    "white");
 	/* The name, the clock, the date. */
 	snprintf(x, sizeof x, "%d", rx);
@@ -359,8 +379,11 @@ top_desc(const struct guidech *g, int64_t wall_ms)
 	v = xstrdup("Channel");
 	add_text(&desc, &len, bold, v, x, ty, l->font, "white");
 	free(v);
-	for (t = g->ls.from_ms; t < g->ls.to_ms; t += LISTING_STEP_MS) {
-		snprintf(x, sizeof x, "%d", time_x(l, &g->ls, t) + l->font / 2);
+	memset(&win, 0, sizeof win);
+	win.from_ms = listing_window_start(g->tz, wall_ms);
+	win.to_ms = win.from_ms + (int64_t)g->conf.guide_hours * 3600000;
+	for (t = win.from_ms; t < win.to_ms; t += LISTING_STEP_MS) {
+		snprintf(x, sizeof x, "%d", time_x(l, &win, t) + l->font / 2);
 		add_text(&desc, &len, bold, guidech_clock(g->tz, t, clock, sizeof clock), x, ty,
 		    l->font, "white");
 	}
@@ -405,24 +428,6 @@ render(const char *desc, AVFrame **out, char **cause)
 	return 0;
 }
 
-/* Which programme is on air on each row at t: a short signature. */
-static char *
-now_signature(const struct listing *ls, int64_t t)
-{
-	char *sig = NULL, *n;
-	const struct listing_prog *p;
-	size_t i;
-
-	sig = xstrdup("");
-	for (i = 0; i < ls->n; i++) {
-		p = listing_on_at(&ls->rows[i], t);
-		xasprintf(&n, "%s%lld,", sig, p != NULL ? (long long)p->start_ms : -1LL);
-		free(sig);
-		sig = n;
-	}
-	return sig;
-}
-
 /* A fingerprint of what the listing shows: channels and fine log in the window. */
 static char *
 fingerprint(sqlite3 *db, int64_t from, int64_t to)
@@ -445,79 +450,222 @@ fingerprint(sqlite3 *db, int64_t from, int64_t to)
 	return fp != NULL ? fp : xstrdup("?");
 }
 
-/* Load the listing for wall_ms and draw the strip. */
-static int
-redraw_strip(struct guidech *g, int64_t wall_ms, char **cause)
+/* The painter's thread: draw one picture. */
+static void *
+paint_main(void *arg)
 {
-	struct listing ls;
-	char *desc;
-	int64_t t0 = mono_us();
-	int h, ret;
+	struct paint *p = arg;
 
-	if (listing_load(g->db, listing_window_start(g->tz, wall_ms), g->conf.guide_hours, &ls,
+#ifdef HAVE_PTHREAD_SETNAME_NP
+	pthread_setname_np(pthread_self(), "rv-guide");
+#endif
+	p->ret = render(p->desc, &p->frame, NULL);
+	__atomic_store_n(&p->finished, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Draw desc (taken) in the background, to be shown from apply_ms (0: at once). */
+static void
+paint_start(struct paint *p, char *desc, int64_t apply_ms)
+{
+	free(p->desc);
+	p->desc = desc;
+	p->apply_ms = apply_ms;
+	p->finished = 0;
+	p->ret = -1;
+	if (pthread_create(&p->thread, NULL, paint_main, p) != 0) {
+		/* No thread: draw it here. */
+		paint_main(p);
+		return;
+	}
+	p->running = 1;
+}
+
+/* Wait for the painter (if it runs); its result. */
+static int
+paint_wait(struct paint *p)
+{
+	if (p->running) {
+		pthread_join(p->thread, NULL);
+		p->running = 0;
+	}
+	return p->ret;
+}
+
+/* Is the picture ready (without waiting)? */
+static int
+paint_ready(struct paint *p)
+{
+	return __atomic_load_n(&p->finished, __ATOMIC_ACQUIRE);
+}
+
+/* Free what a painter holds, waiting for it first. */
+static void
+paint_clear(struct paint *p)
+{
+	paint_wait(p);
+	freep(&p->desc);
+	av_frame_free(&p->frame);
+	listing_free(&p->ls);
+	memset(p, 0, sizeof *p);
+}
+
+/* When the strip drawn for t_ms stops being right: the next half hour or programme change. */
+static int64_t
+strip_until(const struct guidech *g, const struct listing *ls, int64_t t_ms)
+{
+	int64_t until = tz_slot_next(g->tz, t_ms, (int)(LISTING_STEP_MS / 60000));
+	const struct listing_prog *p;
+	size_t i;
+
+	for (i = 0; i < ls->n; i++) {
+		if ((p = listing_on_at(&ls->rows[i], t_ms)) != NULL && p->end_ms > t_ms &&
+		    p->end_ms < until)
+			until = p->end_ms;
+	}
+	return until;
+}
+
+/* Load the listing as it is at t_ms and start drawing its strip (apply_ms: when to show it). */
+static int
+strip_start(struct guidech *g, int64_t t_ms, int64_t apply_ms, char **cause)
+{
+	struct paint *p = &g->strip_paint;
+	int64_t t0 = mono_us();
+	char *desc;
+
+	paint_clear(p);
+	if (listing_load(g->db, listing_window_start(g->tz, t_ms), g->conf.guide_hours, &p->ls,
 	    cause) != 0)
 		return -1;
-	desc = guidech_strip_desc(&g->l, &ls, g->station, wall_ms, &h);
-	ret = render(desc, &g->strip, cause);
-	free(desc);
-	if (ret < 0) {
-		listing_free(&ls);
-		return ret;
-	}
-	listing_free(&g->ls);
-	g->ls = ls;
-	g->strip_h = h;
-	g->window = ls.from_ms;
-	free(g->now_sig);
-	g->now_sig = now_signature(&g->ls, wall_ms);
-	free(g->fingerprint);
-	g->fingerprint = fingerprint(g->db, g->ls.from_ms, g->ls.to_ms);
-	g->top_minute = -1;             /* the time bar follows the window */
-	log_debug("channel %s: drew the guide's %zu rows in %.1f ms", g->conf.number, g->ls.n,
+	p->t_ms = t_ms;
+	desc = guidech_strip_desc(&g->l, &p->ls, g->station, t_ms, &p->h);
+	log_debug("channel %s: read the guide's %zu rows in %.1f ms", g->conf.number, p->ls.n,
 	    (double)(mono_us() - t0) / 1000);
+	paint_start(p, desc, apply_ms);
 	return 0;
 }
 
-/* Bring the pictures up to date for wall_ms. */
+/* Show the strip the painter drew (waiting for it). */
+static int
+strip_apply(struct guidech *g, char **cause)
+{
+	struct paint *p = &g->strip_paint;
+
+	if (paint_wait(p) < 0) {
+		set_cause(cause, "drawing the guide: the listings could not be drawn");
+		paint_clear(p);
+		return -1;
+	}
+	av_frame_free(&g->strip);
+	g->strip = p->frame;
+	p->frame = NULL;
+	g->strip_h = p->h;
+	listing_free(&g->ls);
+	g->ls = p->ls;
+	memset(&p->ls, 0, sizeof p->ls);
+	g->strip_until = strip_until(g, &g->ls, p->t_ms);
+	free(g->fingerprint);
+	g->fingerprint = fingerprint(g->db, g->ls.from_ms, g->ls.to_ms);
+	paint_clear(p);
+	return 0;
+}
+
+/* Start drawing the top for minute m (ms). */
+static void
+top_start(struct guidech *g, int64_t m)
+{
+	paint_clear(&g->top_paint);
+	g->top_paint.t_ms = m;
+	paint_start(&g->top_paint, top_desc(g, m), m);
+}
+
+/* Show the top the painter drew (waiting for it). */
+static int
+top_apply(struct guidech *g, char **cause)
+{
+	struct paint *p = &g->top_paint;
+
+	if (paint_wait(p) < 0) {
+		set_cause(cause, "drawing the guide: its clock could not be drawn");
+		paint_clear(p);
+		return -1;
+	}
+	av_frame_free(&g->top);
+	g->top = p->frame;
+	p->frame = NULL;
+	g->top_minute = p->t_ms / 60000;
+	paint_clear(p);
+	return 0;
+}
+
+/*
+ * Bring the pictures up to date for wall_ms. What changes at a known time
+ * (the clock's minute, the half hour, a programme's start) is drawn in the
+ * background PREPAINT_MS ahead and shown from that instant; a schedule
+ * change is drawn in the background and shown when ready. Only the very
+ * first pictures are drawn while the channel waits.
+ */
 static int
 refresh(struct guidech *g, int64_t wall_us, char **cause)
 {
-	int64_t wall_ms = wall_us / 1000, dv;
-	char *sig, *fp, *desc;
-	int redraw = g->strip == NULL;
+	int64_t wall_ms = wall_us / 1000, dv, next;
+	struct paint *sp = &g->strip_paint, *tp = &g->top_paint;
+	char *fp;
 
-	if (!redraw && listing_window_start(g->tz, wall_ms) != g->window)
-		redraw = 1;
-	if (!redraw && wall_us >= g->next_check_us) {
+	/* The strip. */
+	if (g->strip == NULL) {
+		if (strip_start(g, wall_ms, 0, cause) != 0 || strip_apply(g, cause) != 0)
+			return -1;
+	}
+	if (sp->desc != NULL && ((sp->apply_ms == 0 && paint_ready(sp)) ||
+	    (sp->apply_ms != 0 && wall_ms >= sp->apply_ms))) {
+		if (strip_apply(g, cause) != 0)
+			return -1;
+	}
+	if (sp->desc == NULL && wall_ms >= g->strip_until - PREPAINT_MS) {
+		next = g->strip_until > wall_ms ? g->strip_until : wall_ms;
+		if (strip_start(g, next, next, cause) != 0)
+			return -1;
+	}
+	if (wall_us >= g->next_check_us) {
 		g->next_check_us = wall_us + CHECK_US;
-		sig = now_signature(&g->ls, wall_ms);
-		if (strcmp(sig, g->now_sig) != 0)
-			redraw = 1;
-		free(sig);
 		/* data_version moves when another connection commits. */
 		dv = db_scalar(g->db, "PRAGMA data_version", 0);
-		if (!redraw && dv != g->data_version) {
+		if (dv != g->data_version) {
 			g->data_version = dv;
 			fp = fingerprint(g->db, g->ls.from_ms, g->ls.to_ms);
 			if (strcmp(fp, g->fingerprint) != 0) {
 				log_info("channel %s: the schedule changed; redrawing the guide",
 				    g->conf.number);
-				redraw = 1;
+				g->dirty = 1;
 			}
 			free(fp);
 		}
 	}
-	if (redraw && redraw_strip(g, wall_ms, cause) != 0)
-		return -1;
-	if (g->top_minute != wall_ms / 60000) {
-		desc = top_desc(g, wall_ms);
-		if (render(desc, &g->top, cause) < 0) {
-			free(desc);
+	if (g->dirty && sp->desc == NULL) {
+		g->dirty = 0;
+		if (strip_start(g, wall_ms, 0, cause) != 0)
 			return -1;
-		}
-		free(desc);
-		g->top_minute = wall_ms / 60000;
 	}
+
+	/* The top: its clock changes on the minute. */
+	if (g->top == NULL) {
+		top_start(g, wall_ms);
+		if (top_apply(g, cause) != 0)
+			return -1;
+	}
+	next = (wall_ms / 60000 + 1) * 60000;
+	if (tp->desc == NULL && g->top_minute != wall_ms / 60000 && wall_ms < next) {
+		/* Late (a start, a jump): draw this minute now. */
+		top_start(g, wall_ms);
+		if (top_apply(g, cause) != 0)
+			return -1;
+	}
+	if (tp->desc != NULL && wall_ms >= tp->apply_ms && top_apply(g, cause) != 0)
+		return -1;
+	if (tp->desc == NULL && wall_ms >= next - PREPAINT_MS && g->top_minute == wall_ms / 60000)
+		top_start(g, next);
 	return 0;
 }
 
@@ -836,6 +984,8 @@ guidech_free(struct guidech **gp)
 
 	if (gp == NULL || (g = *gp) == NULL)
 		return;
+	paint_clear(&g->strip_paint);
+	paint_clear(&g->top_paint);
 	listing_free(&g->ls);
 	av_frame_free(&g->top);
 	av_frame_free(&g->strip);
@@ -849,7 +999,6 @@ guidech_free(struct guidech **gp)
 		free(g->tracks[i]);
 	free(g->tracks);
 	free(g->fingerprint);
-	free(g->now_sig);
 	free(g->station);
 	channel_conf_clear(&g->conf);
 	freep(gp);

@@ -434,7 +434,8 @@ channel_show(struct cmd_ctx *ctx, int argc, char **argv)
 	if (c.guide) {
 		struct channel_conf src;
 
-		printf("type:          guide (the next %d hours of every channel)\n", c.guide_hours);
+		printf("type:          guide (the next %d hour%s of every channel)\n", c.guide_hours,
+		    c.guide_hours == 1 ? "" : "s");
 		if (c.guide_source_id != 0 && channels_get(db, c.guide_source_id, &src, NULL) == 0) {
 			printf("guide source:  channel %s %s\n", src.number, src.name);
 			channel_conf_clear(&src);
