@@ -894,26 +894,31 @@ static int
 next_track(struct guidech *g)
 {
 	struct source_conf sc;
+	const char *path;
 	char *cause = NULL;
-	size_t tries;
+	size_t fails = 0;
 
-	if (g->n_tracks == 0 || g->next_track >= g->n_tracks)
-		scan_music(g);
 	sc = g->sc;
 	sc.no_video = 1;
 	sc.no_audio = 0;
 	sc.gain_db = GUIDECH_MUSIC_GAIN_DB;
-	for (tries = 0; tries < g->n_tracks; tries++) {
-		const char *path = g->tracks[g->next_track++ % g->n_tracks];
-
+	for (;;) {
+		/* At the end of the list, the folder again (files come and go). */
+		if (g->next_track >= g->n_tracks) {
+			scan_music(g);
+			if (g->n_tracks == 0)
+				return 0;
+		}
+		path = g->tracks[g->next_track++];
 		if (source_open(&g->music, path, 0, &sc, &cause) == 0) {
 			log_info("channel %s: music: %s", g->conf.number, path);
 			return 1;
 		}
 		log_warn("channel %s: music: %s", g->conf.number, cause);
 		freep(&cause);
+		if (++fails >= g->n_tracks)
+			return 0;
 	}
-	return 0;
 }
 
 /* Audio. */
