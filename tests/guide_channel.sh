@@ -75,6 +75,29 @@ check_no_grep "never still for a second" "freeze_start" "$T/freeze.txt"
 ffmpeg -v error -ss 3 -i "$T/guide.ts" -frames:v 1 "$T/guide.png"
 check "a frame decodes to a picture" test -s "$T/guide.png"
 
+# The preview box plays channel 2's item from where channel 2 is in it: the
+# clip's frame codes, read in the box (6,6 120x68 at this size), count up a
+# frame at a time from at least 5 s in (the item began 5 s before setup).
+python3 - "$T/guide.ts" >"$T/codes" <<'PY'
+import subprocess, sys
+w, h, bx, by, bw, bh = 320, 180, 6, 6, 120, 68
+raw = subprocess.run(["ffmpeg", "-v", "error", "-t", "4", "-i", sys.argv[1], "-f", "rawvideo",
+                      "-pix_fmt", "gray", "-"], check=True, capture_output=True).stdout
+for f in range(len(raw) // (w * h)):
+    code = 0
+    for bit in range(16):
+        x, y = bx + int((bit + 0.5) * bw / 16), by + bh // 8
+        if raw[f * w * h + y * w + x] > 160:
+            code |= 1 << bit
+    print(code)
+PY
+check "the preview box shows channel 2's item from its offset" python3 -c '
+import sys
+c = [int(x) for x in open(sys.argv[1])]
+steps = sum(1 for a, b in zip(c, c[1:]) if b == a + 1)
+assert len(c) > 50 and all(x < 4096 for x in c), c[:10]
+assert c[0] >= 125 and steps >= 0.9 * (len(c) - 1), (c[:10], steps, len(c))' "$T/codes"
+
 # The music plays (the broken file is skipped), at a lowered level.
 ffmpeg -v info -ss 1 -i "$T/guide.ts" -vn -af volumedetect -f null - 2>"$T/vol.txt"
 mean=$(sed -n 's/.*mean_volume: \(-*[0-9.]*\) dB/\1/p' "$T/vol.txt")
