@@ -962,6 +962,13 @@ guidech_open(struct guidech **out, sqlite3 *db, const struct channel_conf *conf,
 	struct guidech *g = xcalloc(1, sizeof *g);
 
 	*out = NULL;
+	if (sc->width < GUIDECH_MIN_W || sc->height < GUIDECH_MIN_H) {
+		set_cause(cause, "channel %s: a guide channel needs a picture of at least %dx%d "
+		    "(it is %dx%d)", conf->number, GUIDECH_MIN_W, GUIDECH_MIN_H, sc->width,
+		    sc->height);
+		free(g);
+		return -1;
+	}
 	channel_conf_copy(&g->conf, conf);
 	if (g->conf.guide_hours < 1 || g->conf.guide_hours > 12)
 		g->conf.guide_hours = 2;

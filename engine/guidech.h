@@ -41,6 +41,8 @@
 
 #define GUIDECH_ROW_SECONDS 2           /* the grid scrolls one row in this time */
 #define GUIDECH_MUSIC_GAIN_DB (-10.0)   /* background music under the listings */
+#define GUIDECH_MIN_W 160               /* the smallest picture it draws */
+#define GUIDECH_MIN_H 90
 
 /* Where everything goes in a width x height picture (all even). */
 struct guidech_layout {
@@ -63,7 +65,7 @@ struct guidech_cell {
 
 struct guidech;
 
-/* The layout for a picture size. */
+/* The layout for a picture size (at least GUIDECH_MIN_W x GUIDECH_MIN_H). */
 void guidech_layout(int width, int height, struct guidech_layout *l);
 /*
  * The cells of one row of listing ls as drawn at now_ms: every programme

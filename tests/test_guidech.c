@@ -141,9 +141,9 @@ START_TEST(layout_cells_and_fit)
 	struct listing_row row = { 1, (char *)"2", (char *)"WTWO", progs, 3 };
 	char *s;
 	size_t n;
-	int w[] = { 320, 640, 1280, 1920 }, h[] = { 180, 360, 720, 1080 }, i;
+	int w[] = { 160, 320, 640, 1280, 1920, 720 }, h[] = { 90, 180, 360, 720, 1080, 576 }, i;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 6; i++) {
 		guidech_layout(w[i], h[i], &l);
 		ck_assert_int_eq(l.row_h % 2, 0);
 		ck_assert_int_eq(l.grid_y % 2, 0);
@@ -152,7 +152,7 @@ START_TEST(layout_cells_and_fit)
 		ck_assert_int_le(l.box_y + l.box_h, l.bar_y);
 		ck_assert_int_eq(l.grid_y, l.bar_y + l.row_h);
 		ck_assert_int_eq(l.grid_y + l.grid_h, h[i]);
-		ck_assert_int_ge(l.grid_h / l.row_h, 5);        /* five rows or more show */
+		ck_assert_int_ge(l.grid_h / l.row_h, 3);        /* three rows or more show */
 	}
 
 	guidech_layout(1280, 720, &l);
@@ -312,7 +312,7 @@ START_TEST(frames_scroll)
 	sqlite3 *db = fixture(&guide);
 	struct channel_conf conf;
 	struct source_conf sc;
-	struct guidech *g;
+	struct guidech *g, *g2;
 	struct guidech_layout l;
 	AVFrame *a = av_frame_alloc(), *b = av_frame_alloc(), *au = av_frame_alloc();
 	char *cause = NULL;
@@ -334,6 +334,13 @@ START_TEST(frames_scroll)
 	ck_assert_int_eq(a->width, 320);
 	ck_assert_int_eq(a->height, 180);
 	ck_assert_int_eq(a->format, AV_PIX_FMT_YUV420P);
+	/* Too small a picture for a guide: refused, saying why. */
+	sc.width = 64;
+	sc.height = 36;
+	ck_assert(guidech_open(&g2, db, &conf, &sc, &cause) < 0);
+	ck_assert_ptr_null(g2);
+	ck_assert_msg(strstr(cause, "at least 160x90") != NULL, "%s", cause);
+	freep(&cause);
 	guidech_layout(320, 180, &l);
 	for (y = 0; y < 180; y++) {
 		int same = memcmp(a->data[0] + y * a->linesize[0], b->data[0] + y * b->linesize[0],
