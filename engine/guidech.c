@@ -229,16 +229,28 @@ guidech_cells_free(struct guidech_cell *cells, size_t n)
 		freep(&cells[i].text);
 }
 
-/* Scroll position. */
+/*
+ * Scroll position: a whole number of lines every so many frames, the same
+ * step every time (an even cadence looks smoother than steps of 0 and 1
+ * lines mixed), near one row in GUIDECH_ROW_SECONDS.
+ */
 int
-guidech_scroll(const struct guidech_layout *l, int64_t wall_us, int strip_h)
+guidech_scroll(const struct guidech_layout *l, int64_t wall_us, int fps_num, int fps_den,
+    int strip_h)
 {
-	int64_t lines;
+	int64_t frame, per_row, step = 1, period = 1;
 
-	if (strip_h <= 0)
+	if (strip_h <= 0 || fps_num <= 0 || fps_den <= 0)
 		return 0;
-	lines = av_rescale(wall_us, l->row_h, (int64_t)GUIDECH_ROW_SECONDS * 1000000);
-	return (int)(lines % strip_h);
+	frame = av_rescale(wall_us, fps_num, (int64_t)fps_den * 1000000);
+	per_row = (int64_t)GUIDECH_ROW_SECONDS * fps_num / fps_den;    /* frames a row takes */
+	if (per_row < 1)
+		per_row = 1;
+	if (l->row_h >= per_row)
+		step = (l->row_h + per_row / 2) / per_row;
+	else
+		period = (per_row + l->row_h / 2) / l->row_h;
+	return (int)((frame / period) % strip_h * step % strip_h);
 }
 
 /* Clock text. */
@@ -845,7 +857,7 @@ guidech_video(struct guidech *g, AVFrame *frame, int64_t wall_us, char **cause)
 		blit(frame, l->box_x + ((l->box_w - w) / 2 & ~1), l->box_y +
 		    ((l->box_h - h) / 2 & ~1), g->prev_frame, 0, 0, w & ~1, h & ~1);
 	}
-	blit_grid(g, frame, guidech_scroll(l, wall_us, g->strip_h));
+	blit_grid(g, frame, guidech_scroll(l, wall_us, g->sc.fps_num, g->sc.fps_den, g->strip_h));
 	return 0;
 }
 

@@ -78,8 +78,12 @@ size_t guidech_cells(const struct guidech_layout *l, const struct listing *ls,
 void guidech_cells_free(struct guidech_cell *cells, size_t n);
 /* The title cut to at most chars characters (UTF-8), with "..." when cut. */
 char *guidech_fit(const char *title, int chars);
-/* The strip's first visible line at wall_us (it scrolls through strip_h lines). */
-int guidech_scroll(const struct guidech_layout *l, int64_t wall_us, int strip_h);
+/*
+ * The strip's first visible line at wall_us (it scrolls through strip_h
+ * lines) at the channel's frame rate.
+ */
+int guidech_scroll(const struct guidech_layout *l, int64_t wall_us, int fps_num, int fps_den,
+    int strip_h);
 /*
  * The lavfi description that draws the strip: a banner row named station,
  * then a row per channel. *strip_h gets its height.

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <libavfilter/avfilter.h>
+#include <libavutil/mathematics.h>
 #include <libavutil/opt.h>
 
 #include "engine/guidech.h"
@@ -201,20 +202,57 @@ START_TEST(scroll_and_clock)
 	char buf[32];
 	int strip = 0, a, b;
 
+
+	static const int sizes[][4] = {         /* width, height, fps */
+		{ 320, 180, 25, 1 }, { 640, 360, 25, 1 }, { 1280, 720, 30000, 1001 },
+		{ 1920, 1080, 60, 1 }, { 720, 576, 50, 1 },
+	};
+	int64_t t0 = 1700000000LL * 1000000, f, moved, fps;
+	int k, step, prev, gap, last_move, steps_seen;
+
+	for (k = 0; k < 5; k++) {
+		guidech_layout(sizes[k][0], sizes[k][1], &l);
+		strip = l.row_h * 7;
+		fps = sizes[k][2] / sizes[k][3];
+		/*
+		 * Frame by frame for 20 s: every move is the same number of
+		 * lines, at the same interval (an even cadence), and a row
+		 * passes in GUIDECH_ROW_SECONDS give or take half.
+		 */
+		prev = guidech_scroll(&l, t0, sizes[k][2], sizes[k][3], strip);
+		step = 0;
+		gap = 0;
+		last_move = -1;
+		moved = 0;
+		steps_seen = 0;
+		for (f = 1; f <= 20 * fps; f++) {
+			a = guidech_scroll(&l, t0 + av_rescale(f, 1000000LL * sizes[k][3], sizes[k][2]),
+			    sizes[k][2], sizes[k][3], strip);
+			ck_assert_int_ge(a, 0);
+			ck_assert_int_lt(a, strip);
+			b = (a - prev + strip) % strip;
+			prev = a;
+			if (b == 0)
+				continue;
+			if (step == 0)
+				step = b;
+			ck_assert_msg(b == step, "%dx%d: a step of %d then %d", sizes[k][0],
+			    sizes[k][1], step, b);
+			if (last_move >= 0 && steps_seen > 1)
+				ck_assert_msg(f - last_move == gap, "%dx%d: uneven cadence",
+				    sizes[k][0], sizes[k][1]);
+			if (last_move >= 0)
+				gap = (int)(f - last_move);
+			last_move = (int)f;
+			steps_seen++;
+			moved += b;
+		}
+		ck_assert_msg(moved * GUIDECH_ROW_SECONDS * 2 >= 20 * l.row_h &&
+		    moved * GUIDECH_ROW_SECONDS <= 20 * l.row_h * 2, "%dx%d: %lld lines in 20 s",
+		    sizes[k][0], sizes[k][1], (long long)moved);
+	}
 	guidech_layout(640, 360, &l);
-	strip = l.row_h * 4;
-	/* One row every GUIDECH_ROW_SECONDS, wrapping round the strip. */
-	a = guidech_scroll(&l, 1000000000LL * 1000, strip);
-	b = guidech_scroll(&l, 1000000000LL * 1000 + GUIDECH_ROW_SECONDS * 1000000LL, strip);
-	ck_assert_int_eq((b - a + strip) % strip, l.row_h);
-	b = guidech_scroll(&l, 1000000000LL * 1000 + 4 * GUIDECH_ROW_SECONDS * 1000000LL, strip);
-	ck_assert_int_eq(a, b);
-	ck_assert_int_ge(a, 0);
-	ck_assert_int_lt(a, strip);
-	/* Smooth: a 25 fps frame later it has moved by under a line or by one. */
-	b = guidech_scroll(&l, 1000000000LL * 1000 + 40000, strip);
-	ck_assert_int_le((b - a + strip) % strip, 1);
-	ck_assert_int_eq(guidech_scroll(&l, 123456789, 0), 0);
+	ck_assert_int_eq(guidech_scroll(&l, 123456789, 25, 1, 0), 0);
 
 	ck_assert_str_eq(guidech_clock(utc, T0 + 30 * MIN_MS, buf, sizeof buf), "8:30 PM");
 	ck_assert_str_eq(guidech_clock(utc, fx_utc(2024, 6, 3, 0, 5), buf, sizeof buf), "12:05 AM");
