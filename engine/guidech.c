@@ -57,6 +57,7 @@ struct paint {
 	int64_t t_ms;                   /* the instant it shows */
 	struct listing ls;              /* the strip's listing */
 	int h;                          /* the strip's height */
+	char *fingerprint;              /* of what the strip's listing was read from */
 };
 
 struct guidech {
@@ -519,6 +520,7 @@ paint_clear(struct paint *p)
 	freep(&p->desc);
 	av_frame_free(&p->frame);
 	listing_free(&p->ls);
+	free(p->fingerprint);
 	memset(p, 0, sizeof *p);
 }
 
@@ -551,6 +553,8 @@ strip_start(struct guidech *g, int64_t t_ms, int64_t apply_ms, char **cause)
 	    cause) != 0)
 		return -1;
 	p->t_ms = t_ms;
+	/* What it was drawn from: a change after this is seen against it. */
+	p->fingerprint = fingerprint(g->db, p->ls.from_ms, p->ls.to_ms);
 	desc = guidech_strip_desc(&g->l, &p->ls, g->station, t_ms, &p->h);
 	log_debug("channel %s: read the guide's %zu rows in %.1f ms", g->conf.number, p->ls.n,
 	    (double)(mono_us() - t0) / 1000);
@@ -578,7 +582,8 @@ strip_apply(struct guidech *g, char **cause)
 	memset(&p->ls, 0, sizeof p->ls);
 	g->strip_until = strip_until(g, &g->ls, p->t_ms);
 	free(g->fingerprint);
-	g->fingerprint = fingerprint(g->db, g->ls.from_ms, g->ls.to_ms);
+	g->fingerprint = p->fingerprint;
+	p->fingerprint = NULL;
 	paint_clear(p);
 	return 0;
 }
@@ -647,7 +652,7 @@ refresh(struct guidech *g, int64_t wall_us, char **cause)
 		if (dv != g->data_version) {
 			g->data_version = dv;
 			fp = fingerprint(g->db, g->ls.from_ms, g->ls.to_ms);
-			if (strcmp(fp, g->fingerprint) != 0) {
+			if (strcmp(fp, g->fingerprint) != 0 && !g->dirty) {
 				log_info("channel %s: the schedule changed; redrawing the guide",
 				    g->conf.number);
 				g->dirty = 1;
