@@ -1,8 +1,9 @@
 #!/bin/sh
 # The guide channel on a real daemon: made with the CLI, scheduled with
 # generated "Program Guide" items, aired as H.264/AAC with a picture that
-# moves (the grid scrolls), music from its folder (a broken file in it is
-# skipped), redrawn when another channel's schedule changes, and listed
+# moves (the grid scrolls), the source channel's item (or the promos) in
+# its box from the right point, music from its folder (a broken file in it
+# is skipped), redrawn when another channel's schedule changes, and listed
 # like any channel in the HDHomeRun lineup, the M3U list and the XMLTV
 # guide (valid against the DTD).
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
@@ -12,6 +13,7 @@ DTD="${FIXTURES:?FIXTURES must point at the test fixtures}/xmltv/xmltv.dtd"
 M="$T/media"
 mkdir -p "$M/music"
 clip "$M/show.mp4" 0 40 320 180 25 -f lavfi -i sine=f=440:r=48000:d=40 -ac 2
+clip "$M/promo.mp4" 3 20 320 180 25 -f lavfi -i sine=f=550:r=48000:d=20 -ac 2
 ffmpeg -v error -f lavfi -i "sine=f=330:r=44100:d=30" -ac 2 "$M/music/01 theme.wav"
 echo "not audio at all" >"$M/music/00 broken.mp3"
 check "the test media is made" test -s "$M/show.mp4" -a -s "$M/music/01 theme.wav"
@@ -33,10 +35,13 @@ check_grep "its type is shown" "type: *guide (the next 2 hours" "$T/out"
 check_grep "with its source" "guide source: *channel 2 Two" "$T/out"
 run_rc "$RETROVUE" channel edit 1 --guide-source 1
 check_grep "it cannot show itself" "channel 1 is a guide channel" "$T/err"
+run_rc "$RETROVUE" channel add 5 PROMOS --type guide $F
+check_eq "a guide with no source channel is added" 0 "$rc"
 
 # Channel 2 airs the clip; channel 3 a programme with an awkward title.
 sql "INSERT INTO media_files (id, file_path, duration_ms, media_type, source_type) VALUES
-       (1, '$M/show.mp4', 40000, 'clip', 'manual');"
+       (1, '$M/show.mp4', 40000, 'clip', 'manual'), (2, '$M/promo.mp4', 20000, 'clip', 'manual');
+     INSERT INTO content_scheduling_metadata (media_file_id, content_type) VALUES (2, 'promo');"
 t=$(($(now_ms) - 5000))
 sql "INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, media_file_id, in_ms,
        out_ms, programme_start_ms, act, title) VALUES
@@ -78,7 +83,8 @@ check "a frame decodes to a picture" test -s "$T/guide.png"
 # The preview box plays channel 2's item from where channel 2 is in it: the
 # clip's frame codes, read in the box (6,6 120x68 at this size), count up a
 # frame at a time from at least 5 s in (the item began 5 s before setup).
-python3 - "$T/guide.ts" >"$T/codes" <<'PY'
+box_codes() {
+	python3 - "$1" <<'PY'
 import subprocess, sys
 w, h, bx, by, bw, bh = 320, 180, 6, 6, 120, 68
 raw = subprocess.run(["ffmpeg", "-v", "error", "-t", "4", "-i", sys.argv[1], "-f", "rawvideo",
@@ -91,12 +97,28 @@ for f in range(len(raw) // (w * h)):
             code |= 1 << bit
     print(code)
 PY
+}
+box_codes "$T/guide.ts" >"$T/codes"
 check "the preview box shows channel 2's item from its offset" python3 -c '
 import sys
 c = [int(x) for x in open(sys.argv[1])]
 steps = sum(1 for a, b in zip(c, c[1:]) if b == a + 1)
 assert len(c) > 50 and all(x < 4096 for x in c), c[:10]
 assert c[0] >= 125 and steps >= 0.9 * (len(c) - 1), (c[:10], steps, len(c))' "$T/codes"
+
+# A guide with no source channel plays the library's promos in its box,
+# from their start (item 3's codes from 0), with silence under it.
+run_rc "$RETROVUE" schedule build 5 --hours 1
+ffmpeg -v error -i "$B/channel/5.ts" -t 5 -map 0 -c copy -f mpegts "$T/promos.ts"
+box_codes "$T/promos.ts" >"$T/pcodes"
+check "the promo plays in the box from its start" python3 -c '
+import sys
+c = [int(x) for x in open(sys.argv[1])]
+steps = sum(1 for a, b in zip(c, c[1:]) if b == a + 1)
+assert len(c) > 50 and all(x // 4096 == 3 for x in c), c[:10]
+assert c[0] % 4096 < 25 and steps >= 0.9 * (len(c) - 1), (c[:10], steps)' "$T/pcodes"
+ffmpeg -v info -i "$T/promos.ts" -vn -af volumedetect -f null - 2>"$T/pvol.txt"
+check_grep "and silence without a music folder" "max_volume: -91" "$T/pvol.txt"
 
 # The music plays (the broken file is skipped), at a lowered level.
 ffmpeg -v info -ss 1 -i "$T/guide.ts" -vn -af volumedetect -f null - 2>"$T/vol.txt"
