@@ -42,7 +42,6 @@
 #define CHECK_US     1000000            /* look for schedule changes this often */
 #define PREPAINT_MS  5000               /* draw what changes at a known time this early */
 #define MUSIC_RETRY_MS 60000            /* a folder with nothing playable: look again */
-#define MAX_CELLS    64
 #define CHAR_EM      58                 /* average character width, % of the size */
 
 /* A picture being drawn on a thread of its own. */
@@ -302,7 +301,7 @@ char *
 guidech_strip_desc(const struct guidech_layout *l, const struct listing *ls,
     const char *station, int64_t now_ms, int *strip_h)
 {
-	struct guidech_cell cells[MAX_CELLS];
+	struct guidech_cell *cells;
 	char *desc = NULL, *bold = text_value(text_font(1)), x[32];
 	size_t len = 0, i, j, n;
 	int y, ty, pad = l->font / 2, h = l->row_h * (int)(ls->n + 1);
@@ -330,7 +329,8 @@ guidech_strip_desc(const struct guidech_layout *l, const struct listing *ls,
 			add_text(&desc, &len, bold, lab, x, y + ty, l->font, "white");
 			free(lab);
 		}
-		n = guidech_cells(l, ls, r, now_ms, cells, MAX_CELLS);
+		cells = xcalloc(r->n > 0 ? r->n : 1, sizeof *cells);
+		n = guidech_cells(l, ls, r, now_ms, cells, r->n);
 		for (j = 0; j < n; j++) {
 			/* Box, then text: the next cell's box hides any overhang. */
 			add(&desc, &len, ",drawbox=x=%d:y=%d:w=%d:h=%d:color=%s:t=fill", cells[j].x + 1,
@@ -341,6 +341,7 @@ guidech_strip_desc(const struct guidech_layout *l, const struct listing *ls,
 				add_text(&desc, &len, bold, cells[j].text, x, y + ty, l->font, "white");
 		}
 		guidech_cells_free(cells, n);
+		free(cells);
 	}
 	add(&desc, &len, ",format=yuv420p");
 	free(bold);
