@@ -36,6 +36,7 @@
 #include <libavutil/mathematics.h>
 #include <libavutil/samplefmt.h>
 
+#include "engine/guidech.h"
 #include "engine/output.h"
 #include "engine/source.h"
 #include "src/asrun.h"
@@ -77,13 +78,15 @@ struct channel {
 	int64_t v;                      /* next video frame index */
 	int64_t a;                      /* audio samples pushed into the tail */
 	AVFrame *frame, *last;
+	struct guidech *guide;          /* a guide channel's listings, opened on first use */
 	int64_t busy_us;                /* work time in the current stats window */
 	int64_t win_start, win_v;       /* stats window start (mono) and frames then */
 };
 
-/* State of one play (an item's file, or a slate). */
+/* State of one play (an item's file, a slate, or the guide's listings). */
 struct play {
 	struct source *src;
+	struct guidech *guide;          /* instead of src: borrowed from the channel */
 	int64_t v_end, a_end;           /* exclusive */
 	int64_t a_item0;                /* a when this play started */
 	int64_t a_src;                  /* samples the source has given */
@@ -327,7 +330,8 @@ fill_audio(struct channel *ch, struct play *p, int64_t target, char **cause)
 			ret = push_silence(ch, target - ch->a, cause);
 			break;
 		}
-		ret = source_audio(p->src, f, cause);
+		ret = p->guide != NULL ? guidech_audio(p->guide, f, cause) :
+		    source_audio(p->src, f, cause);
 		if (ret == AVERROR(EAGAIN)) {
 			ret = 0;
 			if (target - ch->a > (int64_t)OUTPUT_SAMPLE_RATE * AUDIO_PAD_US / 1000000)
@@ -381,7 +385,13 @@ run_play(struct channel *ch, struct play *p, char **cause)
 		if (tail_poll(ch->tail, output_frame_time(&ch->oconf, ch->v), cause) < 0)
 			return -1;
 		if (ch->v < p->v_end) {
-			ret = early ? AVERROR_EOF : source_video(p->src, ch->frame, cause);
+			if (early)
+				ret = AVERROR_EOF;
+			else if (p->guide != NULL)
+				ret = guidech_video(p->guide, ch->frame, output_frame_time(&ch->oconf,
+				    ch->v), cause);
+			else
+				ret = source_video(p->src, ch->frame, cause);
 			if (ret == AVERROR(EAGAIN) && ch->last != NULL)
 				ret = av_frame_ref(ch->frame, ch->last);
 			else if (ret < 0 && ret != AVERROR_EXIT) {
@@ -515,6 +525,63 @@ air_slate(struct channel *ch, const struct fine_item *it, const char *why, int64
 	return ret == 1 ? 0 : ret;
 }
 
+/* Air a guide channel's item: the listings, until the item's end. */
+static int
+air_guide(struct channel *ch, struct fine_item *it, char **cause)
+{
+	struct source_conf sc;
+	struct play p;
+	char *why = NULL, *reason;
+	int64_t end_us = it->end_ms * 1000, row, late_ms;
+	int ret;
+
+	memset(&p, 0, sizeof p);
+	late_ms = output_frame_time(&ch->oconf, ch->v) / 1000 - it->start_ms;
+	if (ch->guide == NULL) {
+		source_conf(ch, &sc, 0);
+		if (guidech_open(&ch->guide, ch->db, &ch->conf, &sc, cause) < 0) {
+			why = *cause;
+			*cause = NULL;
+			log_error("%s: %s", ch->label, why);
+			status_set_error(ch->status, why);
+			ret = air_slate(ch, it, why, end_us, cause);
+			free(why);
+			return ret;
+		}
+	}
+	status_now(ch, it, NULL, 0);
+	row = asrun_open(ch, it, NULL);
+	p.guide = ch->guide;
+	p.v_end = output_frames_before(&ch->oconf, end_us);
+	p.a_end = output_samples_before(&ch->oconf, end_us);
+	p.a_item0 = ch->a;
+	log_info("%s: on air: %s", ch->label, it->title);
+	ret = run_play(ch, &p, cause);
+	if (ret == -2) {
+		reason = stop_reason(ch);
+		asrun_close(ch, row, ASRUN_INTERRUPTED, reason);
+		free(reason);
+		return 0;
+	}
+	if (ret == 1) {
+		/* The listings cannot be drawn: say so, and the slate until the item ends. */
+		why = cause != NULL && *cause != NULL ? *cause : xstrdup("the guide failed");
+		if (cause != NULL)
+			*cause = NULL;
+		log_error("%s: %s", ch->label, why);
+		status_set_error(ch->status, why);
+		asrun_close(ch, row, ASRUN_PARTIAL, why);
+		guidech_free(&ch->guide);
+		ret = air_slate(ch, it, why, end_us, cause);
+		free(why);
+		return ret;
+	}
+	if (ret == 0)
+		asrun_close(ch, row, late_ms > 1000 ? ASRUN_PARTIAL : ASRUN_AIRED,
+		    late_ms > 1000 ? "joined the listings late" : NULL);
+	return ret;
+}
+
 /* Air one item from the current frame to its end. */
 static int
 air_item(struct channel *ch, struct fine_item *it, char **cause)
@@ -526,6 +593,8 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 	double gain = 0;
 	int ret;
 
+	if (ch->conf.guide && fine_item_is_guide(it))
+		return air_guide(ch, it, cause);
 	memset(&p, 0, sizeof p);
 	join_us = output_frame_time(&ch->oconf, ch->v);
 	late_ms = join_us / 1000 - it->start_ms;
@@ -695,6 +764,7 @@ fail:
 	status_set_error(ch->status, cause != NULL ? cause : "failed");
 	free(cause);
 out:
+	guidech_free(&ch->guide);
 	av_frame_free(&ch->frame);
 	av_frame_free(&ch->last);
 	output_close(&ch->out);
@@ -719,17 +789,9 @@ channel_start(const struct channel_opts *opts, struct ring *ring,
 	int64_t wall_ms;
 
 	ch->opts = *opts;
-	ch->conf = *c;
-	ch->conf.number = xstrdup(c->number);
-	ch->conf.name = xstrdup(c->name != NULL ? c->name : c->number);
-	ch->conf.call_sign = c->call_sign != NULL ? xstrdup(c->call_sign) : NULL;
-	ch->conf.description = c->description != NULL ? xstrdup(c->description) : NULL;
-	ch->conf.demographic = c->demographic != NULL ? xstrdup(c->demographic) : NULL;
-	ch->conf.rating_limit = c->rating_limit != NULL ? xstrdup(c->rating_limit) : NULL;
-	ch->conf.timezone = c->timezone != NULL ? xstrdup(c->timezone) : NULL;
-	ch->conf.logo_path = c->logo_path != NULL ? xstrdup(c->logo_path) : NULL;
-	ch->conf.bug_path = c->bug_path != NULL ? xstrdup(c->bug_path) : NULL;
-	ch->conf.audio_language = c->audio_language != NULL ? xstrdup(c->audio_language) : NULL;
+	channel_conf_copy(&ch->conf, c);
+	if (ch->conf.name == NULL)
+		ch->conf.name = xstrdup(c->number);
 	ch->db_path = xstrdup(opts->db_path);
 	ch->preset = xstrdup(opts->preset != NULL ? opts->preset : "veryfast");
 	ch->opts.conf = &ch->conf;

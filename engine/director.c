@@ -204,25 +204,6 @@ save_seq(struct director *d, int64_t channel_id, int64_t next)
 	sqlite3_finalize(st);
 }
 
-/* Copy a channel definition. */
-static void
-conf_copy(struct channel_conf *dst, const struct channel_conf *src)
-{
-	*dst = *src;
-#define DUP(f) dst->f = src->f != NULL ? xstrdup(src->f) : NULL
-	DUP(number);
-	DUP(name);
-	DUP(call_sign);
-	DUP(description);
-	DUP(demographic);
-	DUP(rating_limit);
-	DUP(timezone);
-	DUP(logo_path);
-	DUP(bug_path);
-	DUP(audio_language);
-#undef DUP
-}
-
 /* (Re)load the channel list; caller holds the lock. */
 static int
 load_channels_locked(struct director *d, char **cause)
@@ -245,7 +226,7 @@ load_channels_locked(struct director *d, char **cause)
 			s->saved_seq = -1;
 		} else
 			channel_conf_clear(&s->conf);
-		conf_copy(&s->conf, &list[i]);
+		channel_conf_copy(&s->conf, &list[i]);
 		s->present = list[i].enabled != 0;
 		pthread_mutex_lock(&s->status.lock);
 		s->status.s.channel_id = s->conf.id;
@@ -807,7 +788,7 @@ director_channels(struct director *d, struct channel_conf **out, size_t *n)
 	*n = 0;
 	for (i = 0; i < d->nslots; i++) {
 		if (d->slots[i]->present)
-			conf_copy(&(*out)[(*n)++], &d->slots[i]->conf);
+			channel_conf_copy(&(*out)[(*n)++], &d->slots[i]->conf);
 	}
 	pthread_mutex_unlock(&d->lock);
 	return 0;

@@ -71,6 +71,9 @@ gfx_open(void *global, const struct channel_conf *conf, const struct tail_format
 		gfxconf_defaults(&g->conf);
 		g->conf.enabled = 0;
 	}
+	/* The guide channel's listings are its own "up next": no lower thirds. */
+	if (conf->guide)
+		g->conf.lower_thirds = 0;
 	if (conf->bug_path != NULL && *conf->bug_path != '\0') {
 		if (access(conf->bug_path, R_OK) == 0)
 			g->bug_path = xstrdup(conf->bug_path);

@@ -489,21 +489,30 @@ source_open(struct source **out, const char *path, int64_t offset_us,
 		set_cause(cause, "cannot read %s: %s", path, av_err2str(ret));
 		goto fail;
 	}
-	s->vidx = av_find_best_stream(s->ic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
-	if (s->vidx < 0) {
+	s->vidx = conf->no_video ? -1 : av_find_best_stream(s->ic, AVMEDIA_TYPE_VIDEO, -1, -1,
+	    NULL, 0);
+	if (s->vidx < 0 && !conf->no_video) {
 		set_cause(cause, "%s has no video stream", path);
 		goto fail;
 	}
-	s->aidx = pick_audio(s);
+	if (s->vidx < 0)
+		s->vidx = -1;
+	s->aidx = conf->no_audio ? -1 : pick_audio(s);
 	if (s->aidx < 0)
 		s->aidx = -1;
+	if (s->vidx < 0 && s->aidx < 0) {
+		set_cause(cause, "%s has no audio stream", path);
+		goto fail;
+	}
 	for (i = 0; i < s->ic->nb_streams; i++) {
 		if ((int)i != s->vidx && (int)i != s->aidx)
 			s->ic->streams[i]->discard = AVDISCARD_ALL;
 	}
-	if (open_decoder(s, s->vidx, &s->vdec, cause) < 0)
+	if (s->vidx >= 0 && open_decoder(s, s->vidx, &s->vdec, cause) < 0)
 		goto fail;
 	if (s->aidx >= 0 && open_decoder(s, s->aidx, &s->adec, cause) < 0) {
+		if (s->vidx < 0)
+			goto fail;
 		log_warn("%s: the audio cannot be decoded; airing silence", path);
 		s->ic->streams[s->aidx]->discard = AVDISCARD_ALL;
 		s->aidx = -1;
@@ -591,6 +600,8 @@ source_video(struct source *s, AVFrame *frame, char **cause)
 		frame->pts = s->card_n++;
 		return 0;
 	}
+	if (s->vidx < 0)
+		return AVERROR_EOF;
 	for (;;) {
 		if (s->vg != NULL) {
 			ret = av_buffersink_get_frame(s->vsink, frame);

@@ -24,6 +24,8 @@ struct source_conf {
 	double gain_db;                 /* audio gain, 0 for none */
 	int decode_threads;
 	AVIOInterruptCB interrupt;      /* stops a blocking read */
+	int no_video;                   /* audio only (music): a file without video is fine */
+	int no_audio;                   /* picture only (a preview) */
 };
 
 struct source;

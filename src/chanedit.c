@@ -4,8 +4,10 @@
 #include "src/chanedit.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "src/db.h"
 #include "src/rating.h"
@@ -24,7 +26,7 @@ chanedit_init(struct chanedit *e)
 	e->slot_minutes = e->width = e->height = e->fps_num = e->fps_den = -1;
 	e->video_kbps = e->audio_kbps = e->always_on = e->enabled = -1;
 	e->act_seconds = e->break_margin_s = e->bumpers = e->station_id_minutes = -1;
-	e->unrated_ok = -1;
+	e->unrated_ok = e->guide_hours = -1;
 }
 
 /* "4", "12", "4.1". */
@@ -152,6 +154,28 @@ chanedit_check(const struct chanedit *e, char **cause)
 		set_cause(cause, "guide group must be printable text up to 64 characters");
 		return -1;
 	}
+	if (e->channel_type != NULL && strcmp(e->channel_type, "regular") != 0 &&
+	    strcmp(e->channel_type, "guide") != 0) {
+		set_cause(cause, "channel type '%s' is not regular or guide", e->channel_type);
+		return -1;
+	}
+	if (e->guide_source != NULL && *e->guide_source != '\0' &&
+	    !valid_number(e->guide_source)) {
+		set_cause(cause, "guide source '%s' is not a channel number like 4 or 4.1",
+		    e->guide_source);
+		return -1;
+	}
+	if (e->guide_music_dir != NULL && *e->guide_music_dir != '\0') {
+		struct stat sb;
+
+		if (!valid_text(e->guide_music_dir, 4096) || stat(e->guide_music_dir, &sb) != 0 ||
+		    !S_ISDIR(sb.st_mode)) {
+			set_cause(cause, "music folder %s: no such directory", e->guide_music_dir);
+			return -1;
+		}
+	}
+	if (check_int(e->guide_hours, 1, 12, "guide hours", cause) != 0)
+		return -1;
 	if (e->slot_minutes != -1 && (e->slot_minutes < 1 || e->slot_minutes > 1440 ||
 	    1440 % e->slot_minutes != 0)) {
 		set_cause(cause, "slot length %d minutes does not divide a day (5, 15, 30, 60...)",
@@ -258,6 +282,49 @@ collect(const struct chanedit *e, struct colset *c, struct rating *r)
 	add_int(c, "bumpers", e->bumpers);
 	add_int(c, "station_id_minutes", e->station_id_minutes);
 	add_int(c, "unrated_ok", e->unrated_ok);
+	add_text(c, "channel_type", e->channel_type);
+	add_text(c, "guide_music_dir", e->guide_music_dir);
+	add_int(c, "guide_hours", e->guide_hours);
+}
+
+/*
+ * The guide source's channel id as text into buf ("" for none, NULL when
+ * unset); self_id is the channel being edited (0 on add).
+ */
+static int
+resolve_source(sqlite3 *db, const struct chanedit *e, int64_t self_id, char *buf, size_t len,
+    const char **out, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	if (e->guide_source == NULL)
+		return 0;
+	*out = "";
+	if (*e->guide_source == '\0')
+		return 0;
+	st = db_prepare(db, "SELECT id, channel_type FROM channels WHERE number = ?1", cause);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, e->guide_source, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		set_cause(cause, "guide source: no channel %s", e->guide_source);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	if (sqlite3_column_int64(st, 0) == self_id ||
+	    strcmp(db_text(st, 1), "guide") == 0) {
+		set_cause(cause, "guide source: channel %s is a guide channel; choose a regular one",
+		    e->guide_source);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	snprintf(buf, len, "%lld", (long long)sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	*out = buf;
+	return 0;
 }
 
 /* Bind the set values from parameter 1. */
@@ -294,7 +361,8 @@ chanedit_add(sqlite3 *db, const struct chanedit *e, int64_t *id, char **cause)
 	struct colset c;
 	struct rating r;
 	sqlite3_stmt *st;
-	char *cols = NULL, *vals = NULL, *n, *sql, tzbuf[128];
+	char *cols = NULL, *vals = NULL, *n, *sql, tzbuf[128], srcbuf[32];
+	const char *src;
 	int i, rc;
 
 	if (e->number == NULL || e->name == NULL) {
@@ -306,6 +374,9 @@ chanedit_add(sqlite3 *db, const struct chanedit *e, int64_t *id, char **cause)
 	if (chanedit_check(&d, cause) != 0)
 		return -1;
 	collect(&d, &c, &r);
+	if (resolve_source(db, &d, 0, srcbuf, sizeof srcbuf, &src, cause) != 0)
+		return -1;
+	add_text(&c, "guide_source_id", src);
 	for (i = 0; i < c.n; i++) {
 		xasprintf(&n, "%s%s%s", cols ? cols : "", cols ? ", " : "", c.col[i]);
 		free(cols);
@@ -338,12 +409,16 @@ chanedit_update(sqlite3 *db, int64_t id, const struct chanedit *e, char **cause)
 	struct colset c;
 	struct rating r;
 	sqlite3_stmt *st;
-	char *sets = NULL, *n, *sql;
+	char *sets = NULL, *n, *sql, srcbuf[32];
+	const char *src;
 	int i, rc;
 
 	if (chanedit_check(e, cause) != 0)
 		return -1;
 	collect(e, &c, &r);
+	if (resolve_source(db, e, id, srcbuf, sizeof srcbuf, &src, cause) != 0)
+		return -1;
+	add_text(&c, "guide_source_id", src);
 	if (c.n == 0)
 		return 0;
 	for (i = 0; i < c.n; i++) {

@@ -36,6 +36,10 @@ struct chanedit {
 	int bumpers;
 	int station_id_minutes;         /* 0 or divides 1440 */
 	int unrated_ok;
+	const char *channel_type;       /* "regular" or "guide" */
+	const char *guide_source;       /* number of the channel a guide shows; "" none */
+	const char *guide_music_dir;    /* a guide's background music folder */
+	int guide_hours;                /* hours of listings a guide shows, 1 to 12 */
 };
 
 /* Everything unset. */

@@ -12,7 +12,8 @@
 #define CHANNEL_COLUMNS "id, number, name, call_sign, description, target_demographic, " \
 	"content_rating_limit, timezone, logo_path, bug_path, audio_language, slot_minutes, " \
 	"width, height, fps_num, fps_den, video_bitrate_kbps, audio_bitrate_kbps, always_on, " \
-	"enabled FROM channels"
+	"enabled, channel_type = 'guide', guide_source_id, guide_music_dir, guide_hours " \
+	"FROM channels"
 
 /* A text column, copied, or NULL. */
 static char *
@@ -48,6 +49,10 @@ from_row(sqlite3_stmt *st, struct channel_conf *c)
 	c->audio_kbps = sqlite3_column_int(st, 17);
 	c->always_on = sqlite3_column_int(st, 18);
 	c->enabled = sqlite3_column_int(st, 19);
+	c->guide = sqlite3_column_int(st, 20);
+	c->guide_source_id = sqlite3_column_int64(st, 21);
+	c->guide_music_dir = col_str(st, 22);
+	c->guide_hours = sqlite3_column_int(st, 23);
 	if (c->timezone == NULL)
 		c->timezone = xstrdup("UTC");
 }
@@ -124,6 +129,26 @@ channels_get(sqlite3 *db, int64_t id, struct channel_conf *out, char **cause)
 	return find_one(db, "id = ?1", NULL, id, out, cause);
 }
 
+/* Deep copy. */
+void
+channel_conf_copy(struct channel_conf *dst, const struct channel_conf *src)
+{
+	*dst = *src;
+#define DUP(f) dst->f = src->f != NULL ? xstrdup(src->f) : NULL
+	DUP(number);
+	DUP(name);
+	DUP(call_sign);
+	DUP(description);
+	DUP(demographic);
+	DUP(rating_limit);
+	DUP(timezone);
+	DUP(logo_path);
+	DUP(bug_path);
+	DUP(audio_language);
+	DUP(guide_music_dir);
+#undef DUP
+}
+
 /* Free one conf's strings. */
 void
 channel_conf_clear(struct channel_conf *c)
@@ -140,6 +165,7 @@ channel_conf_clear(struct channel_conf *c)
 	free(c->logo_path);
 	free(c->bug_path);
 	free(c->audio_language);
+	free(c->guide_music_dir);
 	memset(c, 0, sizeof *c);
 }
 

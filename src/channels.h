@@ -29,6 +29,11 @@ struct channel_conf {
 	int video_kbps, audio_kbps;
 	int always_on;
 	int enabled;
+	/* The guide channel (migration 6). */
+	int guide;                      /* channel_type 'guide': airs the listings */
+	int64_t guide_source_id;        /* the channel its upper part shows, 0 for none */
+	char *guide_music_dir;          /* background music folder, or NULL: silence */
+	int guide_hours;                /* hours of listings shown */
 };
 
 /* All channels ordered by number (numerically: 2 < 4.1 < 10). */
@@ -37,6 +42,8 @@ int channels_load(sqlite3 *db, struct channel_conf **out, size_t *n, char **caus
 int channels_find(sqlite3 *db, const char *number, struct channel_conf *out, char **cause);
 /* One channel by id. 0 found, 1 none, -1 error. */
 int channels_get(sqlite3 *db, int64_t id, struct channel_conf *out, char **cause);
+/* Deep copy of src into dst (free with channel_conf_clear). */
+void channel_conf_copy(struct channel_conf *dst, const struct channel_conf *src);
 /* Free the strings of one conf (not the struct). */
 void channel_conf_clear(struct channel_conf *c);
 /* Free an array from channels_load; sets *list to NULL. */

@@ -173,6 +173,14 @@ finelog_horizon(sqlite3 *db, int64_t channel_id)
 	return end;
 }
 
+/* A guide item? */
+int
+fine_item_is_guide(const struct fine_item *item)
+{
+	return item->kind == GUIDE_ITEM_KIND && item->media_file_id == 0 &&
+	    item->title != NULL && strcmp(item->title, GUIDE_ITEM_TITLE) == 0;
+}
+
 /* Deep copy. */
 void
 fine_item_copy(struct fine_item *dst, const struct fine_item *src)

@@ -25,6 +25,14 @@ enum item_kind {
 	ITEM_SLATE,
 };
 
+/*
+ * A guide channel's items: generated (no file), one per slot, with this
+ * kind and title. The kind is a constant of its own so that it can become
+ * a kind of its own without touching the code that uses it.
+ */
+#define GUIDE_ITEM_KIND  ITEM_PROGRAMME
+#define GUIDE_ITEM_TITLE "Program Guide"
+
 struct fine_item {
 	int64_t id;
 	int64_t channel_id;
@@ -60,6 +68,9 @@ int finelog_next(sqlite3 *db, int64_t channel_id, int64_t t_ms, struct fine_item
     char **cause);
 /* The end of the last item of a channel (0 if it has none). */
 int64_t finelog_horizon(sqlite3 *db, int64_t channel_id);
+
+/* Is it a guide channel's item (generated, GUIDE_ITEM_KIND and _TITLE)? */
+int fine_item_is_guide(const struct fine_item *item);
 
 /* Deep copy. */
 void fine_item_copy(struct fine_item *dst, const struct fine_item *src);

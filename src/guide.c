@@ -13,6 +13,7 @@
 
 #include "src/channels.h"
 #include "src/db.h"
+#include "src/finelog.h"
 #include "src/rating.h"
 #include "src/tz.h"
 #include "src/util.h"
@@ -48,7 +49,9 @@ guide_programmes(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms
 	/* Blocks are at most a day long: look a day either side for their items. */
 	st = db_prepare(db,
 	    "WITH b AS (SELECT coalesce(programme_start_ms, start_ms) AS ps, max(end_ms) AS pe, "
-	    "  min(CASE WHEN kind = 'programme' THEN media_file_id END) AS mf "
+	    "  min(CASE WHEN kind = 'programme' THEN media_file_id END) AS mf, "
+	    "  max(CASE WHEN kind = ?4 AND media_file_id IS NULL AND title = ?5 THEN title END) "
+	    "  AS gt "
 	    "  FROM schedule_items WHERE channel_id = ?1 AND start_ms >= ?2 - 86400000 AND "
 	    "  start_ms < ?3 + 86400000 GROUP BY ps HAVING pe > ?2 AND ps < ?3) "
 	    "SELECT b.ps, b.pe, b.mf, coalesce(sh.title, mv.title), e.episode_title, "
@@ -57,7 +60,7 @@ guide_programmes(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms
 	    "  e.season_number, e.episode_number, mv.year, e.air_date, "
 	    "  mv.media_file_id IS NOT NULL, "
 	    "  (SELECT max(a.start_ms) FROM sched_airings a WHERE a.channel_id = ?1 AND "
-	    "   a.media_file_id = b.mf AND a.start_ms < b.ps), m.file_path "
+	    "   a.media_file_id = b.mf AND a.start_ms < b.ps), m.file_path, b.gt "
 	    "FROM b LEFT JOIN media_files m ON m.id = b.mf "
 	    "LEFT JOIN episodes e ON e.media_file_id = b.mf "
 	    "LEFT JOIN shows sh ON sh.id = e.show_id "
@@ -69,6 +72,8 @@ guide_programmes(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms
 	sqlite3_bind_int64(st, 1, channel_id);
 	sqlite3_bind_int64(st, 2, from_ms);
 	sqlite3_bind_int64(st, 3, to_ms);
+	sqlite3_bind_text(st, 4, item_kind_name(GUIDE_ITEM_KIND), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, GUIDE_ITEM_TITLE, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -87,6 +92,8 @@ guide_programmes(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms
 
 			p->title = xstrdup(b != NULL ? b + 1 : path != NULL ? path : "Untitled");
 		}
+		if (p->title == NULL && p->media_file_id == 0)
+			p->title = col_str(st, 15);     /* a guide channel's listings */
 		if (p->title == NULL)
 			p->title = xstrdup("To Be Announced");
 		p->sub_title = col_str(st, 4);

@@ -1140,6 +1140,12 @@ build_range(struct build *b, int64_t t, int64_t to)
 	int64_t end, sched_id;
 
 	while (t < to) {
+		if (b->ch.guide) {
+			/* A guide channel: the listings, one generated item per slot. */
+			end = tz_slot_next(b->ch.tz, t, b->ch.slot_minutes);
+			emit(b, &t, end - t, GUIDE_ITEM_KIND, NULL, 0, GUIDE_ITEM_TITLE, 0, t, 0);
+			continue;
+		}
 		it = choose(b, t, &mode, &sched_id);
 		end = t;
 		do
@@ -1270,7 +1276,7 @@ build_check(struct build *b, const struct fine_item *before, char **cause)
 	fi = xcalloc(b->n + off, sizeof *fi);
 	if (before != NULL) {
 		fi[0] = *before;
-		fi[0].file_path = fi[0].title = NULL;
+		fi[0].file_path = NULL;
 	}
 	for (i = 0; i < b->n; i++) {
 		struct out_item *o = &b->items[i];
@@ -1284,6 +1290,7 @@ build_check(struct build *b, const struct fine_item *before, char **cause)
 		fi[i + off].out_ms = o->out;
 		fi[i + off].programme_start_ms = o->prog;
 		fi[i + off].act = o->act;
+		fi[i + off].title = (char *)o->title;      /* borrowed: fi is freed shallowly */
 	}
 	problems = schedcheck_items(b->lib, &b->ch, fi, b->n + off, &report);
 	free(fi);
@@ -1422,10 +1429,15 @@ scalar2(sqlite3 *db, const char *sql, int64_t channel_id, int64_t t, int64_t dfl
 	return v;
 }
 
-/* Items from lock on that can no longer air: removed or missing files. */
+/*
+ * Items from lock on that can no longer air: removed or missing files. A
+ * guide channel's generated items have no file by design.
+ */
 #define DAMAGED "FROM schedule_items s LEFT JOIN media_files m ON m.id = s.media_file_id " \
 	"WHERE s.channel_id = ?1 AND s.start_ms >= ?2 AND ((s.media_file_id IS NULL AND " \
-	"s.kind <> 'slate') OR m.validation_status IN ('missing', 'error'))"
+	"s.kind <> 'slate' AND NOT (s.title IS '" GUIDE_ITEM_TITLE "' AND " \
+	"(SELECT channel_type FROM channels WHERE id = ?1) = 'guide')) OR " \
+	"m.validation_status IN ('missing', 'error'))"
 
 /* The first programme start at or after t (blocks begin where programme_start_ms = start). */
 #define BLOCK_AT_OR_AFTER "SELECT min(start_ms) FROM schedule_items WHERE channel_id = ?1 " \
@@ -1557,7 +1569,8 @@ extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t
 		/* The slot length or zone changed: the last programme's break runs to the next boundary. */
 		int64_t aligned = tz_slot_next(b.ch.tz, start, b.ch.slot_minutes), t = start;
 
-		emit(&b, &t, aligned - start, ITEM_SLATE, NULL, 0, NULL, 0,
+		emit(&b, &t, aligned - start, b.ch.guide ? GUIDE_ITEM_KIND : ITEM_SLATE, NULL, 0,
+		    b.ch.guide ? GUIDE_ITEM_TITLE : NULL, 0,
 		    have_before ? before.programme_start_ms : start, 0);
 	}
 	build_range(&b, b.n > 0 ? b.items[b.n - 1].end : start, to);

@@ -106,7 +106,7 @@ schedcheck_items(const struct schedlib *lib, const struct sched_channel *ch,
 	const struct sl_item *li;
 	struct tz_civil c;
 	int64_t frame, block = INT64_MIN;
-	int companies[64], categories[64], n_comp = 0, n_cat = 0, j, first_block = 1;
+	int companies[64], categories[64], n_comp = 0, n_cat = 0, j, first_block = 1, guide;
 	size_t i;
 
 	memset(&r, 0, sizeof r);
@@ -133,7 +133,12 @@ schedcheck_items(const struct schedlib *lib, const struct sched_channel *ch,
 
 		/* The file. */
 		li = NULL;
-		if (it->kind == ITEM_SLATE) {
+		guide = fine_item_is_guide(it);
+		if (guide) {
+			/* Generated listings: no file, and only on a guide channel. */
+			if (!ch->guide)
+				problem(&r, it->start_ms, "a guide item on a regular channel");
+		} else if (it->kind == ITEM_SLATE) {
 			if (it->media_file_id != 0)
 				problem(&r, it->start_ms, "a slate with a media file");
 		} else if (it->media_file_id == 0)
@@ -178,7 +183,7 @@ schedcheck_items(const struct schedlib *lib, const struct sched_channel *ch,
 			problem(&r, it->start_ms, "item precedes its programme's start");
 
 		/* Acts: one file, in order, contiguous from 0. */
-		if (it->kind == ITEM_PROGRAMME && !acts.broken) {
+		if (it->kind == ITEM_PROGRAMME && !guide && !acts.broken) {
 			if (acts.media == 0 && !acts.started) {
 				acts.media = it->media_file_id;
 				acts.dur = li != NULL ? li->duration_ms : it->out_ms;

@@ -11,7 +11,9 @@
  *     end; no break nearer its start or end than the channel's margin;
  *   - everything is within the channel's rating limit and audience;
  *   - no commercial airs after its last day;
- *   - no two commercials of one company or one category in a pod.
+ *   - no two commercials of one company or one category in a pod;
+ *   - a guide channel's generated items (finelog.h GUIDE_ITEM_*) have no
+ *     file, one per slot, and appear on guide channels only.
  */
 #ifndef RV_SCHEDCHECK_H
 #define RV_SCHEDCHECK_H

@@ -22,12 +22,14 @@ struct demo_channel {
 	const char *name;
 	const char *call_sign;
 	const char *description;
+	int guide;                      /* the guide channel, showing channel 2 */
 };
 
 static const struct demo_channel demo_channels[] = {
-	{ "2", "Retro Sitcoms", "RVSC", DEMO_DESCRIPTION ": the series in rotation" },
-	{ "3", "Movie Palace", "RVMP", DEMO_DESCRIPTION ": movies all day" },
-	{ "4", "Retro Mix", "RVMX", DEMO_DESCRIPTION ": something of everything" },
+	{ "2", "Retro Sitcoms", "RVSC", DEMO_DESCRIPTION ": the series in rotation", 0 },
+	{ "3", "Movie Palace", "RVMP", DEMO_DESCRIPTION ": movies all day", 0 },
+	{ "4", "Retro Mix", "RVMX", DEMO_DESCRIPTION ": something of everything", 0 },
+	{ SCHEDDEMO_GUIDE, "Retro Guide", "RVGD", DEMO_DESCRIPTION ": the listings", 1 },
 };
 
 /* The ids a query returns. */
@@ -70,7 +72,10 @@ slot(sqlite3 *db, int64_t channel, int start, int end, enum coarse_type type,
 	return coarse_add(db, &s, NULL, cause);
 }
 
-/* Create or refresh one channel; its id in *id. */
+/*
+ * Create or refresh one channel; its id in *id. 1: the guide's number is
+ * the operator's, so the demo goes without a guide.
+ */
 static int
 make_channel(sqlite3 *db, const struct demo_channel *dc, const char *tzname,
     const char *bug_path, int64_t *id, char **cause)
@@ -99,6 +104,13 @@ make_channel(sqlite3 *db, const struct demo_channel *dc, const char *tzname,
 	e.guide_group = "Retrovue Demo";
 	e.bug_path = bug_path != NULL && file_exists(bug_path) ? bug_path : NULL;
 	e.enabled = 1;
+	if (dc->guide) {
+		/* The listings of the others, a picture of channel 2, an hour ahead. */
+		e.channel_type = "guide";
+		e.guide_source = demo_channels[0].number;
+		e.guide_hours = 1;
+		e.slot_minutes = 30;
+	}
 
 	rc = channels_find(db, dc->number, &c, cause);
 	if (rc < 0)
@@ -106,6 +118,12 @@ make_channel(sqlite3 *db, const struct demo_channel *dc, const char *tzname,
 	if (rc == 0) {
 		if (c.description == NULL || strncmp(c.description, DEMO_DESCRIPTION,
 		    strlen(DEMO_DESCRIPTION)) != 0) {
+			if (dc->guide) {
+				log_info("channel %s (%s) is not a demo channel: no demo guide channel",
+				    dc->number, c.name);
+				channel_conf_clear(&c);
+				return 1;
+			}
 			set_cause(cause, "channel %s (%s) exists and is not a demo channel; the demo "
 			    "needs channels " SCHEDDEMO_NUMBERS, dc->number, c.name);
 			channel_conf_clear(&c);
@@ -127,8 +145,8 @@ make_channel(sqlite3 *db, const struct demo_channel *dc, const char *tzname,
 int
 scheddemo_setup(sqlite3 *db, int64_t now_ms, const char *bug_path, char **cause)
 {
-	int64_t *shows, *movies, id[3];
-	size_t n_shows, n_movies, i;
+	int64_t *shows, *movies, id[nitems(demo_channels)];
+	size_t n_shows, n_movies, i, n = 0;
 	char tzname[128];
 	int rc;
 
@@ -148,8 +166,11 @@ scheddemo_setup(sqlite3 *db, int64_t now_ms, const char *bug_path, char **cause)
 	if (db_begin(db, cause) != 0)
 		goto fail;
 	for (i = 0; i < nitems(demo_channels); i++) {
-		if (make_channel(db, &demo_channels[i], tzname, bug_path, &id[i], cause) != 0)
+		rc = make_channel(db, &demo_channels[i], tzname, bug_path, &id[n], cause);
+		if (rc < 0)
 			goto rollback;
+		if (rc == 0)
+			n++;
 	}
 	/* 2: the series in rotation, all day (the movies if there are no series). */
 	rc = n_shows > 0 ?
@@ -176,12 +197,13 @@ scheddemo_setup(sqlite3 *db, int64_t now_ms, const char *bug_path, char **cause)
 		goto fail;
 	free(shows);
 	free(movies);
-	for (i = 0; i < nitems(demo_channels); i++) {
+	for (i = 0; i < n; i++) {
 		if (sched_rebuild(db, id[i], now_ms, cause) < 0)
 			return -1;
 	}
-	log_info("demo channels " SCHEDDEMO_NUMBERS " scheduled (%s)", tzname);
-	return (int)nitems(demo_channels);
+	log_info("demo channels " SCHEDDEMO_NUMBERS " scheduled (%s)%s", tzname,
+	    n == nitems(demo_channels) ? ", with the guide on " SCHEDDEMO_GUIDE : "");
+	return (int)n;
 
 rollback:
 	db_rollback(db);

@@ -516,7 +516,8 @@ schedlib_channel(sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
 	memset(ch, 0, sizeof *ch);
 	st = db_prepare(db, "SELECT number, timezone, slot_minutes, content_rating_limit, "
 	    "unrated_ok, target_demographic, act_seconds, break_margin_s, bumpers, "
-	    "station_id_minutes, fps_num, fps_den, enabled FROM channels WHERE id = ?1", cause);
+	    "station_id_minutes, fps_num, fps_den, enabled, channel_type = 'guide' FROM channels "
+	    "WHERE id = ?1", cause);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, channel_id);
@@ -560,6 +561,7 @@ schedlib_channel(sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
 	if (ch->fps_num <= 0 || ch->fps_den <= 0)
 		ch->fps_num = 30, ch->fps_den = 1;
 	ch->enabled = sqlite3_column_int(st, 12);
+	ch->guide = sqlite3_column_int(st, 13);
 	sqlite3_finalize(st);
 	return 0;
 }

@@ -99,6 +99,7 @@ struct sched_channel {
 	int station_id_minutes;         /* 0: none */
 	int fps_num, fps_den;
 	int enabled;
+	int guide;                      /* a guide channel: generated guide items only */
 };
 
 /*

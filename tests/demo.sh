@@ -39,6 +39,7 @@ check_grep "it counts what it made" "10 episodes of 4 series, 3 movies, 12 comme
 check_grep "it names the channel bug" "channel bug: $demo/Graphics/bug.png" "$T/out"
 check_grep "it names the database" "Registered in $RETROVUE_DB_PATH" "$T/out"
 check_grep "it names the demo channels" "^Channels 2, 3 and 4 .* scheduled in 5-minute slots" "$T/out"
+check_grep "and the guide channel" "channel 1 (Retro Guide) airs their listings" "$T/out"
 
 # The database, as db info counts it.
 run_rc "$RETROVUE" db info
@@ -63,8 +64,11 @@ check_eq "the database is healthy" 0 "$rc"
 # The demo channels, scheduled on this library.
 check_eq "three channels, 640x360 at 25 fps in 5-minute slots" 3 \
 	"$(q "SELECT count(*) FROM channels WHERE slot_minutes = 5 AND width = 640 AND fps_num = 25")"
-check_eq "with the bug" 3 "$(q "SELECT count(*) FROM channels WHERE bug_path = '$demo/Graphics/bug.png'")"
-for ch in 2 3 4; do
+check_eq "and the guide channel 1, showing channel 2, an hour ahead" "guide|2|1" \
+	"$(q "SELECT c.channel_type, s.number, c.guide_hours FROM channels c JOIN channels s ON \
+	    s.id = c.guide_source_id WHERE c.number = '1'")"
+check_eq "all with the bug" 4 "$(q "SELECT count(*) FROM channels WHERE bug_path = '$demo/Graphics/bug.png'")"
+for ch in 1 2 3 4; do
 	run_rc "$RETROVUE" schedule check $ch
 	check_eq "channel $ch's fine log passes the checker" 0 "$rc"
 done

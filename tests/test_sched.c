@@ -13,6 +13,7 @@
 
 #include "src/coarse.h"
 #include "src/finelog.h"
+#include "src/guide.h"
 #include "src/rating.h"
 #include "src/sched.h"
 #include "src/schedcheck.h"
@@ -1105,6 +1106,108 @@ START_TEST(checker_catches_broken_logs)
 }
 END_TEST
 
+/* A guide channel: one generated "Program Guide" item per slot, checked, kept. */
+START_TEST(guide_channel_log)
+{
+	sqlite3 *db = fx_db();
+	int64_t show, ep, reg, gch, t = fx_utc(2024, 6, 3, 20, 0);
+	struct fine_item *items, bad[3];
+	struct guide_programme *progs;
+	struct schedlib *lib;
+	struct sched_channel sc;
+	struct chanedit e;
+	char *cause = NULL, *report = NULL;
+	size_t n, np, i;
+	int problems;
+
+	show = fx_show(db, "Listed", "TV-PG");
+	ep = fx_episode(db, show, 1, 1, 1320000, NULL, 0);
+	reg = fx_channel(db, "2", "UTC", 30);
+	fx_slot(db, reg, "daily", "00:00", "24:00", COARSE_SERIES, show, 0);
+	gch = fx_channel(db, "1", "UTC", 30);
+	chanedit_init(&e);
+	e.channel_type = "guide";
+	e.guide_source = "2";
+	e.guide_hours = 3;
+	ck_assert_msg(chanedit_update(db, gch, &e, &cause) == 0, "%s", cause);
+	ck_assert_int_eq(db_scalar(db, "SELECT guide_source_id FROM channels WHERE number = '1'",
+	    0), reg);
+
+	/* A guide cannot show itself or another guide. */
+	chanedit_init(&e);
+	e.guide_source = "1";
+	ck_assert(chanedit_update(db, gch, &e, &cause) != 0);
+	ck_assert_msg(strstr(cause, "guide channel") != NULL, "%s", cause);
+	freep(&cause);
+	e.guide_source = "9";
+	ck_assert(chanedit_update(db, gch, &e, &cause) != 0);
+	freep(&cause);
+	chanedit_init(&e);
+	e.channel_type = "news";
+	ck_assert(chanedit_check(&e, &cause) != 0);
+	freep(&cause);
+
+	ck_assert_int_gt(extend(db, gch, NOW, 3 * HOUR_MS), 0);
+	assert_clean(db, gch, 0, INT64_MAX);
+	items = items_of(db, gch, &n);
+	ck_assert_uint_ge(n, 6);
+	for (i = 0; i < n; i++) {
+		ck_assert(fine_item_is_guide(&items[i]));
+		ck_assert(items[i].file_path == NULL);
+		ck_assert_int_eq(items[i].end_ms - items[i].start_ms, 30 * MIN_MS);
+		ck_assert_int_eq(items[i].programme_start_ms, items[i].start_ms);
+		ck_assert_int_eq(items[i].start_ms % (30 * MIN_MS), 0);
+		if (i > 0)
+			ck_assert_int_eq(items[i].start_ms, items[i - 1].end_ms);
+	}
+	ck_assert_int_le(items[0].start_ms, NOW);
+	ck_assert_int_ge(items[n - 1].end_ms, NOW + 3 * HOUR_MS);
+	fine_items_free(&items, n);
+
+	/* Its generated items are not "damaged": extending again does nothing. */
+	ck_assert_int_eq(extend(db, gch, NOW + MIN_MS, 3 * HOUR_MS), 0);
+	ck_assert_int_gt(sched_rebuild(db, gch, NOW, &cause), 0);
+	assert_clean(db, gch, 0, INT64_MAX);
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM schedule_items WHERE channel_id = "
+	    "1 AND media_file_id IS NOT NULL", -1), 0);
+
+	/* The XMLTV guide lists it by title. */
+	ck_assert(guide_programmes(db, gch, NOW, NOW + HOUR_MS, &progs, &np, &cause) == 0);
+	ck_assert_uint_ge(np, 2);
+	ck_assert_str_eq(progs[0].title, GUIDE_ITEM_TITLE);
+	guide_programmes_free(&progs, np);
+
+	/* The checker: guide items only on a guide channel, gaps still caught. */
+	ck_assert(schedlib_load(db, &lib, &cause) == 0);
+	ck_assert(schedlib_channel(db, lib, reg, &sc, &cause) == 0);
+	ck_assert(!sc.guide);
+	set(&bad[0], t, 30 * MIN_MS, GUIDE_ITEM_KIND, 0, 0, t, 0);
+	bad[0].title = (char *)GUIDE_ITEM_TITLE;
+	problems = schedcheck_items(lib, &sc, bad, 1, &report);
+	ck_assert_int_eq(problems, 1);
+	ck_assert_msg(strstr(report, "guide item on a regular channel") != NULL, "%s", report);
+	freep(&report);
+	schedlib_channel_clear(&sc);
+	ck_assert(schedlib_channel(db, lib, gch, &sc, &cause) == 0);
+	ck_assert(sc.guide);
+	set(&bad[1], t + 31 * MIN_MS, 29 * MIN_MS, GUIDE_ITEM_KIND, 0, 0, t + 31 * MIN_MS, 0);
+	bad[1].title = (char *)GUIDE_ITEM_TITLE;
+	set(&bad[2], t + 60 * MIN_MS, 30 * MIN_MS, ITEM_PROGRAMME, 0, 0, t + 60 * MIN_MS, 1);
+	bad[2].title = (char *)"Something else";
+	ck_assert_int_eq(schedcheck_items(lib, &sc, bad, 1, NULL), 0);
+	problems = schedcheck_items(lib, &sc, bad, 3, &report);
+	ck_assert_msg(problems == 3, "%d:\n%s", problems, report);
+	ck_assert(strstr(report, "gap of") != NULL);
+	ck_assert(strstr(report, "off the 30-minute boundaries") != NULL);
+	ck_assert(strstr(report, "a programme with no media file") != NULL);
+	freep(&report);
+	schedlib_channel_clear(&sc);
+	schedlib_free(&lib);
+	(void)ep;
+	db_close(&db);
+}
+END_TEST
+
 START_TEST(coarse_parsing_and_matching)
 {
 	struct coarse_slot s[3];
@@ -1182,11 +1285,16 @@ START_TEST(demo_channels)
 	fx_exec(db, "UPDATE media_files SET source_type = 'demo'");
 	fx_exec(db, "UPDATE shows SET source_type = 'demo'");
 
-	ck_assert_msg(scheddemo_setup(db, NOW, NULL, &cause) == 3, "%s", cause);
-	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels", 0), 3);
+	ck_assert_msg(scheddemo_setup(db, NOW, NULL, &cause) == 4, "%s", cause);
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels", 0), 4);
 	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels WHERE slot_minutes = 5 AND "
 	    "width = 640 AND height = 360", 0), 3);
-	for (ch = 1; ch <= 3; ch++) {
+	/* Channel 1, the guide: generated listings, channel 2 in its box. */
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels WHERE number = '1' AND "
+	    "channel_type = 'guide' AND guide_source_id = 1 AND guide_hours = 1", 0), 1);
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM schedule_items WHERE channel_id = 4 "
+	    "AND (media_file_id IS NOT NULL OR title <> 'Program Guide')", -1), 0);
+	for (ch = 1; ch <= 4; ch++) {
 		assert_clean(db, ch, 0, INT64_MAX);
 		ck_assert_int_ge(finelog_horizon(db, ch), NOW + 47 * HOUR_MS);
 	}
@@ -1196,9 +1304,9 @@ START_TEST(demo_channels)
 	    "'bumper', 'station_id')", 0), 3);
 	ck_assert_int_gt(db_scalar(db, "SELECT count(*) FROM schedule_items WHERE channel_id = 2 "
 	    "AND kind = 'programme'", 0), 0);
-	/* Run again: the same three channels. */
-	ck_assert_msg(scheddemo_setup(db, NOW, NULL, &cause) == 3, "%s", cause);
-	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels", 0), 3);
+	/* Run again: the same four channels. */
+	ck_assert_msg(scheddemo_setup(db, NOW, NULL, &cause) == 4, "%s", cause);
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels", 0), 4);
 	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM schedules", 0), 5);
 	/* A channel of the operator's in the way: refused, nothing changed. */
 	fx_exec(db, "UPDATE channels SET description = 'mine' WHERE number = '3'");
@@ -1206,6 +1314,13 @@ START_TEST(demo_channels)
 	ck_assert_ptr_nonnull(strstr(cause, "channel 3"));
 	free(cause);
 	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM schedules", 0), 5);
+	/* The operator's own channel 1: the demo goes on without its guide. */
+	fx_exec(db, "UPDATE channels SET description = 'Retrovue demo channel' WHERE number = '3'");
+	fx_exec(db, "UPDATE channels SET description = 'mine', channel_type = 'regular' "
+	    "WHERE number = '1'");
+	ck_assert_msg(scheddemo_setup(db, NOW, NULL, &cause) == 3, "%s", cause);
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM channels WHERE number = '1' AND "
+	    "description = 'mine'", 0), 1);
 	db_close(&db);
 }
 END_TEST
@@ -1249,6 +1364,7 @@ main(void)
 	tcase_add_test(tc, extend_all_isolates_failures);
 	tcase_add_test(tc, slot_length_change_realigns);
 	tcase_add_test(tc, checker_catches_broken_logs);
+	tcase_add_test(tc, guide_channel_log);
 	tcase_add_test(tc, coarse_parsing_and_matching);
 	tcase_add_test(tc, demo_channels);
 	tcase_add_test(tc, demo_needs_library);

@@ -23,12 +23,14 @@
 	"      [--demographic D|none] [--timezone Area/City] [--slot-minutes N] [--logo PATH]\n" \
 	"      [--bug PATH] [--format WxH[@FPS]] [--video-kbps N] [--audio-kbps N]\n" \
 	"      [--language eng] [--act-length DUR] [--break-margin DUR] [--bumpers yes|no]\n" \
-	"      [--station-ids MINUTES] [--group TEXT] [--always-on yes|no]"
+	"      [--station-ids MINUTES] [--group TEXT] [--always-on yes|no]\n" \
+	"      [--type regular|guide] [--guide-source N|none] [--music-dir DIR|none]\n" \
+	"      [--guide-hours H]"
 
 enum {
 	O_CALL = 256, O_DESC, O_LIMIT, O_UNRATED, O_DEMO, O_TZ, O_SLOT, O_LOGO, O_BUG, O_FORMAT,
 	O_VKBPS, O_AKBPS, O_LANG, O_ACT, O_MARGIN, O_BUMPERS, O_IDS, O_GROUP, O_ALWAYS,
-	O_NUMBER, O_NAME,
+	O_NUMBER, O_NAME, O_TYPE, O_GSOURCE, O_MUSIC, O_GHOURS,
 };
 
 static const struct option edit_options[] = {
@@ -51,6 +53,10 @@ static const struct option edit_options[] = {
 	{ "station-ids", required_argument, NULL, O_IDS },
 	{ "group", required_argument, NULL, O_GROUP },
 	{ "always-on", required_argument, NULL, O_ALWAYS },
+	{ "type", required_argument, NULL, O_TYPE },
+	{ "guide-source", required_argument, NULL, O_GSOURCE },
+	{ "music-dir", required_argument, NULL, O_MUSIC },
+	{ "guide-hours", required_argument, NULL, O_GHOURS },
 	{ "number", required_argument, NULL, O_NUMBER },
 	{ "name", required_argument, NULL, O_NAME },
 	{ "help", no_argument, NULL, 'h' },
@@ -240,6 +246,19 @@ parse_edit(int argc, char **argv, struct chanedit *e, int allow_rename)
 				return -1;
 			e->always_on = v;
 			break;
+		case O_TYPE:
+			e->channel_type = optarg;
+			break;
+		case O_GSOURCE:
+			e->guide_source = text_opt(optarg);
+			break;
+		case O_MUSIC:
+			e->guide_music_dir = text_opt(optarg);
+			break;
+		case O_GHOURS:
+			if (int_opt("guide-hours", optarg, 1, 12, &e->guide_hours) != 0)
+				return -1;
+			break;
 		case O_NUMBER:
 		case O_NAME:
 			if (!allow_rename) {
@@ -412,6 +431,20 @@ channel_show(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		sqlite3_finalize(st);
 	}
+	if (c.guide) {
+		struct channel_conf src;
+
+		printf("type:          guide (the next %d hour%s of every channel)\n", c.guide_hours,
+		    c.guide_hours == 1 ? "" : "s");
+		if (c.guide_source_id != 0 && channels_get(db, c.guide_source_id, &src, NULL) == 0) {
+			printf("guide source:  channel %s %s\n", src.number, src.name);
+			channel_conf_clear(&src);
+		} else
+			printf("guide source:  none (promos, else the station's card)\n");
+		printf("music:         %s\n", c.guide_music_dir != NULL ? c.guide_music_dir :
+		    "none (silence)");
+	} else
+		printf("type:          regular\n");
 	printf("always on:     %s\nenabled:       %s\n", c.always_on ? "yes" : "no",
 	    c.enabled ? "yes" : "no");
 	channel_conf_clear(&c);

@@ -589,8 +589,9 @@ demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		failed++;
 	} else
 		printf("Channels %s (Retro Sitcoms, Movie Palace, Retro Mix) are scheduled in "
-		    "5-minute slots ('retrovue schedule show 2'); 'retrovue --daemon' puts them "
-		    "on the air.\n", SCHEDDEMO_NUMBERS);
+		    "5-minute slots ('retrovue schedule show 2')%s; 'retrovue --daemon' puts them "
+		    "on the air.\n", SCHEDDEMO_NUMBERS, nchannels > 3 ? ", channel "
+		    SCHEDDEMO_GUIDE " (Retro Guide) airs their listings" : "");
 	if (failed > 0)
 		cmd_error("%d file%s of the demo library could not be made", failed,
 		    failed == 1 ? "" : "s");

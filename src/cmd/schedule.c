@@ -583,7 +583,7 @@ schedule_show(struct cmd_ctx *ctx, int argc, char **argv)
 		title = (const char *)sqlite3_column_text(st, 6);
 		company = (const char *)sqlite3_column_text(st, 7);
 		category = (const char *)sqlite3_column_text(st, 8);
-		if (strcmp(kind, "programme") == 0)
+		if (strcmp(kind, "programme") == 0 && sqlite3_column_int(st, 5) > 0)
 			xasprintf(&line, "%s (act %d)", title ? title : "?", sqlite3_column_int(st, 5));
 		else if (strcmp(kind, "commercial") == 0 && company != NULL)
 			xasprintf(&line, "%s: %s%s%s%s", company, title ? title : "",

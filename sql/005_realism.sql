@@ -1,0 +1,2 @@
+-- Retrovue schema, migration 5: realism. Placeholder on the guide channel
+-- branch: the realism branch supplies this migration.
