@@ -36,6 +36,12 @@ struct chanedit {
 	int bumpers;
 	int station_id_minutes;         /* 0 or divides 1440 */
 	int unrated_ok;
+	const char *signoff_time;       /* local "HH:MM"; with signon_time, "" both: none */
+	const char *signon_time;
+	const char *anthem_path;        /* an audio file under the sign-off card */
+	const char *test_card;          /* "bars" or "card" */
+	int rating_cards;
+	int next_bumpers;
 };
 
 /* Everything unset. */
