@@ -479,7 +479,11 @@ in_set(const int *set, int n, int v)
 #define SPOT_ROT(b, h)  (&(b)->spots[(h) % SPOT_LISTS])
 #define SPOT_M(h)       ((int32_t)((h) / SPOT_LISTS))
 
-/* The first eligible member of spot list l (pass 0: not aired within the hour), or -1. */
+/*
+ * The first eligible member of spot list l, or -1. Pass 0: not aired within
+ * the hour, nor on another channel meanwhile; pass 1: not on another
+ * channel; pass 2: any.
+ */
 static int32_t
 first_spot(const struct build *b, int l, const struct pod *p, int64_t t, int64_t max_ms,
     int strict, int pass)
@@ -497,7 +501,7 @@ first_spot(const struct build *b, int l, const struct pod *p, int64_t t, int64_t
 		if (it->duration_ms > max_ms || it->expires < p->day || !in_season_day(b, it, p->day))
 			continue;
 		/* Not on another channel at the same moment, while the pool allows. */
-		if (pass == 0 && occ_busy(b->occ, it->id, t, t + it->duration_ms, b->ch.id))
+		if (pass < 2 && occ_busy(b->occ, it->id, t, t + it->duration_ms, b->ch.id))
 			continue;
 		if (strict && ((it->company != 0 &&
 		    in_set(p->companies, p->n_companies, it->company)) ||
@@ -513,7 +517,8 @@ first_spot(const struct build *b, int l, const struct pod *p, int64_t t, int64_t
  * for the daypart (from the list of spots for any daypart and the list for
  * this one); with strict, no company or category already in the pod. Least
  * recently aired first; one aired within the hour only if nothing else
- * fits. A handle for SPOT_ROT/SPOT_M, or -1.
+ * fits, one on another channel at the same moment only if nothing at all
+ * else fits. A handle for SPOT_ROT/SPOT_M, or -1.
  */
 static int32_t
 pick_spot(const struct build *b, const struct pod *p, int64_t t, int64_t max_ms, int strict)
@@ -523,7 +528,7 @@ pick_spot(const struct build *b, const struct pod *p, int64_t t, int64_t max_ms,
 	const struct sl_item *it, *bi = NULL;
 	int64_t last;
 
-	for (pass = 0; pass < 2 && best < 0; pass++) {
+	for (pass = 0; pass < 3 && best < 0; pass++) {
 		for (k = 0; k < 2; k++) {
 			if ((m = first_spot(b, lists[k], p, t, max_ms, strict, pass)) < 0)
 				continue;

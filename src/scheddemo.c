@@ -12,6 +12,7 @@
 #include "src/db.h"
 #include "src/log.h"
 #include "src/sched.h"
+#include "src/season.h"
 #include "src/tz.h"
 #include "src/util.h"
 
@@ -22,12 +23,16 @@ struct demo_channel {
 	const char *name;
 	const char *call_sign;
 	const char *description;
+	const char *signoff, *signon;   /* off the air between, or NULL */
+	int rating_cards;
 };
 
 static const struct demo_channel demo_channels[] = {
-	{ "2", "Retro Sitcoms", "RVSC", DEMO_DESCRIPTION ": the series in rotation" },
-	{ "3", "Movie Palace", "RVMP", DEMO_DESCRIPTION ": movies all day" },
-	{ "4", "Retro Mix", "RVMX", DEMO_DESCRIPTION ": something of everything" },
+	{ "2", "Retro Sitcoms", "RVSC", DEMO_DESCRIPTION ": the series in rotation", NULL, NULL,
+	  0 },
+	{ "3", "Movie Palace", "RVMP", DEMO_DESCRIPTION ": movies all day", NULL, NULL, 0 },
+	{ "4", "Retro Mix", "RVMX", DEMO_DESCRIPTION ": something of everything, off the air "
+	  "03:00-05:00, holiday movies in season", "03:00", "05:00", 1 },
 };
 
 /* The ids a query returns. */
@@ -70,6 +75,27 @@ slot(sqlite3 *db, int64_t channel, int start, int end, enum coarse_type type,
 	return coarse_add(db, &s, NULL, cause);
 }
 
+/* Add a slot active on dates only; 0 or -1. */
+static int
+dated_slot(sqlite3 *db, int64_t channel, int start, int end, enum coarse_type type,
+    const char *dates, char **cause)
+{
+	struct coarse_slot s;
+
+	memset(&s, 0, sizeof s);
+	s.channel_id = channel;
+	s.days = 0x7f;
+	s.start_min = start;
+	s.end_min = end;
+	s.type = type;
+	s.max_level = -1;
+	s.priority = 1;
+	s.dates_text = (char *)dates;
+	if (season_parse(dates, &s.dates, cause) != 0)
+		return -1;
+	return coarse_add(db, &s, NULL, cause);
+}
+
 /* Create or refresh one channel; its id in *id. */
 static int
 make_channel(sqlite3 *db, const struct demo_channel *dc, const char *tzname,
@@ -99,6 +125,9 @@ make_channel(sqlite3 *db, const struct demo_channel *dc, const char *tzname,
 	e.guide_group = "Retrovue Demo";
 	e.bug_path = bug_path != NULL && file_exists(bug_path) ? bug_path : NULL;
 	e.enabled = 1;
+	e.signoff_time = dc->signoff != NULL ? dc->signoff : "";
+	e.signon_time = dc->signon != NULL ? dc->signon : "";
+	e.rating_cards = dc->rating_cards;
 
 	rc = channels_find(db, dc->number, &c, cause);
 	if (rc < 0)
@@ -171,6 +200,10 @@ scheddemo_setup(sqlite3 *db, int64_t now_ms, const char *bug_path, char **cause)
 		goto rollback;
 	if (n_movies > 0 && slot(db, id[2], 23 * 60, 6 * 60, COARSE_MOVIES, NULL, 0,
 	    "late_night", 0, cause) != 0)
+		goto rollback;
+	/* Holiday season (20 November to 6 January): a movie matinee in the afternoon. */
+	if (n_movies > 0 && dated_slot(db, id[2], 16 * 60, 18 * 60, COARSE_MOVIES, "holiday",
+	    cause) != 0)
 		goto rollback;
 	if (db_commit(db, cause) != 0)
 		goto fail;
