@@ -15,8 +15,12 @@
 #include "src/tz.h"
 #include "src/util.h"
 
-/* sine= is drawn at 1/8 of full scale (-18.06 dBFS); 0.8 of that peaks at -20 dBFS. */
-#define TONE_DESC "sine=frequency=1000:sample_rate=%d,volume=0.8"
+/*
+ * sine= is drawn at 1/8 of full scale (-18.06 dBFS); 0.8 of that peaks at
+ * -20 dBFS. It is mono: pan copies it to both sides at full level (the
+ * default upmix would put it 3 dB down on each).
+ */
+#define TONE_DESC "sine=frequency=1000:sample_rate=%d,volume=0.8,pan=stereo|c0=c0|c1=c0"
 #define AUDIO_OUT ",aformat=sample_fmts=fltp:sample_rates=%d:channel_layouts=stereo," \
 	"asetnsamples=n=1024:p=0"
 
