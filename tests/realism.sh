@@ -11,7 +11,8 @@ M="$T/media"
 mkdir -p "$M"
 clip "$M/show.mp4" 0 4 320 180 30 -f lavfi -i sine=f=440:r=48000:d=4 -ac 2
 clip "$M/next.mp4" 1 4 320 180 30 -f lavfi -i sine=f=550:r=48000:d=4 -ac 2
-check "the test media is made" test -s "$M/next.mp4"
+ffmpeg -v error -f lavfi -i sine=f=880:r=48000:d=6 -ac 2 "$M/anthem.wav"
+check "the test media is made" test -s "$M/next.mp4" -a -s "$M/anthem.wav"
 
 run_rc "$RETROVUE" db init
 port=$(free_port)
@@ -36,10 +37,11 @@ check_eq "and passes the checker" 0 "$rc"
 run_rc "$RETROVUE" guide xmltv
 check_grep "the guide says Off air" "<title[^>]*>Off air</title>" "$T/out"
 
-# Channel 8: a rating card, a programme, a generated bumper, the next programme.
+# Channel 8: a rating card, a programme, a generated bumper, the next programme,
+# then the sign-off with its anthem (880 Hz) and bars.
 sql "INSERT INTO channels (id, number, name, call_sign, width, height, fps_num, fps_den,
-       video_bitrate_kbps, audio_bitrate_kbps) VALUES
-       (8, '8', 'Eight', 'WRVE', 320, 180, 30, 1, 600, 64);
+       video_bitrate_kbps, audio_bitrate_kbps, anthem_path) VALUES
+       (8, '8', 'Eight', 'WRVE', 320, 180, 30, 1, 600, 64, '$M/anthem.wav');
      INSERT INTO channel_graphics (channel_id, enabled, lt_box_color) VALUES (8, 0, '0x00ff00');
      INSERT INTO media_files (id, file_path, duration_ms, media_type, source_type) VALUES
        (1, '$M/show.mp4', 4000, 'clip', 'manual'), (2, '$M/next.mp4', 4000, 'clip', 'manual');"
@@ -49,13 +51,15 @@ sql "INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, media_file_
      (8, $t, $t + 3000, 'rating_card', NULL, 0, 3000, $t, NULL, 'Rated TV-PG'),
      (8, $t + 3000, $t + 7000, 'programme', 1, 0, 4000, $t, 1, 'Show A'),
      (8, $t + 7000, $t + 10000, 'next_bumper', NULL, 0, 3000, $t, NULL, 'Coming up next'),
-     (8, $t + 10000, $t + 14000, 'programme', 2, 0, 4000, $t + 10000, 1, 'Show B / Part Two');"
+     (8, $t + 10000, $t + 14000, 'programme', 2, 0, 4000, $t + 10000, 1, 'Show B / Part Two'),
+     (8, $t + 14000, $t + 18000, 'signoff', NULL, 0, 4000, $t + 14000, NULL, 'Sign-off'),
+     (8, $t + 18000, $t + 30000, 'offair', NULL, 0, 12000, $t + 14000, NULL, 'Off air');"
 
 check "the daemon starts" start_daemon "$T/daemon.log"
 ffmpeg -v error -i "http://127.0.0.1:$port/channel/7.ts" -t 8 -map 0 -c copy -f mpegts \
 	"$T/rec7.ts" &
 p7=$!
-ffmpeg -v error -i "http://127.0.0.1:$port/channel/8.ts" -t 17 -map 0 -c copy -f mpegts \
+ffmpeg -v error -i "http://127.0.0.1:$port/channel/8.ts" -t 21 -map 0 -c copy -f mpegts \
 	"$T/rec8.ts" &
 p8=$!
 wait $p7
@@ -115,19 +119,35 @@ for f in range(len(raw) // size):
 PY
 runs=$(uniq -c "$T/f8" | awk '{ printf "%s:%d ", $2, $1 }')
 diag "channel 8: $runs"
-check_eq "the rating card airs, then the show, then the bumper, then the next show" \
-	"card other bumper other" \
-	"$(uniq "$T/f8" | grep -v '^$' | sed -n '/card/,$p' | head -4 | tr '\n' ' ' | sed 's/ $//')"
+check_eq "the rating card airs, then the show, the bumper, the next show, the sign-off, bars" \
+	"card other bumper other bumper other" \
+	"$(uniq "$T/f8" | grep -v '^$' | sed -n '/card/,$p' | head -6 | tr '\n' ' ' | sed 's/ $//')"
 check "the card lasts its 3 s (90 frames, give or take 3)" \
 	test "$(grep -c card "$T/f8")" -ge 87 -a "$(grep -c card "$T/f8")" -le 93
-check "the bumper lasts its 3 s (90 frames, give or take 3)" \
-	test "$(grep -c bumper "$T/f8")" -ge 87 -a "$(grep -c bumper "$T/f8")" -le 93
+nb=$(uniq -c "$T/f8" | awk '$2 == "bumper" { print $1; exit }')
+check "the bumper lasts its 3 s (90 frames, give or take 3)" test "$nb" -ge 87 -a "$nb" -le 93
+
+# The sign-off (the second run on the channel's colours) plays the anthem: 880 Hz.
+so=$(awk '$1 == "bumper" && prev != "bumper" { run++ } run == 2 && $1 == "bumper" {
+	if (!first) first = NR; last = NR } { prev = $1 } END { print first, last }' "$T/f8")
+set -- $so
+if [ -n "${2:-}" ]; then
+	ffmpeg -v info -ss "$(awk -v f="$1" 'BEGIN { print (f + 10) / 30 }')" -t 2 -i "$T/rec8.ts" \
+		-vn -af astats=metadata=0 -f null - >"$T/anthem.txt" 2>&1
+	zcr8=$(sed -n 's/.*Zero crossings rate: \([0-9.]*\)/\1/p' "$T/anthem.txt" | tail -1)
+	diag "sign-off frames $1-$2, zero crossings rate $zcr8"
+	check "the sign-off plays the anthem file (880 Hz)" \
+		python3 -c "import sys; sys.exit(abs(float('${zcr8:-0}') - 880 / 24000) > 0.002)"
+else
+	not_ok "the sign-off card was on the air"
+fi
 
 stop_daemon
 check_eq "the daemon stops cleanly" 0 "$stop_rc"
-check_eq "the as-run log has the card and the bumper, aired" "next_bumper|aired
-rating_card|aired" "$(sql "SELECT s.kind, p.status FROM playout_logs p JOIN schedule_items s
-	ON s.id = p.schedule_item_id WHERE s.kind IN ('rating_card', 'next_bumper')
+check_eq "the as-run log has the card, the bumper and the sign-off, aired" "next_bumper|aired
+rating_card|aired
+signoff|aired" "$(sql "SELECT s.kind, p.status FROM playout_logs p JOIN schedule_items s
+	ON s.id = p.schedule_item_id WHERE s.kind IN ('rating_card', 'next_bumper', 'signoff')
 	ORDER BY s.kind")"
 check_eq "and the bars, for channel 7" "offair|Off air" "$(sql "SELECT s.kind, p.title FROM
 	playout_logs p JOIN schedule_items s ON s.id = p.schedule_item_id WHERE p.channel_id =
