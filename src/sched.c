@@ -17,6 +17,17 @@
  * across days and spots do not repeat within an hour while the pool allows.
  * Programme choices for shuffles, movie blocks and fill prefer what has not
  * aired for longest (sched_airings), then what fits the time available.
+ *
+ * Realism (migration 5): a boundary in the channel's off-air hours starts
+ * an off-air block (sign-off, bars, sign-on) that runs to sign-on; a rated
+ * programme's block opens with its rating card, out of the break time; a
+ * channel with no bumper clips closes each station break with a generated
+ * "coming up next". Seasonal content airs only in season (and is preferred
+ * there); slots may be dated, marathons beat other slots, and a series
+ * slot may keep its own place in the series. Other channels' programmes
+ * and commercials (struct occupancy) are avoided: a programme never airs
+ * while another channel airs the same file, a commercial only when the
+ * pool has nothing else.
  */
 #include "src/sched.h"
 
