@@ -36,6 +36,7 @@
 #include <libavutil/mathematics.h>
 #include <libavutil/samplefmt.h>
 
+#include "engine/cards.h"
 #include "engine/guidech.h"
 #include "engine/output.h"
 #include "engine/source.h"
@@ -582,6 +583,59 @@ air_guide(struct channel *ch, struct fine_item *it, char **cause)
 	return ret;
 }
 
+/*
+ * Air a generated item (bars, a card, a bumper) drawn by engine/cards.c;
+ * the slate if it cannot be drawn. 0, -1, or -2 when stopped.
+ */
+static int
+air_card(struct channel *ch, struct fine_item *it, char **cause)
+{
+	struct source_conf sc;
+	struct play p;
+	char *reason, *why = NULL, at[32];
+	int64_t join_us, end_us = it->end_ms * 1000, row, late_ms;
+	int ret;
+
+	memset(&p, 0, sizeof p);
+	join_us = output_frame_time(&ch->oconf, ch->v);
+	late_ms = join_us / 1000 - it->start_ms;
+	source_conf(ch, &sc, 0);
+	status_now(ch, it, NULL, 0);
+	if (cards_open(&p.src, ch->db, &ch->conf, it, late_ms > 0 ? late_ms : 0, &sc,
+	    &why) < 0) {
+		log_error("%s: %s", ch->label, why);
+		ret = air_slate(ch, it, why, end_us, cause);
+		free(why);
+		return ret;
+	}
+	row = asrun_open(ch, it, NULL);
+	p.v_end = output_frames_before(&ch->oconf, end_us);
+	p.a_end = output_samples_before(&ch->oconf, end_us);
+	p.a_item0 = ch->a;
+	log_info("%s: on air: %s (%s, generated)", ch->label, it->title != NULL ? it->title :
+	    item_kind_name(it->kind), item_kind_name(it->kind));
+	ret = run_play(ch, &p, cause);
+	if (ret == -2) {
+		reason = stop_reason(ch);
+		asrun_close(ch, row, ASRUN_INTERRUPTED, reason);
+		free(reason);
+		ret = 0;
+	} else if (ret == 0 && late_ms > 1000) {
+		xasprintf(&why, "joined %s into the item", fmt_duration(at, sizeof at, late_ms, 0));
+		asrun_close(ch, row, ASRUN_PARTIAL, why);
+		free(why);
+	} else if (ret == 0)
+		asrun_close(ch, row, ASRUN_AIRED, NULL);
+	else if (ret == 1) {
+		/* A card never ends early; a graph that broke leaves the slate. */
+		asrun_close(ch, row, ASRUN_FAILED, "the card could not be drawn");
+		source_free(&p.src);
+		return air_slate(ch, it, "the card could not be drawn", end_us, cause);
+	}
+	source_free(&p.src);
+	return ret;
+}
+
 /* Air one item from the current frame to its end. */
 static int
 air_item(struct channel *ch, struct fine_item *it, char **cause)
@@ -603,6 +657,9 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 		gain = ch->opts.loudness_target - it->loudness_lufs;
 		gain = gain > 20 ? 20 : gain < -30 ? -30 : gain;
 	}
+	if (it->file_path == NULL && it->media_file_id == 0 && it->kind != ITEM_SLATE &&
+	    ITEM_KIND_GENERATED(it->kind) && it->kind != ITEM_GUIDE)
+		return air_card(ch, it, cause);
 	status_now(ch, it, NULL, 0);
 	/* The slate's own row records a fileless item. */
 	row = it->file_path != NULL ? asrun_open(ch, it, NULL) : -1;

@@ -36,6 +36,7 @@ struct source {
 	struct source_conf conf;
 	char *path;
 	int slate;
+	int generated;                  /* a still picture and an audio graph (engine/cards.c) */
 
 	AVFormatContext *ic;
 	AVCodecContext *vdec, *adec;
@@ -119,6 +120,20 @@ link_graph(AVFilterGraph *g, AVFilterContext *src, AVFilterContext *sink, const 
 		ret = avfilter_graph_config(g, NULL);
 	avfilter_inout_free(&inputs);
 	avfilter_inout_free(&outputs);
+	return ret;
+}
+
+/* Parse desc (source filters only) with its single output into sink. */
+static int
+link_sources(AVFilterGraph *g, AVFilterContext *sink, const char *desc)
+{
+	AVFilterInOut *inputs = avfilter_inout_alloc();
+	int ret;
+
+	inputs->name = av_strdup("out");
+	inputs->filter_ctx = sink;
+	ret = avfilter_graph_parse_ptr(g, desc, &inputs, NULL, NULL);
+	avfilter_inout_free(&inputs);
 	return ret;
 }
 
@@ -534,15 +549,40 @@ fail:
 	return -1;
 }
 
+/* Draw the still picture of a generated source from a lavfi description. */
+static int
+draw_still(struct source *s, const char *desc, char **cause)
+{
+	AVFilterGraph *g;
+	AVFilterContext *sink;
+	int ret;
+
+	g = avfilter_graph_alloc();
+	g->nb_threads = 1;
+	ret = avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", NULL,
+	    NULL, g);
+	if (ret >= 0)
+		ret = link_sources(g, sink, desc);
+	if (ret >= 0)
+		ret = avfilter_graph_config(g, NULL);
+	s->card = av_frame_alloc();
+	if (ret >= 0)
+		ret = av_buffersink_get_frame(sink, s->card);
+	avfilter_graph_free(&g);
+	if (ret < 0) {
+		set_cause(cause, "drawing %s: %s", s->path, av_err2str(ret));
+		return -1;
+	}
+	return 0;
+}
+
 /* Open the slate. */
 int
 source_open_slate(struct source **out, const char *line1, const char *line2,
     const struct source_conf *conf, char **cause)
 {
 	struct source *s = xcalloc(1, sizeof *s);
-	AVFilterContext *sink;
 	char desc[1024], font[128];
-	int ret;
 
 	*out = NULL;
 	s->conf = *conf;
@@ -561,31 +601,51 @@ source_open_slate(struct source **out, const char *line1, const char *line2,
 	    "drawtext=%s:text='%s':fontcolor=white:fontsize=min(h/20\\,w/32):"
 	    "x=(w-text_w)/2:y=h*0.53,format=yuv420p",
 	    conf->width, conf->height, conf->fps_num, conf->fps_den, font, line1, font, line2);
-	s->vg = avfilter_graph_alloc();
-	s->vg->nb_threads = 1;
-	ret = avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", NULL,
-	    NULL, s->vg);
-	if (ret >= 0) {
-		AVFilterInOut *inputs = avfilter_inout_alloc();
-
-		inputs->name = av_strdup("out");
-		inputs->filter_ctx = sink;
-		ret = avfilter_graph_parse_ptr(s->vg, desc, &inputs, NULL, NULL);
-		avfilter_inout_free(&inputs);
-	}
-	if (ret >= 0)
-		ret = avfilter_graph_config(s->vg, NULL);
-	s->card = av_frame_alloc();
-	if (ret >= 0)
-		ret = av_buffersink_get_frame(sink, s->card);
-	avfilter_graph_free(&s->vg);
-	if (ret < 0) {
-		set_cause(cause, "drawing the slate: %s", av_err2str(ret));
+	if (draw_still(s, desc, cause) != 0) {
 		source_free(&s);
 		return -1;
 	}
 	*out = s;
 	return 0;
+}
+
+/* Open a generated item: a still picture and an audio graph. */
+int
+source_open_generated(struct source **out, const char *name, const char *video_desc,
+    const char *audio_desc, const struct source_conf *conf, char **cause)
+{
+	struct source *s = xcalloc(1, sizeof *s);
+	int ret;
+
+	*out = NULL;
+	s->conf = *conf;
+	s->generated = 1;
+	s->path = xstrdup(name);
+	s->vidx = s->aidx = -1;
+	if (draw_still(s, video_desc, cause) != 0)
+		goto fail;
+	if (audio_desc == NULL) {
+		*out = s;
+		return 0;
+	}
+	s->ag = avfilter_graph_alloc();
+	s->ag->nb_threads = 1;
+	ret = avfilter_graph_create_filter(&s->asink, avfilter_get_by_name("abuffersink"), "aout",
+	    NULL, NULL, s->ag);
+	if (ret >= 0)
+		ret = link_sources(s->ag, s->asink, audio_desc);
+	if (ret >= 0)
+		ret = avfilter_graph_config(s->ag, NULL);
+	if (ret < 0) {
+		set_cause(cause, "the sound of %s: %s", name, av_err2str(ret));
+		goto fail;
+	}
+	*out = s;
+	return 0;
+
+fail:
+	source_free(&s);
+	return -1;
 }
 
 /* Next video frame. */
@@ -594,7 +654,7 @@ source_video(struct source *s, AVFrame *frame, char **cause)
 {
 	int ret;
 
-	if (s->slate) {
+	if (s->slate || s->generated) {
 		if ((ret = av_frame_ref(frame, s->card)) < 0)
 			return ret;
 		frame->pts = s->card_n++;
@@ -625,7 +685,11 @@ source_audio(struct source *s, AVFrame *frame, char **cause)
 {
 	int ret;
 
-	if (s->slate) {
+	if (s->generated && s->ag != NULL) {
+		ret = av_buffersink_get_frame(s->asink, frame);
+		return ret == AVERROR(EAGAIN) ? AVERROR_EOF : ret;
+	}
+	if (s->slate || s->generated) {
 		frame->format = AV_SAMPLE_FMT_FLTP;
 		frame->sample_rate = OUTPUT_SAMPLE_RATE;
 		frame->nb_samples = 1024;

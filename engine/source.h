@@ -41,6 +41,15 @@ int source_open_slate(struct source **out, const char *line1, const char *line2,
     const struct source_conf *conf, char **cause);
 
 /*
+ * A generated item (engine/cards.c): a still picture drawn once by
+ * video_desc, and the sound of audio_desc (NULL: silence). Both are lavfi
+ * descriptions of source filters with one unlabelled output; the audio
+ * must come out as fltp stereo at 48 kHz. name is for messages.
+ */
+int source_open_generated(struct source **out, const char *name, const char *video_desc,
+    const char *audio_desc, const struct source_conf *conf, char **cause);
+
+/*
  * The next video frame (into frame): 0, AVERROR_EOF at the end,
  * AVERROR(EAGAIN) when the file has no video for now, or an error (*cause).
  */

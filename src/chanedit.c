@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "src/coarse.h"
 #include "src/db.h"
 #include "src/rating.h"
 #include "src/tz.h"
@@ -27,6 +28,7 @@ chanedit_init(struct chanedit *e)
 	e->video_kbps = e->audio_kbps = e->always_on = e->enabled = -1;
 	e->act_seconds = e->break_margin_s = e->bumpers = e->station_id_minutes = -1;
 	e->unrated_ok = e->guide_hours = -1;
+	e->rating_cards = e->next_bumpers = -1;
 }
 
 /* "4", "12", "4.1". */
@@ -189,6 +191,38 @@ chanedit_check(const struct chanedit *e, char **cause)
 		    e->station_id_minutes);
 		return -1;
 	}
+	if ((e->signoff_time == NULL) != (e->signon_time == NULL) ||
+	    (e->signoff_time != NULL && (*e->signoff_time == '\0') != (*e->signon_time == '\0'))) {
+		set_cause(cause, "sign-off and sign-on are set together");
+		return -1;
+	}
+	if (e->signoff_time != NULL && *e->signoff_time != '\0') {
+		int off, on;
+
+		if (coarse_parse_time(e->signoff_time, &off) != 0 || off >= 1440 ||
+		    coarse_parse_time(e->signon_time, &on) != 0 || on >= 1440) {
+			set_cause(cause, "sign-off '%s' and sign-on '%s' must be local times HH:MM",
+			    e->signoff_time, e->signon_time);
+			return -1;
+		}
+		if (off == on) {
+			set_cause(cause, "sign-off and sign-on at the same time (%s) leave no time "
+			    "off the air", e->signoff_time);
+			return -1;
+		}
+	}
+	if (e->anthem_path != NULL && *e->anthem_path != '\0' && !file_exists(e->anthem_path)) {
+		set_cause(cause, "anthem %s: no such file", e->anthem_path);
+		return -1;
+	}
+	if (e->test_card != NULL && strcmp(e->test_card, "bars") != 0 &&
+	    strcmp(e->test_card, "card") != 0) {
+		set_cause(cause, "test card '%s' is not bars or card", e->test_card);
+		return -1;
+	}
+	if (check_int(e->rating_cards, 0, 1, "rating cards", cause) != 0 ||
+	    check_int(e->next_bumpers, 0, 1, "next bumpers", cause) != 0)
+		return -1;
 	if ((e->width != -1 && e->width % 2 != 0) || (e->height != -1 && e->height % 2 != 0)) {
 		set_cause(cause, "the frame size must be even");
 		return -1;
@@ -217,10 +251,10 @@ chanedit_check(const struct chanedit *e, char **cause)
 
 /* The (column, value) pairs that are set. */
 struct colset {
-	const char *col[32];
-	const char *text[32];
-	int ival[32];
-	int is_text[32];
+	const char *col[48];
+	const char *text[48];
+	int ival[48];
+	int is_text[48];
 	int n;
 };
 
@@ -285,6 +319,12 @@ collect(const struct chanedit *e, struct colset *c, struct rating *r)
 	add_text(c, "channel_type", e->channel_type);
 	add_text(c, "guide_music_dir", e->guide_music_dir);
 	add_int(c, "guide_hours", e->guide_hours);
+	add_text(c, "signoff_time", e->signoff_time);
+	add_text(c, "signon_time", e->signon_time);
+	add_text(c, "anthem_path", e->anthem_path);
+	add_text(c, "test_card", e->test_card);
+	add_int(c, "rating_cards", e->rating_cards);
+	add_int(c, "next_bumpers", e->next_bumpers);
 }
 
 /*

@@ -40,6 +40,12 @@ struct chanedit {
 	const char *guide_source;       /* number of the channel a guide shows; "" none */
 	const char *guide_music_dir;    /* a guide's background music folder */
 	int guide_hours;                /* hours of listings a guide shows, 1 to 12 */
+	const char *signoff_time;       /* local "HH:MM"; with signon_time, "" both: none */
+	const char *signon_time;
+	const char *anthem_path;        /* an audio file under the sign-off card */
+	const char *test_card;          /* "bars" or "card" */
+	int rating_cards;
+	int next_bumpers;
 };
 
 /* Everything unset. */

@@ -13,6 +13,7 @@
 
 #include "src/db.h"
 #include "src/rating.h"
+#include "src/tz.h"
 #include "src/util.h"
 
 static const char *type_names[] = {
@@ -244,6 +245,7 @@ coarse_slot_clear(struct coarse_slot *s)
 	free(s->max_rating);
 	free(s->genre);
 	free(s->daypart);
+	free(s->dates_text);
 	memset(s, 0, sizeof *s);
 }
 
@@ -296,7 +298,36 @@ parse_rule(const char *text, struct coarse_slot *s)
 		else if (strcmp(json_string_value(v), "movies") == 0)
 			s->kinds = COARSE_KIND_MOVIES;
 	}
+	if ((v = json_object_get(root, "dates")) != NULL && json_is_string(v) &&
+	    season_parse(json_string_value(v), &s->dates, NULL) == 0)
+		s->dates_text = xstrdup(json_string_value(v));
+	s->marathon = (v = json_object_get(root, "marathon")) != NULL && json_is_true(v);
+	s->chance = 100;
+	if ((v = json_object_get(root, "chance")) != NULL && json_is_integer(v) &&
+	    json_integer_value(v) >= 1 && json_integer_value(v) <= 100)
+		s->chance = (int)json_integer_value(v);
+	s->own_position = (v = json_object_get(root, "position")) != NULL &&
+	    json_is_string(v) && strcmp(json_string_value(v), "own") == 0;
+	if ((v = json_object_get(root, "from")) != NULL && json_is_string(v))
+		coarse_parse_episode(json_string_value(v), &s->from_season, &s->from_episode);
 	json_decref(root);
+}
+
+/* "S02E05", "s2e5" or "2x05". */
+int
+coarse_parse_episode(const char *s, int *season, int *episode)
+{
+	int a, b, len = 0;
+
+	if (s == NULL)
+		return -1;
+	if ((sscanf(s, "%*1[sS]%d%*1[eE]%d%n", &a, &b, &len) == 2 ||
+	    sscanf(s, "%dx%d%n", &a, &b, &len) == 2) && s[len] == '\0' && a >= 0 && b >= 0) {
+		*season = a;
+		*episode = b;
+		return 0;
+	}
+	return -1;
 }
 
 /* The JSON options of s, or NULL if it has none. */
@@ -323,6 +354,20 @@ format_rule(const struct coarse_slot *s)
 		json_object_set_new(root, "kinds", json_string("movies"));
 	if (s->daypart != NULL)
 		json_object_set_new(root, "daypart", json_string(s->daypart));
+	if (s->dates_text != NULL)
+		json_object_set_new(root, "dates", json_string(s->dates_text));
+	if (s->marathon)
+		json_object_set_new(root, "marathon", json_true());
+	if (s->marathon && s->chance > 0 && s->chance < 100)
+		json_object_set_new(root, "chance", json_integer(s->chance));
+	if (s->own_position)
+		json_object_set_new(root, "position", json_string("own"));
+	if (s->own_position && (s->from_season > 0 || s->from_episode > 0)) {
+		char ep[32];
+
+		snprintf(ep, sizeof ep, "S%02dE%02d", s->from_season, s->from_episode);
+		json_object_set_new(root, "from", json_string(ep));
+	}
 	if (json_object_size(root) > 0)
 		text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(root);
@@ -498,6 +543,25 @@ coarse_add(sqlite3 *db, const struct coarse_slot *s, int64_t *id, char **cause)
 		set_cause(cause, "'%s' is not a rating", s->max_rating);
 		return -1;
 	}
+	if (s->dates_text != NULL) {
+		struct season check;
+
+		if (season_parse(s->dates_text, &check, cause) != 0)
+			return -1;
+	}
+	if ((s->marathon || s->own_position) && s->type != COARSE_SERIES) {
+		set_cause(cause, "%s is for series slots", s->marathon ? "a marathon" :
+		    "an own position");
+		return -1;
+	}
+	if (s->marathon && (s->n_shows > 1)) {
+		set_cause(cause, "a marathon runs one series");
+		return -1;
+	}
+	if (s->chance < 0 || s->chance > 100) {
+		set_cause(cause, "a marathon's chance is a percentage (1-100), not %d", s->chance);
+		return -1;
+	}
 	switch (s->type) {
 	case COARSE_SERIES:
 	case COARSE_SHUFFLE:
@@ -642,6 +706,8 @@ beats(const struct coarse_slot *a, const struct coarse_slot *b)
 {
 	int afill = a->type == COARSE_FILL, bfill = b->type == COARSE_FILL;
 
+	if (a->marathon != b->marathon)
+		return a->marathon;
 	if (afill != bfill)
 		return bfill;
 	if (a->priority != b->priority)
@@ -659,6 +725,63 @@ coarse_match(const struct coarse_slot *slots, size_t n, int wday, int minute)
 	for (i = 0; i < n; i++) {
 		if (covers(&slots[i], wday, minute) && (best == NULL || beats(&slots[i], best)))
 			best = &slots[i];
+	}
+	return best;
+}
+
+/* splitmix64, for marathon chances. */
+static uint64_t
+mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* Active on the date it starts? */
+int
+coarse_active_on(const struct coarse_slot *s, int year, int month, int day)
+{
+	int64_t dn;
+
+	if (year == 0)
+		return 1;
+	if (!season_contains(&s->dates, year, month, day))
+		return 0;
+	if (s->marathon && s->chance > 0 && s->chance < 100) {
+		dn = tz_days_from_civil(year, month, day);
+		if ((int)(mix64(mix64((uint64_t)s->id) ^ (uint64_t)dn) % 100) >= s->chance)
+			return 0;
+	}
+	return 1;
+}
+
+/* The governing slot on a date. */
+const struct coarse_slot *
+coarse_match_date(const struct coarse_slot *slots, size_t n, int year, int month, int day,
+    int wday, int minute)
+{
+	const struct coarse_slot *best = NULL, *s;
+	int py, pm, pd;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		s = &slots[i];
+		if (!covers(s, wday, minute) || (best != NULL && !beats(s, best)))
+			continue;
+		if (year != 0 && (s->dates.n > 0 || s->marathon)) {
+			/* The date the slot started: yesterday for the morning part of a late slot. */
+			if (s->start_min >= s->end_min && minute < s->end_min &&
+			    !((s->days & (1 << wday)) && minute >= s->start_min)) {
+				tz_civil_from_days(tz_days_from_civil(year, month, day) - 1, &py, &pm,
+				    &pd);
+				if (!coarse_active_on(s, py, pm, pd))
+					continue;
+			} else if (!coarse_active_on(s, year, month, day))
+				continue;
+		}
+		best = s;
 	}
 	return best;
 }
@@ -717,6 +840,28 @@ coarse_describe(sqlite3 *db, const struct coarse_slot *s)
 	}
 	if (s->max_rating != NULL) {
 		xasprintf(&n, "%s, rated <= %s", out, s->max_rating);
+		free(out);
+		out = n;
+	}
+	if (s->marathon) {
+		if (s->chance > 0 && s->chance < 100)
+			xasprintf(&n, "%s, marathon (%d%% of days)", out, s->chance);
+		else
+			xasprintf(&n, "%s, marathon", out);
+		free(out);
+		out = n;
+	}
+	if (s->own_position) {
+		if (s->from_season > 0 || s->from_episode > 0)
+			xasprintf(&n, "%s, own position from S%02dE%02d", out, s->from_season,
+			    s->from_episode);
+		else
+			xasprintf(&n, "%s, own position", out);
+		free(out);
+		out = n;
+	}
+	if (s->dates_text != NULL) {
+		xasprintf(&n, "%s, dates %s", out, s->dates_text);
 		free(out);
 		out = n;
 	}

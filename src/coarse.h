@@ -13,8 +13,20 @@
  *            of those series only
  *
  * A slot runs [start, end) local minutes; end <= start runs past midnight
- * (the days are the days it starts). Where slots overlap, any non-fill slot
- * beats a fill slot, then the higher priority, then the newer slot.
+ * (the days are the days it starts). Where slots overlap, a marathon beats
+ * everything, any non-fill slot beats a fill slot, then the higher
+ * priority, then the newer slot.
+ *
+ * Options of any slot (schedules.rule):
+ *   dates     active only on these dates (src/season.h: "december",
+ *             "10-25..10-31", "2026-07-04"), the date the slot starts
+ *   marathon  a series slot that takes its whole span for one series, in
+ *             order, beating every other slot
+ *   chance    with marathon: on each of its days it runs with this chance
+ *             in percent (chosen by a hash of the date, so it is stable)
+ *   position  "own": a series slot keeps its own place in the series
+ *             (syndication), apart from the channel's other slots
+ *   from      "S02E05": where an own-position slot begins
  */
 #ifndef RV_COARSE_H
 #define RV_COARSE_H
@@ -23,6 +35,8 @@
 #include <stdint.h>
 
 #include <sqlite3.h>
+
+#include "src/season.h"
 
 enum coarse_type {
 	COARSE_SERIES,
@@ -64,6 +78,12 @@ struct coarse_slot {
 	char *genre;                    /* movies, fill: genre contains this; NULL any */
 	int kinds;                      /* fill: COARSE_KIND_*; 0 means both */
 	char *daypart;                  /* the daypart it was made from, for display */
+	char *dates_text;               /* dates: as given, NULL for every date */
+	struct season dates;            /* dates: parsed */
+	int marathon;
+	int chance;                     /* marathon: percent of its days, 100 every day */
+	int own_position;               /* series: its own place in the series */
+	int from_season, from_episode;  /* own position: where it begins (0: the start) */
 };
 
 /* "series", ...; and back (0 on success). */
@@ -104,9 +124,19 @@ void coarse_free(struct coarse_slot **slots, size_t n);
 /* Free one slot's members. */
 void coarse_slot_clear(struct coarse_slot *slot);
 
-/* The slot that governs local day wday at minute, or NULL. */
+/* The slot that governs local day wday at minute, or NULL (dates and chance ignored). */
 const struct coarse_slot *coarse_match(const struct coarse_slot *slots, size_t n, int wday,
     int minute);
+/*
+ * The slot that governs the local time (year, month, day, wday, minute),
+ * with dates and marathon chances; channel_id seeds the chances.
+ */
+const struct coarse_slot *coarse_match_date(const struct coarse_slot *slots, size_t n,
+    int year, int month, int day, int wday, int minute);
+/* Is slot s active on the local date it starts (dates, marathon chance)? */
+int coarse_active_on(const struct coarse_slot *s, int year, int month, int day);
+/* "S02E05" or "2x05" into season and episode; 0 or -1. */
+int coarse_parse_episode(const char *s, int *season, int *episode);
 /* A line saying what the slot plays ("series Cheers, Taxi"); a new string. */
 char *coarse_describe(sqlite3 *db, const struct coarse_slot *slot);
 

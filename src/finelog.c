@@ -19,11 +19,17 @@ static const char *kind_names[] = {
 	[ITEM_INTERSTITIAL] = "interstitial",
 	[ITEM_FILLER] = "filler",
 	[ITEM_SLATE] = "slate",
+	[ITEM_SIGNOFF] = "signoff",
+	[ITEM_SIGNON] = "signon",
+	[ITEM_OFFAIR] = "offair",
+	[ITEM_RATING_CARD] = "rating_card",
+	[ITEM_NEXT_BUMPER] = "next_bumper",
+	[ITEM_GUIDE] = "guide",
 };
 
 #define ITEM_SELECT "SELECT s.id, s.channel_id, s.start_ms, s.end_ms, s.kind, " \
 	"s.media_file_id, m.file_path, s.in_ms, s.out_ms, s.programme_start_ms, s.act, " \
-	"s.title, m.loudness_lufs FROM schedule_items s " \
+	"s.title, m.loudness_lufs, s.schedule_id FROM schedule_items s " \
 	"LEFT JOIN media_files m ON m.id = s.media_file_id "
 
 /* Kind name. */
@@ -77,6 +83,7 @@ from_row(sqlite3_stmt *st, struct fine_item *it)
 	it->programme_start_ms = sqlite3_column_int64(st, 9);
 	it->act = sqlite3_column_int(st, 10);
 	it->title = col_str(st, 11);
+	it->schedule_id = sqlite3_column_int64(st, 13);
 	it->loudness_lufs = sqlite3_column_type(st, 12) == SQLITE_NULL ? NAN :
 	    sqlite3_column_double(st, 12);
 }

@@ -4,7 +4,7 @@
  *
  * An item airs [in_ms, out_ms) of its file starting at start_ms (UTC);
  * end_ms - start_ms == out_ms - in_ms. Items of one channel neither overlap
- * nor leave gaps. A generated item (a slate) has no file.
+ * nor leave gaps. A generated item (a slate, bars, a card) has no file.
  */
 #ifndef RV_FINELOG_H
 #define RV_FINELOG_H
@@ -23,6 +23,12 @@ enum item_kind {
 	ITEM_INTERSTITIAL,
 	ITEM_FILLER,
 	ITEM_SLATE,
+	ITEM_SIGNOFF,                   /* the sign-off programme */
+	ITEM_SIGNON,                    /* the sign-on clip */
+	ITEM_OFFAIR,                    /* bars and tone, or a test card, while off the air */
+	ITEM_RATING_CARD,               /* "The following program is rated ..." */
+	ITEM_NEXT_BUMPER,               /* "Coming up next: TITLE" */
+	ITEM_GUIDE,                     /* a guide channel's listing */
 };
 
 /*
@@ -30,8 +36,12 @@ enum item_kind {
  * kind and title. The kind is a constant of its own so that it can become
  * a kind of its own without touching the code that uses it.
  */
-#define GUIDE_ITEM_KIND  ITEM_PROGRAMME
+#define GUIDE_ITEM_KIND  ITEM_GUIDE
 #define GUIDE_ITEM_TITLE "Program Guide"
+ * Kinds the engine can draw itself: generated when they have no media
+ * file (a station may have its own sign-off clip or rating card).
+ */
+#define ITEM_KIND_GENERATED(k) ((k) == ITEM_SLATE || (k) >= ITEM_SIGNOFF)
 
 struct fine_item {
 	int64_t id;
@@ -45,6 +55,7 @@ struct fine_item {
 	int64_t out_ms;                 /* source out point, exclusive */
 	int64_t programme_start_ms;     /* the guide programme it belongs to, or 0 */
 	int act;                        /* act number within a programme, or 0 */
+	int64_t schedule_id;            /* the coarse slot that placed it, or 0 */
 	char *title;                    /* owned; display title, may be NULL */
 	double loudness_lufs;           /* measured integrated loudness, NAN if unknown */
 };

@@ -51,7 +51,7 @@ guide_programmes(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms
 	    "WITH b AS (SELECT coalesce(programme_start_ms, start_ms) AS ps, max(end_ms) AS pe, "
 	    "  min(CASE WHEN kind = 'programme' THEN media_file_id END) AS mf, "
 	    "  max(CASE WHEN kind = ?4 AND media_file_id IS NULL AND title = ?5 THEN title END) "
-	    "  AS gt "
+	    "  AS gt, max(kind IN ('signoff', 'offair', 'signon')) AS off "
 	    "  FROM schedule_items WHERE channel_id = ?1 AND start_ms >= ?2 - 86400000 AND "
 	    "  start_ms < ?3 + 86400000 GROUP BY ps HAVING pe > ?2 AND ps < ?3) "
 	    "SELECT b.ps, b.pe, b.mf, coalesce(sh.title, mv.title), e.episode_title, "
@@ -60,7 +60,7 @@ guide_programmes(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms
 	    "  e.season_number, e.episode_number, mv.year, e.air_date, "
 	    "  mv.media_file_id IS NOT NULL, "
 	    "  (SELECT max(a.start_ms) FROM sched_airings a WHERE a.channel_id = ?1 AND "
-	    "   a.media_file_id = b.mf AND a.start_ms < b.ps), m.file_path, b.gt "
+	    "   a.media_file_id = b.mf AND a.start_ms < b.ps), m.file_path, b.gt, b.off "
 	    "FROM b LEFT JOIN media_files m ON m.id = b.mf "
 	    "LEFT JOIN episodes e ON e.media_file_id = b.mf "
 	    "LEFT JOIN shows sh ON sh.id = e.show_id "
@@ -94,6 +94,9 @@ guide_programmes(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms
 		}
 		if (p->title == NULL && p->media_file_id == 0)
 			p->title = col_str(st, 15);     /* a guide channel's listings */
+		p->off_air = sqlite3_column_int(st, 16) && p->media_file_id == 0;
+		if (p->title == NULL && p->off_air)
+			p->title = xstrdup("Off air");
 		if (p->title == NULL)
 			p->title = xstrdup("To Be Announced");
 		p->sub_title = col_str(st, 4);
@@ -106,6 +109,9 @@ guide_programmes(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms
 		p->air_date = col_str(st, 11);
 		p->is_movie = sqlite3_column_int(st, 12);
 		p->previous_ms = sqlite3_column_int64(st, 13);
+		if (p->off_air && p->desc == NULL)
+			p->desc = xstrdup("The station has signed off for the night: colour bars and "
+			    "tone until sign-on.");
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

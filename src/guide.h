@@ -31,6 +31,7 @@ struct guide_programme {
 	int year;                       /* movie year, or 0 */
 	char *air_date;                 /* episode's first air date "YYYY-MM-DD", or NULL */
 	int is_movie;
+	int off_air;                    /* the station is off the air (sign-off to sign-on) */
 	int64_t previous_ms;            /* an earlier airing on this channel, or 0 */
 };
 

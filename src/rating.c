@@ -319,6 +319,21 @@ rating_level_name(int level)
 	return level_names[level];
 }
 
+/* The name on a rating card. */
+const char *
+rating_card_name(int level, int tv, char *buf, size_t len)
+{
+	const char *name = rating_level_name(level), *slash = strchr(name, '/');
+
+	if (slash == NULL)
+		snprintf(buf, len, "%s", name);
+	else if (tv)
+		snprintf(buf, len, "%s", slash + 1);
+	else
+		snprintf(buf, len, "%.*s", (int)(slash - name), name);
+	return buf;
+}
+
 /* Limit check. */
 int
 rating_allows(int limit, int level, int unrated_ok)

@@ -17,6 +17,8 @@
 #ifndef RV_RATING_H
 #define RV_RATING_H
 
+#include <stddef.h>
+
 #define RATING_UNRATED  (-1)
 #define RATING_G        0               /* also TV-Y, TV-G */
 #define RATING_TV_Y     0
@@ -45,6 +47,11 @@ int rating_parse(const char *text, struct rating *out);
 int rating_level(const char *text);
 /* The names of a level: "R/TV-MA", "PG-13", "age 15"; "unrated" for RATING_UNRATED. */
 const char *rating_level_name(int level);
+/*
+ * The rating a rating card announces for a level: the television name for
+ * tv ("TV-PG"), the film name otherwise ("PG"), into buf.
+ */
+const char *rating_card_name(int level, int tv, char *buf, size_t len);
 /*
  * Whether content at level may air under limit (a level, or RATING_UNRATED
  * for no limit). Unrated content passes only when unrated_ok is set.

@@ -17,6 +17,17 @@
  * across days and spots do not repeat within an hour while the pool allows.
  * Programme choices for shuffles, movie blocks and fill prefer what has not
  * aired for longest (sched_airings), then what fits the time available.
+ *
+ * Realism (migration 5): a boundary in the channel's off-air hours starts
+ * an off-air block (sign-off, bars, sign-on) that runs to sign-on; a rated
+ * programme's block opens with its rating card, out of the break time; a
+ * channel with no bumper clips closes each station break with a generated
+ * "coming up next". Seasonal content airs only in season (and is preferred
+ * there); slots may be dated, marathons beat other slots, and a series
+ * slot may keep its own place in the series. Other channels' programmes
+ * and commercials (struct occupancy) are avoided: a programme never airs
+ * while another channel airs the same file, a commercial only when the
+ * pool has nothing else.
  */
 #include "src/sched.h"
 
@@ -33,6 +44,7 @@
 #include "src/log.h"
 #include "src/rating.h"
 #include "src/schedcheck.h"
+#include "src/season.h"
 #include "src/tz.h"
 #include "src/util.h"
 
@@ -45,6 +57,11 @@
 #define ROLE_NEUTRAL    3               /* pick_rot: only bumpers with no role */
 #define ROLE_ONLY       4               /* pick_rot: flag, only bumpers of exactly this role */
 #define SPOT_LISTS      (1 + DAYPART_COUNT)     /* commercial rotations */
+#define SIGNOFF_MS      60000           /* a generated sign-off card */
+#define SIGNON_MS       30000           /* a generated sign-on card */
+#define RATING_CARD_MS  5000            /* a generated rating card */
+#define NEXT_BUMPER_MS  10000           /* a generated "coming up next" bumper */
+#define NEXT_BUMPER_MIN 5000            /* ... at least this long */
 
 /* One fine log item being built. */
 struct out_item {
@@ -60,7 +77,7 @@ struct out_item {
 
 /* One programme placed. */
 struct airing {
-	int64_t start;
+	int64_t start, end;
 	const char *mode;
 	int64_t media;
 	int64_t show_id;
@@ -91,6 +108,26 @@ struct slotstate {
 	int built;
 	int64_t last_show;              /* series rotation: show placed last, 0 none */
 	int last_show_known;
+	int *progress;                  /* own position: per series, next position, -1 unknown */
+	int32_t *seasonal;              /* candidates with a seasonal preference */
+	size_t n_seasonal;
+};
+
+/*
+ * What other channels air where (no simultaneous repeats): per media
+ * file a list of spans, newest first. Loaded from the fine log for the
+ * build's range; sched_extend_all adds each channel's build as it goes.
+ */
+struct span {
+	int64_t start, end;
+	int64_t channel;
+	int32_t next;                   /* the file's next span, -1 none */
+};
+
+struct occupancy {
+	struct i64map head;             /* media id -> index + 1 of its newest span */
+	struct span *v;
+	size_t n, cap;
 };
 
 /* A pod being filled: its time and what it already holds. */
@@ -116,6 +153,11 @@ struct build {
 	int64_t min_spot;               /* shortest commercial allowed, 0 if none */
 	struct i64map recent;           /* programmes: media id -> last start */
 	int *progress;                  /* per series: next position in eps, -1 unknown */
+	int64_t *own_slots;             /* ids of the slots with their own series position */
+	size_t n_own;
+	struct occupancy *occ;          /* other channels' files: own_occ or a shared one */
+	struct occupancy own_occ;
+	int signed_on;                  /* the item before is programming, not off-air */
 	int64_t from;
 	struct out_item *items;
 	size_t n, cap;
@@ -200,6 +242,90 @@ map_free(struct i64map *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* Note that channel airs media over [start, end). */
+static void
+occ_add(struct occupancy *o, int64_t media, int64_t start, int64_t end, int64_t channel)
+{
+	struct span *sp;
+
+	if (media == 0)
+		return;
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 1024;
+		o->v = xreallocarray(o->v, o->cap, sizeof *o->v);
+	}
+	sp = &o->v[o->n];
+	sp->start = start;
+	sp->end = end;
+	sp->channel = channel;
+	sp->next = (int32_t)map_get(&o->head, media, 0) - 1;
+	map_set(&o->head, media, (int64_t)++o->n);
+}
+
+/* Does a channel other than channel air media during [start, end)? */
+static int
+occ_busy(const struct occupancy *o, int64_t media, int64_t start, int64_t end,
+    int64_t channel)
+{
+	int32_t i;
+
+	if (o == NULL || o->n == 0)
+		return 0;
+	for (i = (int32_t)map_get(&o->head, media, 0) - 1; i >= 0; i = o->v[i].next) {
+		if (o->v[i].channel != channel && o->v[i].start < end && o->v[i].end > start)
+			return 1;
+	}
+	return 0;
+}
+
+/* Free an occupancy's contents. */
+static void
+occ_clear(struct occupancy *o)
+{
+	map_free(&o->head);
+	free(o->v);
+	memset(o, 0, sizeof *o);
+}
+
+/*
+ * Load what the other channels air over [from, to): programmes (by their
+ * blocks, from sched_airings) and commercials (from the fine log).
+ */
+static int
+occ_load(sqlite3 *db, struct occupancy *o, int64_t channel_id, int64_t from, int64_t to,
+    char **cause)
+{
+	sqlite3_stmt *st;
+	int rc, k;
+
+	for (k = 0; k < 2; k++) {
+		st = db_prepare(db, k == 0 ?
+		    "SELECT a.media_file_id, a.start_ms, coalesce(a.end_ms, a.start_ms + 3600000), "
+		    "a.channel_id FROM channels c JOIN sched_airings a ON a.channel_id = c.id AND "
+		    "a.start_ms >= ?2 - 86400000 AND a.start_ms < ?3 WHERE c.id <> ?1 AND "
+		    "coalesce(a.end_ms, a.start_ms + 3600000) > ?2 AND a.media_file_id IS NOT NULL" :
+		    "SELECT s.media_file_id, s.start_ms, s.end_ms, s.channel_id FROM channels c "
+		    "JOIN schedule_items s ON s.channel_id = c.id AND s.start_ms >= ?2 - 600000 AND "
+		    "s.start_ms < ?3 WHERE c.id <> ?1 AND s.kind = 'commercial' AND s.end_ms > ?2",
+		    cause);
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, channel_id);
+		sqlite3_bind_int64(st, 2, from);
+		sqlite3_bind_int64(st, 3, to);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			occ_add(o, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			set_cause(cause, "reading the other channels' schedules: %s",
+			    sqlite3_errmsg(db));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Sort key for building a rotation. */
 struct rot_seed {
 	int32_t item;
@@ -246,7 +372,8 @@ rot_init(struct build *b, struct rot *r, const enum sl_kind *kinds, size_t nk,
 			int32_t idx = lib->by_kind[kinds[k]][i];
 
 			it = &lib->items[idx];
-			if (!schedlib_allowed(&b->ch, it) || it->expires < day)
+			if (!schedlib_allowed(&b->ch, it) || it->expires < day ||
+			    it->card != SL_CARD_NONE)
 				continue;
 			if (daypart >= 0 && it->daypart + 1 != daypart)
 				continue;
@@ -309,6 +436,30 @@ rot_item(const struct build *b, const struct rot *r, int32_t m)
 	return &b->lib->items[r->item[m]];
 }
 
+/* Is it in season on local day number day? */
+static int
+in_season_day(const struct build *b, const struct sl_item *it, int32_t day)
+{
+	int y, m, d;
+
+	if (it->seasonal < 0)
+		return 1;
+	tz_civil_from_days(day, &y, &m, &d);
+	return schedlib_in_season(b->lib, it, y, m, d);
+}
+
+/* Is it in season at UTC time t? */
+static int
+in_season_at(const struct build *b, const struct sl_item *it, int64_t t)
+{
+	struct tz_civil c;
+
+	if (it->seasonal < 0)
+		return 1;
+	tz_local(b->ch.tz, t, &c);
+	return schedlib_in_season(b->lib, it, c.year, c.month, c.day);
+}
+
 /* Set up a pod at time t. */
 static void
 pod_init(const struct build *b, struct pod *p, int64_t t)
@@ -339,7 +490,11 @@ in_set(const int *set, int n, int v)
 #define SPOT_ROT(b, h)  (&(b)->spots[(h) % SPOT_LISTS])
 #define SPOT_M(h)       ((int32_t)((h) / SPOT_LISTS))
 
-/* The first eligible member of spot list l (pass 0: not aired within the hour), or -1. */
+/*
+ * The first eligible member of spot list l, or -1. Pass 0: not aired within
+ * the hour, nor on another channel meanwhile; pass 1: not on another
+ * channel; pass 2: any.
+ */
 static int32_t
 first_spot(const struct build *b, int l, const struct pod *p, int64_t t, int64_t max_ms,
     int strict, int pass)
@@ -354,7 +509,10 @@ first_spot(const struct build *b, int l, const struct pod *p, int64_t t, int64_t
 		if (pass == 0 && r->last[m] != NEVER && r->last[m] > t - HOUR_MS)
 			return -1;      /* the rest aired even more recently */
 		it = rot_item(b, r, m);
-		if (it->duration_ms > max_ms || it->expires < p->day)
+		if (it->duration_ms > max_ms || it->expires < p->day || !in_season_day(b, it, p->day))
+			continue;
+		/* Not on another channel at the same moment, while the pool allows. */
+		if (pass < 2 && occ_busy(b->occ, it->id, t, t + it->duration_ms, b->ch.id))
 			continue;
 		if (strict && ((it->company != 0 &&
 		    in_set(p->companies, p->n_companies, it->company)) ||
@@ -370,7 +528,8 @@ first_spot(const struct build *b, int l, const struct pod *p, int64_t t, int64_t
  * for the daypart (from the list of spots for any daypart and the list for
  * this one); with strict, no company or category already in the pod. Least
  * recently aired first; one aired within the hour only if nothing else
- * fits. A handle for SPOT_ROT/SPOT_M, or -1.
+ * fits, one on another channel at the same moment only if nothing at all
+ * else fits. A handle for SPOT_ROT/SPOT_M, or -1.
  */
 static int32_t
 pick_spot(const struct build *b, const struct pod *p, int64_t t, int64_t max_ms, int strict)
@@ -380,7 +539,7 @@ pick_spot(const struct build *b, const struct pod *p, int64_t t, int64_t max_ms,
 	const struct sl_item *it, *bi = NULL;
 	int64_t last;
 
-	for (pass = 0; pass < 2 && best < 0; pass++) {
+	for (pass = 0; pass < 3 && best < 0; pass++) {
 		for (k = 0; k < 2; k++) {
 			if ((m = first_spot(b, lists[k], p, t, max_ms, strict, pass)) < 0)
 				continue;
@@ -425,7 +584,7 @@ pick_rot(const struct build *b, const struct rot *r, int64_t t, int64_t max_ms, 
 			if (pass == 0 && r->last[m] != NEVER && r->last[m] > t - HOUR_MS)
 				break;
 			it = rot_item(b, r, m);
-			if (m == skip || it->duration_ms > max_ms)
+			if (m == skip || it->duration_ms > max_ms || !in_season_at(b, it, t))
 				continue;
 			if (role & ROLE_ONLY ? it->role != (role & ~ROLE_ONLY) :
 			    role == ROLE_NEUTRAL ? it->role != SL_ROLE_ANY :
@@ -567,16 +726,17 @@ fill_pod(struct build *b, int64_t *t, int64_t target, int want_id, int64_t sched
  * The station break from *t to exactly end: commercials in pods (a promo,
  * interstitial or bumper between pods when their companies or categories
  * run out), then promos, interstitials and bumpers, each once, then a slate
- * for what is left, and the station ID last if want_id. With ads unset
- * (a block with no programme) only the slate and the ID.
+ * for what is left, a generated "coming up next" bumper if next_bumper,
+ * and the station ID last if want_id. With ads unset (a block with no
+ * programme) only the slate and the ID.
  */
 static void
 fill_station_break(struct build *b, int64_t *t, int64_t end, int want_id, int ads,
-    int64_t sched_id, int64_t prog, const char *slate_title)
+    int next_bumper, int64_t sched_id, int64_t prog, const char *slate_title)
 {
 	struct pod p;
 	int32_t id = -1, m, sep;
-	int64_t left = end - *t, id_ms = 0;
+	int64_t left = end - *t, id_ms = 0, nb_ms = 0;
 	unsigned char *used;
 	struct rot *r;
 	int k;
@@ -584,6 +744,11 @@ fill_station_break(struct build *b, int64_t *t, int64_t end, int want_id, int ad
 	if (want_id && (id = pick_rot(b, &b->ids, end, left, SL_ROLE_ANY, -1, 0, NULL)) >= 0) {
 		id_ms = rot_item(b, &b->ids, id)->duration_ms;
 		left -= id_ms;
+	}
+	if (next_bumper && left >= NEXT_BUMPER_MIN) {
+		nb_ms = left < NEXT_BUMPER_MS ? left : NEXT_BUMPER_MS;
+		left -= nb_ms;
+		id_ms += nb_ms;         /* reserved at the end, with the ID */
 	}
 	pod_init(b, &p, *t);
 	while (ads && left > 0) {
@@ -626,7 +791,7 @@ fill_station_break(struct build *b, int64_t *t, int64_t end, int want_id, int ad
 				const struct sl_item *it = rot_item(b, r, m);
 
 				if (!used[m] && it->duration_ms <= left && it->expires >= p.day &&
-				    it->role == SL_ROLE_ANY)
+				    it->role == SL_ROLE_ANY && in_season_day(b, it, p.day))
 					break;
 			}
 			if (m < 0)
@@ -639,6 +804,8 @@ fill_station_break(struct build *b, int64_t *t, int64_t end, int want_id, int ad
 	left = end - id_ms - *t;
 	if (left > 0)
 		emit(b, t, left, ITEM_SLATE, NULL, 0, slate_title, sched_id, prog, 0);
+	if (nb_ms > 0)
+		emit(b, t, nb_ms, ITEM_NEXT_BUMPER, NULL, 0, "Coming up next", sched_id, prog, 0);
 	if (id >= 0)
 		emit_member(b, &b->ids, id, t, sched_id, prog);
 }
@@ -754,21 +921,135 @@ break_points(const struct build *b, const struct sl_item *it, int n, int64_t *ou
 	return got;
 }
 
+/*
+ * Is boundary t inside the channel's off-air hours? If so *signon (may be
+ * NULL) gets the sign-on instant that ends them (a slot boundary).
+ */
+static int
+offair_at(const struct build *b, int64_t t, int64_t *signon)
+{
+	int off = b->ch.signoff_min, on = b->ch.signon_min, m, y, mo, d;
+	struct tz_civil c;
+	int64_t s;
+
+	if (off < 0)
+		return 0;
+	tz_local(b->ch.tz, t, &c);
+	m = c.hour * 60 + c.minute;
+	if (off < on ? (m < off || m >= on) : (m < off && m >= on))
+		return 0;
+	if (signon != NULL) {
+		y = c.year;
+		mo = c.month;
+		d = c.day;
+		if (m >= on)
+			tz_civil_from_days(tz_days_from_civil(y, mo, d) + 1, &y, &mo, &d);
+		s = tz_utc(b->ch.tz, y, mo, d, on / 60, on % 60, 0);
+		if (!tz_is_boundary(b->ch.tz, s, b->ch.slot_minutes))
+			s = tz_slot_next(b->ch.tz, s, b->ch.slot_minutes);
+		if (s <= t)
+			s = tz_slot_next(b->ch.tz, t, b->ch.slot_minutes);
+		*signon = s;
+	}
+	return 1;
+}
+
+/*
+ * The station's own clip for a generated item (SL_CARD_*; for a rating
+ * card, of that level), at most max_ms long: the lowest id, or NULL.
+ */
+static const struct sl_item *
+card_clip(const struct build *b, int card, int level, int64_t max_ms)
+{
+	static const enum sl_kind kind_of[] = {
+		[SL_CARD_RATING] = SL_INTERSTITIAL,
+		[SL_CARD_SIGNOFF] = SL_OUTRO,
+		[SL_CARD_SIGNON] = SL_INTRO,
+	};
+	enum sl_kind k = kind_of[card];
+	const struct sl_item *it;
+	size_t i;
+
+	for (i = 0; i < b->lib->n_kind[k]; i++) {
+		it = &b->lib->items[b->lib->by_kind[k][i]];
+		if (it->card == card && (level < 0 || it->level == level) &&
+		    it->duration_ms <= max_ms && schedlib_allowed(&b->ch, it))
+			return it;
+	}
+	return NULL;
+}
+
+/*
+ * The off-air block [t0, t1): the sign-off (when the channel was on the
+ * air before), bars or the test card, the sign-on ending exactly at t1.
+ */
+static void
+emit_offair(struct build *b, int64_t t0, int64_t t1)
+{
+	const struct sl_item *off = NULL, *on;
+	int64_t t = t0, off_ms = 0, on_ms, span = t1 - t0;
+
+	on = card_clip(b, SL_CARD_SIGNON, -1, span / 3);
+	on_ms = on != NULL ? on->duration_ms : SIGNON_MS;
+	if (b->signed_on) {
+		off = card_clip(b, SL_CARD_SIGNOFF, -1, span / 3);
+		off_ms = off != NULL ? off->duration_ms : SIGNOFF_MS;
+	}
+	if (off_ms + on_ms + 1000 > span) {
+		off = on = NULL;
+		off_ms = on_ms = 0;
+	}
+	if (off_ms > 0)
+		emit(b, &t, off_ms, ITEM_SIGNOFF, off, 0, off != NULL ? off->title : "Sign-off", 0,
+		    t0, 0);
+	emit(b, &t, t1 - on_ms - t, ITEM_OFFAIR, NULL, 0, "Off air", 0, t0, 0);
+	if (on_ms > 0)
+		emit(b, &t, on_ms, ITEM_SIGNON, on, 0, on != NULL ? on->title : "Sign-on", 0, t0, 0);
+	b->signed_on = 0;
+}
+
+/* Keep a title for the build's lifetime; returns it. */
+static char *
+keep_title(struct build *b, char *title)
+{
+	b->titles = xreallocarray(b->titles, b->n_titles + 1, sizeof *b->titles);
+	b->titles[b->n_titles++] = title;
+	return title;
+}
+
 /* Lay out one block [t0, t1) around programme it (NULL: nothing to air). */
 static void
 emit_block(struct build *b, int64_t t0, int64_t t1, const struct sl_item *it,
     int64_t sched_id)
 {
 	int64_t points[64], marks[16], pod_at[65], t = t0, in = 0, out, budget, share, d, best;
-	int n_ideal, n_budget, n, i, j, n_marks = 0, want[65], bi;
-	char *title;
+	int64_t card_ms = 0;
+	int n_ideal, n_budget, n, i, j, n_marks = 0, want[65], bi, next_bumper;
+	const struct sl_item *card = NULL;
+	char *title, *card_title = NULL, rating[32];
 
 	memset(want, 0, sizeof want);
+	b->signed_on = 1;
+	next_bumper = b->ch.bumpers && b->ch.next_bumpers && b->bumpers.n == 0 &&
+	    !offair_at(b, t1, NULL);
 	if (it == NULL) {
-		fill_station_break(b, &t, t1, id_mark(b, t1), 0, sched_id, t0, "To Be Announced");
+		fill_station_break(b, &t, t1, id_mark(b, t1), 0, 0, sched_id, t0, "To Be Announced");
 		return;
 	}
 	budget = t1 - t0 - it->duration_ms;
+	/* The rating card opens the block; its time comes out of the breaks. */
+	if (b->ch.rating_cards && it->level != RATING_UNRATED) {
+		card = card_clip(b, SL_CARD_RATING, it->level, budget);
+		card_ms = card != NULL ? card->duration_ms : RATING_CARD_MS;
+		if (card_ms > budget)
+			card_ms = 0;
+		else if (card == NULL) {
+			xasprintf(&card_title, "Rated %s", rating_card_name(it->level,
+			    it->kind == SL_EPISODE, rating, sizeof rating));
+			keep_title(b, card_title);
+		}
+		budget -= card_ms;
+	}
 	n_ideal = (int)((it->duration_ms + b->ch.act_ms / 2) / b->ch.act_ms) - 1;
 	n_budget = b->min_spot > 0 ? (int)(budget / b->min_spot) - 1 : 0;
 	n = n_ideal < n_budget ? n_ideal : n_budget;
@@ -803,9 +1084,10 @@ emit_block(struct build *b, int64_t t0, int64_t t1, const struct sl_item *it,
 	if (id_mark(b, t1))
 		want[n] = 1;
 
-	title = schedlib_title(b->lib, it);
-	b->titles = xreallocarray(b->titles, b->n_titles + 1, sizeof *b->titles);
-	b->titles[b->n_titles++] = title;
+	title = keep_title(b, schedlib_title(b->lib, it));
+	if (card_ms > 0)
+		emit(b, &t, card_ms, ITEM_RATING_CARD, card, 0, card != NULL ? card->title :
+		    card_title, sched_id, t0, 0);
 	for (i = 0; i <= n; i++) {
 		out = i < n ? points[i] : it->duration_ms;
 		emit(b, &t, out - in, ITEM_PROGRAMME, it, in, title, sched_id, t0, i + 1);
@@ -813,7 +1095,7 @@ emit_block(struct build *b, int64_t t0, int64_t t1, const struct sl_item *it,
 		if (i < n)
 			fill_pod(b, &t, share, want[i], sched_id, t0);
 	}
-	fill_station_break(b, &t, t1, want[n], 1, sched_id, t0, NULL);
+	fill_station_break(b, &t, t1, want[n], 1, next_bumper, sched_id, t0, NULL);
 }
 
 /* Would item it be shown in the ratings of slot s (its own max rating)? */
@@ -847,15 +1129,20 @@ slot_has_show(const struct build *b, const struct coarse_slot *s, int si)
 	return 0;
 }
 
-/* Add item index idx to a slot's candidates. */
+/* Add item index idx to a slot's candidates (and to its seasonal ones). */
 static void
-cand_add(struct slotstate *ss, size_t *cap, int32_t idx)
+cand_add(const struct build *b, struct slotstate *ss, size_t *cap, int32_t idx)
 {
 	if (ss->n_cands == *cap) {
 		*cap = *cap ? *cap * 2 : 64;
 		ss->cands = xreallocarray(ss->cands, *cap, sizeof *ss->cands);
 	}
 	ss->cands[ss->n_cands++] = idx;
+	if (b->lib->items[idx].seasonal >= 0 && ss->n_seasonal < SAMPLE) {
+		ss->seasonal = xreallocarray(ss->seasonal, ss->n_seasonal + 1,
+		    sizeof *ss->seasonal);
+		ss->seasonal[ss->n_seasonal++] = idx;
+	}
 }
 
 /* The candidates of slot s (NULL: nothing planned), built once per build. */
@@ -888,7 +1175,7 @@ candidates(struct build *b, const struct coarse_slot *s)
 			    !genre_has(lib->shows[it->show].genre, s->genre)))
 				continue;
 			if (slot_allows(b, s, it))
-				cand_add(ss, &cap, lib->by_kind[SL_EPISODE][i]);
+				cand_add(b, ss, &cap, lib->by_kind[SL_EPISODE][i]);
 		}
 	}
 	if (kinds & COARSE_KIND_MOVIES) {
@@ -897,7 +1184,7 @@ candidates(struct build *b, const struct coarse_slot *s)
 			if (s != NULL && s->genre != NULL && !genre_has(it->genre, s->genre))
 				continue;
 			if (slot_allows(b, s, it))
-				cand_add(ss, &cap, lib->by_kind[SL_MOVIE][i]);
+				cand_add(b, ss, &cap, lib->by_kind[SL_MOVIE][i]);
 		}
 	}
 	return ss;
@@ -913,25 +1200,46 @@ block_len(const struct build *b, int64_t dur)
 }
 
 /*
- * Pick from a candidate list: the least recently aired, preferring what
- * fits in avail and fills at least half its block. Large pools are sampled.
+ * Is it free to air from t for len: in season on that local date and not
+ * on another channel at the same time?
+ */
+static int
+may_air(const struct build *b, const struct sl_item *it, int64_t t, int64_t len)
+{
+	return in_season_at(b, it, t) && !occ_busy(b->occ, it->id, t, t + len, b->ch.id);
+}
+
+/*
+ * Pick from a slot's candidates for a block at t: the least recently aired,
+ * preferring what fits in avail and fills at least half its block, and
+ * then seasonal content in its season (unless it aired in the last three
+ * days). Nothing out of season, nothing another channel airs meanwhile.
+ * Large pools are sampled; the seasonal candidates are always looked at.
  */
 static int32_t
-choose_lra(struct build *b, const int32_t *cands, size_t n, int64_t avail, uint64_t seed)
+choose_lra(struct build *b, const struct slotstate *ss, int64_t t, int64_t avail,
+    uint64_t seed)
 {
+	const int32_t *cands = ss->cands;
 	const struct sl_item *it;
 	int64_t last, best_last = 0, bl;
 	uint64_t h, best_h = 0;
 	int32_t best = -1, idx;
-	size_t k, probes = n <= SAMPLE ? n : SAMPLE;
-	int tier, best_tier = 3;
+	size_t k, n = ss->n_cands, probes = n <= SAMPLE ? n : SAMPLE;
+	int tier, best_tier = 6;
 
-	for (k = 0; k < probes; k++) {
-		idx = n <= SAMPLE ? cands[k] : cands[mix(seed + k) % n];
+	for (k = 0; k < probes + ss->n_seasonal; k++) {
+		if (k < probes)
+			idx = n <= SAMPLE ? cands[k] : cands[mix(seed + k) % n];
+		else
+			idx = ss->seasonal[k - probes];
 		it = &b->lib->items[idx];
 		bl = block_len(b, it->duration_ms);
-		tier = bl > avail ? 2 : it->duration_ms * 2 < bl ? 1 : 0;
+		if (!may_air(b, it, t, bl))
+			continue;
 		last = map_get(&b->recent, it->id, NEVER);
+		tier = (bl > avail ? 2 : it->duration_ms * 2 < bl ? 1 : 0) * 2 +
+		    !(it->seasonal >= 0 && (last == NEVER || last < t - 3 * DAY_MS));
 		h = hash3(seed, (uint64_t)it->id, 0);
 		if (best < 0 || tier < best_tier || (tier == best_tier && (last < best_last ||
 		    (last == best_last && h < best_h)))) {
@@ -951,7 +1259,8 @@ slot_at(const struct build *b, int64_t t)
 	struct tz_civil c;
 
 	tz_local(b->ch.tz, t, &c);
-	return coarse_match(b->slots, b->n_slots, c.wday, c.hour * 60 + c.minute);
+	return coarse_match_date(b->slots, b->n_slots, c.year, c.month, c.day, c.wday,
+	    c.hour * 60 + c.minute);
 }
 
 /* How long from t the same slot governs (up to a day). */
@@ -962,62 +1271,121 @@ slot_avail(const struct build *b, const struct coarse_slot *s, int64_t t)
 
 	do
 		u = tz_slot_next(b->ch.tz, u, b->ch.slot_minutes);
-	while (u - t < DAY_MS && slot_at(b, u) == s);
+	while (u - t < DAY_MS && slot_at(b, u) == s && !offair_at(b, u, NULL));
 	return u - t;
 }
 
-/* Next position of series si on this channel (after its last placed episode). */
+/* Is slot id one with its own series position? */
 static int
-series_position(struct build *b, int si)
+own_slot(const struct build *b, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < b->n_own; i++) {
+		if (b->own_slots[i] == id)
+			return 1;
+	}
+	return 0;
+}
+
+/* The position array for series in slot s: the slot's own, or the channel's. */
+static int *
+progress_of(struct build *b, const struct coarse_slot *s)
+{
+	struct slotstate *ss;
+	size_t i;
+
+	if (s == NULL || !s->own_position)
+		return b->progress;
+	ss = &b->ss[s - b->slots];
+	if (ss->progress == NULL) {
+		ss->progress = xreallocarray(NULL, b->lib->n_shows + 1, sizeof *ss->progress);
+		for (i = 0; i < b->lib->n_shows; i++)
+			ss->progress[i] = -1;
+	}
+	return ss->progress;
+}
+
+/*
+ * Next position of series si for slot s: after the last episode placed by
+ * the channel's series slots, or by s alone when it keeps its own position
+ * (from its "from" episode the first time).
+ */
+static int
+series_position(struct build *b, const struct coarse_slot *s, int si)
 {
 	const struct sl_show *show = &b->lib->shows[si];
 	const struct sl_item *it;
+	int *progress = progress_of(b, s), own = s != NULL && s->own_position;
 	sqlite3_stmt *st;
-	int season = -1, episode = -1;
+	int season = -1, episode = -1, after = 1;
 	size_t i;
 
-	if (b->progress[si] >= 0)
-		return b->progress[si];
-	b->progress[si] = 0;
-	st = db_prepare(b->db, "SELECT season_number, episode_number FROM sched_airings "
+	if (progress[si] >= 0)
+		return progress[si];
+	progress[si] = 0;
+	st = db_prepare(b->db, own ?
+	    "SELECT season_number, episode_number, schedule_id FROM sched_airings "
 	    "WHERE channel_id = ?1 AND show_id = ?2 AND mode = 'series' AND start_ms < ?3 "
-	    "ORDER BY start_ms DESC LIMIT 1", NULL);
+	    "AND schedule_id = ?4 ORDER BY start_ms DESC LIMIT 1" :
+	    "SELECT season_number, episode_number, schedule_id FROM sched_airings "
+	    "WHERE channel_id = ?1 AND show_id = ?2 AND mode = 'series' AND start_ms < ?3 "
+	    "ORDER BY start_ms DESC", NULL);
 	if (st == NULL)
 		return 0;
 	sqlite3_bind_int64(st, 1, b->ch.id);
 	sqlite3_bind_int64(st, 2, show->id);
 	sqlite3_bind_int64(st, 3, b->from);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (own)
+		sqlite3_bind_int64(st, 4, s->id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		/* The channel's place ignores the slots that keep their own. */
+		if (!own && b->n_own > 0 && own_slot(b, sqlite3_column_int64(st, 2)))
+			continue;
 		season = sqlite3_column_int(st, 0);
 		episode = sqlite3_column_int(st, 1);
+		break;
 	}
 	sqlite3_finalize(st);
+	if (season < 0 && own && (s->from_season > 0 || s->from_episode > 0)) {
+		season = s->from_season;
+		episode = s->from_episode;
+		after = 0;
+	}
 	if (season < 0)
 		return 0;
 	for (i = 0; i < show->n_eps; i++) {
 		it = &b->lib->items[show->eps[i]];
-		if (it->season > season || (it->season == season && it->episode > episode))
+		if (it->season > season || (it->season == season && (after ?
+		    it->episode > episode : it->episode >= episode)))
 			break;
 	}
-	b->progress[si] = i < show->n_eps ? (int)i : 0;
-	return b->progress[si];
+	progress[si] = i < show->n_eps ? (int)i : 0;
+	return progress[si];
 }
 
-/* The next episode of series si in order that may air; advances; -1 if none. */
+/*
+ * The next episode of series si in order that may air in slot s at t
+ * (skipping what is out of season or on another channel meanwhile);
+ * advances; -1 if none.
+ */
 static int32_t
-next_episode(struct build *b, const struct coarse_slot *s, int si)
+next_episode(struct build *b, const struct coarse_slot *s, int si, int64_t t)
 {
 	const struct sl_show *show = &b->lib->shows[si];
+	const struct sl_item *it;
+	int *progress = progress_of(b, s);
 	size_t k, pos;
 
 	if (show->n_eps == 0)
 		return -1;
-	pos = (size_t)series_position(b, si);
+	pos = (size_t)series_position(b, s, si);
 	for (k = 0; k < show->n_eps; k++) {
 		int32_t idx = show->eps[(pos + k) % show->n_eps];
 
-		if (slot_allows(b, s, &b->lib->items[idx])) {
-			b->progress[si] = (int)((pos + k + 1) % show->n_eps);
+		it = &b->lib->items[idx];
+		if (slot_allows(b, s, it) && may_air(b, it, t, block_len(b, it->duration_ms))) {
+			progress[si] = (int)((pos + k + 1) % show->n_eps);
 			return idx;
 		}
 	}
@@ -1076,7 +1444,7 @@ choose(struct build *b, int64_t t, const char **mode, int64_t *sched_id)
 			for (k = 0; k < s->n_shows && idx < 0; k++) {
 				si = schedlib_show(b->lib, s->shows[(first + k) % s->n_shows]);
 				if (si >= 0)
-					idx = next_episode(b, s, si);
+					idx = next_episode(b, s, si, t);
 			}
 			if (idx >= 0) {
 				b->ss[s - b->slots].last_show =
@@ -1087,14 +1455,15 @@ choose(struct build *b, int64_t t, const char **mode, int64_t *sched_id)
 		case COARSE_EPISODE:
 		case COARSE_MOVIE:
 			it = schedlib_item(b->lib, s->content_id);
-			if (it != NULL && slot_allows(b, s, it))
+			if (it != NULL && slot_allows(b, s, it) &&
+			    may_air(b, it, t, block_len(b, it->duration_ms)))
 				return it;
 			break;
 		case COARSE_SHUFFLE:
 		case COARSE_MOVIES:
 		case COARSE_FILL:
 			ss = candidates(b, s);
-			idx = choose_lra(b, ss->cands, ss->n_cands, slot_avail(b, s, t), seed);
+			idx = choose_lra(b, ss, t, slot_avail(b, s, t), seed);
 			if (idx >= 0)
 				return &b->lib->items[idx];
 			break;
@@ -1105,14 +1474,14 @@ choose(struct build *b, int64_t t, const char **mode, int64_t *sched_id)
 	/* Nothing planned, or nothing the plan allows: anything that may air. */
 	*mode = "fill";
 	ss = candidates(b, NULL);
-	idx = choose_lra(b, ss->cands, ss->n_cands, slot_avail(b, s, t), seed);
+	idx = choose_lra(b, ss, t, slot_avail(b, s, t), seed);
 	return idx >= 0 ? &b->lib->items[idx] : NULL;
 }
 
 /* Record a placed programme. */
 static void
-record_airing(struct build *b, int64_t t, const char *mode, const struct sl_item *it,
-    int64_t sched_id)
+record_airing(struct build *b, int64_t t, int64_t end, const char *mode,
+    const struct sl_item *it, int64_t sched_id)
 {
 	struct airing *a;
 
@@ -1123,6 +1492,7 @@ record_airing(struct build *b, int64_t t, const char *mode, const struct sl_item
 	}
 	a = &b->air[b->n_air++];
 	a->start = t;
+	a->end = end;
 	a->mode = mode;
 	a->media = it->id;
 	a->show_id = it->show >= 0 ? b->lib->shows[it->show].id : 0;
@@ -1146,6 +1516,11 @@ build_range(struct build *b, int64_t t, int64_t to)
 			emit(b, &t, end - t, GUIDE_ITEM_KIND, NULL, 0, GUIDE_ITEM_TITLE, 0, t, 0);
 			continue;
 		}
+		if (offair_at(b, t, &end)) {
+			emit_offair(b, t, end);
+			t = end;
+			continue;
+		}
 		it = choose(b, t, &mode, &sched_id);
 		end = t;
 		do
@@ -1153,7 +1528,7 @@ build_range(struct build *b, int64_t t, int64_t to)
 		while (it != NULL && end - t < it->duration_ms);
 		emit_block(b, t, end, it, sched_id);
 		if (it != NULL)
-			record_airing(b, t, mode, it, sched_id);
+			record_airing(b, t, end, mode, it, sched_id);
 		t = end;
 	}
 }
@@ -1184,7 +1559,7 @@ load_history(sqlite3 *db, const char *sql, int64_t channel_id, int64_t from, int
 /* Set up a build of channel ch starting at from. */
 static int
 build_init(struct build *b, sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
-    int64_t from, char **cause)
+    int64_t from, int64_t to, struct occupancy *shared, char **cause)
 {
 	static const enum sl_kind spots[] = { SL_COMMERCIAL };
 	static const enum sl_kind bumpers[] = { SL_BUMPER };
@@ -1206,6 +1581,20 @@ build_init(struct build *b, sqlite3 *db, const struct schedlib *lib, int64_t cha
 	if (coarse_load(db, channel_id, &b->slots, &b->n_slots, cause) != 0)
 		return -1;
 	b->ss = xcalloc(b->n_slots + 1, sizeof *b->ss);
+	for (i = 0; i < b->n_slots; i++) {
+		if (b->slots[i].own_position) {
+			b->own_slots = xreallocarray(b->own_slots, b->n_own + 1,
+			    sizeof *b->own_slots);
+			b->own_slots[b->n_own++] = b->slots[i].id;
+		}
+	}
+	if (shared != NULL)
+		b->occ = shared;
+	else {
+		b->occ = &b->own_occ;
+		if (occ_load(db, b->occ, channel_id, from, to, cause) != 0)
+			return -1;
+	}
 	b->progress = xreallocarray(NULL, lib->n_shows + 1, sizeof *b->progress);
 	for (i = 0; i < lib->n_shows; i++)
 		b->progress[i] = -1;
@@ -1250,8 +1639,13 @@ build_free(struct build *b)
 	free(b->titles);
 	free(b->items);
 	free(b->air);
-	for (i = 0; b->ss != NULL && i <= b->n_slots; i++)
+	for (i = 0; b->ss != NULL && i <= b->n_slots; i++) {
 		free(b->ss[i].cands);
+		free(b->ss[i].progress);
+		free(b->ss[i].seasonal);
+	}
+	free(b->own_slots);
+	occ_clear(&b->own_occ);
 	free(b->ss);
 	free(b->progress);
 	coarse_free(&b->slots, b->n_slots);
@@ -1262,6 +1656,44 @@ build_free(struct build *b)
 	rot_free(&b->fillers);
 	map_free(&b->recent);
 	schedlib_channel_clear(&b->ch);
+}
+
+/* Tell the channels built after this one what it airs where. */
+static void
+occ_note_build(struct occupancy *o, const struct build *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n_air; i++)
+		occ_add(o, b->air[i].media, b->air[i].start, b->air[i].end, b->ch.id);
+	for (i = 0; i < b->n; i++) {
+		if (b->items[i].kind == ITEM_COMMERCIAL)
+			occ_add(o, b->items[i].media, b->items[i].start, b->items[i].end, b->ch.id);
+	}
+}
+
+/*
+ * No simultaneous repeats, against what the other channels air: each
+ * programme placed. Adds lines to *report; returns the number found.
+ */
+static int
+build_check_simultaneous(const struct build *b, char **report)
+{
+	char when[32], *n;
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < b->n_air; i++) {
+		if (!occ_busy(b->occ, b->air[i].media, b->air[i].start, b->air[i].end, b->ch.id))
+			continue;
+		xasprintf(&n, "%schannel %s at %s: file %lld airs on another channel at the same "
+		    "time\n", *report != NULL ? *report : "", b->ch.number,
+		    fmt_utc(when, sizeof when, b->air[i].start), (long long)b->air[i].media);
+		free(*report);
+		*report = n;
+		found++;
+	}
+	return found;
 }
 
 /* Check the built items, joined to the item before them if it ends at from. */
@@ -1290,9 +1722,12 @@ build_check(struct build *b, const struct fine_item *before, char **cause)
 		fi[i + off].out_ms = o->out;
 		fi[i + off].programme_start_ms = o->prog;
 		fi[i + off].act = o->act;
+		fi[i + off].schedule_id = o->sched_id;
 		fi[i + off].title = (char *)o->title;      /* borrowed: fi is freed shallowly */
 	}
-	problems = schedcheck_items(b->lib, &b->ch, fi, b->n + off, &report);
+	problems = schedcheck_items_slots(b->lib, &b->ch, b->slots, b->n_slots, fi, b->n + off,
+	    &report);
+	problems += build_check_simultaneous(b, &report);
 	free(fi);
 	if (problems > 0) {
 		set_cause(cause, "channel %s: the new fine log breaks %d rule%s (not saved):\n%s",
@@ -1357,8 +1792,8 @@ build_write(struct build *b, char **cause)
 	    "media_file_id, in_ms, out_ms, schedule_id, programme_start_ms, act, title) "
 	    "VALUES (?,?,?,?,?,?,?,?,?,?,?)", cause);
 	sa = db_prepare(b->db, "INSERT INTO sched_airings (channel_id, start_ms, mode, "
-	    "media_file_id, show_id, season_number, episode_number, schedule_id) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", cause);
+	    "media_file_id, show_id, season_number, episode_number, schedule_id, end_ms) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", cause);
 	if (one == NULL || sa == NULL)
 		goto out;
 	for (i = 0; i < b->n && rc == SQLITE_DONE; i++) {
@@ -1382,6 +1817,7 @@ build_write(struct build *b, char **cause)
 		}
 		if (a->sched_id != 0)
 			sqlite3_bind_int64(sa, 8, a->sched_id);
+		sqlite3_bind_int64(sa, 9, a->end);
 		rc = sqlite3_step(sa);
 	}
 	if (rc != SQLITE_DONE)
@@ -1435,9 +1871,8 @@ scalar2(sqlite3 *db, const char *sql, int64_t channel_id, int64_t t, int64_t dfl
  */
 #define DAMAGED "FROM schedule_items s LEFT JOIN media_files m ON m.id = s.media_file_id " \
 	"WHERE s.channel_id = ?1 AND s.start_ms >= ?2 AND ((s.media_file_id IS NULL AND " \
-	"s.kind <> 'slate' AND NOT (s.title IS '" GUIDE_ITEM_TITLE "' AND " \
-	"(SELECT channel_type FROM channels WHERE id = ?1) = 'guide')) OR " \
-	"m.validation_status IN ('missing', 'error'))"
+	"s.kind NOT IN ('slate', 'signoff', 'signon', 'offair', 'rating_card', 'next_bumper', " \
+	"'guide')) OR m.validation_status IN ('missing', 'error'))"
 
 /* The first programme start at or after t (blocks begin where programme_start_ms = start). */
 #define BLOCK_AT_OR_AFTER "SELECT min(start_ms) FROM schedule_items WHERE channel_id = ?1 " \
@@ -1492,7 +1927,7 @@ end_transaction(sqlite3 *db, int nested, int commit, char **cause)
 /* The extend/rebuild worker. *libp is loaded into *own if needed. */
 static int
 extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t channel_id,
-    int64_t now, int64_t horizon, int rebuild, char **cause)
+    int64_t now, int64_t horizon, int rebuild, struct occupancy *shared, char **cause)
 {
 	struct build b;
 	struct sched_channel ch;
@@ -1561,10 +1996,12 @@ extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t
 		if (!have_before)
 			fine_item_clear(&before);
 	}
-	if (build_init(&b, db, *libp, channel_id, start, cause) != 0) {
+	if (build_init(&b, db, *libp, channel_id, start, to, shared, cause) != 0) {
 		build_free(&b);
 		goto fail;
 	}
+	/* A channel that was on the air signs off; one that starts off the air does not. */
+	b.signed_on = have_before && before.kind != ITEM_OFFAIR && before.kind != ITEM_SIGNOFF;
 	if (!tz_is_boundary(b.ch.tz, start, b.ch.slot_minutes)) {
 		/* The slot length or zone changed: the last programme's break runs to the next boundary. */
 		int64_t aligned = tz_slot_next(b.ch.tz, start, b.ch.slot_minutes), t = start;
@@ -1586,7 +2023,8 @@ extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t
 	    "end_ms < ?2", channel_id, now - SCHED_RETAIN_MS, cause) != 0 ||
 	    exec2(db, "DELETE FROM sched_airings WHERE channel_id = ?1 AND start_ms < ?2 AND "
 	    "id NOT IN (SELECT max(id) FROM sched_airings WHERE channel_id = ?1 AND "
-	    "mode = 'series' GROUP BY show_id)", channel_id, now - AIRINGS_KEEP_MS, cause) != 0)) {
+	    "mode = 'series' GROUP BY show_id, schedule_id)", channel_id, now - AIRINGS_KEEP_MS,
+	    cause) != 0)) {
 		build_free(&b);
 		goto fail;
 	}
@@ -1594,6 +2032,8 @@ extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t
 		build_free(&b);
 		goto fail;
 	}
+	if (shared != NULL)
+		occ_note_build(shared, &b);
 	rc = (int)b.n;
 	log_info("channel %s: %s %d items from %s", b.ch.number, rebuild ? "rebuilt" : "built",
 	    rc, fmt_utc(when, sizeof when, start));
@@ -1618,7 +2058,7 @@ sched_extend(sqlite3 *db, int64_t channel_id, int64_t now_ms, int64_t horizon_ms
 	struct schedlib *own = NULL;
 	int rc;
 
-	rc = extend(db, &lib, &own, channel_id, now_ms, horizon_ms, 0, cause);
+	rc = extend(db, &lib, &own, channel_id, now_ms, horizon_ms, 0, NULL, cause);
 	schedlib_free(&own);
 	return rc;
 }
@@ -1642,7 +2082,7 @@ sched_extend_lib(sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
 	struct schedlib *own = NULL;
 	int rc;
 
-	rc = extend(db, &lib, &own, channel_id, now_ms, horizon_ms, 0, cause);
+	rc = extend(db, &lib, &own, channel_id, now_ms, horizon_ms, 0, NULL, cause);
 	schedlib_free(&own);
 	return rc;
 }
@@ -1655,7 +2095,7 @@ sched_rebuild(sqlite3 *db, int64_t channel_id, int64_t now_ms, char **cause)
 	struct schedlib *own = NULL;
 	int rc;
 
-	rc = extend(db, &lib, &own, channel_id, now_ms, SCHED_HORIZON_MS, 1, cause);
+	rc = extend(db, &lib, &own, channel_id, now_ms, SCHED_HORIZON_MS, 1, NULL, cause);
 	schedlib_free(&own);
 	return rc;
 }
@@ -1667,6 +2107,7 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 	const struct schedlib *lib = NULL;
 	struct schedlib *own = NULL;
 	struct channel_conf *chans;
+	struct occupancy occ;
 	char *one = NULL;
 	size_t n, i;
 	int64_t end;
@@ -1691,10 +2132,18 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 		channels_free(&chans, n);
 		return -1;
 	}
+	/* What every channel airs around the window, shared by the builds below. */
+	memset(&occ, 0, sizeof occ);
+	if (occ_load(db, &occ, 0, now_ms - DAY_MS, now_ms + (horizon_ms > 0 ? horizon_ms :
+	    SCHED_HORIZON_MS) + DAY_MS, cause) != 0) {
+		db_rollback(db);
+		channels_free(&chans, n);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		if (!chans[i].enabled)
 			continue;
-		rc = extend(db, &lib, &own, chans[i].id, now_ms, horizon_ms, 0, &one);
+		rc = extend(db, &lib, &own, chans[i].id, now_ms, horizon_ms, 0, &occ, &one);
 		if (rc < 0) {
 			log_error("%s", one);
 			if (!failed)
@@ -1707,6 +2156,7 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 	}
 	channels_free(&chans, n);
 	schedlib_free(&own);
+	occ_clear(&occ);
 	if (db_commit(db, failed ? NULL : cause) != 0) {
 		db_rollback(db);
 		if (!failed)

@@ -4,9 +4,12 @@
 #include "src/schedcheck.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/coarse.h"
+#include "src/db.h"
 #include "src/finelog.h"
 #include "src/rating.h"
 #include "src/tz.h"
@@ -68,7 +71,12 @@ kind_fits(enum item_kind k, enum sl_kind lk)
 	case ITEM_PROMO:
 		return lk == SL_PROMO;
 	case ITEM_INTERSTITIAL:
+	case ITEM_RATING_CARD:
 		return lk == SL_INTERSTITIAL;
+	case ITEM_SIGNOFF:
+		return lk == SL_OUTRO;
+	case ITEM_SIGNON:
+		return lk == SL_INTRO;
 	default:
 		return 1;
 	}
@@ -95,10 +103,163 @@ acts_close(struct report *r, struct acts *a, int complete)
 	memset(a, 0, sizeof *a);
 }
 
+/* Is local minute m inside the channel's off-air hours? */
+static int
+off_hours(const struct sched_channel *ch, int m)
+{
+	int off = ch->signoff_min, on = ch->signon_min;
+
+	if (off < 0)
+		return 0;
+	return off < on ? m >= off && m < on : m >= off || m < on;
+}
+
+/* Is kind one of the off-air block's? */
+static int
+offair_kind(enum item_kind k)
+{
+	return k == ITEM_SIGNOFF || k == ITEM_OFFAIR || k == ITEM_SIGNON;
+}
+
+/*
+ * Off-air periods: a block that starts in the off-air hours is an off-air
+ * block (sign-off, bars, sign-on, and nothing else) and runs until a
+ * sign-on time; off-air items appear in no other block.
+ */
+static void
+check_offair(struct report *r, const struct sched_channel *ch, const struct fine_item *items,
+    size_t n)
+{
+	struct tz_civil c;
+	size_t i, j;
+	int in_hours, last_m;
+
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && items[j].programme_start_ms == items[i].programme_start_ms;
+		    j++)
+			;
+		if (items[i].start_ms != items[i].programme_start_ms)
+			continue;       /* began before the range */
+		tz_local(ch->tz, items[i].start_ms, &c);
+		in_hours = off_hours(ch, c.hour * 60 + c.minute);
+		if (!offair_kind(items[i].kind)) {
+			size_t k;
+
+			if (in_hours)
+				problem(r, items[i].start_ms, "a programme starts in the off-air hours");
+			for (k = i; k < j; k++) {
+				if (offair_kind(items[k].kind))
+					problem(r, items[k].start_ms, "a %s item outside an off-air period",
+					    item_kind_name(items[k].kind));
+			}
+			continue;
+		}
+		if (!in_hours)
+			problem(r, items[i].start_ms, "off the air outside the off-air hours");
+		for (size_t k = i; k < j; k++) {
+			if (!offair_kind(items[k].kind))
+				problem(r, items[k].start_ms, "a %s item in an off-air period",
+				    item_kind_name(items[k].kind));
+		}
+		if (j < n) {
+			tz_local(ch->tz, items[j - 1].end_ms, &c);
+			last_m = c.hour * 60 + c.minute;
+			if (ch->signon_min < 0 || off_hours(ch, last_m) ||
+			    last_m - ch->signon_min >= ch->slot_minutes || last_m < ch->signon_min)
+				problem(r, items[j - 1].end_ms, "an off-air period ends at %02d:%02d, "
+				    "not at sign-on", last_m / 60, last_m % 60);
+		}
+	}
+}
+
+/* Seasonal content in season, rating cards that match their programme. */
+static void
+check_cards_seasons(struct report *r, const struct schedlib *lib,
+    const struct sched_channel *ch, const struct fine_item *items, size_t n)
+{
+	const struct sl_item *li, *prog;
+	struct tz_civil c;
+	char want[32], title[48];
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		li = items[i].media_file_id != 0 ? schedlib_item(lib, items[i].media_file_id) : NULL;
+		if (li != NULL && li->seasonal >= 0) {
+			tz_local(ch->tz, items[i].start_ms, &c);
+			if (!schedlib_in_season(lib, li, c.year, c.month, c.day))
+				problem(r, items[i].start_ms, "file %lld airs out of its season",
+				    (long long)li->id);
+		}
+		if (items[i].kind != ITEM_RATING_CARD)
+			continue;
+		for (k = i + 1; k < n && items[k].programme_start_ms ==
+		    items[i].programme_start_ms && items[k].kind != ITEM_PROGRAMME; k++)
+			;
+		if (k == n || items[k].kind != ITEM_PROGRAMME || k != i + 1) {
+			if (k < n)
+				problem(r, items[i].start_ms, "a rating card not right before a programme");
+			continue;
+		}
+		if ((prog = schedlib_item(lib, items[k].media_file_id)) == NULL)
+			continue;
+		if (li != NULL) {
+			if (li->level != prog->level)
+				problem(r, items[i].start_ms, "the rating card is for %s, the programme "
+				    "is rated %s", rating_level_name(li->level),
+				    rating_level_name(prog->level));
+			continue;
+		}
+		snprintf(title, sizeof title, "Rated %s", rating_card_name(prog->level,
+		    prog->kind == SL_EPISODE, want, sizeof want));
+		if (items[i].title == NULL || strcmp(items[i].title, title) != 0)
+			problem(r, items[i].start_ms, "the rating card says '%s', the programme is %s",
+			    items[i].title != NULL ? items[i].title : "", title);
+	}
+}
+
+/*
+ * Slots with dates or marathons: each programme they placed airs on a
+ * date they are active.
+ */
+static void
+check_slots(struct report *r, const struct coarse_slot *slots, size_t n_slots,
+    const struct sched_channel *ch, const struct fine_item *items, size_t n)
+{
+	const struct coarse_slot *s, *got;
+	struct tz_civil c;
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (items[i].schedule_id == 0 || items[i].start_ms != items[i].programme_start_ms)
+			continue;
+		for (k = 0, s = NULL; k < n_slots; k++) {
+			if (slots[k].id == items[i].schedule_id)
+				s = &slots[k];
+		}
+		if (s == NULL || (s->dates.n == 0 && !s->marathon))
+			continue;
+		tz_local(ch->tz, items[i].start_ms, &c);
+		got = coarse_match_date(slots, n_slots, c.year, c.month, c.day, c.wday,
+		    c.hour * 60 + c.minute);
+		if (got != s)
+			problem(r, items[i].start_ms, "slot %lld placed a programme on a date it is "
+			    "not active", (long long)s->id);
+	}
+}
+
 /* Check items. */
 int
 schedcheck_items(const struct schedlib *lib, const struct sched_channel *ch,
     const struct fine_item *items, size_t n, char **report)
+{
+	return schedcheck_items_slots(lib, ch, NULL, 0, items, n, report);
+}
+
+/* Check items and their coarse slots. */
+int
+schedcheck_items_slots(const struct schedlib *lib, const struct sched_channel *ch,
+    const struct coarse_slot *slots, size_t n_slots, const struct fine_item *items, size_t n,
+    char **report)
 {
 	struct report r;
 	struct acts acts;
@@ -141,6 +302,8 @@ schedcheck_items(const struct schedlib *lib, const struct sched_channel *ch,
 		} else if (it->kind == ITEM_SLATE) {
 			if (it->media_file_id != 0)
 				problem(&r, it->start_ms, "a slate with a media file");
+		} else if (ITEM_KIND_GENERATED(it->kind) && it->media_file_id == 0) {
+			/* drawn by the engine */
 		} else if (it->media_file_id == 0)
 			problem(&r, it->start_ms, "a %s with no media file", item_kind_name(it->kind));
 		else if ((li = schedlib_item(lib, it->media_file_id)) == NULL)
@@ -236,6 +399,48 @@ schedcheck_items(const struct schedlib *lib, const struct sched_channel *ch,
 	}
 	/* The last block may run past the range: only a broken one is reported. */
 	memset(&acts, 0, sizeof acts);
+	check_offair(&r, ch, items, n);
+	check_cards_seasons(&r, lib, ch, items, n);
+	if (slots != NULL)
+		check_slots(&r, slots, n_slots, ch, items, n);
+	if (report != NULL)
+		*report = r.text;
+	else
+		free(r.text);
+	return r.problems;
+}
+
+/*
+ * No simultaneous repeats: no programme of this channel in the range airs
+ * while another channel airs the same file. Adds to *report; returns the
+ * number found.
+ */
+static int
+check_simultaneous(sqlite3 *db, const struct sched_channel *ch, int64_t from_ms,
+    int64_t to_ms, char **report)
+{
+	struct report r;
+	sqlite3_stmt *st;
+
+	memset(&r, 0, sizeof r);
+	r.ch = ch;
+	r.text = report != NULL ? *report : NULL;
+	r.len = r.text != NULL ? strlen(r.text) : 0;
+	st = db_prepare(db, "SELECT a.start_ms, a.media_file_id, c.number FROM schedule_items a "
+	    "JOIN schedule_items o ON o.media_file_id = a.media_file_id AND "
+	    "o.channel_id <> a.channel_id AND o.start_ms < a.end_ms AND o.end_ms > a.start_ms "
+	    "AND o.kind = 'programme' JOIN channels c ON c.id = o.channel_id "
+	    "WHERE a.channel_id = ?1 AND a.start_ms >= ?2 AND a.start_ms < ?3 AND "
+	    "a.kind = 'programme' ORDER BY a.start_ms", NULL);
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, ch->id);
+	sqlite3_bind_int64(st, 2, from_ms);
+	sqlite3_bind_int64(st, 3, to_ms);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		problem(&r, sqlite3_column_int64(st, 0), "file %lld airs on channel %s at the same "
+		    "time", (long long)sqlite3_column_int64(st, 1), db_text(st, 2));
+	sqlite3_finalize(st);
 	if (report != NULL)
 		*report = r.text;
 	else
@@ -251,7 +456,8 @@ schedcheck_channel(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_
 	struct schedlib *lib = NULL;
 	struct sched_channel ch;
 	struct fine_item *items = NULL;
-	size_t n = 0;
+	struct coarse_slot *slots = NULL;
+	size_t n = 0, n_slots = 0;
 	int problems = -1;
 
 	if (report != NULL)
@@ -262,8 +468,13 @@ schedcheck_channel(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_
 		schedlib_free(&lib);
 		return -1;
 	}
-	if (finelog_items(db, channel_id, from_ms, to_ms, &items, &n, cause) == 0)
-		problems = schedcheck_items(lib, &ch, items, n, report);
+	if (coarse_load(db, channel_id, &slots, &n_slots, cause) == 0 &&
+	    finelog_items(db, channel_id, from_ms, to_ms, &items, &n, cause) == 0) {
+		problems = schedcheck_items_slots(lib, &ch, slots, n_slots, items, n, report);
+		if (problems >= 0)
+			problems += check_simultaneous(db, &ch, from_ms, to_ms, report);
+	}
+	coarse_free(&slots, n_slots);
 	fine_items_free(&items, n);
 	schedlib_channel_clear(&ch);
 	schedlib_free(&lib);

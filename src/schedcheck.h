@@ -14,6 +14,15 @@
  *   - no two commercials of one company or one category in a pod;
  *   - a guide channel's generated items (finelog.h GUIDE_ITEM_*) have no
  *     file, one per slot, and appear on guide channels only.
+ *   - off-air periods: a block starting in the channel's off-air hours is
+ *     sign-off, bars or test card, sign-on and nothing else, and ends at
+ *     sign-on; off-air items appear nowhere else;
+ *   - a rating card comes right before its programme and names its rating;
+ *   - nothing with a seasonal preference airs out of season; a slot with
+ *     dates or a marathon places programmes only on the dates it is
+ *     active (when the slots are given);
+ *   - (stored fine log) no programme airs while another channel airs the
+ *     same file.
  */
 #ifndef RV_SCHEDCHECK_H
 #define RV_SCHEDCHECK_H
@@ -33,6 +42,11 @@
  */
 int schedcheck_items(const struct schedlib *lib, const struct sched_channel *ch,
     const struct fine_item *items, size_t n, char **report);
+struct coarse_slot;
+/* schedcheck_items with the channel's coarse slots (for their dates and marathons). */
+int schedcheck_items_slots(const struct schedlib *lib, const struct sched_channel *ch,
+    const struct coarse_slot *slots, size_t n_slots, const struct fine_item *items, size_t n,
+    char **report);
 /*
  * Check a channel's fine log over [from_ms, to_ms) as stored. Returns the
  * number of problems (with *report), or -1 with *cause.

@@ -12,6 +12,7 @@
 #include "src/db.h"
 #include "src/log.h"
 #include "src/sched.h"
+#include "src/season.h"
 #include "src/tz.h"
 #include "src/util.h"
 
@@ -23,13 +24,18 @@ struct demo_channel {
 	const char *call_sign;
 	const char *description;
 	int guide;                      /* the guide channel, showing channel 2 */
+	const char *signoff, *signon;   /* off the air between, or NULL */
+	int rating_cards;
 };
 
 static const struct demo_channel demo_channels[] = {
-	{ "2", "Retro Sitcoms", "RVSC", DEMO_DESCRIPTION ": the series in rotation", 0 },
-	{ "3", "Movie Palace", "RVMP", DEMO_DESCRIPTION ": movies all day", 0 },
-	{ "4", "Retro Mix", "RVMX", DEMO_DESCRIPTION ": something of everything", 0 },
-	{ SCHEDDEMO_GUIDE, "Retro Guide", "RVGD", DEMO_DESCRIPTION ": the listings", 1 },
+	{ "2", "Retro Sitcoms", "RVSC", DEMO_DESCRIPTION ": the series in rotation", 0, NULL, NULL,
+	  0 },
+	{ "3", "Movie Palace", "RVMP", DEMO_DESCRIPTION ": movies all day", 0, NULL, NULL, 0 },
+	{ "4", "Retro Mix", "RVMX", DEMO_DESCRIPTION ": something of everything, off the air "
+	  "03:00-05:00, holiday movies in season", 0, "03:00", "05:00", 1 },
+	{ SCHEDDEMO_GUIDE, "Retro Guide", "RVGD", DEMO_DESCRIPTION ": the listings", 1, NULL, NULL,
+	  0 },
 };
 
 /* The ids a query returns. */
@@ -72,6 +78,27 @@ slot(sqlite3 *db, int64_t channel, int start, int end, enum coarse_type type,
 	return coarse_add(db, &s, NULL, cause);
 }
 
+/* Add a slot active on dates only; 0 or -1. */
+static int
+dated_slot(sqlite3 *db, int64_t channel, int start, int end, enum coarse_type type,
+    const char *dates, char **cause)
+{
+	struct coarse_slot s;
+
+	memset(&s, 0, sizeof s);
+	s.channel_id = channel;
+	s.days = 0x7f;
+	s.start_min = start;
+	s.end_min = end;
+	s.type = type;
+	s.max_level = -1;
+	s.priority = 1;
+	s.dates_text = (char *)dates;
+	if (season_parse(dates, &s.dates, cause) != 0)
+		return -1;
+	return coarse_add(db, &s, NULL, cause);
+}
+
 /*
  * Create or refresh one channel; its id in *id. 1: the guide's number is
  * the operator's, so the demo goes without a guide.
@@ -111,6 +138,9 @@ make_channel(sqlite3 *db, const struct demo_channel *dc, const char *tzname,
 		e.guide_hours = 1;
 		e.slot_minutes = 30;
 	}
+	e.signoff_time = dc->signoff != NULL ? dc->signoff : "";
+	e.signon_time = dc->signon != NULL ? dc->signon : "";
+	e.rating_cards = dc->rating_cards;
 
 	rc = channels_find(db, dc->number, &c, cause);
 	if (rc < 0)
@@ -192,6 +222,10 @@ scheddemo_setup(sqlite3 *db, int64_t now_ms, const char *bug_path, char **cause)
 		goto rollback;
 	if (n_movies > 0 && slot(db, id[2], 23 * 60, 6 * 60, COARSE_MOVIES, NULL, 0,
 	    "late_night", 0, cause) != 0)
+		goto rollback;
+	/* Holiday season (20 November to 6 January): a movie matinee in the afternoon. */
+	if (n_movies > 0 && dated_slot(db, id[2], 16 * 60, 18 * 60, COARSE_MOVIES, "holiday",
+	    cause) != 0)
 		goto rollback;
 	if (db_commit(db, cause) != 0)
 		goto fail;

@@ -13,6 +13,7 @@
 #include "src/db.h"
 #include "src/log.h"
 #include "src/rating.h"
+#include "src/season.h"
 #include "src/tz.h"
 #include "src/util.h"
 
@@ -160,6 +161,48 @@ bumper_role(const char *category, const char *notes)
 	return SL_ROLE_ANY;
 }
 
+/* What generated item a clip stands in for (SL_CARD_*). */
+static int
+card_role(int kind, const char *notes)
+{
+	if (notes == NULL)
+		return SL_CARD_NONE;
+	if (kind == SL_INTERSTITIAL && strcasestr(notes, "rating-card") != NULL)
+		return SL_CARD_RATING;
+	if (kind == SL_OUTRO && strcasestr(notes, "sign-off") != NULL)
+		return SL_CARD_SIGNOFF;
+	if (kind == SL_INTRO && strcasestr(notes, "sign-on") != NULL)
+		return SL_CARD_SIGNON;
+	return SL_CARD_NONE;
+}
+
+/* The index of a seasonal preference in lib->seasons (added once), or -1. */
+static int
+season_index(struct schedlib *lib, const char *spec, int64_t media_id)
+{
+	struct season s;
+	char *cause = NULL;
+	size_t i;
+
+	if (spec == NULL || *spec == '\0')
+		return -1;
+	if (season_parse(spec, &s, &cause) != 0) {
+		log_warn("media file %lld: seasonal preference %s; ignored", (long long)media_id,
+		    cause);
+		free(cause);
+		return -1;
+	}
+	if (s.n == 0)
+		return -1;
+	for (i = 0; i < lib->n_seasons; i++) {
+		if (memcmp(&lib->seasons[i], &s, sizeof s) == 0)
+			return (int)i;
+	}
+	lib->seasons = xreallocarray(lib->seasons, lib->n_seasons + 1, sizeof *lib->seasons);
+	lib->seasons[lib->n_seasons] = s;
+	return (int)lib->n_seasons++;
+}
+
 /* Compare item ids. */
 static int
 cmp_item(const void *a, const void *b)
@@ -231,7 +274,8 @@ load_items(sqlite3 *db, struct schedlib *lib, char **cause)
 	    "c.commercial_category, c.commercial_expiration, c.target_demographic, "
 	    "e.show_id, e.season_number, e.episode_number, e.episode_title, e.rating, "
 	    "mv.title, mv.rating, mv.genre, mv.year, s.show_rating, "
-	    "e.media_file_id IS NOT NULL, mv.media_file_id IS NOT NULL, c.scheduling_notes "
+	    "e.media_file_id IS NOT NULL, mv.media_file_id IS NOT NULL, c.scheduling_notes, "
+	    "c.seasonal_preference "
 	    "FROM media_files m "
 	    "LEFT JOIN content_scheduling_metadata c ON c.media_file_id = m.id "
 	    "LEFT JOIN episodes e ON e.media_file_id = m.id "
@@ -287,6 +331,8 @@ load_items(sqlite3 *db, struct schedlib *lib, char **cause)
 		else
 			it->category = intern(lib, cat, 1);
 		it->expires = parse_day(col(st, 9));
+		it->card = card_role(kind, col(st, 23));
+		it->seasonal = season_index(lib, col(st, 24), it->id);
 		it->demographic = intern(lib, col(st, 10), 1);
 		it->show = -1;
 		if (sqlite3_column_int(st, 21)) {
@@ -447,6 +493,7 @@ schedlib_free(struct schedlib **libp)
 	free(lib->items);
 	free(lib->shows);
 	free(lib->marks);
+	free(lib->seasons);
 	free(lib);
 	*libp = NULL;
 }
@@ -516,8 +563,8 @@ schedlib_channel(sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
 	memset(ch, 0, sizeof *ch);
 	st = db_prepare(db, "SELECT number, timezone, slot_minutes, content_rating_limit, "
 	    "unrated_ok, target_demographic, act_seconds, break_margin_s, bumpers, "
-	    "station_id_minutes, fps_num, fps_den, enabled, channel_type = 'guide' FROM channels "
-	    "WHERE id = ?1", cause);
+	    "station_id_minutes, fps_num, fps_den, enabled, channel_type = 'guide', signoff_time, "
+	    "signon_time, rating_cards, next_bumpers FROM channels WHERE id = ?1", cause);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, channel_id);
@@ -562,6 +609,21 @@ schedlib_channel(sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
 		ch->fps_num = 30, ch->fps_den = 1;
 	ch->enabled = sqlite3_column_int(st, 12);
 	ch->guide = sqlite3_column_int(st, 13);
+	ch->signoff_min = ch->signon_min = -1;
+	if (col(st, 14) != NULL && col(st, 15) != NULL &&
+	    (coarse_parse_time(col(st, 14), &ch->signoff_min) != 0 ||
+	    coarse_parse_time(col(st, 15), &ch->signon_min) != 0 ||
+	    ch->signoff_min % 1440 == ch->signon_min % 1440)) {
+		log_warn("channel %s: sign-off %s / sign-on %s make no sense; on the air all day",
+		    ch->number, col(st, 14), col(st, 15));
+		ch->signoff_min = ch->signon_min = -1;
+	}
+	if (ch->signoff_min >= 0) {
+		ch->signoff_min %= 1440;
+		ch->signon_min %= 1440;
+	}
+	ch->rating_cards = sqlite3_column_int(st, 16);
+	ch->next_bumpers = sqlite3_column_int(st, 17);
 	sqlite3_finalize(st);
 	return 0;
 }
@@ -574,6 +636,16 @@ schedlib_channel_clear(struct sched_channel *ch)
 		return;
 	free(ch->demographic_text);
 	memset(ch, 0, sizeof *ch);
+}
+
+/* In season? */
+int
+schedlib_in_season(const struct schedlib *lib, const struct sl_item *it, int year, int month,
+    int day)
+{
+	if (it->seasonal < 0 || (size_t)it->seasonal >= lib->n_seasons)
+		return 1;
+	return season_contains(&lib->seasons[it->seasonal], year, month, day);
 }
 
 /* Rating and demographic. */

@@ -40,6 +40,17 @@ enum sl_kind {
 #define SL_ROLE_OUT 1           /* into a break: "we'll be right back" */
 #define SL_ROLE_IN  2           /* back from it: "and now back to our show" */
 
+/*
+ * A station's own clips for generated items, by scheduling_notes:
+ * an interstitial with "rating-card" (and the content_rating it
+ * announces), an outro with "sign-off", an intro with "sign-on". They
+ * air only in those places.
+ */
+#define SL_CARD_NONE    0
+#define SL_CARD_RATING  1
+#define SL_CARD_SIGNOFF 2
+#define SL_CARD_SIGNON  3
+
 struct sl_item {
 	int64_t id;                     /* media_files.id */
 	int64_t duration_ms;
@@ -51,6 +62,8 @@ struct sl_item {
 	int category;                   /* interned, 0 none */
 	int32_t expires;                /* last day it may air (days since epoch), or INT32_MAX */
 	int role;                       /* SL_ROLE_* for bumpers */
+	int card;                       /* SL_CARD_* */
+	int seasonal;                   /* index in seasons (seasonal_preference), or -1 */
 	int32_t show;                   /* index in shows, or -1 */
 	int season, episode;
 	int year;
@@ -78,6 +91,8 @@ struct schedlib {
 	size_t n_marks;
 	int32_t *by_kind[SL_KIND_COUNT];        /* item indexes of each kind, by id */
 	size_t n_kind[SL_KIND_COUNT];
+	struct season *seasons;         /* distinct seasonal preferences */
+	size_t n_seasons;
 	char **strings;                 /* interned; [0] is "" */
 	size_t n_strings;
 	void *intern;                   /* private */
@@ -100,6 +115,9 @@ struct sched_channel {
 	int fps_num, fps_den;
 	int enabled;
 	int guide;                      /* a guide channel: generated guide items only */
+	int signoff_min, signon_min;    /* local minutes of sign-off and sign-on, -1: none */
+	int rating_cards;
+	int next_bumpers;
 };
 
 /*
@@ -112,6 +130,9 @@ int schedlib_channel(sqlite3 *db, const struct schedlib *lib, int64_t channel_id
 void schedlib_channel_clear(struct sched_channel *ch);
 /* Is a file allowed on the channel (rating and demographic)? */
 int schedlib_allowed(const struct sched_channel *ch, const struct sl_item *it);
+/* Is it in season on the local date (no seasonal preference: always)? */
+int schedlib_in_season(const struct schedlib *lib, const struct sl_item *it, int year,
+    int month, int day);
 
 /* Load the library. 0, or -1 with *cause. */
 int schedlib_load(sqlite3 *db, struct schedlib **out, char **cause);

@@ -25,12 +25,14 @@
 	"      [--language eng] [--act-length DUR] [--break-margin DUR] [--bumpers yes|no]\n" \
 	"      [--station-ids MINUTES] [--group TEXT] [--always-on yes|no]\n" \
 	"      [--type regular|guide] [--guide-source N|none] [--music-dir DIR|none]\n" \
-	"      [--guide-hours H]"
+	"      [--guide-hours H] [--off-air HH:MM-HH:MM|none] [--anthem FILE|none]\n" \
+	"      [--test-card bars|card] [--rating-cards yes|no] [--next-bumpers yes|no]"
 
 enum {
 	O_CALL = 256, O_DESC, O_LIMIT, O_UNRATED, O_DEMO, O_TZ, O_SLOT, O_LOGO, O_BUG, O_FORMAT,
 	O_VKBPS, O_AKBPS, O_LANG, O_ACT, O_MARGIN, O_BUMPERS, O_IDS, O_GROUP, O_ALWAYS,
-	O_NUMBER, O_NAME, O_TYPE, O_GSOURCE, O_MUSIC, O_GHOURS,
+	O_NUMBER, O_NAME, O_TYPE, O_GSOURCE, O_MUSIC, O_GHOURS, O_OFFAIR, O_ANTHEM, O_TESTCARD,
+	O_RCARDS, O_NEXTB,
 };
 
 static const struct option edit_options[] = {
@@ -57,6 +59,11 @@ static const struct option edit_options[] = {
 	{ "guide-source", required_argument, NULL, O_GSOURCE },
 	{ "music-dir", required_argument, NULL, O_MUSIC },
 	{ "guide-hours", required_argument, NULL, O_GHOURS },
+	{ "off-air", required_argument, NULL, O_OFFAIR },
+	{ "anthem", required_argument, NULL, O_ANTHEM },
+	{ "test-card", required_argument, NULL, O_TESTCARD },
+	{ "rating-cards", required_argument, NULL, O_RCARDS },
+	{ "next-bumpers", required_argument, NULL, O_NEXTB },
 	{ "number", required_argument, NULL, O_NUMBER },
 	{ "name", required_argument, NULL, O_NAME },
 	{ "help", no_argument, NULL, 'h' },
@@ -100,6 +107,27 @@ static const char *
 text_opt(const char *s)
 {
 	return strcasecmp(s, "none") == 0 ? "" : s;
+}
+
+/* --off-air HH:MM-HH:MM (sign-off to sign-on) or none. */
+static int
+offair_opt(const char *s, struct chanedit *e)
+{
+	static char off[32], on[32];
+	int a, b, c, d, n = 0;
+
+	if (strcasecmp(s, "none") == 0 || *s == '\0') {
+		e->signoff_time = e->signon_time = "";
+		return 0;
+	}
+	if (sscanf(s, "%2d:%2d-%2d:%2d%n", &a, &b, &c, &d, &n) != 4 || s[n] != '\0' ||
+	    a > 23 || b > 59 || c > 23 || d > 59)
+		return chanopts_bad("--off-air", s, "sign-off and sign-on times like 02:00-06:00");
+	snprintf(off, sizeof off, "%02d:%02d", a, b);
+	snprintf(on, sizeof on, "%02d:%02d", c, d);
+	e->signoff_time = off;
+	e->signon_time = on;
+	return 0;
 }
 
 /* An integer option. */
@@ -259,6 +287,24 @@ parse_edit(int argc, char **argv, struct chanedit *e, int allow_rename)
 			if (int_opt("guide-hours", optarg, 1, 12, &e->guide_hours) != 0)
 				return -1;
 			break;
+		case O_OFFAIR:
+			if (offair_opt(optarg, e) != 0)
+				return -1;
+			break;
+		case O_ANTHEM:
+			e->anthem_path = text_opt(optarg);
+			break;
+		case O_TESTCARD:
+			e->test_card = optarg;
+			break;
+		case O_RCARDS:
+			if ((e->rating_cards = chanopts_yesno("--rating-cards", optarg)) < 0)
+				return -1;
+			break;
+		case O_NEXTB:
+			if ((e->next_bumpers = chanopts_yesno("--next-bumpers", optarg)) < 0)
+				return -1;
+			break;
 		case O_NUMBER:
 		case O_NAME:
 			if (!allow_rename) {
@@ -413,7 +459,9 @@ channel_show(struct cmd_ctx *ctx, int argc, char **argv)
 	    c.bug_path ? c.bug_path : "-");
 	printf("language:      %s\n", c.audio_language ? c.audio_language : "-");
 	st = db_prepare(db, "SELECT act_seconds, break_margin_s, bumpers, station_id_minutes, "
-	    "unrated_ok, coalesce(guide_group, 'Retrovue') FROM channels WHERE id = ?1", NULL);
+	    "unrated_ok, coalesce(guide_group, 'Retrovue'), signoff_time, signon_time, "
+	    "anthem_path, test_card, rating_cards, next_bumpers FROM channels WHERE id = ?1",
+	    NULL);
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, c.id);
 		if (sqlite3_step(st) == SQLITE_ROW) {
@@ -428,6 +476,17 @@ channel_show(struct cmd_ctx *ctx, int argc, char **argv)
 			printf("unrated:       %s\n", sqlite3_column_int(st, 4) ? "allowed" :
 			    "not allowed");
 			printf("guide group:   %s\n", db_text(st, 5));
+			if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+				printf("off the air:   %s to %s, %s\n", db_text(st, 6), db_text(st, 7),
+				    strcmp(db_text(st, 9), "card") == 0 ? "test card" :
+				    "colour bars and tone");
+			else
+				printf("off the air:   never\n");
+			printf("anthem:        %s\n", sqlite3_column_type(st, 8) != SQLITE_NULL ?
+			    db_text(st, 8) : "-");
+			printf("rating cards:  %s\nnext bumpers:  %s\n", sqlite3_column_int(st, 10) ?
+			    "yes" : "no", sqlite3_column_int(st, 11) ? "generated when no bumper fits" :
+			    "no");
 		}
 		sqlite3_finalize(st);
 	}

@@ -17,6 +17,7 @@
 #include "src/rating.h"
 #include "src/sched.h"
 #include "src/schedcheck.h"
+#include "src/season.h"
 #include "src/tz.h"
 #include "src/util.h"
 
@@ -32,7 +33,9 @@ static const struct cmd_sub schedule_subs[] = {
 	{ "add", "CHANNEL [--days mon-fri] (--at HH:MM [--until HH:MM] | --daypart NAME)\n"
 	    "      (--series TITLE... | --shuffle TITLE | --episode 'TITLE S01E02' | --movie TITLE\n"
 	    "      | --movies | --fill [--series TITLE...] [--episodes-only|--movies-only])\n"
-	    "      [--genre G] [--max-rating R] [--priority N]", schedule_add },
+	    "      [--genre G] [--max-rating R] [--priority N] [--dates SPEC]\n"
+	    "      [--marathon [--chance PERCENT]] [--own-position [--start-at S01E01]]",
+	    schedule_add },
 	{ "list", "CHANNEL", schedule_list },
 	{ "remove", "CHANNEL SLOT-ID", schedule_remove },
 	{ "show", "CHANNEL [--from TIME] [--hours N]", schedule_show },
@@ -195,6 +198,7 @@ rebuild(sqlite3 *db, const struct channel_conf *c)
 enum {
 	O_DAYS = 256, O_AT, O_UNTIL, O_DAYPART, O_SERIES, O_SHUFFLE, O_EPISODE, O_MOVIE, O_MOVIES,
 	O_FILL, O_GENRE, O_MAXR, O_EPS_ONLY, O_MOVIES_ONLY, O_PRIORITY, O_FROM, O_HOURS,
+	O_DATES, O_MARATHON, O_CHANCE, O_OWNPOS, O_STARTAT,
 };
 
 /* schedule add. */
@@ -217,6 +221,11 @@ schedule_add(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "episodes-only", no_argument, NULL, O_EPS_ONLY },
 		{ "movies-only", no_argument, NULL, O_MOVIES_ONLY },
 		{ "priority", required_argument, NULL, O_PRIORITY },
+		{ "dates", required_argument, NULL, O_DATES },
+		{ "marathon", no_argument, NULL, O_MARATHON },
+		{ "chance", required_argument, NULL, O_CHANCE },
+		{ "own-position", no_argument, NULL, O_OWNPOS },
+		{ "start-at", required_argument, NULL, O_STARTAT },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coarse_slot s;
@@ -301,6 +310,34 @@ schedule_add(struct cmd_ctx *ctx, int argc, char **argv)
 			}
 			s.priority = (int)v;
 			break;
+		case O_DATES:
+			if (season_parse(optarg, &s.dates, &cause) != 0) {
+				cmd_error("--dates: %s", cause);
+				free(cause);
+				return 2;
+			}
+			s.dates_text = optarg;
+			break;
+		case O_MARATHON:
+			s.marathon = 1;
+			break;
+		case O_CHANCE:
+			if (parse_int(optarg, 1, 100, &v) != 0) {
+				chanopts_bad("--chance", optarg, "a percentage from 1 to 100");
+				return 2;
+			}
+			s.chance = (int)v;
+			break;
+		case O_OWNPOS:
+			s.own_position = 1;
+			break;
+		case O_STARTAT:
+			if (coarse_parse_episode(optarg, &s.from_season, &s.from_episode) != 0) {
+				chanopts_bad("--start-at", optarg, "an episode like S02E05");
+				return 2;
+			}
+			s.own_position = 1;
+			break;
 		default:
 			return usage("add");
 		}
@@ -314,6 +351,10 @@ schedule_add(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (n_series > 0 && s.type != COARSE_SERIES && s.type != COARSE_FILL) {
 		cmd_error("--series goes with a series slot or --fill");
+		return 2;
+	}
+	if (s.chance != 0 && !s.marathon) {
+		cmd_error("--chance goes with --marathon");
 		return 2;
 	}
 	if ((at == NULL) == (daypart == NULL)) {
