@@ -25,6 +25,8 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "engine/route.h"
+#include "src/chanset.h"
 #include "src/log.h"
 #include "src/util.h"
 
@@ -46,6 +48,7 @@ struct http {
 	struct http_opts opts;
 	int port;
 	int stopping;                   /* atomic */
+	uint64_t segment_requests;      /* atomic: HLS segments served */
 };
 
 /* Per-request state (MHD's con_cls). */
@@ -259,23 +262,6 @@ reply_segment(struct MHD_Connection *conn, const char *type, const char *cache,
 	return send_response(conn, MHD_HTTP_OK, resp);
 }
 
-/* A guide number: digits, at most one inner dot. */
-static int
-valid_number(const char *s, size_t len)
-{
-	size_t i, dots = 0;
-
-	if (len == 0 || len > 15 || s[0] == '.' || s[len - 1] == '.')
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '.')
-			dots++;
-		else if (s[i] < '0' || s[i] > '9')
-			return 0;
-	}
-	return dots <= 1;
-}
-
 /* The base URL a client reached us by. */
 static void
 base_url(struct http *h, struct MHD_Connection *conn, char *buf, size_t len)
@@ -318,11 +304,18 @@ base_url(struct http *h, struct MHD_Connection *conn, char *buf, size_t len)
 
 /* Why a channel cannot be had, as an answer. */
 static enum MHD_Result
-tune_failed(struct MHD_Connection *conn, enum director_result res, const char *number)
+tune_failed(struct http *h, struct MHD_Connection *conn, enum director_result res,
+    const char *number)
 {
+	struct director_opts o;
+
 	switch (res) {
 	case DIRECTOR_NO_CHANNEL:
 		return reply_text(conn, MHD_HTTP_NOT_FOUND, "no channel %s\n", number);
+	case DIRECTOR_NOT_HERE:
+		director_get_opts(h->d, &o);
+		return reply_text(conn, MHD_HTTP_NOT_FOUND, "channel %s is not served by this "
+		    "Retrovue daemon (it serves channels %s)\n", number, chanset_text(o.owned));
 	case DIRECTOR_BUSY:
 		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "every tuner is busy: channel %s cannot start now\n", number);
@@ -344,7 +337,7 @@ serve_playlist(struct http *h, struct request *req, const char *number, int head
 		res = director_tune(h->d, number, TUNE_HLS | (head ? TUNE_NO_START : 0),
 		    viewer_key(req->conn), &req->ring);
 		if (res != DIRECTOR_OK)
-			return tune_failed(req->conn, res, number);
+			return tune_failed(h, req->conn, res, number);
 		req->waiter.suspend = suspend_conn;
 		req->waiter.wake = resume_conn;
 		req->waiter.arg = req;
@@ -363,18 +356,21 @@ serve_playlist(struct http *h, struct request *req, const char *number, int head
 
 /* GET /channel/N/SEQ.ts. */
 static enum MHD_Result
-serve_segment(struct http *h, struct request *req, const char *number, const char *seqs)
+serve_segment(struct http *h, struct request *req, const char *number, int64_t seq)
 {
 	struct segment *s = NULL;
+	enum director_result res;
 	struct ring *ring;
-	long long seq;
 
-	if (parse_int(seqs, 0, INT64_MAX, &seq) != 0)
-		return reply_text(req->conn, MHD_HTTP_NOT_FOUND, "not found\n");
-	if (director_tune(h->d, number, TUNE_HLS | TUNE_NO_START, viewer_key(req->conn),
-	    &ring) != DIRECTOR_OK || ring_get(ring, seq, &s, NULL) != RING_OK)
+	res = director_tune(h->d, number, TUNE_HLS | TUNE_NO_START, viewer_key(req->conn),
+	    &ring);
+	if (res == DIRECTOR_NOT_HERE)
+		return tune_failed(h, req->conn, res, number);
+	if (res != DIRECTOR_OK || ring_get(ring, seq, &s, NULL) != RING_OK)
 		return reply_text(req->conn, MHD_HTTP_NOT_FOUND,
-		    "segment %lld of channel %s is not (or no longer) here\n", seq, number);
+		    "segment %lld of channel %s is not (or no longer) here\n", (long long)seq,
+		    number);
+	__atomic_add_fetch(&h->segment_requests, 1, __ATOMIC_RELAXED);
 	return reply_segment(req->conn, CT_TS, CC_SEGMENT, s);
 }
 
@@ -435,12 +431,12 @@ serve_stream(struct http *h, struct request *req, const char *number, int head)
 	if (head) {
 		res = director_tune(h->d, number, TUNE_NO_START, 0, &ring);
 		if (res != DIRECTOR_OK)
-			return tune_failed(req->conn, res, number);
+			return tune_failed(h, req->conn, res, number);
 		return reply(req->conn, MHD_HTTP_OK, CT_TS, "no-cache, no-store", "", 0);
 	}
 	res = director_tune(h->d, number, TUNE_TS, 0, &ring);
 	if (res != DIRECTOR_OK)
-		return tune_failed(req->conn, res, number);
+		return tune_failed(h, req->conn, res, number);
 	c = xcalloc(1, sizeof *c);
 	c->h = h;
 	c->conn = req->conn;
@@ -515,6 +511,8 @@ serve_status(struct http *h, struct MHD_Connection *conn)
 	json_object_set_new(root, "time", json_string(fmt_utc(when, sizeof when, now)));
 	json_object_set_new(root, "active_channels", json_integer(active));
 	json_object_set_new(root, "max_channels", json_integer(max));
+	json_object_set_new(root, "segment_requests", json_integer((json_int_t)
+	    __atomic_load_n(&h->segment_requests, __ATOMIC_RELAXED)));
 	for (i = 0; i < n; i++) {
 		c = json_object();
 		json_object_set_new(c, "number", json_string(st[i].number));
@@ -613,25 +611,21 @@ serve_guide(struct http *h, struct MHD_Connection *conn, int xmltv)
 
 /* GET /iptv/logos/N.EXT: a channel's logo file (the guide points here). */
 static enum MHD_Result
-serve_logo(struct http *h, struct MHD_Connection *conn, const char *name)
+serve_logo(struct http *h, struct MHD_Connection *conn, const char *number, const char *dot)
 {
 	static const char *types[][2] = { { ".png", "image/png" }, { ".jpg", "image/jpeg" },
 	    { ".jpeg", "image/jpeg" }, { ".gif", "image/gif" }, { ".svg", "image/svg+xml" },
 	    { ".webp", "image/webp" } };
 	struct channel_conf *list;
-	const char *dot, *ext, *type = NULL;
+	const char *ext, *type = NULL;
 	char *data = NULL;
 	size_t n, i, len = 0;
 	FILE *f;
 	long size;
 
-	dot = strrchr(name, '.');
-	if (dot == NULL || !valid_number(name, (size_t)(dot - name)))
-		return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
 	director_channels(h->d, &list, &n);
 	for (i = 0; i < n; i++) {
-		if (strlen(list[i].number) != (size_t)(dot - name) ||
-		    strncmp(list[i].number, name, (size_t)(dot - name)) != 0 ||
+		if (strcmp(list[i].number, number) != 0 ||
 		    list[i].logo_path == NULL || strstr(list[i].logo_path, "://") != NULL)
 			continue;
 		/* The file named in the database, never one named by the URL. */
@@ -655,71 +649,80 @@ serve_logo(struct http *h, struct MHD_Connection *conn, const char *name)
 	channels_free(&list, n);
 	if (data == NULL || len == 0) {
 		free(data);
-		return reply_text(conn, MHD_HTTP_NOT_FOUND, "no logo %s\n", name);
+		return reply_text(conn, MHD_HTTP_NOT_FOUND, "no logo %s%s\n", number, dot);
 	}
 	return reply_owned(conn, MHD_HTTP_OK, type, data, len);
 }
 
-/* Does url name a route (for OPTIONS and 405)? */
-static int
-known_route(const char *url)
+/* GET /healthz: 200 when the director and the database are fine, else 503. */
+static enum MHD_Result
+serve_healthz(struct http *h, struct MHD_Connection *conn)
 {
-	static const char *fixed[] = { "/iptv/channels.m3u", "/iptv/xmltv.xml", "/api/status",
-	    "/discover.json", "/lineup.json", "/lineup_status.json", "/device.xml",
-	    "/lineup.post" };
-	size_t i;
+	struct channel_status *st;
+	char why[256] = "ok", *text;
+	json_t *root = json_object(), *chans = json_object();
+	unsigned status = MHD_HTTP_OK;
+	size_t n, i;
 
-	for (i = 0; i < nitems(fixed); i++) {
-		if (strcmp(url, fixed[i]) == 0)
-			return 1;
+	if (director_health(h->d, why, sizeof why) != 0)
+		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	else if (h->opts.health != NULL && h->opts.health(h->opts.health_arg, why,
+	    sizeof why) != 0)
+		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	json_object_set_new(root, "status", json_string(status == MHD_HTTP_OK ? "ok" :
+	    "unhealthy"));
+	if (status != MHD_HTTP_OK) {
+		json_object_set_new(root, "reason", json_string(why));
+		log_warn("healthz: unhealthy: %s", why);
 	}
-	return strncmp(url, "/channel/", 9) == 0 || strncmp(url, "/iptv/logos/", 12) == 0;
+	n = director_status(h->d, &st);
+	for (i = 0; i < n; i++)
+		json_object_set_new(chans, st[i].number, json_string(chan_state_name(st[i].state)));
+	free(st);
+	json_object_set_new(root, "channels", chans);
+	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (text == NULL)
+		return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "healthz\n");
+	return reply_owned(conn, status, CT_JSON, text, strlen(text));
 }
 
-/* Route a request. */
+/* Serve a routed request. */
 static enum MHD_Result
-route(struct http *h, struct request *req, const char *url, int head)
+serve(struct http *h, struct request *req, const struct route *r)
 {
 	struct MHD_Connection *conn = req->conn;
-	const char *rest, *slash;
-	char number[16];
-	size_t len;
 
-	if (strncmp(url, "/channel/", 9) == 0) {
-		rest = url + 9;
-		slash = strchr(rest, '/');
-		len = strlen(rest);
-		if (slash == NULL && len > 3 && strcmp(rest + len - 3, ".ts") == 0 &&
-		    valid_number(rest, len - 3)) {
-			snprintf(number, sizeof number, "%.*s", (int)(len - 3), rest);
-			return serve_stream(h, req, number, head);
-		}
-		if (slash != NULL && valid_number(rest, (size_t)(slash - rest))) {
-			snprintf(number, sizeof number, "%.*s", (int)(slash - rest), rest);
-			if (strcmp(slash, "/index.m3u8") == 0)
-				return serve_playlist(h, req, number, head);
-			len = strlen(slash + 1);
-			if (len > 3 && len < 24 && strcmp(slash + 1 + len - 3, ".ts") == 0 &&
-			    strspn(slash + 1, "0123456789") == len - 3) {
-				char seq[24];
-
-				snprintf(seq, sizeof seq, "%.*s", (int)(len - 3), slash + 1);
-				return serve_segment(h, req, number, seq);
-			}
-		}
-	} else if (strcmp(url, "/api/status") == 0)
+	switch (r->kind) {
+	case ROUTE_PLAYLIST:
+		return serve_playlist(h, req, r->number, r->head);
+	case ROUTE_SEGMENT:
+		return serve_segment(h, req, r->number, r->seq);
+	case ROUTE_STREAM:
+		return serve_stream(h, req, r->number, r->head);
+	case ROUTE_STATUS:
 		return serve_status(h, conn);
-	else if (strcmp(url, "/iptv/channels.m3u") == 0)
+	case ROUTE_HEALTHZ:
+		return serve_healthz(h, conn);
+	case ROUTE_M3U:
 		return serve_guide(h, conn, 0);
-	else if (strcmp(url, "/iptv/xmltv.xml") == 0)
+	case ROUTE_XMLTV:
 		return serve_guide(h, conn, 1);
-	else if (strncmp(url, "/iptv/logos/", 12) == 0 && strchr(url + 12, '/') == NULL)
-		return serve_logo(h, conn, url + 12);
-	else if (strcmp(url, "/discover.json") == 0 || strcmp(url, "/lineup.json") == 0 ||
-	    strcmp(url, "/lineup_status.json") == 0 || strcmp(url, "/device.xml") == 0)
-		return serve_hdhr(h, conn, url);
-	else if (strcmp(url, "/lineup.post") == 0)
+	case ROUTE_LOGO:
+		return serve_logo(h, conn, r->number, r->ext);
+	case ROUTE_DISCOVER:
+		return serve_hdhr(h, conn, "/discover.json");
+	case ROUTE_LINEUP:
+		return serve_hdhr(h, conn, "/lineup.json");
+	case ROUTE_LINEUP_STATUS:
+		return serve_hdhr(h, conn, "/lineup_status.json");
+	case ROUTE_DEVICE:
+		return serve_hdhr(h, conn, "/device.xml");
+	case ROUTE_LINEUP_POST:
 		return reply(conn, MHD_HTTP_OK, CT_TEXT, CC_NONE, "", 0);
+	case ROUTE_NONE:
+		break;
+	}
 	return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
 }
 
@@ -731,7 +734,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	struct http *h = cls;
 	struct request *req = *con_cls;
 	struct MHD_Response *resp;
-	int head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	struct route r;
 
 	if (req == NULL) {
 		/*
@@ -750,13 +753,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	}
 	if (__atomic_load_n(&h->stopping, __ATOMIC_ACQUIRE))
 		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting down\n");
-	/* Traversal and oddities never reach a route: MHD has decoded %2e already. */
-	if (url[0] != '/' || strstr(url, "..") != NULL || strstr(url, "//") != NULL ||
-	    strchr(url, '\\') != NULL)
-		return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
-	if (strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0) {
-		if (!known_route(url))
-			return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
+	switch (route_request(method, url, &r)) {
+	case ROUTE_SERVE:
+		return serve(h, req, &r);
+	case ROUTE_OPTIONS:
 		resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"",
 		    MHD_RESPMEM_PERSISTENT);
 		common_headers(resp, NULL, CC_NONE);
@@ -765,19 +765,16 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		    "Range, Origin, Accept, Content-Type");
 		MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
 		return send_response(conn, MHD_HTTP_NO_CONTENT, resp);
-	}
-	if (strcmp(method, MHD_HTTP_METHOD_POST) == 0 && strcmp(url, "/lineup.post") == 0)
-		return route(h, req, url, 0);
-	if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0) {
-		if (!known_route(url))
-			return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
+	case ROUTE_NOT_ALLOWED:
 		resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"",
 		    MHD_RESPMEM_PERSISTENT);
 		common_headers(resp, NULL, CC_NONE);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, OPTIONS");
 		return send_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
+	case ROUTE_NOT_FOUND:
+		break;
 	}
-	return route(h, req, url, head);
+	return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
 }
 
 /* A request is over. */

@@ -23,6 +23,7 @@
 #include "engine/graphics.h"
 #include "engine/hdhr.h"
 #include "engine/http.h"
+#include "src/chanset.h"
 #include "src/db.h"
 #include "src/guide.h"
 #include "src/log.h"
@@ -46,6 +47,7 @@ struct station {
 	struct ssdp *ssdp;
 	struct control *ctl;
 	struct api api;
+	struct chanset *owned;          /* --channels */
 };
 
 /* A connection of its own for a guide request (HTTP threads share none). */
@@ -68,7 +70,7 @@ guide_m3u_cb(void *arg, const char *base_url, char **out, size_t *len, char **ca
 
 	if (db == NULL)
 		return -1;
-	rc = guide_m3u(db, base_url, 0, out, len, cause);
+	rc = guide_m3u_only(db, ((struct station *)arg)->owned, base_url, 0, out, len, cause);
 	db_close(&db);
 	return rc;
 }
@@ -82,9 +84,39 @@ guide_xmltv_cb(void *arg, const char *base_url, char **out, size_t *len, char **
 
 	if (db == NULL)
 		return -1;
-	rc = guide_xmltv(db, now_ms(), GUIDE_HOURS, base_url, out, len, cause);
+	rc = guide_xmltv_only(db, ((struct station *)arg)->owned, now_ms(), GUIDE_HOURS,
+	    base_url, out, len, cause);
 	db_close(&db);
 	return rc;
+}
+
+/* /healthz: can the database be opened and read? */
+static int
+health_db(void *arg, char *buf, size_t len)
+{
+	struct station *s = arg;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st;
+	char *cause = NULL;
+	int ret = -1;
+
+	if (db_open(s->db_path, DB_READONLY, &db, &cause) != 0) {
+		snprintf(buf, len, "the database cannot be opened: %s", cause);
+		free(cause);
+		return -1;
+	}
+	if ((st = db_prepare(db, "SELECT count(*) FROM channels", &cause)) == NULL) {
+		snprintf(buf, len, "the database cannot be read: %s", cause);
+		free(cause);
+	} else {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			ret = 0;
+		else
+			snprintf(buf, len, "the database cannot be read: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+	}
+	db_close(&db);
+	return ret;
 }
 
 /* Take the data directory's lock; the fd, or -1 with *cause. */
@@ -249,6 +281,8 @@ station_start(const struct station_opts *o, char **cause)
 	s->db_path = xstrdup(o->db_path);
 	s->data_dir = xstrdup(o->data_dir);
 	s->lock_fd = -1;
+	if ((s->owned = chanset_parse(o->channels, cause)) == NULL)
+		goto fail;
 	if ((s->lock_fd = take_lock(s, cause)) < 0)
 		goto fail;
 	if (db_open(s->db_path, DB_CREATE, &db, cause) != 0)
@@ -259,6 +293,7 @@ station_start(const struct station_opts *o, char **cause)
 	dopts.max_channels = o->max_channels;
 	dopts.idle_timeout_s = o->idle_timeout_s;
 	dopts.extend = sched_extend_until;      /* the fine log grows as time passes */
+	dopts.owned = s->owned;
 	if ((s->d = director_new(&dopts, cause)) == NULL)
 		goto fail;
 	director_active(s->d, &max);
@@ -279,6 +314,8 @@ station_start(const struct station_opts *o, char **cause)
 	hopts.guide.m3u = guide_m3u_cb;
 	hopts.guide.xmltv = guide_xmltv_cb;
 	hopts.guide.arg = s;
+	hopts.health = health_db;
+	hopts.health_arg = s;
 	db_close(&db);
 	if ((s->h = http_start(&hopts, s->d, cause)) == NULL)
 		goto fail;
@@ -307,8 +344,9 @@ station_start(const struct station_opts *o, char **cause)
 		log_warn("%s; Plex will not find the tuner by itself (add it by address)", *cause);
 		freep(cause);
 	}
-	log_info("retrovue %s: serving %s on port %d (HDHomeRun %s, %d tuners)", PACKAGE_VERSION,
-	    s->db_path, s->port, hopts.hdhr.device_id, max);
+	log_info("retrovue %s: serving %s on port %d (HDHomeRun %s, %d tuners, channels %s)",
+	    PACKAGE_VERSION, s->db_path, s->port, hopts.hdhr.device_id, max,
+	    chanset_text(s->owned));
 	return s;
 
 fail:
@@ -381,5 +419,6 @@ station_stop(struct station **sp)
 	free(s->sock_path);
 	free(s->db_path);
 	free(s->data_dir);
+	chanset_free(&s->owned);
 	freep(sp);
 }

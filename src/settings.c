@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "src/chanset.h"
 #include "src/log.h"
 #include "src/util.h"
 
@@ -89,6 +90,14 @@ settings_check(enum setting_id id, const char *value, char **cause)
 		    strcmp(value, "1") != 0 && strcmp(value, "0") != 0)
 			goto bad;
 		break;
+	case SET_CHANNELS: {
+		struct chanset *cs = chanset_parse(value, cause);
+
+		if (cs == NULL)
+			return -1;
+		chanset_free(&cs);
+		break;
+	}
 	case SET_LOG_LEVEL: {
 		enum log_level l;
 
