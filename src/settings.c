@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,21 @@ load_file(struct settings *s, const char *path, FILE *f)
 		snprintf(where, sizeof where, "%s:%d", path, lineno);
 		settings_set(s, (enum setting_id)id, v, where);
 	}
+	return 0;
+}
+
+/* Parse settings text (name: for the warnings). */
+int
+settings_parse_text(struct settings *s, const char *name, const char *text, size_t len)
+{
+	FILE *f;
+
+	if (len == 0)
+		return 0;
+	if ((f = fmemopen((void *)(uintptr_t)text, len, "r")) == NULL)
+		return -1;
+	load_file(s, name, f);
+	fclose(f);
 	return 0;
 }
 
