@@ -14,7 +14,9 @@
 #include "engine/http.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@
 #include "src/util.h"
 
 #define TS_BLOCK (64 * 1024)
+#define REQUEST_MEMORY (32 * 1024)      /* per connection: a longer header is refused */
 
 #define CT_M3U8 "application/vnd.apple.mpegurl"
 #define CT_TS "video/mp2t"
@@ -42,6 +45,12 @@
 #define CC_NONE "no-cache"
 #define CC_SEGMENT "public, max-age=3600, immutable"
 
+/* Open connections from one client address. */
+struct peer_count {
+	char addr[INET6_ADDRSTRLEN];
+	int n;
+};
+
 struct http {
 	struct MHD_Daemon *mhd;
 	struct director *d;
@@ -49,6 +58,17 @@ struct http {
 	int port;
 	int stopping;                   /* atomic */
 	uint64_t segment_requests;      /* atomic: HLS segments served */
+
+	/* Connection accounting for the limits (under lock). */
+	pthread_mutex_t lock;
+	struct peer_count *peers;       /* addresses with connections open */
+	size_t npeers;
+	int open;                       /* connections open */
+	uint64_t refused;               /* refused by a limit, ever */
+	uint64_t refused_logged;        /* of which already said in the log */
+	int64_t refused_log_ms;         /* when the log last said so */
+	uint64_t mhd_errors;            /* libmicrohttpd's complaints (oversize...) */
+	int64_t mhd_log_ms;
 };
 
 /* Per-request state (MHD's con_cls). */
@@ -72,14 +92,134 @@ struct tsclient {
 	char peer[64];
 };
 
-/* MHD's own messages into our log. */
+#define LIMIT_LOG_MS 5000             /* say refusals at most this often */
+
+/*
+ * MHD's own messages into our log. What a client did wrong (a header over
+ * the memory limit, a bad request line, the connection limit) is a warning,
+ * said at most every few seconds with the count since.
+ */
 static void __attribute__((format(printf, 2, 0)))
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	struct http *h = cls;
+	int64_t now = now_ms();
+	uint64_t n;
 	char buf[400];
+	size_t len;
 
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	log_debug("http: %s", buf);
+	len = strlen(buf);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	if (h == NULL || (strcasestr(buf, "limit") == NULL && strcasestr(buf, "memory") == NULL &&
+	    strcasestr(buf, "too ") == NULL && strcasestr(buf, "malformed") == NULL)) {
+		log_debug("http: %s", buf);
+		return;
+	}
+	pthread_mutex_lock(&h->lock);
+	n = ++h->mhd_errors;
+	if (now - h->mhd_log_ms < LIMIT_LOG_MS) {
+		pthread_mutex_unlock(&h->lock);
+		return;
+	}
+	h->mhd_log_ms = now;
+	pthread_mutex_unlock(&h->lock);
+	log_warn("http: limit: %s (%llu such so far)", buf, (unsigned long long)n);
+}
+
+/* The numeric address of sa into buf. */
+static void
+addr_name(const struct sockaddr *sa, char *buf, size_t len)
+{
+	snprintf(buf, len, "?");
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+		    (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		    buf, (socklen_t)len);
+}
+
+/* The count of an address; caller holds the lock. NULL if none. */
+static struct peer_count *
+find_peer_locked(struct http *h, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < h->npeers; i++) {
+		if (strcmp(h->peers[i].addr, addr) == 0)
+			return &h->peers[i];
+	}
+	return NULL;
+}
+
+/*
+ * Accept or refuse a new connection: the limits on connections in all and
+ * from one address. Refusals are counted and logged (rate-limited).
+ */
+static enum MHD_Result
+accept_policy(void *cls, const struct sockaddr *sa, socklen_t salen)
+{
+	struct http *h = cls;
+	struct peer_count *p;
+	char addr[INET6_ADDRSTRLEN], why[160] = "";
+	int64_t now = now_ms();
+	uint64_t n = 0;
+
+	addr_name(sa, addr, sizeof addr);
+	pthread_mutex_lock(&h->lock);
+	if (h->open >= h->opts.max_connections)
+		snprintf(why, sizeof why, "%d connections are open (http.max_connections)", h->open);
+	else if ((p = find_peer_locked(h, addr)) != NULL && p->n >= h->opts.per_ip)
+		snprintf(why, sizeof why, "%d connections are open from that address "
+		    "(http.per_ip_connections)", p->n);
+	if (why[0] != '\0') {
+		h->refused++;
+		if (now - h->refused_log_ms >= LIMIT_LOG_MS) {
+			n = h->refused - h->refused_logged;
+			h->refused_logged = h->refused;
+			h->refused_log_ms = now;
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+	if (n > 0)
+		log_warn("http: limit: refused a connection from %s: %s; %llu refused since the "
+		    "last such line", addr, why, (unsigned long long)n);
+	return why[0] == '\0' ? MHD_YES : MHD_NO;
+}
+
+/* Count connections opening and closing, per address. */
+static void
+notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct http *h = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct peer_count *p;
+	char addr[INET6_ADDRSTRLEN];
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	addr_name(ci != NULL ? ci->client_addr : NULL, addr, sizeof addr);
+	pthread_mutex_lock(&h->lock);
+	p = find_peer_locked(h, addr);
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		if (p == NULL) {
+			h->peers = xreallocarray(h->peers, h->npeers + 1, sizeof *h->peers);
+			p = &h->peers[h->npeers++];
+			snprintf(p->addr, sizeof p->addr, "%s", addr);
+			p->n = 0;
+		}
+		p->n++;
+		h->open++;
+	} else if (p != NULL) {
+		h->open--;
+		if (--p->n == 0)
+			*p = h->peers[--h->npeers];     /* last one moves into its place */
+	}
+	pthread_mutex_unlock(&h->lock);
 }
 
 /* Suspend callback for waiters. */
@@ -124,16 +264,9 @@ peer_name(struct MHD_Connection *conn, char *buf, size_t len)
 	const union MHD_ConnectionInfo *ci;
 	const struct sockaddr *sa;
 
-	snprintf(buf, len, "?");
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL)
-		return;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-		    (socklen_t)len);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		    buf, (socklen_t)len);
+	sa = ci != NULL ? ci->client_addr : NULL;
+	addr_name(sa, buf, len);
 }
 
 /* A viewer key: the client address and user agent (FNV-1a). */
@@ -513,6 +646,11 @@ serve_status(struct http *h, struct MHD_Connection *conn)
 	json_object_set_new(root, "max_channels", json_integer(max));
 	json_object_set_new(root, "segment_requests", json_integer((json_int_t)
 	    __atomic_load_n(&h->segment_requests, __ATOMIC_RELAXED)));
+	pthread_mutex_lock(&h->lock);
+	json_object_set_new(root, "http", json_pack("{s:i, s:i, s:I, s:I}", "connections",
+	    h->open, "max_connections", h->opts.max_connections, "refused",
+	    (json_int_t)h->refused, "rejected_requests", (json_int_t)h->mhd_errors));
+	pthread_mutex_unlock(&h->lock);
 	for (i = 0; i < n; i++) {
 		c = json_object();
 		json_object_set_new(c, "number", json_string(st[i].number));
@@ -788,6 +926,28 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/*
+ * Undo %-escapes in place, as MHD would, but leave "%00" as it is: a NUL
+ * would cut the path short ("/index.m3u8%00.ts" must not be the playlist).
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *r = s, *w = s;
+	unsigned v;
+
+	while (*r != '\0') {
+		if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2]) &&
+		    sscanf(r + 1, "%2x", &v) == 1 && v != 0) {
+			*w++ = (char)v;
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 /* Start. */
 struct http *
 http_start(const struct http_opts *opts, struct director *d, char **cause)
@@ -801,10 +961,11 @@ http_start(const struct http_opts *opts, struct director *d, char **cause)
 
 	h->opts = *opts;
 	h->d = d;
+	pthread_mutex_init(&h->lock, NULL);
 	if (h->opts.threads <= 0)
 		h->opts.threads = 4;
 	if (h->opts.max_connections <= 0)
-		h->opts.max_connections = 512;
+		h->opts.max_connections = 4096;
 	if (h->opts.per_ip <= 0)
 		h->opts.per_ip = 64;
 	if (h->opts.timeout_s <= 0)
@@ -819,6 +980,7 @@ http_start(const struct http_opts *opts, struct director *d, char **cause)
 		if ((ret = getaddrinfo(opts->bind, port, &hints, &ai)) != 0) {
 			set_cause(cause, "--bind %s: not a numeric address (%s)", opts->bind,
 			    gai_strerror(ret));
+			pthread_mutex_destroy(&h->lock);
 			free(h);
 			return NULL;
 		}
@@ -828,12 +990,19 @@ http_start(const struct http_opts *opts, struct director *d, char **cause)
 		flags |= MHD_USE_DUAL_STACK;
 
 	for (;;) {
-		h->mhd = MHD_start_daemon(flags, (uint16_t)opts->port, NULL, NULL, handle, h,
+		/*
+		 * The limits are ours (accept_policy, which logs); MHD's own
+		 * connection limit sits above them as a backstop.
+		 */
+		h->mhd = MHD_start_daemon(flags, (uint16_t)opts->port, accept_policy, h, handle, h,
 		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->opts.threads,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)h->opts.max_connections,
-		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)h->opts.per_ip,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)h->opts.max_connections + 64,
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->opts.timeout_s,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)REQUEST_MEMORY,
+		    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 		    MHD_OPTION_NOTIFY_COMPLETED, completed, h,
+		    MHD_OPTION_NOTIFY_CONNECTION, notify_connection, h,
+		    MHD_OPTION_UNESCAPE_CALLBACK, unescape, h,
 		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
 		    ai != NULL ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END,
 		    ai != NULL ? ai->ai_addr : NULL,
@@ -847,6 +1016,7 @@ http_start(const struct http_opts *opts, struct director *d, char **cause)
 	if (h->mhd == NULL) {
 		set_cause(cause, "cannot listen on %s port %d (in use, or not allowed)",
 		    opts->bind != NULL ? opts->bind : "every address", opts->port);
+		pthread_mutex_destroy(&h->lock);
 		free(h);
 		return NULL;
 	}
@@ -872,5 +1042,7 @@ http_stop(struct http **hp)
 		return;
 	__atomic_store_n(&h->stopping, 1, __ATOMIC_RELEASE);
 	MHD_stop_daemon(h->mhd);
+	pthread_mutex_destroy(&h->lock);
+	free(h->peers);
 	freep(hp);
 }

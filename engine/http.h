@@ -27,7 +27,7 @@ struct http_opts {
 	const char *bind;               /* numeric address, NULL: every address */
 	int port;                       /* 0: any free port */
 	int threads;                    /* pool size (4) */
-	int max_connections;            /* (512) */
+	int max_connections;            /* (4096) */
 	int per_ip;                     /* connections per client address (64) */
 	int timeout_s;                  /* idle connection timeout (15) */
 	struct hdhr_info hdhr;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "engine/alerts.h"
@@ -268,6 +269,32 @@ station_print_urls(struct station *s, FILE *f)
 	channels_free(&list, n);
 }
 
+/*
+ * Raise the open-file limit as far as allowed, and keep the connection
+ * limit under it (with room for media, sockets and the database).
+ */
+static void
+fit_connections(int *max)
+{
+	struct rlimit rl;
+	rlim_t want;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && (rlim_t)*max + 256 > rl.rlim_cur) {
+		log_warn("http: at most %d connections: the open-file limit is %llu (raise "
+		    "LimitNOFILE or ulimit -n)", (int)rl.rlim_cur - 256 > 8 ?
+		    (int)rl.rlim_cur - 256 : 8, (unsigned long long)rl.rlim_cur);
+		*max = (int)rl.rlim_cur - 256 > 8 ? (int)rl.rlim_cur - 256 : 8;
+	}
+}
+
 /* Start everything. */
 struct station *
 station_start(const struct station_opts *o, char **cause)
@@ -307,7 +334,8 @@ station_start(const struct station_opts *o, char **cause)
 	hopts.bind = o->bind;
 	hopts.port = o->port > 0 ? o->port : DEFAULT_PORT;
 	hopts.threads = setting_int(db, "http.threads", 4, 1, 64);
-	hopts.max_connections = setting_int(db, "http.max_connections", 512, 8, 100000);
+	hopts.max_connections = setting_int(db, "http.max_connections", 4096, 8, 100000);
+	fit_connections(&hopts.max_connections);
 	hopts.per_ip = setting_int(db, "http.per_ip_connections", 64, 1, 100000);
 	hopts.timeout_s = setting_int(db, "http.timeout_s", 15, 1, 3600);
 	hdhr_identity(db, &hopts.hdhr, max);

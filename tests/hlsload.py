@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """HLS viewers on loopback, for the load and abuse tests.
 
-hlsload.py URL VIEWERS SECONDS [--stagger S] [--out FILE]
+hlsload.py URL VIEWERS SECONDS [--stagger S] [--source ADDR]
 
 Each viewer is one keep-alive HTTP/1.1 connection (asyncio, no libraries)
 that polls the playlist every half segment and fetches every new segment
@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 
 class Conn:
+    source = None
+
     def __init__(self, host, port):
         self.host, self.port = host, port
         self.r = self.w = None
@@ -27,7 +29,9 @@ class Conn:
             try:
                 if self.w is None:
                     self.r, self.w = await asyncio.wait_for(
-                        asyncio.open_connection(self.host, self.port), timeout)
+                        asyncio.open_connection(self.host, self.port,
+                                                local_addr=(Conn.source, 0) if Conn.source else None),
+                        timeout)
                 self.w.write(("GET %s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: hlsload\r\n\r\n"
                               % (path, self.host, self.port)).encode())
                 await self.w.drain()
@@ -136,6 +140,8 @@ async def main():
     stagger = 0.0
     if "--stagger" in sys.argv:
         stagger = float(sys.argv[sys.argv.index("--stagger") + 1])
+    if "--source" in sys.argv:
+        Conn.source = sys.argv[sys.argv.index("--source") + 1]
     u = urlsplit(url)
     base = u.path.rsplit("/", 1)[0] + "/"
     end = time.monotonic() + secs
