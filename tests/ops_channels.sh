@@ -49,6 +49,13 @@ curl -s "$B/api/status" >"$T/status"
 check_eq "and the status" "2 4.1" \
     "$(python3 -c 'import json,sys; print(" ".join(c["number"] for c in json.load(open(sys.argv[1]))["channels"]))' "$T/status")"
 
+# A consistent backup of the live database while the daemon runs.
+run_rc "$RETROVUE" db backup "$T/live-backup.db"
+check_eq "db backup while the daemon runs exits 0" 0 "$rc"
+RETROVUE_DB_PATH="$T/live-backup.db" RETROVUE_DATA_DIR="$T/bk" run_rc "$RETROVUE" db check
+check_eq "and the copy passes db check" 0 "$rc"
+check_eq "with the channels in it" 3 "$(sqlite3 "$T/live-backup.db" 'SELECT count(*) FROM channels')"
+
 # A second daemon on the same database owns channel 12 (its own data dir).
 port2=$(free_port)
 RETROVUE_DATA_DIR="$T/data2" "$RETROVUE" --no-ssdp --bind 127.0.0.1 --port "$port2" \
