@@ -655,6 +655,9 @@ director_start(struct director *d, char **cause)
 	sigset_t all, old;
 	int ret;
 
+	pthread_mutex_lock(&d->lock);
+	d->tick_ms = now_ms();          /* healthy from the start */
+	pthread_mutex_unlock(&d->lock);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	ret = pthread_create(&d->thread, NULL, director_main, d);
