@@ -202,32 +202,49 @@ wake(struct control *c)
 		log_warn("control: cannot wake the control thread: %s", strerror(errno));
 }
 
+/* Parse one request line. */
+int
+control_parse_request(const char *line, size_t len, json_t **req, const char **cmd,
+    char **cause)
+{
+	json_error_t err;
+
+	*cmd = NULL;
+	*req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
+	if (*req == NULL || !json_is_object(*req)) {
+		set_cause(cause, "not a JSON object: %s", *req == NULL ? err.text : "wrong type");
+		json_decref(*req);
+		*req = NULL;
+		return -1;
+	}
+	*cmd = json_string_value(json_object_get(*req, "cmd"));
+	if (*cmd == NULL) {
+		set_cause(cause, "no \"cmd\" in the request");
+		return -1;
+	}
+	return 0;
+}
+
 /* Handle one request line from a client; caller holds the lock. */
 static void
 handle_line(struct control *c, struct client *cl, const char *line, size_t len)
 {
 	json_t *req, *reply, *id, *result = NULL;
-	json_error_t err;
 	const char *cmd;
 	char *cause = NULL;
 	size_t i;
 
 	reply = json_object();
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
-	if (req == NULL || !json_is_object(req)) {
+	if (control_parse_request(line, len, &req, &cmd, &cause) != 0) {
+		if (req != NULL && (id = json_object_get(req, "id")) != NULL)
+			json_object_set(reply, "id", id);
 		json_object_set_new(reply, "ok", json_false());
-		json_object_set_new(reply, "error", json_sprintf("not a JSON object: %s",
-		    req == NULL ? err.text : "wrong type"));
+		json_object_set_new(reply, "error", json_string(cause));
+		freep(&cause);
 		goto out;
 	}
 	if ((id = json_object_get(req, "id")) != NULL)
 		json_object_set(reply, "id", id);
-	cmd = json_string_value(json_object_get(req, "cmd"));
-	if (cmd == NULL) {
-		json_object_set_new(reply, "ok", json_false());
-		json_object_set_new(reply, "error", json_string("no \"cmd\" in the request"));
-		goto out;
-	}
 	if (strcmp(cmd, "subscribe") == 0) {
 		cl->subscribed = 1;
 		result = json_object();

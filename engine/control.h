@@ -32,6 +32,12 @@ typedef json_t *(*control_fn)(void *arg, json_t *request, const char *peer, char
  * socket file is replaced.
  */
 struct control *control_new(const char *path, char **cause);
+/*
+ * Parse one request line: 0 with the object (*req, the caller's) and its
+ * command; -1 with *cause (and *req still set when it was an object).
+ */
+int control_parse_request(const char *line, size_t len, json_t **req, const char **cmd,
+    char **cause);
 /* Register a command before control_start. */
 void control_add(struct control *c, const char *cmd, control_fn fn, void *arg);
 /* Start the control thread ("rv-ctl"). */

@@ -26,6 +26,7 @@
 
 #include "engine/channel.h"
 #include "src/asrun.h"
+#include "src/chanset.h"
 #include "src/db.h"
 #include "src/finelog.h"
 #include "src/log.h"
@@ -36,6 +37,7 @@
 #define RETRY_MS 10000                  /* a failed channel waits this long */
 #define SEQ_MARGIN 16                   /* numbers skipped after a restart */
 #define PLUGINS_MAX 8
+#define HEALTH_STALL_MS 60000           /* no tick for this long: unhealthy */
 
 struct hls_client {
 	uint64_t key;
@@ -72,6 +74,7 @@ struct director {
 	int shutdown;                   /* no more starts */
 	int reload;
 	int running;
+	int64_t tick_ms;                /* UTC, ms: the thread's last tick */
 	int64_t extended_ms;            /* horizons last looked at */
 	pthread_t thread;
 	const struct tail_plugin *plugins[PLUGINS_MAX];
@@ -217,6 +220,8 @@ load_channels_locked(struct director *d, char **cause)
 	for (i = 0; i < d->nslots; i++)
 		d->slots[i]->present = 0;
 	for (i = 0; i < n; i++) {
+		if (!chanset_has(d->given.owned, list[i].number))
+			continue;               /* another daemon's */
 		if ((s = find_locked(d, list[i].number)) == NULL) {
 			s = xcalloc(1, sizeof *s);
 			pthread_mutex_init(&s->status.lock, NULL);
@@ -406,6 +411,10 @@ director_tune(struct director *d, const char *number, int flags, uint64_t client
 	*ring = NULL;
 	pthread_mutex_lock(&d->lock);
 	s = find_locked(d, number);
+	if (s == NULL && !chanset_has(d->given.owned, number)) {
+		res = DIRECTOR_NOT_HERE;
+		goto out;
+	}
 	if (s == NULL || !s->present) {
 		res = DIRECTOR_NO_CHANNEL;
 		goto out;
@@ -605,6 +614,7 @@ director_main(void *arg)
 #endif
 	pthread_mutex_lock(&d->lock);
 	while (!d->stop) {
+		d->tick_ms = now_ms();
 		tick_locked(d);
 		extend_schedules(d, now_ms());
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -626,6 +636,9 @@ director_start(struct director *d, char **cause)
 	sigset_t all, old;
 	int ret;
 
+	pthread_mutex_lock(&d->lock);
+	d->tick_ms = now_ms();          /* healthy from the start */
+	pthread_mutex_unlock(&d->lock);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	ret = pthread_create(&d->thread, NULL, director_main, d);
@@ -636,6 +649,29 @@ director_start(struct director *d, char **cause)
 	}
 	d->running = 1;
 	return 0;
+}
+
+/* Health. */
+int
+director_health(struct director *d, char *buf, size_t len)
+{
+	int64_t now = now_ms();
+	int ret = -1;
+
+	pthread_mutex_lock(&d->lock);
+	if (!d->running)
+		snprintf(buf, len, "the director has not started");
+	else if (d->shutdown || d->stop)
+		snprintf(buf, len, "the daemon is shutting down");
+	else if (now - d->tick_ms > HEALTH_STALL_MS)
+		snprintf(buf, len, "the director is stuck: its last tick was %lld s ago",
+		    (long long)((now - d->tick_ms) / 1000));
+	else {
+		snprintf(buf, len, "ok");
+		ret = 0;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return ret;
 }
 
 /* Reload on the next tick. */

@@ -18,6 +18,8 @@
 #include "engine/tail.h"
 #include "src/channels.h"
 
+struct chanset;
+
 /*
  * Settings. Fields the caller sets (the command line, a settings file) stay
  * as given, reloads included; zero fields come from system_config, else
@@ -42,6 +44,12 @@ struct director_opts {
 	 */
 	int (*extend)(sqlite3 *db, int64_t channel_id, int64_t until_ms, char **cause);
 	int64_t extend_ahead_ms;        /* (6 h) */
+	/*
+	 * The channels this director owns (--channels; the caller keeps it
+	 * alive). NULL: every channel. Others are neither started, listed,
+	 * nor touched (their as-run and schedules belong to another daemon).
+	 */
+	const struct chanset *owned;
 };
 
 /*
@@ -59,6 +67,7 @@ enum director_result {
 	DIRECTOR_NO_CHANNEL,            /* no such channel, or disabled */
 	DIRECTOR_BUSY,                  /* max channels already active */
 	DIRECTOR_FAILING,               /* the channel failed and waits to retry */
+	DIRECTOR_NOT_HERE,              /* another daemon's channel (--channels) */
 };
 
 /* What a request is. */
@@ -107,6 +116,11 @@ size_t director_status(struct director *d, struct channel_status **out);
 int director_channels(struct director *d, struct channel_conf **out, size_t *n);
 /* Channels active now, and the limit. */
 int director_active(struct director *d, int *max);
+/*
+ * Is the director working (its thread ticking, not shutting down)? 0, or
+ * -1 with the reason in buf.
+ */
+int director_health(struct director *d, char *buf, size_t len);
 /* The settings in force. */
 void director_get_opts(struct director *d, struct director_opts *out);
 

@@ -14,7 +14,9 @@
 #include "engine/http.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +27,13 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "engine/route.h"
+#include "src/chanset.h"
 #include "src/log.h"
 #include "src/util.h"
 
 #define TS_BLOCK (64 * 1024)
+#define REQUEST_MEMORY (32 * 1024)      /* per connection: a longer header is refused */
 
 #define CT_M3U8 "application/vnd.apple.mpegurl"
 #define CT_TS "video/mp2t"
@@ -40,12 +45,30 @@
 #define CC_NONE "no-cache"
 #define CC_SEGMENT "public, max-age=3600, immutable"
 
+/* Open connections from one client address. */
+struct peer_count {
+	char addr[INET6_ADDRSTRLEN];
+	int n;
+};
+
 struct http {
 	struct MHD_Daemon *mhd;
 	struct director *d;
 	struct http_opts opts;
 	int port;
 	int stopping;                   /* atomic */
+	uint64_t segment_requests;      /* atomic: HLS segments served */
+
+	/* Connection accounting for the limits (under lock). */
+	pthread_mutex_t lock;
+	struct peer_count *peers;       /* addresses with connections open */
+	size_t npeers;
+	int open;                       /* connections open */
+	uint64_t refused;               /* refused by a limit, ever */
+	uint64_t refused_logged;        /* of which already said in the log */
+	int64_t refused_log_ms;         /* when the log last said so */
+	uint64_t mhd_errors;            /* libmicrohttpd's complaints (oversize...) */
+	int64_t mhd_log_ms;
 };
 
 /* Per-request state (MHD's con_cls). */
@@ -69,14 +92,134 @@ struct tsclient {
 	char peer[64];
 };
 
-/* MHD's own messages into our log. */
+#define LIMIT_LOG_MS 5000             /* say refusals at most this often */
+
+/*
+ * MHD's own messages into our log. What a client did wrong (a header over
+ * the memory limit, a bad request line, the connection limit) is a warning,
+ * said at most every few seconds with the count since.
+ */
 static void __attribute__((format(printf, 2, 0)))
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	struct http *h = cls;
+	int64_t now = now_ms();
+	uint64_t n;
 	char buf[400];
+	size_t len;
 
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	log_debug("http: %s", buf);
+	len = strlen(buf);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	if (h == NULL || (strcasestr(buf, "limit") == NULL && strcasestr(buf, "memory") == NULL &&
+	    strcasestr(buf, "too ") == NULL && strcasestr(buf, "malformed") == NULL)) {
+		log_debug("http: %s", buf);
+		return;
+	}
+	pthread_mutex_lock(&h->lock);
+	n = ++h->mhd_errors;
+	if (now - h->mhd_log_ms < LIMIT_LOG_MS) {
+		pthread_mutex_unlock(&h->lock);
+		return;
+	}
+	h->mhd_log_ms = now;
+	pthread_mutex_unlock(&h->lock);
+	log_warn("http: limit: %s (%llu such so far)", buf, (unsigned long long)n);
+}
+
+/* The numeric address of sa into buf. */
+static void
+addr_name(const struct sockaddr *sa, char *buf, size_t len)
+{
+	snprintf(buf, len, "?");
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+		    (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		    buf, (socklen_t)len);
+}
+
+/* The count of an address; caller holds the lock. NULL if none. */
+static struct peer_count *
+find_peer_locked(struct http *h, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < h->npeers; i++) {
+		if (strcmp(h->peers[i].addr, addr) == 0)
+			return &h->peers[i];
+	}
+	return NULL;
+}
+
+/*
+ * Accept or refuse a new connection: the limits on connections in all and
+ * from one address. Refusals are counted and logged (rate-limited).
+ */
+static enum MHD_Result
+accept_policy(void *cls, const struct sockaddr *sa, socklen_t salen)
+{
+	struct http *h = cls;
+	struct peer_count *p;
+	char addr[INET6_ADDRSTRLEN], why[160] = "";
+	int64_t now = now_ms();
+	uint64_t n = 0;
+
+	addr_name(sa, addr, sizeof addr);
+	pthread_mutex_lock(&h->lock);
+	if (h->open >= h->opts.max_connections)
+		snprintf(why, sizeof why, "%d connections are open (http.max_connections)", h->open);
+	else if ((p = find_peer_locked(h, addr)) != NULL && p->n >= h->opts.per_ip)
+		snprintf(why, sizeof why, "%d connections are open from that address "
+		    "(http.per_ip_connections)", p->n);
+	if (why[0] != '\0') {
+		h->refused++;
+		if (now - h->refused_log_ms >= LIMIT_LOG_MS) {
+			n = h->refused - h->refused_logged;
+			h->refused_logged = h->refused;
+			h->refused_log_ms = now;
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+	if (n > 0)
+		log_warn("http: limit: refused a connection from %s: %s; %llu refused since the "
+		    "last such line", addr, why, (unsigned long long)n);
+	return why[0] == '\0' ? MHD_YES : MHD_NO;
+}
+
+/* Count connections opening and closing, per address. */
+static void
+notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct http *h = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct peer_count *p;
+	char addr[INET6_ADDRSTRLEN];
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	addr_name(ci != NULL ? ci->client_addr : NULL, addr, sizeof addr);
+	pthread_mutex_lock(&h->lock);
+	p = find_peer_locked(h, addr);
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		if (p == NULL) {
+			h->peers = xreallocarray(h->peers, h->npeers + 1, sizeof *h->peers);
+			p = &h->peers[h->npeers++];
+			snprintf(p->addr, sizeof p->addr, "%s", addr);
+			p->n = 0;
+		}
+		p->n++;
+		h->open++;
+	} else if (p != NULL) {
+		h->open--;
+		if (--p->n == 0)
+			*p = h->peers[--h->npeers];     /* last one moves into its place */
+	}
+	pthread_mutex_unlock(&h->lock);
 }
 
 /* Suspend callback for waiters. */
@@ -121,16 +264,9 @@ peer_name(struct MHD_Connection *conn, char *buf, size_t len)
 	const union MHD_ConnectionInfo *ci;
 	const struct sockaddr *sa;
 
-	snprintf(buf, len, "?");
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL)
-		return;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-		    (socklen_t)len);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		    buf, (socklen_t)len);
+	sa = ci != NULL ? ci->client_addr : NULL;
+	addr_name(sa, buf, len);
 }
 
 /* A viewer key: the client address and user agent (FNV-1a). */
@@ -259,23 +395,6 @@ reply_segment(struct MHD_Connection *conn, const char *type, const char *cache,
 	return send_response(conn, MHD_HTTP_OK, resp);
 }
 
-/* A guide number: digits, at most one inner dot. */
-static int
-valid_number(const char *s, size_t len)
-{
-	size_t i, dots = 0;
-
-	if (len == 0 || len > 15 || s[0] == '.' || s[len - 1] == '.')
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '.')
-			dots++;
-		else if (s[i] < '0' || s[i] > '9')
-			return 0;
-	}
-	return dots <= 1;
-}
-
 /* The base URL a client reached us by. */
 static void
 base_url(struct http *h, struct MHD_Connection *conn, char *buf, size_t len)
@@ -318,11 +437,18 @@ base_url(struct http *h, struct MHD_Connection *conn, char *buf, size_t len)
 
 /* Why a channel cannot be had, as an answer. */
 static enum MHD_Result
-tune_failed(struct MHD_Connection *conn, enum director_result res, const char *number)
+tune_failed(struct http *h, struct MHD_Connection *conn, enum director_result res,
+    const char *number)
 {
+	struct director_opts o;
+
 	switch (res) {
 	case DIRECTOR_NO_CHANNEL:
 		return reply_text(conn, MHD_HTTP_NOT_FOUND, "no channel %s\n", number);
+	case DIRECTOR_NOT_HERE:
+		director_get_opts(h->d, &o);
+		return reply_text(conn, MHD_HTTP_NOT_FOUND, "channel %s is not served by this "
+		    "Retrovue daemon (it serves channels %s)\n", number, chanset_text(o.owned));
 	case DIRECTOR_BUSY:
 		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "every tuner is busy: channel %s cannot start now\n", number);
@@ -344,7 +470,7 @@ serve_playlist(struct http *h, struct request *req, const char *number, int head
 		res = director_tune(h->d, number, TUNE_HLS | (head ? TUNE_NO_START : 0),
 		    viewer_key(req->conn), &req->ring);
 		if (res != DIRECTOR_OK)
-			return tune_failed(req->conn, res, number);
+			return tune_failed(h, req->conn, res, number);
 		req->waiter.suspend = suspend_conn;
 		req->waiter.wake = resume_conn;
 		req->waiter.arg = req;
@@ -363,18 +489,21 @@ serve_playlist(struct http *h, struct request *req, const char *number, int head
 
 /* GET /channel/N/SEQ.ts. */
 static enum MHD_Result
-serve_segment(struct http *h, struct request *req, const char *number, const char *seqs)
+serve_segment(struct http *h, struct request *req, const char *number, int64_t seq)
 {
 	struct segment *s = NULL;
+	enum director_result res;
 	struct ring *ring;
-	long long seq;
 
-	if (parse_int(seqs, 0, INT64_MAX, &seq) != 0)
-		return reply_text(req->conn, MHD_HTTP_NOT_FOUND, "not found\n");
-	if (director_tune(h->d, number, TUNE_HLS | TUNE_NO_START, viewer_key(req->conn),
-	    &ring) != DIRECTOR_OK || ring_get(ring, seq, &s, NULL) != RING_OK)
+	res = director_tune(h->d, number, TUNE_HLS | TUNE_NO_START, viewer_key(req->conn),
+	    &ring);
+	if (res == DIRECTOR_NOT_HERE)
+		return tune_failed(h, req->conn, res, number);
+	if (res != DIRECTOR_OK || ring_get(ring, seq, &s, NULL) != RING_OK)
 		return reply_text(req->conn, MHD_HTTP_NOT_FOUND,
-		    "segment %lld of channel %s is not (or no longer) here\n", seq, number);
+		    "segment %lld of channel %s is not (or no longer) here\n", (long long)seq,
+		    number);
+	__atomic_add_fetch(&h->segment_requests, 1, __ATOMIC_RELAXED);
 	return reply_segment(req->conn, CT_TS, CC_SEGMENT, s);
 }
 
@@ -435,12 +564,12 @@ serve_stream(struct http *h, struct request *req, const char *number, int head)
 	if (head) {
 		res = director_tune(h->d, number, TUNE_NO_START, 0, &ring);
 		if (res != DIRECTOR_OK)
-			return tune_failed(req->conn, res, number);
+			return tune_failed(h, req->conn, res, number);
 		return reply(req->conn, MHD_HTTP_OK, CT_TS, "no-cache, no-store", "", 0);
 	}
 	res = director_tune(h->d, number, TUNE_TS, 0, &ring);
 	if (res != DIRECTOR_OK)
-		return tune_failed(req->conn, res, number);
+		return tune_failed(h, req->conn, res, number);
 	c = xcalloc(1, sizeof *c);
 	c->h = h;
 	c->conn = req->conn;
@@ -515,6 +644,13 @@ serve_status(struct http *h, struct MHD_Connection *conn)
 	json_object_set_new(root, "time", json_string(fmt_utc(when, sizeof when, now)));
 	json_object_set_new(root, "active_channels", json_integer(active));
 	json_object_set_new(root, "max_channels", json_integer(max));
+	json_object_set_new(root, "segment_requests", json_integer((json_int_t)
+	    __atomic_load_n(&h->segment_requests, __ATOMIC_RELAXED)));
+	pthread_mutex_lock(&h->lock);
+	json_object_set_new(root, "http", json_pack("{s:i, s:i, s:I, s:I}", "connections",
+	    h->open, "max_connections", h->opts.max_connections, "refused",
+	    (json_int_t)h->refused, "rejected_requests", (json_int_t)h->mhd_errors));
+	pthread_mutex_unlock(&h->lock);
 	for (i = 0; i < n; i++) {
 		c = json_object();
 		json_object_set_new(c, "number", json_string(st[i].number));
@@ -613,25 +749,21 @@ serve_guide(struct http *h, struct MHD_Connection *conn, int xmltv)
 
 /* GET /iptv/logos/N.EXT: a channel's logo file (the guide points here). */
 static enum MHD_Result
-serve_logo(struct http *h, struct MHD_Connection *conn, const char *name)
+serve_logo(struct http *h, struct MHD_Connection *conn, const char *number, const char *dot)
 {
 	static const char *types[][2] = { { ".png", "image/png" }, { ".jpg", "image/jpeg" },
 	    { ".jpeg", "image/jpeg" }, { ".gif", "image/gif" }, { ".svg", "image/svg+xml" },
 	    { ".webp", "image/webp" } };
 	struct channel_conf *list;
-	const char *dot, *ext, *type = NULL;
+	const char *ext, *type = NULL;
 	char *data = NULL;
 	size_t n, i, len = 0;
 	FILE *f;
 	long size;
 
-	dot = strrchr(name, '.');
-	if (dot == NULL || !valid_number(name, (size_t)(dot - name)))
-		return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
 	director_channels(h->d, &list, &n);
 	for (i = 0; i < n; i++) {
-		if (strlen(list[i].number) != (size_t)(dot - name) ||
-		    strncmp(list[i].number, name, (size_t)(dot - name)) != 0 ||
+		if (strcmp(list[i].number, number) != 0 ||
 		    list[i].logo_path == NULL || strstr(list[i].logo_path, "://") != NULL)
 			continue;
 		/* The file named in the database, never one named by the URL. */
@@ -655,71 +787,80 @@ serve_logo(struct http *h, struct MHD_Connection *conn, const char *name)
 	channels_free(&list, n);
 	if (data == NULL || len == 0) {
 		free(data);
-		return reply_text(conn, MHD_HTTP_NOT_FOUND, "no logo %s\n", name);
+		return reply_text(conn, MHD_HTTP_NOT_FOUND, "no logo %s%s\n", number, dot);
 	}
 	return reply_owned(conn, MHD_HTTP_OK, type, data, len);
 }
 
-/* Does url name a route (for OPTIONS and 405)? */
-static int
-known_route(const char *url)
+/* GET /healthz: 200 when the director and the database are fine, else 503. */
+static enum MHD_Result
+serve_healthz(struct http *h, struct MHD_Connection *conn)
 {
-	static const char *fixed[] = { "/iptv/channels.m3u", "/iptv/xmltv.xml", "/api/status",
-	    "/discover.json", "/lineup.json", "/lineup_status.json", "/device.xml",
-	    "/lineup.post" };
-	size_t i;
+	struct channel_status *st;
+	char why[256] = "ok", *text;
+	json_t *root = json_object(), *chans = json_object();
+	unsigned status = MHD_HTTP_OK;
+	size_t n, i;
 
-	for (i = 0; i < nitems(fixed); i++) {
-		if (strcmp(url, fixed[i]) == 0)
-			return 1;
+	if (director_health(h->d, why, sizeof why) != 0)
+		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	else if (h->opts.health != NULL && h->opts.health(h->opts.health_arg, why,
+	    sizeof why) != 0)
+		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	json_object_set_new(root, "status", json_string(status == MHD_HTTP_OK ? "ok" :
+	    "unhealthy"));
+	if (status != MHD_HTTP_OK) {
+		json_object_set_new(root, "reason", json_string(why));
+		log_warn("healthz: unhealthy: %s", why);
 	}
-	return strncmp(url, "/channel/", 9) == 0 || strncmp(url, "/iptv/logos/", 12) == 0;
+	n = director_status(h->d, &st);
+	for (i = 0; i < n; i++)
+		json_object_set_new(chans, st[i].number, json_string(chan_state_name(st[i].state)));
+	free(st);
+	json_object_set_new(root, "channels", chans);
+	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (text == NULL)
+		return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "healthz\n");
+	return reply_owned(conn, status, CT_JSON, text, strlen(text));
 }
 
-/* Route a request. */
+/* Serve a routed request. */
 static enum MHD_Result
-route(struct http *h, struct request *req, const char *url, int head)
+serve(struct http *h, struct request *req, const struct route *r)
 {
 	struct MHD_Connection *conn = req->conn;
-	const char *rest, *slash;
-	char number[16];
-	size_t len;
 
-	if (strncmp(url, "/channel/", 9) == 0) {
-		rest = url + 9;
-		slash = strchr(rest, '/');
-		len = strlen(rest);
-		if (slash == NULL && len > 3 && strcmp(rest + len - 3, ".ts") == 0 &&
-		    valid_number(rest, len - 3)) {
-			snprintf(number, sizeof number, "%.*s", (int)(len - 3), rest);
-			return serve_stream(h, req, number, head);
-		}
-		if (slash != NULL && valid_number(rest, (size_t)(slash - rest))) {
-			snprintf(number, sizeof number, "%.*s", (int)(slash - rest), rest);
-			if (strcmp(slash, "/index.m3u8") == 0)
-				return serve_playlist(h, req, number, head);
-			len = strlen(slash + 1);
-			if (len > 3 && len < 24 && strcmp(slash + 1 + len - 3, ".ts") == 0 &&
-			    strspn(slash + 1, "0123456789") == len - 3) {
-				char seq[24];
-
-				snprintf(seq, sizeof seq, "%.*s", (int)(len - 3), slash + 1);
-				return serve_segment(h, req, number, seq);
-			}
-		}
-	} else if (strcmp(url, "/api/status") == 0)
+	switch (r->kind) {
+	case ROUTE_PLAYLIST:
+		return serve_playlist(h, req, r->number, r->head);
+	case ROUTE_SEGMENT:
+		return serve_segment(h, req, r->number, r->seq);
+	case ROUTE_STREAM:
+		return serve_stream(h, req, r->number, r->head);
+	case ROUTE_STATUS:
 		return serve_status(h, conn);
-	else if (strcmp(url, "/iptv/channels.m3u") == 0)
+	case ROUTE_HEALTHZ:
+		return serve_healthz(h, conn);
+	case ROUTE_M3U:
 		return serve_guide(h, conn, 0);
-	else if (strcmp(url, "/iptv/xmltv.xml") == 0)
+	case ROUTE_XMLTV:
 		return serve_guide(h, conn, 1);
-	else if (strncmp(url, "/iptv/logos/", 12) == 0 && strchr(url + 12, '/') == NULL)
-		return serve_logo(h, conn, url + 12);
-	else if (strcmp(url, "/discover.json") == 0 || strcmp(url, "/lineup.json") == 0 ||
-	    strcmp(url, "/lineup_status.json") == 0 || strcmp(url, "/device.xml") == 0)
-		return serve_hdhr(h, conn, url);
-	else if (strcmp(url, "/lineup.post") == 0)
+	case ROUTE_LOGO:
+		return serve_logo(h, conn, r->number, r->ext);
+	case ROUTE_DISCOVER:
+		return serve_hdhr(h, conn, "/discover.json");
+	case ROUTE_LINEUP:
+		return serve_hdhr(h, conn, "/lineup.json");
+	case ROUTE_LINEUP_STATUS:
+		return serve_hdhr(h, conn, "/lineup_status.json");
+	case ROUTE_DEVICE:
+		return serve_hdhr(h, conn, "/device.xml");
+	case ROUTE_LINEUP_POST:
 		return reply(conn, MHD_HTTP_OK, CT_TEXT, CC_NONE, "", 0);
+	case ROUTE_NONE:
+		break;
+	}
 	return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
 }
 
@@ -731,7 +872,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	struct http *h = cls;
 	struct request *req = *con_cls;
 	struct MHD_Response *resp;
-	int head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	struct route r;
 
 	if (req == NULL) {
 		/*
@@ -750,13 +891,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	}
 	if (__atomic_load_n(&h->stopping, __ATOMIC_ACQUIRE))
 		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting down\n");
-	/* Traversal and oddities never reach a route: MHD has decoded %2e already. */
-	if (url[0] != '/' || strstr(url, "..") != NULL || strstr(url, "//") != NULL ||
-	    strchr(url, '\\') != NULL)
-		return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
-	if (strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0) {
-		if (!known_route(url))
-			return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
+	switch (route_request(method, url, &r)) {
+	case ROUTE_SERVE:
+		return serve(h, req, &r);
+	case ROUTE_OPTIONS:
 		resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"",
 		    MHD_RESPMEM_PERSISTENT);
 		common_headers(resp, NULL, CC_NONE);
@@ -765,19 +903,16 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		    "Range, Origin, Accept, Content-Type");
 		MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
 		return send_response(conn, MHD_HTTP_NO_CONTENT, resp);
-	}
-	if (strcmp(method, MHD_HTTP_METHOD_POST) == 0 && strcmp(url, "/lineup.post") == 0)
-		return route(h, req, url, 0);
-	if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0) {
-		if (!known_route(url))
-			return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
+	case ROUTE_NOT_ALLOWED:
 		resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"",
 		    MHD_RESPMEM_PERSISTENT);
 		common_headers(resp, NULL, CC_NONE);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, OPTIONS");
 		return send_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
+	case ROUTE_NOT_FOUND:
+		break;
 	}
-	return route(h, req, url, head);
+	return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
 }
 
 /* A request is over. */
@@ -789,6 +924,28 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	free(req);
 	*con_cls = NULL;
+}
+
+/*
+ * Undo %-escapes in place, as MHD would, but leave "%00" as it is: a NUL
+ * would cut the path short ("/index.m3u8%00.ts" must not be the playlist).
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *r = s, *w = s;
+	unsigned v;
+
+	while (*r != '\0') {
+		if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2]) &&
+		    sscanf(r + 1, "%2x", &v) == 1 && v != 0) {
+			*w++ = (char)v;
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 /* Start. */
@@ -804,10 +961,11 @@ http_start(const struct http_opts *opts, struct director *d, char **cause)
 
 	h->opts = *opts;
 	h->d = d;
+	pthread_mutex_init(&h->lock, NULL);
 	if (h->opts.threads <= 0)
 		h->opts.threads = 4;
 	if (h->opts.max_connections <= 0)
-		h->opts.max_connections = 512;
+		h->opts.max_connections = 4096;
 	if (h->opts.per_ip <= 0)
 		h->opts.per_ip = 64;
 	if (h->opts.timeout_s <= 0)
@@ -822,6 +980,7 @@ http_start(const struct http_opts *opts, struct director *d, char **cause)
 		if ((ret = getaddrinfo(opts->bind, port, &hints, &ai)) != 0) {
 			set_cause(cause, "--bind %s: not a numeric address (%s)", opts->bind,
 			    gai_strerror(ret));
+			pthread_mutex_destroy(&h->lock);
 			free(h);
 			return NULL;
 		}
@@ -831,12 +990,19 @@ http_start(const struct http_opts *opts, struct director *d, char **cause)
 		flags |= MHD_USE_DUAL_STACK;
 
 	for (;;) {
-		h->mhd = MHD_start_daemon(flags, (uint16_t)opts->port, NULL, NULL, handle, h,
+		/*
+		 * The limits are ours (accept_policy, which logs); MHD's own
+		 * connection limit sits above them as a backstop.
+		 */
+		h->mhd = MHD_start_daemon(flags, (uint16_t)opts->port, accept_policy, h, handle, h,
 		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->opts.threads,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)h->opts.max_connections,
-		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)h->opts.per_ip,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)h->opts.max_connections + 64,
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->opts.timeout_s,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)REQUEST_MEMORY,
+		    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 		    MHD_OPTION_NOTIFY_COMPLETED, completed, h,
+		    MHD_OPTION_NOTIFY_CONNECTION, notify_connection, h,
+		    MHD_OPTION_UNESCAPE_CALLBACK, unescape, h,
 		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
 		    ai != NULL ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END,
 		    ai != NULL ? ai->ai_addr : NULL,
@@ -850,6 +1016,7 @@ http_start(const struct http_opts *opts, struct director *d, char **cause)
 	if (h->mhd == NULL) {
 		set_cause(cause, "cannot listen on %s port %d (in use, or not allowed)",
 		    opts->bind != NULL ? opts->bind : "every address", opts->port);
+		pthread_mutex_destroy(&h->lock);
 		free(h);
 		return NULL;
 	}
@@ -875,5 +1042,7 @@ http_stop(struct http **hp)
 		return;
 	__atomic_store_n(&h->stopping, 1, __ATOMIC_RELEASE);
 	MHD_stop_daemon(h->mhd);
+	pthread_mutex_destroy(&h->lock);
+	free(h->peers);
 	freep(hp);
 }

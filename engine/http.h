@@ -1,8 +1,8 @@
 /*
  * http.h: the viewers' HTTP server (libmicrohttpd, its own thread pool):
  * HLS playlists and segments, the endless MPEG-TS stream per channel, the
- * guide (M3U, XMLTV and the channel logos they point at), /api/status, and
- * the HDHomeRun emulation.
+ * guide (M3U, XMLTV and the channel logos they point at), /api/status,
+ * /healthz, and the HDHomeRun emulation. engine/route.c maps the paths.
  */
 #ifndef RV_ENGINE_HTTP_H
 #define RV_ENGINE_HTTP_H
@@ -27,11 +27,17 @@ struct http_opts {
 	const char *bind;               /* numeric address, NULL: every address */
 	int port;                       /* 0: any free port */
 	int threads;                    /* pool size (4) */
-	int max_connections;            /* (512) */
+	int max_connections;            /* (4096) */
 	int per_ip;                     /* connections per client address (64) */
 	int timeout_s;                  /* idle connection timeout (15) */
 	struct hdhr_info hdhr;
 	struct http_guide guide;
+	/*
+	 * /healthz's check of what lies outside the director (the database):
+	 * 0, or -1 with the reason in buf. NULL: the director alone.
+	 */
+	int (*health)(void *arg, char *buf, size_t len);
+	void *health_arg;
 };
 
 struct http;

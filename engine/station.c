@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "engine/alerts.h"
@@ -24,6 +25,7 @@
 #include "engine/hdhr.h"
 #include "engine/http.h"
 #include "engine/thumbs.h"
+#include "src/chanset.h"
 #include "src/db.h"
 #include "src/guide.h"
 #include "src/log.h"
@@ -48,6 +50,7 @@ struct station {
 	struct ssdp *ssdp;
 	struct control *ctl;
 	struct api api;
+	struct chanset *owned;          /* --channels */
 };
 
 /* A connection of its own for a guide request (HTTP threads share none). */
@@ -70,7 +73,7 @@ guide_m3u_cb(void *arg, const char *base_url, char **out, size_t *len, char **ca
 
 	if (db == NULL)
 		return -1;
-	rc = guide_m3u(db, base_url, 0, out, len, cause);
+	rc = guide_m3u_only(db, ((struct station *)arg)->owned, base_url, 0, out, len, cause);
 	db_close(&db);
 	return rc;
 }
@@ -84,9 +87,39 @@ guide_xmltv_cb(void *arg, const char *base_url, char **out, size_t *len, char **
 
 	if (db == NULL)
 		return -1;
-	rc = guide_xmltv(db, now_ms(), GUIDE_HOURS, base_url, out, len, cause);
+	rc = guide_xmltv_only(db, ((struct station *)arg)->owned, now_ms(), GUIDE_HOURS,
+	    base_url, out, len, cause);
 	db_close(&db);
 	return rc;
+}
+
+/* /healthz: can the database be opened and read? */
+static int
+health_db(void *arg, char *buf, size_t len)
+{
+	struct station *s = arg;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st;
+	char *cause = NULL;
+	int ret = -1;
+
+	if (db_open(s->db_path, DB_READONLY, &db, &cause) != 0) {
+		snprintf(buf, len, "the database cannot be opened: %s", cause);
+		free(cause);
+		return -1;
+	}
+	if ((st = db_prepare(db, "SELECT count(*) FROM channels", &cause)) == NULL) {
+		snprintf(buf, len, "the database cannot be read: %s", cause);
+		free(cause);
+	} else {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			ret = 0;
+		else
+			snprintf(buf, len, "the database cannot be read: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+	}
+	db_close(&db);
+	return ret;
 }
 
 /* Take the data directory's lock; the fd, or -1 with *cause. */
@@ -238,6 +271,32 @@ station_print_urls(struct station *s, FILE *f)
 	channels_free(&list, n);
 }
 
+/*
+ * Raise the open-file limit as far as allowed, and keep the connection
+ * limit under it (with room for media, sockets and the database).
+ */
+static void
+fit_connections(int *max)
+{
+	struct rlimit rl;
+	rlim_t want;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && (rlim_t)*max + 256 > rl.rlim_cur) {
+		log_warn("http: at most %d connections: the open-file limit is %llu (raise "
+		    "LimitNOFILE or ulimit -n)", (int)rl.rlim_cur - 256 > 8 ?
+		    (int)rl.rlim_cur - 256 : 8, (unsigned long long)rl.rlim_cur);
+		*max = (int)rl.rlim_cur - 256 > 8 ? (int)rl.rlim_cur - 256 : 8;
+	}
+}
+
 /* Start everything. */
 struct station *
 station_start(const struct station_opts *o, char **cause)
@@ -251,6 +310,8 @@ station_start(const struct station_opts *o, char **cause)
 	s->db_path = xstrdup(o->db_path);
 	s->data_dir = xstrdup(o->data_dir);
 	s->lock_fd = -1;
+	if ((s->owned = chanset_parse(o->channels, cause)) == NULL)
+		goto fail;
 	if ((s->lock_fd = take_lock(s, cause)) < 0)
 		goto fail;
 	if (db_open(s->db_path, DB_CREATE, &db, cause) != 0)
@@ -261,6 +322,7 @@ station_start(const struct station_opts *o, char **cause)
 	dopts.max_channels = o->max_channels;
 	dopts.idle_timeout_s = o->idle_timeout_s;
 	dopts.extend = sched_extend_until;      /* the fine log grows as time passes */
+	dopts.owned = s->owned;
 	if ((s->d = director_new(&dopts, cause)) == NULL)
 		goto fail;
 	director_active(s->d, &max);
@@ -277,13 +339,16 @@ station_start(const struct station_opts *o, char **cause)
 	hopts.bind = o->bind;
 	hopts.port = o->port > 0 ? o->port : DEFAULT_PORT;
 	hopts.threads = setting_int(db, "http.threads", 4, 1, 64);
-	hopts.max_connections = setting_int(db, "http.max_connections", 512, 8, 100000);
+	hopts.max_connections = setting_int(db, "http.max_connections", 4096, 8, 100000);
+	fit_connections(&hopts.max_connections);
 	hopts.per_ip = setting_int(db, "http.per_ip_connections", 64, 1, 100000);
 	hopts.timeout_s = setting_int(db, "http.timeout_s", 15, 1, 3600);
 	hdhr_identity(db, &hopts.hdhr, max);
 	hopts.guide.m3u = guide_m3u_cb;
 	hopts.guide.xmltv = guide_xmltv_cb;
 	hopts.guide.arg = s;
+	hopts.health = health_db;
+	hopts.health_arg = s;
 	db_close(&db);
 	if ((s->h = http_start(&hopts, s->d, cause)) == NULL)
 		goto fail;
@@ -313,8 +378,9 @@ station_start(const struct station_opts *o, char **cause)
 		log_warn("%s; Plex will not find the tuner by itself (add it by address)", *cause);
 		freep(cause);
 	}
-	log_info("retrovue %s: serving %s on port %d (HDHomeRun %s, %d tuners)", PACKAGE_VERSION,
-	    s->db_path, s->port, hopts.hdhr.device_id, max);
+	log_info("retrovue %s: serving %s on port %d (HDHomeRun %s, %d tuners, channels %s)",
+	    PACKAGE_VERSION, s->db_path, s->port, hopts.hdhr.device_id, max,
+	    chanset_text(s->owned));
 	return s;
 
 fail:
@@ -389,5 +455,6 @@ station_stop(struct station **sp)
 	free(s->sock_path);
 	free(s->db_path);
 	free(s->data_dir);
+	chanset_free(&s->owned);
 	freep(sp);
 }

@@ -22,6 +22,7 @@ struct station_opts {
 	int max_channels;               /* 0: the engine's setting or default */
 	int idle_timeout_s;             /* 0: likewise */
 	int ssdp;                       /* answer SSDP searches */
+	const char *channels;           /* the channels to own ("2-9,12"); NULL: all */
 };
 
 struct station;

@@ -263,8 +263,8 @@ coarse_free(struct coarse_slot **slots, size_t n)
 }
 
 /* Read the JSON options of a row into s. */
-static void
-parse_rule(const char *text, struct coarse_slot *s)
+void
+coarse_parse_rule(const char *text, struct coarse_slot *s)
 {
 	json_t *root, *v, *e;
 	size_t i;
@@ -417,7 +417,7 @@ coarse_load(sqlite3 *db, int64_t channel_id, struct coarse_slot **out, size_t *n
 			s->end_min = 1440;
 		s->show_id = sqlite3_column_int64(st, 6);
 		s->content_id = sqlite3_column_int64(st, 7);
-		parse_rule((const char *)sqlite3_column_text(st, 8), s);
+		coarse_parse_rule((const char *)sqlite3_column_text(st, 8), s);
 		s->priority = sqlite3_column_int(st, 9);
 		if (s->n_shows == 0 && s->show_id != 0) {
 			s->shows = xmalloc(sizeof *s->shows);

@@ -100,6 +100,12 @@ const char *coarse_format_days(int mask, char *buf, size_t len);
 /* "HH:MM" (00:00 to 24:00) into minutes; 0 or -1. */
 int coarse_parse_time(const char *s, int *minutes);
 
+/*
+ * A slot's JSON options as stored ({"shows": [..], "max_rating": "TV-PG",
+ * "genre": .., ...}) into s; what is not understood is left at its default.
+ */
+void coarse_parse_rule(const char *text, struct coarse_slot *s);
+
 /* A daypart by name (aliases: evening, late, overnight); -1 if none. */
 int coarse_daypart_parse(const char *s);
 const char *coarse_daypart_name(int daypart);

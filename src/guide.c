@@ -12,6 +12,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "src/channels.h"
+#include "src/chanset.h"
 #include "src/db.h"
 #include "src/finelog.h"
 #include "src/rating.h"
@@ -369,10 +370,34 @@ write_programme(xmlTextWriterPtr w, const struct channel_conf *c, const struct t
 	return rc;
 }
 
-/* XMLTV. */
+/* The channels, those outside only marked disabled. */
+static int
+load_only(sqlite3 *db, const struct chanset *only, struct channel_conf **chans, size_t *n,
+    char **cause)
+{
+	size_t i;
+
+	if (channels_load(db, chans, n, cause) != 0)
+		return -1;
+	for (i = 0; i < *n; i++) {
+		if (!chanset_has(only, (*chans)[i].number))
+			(*chans)[i].enabled = 0;
+	}
+	return 0;
+}
+
+/* XMLTV for every channel. */
 int
 guide_xmltv(sqlite3 *db, int64_t from_ms, int hours, const char *base_url, char **out,
     size_t *len, char **cause)
+{
+	return guide_xmltv_only(db, NULL, from_ms, hours, base_url, out, len, cause);
+}
+
+/* XMLTV. */
+int
+guide_xmltv_only(sqlite3 *db, const struct chanset *only, int64_t from_ms, int hours,
+    const char *base_url, char **out, size_t *len, char **cause)
 {
 	struct channel_conf *chans = NULL;
 	struct guide_programme *progs = NULL, tba;
@@ -389,7 +414,7 @@ guide_xmltv(sqlite3 *db, int64_t from_ms, int hours, const char *base_url, char 
 		set_cause(cause, "guide hours must be 1 to 744");
 		return -1;
 	}
-	if (channels_load(db, &chans, &n, cause) != 0)
+	if (load_only(db, only, &chans, &n, cause) != 0)
 		return -1;
 	if ((buf = xmlBufferCreate()) == NULL || (w = xmlNewTextWriterMemory(buf, 0)) == NULL) {
 		set_cause(cause, "out of memory writing the guide");
@@ -516,9 +541,17 @@ channel_group(sqlite3 *db, int64_t channel_id)
 	return g;
 }
 
-/* M3U. */
+/* M3U for every channel. */
 int
 guide_m3u(sqlite3 *db, const char *base_url, int flags, char **out, size_t *len, char **cause)
+{
+	return guide_m3u_only(db, NULL, base_url, flags, out, len, cause);
+}
+
+/* M3U. */
+int
+guide_m3u_only(sqlite3 *db, const struct chanset *only, const char *base_url, int flags,
+    char **out, size_t *len, char **cause)
 {
 	struct channel_conf *chans;
 	char id[64], *base, *name, *group, *logo, *e;
@@ -534,7 +567,7 @@ guide_m3u(sqlite3 *db, const char *base_url, int flags, char **out, size_t *len,
 	base = xstrdup(base_url);
 	for (e = base + strlen(base); e > base && e[-1] == '/'; e--)
 		e[-1] = '\0';
-	if (channels_load(db, &chans, &n, cause) != 0) {
+	if (load_only(db, only, &chans, &n, cause) != 0) {
 		free(base);
 		return -1;
 	}

@@ -52,10 +52,17 @@ const char *guide_channel_id(const char *number, char *buf, size_t len);
 int guide_xmltv(sqlite3 *db, int64_t from_ms, int hours, const char *base_url, char **out,
     size_t *len, char **cause);
 
+struct chanset;
+/* The same for the channels of a set only (NULL: every channel). */
+int guide_xmltv_only(sqlite3 *db, const struct chanset *only, int64_t from_ms, int hours,
+    const char *base_url, char **out, size_t *len, char **cause);
+
 #define GUIDE_M3U_HLS 0x1       /* stream URLs to the HLS playlist, not the endless TS */
 
 /* The M3U channel list; base_url is required ("http://host:port"). */
 int guide_m3u(sqlite3 *db, const char *base_url, int flags, char **out, size_t *len,
     char **cause);
+int guide_m3u_only(sqlite3 *db, const struct chanset *only, const char *base_url, int flags,
+    char **out, size_t *len, char **cause);
 
 #endif

@@ -5,11 +5,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "src/chanset.h"
 #include "src/log.h"
 #include "src/util.h"
 
@@ -89,6 +91,14 @@ settings_check(enum setting_id id, const char *value, char **cause)
 		    strcmp(value, "1") != 0 && strcmp(value, "0") != 0)
 			goto bad;
 		break;
+	case SET_CHANNELS: {
+		struct chanset *cs = chanset_parse(value, cause);
+
+		if (cs == NULL)
+			return -1;
+		chanset_free(&cs);
+		break;
+	}
 	case SET_LOG_LEVEL: {
 		enum log_level l;
 
@@ -179,6 +189,21 @@ load_file(struct settings *s, const char *path, FILE *f)
 		snprintf(where, sizeof where, "%s:%d", path, lineno);
 		settings_set(s, (enum setting_id)id, v, where);
 	}
+	return 0;
+}
+
+/* Parse settings text (name: for the warnings). */
+int
+settings_parse_text(struct settings *s, const char *name, const char *text, size_t len)
+{
+	FILE *f;
+
+	if (len == 0)
+		return 0;
+	if ((f = fmemopen((void *)(uintptr_t)text, len, "r")) == NULL)
+		return -1;
+	load_file(s, name, f);
+	fclose(f);
 	return 0;
 }
 

@@ -12,6 +12,8 @@
 #ifndef RV_SETTINGS_H
 #define RV_SETTINGS_H
 
+#include <stddef.h>
+
 enum setting_id {
 	SET_DB_PATH,
 	SET_DATA_DIR,
@@ -40,6 +42,8 @@ void settings_init(struct settings *s);
  * skipped. Returns 0, or -1 with *cause when path cannot be read.
  */
 int settings_load(struct settings *s, const char *path, char **cause);
+/* The same from memory (name stands for the file in warnings). 0, or -1. */
+int settings_parse_text(struct settings *s, const char *name, const char *text, size_t len);
 /* Set one value with its source (the environment, a flag). */
 void settings_set(struct settings *s, enum setting_id id, const char *value, const char *source);
 const char *settings_get(const struct settings *s, enum setting_id id);

@@ -486,10 +486,12 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--token", default="")
     ap.add_argument("--generate", default="")
+    ap.add_argument("--port", type=int, default=0, help="listen here (0: any free port)")
     args = ap.parse_args()
     gen = tuple(int(x) for x in args.generate.split(",")) if args.generate else None
     lib = Library(args.fixtures, gen)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    ThreadingHTTPServer.allow_reuse_address = True
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.state = State(lib, args.token)
     tmp = args.port_file + ".tmp"

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "engine/station.h"
 #include "src/cmd/cmd.h"
@@ -45,9 +44,6 @@ daemon_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		free(cause);
 		return 1;
 	}
-	if (ctx->channels != NULL && strcasecmp(ctx->channels, "all") != 0)
-		log_warn("--channels %s: not supported yet; this daemon serves every channel",
-		    ctx->channels);
 
 	/* Signals go to this thread only; every thread started below inherits the mask. */
 	sigemptyset(&set);
@@ -65,6 +61,7 @@ daemon_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	o.max_channels = explicit_int(ctx, SET_MAX_CHANNELS, ctx->max_channels);
 	o.idle_timeout_s = explicit_int(ctx, SET_IDLE_TIMEOUT, ctx->idle_timeout_s);
 	o.ssdp = !ctx->no_ssdp;
+	o.channels = ctx->channels;
 	if ((st = station_start(&o, &cause)) == NULL) {
 		cmd_error("%s", cause != NULL ? cause : "the daemon cannot start");
 		free(cause);
@@ -90,8 +87,8 @@ daemon_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_daemon_entry = {
 	.name = "daemon",
-	.usage = "(run as: retrovue [--bind ADDR] [--port N] [--max-channels N] [--no-ssdp] "
-	    "--daemon)",
+	.usage = "(run as: retrovue [--bind ADDR] [--port N] [--max-channels N] "
+	    "[--channels LIST] [--no-ssdp] --daemon)",
 	.summary = "run the channels and the HTTP server headless (retrovue --daemon)",
 	.flags = CMD_NO_DB,
 	.exec = daemon_exec,

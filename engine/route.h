@@ -1,0 +1,54 @@
+/*
+ * route.h: the HTTP request router, apart from the server so it can be
+ * tested and fuzzed on its own: a method and a (decoded) URL path in, what
+ * to do out. It never allocates and never touches the director.
+ */
+#ifndef RV_ENGINE_ROUTE_H
+#define RV_ENGINE_ROUTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The resource a path names. */
+enum route_kind {
+	ROUTE_NONE,                     /* no such resource */
+	ROUTE_PLAYLIST,                 /* /channel/N/index.m3u8 */
+	ROUTE_SEGMENT,                  /* /channel/N/SEQ.ts */
+	ROUTE_STREAM,                   /* /channel/N.ts */
+	ROUTE_STATUS,                   /* /api/status */
+	ROUTE_HEALTHZ,                  /* /healthz */
+	ROUTE_M3U,                      /* /iptv/channels.m3u */
+	ROUTE_XMLTV,                    /* /iptv/xmltv.xml */
+	ROUTE_LOGO,                     /* /iptv/logos/N.EXT */
+	ROUTE_DISCOVER,                 /* /discover.json */
+	ROUTE_LINEUP,                   /* /lineup.json */
+	ROUTE_LINEUP_STATUS,            /* /lineup_status.json */
+	ROUTE_DEVICE,                   /* /device.xml */
+	ROUTE_LINEUP_POST,              /* /lineup.post (Plex's rescan) */
+};
+
+/* What to answer. */
+enum route_action {
+	ROUTE_SERVE,                    /* serve kind (GET, HEAD, or the POST it takes) */
+	ROUTE_OPTIONS,                  /* 204 with the CORS headers */
+	ROUTE_NOT_ALLOWED,              /* 405 with Allow */
+	ROUTE_NOT_FOUND,                /* 404 */
+};
+
+struct route {
+	enum route_kind kind;
+	enum route_action action;
+	int head;                       /* HEAD: headers only, start nothing */
+	char number[16];                /* guide number (channel routes, logos) */
+	int64_t seq;                    /* segment number */
+	char ext[8];                    /* logo extension with its dot (".png") */
+};
+
+/* Route a request; fills *r and returns r->action. */
+enum route_action route_request(const char *method, const char *url, struct route *r);
+/* Is s[0..len) a guide number ("4", "4.1")? */
+int route_valid_number(const char *s, size_t len);
+/* A kind's name for logs ("playlist"). */
+const char *route_kind_name(enum route_kind kind);
+
+#endif
