@@ -16,7 +16,9 @@
 #include "tui/console.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
+#include <pthread.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +28,7 @@
 #include <unistd.h>
 
 #include "engine/control.h"
+#include "engine/pool.h"
 #include "src/log.h"
 #include "src/util.h"
 #include "tui/dialogs.h"
@@ -52,14 +55,32 @@ struct pane {
 	int dirty;
 };
 
+/* A call in the job pool, and then its answer. */
+struct async {
+	struct console *con;
+	char *cmd;
+	json_t *args;
+	json_t *result;
+	char *cause;
+	void (*done)(void *, struct console *, json_t *, const char *);
+	void *arg;
+	struct async *next;
+};
+
 struct console {
 	struct console_opts opts;
+	struct pool *pool;              /* one worker: calls run in order */
+	struct ctl_client *pool_cl;     /* the worker's own connection */
+	int done_pipe[2];               /* the worker says an answer is there */
+	pthread_mutex_t done_lock;
+	struct async *done_head, *done_tail;
 	struct ctl_client *cl;
 	int64_t next_connect_ms;
 	json_t *status;
 	int64_t status_ms;              /* the station's time in it */
 	int64_t status_mono_ms;         /* when it came */
 	int64_t next_status_ms;
+	int status_pending;             /* a status request is out */
 	struct pane panes[P_COUNT];
 	int focus;
 	WINDOW *title, *bar, *input;
@@ -212,6 +233,92 @@ console_call(struct console *con, const char *cmd, json_t *args, char **cause)
 	return r;
 }
 
+/* In the worker: make the call on the worker's connection, queue the answer. */
+static void
+async_run(void *arg)
+{
+	struct async *a = arg;
+	struct console *con = a->con;
+	char b = 1;
+
+	if (con->pool_cl == NULL)
+		con->pool_cl = ctl_connect(con->opts.socket_path, &a->cause);
+	if (con->pool_cl != NULL) {
+		a->result = ctl_call(con->pool_cl, a->cmd, a->args, CALL_TIMEOUT_MS, &a->cause);
+		a->args = NULL;
+		if (a->result == NULL && a->cause != NULL &&
+		    (strstr(a->cause, "closed the control") != NULL ||
+		    strstr(a->cause, "cannot talk") != NULL))
+			ctl_close(&con->pool_cl);       /* reconnect on the next call */
+	}
+	pthread_mutex_lock(&con->done_lock);
+	if (con->done_tail != NULL)
+		con->done_tail->next = a;
+	else
+		con->done_head = a;
+	con->done_tail = a;
+	pthread_mutex_unlock(&con->done_lock);
+	if (write(con->done_pipe[1], &b, 1) < 0 && errno != EAGAIN)
+		log_warn("console: cannot wake the main loop: %s", strerror(errno));
+}
+
+/* Free an answered call. */
+static void
+async_free(struct async *a)
+{
+	free(a->cmd);
+	json_decref(a->args);
+	json_decref(a->result);
+	free(a->cause);
+	free(a);
+}
+
+void
+console_call_async(struct console *con, const char *cmd, json_t *args,
+    void (*done)(void *, struct console *, json_t *, const char *), void *arg)
+{
+	struct async *a = xcalloc(1, sizeof *a);
+
+	a->con = con;
+	a->cmd = xstrdup(cmd);
+	a->args = args;
+	a->done = done;
+	a->arg = arg;
+	if (pool_submit(con->pool, async_run, a) != 0)
+		async_free(a);
+}
+
+/* On the console's thread: hand the answers to their callers. */
+static void
+async_deliver(struct console *con)
+{
+	struct async *a, *next;
+	char drain[64];
+
+	while (read(con->done_pipe[0], drain, sizeof drain) > 0)
+		;
+	pthread_mutex_lock(&con->done_lock);
+	a = con->done_head;
+	con->done_head = con->done_tail = NULL;
+	pthread_mutex_unlock(&con->done_lock);
+	for (; a != NULL; a = next) {
+		next = a->next;
+		a->done(a->arg, con, a->result, a->cause);
+		async_free(a);
+	}
+}
+
+void
+console_pane_dirty(struct console *con, const struct pane_kind *kind)
+{
+	int i;
+
+	for (i = 0; i < P_COUNT; i++) {
+		if (kinds[i] == kind)
+			con->panes[i].dirty = 1;
+	}
+}
+
 void
 console_message(struct console *con, const char *fmt, ...)
 {
@@ -304,23 +411,24 @@ console_now(struct console *con)
 	return con->status_ms + (mono_ms() - con->status_mono_ms);
 }
 
-/* Fetch the status; tell the panes. */
+/* The status arrived: keep it, tell the panes. */
 static void
-fetch_status(struct console *con)
+status_done(void *arg, struct console *con, json_t *st, const char *cause)
 {
-	char *cause = NULL;
-	json_t *st;
+	size_t before = con->status != NULL ?
+	    json_array_size(json_object_get(con->status, "channels")) : (size_t)-1;
 	int i;
 
-	con->next_status_ms = mono_ms() + STATUS_EVERY_MS;
-	if ((st = console_call(con, "status", NULL, &cause)) == NULL) {
-		free(cause);
+	(void)arg;
+	con->status_pending = 0;
+	if (st == NULL)
 		return;
-	}
 	json_decref(con->status);
-	con->status = st;
+	con->status = json_incref(st);
 	con->status_ms = json_integer_value(json_object_get(st, "time_ms"));
 	con->status_mono_ms = mono_ms();
+	if (json_array_size(json_object_get(st, "channels")) != before)
+		con->layout_dirty = 1;  /* the monitors need another size */
 	if (con->channel[0] == '\0') {
 		json_t *first = json_array_get(json_object_get(st, "channels"), 0);
 
@@ -334,6 +442,18 @@ fetch_status(struct console *con)
 			con->panes[i].dirty = 1;
 	}
 	con->bars_dirty = 1;
+	(void)cause;
+}
+
+/* Ask for the status (in the job pool; one request at a time). */
+static void
+fetch_status(struct console *con)
+{
+	con->next_status_ms = mono_ms() + STATUS_EVERY_MS;
+	if (con->status_pending)
+		return;
+	con->status_pending = 1;
+	console_call_async(con, "status", NULL, status_done, NULL);
 }
 
 /* Hand an event to the panes and the dialog's listener. */
@@ -570,9 +690,9 @@ render(struct console *con, WINDOW *dialog)
 static int
 pump(struct console *con, WINDOW *w, int max_wait_ms)
 {
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	int64_t now = mono_ms(), wait;
-	int n = 1, key, closed, i;
+	int n = 2, key, closed, i;
 	json_t *ev;
 
 	if (got_quit) {
@@ -612,10 +732,12 @@ pump(struct console *con, WINDOW *w, int max_wait_ms)
 		return key;
 	pfd[0].fd = STDIN_FILENO;
 	pfd[0].events = POLLIN;
+	pfd[1].fd = con->done_pipe[0];
+	pfd[1].events = POLLIN;
 	if (con->cl != NULL) {
-		pfd[1].fd = ctl_fd(con->cl);
-		pfd[1].events = POLLIN;
-		n = 2;
+		pfd[2].fd = ctl_fd(con->cl);
+		pfd[2].events = POLLIN;
+		n = 3;
 	}
 	wait = con->cl != NULL ? con->next_status_ms - now : RECONNECT_MS;
 	if (wait > 1000 - now % 1000)
@@ -631,7 +753,9 @@ pump(struct console *con, WINDOW *w, int max_wait_ms)
 		got_quit = 1;
 		return ERR;
 	}
-	if (n == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+	if (pfd[1].revents & POLLIN)
+		async_deliver(con);
+	if (n == 3 && (pfd[2].revents & (POLLIN | POLLHUP | POLLERR))) {
 		while ((ev = ctl_next_event(con->cl, &closed)) != NULL) {
 			dispatch_event(con, ev);
 			json_decref(ev);
@@ -861,6 +985,7 @@ console_run(const struct console_opts *opts, char **cause)
 		free(con);
 		return -1;
 	}
+
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		set_cause(cause, "the console needs a terminal (use 'retrovue --daemon' to run "
 		    "headless, or a subcommand)");
@@ -889,6 +1014,14 @@ console_run(const struct console_opts *opts, char **cause)
 	set_escdelay(25);
 	curs_set(0);
 	init_colors();
+	/* The job pool for slow calls, and the pipe its answers wake us with. */
+	if (pipe2(con->done_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		restore_terminal();
+		fprintf(stderr, "retrovue: pipe: %s\n", strerror(errno));
+		abort();
+	}
+	pthread_mutex_init(&con->done_lock, NULL);
+	con->pool = pool_new("con", 1);
 	con->input = newwin(1, 1, 0, 0);
 	keypad(con->input, TRUE);
 	wtimeout(con->input, 0);
@@ -929,6 +1062,18 @@ console_run(const struct console_opts *opts, char **cause)
 		global_key(con, key);
 	}
 
+	/* The worker finishes its call; answers nobody waits for any more are dropped. */
+	pool_free(&con->pool);
+	ctl_close(&con->pool_cl);
+	while (con->done_head != NULL) {
+		struct async *a = con->done_head;
+
+		con->done_head = a->next;
+		async_free(a);
+	}
+	close(con->done_pipe[0]);
+	close(con->done_pipe[1]);
+	pthread_mutex_destroy(&con->done_lock);
 	for (i = 0; i < P_COUNT; i++) {
 		if (con->panes[i].win != NULL)
 			delwin(con->panes[i].win);

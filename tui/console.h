@@ -32,6 +32,15 @@ int console_run(const struct console_opts *opts, char **cause);
 
 /* Call a control command synchronously (args stolen, may be NULL); result or NULL + *cause. */
 json_t *console_call(struct console *con, const char *cmd, json_t *args, char **cause);
+/*
+ * The same in the console's job pool, for anything that may be slow
+ * (searches, schedules, pictures): returns at once; done(arg, result,
+ * cause) runs later on the console's thread with the result (borrowed;
+ * NULL and the cause on failure). Calls run one after another, in order.
+ * Pending calls are dropped (done never runs) when the console quits.
+ */
+void console_call_async(struct console *con, const char *cmd, json_t *args,
+    void (*done)(void *arg, struct console *con, json_t *result, const char *cause), void *arg);
 /* A message in the status bar. */
 void console_message(struct console *con, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

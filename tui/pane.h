@@ -49,6 +49,8 @@ json_t *console_status(struct console *con);
 void console_select_channel(struct console *con, const char *number);
 /* Select a content item (dialogs act on it). */
 void console_select_content(struct console *con, int64_t id);
+/* Ask one pane to draw again on the next turn. */
+void console_pane_dirty(struct console *con, const struct pane_kind *kind);
 /* Ask every pane to draw again on the next turn. */
 void console_dirty(struct console *con);
 /* The thumbnail mode the terminal allows. */

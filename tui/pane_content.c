@@ -32,6 +32,7 @@ struct content {
 	long total;
 	struct w_list list;
 	int want_fetch;
+	int pending;                    /* a request is out */
 	int64_t fetch_at;               /* console clock: fetch then (typing delay) */
 	char error[256];
 	char title[128];
@@ -57,13 +58,37 @@ cnt_close(void *state)
 	free(c);
 }
 
-/* Ask the station for the list as filtered. */
+static void note_selection(struct content *c, struct console *con);
+
+/* The list arrived. */
+static void
+fetched(void *arg, struct console *con, json_t *r, const char *cause)
+{
+	struct content *c = arg;
+
+	c->pending = 0;
+	console_pane_dirty(con, &pane_content);
+	if (r == NULL) {
+		snprintf(c->error, sizeof c->error, "%s", cause != NULL ? cause : "failed");
+		return;
+	}
+	c->error[0] = '\0';
+	json_decref(c->items);
+	c->items = json_incref(json_object_get(r, "items"));
+	c->total = (long)json_integer_value(json_object_get(r, "total"));
+	c->list.count = (int)json_array_size(c->items);
+	if (c->list.sel < 0 && c->list.count > 0)
+		c->list.sel = 0;
+	w_list_fix(&c->list, 1);
+	note_selection(c, con);
+}
+
+/* Ask the station for the list as filtered (in the job pool). */
 static void
 fetch(struct content *c, struct console *con)
 {
 	json_t *args = json_pack("{s:s, s:b, s:i}", "sort", sorts[c->sort], "desc", c->desc,
-	    "limit", PAGE), *r;
-	char *cause = NULL;
+	    "limit", PAGE);
 
 	c->want_fetch = 0;
 	if (c->search.len > 0)
@@ -76,20 +101,8 @@ fetch(struct content *c, struct console *con)
 		json_object_set_new(args, "rating", json_string(ratings[c->rating]));
 	if (dayparts[c->daypart] != NULL)
 		json_object_set_new(args, "daypart", json_string(dayparts[c->daypart]));
-	if ((r = console_call(con, "content.list", args, &cause)) == NULL) {
-		snprintf(c->error, sizeof c->error, "%s", cause != NULL ? cause : "failed");
-		free(cause);
-		return;
-	}
-	c->error[0] = '\0';
-	json_decref(c->items);
-	c->items = json_incref(json_object_get(r, "items"));
-	c->total = (long)json_integer_value(json_object_get(r, "total"));
-	json_decref(r);
-	c->list.count = (int)json_array_size(c->items);
-	if (c->list.sel < 0 && c->list.count > 0)
-		c->list.sel = 0;
-	w_list_fix(&c->list, 1);
+	c->pending = 1;
+	console_call_async(con, "content.list", args, fetched, c);
 }
 
 /* A string field or "". */
@@ -256,11 +269,11 @@ cnt_tick(void *state, struct console *con, int64_t now)
 		c->list.sel = 0;
 		c->list.top = 0;
 	}
-	if (!c->want_fetch)
+	/* One request at a time; what changed meanwhile is asked for after it. */
+	if (!c->want_fetch || c->pending)
 		return 0;
 	fetch(c, con);
-	note_selection(c, con);
-	return 1;
+	return 0;
 }
 
 /* The library changed (a sync, an edit in another console): fetch again. */

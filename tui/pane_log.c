@@ -22,6 +22,7 @@ struct logpane {
 	int follow;
 	int top;                        /* first shown line among the filtered, when not following */
 	int64_t polled_ms;
+	int pending;                    /* a request is out */
 	char title[64];
 };
 
@@ -152,34 +153,42 @@ log_key(void *state, struct console *con, int key, int rows)
 	}
 }
 
-/* Fetch the lines newer than the last seen. */
+/* New lines arrived. */
+static void
+fetched(void *arg, struct console *con, json_t *r, const char *cause)
+{
+	struct logpane *l = arg;
+	json_t *lines;
+	size_t n;
+
+	(void)cause;
+	l->pending = 0;
+	if (r == NULL)
+		return;
+	lines = json_object_get(r, "lines");
+	n = json_array_size(lines);
+	if (n == 0)
+		return;
+	json_array_extend(l->lines, lines);
+	l->last = json_integer_value(json_object_get(json_array_get(lines, n - 1), "seq"));
+	while (json_array_size(l->lines) > KEEP)
+		json_array_remove(l->lines, 0);
+	console_pane_dirty(con, &pane_log);
+}
+
+/* Ask for the lines newer than the last seen (in the job pool). */
 static int
 log_tick(void *state, struct console *con, int64_t now)
 {
 	struct logpane *l = state;
-	char *cause = NULL;
-	json_t *r, *lines;
-	size_t n;
 
-	if (now - l->polled_ms < POLL_MS)
+	if (l->pending || now - l->polled_ms < POLL_MS)
 		return 0;
 	l->polled_ms = now;
-	r = console_call(con, "log", json_pack("{s:I, s:i}", "after", l->last, "limit", 500),
-	    &cause);
-	if (r == NULL) {
-		free(cause);
-		return 0;
-	}
-	lines = json_object_get(r, "lines");
-	n = json_array_size(lines);
-	if (n > 0) {
-		json_array_extend(l->lines, lines);
-		l->last = json_integer_value(json_object_get(json_array_get(lines, n - 1), "seq"));
-		while (json_array_size(l->lines) > KEEP)
-			json_array_remove(l->lines, 0);
-	}
-	json_decref(r);
-	return n > 0;
+	l->pending = 1;
+	console_call_async(con, "log", json_pack("{s:I, s:i}", "after", l->last, "limit", 500),
+	    fetched, l);
+	return 0;
 }
 
 static const char *

@@ -25,6 +25,7 @@ struct thumb {
 	int width, height;
 	int64_t fetched_ms;             /* console clock, 0 never */
 	int wanted;                     /* a tile showed room for it in the last draw */
+	int pending;                    /* a request is out */
 	int cells_w, cells_h;           /* the thumbnail's size in cells */
 };
 
@@ -387,47 +388,57 @@ mon_key(void *state, struct console *con, int key, int rows)
 	}
 }
 
-/* Fetch the thumbnails that are due. */
+/* A picture arrived. */
+static void
+thumb_done(void *arg, struct console *con, json_t *r, const char *cause)
+{
+	struct monitors *m = arg;
+	const char *b64, *number;
+	struct thumb *th;
+	int len, w, h;
+
+	(void)cause;
+	if (r == NULL || (number = json_string_value(json_object_get(r, "number"))) == NULL)
+		return;
+	th = thumb_of(m, number);
+	th->pending = 0;
+	b64 = json_string_value(json_object_get(r, "rgb"));
+	w = (int)json_integer_value(json_object_get(r, "width"));
+	h = (int)json_integer_value(json_object_get(r, "height"));
+	if (b64 == NULL || w <= 0 || h <= 0 || w > 1920 || h > 1080)
+		return;
+	th->rgb = xreallocarray(th->rgb, (size_t)w * (size_t)h * 3 + 3, 1);
+	len = av_base64_decode(th->rgb, b64, w * h * 3 + 3);
+	if (len >= w * h * 3) {
+		th->width = w;
+		th->height = h;
+		console_pane_dirty(con, &pane_monitors);
+	}
+}
+
+/* Ask for the pictures that are due (in the job pool). */
 static int
 mon_tick(void *state, struct console *con, int64_t now)
 {
 	struct monitors *m = state;
 	struct thumb *th;
-	json_t *r;
-	const char *b64;
-	char *cause = NULL;
-	int changed = 0, len, w, h;
 	size_t i;
+	int w;
 
 	for (i = 0; i < m->nthumbs; i++) {
 		th = &m->thumbs[i];
+		/* A lost answer (an error names no channel) is given up after a while. */
+		if (th->pending && now - th->fetched_ms < 2 * THUMB_EVERY_MS)
+			continue;
 		if (!th->wanted || now - th->fetched_ms < THUMB_EVERY_MS)
 			continue;
 		th->fetched_ms = now;
+		th->pending = 1;
 		w = th->cells_w * 4 > 160 ? 160 : th->cells_w * 4;
-		h = w * 9 / 16;
-		r = console_call(con, "channel.thumb", json_pack("{s:s, s:i, s:i}", "number",
-		    th->number, "width", w, "height", h), &cause);
-		if (r == NULL) {
-			free(cause);
-			cause = NULL;
-			continue;
-		}
-		b64 = json_string_value(json_object_get(r, "rgb"));
-		w = (int)json_integer_value(json_object_get(r, "width"));
-		h = (int)json_integer_value(json_object_get(r, "height"));
-		if (b64 != NULL && w > 0 && h > 0 && w <= 1920 && h <= 1080) {
-			th->rgb = xreallocarray(th->rgb, (size_t)w * (size_t)h * 3 + 3, 1);
-			len = av_base64_decode(th->rgb, b64, w * h * 3 + 3);
-			if (len >= w * h * 3) {
-				th->width = w;
-				th->height = h;
-				changed = 1;
-			}
-		}
-		json_decref(r);
+		console_call_async(con, "channel.thumb", json_pack("{s:s, s:i, s:i}", "number",
+		    th->number, "width", w, "height", w * 9 / 16), thumb_done, m);
 	}
-	return changed;
+	return 0;
 }
 
 /* A new status: draw again if the channels changed (the bars move each second anyway). */

@@ -23,6 +23,7 @@ struct schedule {
 	int64_t on_air_id;              /* the item on the air at the last draw */
 	int follow;
 	int want_fetch;
+	int pending;                    /* a request is out */
 	struct w_list list;
 	char error[256];
 	char title[64];
@@ -49,31 +50,41 @@ sch_close(void *state)
 	free(s);
 }
 
-/* Fetch the selected channel's log around now. */
+/* The log arrived. */
+static void
+fetched(void *arg, struct console *con, json_t *r, const char *cause)
+{
+	struct schedule *s = arg;
+
+	s->pending = 0;
+	console_pane_dirty(con, &pane_schedule);
+	if (r == NULL) {
+		snprintf(s->error, sizeof s->error, "%s", cause != NULL ? cause : "failed");
+		return;
+	}
+	/* An answer for a channel no longer selected is dropped: another is coming. */
+	if (strcmp(json_string_value(json_object_get(r, "number")) != NULL ?
+	    json_string_value(json_object_get(r, "number")) : "", s->number) != 0)
+		return;
+	s->error[0] = '\0';
+	json_decref(s->items);
+	s->items = json_incref(json_object_get(r, "items"));
+	s->list.count = (int)json_array_size(s->items);
+}
+
+/* Ask for the selected channel's log around now (in the job pool). */
 static void
 fetch(struct schedule *s, struct console *con, int64_t now)
 {
-	char *cause = NULL;
-	json_t *r;
-
 	s->want_fetch = 0;
 	s->fetched_ms = now;
 	snprintf(s->number, sizeof s->number, "%s", console_channel(con));
 	if (s->number[0] == '\0')
 		return;
-	r = console_call(con, "schedule.get", json_pack("{s:s, s:I, s:I}", "number", s->number,
-	    "from_ms", (json_int_t)(now - BEFORE_MS), "to_ms", (json_int_t)(now + AFTER_MS)),
-	    &cause);
-	if (r == NULL) {
-		snprintf(s->error, sizeof s->error, "%s", cause != NULL ? cause : "failed");
-		free(cause);
-		return;
-	}
-	s->error[0] = '\0';
-	json_decref(s->items);
-	s->items = json_incref(json_object_get(r, "items"));
-	json_decref(r);
-	s->list.count = (int)json_array_size(s->items);
+	s->pending = 1;
+	console_call_async(con, "schedule.get", json_pack("{s:s, s:I, s:I}", "number",
+	    s->number, "from_ms", (json_int_t)(now - BEFORE_MS), "to_ms",
+	    (json_int_t)(now + AFTER_MS)), fetched, s);
 }
 
 /* The index of the item on the air at t, or -1. */
@@ -198,8 +209,13 @@ sch_tick(void *state, struct console *con, int64_t now)
 	if (strcmp(s->number, console_channel(con)) != 0) {
 		s->follow = 1;
 		s->want_fetch = 1;
+		if (s->pending) {
+			/* Show the new channel's number while its log comes. */
+			snprintf(s->number, sizeof s->number, "%s", console_channel(con));
+			s->pending = 0;
+		}
 	}
-	if (s->want_fetch || now - s->fetched_ms > REFRESH_MS) {
+	if (!s->pending && (s->want_fetch || now - s->fetched_ms > REFRESH_MS)) {
 		fetch(s, con, now);
 		return 1;
 	}
