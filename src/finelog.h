@@ -31,13 +31,11 @@ enum item_kind {
 	ITEM_GUIDE,                     /* a guide channel's listing */
 };
 
-/*
- * A guide channel's items: generated (no file), one per slot, with this
- * kind and title. The kind is a constant of its own so that it can become
- * a kind of its own without touching the code that uses it.
- */
+/* A guide channel's items: generated (no file), one per slot, this kind and title. */
 #define GUIDE_ITEM_KIND  ITEM_GUIDE
 #define GUIDE_ITEM_TITLE "Program Guide"
+
+/*
  * Kinds the engine can draw itself: generated when they have no media
  * file (a station may have its own sign-off clip or rating card).
  */
