@@ -75,7 +75,7 @@ done
 check_eq "within 15 minutes channel 2 shows programmes, commercials, bumpers and an ID" 4 \
 	"$(q "SELECT count(DISTINCT kind) FROM schedule_items s JOIN channels c ON c.id = s.channel_id \
 	    WHERE c.number = '2' AND kind IN ('programme', 'commercial', 'bumper', 'station_id') \
-	    AND start_ms < (SELECT min(start_ms) FROM schedule_items) + 15 * 60000")"
+	    AND start_ms < (SELECT min(start_ms) FROM schedule_items WHERE channel_id = c.id) + 15 * 60000")"
 
 # Every file, as ffprobe sees it, against its row.
 bad=0
