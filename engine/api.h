@@ -23,10 +23,19 @@
 
 #include <sqlite3.h>
 
+#include "engine/status.h"
+
 struct control;
 struct director;
 struct alerts;
 struct thumbs;
+
+/* The schedule's now and next of an idle channel, kept until they change. */
+struct api_sched {
+	int64_t channel_id;
+	struct status_item now, next;
+	int64_t until_ms;               /* UTC: look again from then */
+};
 
 struct api {
 	struct director *director;
@@ -38,6 +47,8 @@ struct api {
 	char http_url[128];             /* where viewers connect */
 	int64_t started_ms;
 	sqlite3 *db;                    /* the control thread's connection (lazy) */
+	struct api_sched *sched;        /* idle channels' now/next (control thread only) */
+	size_t nsched;
 };
 
 /* Register every command on c; api must outlive c. */
