@@ -54,36 +54,66 @@ item_json(const struct status_item *it)
 	    (json_int_t)it->end_ms);
 }
 
-/* What the schedule says is on now / next when the channel is not running. */
+/* Copy a fine-log item into a status item. */
+static void
+to_status_item(struct status_item *dst, const struct fine_item *it)
+{
+	dst->id = it->id;
+	snprintf(dst->title, sizeof dst->title, "%s", it->title != NULL ? it->title : "");
+	snprintf(dst->kind, sizeof dst->kind, "%s", item_kind_name(it->kind));
+	dst->start_ms = it->start_ms;
+	dst->end_ms = it->end_ms;
+}
+
+/*
+ * What the schedule says is on now / next when the channel is not running.
+ * Kept per channel until the item on now ends (or a minute passes, for
+ * schedule edits), so consoles asking twice a second cost no queries.
+ */
 static void
 scheduled_items(struct api *api, struct channel_status *cs)
 {
+	struct api_sched *c = NULL;
 	struct fine_item it;
-	sqlite3 *db = api_db(api, NULL);
+	sqlite3 *db;
 	int64_t t = now_ms();
+	size_t i;
 
-	if (db == NULL || cs->channel_id == 0)
+	if (cs->channel_id == 0)
 		return;
-	memset(&it, 0, sizeof it);
-	if (cs->item.start_ms == 0 && finelog_item_at(db, cs->channel_id, t, &it, NULL) == 0) {
-		cs->item.id = it.id;
-		snprintf(cs->item.title, sizeof cs->item.title, "%s", it.title != NULL ? it.title :
-		    "");
-		snprintf(cs->item.kind, sizeof cs->item.kind, "%s", item_kind_name(it.kind));
-		cs->item.start_ms = it.start_ms;
-		cs->item.end_ms = it.end_ms;
-		t = it.end_ms;
-		fine_item_clear(&it);
+	for (i = 0; i < api->nsched; i++) {
+		if (api->sched[i].channel_id == cs->channel_id)
+			c = &api->sched[i];
 	}
-	if (cs->next.start_ms == 0 && finelog_next(db, cs->channel_id, t, &it, NULL) == 0) {
-		cs->next.id = it.id;
-		snprintf(cs->next.title, sizeof cs->next.title, "%s", it.title != NULL ? it.title :
-		    "");
-		snprintf(cs->next.kind, sizeof cs->next.kind, "%s", item_kind_name(it.kind));
-		cs->next.start_ms = it.start_ms;
-		cs->next.end_ms = it.end_ms;
-		fine_item_clear(&it);
+	if (c == NULL) {
+		api->sched = xreallocarray(api->sched, api->nsched + 1, sizeof *api->sched);
+		c = &api->sched[api->nsched++];
+		memset(c, 0, sizeof *c);
+		c->channel_id = cs->channel_id;
 	}
+	if (t >= c->until_ms && (db = api_db(api, NULL)) != NULL) {
+		memset(&c->now, 0, sizeof c->now);
+		memset(&c->next, 0, sizeof c->next);
+		c->until_ms = t + 60000;
+		memset(&it, 0, sizeof it);
+		if (finelog_item_at(db, cs->channel_id, t, &it, NULL) == 0) {
+			to_status_item(&c->now, &it);
+			if (it.end_ms < c->until_ms)
+				c->until_ms = it.end_ms;
+			t = it.end_ms;
+			fine_item_clear(&it);
+		}
+		if (finelog_next(db, cs->channel_id, t, &it, NULL) == 0) {
+			to_status_item(&c->next, &it);
+			if (it.start_ms < c->until_ms)
+				c->until_ms = it.start_ms;
+			fine_item_clear(&it);
+		}
+	}
+	if (cs->item.start_ms == 0)
+		cs->item = c->now;
+	if (cs->next.start_ms == 0)
+		cs->next = c->next;
 }
 
 /* status: every channel and the alert on the air. */
@@ -321,4 +351,7 @@ api_close(struct api *api)
 {
 	api_lib_free(&api->lib);
 	db_close(&api->db);
+	free(api->sched);
+	api->sched = NULL;
+	api->nsched = 0;
 }

@@ -25,11 +25,20 @@
 
 #include <sqlite3.h>
 
+#include "engine/status.h"
+
 struct control;
 struct director;
 struct alerts;
 struct api_lib;
 struct thumbs;
+
+/* The schedule's now and next of an idle channel, kept until they change. */
+struct api_sched {
+	int64_t channel_id;
+	struct status_item now, next;
+	int64_t until_ms;               /* UTC: look again from then */
+};
 
 struct api {
 	struct director *director;
@@ -42,6 +51,8 @@ struct api {
 	int64_t started_ms;
 	sqlite3 *db;                    /* the control thread's connection (lazy) */
 	struct api_lib *lib;            /* the editing commands (engine/api_lib.h) */
+	struct api_sched *sched;        /* idle channels' now/next (control thread only) */
+	size_t nsched;
 };
 
 /* Register every command on c; api must outlive c. */

@@ -37,7 +37,9 @@ sql "INSERT INTO channels (id, number, name, width, height, fps_num, fps_den,
        VALUES (1, $t, $t + 600000, 'programme', 1, 0, 60000, 'Signal and Noise'),
               (2, $t, $t + 600000, 'programme', 1, 0, 60000, 'The Picture Show'),
               (3, $t, $t + 600000, 'programme', 1, 0, 60000, 'Pattern Hour'),
-              (1, $t + 600000, $t + 630000, 'commercial', 2, 0, 30000, 'Galaxy Pizza');"
+              (1, $t + 600000, $t + 630000, 'commercial', 2, 0, 30000, 'Galaxy Pizza');
+     -- A channel started by hand stays up through the test, however slow the build.
+     INSERT INTO system_config (key, value) VALUES ('engine.idle_timeout_s', '3600');"
 
 TS="$T/tmux.sock"
 tm() { tmux -S "$TS" "$@"; }
