@@ -167,8 +167,13 @@ lock=$(($(now_ms) + 20 * 60 * 1000))
 chans=$(q "SELECT group_concat(DISTINCT channel_id) FROM schedule_items WHERE media_file_id = $id AND start_ms > $lock")
 check "the fine log of the channels that play it was written again" \
 	test "$(q "SELECT count(*) FROM schedule_items WHERE id > $before AND channel_id IN ($chans)")" -gt 0
-check_eq "nothing after the locked window is left from before" 0 \
-	"$(q "SELECT count(*) FROM schedule_items WHERE id <= $before AND channel_id IN ($chans) AND start_ms > $lock")"
+check_eq "nothing from before is left after where each rebuild began" 0 \
+	"$(q "SELECT count(*) FROM schedule_items o WHERE o.id <= $before AND o.channel_id IN ($chans) \
+	    AND o.start_ms >= (SELECT min(n.start_ms) FROM schedule_items n WHERE n.id > $before AND \
+	    n.channel_id = o.channel_id)")"
+check "and every rebuild began within the hour after the locked window" \
+	test "$(q "SELECT count(*) FROM (SELECT channel_id, min(start_ms) AS m FROM schedule_items \
+	    WHERE id > $before AND channel_id IN ($chans) GROUP BY channel_id) WHERE m > $lock + 3600000")" -eq 0
 check "console B shows the marker console A saved" wait_screen b "$t2  *manual"
 $tmx send-keys -t a Escape
 $tmx send-keys -t b Escape
