@@ -564,12 +564,12 @@ first_spot(const struct build *b, int l, const struct pod *p, int64_t t, int64_t
 		it = rot_item(b, r, m);
 		if (it->duration_ms > max_ms || it->expires < p->day || !in_season_day(b, it, p->day))
 			continue;
-		/* Not on another channel at the same moment, while the pool allows. */
-		if (pass < 2 && occ_busy(&b->occ->ads, it->id, t, t + it->duration_ms, b->ch.id))
-			continue;
 		if (strict && ((it->company != 0 &&
 		    in_set(p->companies, p->n_companies, it->company)) ||
 		    (it->category != 0 && in_set(p->categories, p->n_categories, it->category))))
+			continue;
+		/* Not on another channel at the same moment, while the pool allows. */
+		if (pass < 2 && occ_busy(&b->occ->ads, it->id, t, t + it->duration_ms, b->ch.id))
 			continue;
 		return m;
 	}
@@ -1288,14 +1288,13 @@ choose_lra(struct build *b, const struct slotstate *ss, int64_t t, int64_t avail
 			idx = ss->seasonal[k - probes];
 		it = &b->lib->items[idx];
 		bl = block_len(b, it->duration_ms);
-		if (!may_air(b, it, t, bl))
-			continue;
 		last = map_get(&b->recent, it->id, NEVER);
 		tier = (bl > avail ? 2 : it->duration_ms * 2 < bl ? 1 : 0) * 2 +
 		    !(it->seasonal >= 0 && (last == NEVER || last < t - 3 * DAY_MS));
 		h = hash3(seed, (uint64_t)it->id, 0);
-		if (best < 0 || tier < best_tier || (tier == best_tier && (last < best_last ||
-		    (last == best_last && h < best_h)))) {
+		/* Only a candidate that would win is looked up in the other channels. */
+		if ((best < 0 || tier < best_tier || (tier == best_tier && (last < best_last ||
+		    (last == best_last && h < best_h)))) && may_air(b, it, t, bl)) {
 			best = idx;
 			best_tier = tier;
 			best_last = last;
