@@ -114,20 +114,31 @@ struct slotstate {
 };
 
 /*
- * What other channels air where (no simultaneous repeats): per media
- * file a list of spans, newest first. Loaded from the fine log for the
- * build's range; sched_extend_all adds each channel's build as it goes.
+ * What other channels air where (no simultaneous repeats): spans of media
+ * files by file, and for commercials (which air all the time) also by
+ * 5-minute bucket (a span is listed in every bucket it touches), so a
+ * lookup reads only what airs near that time. Loaded from the fine log for
+ * the build's range; sched_extend_all adds each channel's build as it goes.
  */
+#define OCC_BUCKET_MS   300000LL
+
 struct span {
+	int64_t media;
 	int64_t start, end;
 	int64_t channel;
-	int32_t next;                   /* the file's next span, -1 none */
+	int32_t next;                   /* the next span in the same list, -1 none */
+};
+
+struct occ_index {
+	struct i64map head;             /* key -> index + 1 of its newest span */
+	struct span *v;
+	size_t n, cap;
+	int64_t bucket_ms;              /* 0: one list per file */
 };
 
 struct occupancy {
-	struct i64map head;             /* media id -> index + 1 of its newest span */
-	struct span *v;
-	size_t n, cap;
+	struct occ_index prog;          /* programmes, by block */
+	struct occ_index ads;           /* commercials, bucketed */
 };
 
 /* A pod being filled: its time and what it already holds. */
@@ -242,49 +253,90 @@ map_free(struct i64map *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* The hash key of media's bucket b (never 0: media ids start at 1). */
+static int64_t
+occ_key(int64_t media, int64_t b)
+{
+	return (int64_t)(((uint64_t)media << 24) | ((uint64_t)b & 0xffffff));
+}
+
+/* The first and last bucket of [start, end) in x. */
+static void
+occ_buckets(const struct occ_index *x, int64_t start, int64_t end, int64_t *b0, int64_t *b1)
+{
+	if (x->bucket_ms == 0)
+		*b0 = *b1 = 0;
+	else {
+		*b0 = start / x->bucket_ms;
+		*b1 = (end - 1) / x->bucket_ms;
+	}
+}
+
 /* Note that channel airs media over [start, end). */
 static void
-occ_add(struct occupancy *o, int64_t media, int64_t start, int64_t end, int64_t channel)
+occ_add(struct occ_index *x, int64_t media, int64_t start, int64_t end, int64_t channel)
 {
 	struct span *sp;
+	int64_t b, b0, b1, key;
 
-	if (media == 0)
+	if (media == 0 || end <= start)
 		return;
-	if (o->n == o->cap) {
-		o->cap = o->cap ? o->cap * 2 : 1024;
-		o->v = xreallocarray(o->v, o->cap, sizeof *o->v);
+	occ_buckets(x, start, end, &b0, &b1);
+	for (b = b0; b <= b1; b++) {
+		if (x->n == x->cap) {
+			x->cap = x->cap ? x->cap * 2 : 1024;
+			x->v = xreallocarray(x->v, x->cap, sizeof *x->v);
+		}
+		key = occ_key(media, b);
+		sp = &x->v[x->n];
+		sp->media = media;
+		sp->start = start;
+		sp->end = end;
+		sp->channel = channel;
+		sp->next = (int32_t)map_get(&x->head, key, 0) - 1;
+		map_set(&x->head, key, (int64_t)++x->n);
 	}
-	sp = &o->v[o->n];
-	sp->start = start;
-	sp->end = end;
-	sp->channel = channel;
-	sp->next = (int32_t)map_get(&o->head, media, 0) - 1;
-	map_set(&o->head, media, (int64_t)++o->n);
 }
 
 /* Does a channel other than channel air media during [start, end)? */
 static int
-occ_busy(const struct occupancy *o, int64_t media, int64_t start, int64_t end,
+occ_busy(const struct occ_index *x, int64_t media, int64_t start, int64_t end,
     int64_t channel)
 {
+	int64_t b, b0, b1;
 	int32_t i;
 
-	if (o == NULL || o->n == 0)
+	if (x->n == 0 || end <= start)
 		return 0;
-	for (i = (int32_t)map_get(&o->head, media, 0) - 1; i >= 0; i = o->v[i].next) {
-		if (o->v[i].channel != channel && o->v[i].start < end && o->v[i].end > start)
-			return 1;
+	occ_buckets(x, start, end, &b0, &b1);
+	for (b = b0; b <= b1; b++) {
+		for (i = (int32_t)map_get(&x->head, occ_key(media, b), 0) - 1; i >= 0;
+		    i = x->v[i].next) {
+			if (x->v[i].media == media && x->v[i].channel != channel &&
+			    x->v[i].start < end && x->v[i].end > start)
+				return 1;
+		}
 	}
 	return 0;
+}
+
+/* An empty occupancy. */
+static void
+occ_init(struct occupancy *o)
+{
+	memset(o, 0, sizeof *o);
+	o->ads.bucket_ms = OCC_BUCKET_MS;
 }
 
 /* Free an occupancy's contents. */
 static void
 occ_clear(struct occupancy *o)
 {
-	map_free(&o->head);
-	free(o->v);
-	memset(o, 0, sizeof *o);
+	map_free(&o->prog.head);
+	free(o->prog.v);
+	map_free(&o->ads.head);
+	free(o->ads.v);
+	occ_init(o);
 }
 
 /*
@@ -314,7 +366,8 @@ occ_load(sqlite3 *db, struct occupancy *o, int64_t channel_id, int64_t from, int
 		sqlite3_bind_int64(st, 2, from);
 		sqlite3_bind_int64(st, 3, to);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			occ_add(o, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			occ_add(k == 0 ? &o->prog : &o->ads, sqlite3_column_int64(st, 0),
+			    sqlite3_column_int64(st, 1),
 			    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE) {
@@ -511,12 +564,12 @@ first_spot(const struct build *b, int l, const struct pod *p, int64_t t, int64_t
 		it = rot_item(b, r, m);
 		if (it->duration_ms > max_ms || it->expires < p->day || !in_season_day(b, it, p->day))
 			continue;
-		/* Not on another channel at the same moment, while the pool allows. */
-		if (pass < 2 && occ_busy(b->occ, it->id, t, t + it->duration_ms, b->ch.id))
-			continue;
 		if (strict && ((it->company != 0 &&
 		    in_set(p->companies, p->n_companies, it->company)) ||
 		    (it->category != 0 && in_set(p->categories, p->n_categories, it->category))))
+			continue;
+		/* Not on another channel at the same moment, while the pool allows. */
+		if (pass < 2 && occ_busy(&b->occ->ads, it->id, t, t + it->duration_ms, b->ch.id))
 			continue;
 		return m;
 	}
@@ -1206,7 +1259,7 @@ block_len(const struct build *b, int64_t dur)
 static int
 may_air(const struct build *b, const struct sl_item *it, int64_t t, int64_t len)
 {
-	return in_season_at(b, it, t) && !occ_busy(b->occ, it->id, t, t + len, b->ch.id);
+	return in_season_at(b, it, t) && !occ_busy(&b->occ->prog, it->id, t, t + len, b->ch.id);
 }
 
 /*
@@ -1235,14 +1288,13 @@ choose_lra(struct build *b, const struct slotstate *ss, int64_t t, int64_t avail
 			idx = ss->seasonal[k - probes];
 		it = &b->lib->items[idx];
 		bl = block_len(b, it->duration_ms);
-		if (!may_air(b, it, t, bl))
-			continue;
 		last = map_get(&b->recent, it->id, NEVER);
 		tier = (bl > avail ? 2 : it->duration_ms * 2 < bl ? 1 : 0) * 2 +
 		    !(it->seasonal >= 0 && (last == NEVER || last < t - 3 * DAY_MS));
 		h = hash3(seed, (uint64_t)it->id, 0);
-		if (best < 0 || tier < best_tier || (tier == best_tier && (last < best_last ||
-		    (last == best_last && h < best_h)))) {
+		/* Only a candidate that would win is looked up in the other channels. */
+		if ((best < 0 || tier < best_tier || (tier == best_tier && (last < best_last ||
+		    (last == best_last && h < best_h)))) && may_air(b, it, t, bl)) {
 			best = idx;
 			best_tier = tier;
 			best_last = last;
@@ -1592,6 +1644,7 @@ build_init(struct build *b, sqlite3 *db, const struct schedlib *lib, int64_t cha
 		b->occ = shared;
 	else {
 		b->occ = &b->own_occ;
+		occ_init(b->occ);
 		if (occ_load(db, b->occ, channel_id, from, to, cause) != 0)
 			return -1;
 	}
@@ -1665,10 +1718,11 @@ occ_note_build(struct occupancy *o, const struct build *b)
 	size_t i;
 
 	for (i = 0; i < b->n_air; i++)
-		occ_add(o, b->air[i].media, b->air[i].start, b->air[i].end, b->ch.id);
+		occ_add(&o->prog, b->air[i].media, b->air[i].start, b->air[i].end, b->ch.id);
 	for (i = 0; i < b->n; i++) {
 		if (b->items[i].kind == ITEM_COMMERCIAL)
-			occ_add(o, b->items[i].media, b->items[i].start, b->items[i].end, b->ch.id);
+			occ_add(&o->ads, b->items[i].media, b->items[i].start, b->items[i].end,
+			    b->ch.id);
 	}
 }
 
@@ -1684,7 +1738,8 @@ build_check_simultaneous(const struct build *b, char **report)
 	int found = 0;
 
 	for (i = 0; i < b->n_air; i++) {
-		if (!occ_busy(b->occ, b->air[i].media, b->air[i].start, b->air[i].end, b->ch.id))
+		if (!occ_busy(&b->occ->prog, b->air[i].media, b->air[i].start, b->air[i].end,
+		    b->ch.id))
 			continue;
 		xasprintf(&n, "%schannel %s at %s: file %lld airs on another channel at the same "
 		    "time\n", *report != NULL ? *report : "", b->ch.number,
@@ -2133,7 +2188,7 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 		return -1;
 	}
 	/* What every channel airs around the window, shared by the builds below. */
-	memset(&occ, 0, sizeof occ);
+	occ_init(&occ);
 	if (occ_load(db, &occ, 0, now_ms - DAY_MS, now_ms + (horizon_ms > 0 ? horizon_ms :
 	    SCHED_HORIZON_MS) + DAY_MS, cause) != 0) {
 		db_rollback(db);

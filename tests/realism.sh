@@ -59,7 +59,7 @@ check "the daemon starts" start_daemon "$T/daemon.log"
 ffmpeg -v error -i "http://127.0.0.1:$port/channel/7.ts" -t 8 -map 0 -c copy -f mpegts \
 	"$T/rec7.ts" &
 p7=$!
-ffmpeg -v error -i "http://127.0.0.1:$port/channel/8.ts" -t 21 -map 0 -c copy -f mpegts \
+ffmpeg -v error -i "http://127.0.0.1:$port/channel/8.ts" -t 25 -map 0 -c copy -f mpegts \
 	"$T/rec8.ts" &
 p8=$!
 wait $p7
