@@ -890,6 +890,9 @@ set_focus(struct console *con, int i)
 		con->layout_dirty = 1;
 	con->panes[was].dirty = 1;
 	con->panes[con->focus].dirty = 1;
+	/* The operator moved: the new pane's keys matter more than an old message. */
+	if (con->focus != was)
+		con->message_until = 0;
 	con->bars_dirty = 1;
 }
 
