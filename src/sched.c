@@ -778,11 +778,14 @@ fill_pod(struct build *b, int64_t *t, int64_t target, int want_id, int64_t sched
 /*
  * The station break from *t to exactly end: commercials in pods (a promo,
  * interstitial or bumper between pods when their companies or categories
- * run out), then promos, interstitials and bumpers, each once, then a slate
- * for what is left, a generated "coming up next" bumper if next_bumper,
- * and the station ID last if want_id. With ads unset (a block with no
- * programme) only the slate and the ID.
+ * run out), then promos, interstitials and bumpers, each once, then a
+ * generated "coming up next" bumper (if next_bumper, or for what is left
+ * when the channel allows them; else a slate for what is left), and the
+ * station ID last if want_id. With ads unset (a block with no programme)
+ * only the slate and the ID.
  */
+static int offair_at(const struct build *b, int64_t t, int64_t *signon);
+
 static void
 fill_station_break(struct build *b, int64_t *t, int64_t end, int want_id, int ads,
     int next_bumper, int64_t sched_id, int64_t prog, const char *slate_title)
@@ -855,6 +858,18 @@ fill_station_break(struct build *b, int64_t *t, int64_t end, int want_id, int ad
 		free(used);
 	}
 	left = end - id_ms - *t;
+	/*
+	 * What the pool could not fill goes to the generated "coming up next"
+	 * bumper rather than to a slate, when the channel allows bumpers.
+	 */
+	if (left > 0 && nb_ms > 0) {
+		nb_ms += left;
+		left = 0;
+	} else if (ads && left >= NEXT_BUMPER_MIN && b->ch.bumpers && b->ch.next_bumpers &&
+	    !offair_at(b, end, NULL)) {
+		nb_ms = left;
+		left = 0;
+	}
 	if (left > 0)
 		emit(b, t, left, ITEM_SLATE, NULL, 0, slate_title, sched_id, prog, 0);
 	if (nb_ms > 0)

@@ -314,18 +314,28 @@ START_TEST(generated_next_bumpers)
 	assert_clean(db, a, JUNE, JUNE + 4 * HOUR_MS);
 	/* No bumper clips: every station break ends with "coming up next" (before an ID). */
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM schedule_items WHERE channel_id = %lld AND "
-	    "kind = 'next_bumper' AND media_file_id IS NULL AND end_ms - start_ms = 10000",
+	    "kind = 'next_bumper' AND media_file_id IS NULL AND end_ms - start_ms >= 10000",
 	    (long long)a), 8);
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM schedule_items n JOIN schedule_items s ON "
 	    "s.channel_id = n.channel_id AND s.start_ms = n.end_ms WHERE n.kind = 'next_bumper' AND "
 	    "s.kind NOT IN ('station_id', 'programme')"), 0);
-	/* With bumper clips, or with the option off, none is generated. */
+	/*
+	 * With bumper clips the clips air; a generated bumper only takes the
+	 * time nothing in the pool fits (at least 5 s, never a slate), at the
+	 * end of the break. With the option off, none is generated.
+	 */
 	fx_clip(db, "bumper", 5000, NULL, NULL, NULL, NULL, NULL);
 	b = fx_channel(db, "9", "UTC", 30);
 	fx_slot(db, b, "daily", "00:00", "24:00", COARSE_FILL, 0, 0);
 	extend(db, b, JUNE, 4 * HOUR_MS);
+	assert_clean(db, b, JUNE, JUNE + 4 * HOUR_MS);
+	ck_assert_int_gt(q(db, "SELECT count(*) FROM schedule_items WHERE channel_id = %lld AND "
+	    "kind = 'bumper' AND media_file_id IS NOT NULL", (long long)b), 0);
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM schedule_items WHERE channel_id = %lld AND "
-	    "kind = 'next_bumper'", (long long)b), 0);
+	    "kind IN ('next_bumper', 'slate') AND end_ms - start_ms < 5000", (long long)b), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM schedule_items n JOIN schedule_items s ON "
+	    "s.channel_id = n.channel_id AND s.start_ms = n.end_ms WHERE n.kind = 'next_bumper' AND "
+	    "s.kind NOT IN ('station_id', 'programme')"), 0);
 	fx_exec(db, "DELETE FROM media_files WHERE id IN (SELECT media_file_id FROM "
 	    "content_scheduling_metadata WHERE content_type = 'bumper')");
 	set_channel(db, b, "next_bumpers = 0");
