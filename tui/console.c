@@ -795,6 +795,26 @@ console_getch(struct console *con, WINDOW *w)
 	return key;
 }
 
+WINDOW *
+console_screen(WINDOW **w)
+{
+	if (*w == NULL && (*w = newwin(LINES, COLS, 0, 0)) != NULL)
+		keypad(*w, TRUE);
+	return *w;
+}
+
+int
+console_screen_key(struct console *con, WINDOW **w)
+{
+	int key = console_getch(con, *w);
+
+	if (key != KEY_RESIZE)
+		return key;
+	delwin(*w);
+	*w = NULL;
+	return ERR;
+}
+
 void
 console_redraw(struct console *con)
 {

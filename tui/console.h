@@ -53,6 +53,17 @@ void console_message(struct console *con, const char *fmt, ...)
  * dialog loop must close on 27.
  */
 int console_getch(struct console *con, WINDOW *w);
+/*
+ * For full-screen dialogs: *w made (the whole screen, keypad on) when it
+ * is NULL; NULL if it cannot be. Draw into it, then take the key with
+ * console_screen_key.
+ */
+WINDOW *console_screen(WINDOW **w);
+/*
+ * console_getch on *w; on a resize *w is dropped (console_screen makes it
+ * again at the new size) and ERR returned, so the loop simply draws again.
+ */
+int console_screen_key(struct console *con, WINDOW **w);
 /* Repaint everything after a dialog closes. */
 void console_redraw(struct console *con);
 /* A listener for control events while a dialog is open (fn NULL removes it). */

@@ -750,9 +750,8 @@ dlg_chapters(struct console *con, int64_t media_file_id)
 	c.playhead = c.nmarks > 0 ? c.marks[0].ms : 0;
 	console_on_event(con, on_event, &c);
 	for (;;) {
-		if (w == NULL && (w = newwin(LINES, COLS, 0, 0)) == NULL)
+		if (console_screen(&w) == NULL)
 			break;
-		keypad(w, TRUE);
 		if (c.reload) {
 			c.reload = 0;
 			if (c.dirty)
@@ -764,14 +763,8 @@ dlg_chapters(struct console *con, int64_t media_file_id)
 		draw(w, &c);
 		seek(&c);
 		wnoutrefresh(w);
-		key = console_getch(con, w);
-		if (key == ERR)
+		if ((key = console_screen_key(con, &w)) == ERR)
 			continue;
-		if (key == KEY_RESIZE) {
-			delwin(w);
-			w = NULL;
-			continue;
-		}
 		rc = key_in(&c, key);
 		if (rc < 0) {
 			/* A prompt covered the window. */

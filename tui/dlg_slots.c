@@ -264,25 +264,16 @@ dlg_slots(struct console *con, const char *channel_number)
 	}
 	console_on_event(con, on_event, &s);
 	while (!done) {
-		if (w == NULL) {
-			if ((w = newwin(LINES, COLS, 0, 0)) == NULL)
-				break;
-			keypad(w, TRUE);
-		}
+		if (console_screen(&w) == NULL)
+			break;
 		if (s.reload) {
 			s.reload = 0;
 			load(&s);
 		}
 		draw(w, &s);
 		wnoutrefresh(w);
-		key = console_getch(con, w);
-		if (key == ERR)
+		if ((key = console_screen_key(con, &w)) == ERR)
 			continue;
-		if (key == KEY_RESIZE) {
-			delwin(w);
-			w = NULL;
-			continue;
-		}
 		covered = 0;
 		v = s.list.sel >= 0 ? json_array_get(json_object_get(s.data, "slots"),
 		    (size_t)s.list.sel) : NULL;
