@@ -6,7 +6,7 @@
  * the lower third two drawtext filters (a label and a title), all with
  * their timeline "enable" switched off. Before each frame, poll() looks at
  * what the fine log airs at that frame's air time and switches them with
- * filter commands ("enable", drawtext "reinit" for a new title), so the
+ * the "enable" command and a new title with tail_set_text, so the
  * graphics follow the schedule without a graph rebuild and without
  * touching the encoder. Everything here runs on the channel's thread with
  * its own database connection.
@@ -285,7 +285,7 @@ gfx_poll(void *state, struct tail *t, int64_t wall_us)
 {
 	struct gfx_chan *g = state;
 	int64_t wall = wall_us / 1000;
-	char text[512], *arg, *q;
+	char text[512];
 	enum lt_mode mode;
 	ssize_t i;
 	int bug;
@@ -312,18 +312,10 @@ gfx_poll(void *state, struct tail *t, int64_t wall_us)
 	mode = lower_third(g, i, wall, text, sizeof text);
 	if (mode != g->lt || (mode != LT_NONE && strcmp(text, g->lt_title) != 0)) {
 		if (mode != LT_NONE) {
-			q = text_option(mode == LT_UPNEXT ? "UP NEXT" : "NOW");
-			xasprintf(&arg, "text=%s", q);
-			tail_command(t, "drawtext@gfxlabel", "reinit", arg);
-			free(q);
-			free(arg);
-			q = text_option(text);
-			xasprintf(&arg, "text=%s", q);
-			if (tail_command(t, "drawtext@gfxtitle", "reinit", arg) < 0)
+			tail_set_text(t, "drawtext@gfxlabel", mode == LT_UPNEXT ? "UP NEXT" : "NOW");
+			if (tail_set_text(t, "drawtext@gfxtitle", text) < 0)
 				log_warn("channel %s: graphics: cannot set the title '%s'", g->number,
 				    text);
-			free(q);
-			free(arg);
 		}
 		if ((mode != LT_NONE) != (g->lt != LT_NONE)) {
 			set_enable(g, t, "drawtext@gfxlabel", mode != LT_NONE);

@@ -16,6 +16,7 @@
 #include <libavfilter/avfilter.h>
 #include <libavfilter/buffersink.h>
 #include <libavfilter/buffersrc.h>
+#include <libavutil/opt.h>
 
 #include "src/channels.h"
 #include "src/log.h"
@@ -196,6 +197,17 @@ tail_command(struct tail *t, const char *target, const char *cmd, const char *ar
 	ra = t->a.g != NULL ? avfilter_graph_send_command(t->a.g, target, cmd, arg, res,
 	    sizeof res, 0) : AVERROR(ENOSYS);
 	return rv >= 0 || ra >= 0 ? 0 : rv;
+}
+
+int
+tail_set_text(struct tail *t, const char *target, const char *text)
+{
+	AVFilterContext *f;
+
+	if (t->v.g == NULL || (f = avfilter_graph_get_filter(t->v.g, target)) == NULL)
+		return AVERROR(ENOENT);
+	/* drawtext reads its text option at every frame (expansion=none). */
+	return av_opt_set(f, "text", text, AV_OPT_SEARCH_CHILDREN);
 }
 
 /* End a graph and keep what it still holds. */

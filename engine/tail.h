@@ -51,8 +51,8 @@ struct tail_plugin {
 	int (*video_chain)(void *state, const char *in, const char *out, char **desc);
 	int (*audio_chain)(void *state, const char *in, const char *out, char **desc);
 	/*
-	 * Before each video frame: apply pending changes (tail_command for
-	 * drawtext reinit) and return TAIL_KEEP or TAIL_REBUILD.
+	 * Before each video frame: apply pending changes (tail_command,
+	 * tail_set_text) and return TAIL_KEEP or TAIL_REBUILD.
 	 */
 	int (*poll)(void *state, struct tail *t, int64_t wall_us);
 	/*
@@ -79,9 +79,15 @@ void tail_free(struct tail **tp);
 
 /*
  * Send a command to a named filter of the tail graphs (for a plug-in's
- * poll: "drawtext@crawl", "reinit", "text=..."). 0 or an AVERROR.
+ * poll: "overlay@gfxbug", "enable", "0"). 0 or an AVERROR.
  */
 int tail_command(struct tail *t, const char *target, const char *cmd, const char *arg);
+/*
+ * Set a drawtext filter's text in the video graph as it runs (the text as
+ * is: no filtergraph quoting). Not drawtext's "reinit" command: in FFmpeg
+ * 5.1 that loses the old options' strings at every change.
+ */
+int tail_set_text(struct tail *t, const char *target, const char *text);
 
 /* Ask the plug-ins, rebuild if one asks; call before each video frame. */
 int tail_poll(struct tail *t, int64_t wall_us, char **cause);
