@@ -13,6 +13,8 @@
 #include "src/chanedit.h"
 #include "src/coarse.h"
 #include "src/db.h"
+#include "src/sched.h"
+#include "src/schedcheck.h"
 #include "src/tz.h"
 #include "src/util.h"
 #include "tests/check_tap.h"
@@ -198,6 +200,28 @@ static inline int64_t
 fx_utc(int y, int mo, int d, int h, int mi)
 {
 	return (tz_days_from_civil(y, mo, d) * 86400LL + h * 3600LL + mi * 60LL) * 1000;
+}
+
+/* Build or fail; returns the items written. */
+static inline int
+extend(sqlite3 *db, int64_t ch, int64_t now, int64_t horizon)
+{
+	char *cause = NULL;
+	int n = sched_extend(db, ch, now, horizon, &cause);
+
+	ck_assert_msg(n >= 0, "sched_extend: %s", cause);
+	return n;
+}
+
+/* The stored log passes the checker over [from, to). */
+static inline void
+assert_clean(sqlite3 *db, int64_t ch, int64_t from, int64_t to)
+{
+	char *report = NULL, *cause = NULL;
+	int problems = schedcheck_channel(db, ch, from, to, &report, &cause);
+
+	ck_assert_msg(problems == 0, "%d problems (%s):\n%s", problems, cause ? cause : "",
+	    report ? report : "");
 }
 
 #endif

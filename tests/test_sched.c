@@ -24,28 +24,6 @@
 /* Monday 2024-06-03 12:05 UTC. */
 #define NOW fx_utc(2024, 6, 3, 12, 5)
 
-/* Build or fail; returns the items written. */
-static int
-extend(sqlite3 *db, int64_t ch, int64_t now, int64_t horizon)
-{
-	char *cause = NULL;
-	int n = sched_extend(db, ch, now, horizon, &cause);
-
-	ck_assert_msg(n >= 0, "sched_extend: %s", cause);
-	return n;
-}
-
-/* The stored log passes the checker over [from, to). */
-static void
-assert_clean(sqlite3 *db, int64_t ch, int64_t from, int64_t to)
-{
-	char *report = NULL, *cause = NULL;
-	int problems = schedcheck_channel(db, ch, from, to, &report, &cause);
-
-	ck_assert_msg(problems == 0, "%d problems (%s):\n%s", problems, cause ? cause : "",
-	    report ? report : "");
-}
-
 /* All items of a channel. */
 static struct fine_item *
 items_of(sqlite3 *db, int64_t ch, size_t *n)
