@@ -27,22 +27,6 @@ api_db(struct api *api, char **cause)
 	return api->db;
 }
 
-/* A string argument or NULL. */
-static const char *
-arg_str(json_t *req, const char *key)
-{
-	return json_string_value(json_object_get(req, key));
-}
-
-/* An integer argument or dflt. */
-static json_int_t
-arg_int(json_t *req, const char *key, json_int_t dflt)
-{
-	json_t *v = json_object_get(req, key);
-
-	return json_is_integer(v) ? json_integer_value(v) : dflt;
-}
-
 /* One scheduled item as JSON. */
 static json_t *
 item_json(const struct status_item *it)
@@ -175,7 +159,7 @@ static json_t *
 cmd_log(void *arg, json_t *req, const char *peer, char **cause)
 {
 	static const char *levels[] = { "error", "warning", "info", "debug" };
-	json_int_t after = arg_int(req, "after", 0), limit = arg_int(req, "limit", 500);
+	json_int_t after = ctl_arg_int(req, "after", 0), limit = ctl_arg_int(req, "limit", 500);
 	struct log_entry *e;
 	json_t *lines;
 	size_t n, i;
@@ -209,16 +193,16 @@ cmd_alert_send(void *arg, json_t *req, const char *peer, char **cause)
 		return NULL;
 	}
 	memset(&in, 0, sizeof in);
-	in.originator = arg_str(req, "originator");
-	in.event = arg_str(req, "event");
-	in.locations = arg_str(req, "locations");
-	in.purge = arg_str(req, "purge");
-	in.station = arg_str(req, "station");
-	in.message = arg_str(req, "message");
-	in.display = arg_str(req, "display");
-	in.channels = arg_str(req, "channels");
-	in.attention_s = (int)arg_int(req, "attention", 0);
-	xasprintf(&who, "%s [%s]", arg_str(req, "sent_by") != NULL ? arg_str(req, "sent_by") :
+	in.originator = ctl_arg_str(req, "originator");
+	in.event = ctl_arg_str(req, "event");
+	in.locations = ctl_arg_str(req, "locations");
+	in.purge = ctl_arg_str(req, "purge");
+	in.station = ctl_arg_str(req, "station");
+	in.message = ctl_arg_str(req, "message");
+	in.display = ctl_arg_str(req, "display");
+	in.channels = ctl_arg_str(req, "channels");
+	in.attention_s = (int)ctl_arg_int(req, "attention", 0);
+	xasprintf(&who, "%s [%s]", ctl_arg_str(req, "sent_by") != NULL ? ctl_arg_str(req, "sent_by") :
 	    "unknown", peer);
 	in.sent_by = who;
 	if (alert_parse(&in, &a, cause) != 0) {
@@ -249,7 +233,7 @@ cmd_alert_clear(void *arg, json_t *req, const char *peer, char **cause)
 		set_cause(cause, "this engine has no alert system");
 		return NULL;
 	}
-	xasprintf(&who, "%s [%s]", arg_str(req, "sent_by") != NULL ? arg_str(req, "sent_by") :
+	xasprintf(&who, "%s [%s]", ctl_arg_str(req, "sent_by") != NULL ? ctl_arg_str(req, "sent_by") :
 	    "unknown", peer);
 	rc = alerts_clear(api->alerts, who);
 	free(who);
@@ -278,7 +262,7 @@ cmd_alert_list(void *arg, json_t *req, const char *peer, char **cause)
 	    cause);
 	if (st == NULL)
 		return NULL;
-	sqlite3_bind_int64(st, 1, arg_int(req, "limit", 50));
+	sqlite3_bind_int64(st, 1, ctl_arg_int(req, "limit", 50));
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
@@ -293,7 +277,7 @@ cmd_alert_list(void *arg, json_t *req, const char *peer, char **cause)
 static json_t *
 cmd_channel_startstop(struct api *api, json_t *req, int start, char **cause)
 {
-	const char *number = arg_str(req, "number");
+	const char *number = ctl_arg_str(req, "number");
 
 	if (number == NULL) {
 		set_cause(cause, "no channel number");

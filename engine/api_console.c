@@ -25,22 +25,13 @@
 #define SCHEDULE_MAX_ITEMS 5000
 #define CONTENT_MAX_ROWS 10000
 
-/* A string argument or NULL. */
+/* A string argument, NULL when missing or empty. */
 static const char *
-arg_str(json_t *req, const char *key)
+arg_text(json_t *req, const char *key)
 {
 	const char *s = json_string_value(json_object_get(req, key));
 
 	return s != NULL && *s != '\0' ? s : NULL;
-}
-
-/* An integer argument or dflt. */
-static json_int_t
-arg_int(json_t *req, const char *key, json_int_t dflt)
-{
-	json_t *v = json_object_get(req, key);
-
-	return json_is_integer(v) ? json_integer_value(v) : dflt;
 }
 
 /* The control thread's connection. */
@@ -57,9 +48,9 @@ static json_t *
 cmd_schedule_get(void *arg, json_t *req, const char *peer, char **cause)
 {
 	struct api *api = arg;
-	const char *number = arg_str(req, "number");
-	json_int_t from = arg_int(req, "from_ms", now_ms() - 3600000);
-	json_int_t to = arg_int(req, "to_ms", from + 6 * 3600000);
+	const char *number = arg_text(req, "number");
+	json_int_t from = ctl_arg_int(req, "from_ms", now_ms() - 3600000);
+	json_int_t to = ctl_arg_int(req, "to_ms", from + 6 * 3600000);
 	sqlite3_stmt *st;
 	sqlite3 *db;
 	json_t *items, *it;
@@ -131,17 +122,17 @@ cmd_content_list(void *arg, json_t *req, const char *peer, char **cause)
 	if ((db = db_of(api, cause)) == NULL)
 		return NULL;
 	memset(&q, 0, sizeof q);
-	q.search = arg_str(req, "query");
-	q.type = arg_str(req, "type");
-	q.source = arg_str(req, "source");
-	q.rating = arg_str(req, "rating");
-	q.daypart = arg_str(req, "daypart");
-	q.sort = arg_str(req, "sort");
+	q.search = arg_text(req, "query");
+	q.type = arg_text(req, "type");
+	q.source = arg_text(req, "source");
+	q.rating = arg_text(req, "rating");
+	q.daypart = arg_text(req, "daypart");
+	q.sort = arg_text(req, "sort");
 	q.desc = json_is_true(json_object_get(req, "desc"));
-	q.limit = (long)arg_int(req, "limit", 500);
+	q.limit = (long)ctl_arg_int(req, "limit", 500);
 	if (q.limit < 1 || q.limit > CONTENT_MAX_ROWS)
 		q.limit = CONTENT_MAX_ROWS;
-	q.offset = (long)arg_int(req, "offset", 0);
+	q.offset = (long)ctl_arg_int(req, "offset", 0);
 	if (content_list(db, &q, &rows, &n, cause) != 0)
 		return NULL;
 	items = json_array();
@@ -162,7 +153,7 @@ static json_t *
 cmd_channel_thumb(void *arg, json_t *req, const char *peer, char **cause)
 {
 	struct api *api = arg;
-	const char *number = arg_str(req, "number");
+	const char *number = arg_text(req, "number");
 	uint8_t *rgb = NULL;
 	int w = 0, h = 0, size;
 	int64_t air = 0;
@@ -178,8 +169,8 @@ cmd_channel_thumb(void *arg, json_t *req, const char *peer, char **cause)
 		set_cause(cause, "channel.thumb: no channel number");
 		return NULL;
 	}
-	if (thumbs_get(api->thumbs, number, (int)arg_int(req, "width", 80),
-	    (int)arg_int(req, "height", 45), &rgb, &w, &h, &air) != 0) {
+	if (thumbs_get(api->thumbs, number, (int)ctl_arg_int(req, "width", 80),
+	    (int)ctl_arg_int(req, "height", 45), &rgb, &w, &h, &air) != 0) {
 		set_cause(cause, "channel %s: no picture yet (is it on the air?)", number);
 		return NULL;
 	}

@@ -84,45 +84,11 @@ struct api_lib {
 	sqlite3 *db;                    /* the control thread's connection */
 };
 
-/* A string argument or NULL. */
-static const char *
-arg_str(json_t *req, const char *key)
-{
-	return json_string_value(json_object_get(req, key));
-}
-
-/* An integer argument (a number or a numeric string) or dflt. */
-static json_int_t
-arg_int(json_t *req, const char *key, json_int_t dflt)
-{
-	json_t *v = json_object_get(req, key);
-	long long n;
-
-	if (json_is_integer(v))
-		return json_integer_value(v);
-	if (json_is_string(v) && parse_int(json_string_value(v), INT64_MIN, INT64_MAX, &n) == 0)
-		return n;
-	return dflt;
-}
-
-/* A boolean argument (true, 1) or dflt. */
-static int
-arg_bool(json_t *req, const char *key, int dflt)
-{
-	json_t *v = json_object_get(req, key);
-
-	if (json_is_boolean(v))
-		return json_is_true(v);
-	if (json_is_integer(v))
-		return json_integer_value(v) != 0;
-	return dflt;
-}
-
 /* A required positive id argument. 0, or -1 with *cause. */
 static int
 arg_id(json_t *req, const char *key, int64_t *id, char **cause)
 {
-	*id = arg_int(req, key, 0);
+	*id = ctl_arg_int(req, key, 0);
 	if (*id <= 0) {
 		set_cause(cause, "no \"%s\" (a positive number)", key);
 		return -1;
@@ -339,7 +305,7 @@ cmd_job_cancel(void *arg, json_t *req, const char *peer, char **cause)
 {
 	struct api_lib *l = arg;
 	struct job *j;
-	int64_t id = arg_int(req, "job", 0);
+	int64_t id = ctl_arg_int(req, "job", 0);
 	int found = 0;
 
 	pthread_mutex_lock(&l->lock);
@@ -603,8 +569,8 @@ cmd_chapters_set(void *arg, json_t *req, const char *peer, char **cause)
 			return NULL;
 		}
 		list[i].ms = json_integer_value(json_object_get(m, "ms"));
-		list[i].title = (char *)arg_str(m, "title");
-		list[i].source = (char *)arg_str(m, "source");
+		list[i].title = (char *)ctl_arg_str(m, "title");
+		list[i].source = (char *)ctl_arg_str(m, "source");
 	}
 	if (chapters_replace(db, id, list, n, &changes, cause) != 0) {
 		free(list);
@@ -721,7 +687,7 @@ cmd_frame_at(void *arg, json_t *req, const char *peer, char **cause)
 	sqlite3 *db;
 	char *path;
 	int64_t id, dur;
-	json_int_t w = arg_int(req, "width", 160), h = arg_int(req, "height", 90);
+	json_int_t w = ctl_arg_int(req, "width", 160), h = ctl_arg_int(req, "height", 90);
 
 	if (arg_id(req, "file", &id, cause) != 0 || (db = lib_db(l, cause)) == NULL)
 		return NULL;
@@ -739,7 +705,7 @@ cmd_frame_at(void *arg, json_t *req, const char *peer, char **cause)
 	pthread_mutex_unlock(&l->lock);
 	j = job_new(l, JOB_FRAME, peer);
 	j->mf_id = id;
-	j->ms = arg_int(req, "ms", 0);
+	j->ms = ctl_arg_int(req, "ms", 0);
 	j->width = (int)w;
 	j->height = (int)h;
 	j->path = path;
@@ -832,14 +798,14 @@ sync_job(void *arg)
 	memset(&rq, 0, sizeof rq);
 	memset(&prog, 0, sizeof prog);
 	memset(&st, 0, sizeof st);
-	rq.plex = arg_bool(j->args, "plex", 1);
-	rq.tmm = arg_bool(j->args, "tmm", 1);
-	rq.source = arg_str(j->args, "source");
+	rq.plex = ctl_arg_bool(j->args, "plex", 1);
+	rq.tmm = ctl_arg_bool(j->args, "tmm", 1);
+	rq.source = ctl_arg_str(j->args, "source");
 	libs = str_array(json_object_get(j->args, "libraries"), &rq.nlibraries);
 	rq.libraries = libs;
 	dirs = str_array(json_object_get(j->args, "tmm_dirs"), &rq.ntmm);
 	rq.tmm_dirs = dirs;
-	rq.force = arg_bool(j->args, "force", 0);
+	rq.force = ctl_arg_bool(j->args, "force", 0);
 	rq.retries = -1;
 	rq.cancel = &j->cancel;
 	prog.library = sync_library;
@@ -909,7 +875,7 @@ cmd_sync_history(void *arg, json_t *req, const char *peer, char **cause)
 	    "id DESC LIMIT ?", cause);
 	if (st == NULL)
 		return NULL;
-	sqlite3_bind_int64(st, 1, arg_int(req, "limit", 20));
+	sqlite3_bind_int64(st, 1, ctl_arg_int(req, "limit", 20));
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, "
@@ -953,8 +919,8 @@ static json_t *
 cmd_sources_add(void *arg, json_t *req, const char *peer, char **cause)
 {
 	struct api_lib *l = arg;
-	const char *name = arg_str(req, "name"), *url = arg_str(req, "url");
-	const char *token = arg_str(req, "token");
+	const char *name = ctl_arg_str(req, "name"), *url = ctl_arg_str(req, "url");
+	const char *token = ctl_arg_str(req, "token");
 	sqlite3 *db;
 	int64_t id;
 
@@ -976,14 +942,14 @@ static json_t *
 cmd_sources_remove(void *arg, json_t *req, const char *peer, char **cause)
 {
 	struct api_lib *l = arg;
-	const char *key = arg_str(req, "source");
+	const char *key = ctl_arg_str(req, "source");
 	struct source s;
 	sqlite3 *db;
 	char buf[32];
 	long files;
 
-	if (key == NULL && arg_int(req, "source", 0) > 0) {
-		snprintf(buf, sizeof buf, "%lld", (long long)arg_int(req, "source", 0));
+	if (key == NULL && ctl_arg_int(req, "source", 0) > 0) {
+		snprintf(buf, sizeof buf, "%lld", (long long)ctl_arg_int(req, "source", 0));
 		key = buf;
 	}
 	if (key == NULL) {
@@ -1018,7 +984,7 @@ test_job(void *arg)
 
 	memset(&rq, 0, sizeof rq);
 	rq.plex = 1;
-	rq.source = arg_str(j->args, "source");
+	rq.source = ctl_arg_str(j->args, "source");
 	rq.retries = 0;
 	rq.connect_timeout_ms = 5000;
 	rq.timeout_ms = 10000;
@@ -1053,8 +1019,8 @@ cmd_sources_test(void *arg, json_t *req, const char *peer, char **cause)
 
 	j = job_new(l, JOB_TEST, peer);
 	j->args = json_deep_copy(req);
-	if (arg_str(req, "source") == NULL && arg_int(req, "source", 0) > 0) {
-		snprintf(buf, sizeof buf, "%lld", (long long)arg_int(req, "source", 0));
+	if (ctl_arg_str(req, "source") == NULL && ctl_arg_int(req, "source", 0) > 0) {
+		snprintf(buf, sizeof buf, "%lld", (long long)ctl_arg_int(req, "source", 0));
 		json_object_set_new(j->args, "source", json_string(buf));
 	}
 	return job_submit(j, l->work, test_job, cause);
@@ -1065,12 +1031,12 @@ static int64_t
 source_id(sqlite3 *db, json_t *req, char **cause)
 {
 	struct source s;
-	const char *key = arg_str(req, "source");
+	const char *key = ctl_arg_str(req, "source");
 	char buf[32];
 	int64_t id;
 
-	if (key == NULL && arg_int(req, "source", 0) > 0) {
-		snprintf(buf, sizeof buf, "%lld", (long long)arg_int(req, "source", 0));
+	if (key == NULL && ctl_arg_int(req, "source", 0) > 0) {
+		snprintf(buf, sizeof buf, "%lld", (long long)ctl_arg_int(req, "source", 0));
 		key = buf;
 	}
 	if (key == NULL || *key == '\0')
@@ -1110,7 +1076,7 @@ static json_t *
 cmd_paths_add(void *arg, json_t *req, const char *peer, char **cause)
 {
 	struct api_lib *l = arg;
-	const char *plex = arg_str(req, "plex_path"), *local = arg_str(req, "local_path");
+	const char *plex = ctl_arg_str(req, "plex_path"), *local = ctl_arg_str(req, "local_path");
 	sqlite3 *db;
 	int64_t sid, id;
 	int remapped;
@@ -1149,7 +1115,7 @@ cmd_paths_test(void *arg, json_t *req, const char *peer, char **cause)
 {
 	struct api_lib *l = arg;
 	const struct pathmap_rule *used = NULL;
-	const char *path = arg_str(req, "path");
+	const char *path = ctl_arg_str(req, "path");
 	struct pathmap pm;
 	sqlite3 *db;
 	char *mapped;
@@ -1201,7 +1167,7 @@ static json_t *
 cmd_tmm_add(void *arg, json_t *req, const char *peer, char **cause)
 {
 	struct api_lib *l = arg;
-	const char *path = arg_str(req, "path");
+	const char *path = ctl_arg_str(req, "path");
 	sqlite3 *db;
 	int64_t id;
 
@@ -1209,8 +1175,8 @@ cmd_tmm_add(void *arg, json_t *req, const char *peer, char **cause)
 		set_cause(cause, "no \"path\"");
 		return NULL;
 	}
-	if ((db = lib_db(l, cause)) == NULL || tmm_add(db, path, arg_str(req, "name"),
-	    arg_bool(req, "subdirs", 1), &id, cause) != 0)
+	if ((db = lib_db(l, cause)) == NULL || tmm_add(db, path, ctl_arg_str(req, "name"),
+	    ctl_arg_bool(req, "subdirs", 1), &id, cause) != 0)
 		return NULL;
 	changed(l, "tmm.changed", id);
 	return json_pack("{s:I}", "id", (json_int_t)id);
@@ -1221,14 +1187,14 @@ static json_t *
 cmd_tmm_remove(void *arg, json_t *req, const char *peer, char **cause)
 {
 	struct api_lib *l = arg;
-	const char *key = arg_str(req, "dir");
+	const char *key = ctl_arg_str(req, "dir");
 	struct tmm_dir d;
 	sqlite3 *db;
 	char buf[32];
 	long files;
 
-	if (key == NULL && arg_int(req, "dir", 0) > 0) {
-		snprintf(buf, sizeof buf, "%lld", (long long)arg_int(req, "dir", 0));
+	if (key == NULL && ctl_arg_int(req, "dir", 0) > 0) {
+		snprintf(buf, sizeof buf, "%lld", (long long)ctl_arg_int(req, "dir", 0));
 		key = buf;
 	}
 	if (key == NULL) {
@@ -1284,25 +1250,25 @@ static void
 chanedit_from(json_t *req, struct chanedit *e)
 {
 	chanedit_init(e);
-	e->number = arg_str(req, "number");
-	e->name = arg_str(req, "name");
-	e->call_sign = arg_str(req, "call_sign");
-	e->description = arg_str(req, "description");
-	e->demographic = arg_str(req, "demographic");
-	e->rating_limit = arg_str(req, "rating_limit");
-	e->timezone = arg_str(req, "timezone");
-	e->logo_path = arg_str(req, "logo_path");
-	e->bug_path = arg_str(req, "bug_path");
-	e->audio_language = arg_str(req, "audio_language");
-	e->slot_minutes = (int)arg_int(req, "slot_minutes", -1);
-	e->width = (int)arg_int(req, "width", -1);
-	e->height = (int)arg_int(req, "height", -1);
-	e->fps_num = (int)arg_int(req, "fps_num", -1);
-	e->fps_den = (int)arg_int(req, "fps_den", -1);
-	e->video_kbps = (int)arg_int(req, "video_kbps", -1);
-	e->audio_kbps = (int)arg_int(req, "audio_kbps", -1);
-	e->always_on = arg_bool(req, "always_on", -1);
-	e->enabled = arg_bool(req, "enabled", -1);
+	e->number = ctl_arg_str(req, "number");
+	e->name = ctl_arg_str(req, "name");
+	e->call_sign = ctl_arg_str(req, "call_sign");
+	e->description = ctl_arg_str(req, "description");
+	e->demographic = ctl_arg_str(req, "demographic");
+	e->rating_limit = ctl_arg_str(req, "rating_limit");
+	e->timezone = ctl_arg_str(req, "timezone");
+	e->logo_path = ctl_arg_str(req, "logo_path");
+	e->bug_path = ctl_arg_str(req, "bug_path");
+	e->audio_language = ctl_arg_str(req, "audio_language");
+	e->slot_minutes = (int)ctl_arg_int(req, "slot_minutes", -1);
+	e->width = (int)ctl_arg_int(req, "width", -1);
+	e->height = (int)ctl_arg_int(req, "height", -1);
+	e->fps_num = (int)ctl_arg_int(req, "fps_num", -1);
+	e->fps_den = (int)ctl_arg_int(req, "fps_den", -1);
+	e->video_kbps = (int)ctl_arg_int(req, "video_kbps", -1);
+	e->audio_kbps = (int)ctl_arg_int(req, "audio_kbps", -1);
+	e->always_on = ctl_arg_bool(req, "always_on", -1);
+	e->enabled = ctl_arg_bool(req, "enabled", -1);
 }
 
 /* After a channel changed: rebuild its fine log, then reload the director. */
@@ -1337,7 +1303,7 @@ cmd_channels_set(void *arg, json_t *req, const char *peer, char **cause)
 	struct api_lib *l = arg;
 	struct channel_conf c;
 	struct chanedit e;
-	const char *number = arg_str(req, "number");
+	const char *number = ctl_arg_str(req, "number");
 	sqlite3 *db;
 	int64_t id;
 	int rc;
@@ -1356,7 +1322,7 @@ cmd_channels_set(void *arg, json_t *req, const char *peer, char **cause)
 	id = c.id;
 	channel_conf_clear(&c);
 	chanedit_from(req, &e);
-	e.number = arg_str(req, "new_number");
+	e.number = ctl_arg_str(req, "new_number");
 	if (chanedit_check(&e, cause) != 0 || chanedit_update(db, id, &e, cause) != 0)
 		return NULL;
 	log_info("channel %s changed from the console (%s)", number, peer);
@@ -1369,7 +1335,7 @@ cmd_channels_set(void *arg, json_t *req, const char *peer, char **cause)
 static int64_t
 channel_arg(sqlite3 *db, json_t *req, struct channel_conf *c, char **cause)
 {
-	const char *number = arg_str(req, "number");
+	const char *number = ctl_arg_str(req, "number");
 	int rc;
 
 	if (number == NULL) {
@@ -1404,7 +1370,7 @@ cmd_slots_list(void *arg, json_t *req, const char *peer, char **cause)
 	json_t *slots, *log, *shows, *r;
 	char days[64], a[16], b[16], *what;
 	size_t n = 0, i;
-	int64_t now = now_ms(), hours = arg_int(req, "hours", 6);
+	int64_t now = now_ms(), hours = ctl_arg_int(req, "hours", 6);
 
 	if ((db = lib_db(l, cause)) == NULL || channel_arg(db, req, &c, cause) < 0)
 		return NULL;
@@ -1462,8 +1428,8 @@ static int
 slot_times(json_t *req, const struct channel_conf *c, struct coarse_slot *s, int have_end,
     char **cause)
 {
-	const char *days = arg_str(req, "days"), *start = arg_str(req, "start");
-	const char *end = arg_str(req, "end");
+	const char *days = ctl_arg_str(req, "days"), *start = ctl_arg_str(req, "start");
+	const char *end = ctl_arg_str(req, "end");
 	int len;
 
 	if (days != NULL && coarse_parse_days(days, &s->days, cause) != 0)
@@ -1506,7 +1472,7 @@ cmd_slots_add(void *arg, json_t *req, const char *peer, char **cause)
 	struct api_lib *l = arg;
 	struct coarse_slot s;
 	struct channel_conf c;
-	const char *type = arg_str(req, "type");
+	const char *type = ctl_arg_str(req, "type");
 	json_t *shows = json_object_get(req, "shows"), *v, *r = NULL;
 	sqlite3 *db;
 	int64_t id;
@@ -1522,18 +1488,18 @@ cmd_slots_add(void *arg, json_t *req, const char *peer, char **cause)
 		    type != NULL ? type : "(none)");
 		goto out;
 	}
-	if (arg_str(req, "start") == NULL) {
+	if (ctl_arg_str(req, "start") == NULL) {
 		set_cause(cause, "no \"start\" (HH:MM)");
 		goto out;
 	}
 	if (slot_times(req, &c, &s, 1, cause) != 0)
 		goto out;
 	s.channel_id = c.id;
-	s.show_id = arg_int(req, "show_id", 0);
-	s.content_id = arg_int(req, "content_id", 0);
-	s.priority = (int)arg_int(req, "priority", 0);
-	s.genre = (char *)arg_str(req, "genre");
-	if ((s.max_rating = (char *)arg_str(req, "max_rating")) != NULL &&
+	s.show_id = ctl_arg_int(req, "show_id", 0);
+	s.content_id = ctl_arg_int(req, "content_id", 0);
+	s.priority = (int)ctl_arg_int(req, "priority", 0);
+	s.genre = (char *)ctl_arg_str(req, "genre");
+	if ((s.max_rating = (char *)ctl_arg_str(req, "max_rating")) != NULL &&
 	    (s.max_level = rating_level(s.max_rating)) == RATING_UNRATED) {
 		set_cause(cause, "max_rating %s: not a rating", s.max_rating);
 		goto out;

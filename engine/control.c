@@ -680,3 +680,34 @@ ctl_close(struct ctl_client **clp)
 	json_decref((*clp)->events);
 	freep(clp);
 }
+
+const char *
+ctl_arg_str(json_t *req, const char *key)
+{
+	return json_string_value(json_object_get(req, key));
+}
+
+json_int_t
+ctl_arg_int(json_t *req, const char *key, json_int_t dflt)
+{
+	json_t *v = json_object_get(req, key);
+	long long n;
+
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_string(v) && parse_int(json_string_value(v), INT64_MIN, INT64_MAX, &n) == 0)
+		return n;
+	return dflt;
+}
+
+int
+ctl_arg_bool(json_t *req, const char *key, int dflt)
+{
+	json_t *v = json_object_get(req, key);
+
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	if (json_is_integer(v))
+		return json_integer_value(v) != 0;
+	return dflt;
+}

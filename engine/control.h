@@ -52,6 +52,12 @@ void control_send(struct control *c, const char *peer, json_t *ev);
 /* Stop the thread, close every client, remove the socket; sets *cp NULL. */
 void control_free(struct control **cp);
 
+/* A request's arguments: a string (or NULL), an integer (a number or a
+ * numeric string; else dflt), a boolean (true/false or an integer; else dflt). */
+const char *ctl_arg_str(json_t *req, const char *key);
+json_int_t ctl_arg_int(json_t *req, const char *key, json_int_t dflt);
+int ctl_arg_bool(json_t *req, const char *key, int dflt);
+
 /* Connect to a running daemon; NULL with *cause if none answers. */
 struct ctl_client *ctl_connect(const char *path, char **cause);
 /*
