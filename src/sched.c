@@ -101,6 +101,18 @@ struct i64map {
 	size_t cap, n;
 };
 
+/*
+ * The channel's last series placement before the build, per series and
+ * slot (sched_airings, read once in build_init so the build itself never
+ * touches the database).
+ */
+struct placed {
+	int64_t show_id;                /* 0: none recorded */
+	int64_t sched_id;               /* 0: no slot */
+	int season, episode;
+	int64_t start;
+};
+
 /* Per coarse slot (and one more for "nothing planned"): candidates and rotation. */
 struct slotstate {
 	int32_t *cands;
@@ -166,6 +178,8 @@ struct build {
 	int *progress;                  /* per series: next position in eps, -1 unknown */
 	int64_t *own_slots;             /* ids of the slots with their own series position */
 	size_t n_own;
+	struct placed *placed;          /* the series placed before from */
+	size_t n_placed;
 	struct occupancy *occ;          /* other channels' files: own_occ or a shared one */
 	struct occupancy own_occ;
 	int signed_on;                  /* the item before is programming, not off-air */
@@ -1383,37 +1397,28 @@ series_position(struct build *b, const struct coarse_slot *s, int si)
 {
 	const struct sl_show *show = &b->lib->shows[si];
 	const struct sl_item *it;
+	const struct placed *last = NULL, *p;
 	int *progress = progress_of(b, s), own = s != NULL && s->own_position;
-	sqlite3_stmt *st;
 	int season = -1, episode = -1, after = 1;
 	size_t i;
 
 	if (progress[si] >= 0)
 		return progress[si];
 	progress[si] = 0;
-	st = db_prepare(b->db, own ?
-	    "SELECT season_number, episode_number, schedule_id FROM sched_airings "
-	    "WHERE channel_id = ?1 AND show_id = ?2 AND mode = 'series' AND start_ms < ?3 "
-	    "AND schedule_id = ?4 ORDER BY start_ms DESC LIMIT 1" :
-	    "SELECT season_number, episode_number, schedule_id FROM sched_airings "
-	    "WHERE channel_id = ?1 AND show_id = ?2 AND mode = 'series' AND start_ms < ?3 "
-	    "ORDER BY start_ms DESC", NULL);
-	if (st == NULL)
-		return 0;
-	sqlite3_bind_int64(st, 1, b->ch.id);
-	sqlite3_bind_int64(st, 2, show->id);
-	sqlite3_bind_int64(st, 3, b->from);
-	if (own)
-		sqlite3_bind_int64(st, 4, s->id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		/* The channel's place ignores the slots that keep their own. */
-		if (!own && b->n_own > 0 && own_slot(b, sqlite3_column_int64(st, 2)))
+	for (i = 0; i < b->n_placed; i++) {
+		p = &b->placed[i];
+		if (p->show_id != show->id)
 			continue;
-		season = sqlite3_column_int(st, 0);
-		episode = sqlite3_column_int(st, 1);
-		break;
+		/* A slot that keeps its own place reads only its own; the channel's ignores those. */
+		if (own ? p->sched_id != s->id : p->sched_id != 0 && own_slot(b, p->sched_id))
+			continue;
+		if (last == NULL || p->start > last->start)
+			last = p;
 	}
-	sqlite3_finalize(st);
+	if (last != NULL) {
+		season = last->season;
+		episode = last->episode;
+	}
 	if (season < 0 && own && (s->from_season > 0 || s->from_episode > 0)) {
 		season = s->from_season;
 		episode = s->from_episode;
@@ -1464,23 +1469,18 @@ static int
 next_rotation_show(struct build *b, const struct coarse_slot *s)
 {
 	struct slotstate *ss = &b->ss[s - b->slots];
-	sqlite3_stmt *st;
+	int64_t latest = INT64_MIN;
 	size_t i;
 
 	if (s->n_shows <= 1)
 		return 0;
 	if (!ss->last_show_known) {
 		ss->last_show_known = 1;
-		st = db_prepare(b->db, "SELECT show_id FROM sched_airings WHERE channel_id = ?1 "
-		    "AND schedule_id = ?2 AND mode = 'series' AND start_ms < ?3 "
-		    "ORDER BY start_ms DESC LIMIT 1", NULL);
-		if (st != NULL) {
-			sqlite3_bind_int64(st, 1, b->ch.id);
-			sqlite3_bind_int64(st, 2, s->id);
-			sqlite3_bind_int64(st, 3, b->from);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				ss->last_show = sqlite3_column_int64(st, 0);
-			sqlite3_finalize(st);
+		for (i = 0; i < b->n_placed; i++) {
+			if (b->placed[i].sched_id == s->id && b->placed[i].start > latest) {
+				latest = b->placed[i].start;
+				ss->last_show = b->placed[i].show_id;
+			}
 		}
 	}
 	for (i = 0; i < s->n_shows; i++) {
@@ -1623,6 +1623,46 @@ load_history(sqlite3 *db, const char *sql, int64_t channel_id, int64_t from, int
 	return 0;
 }
 
+/*
+ * The channel's last series placement before from for each series and
+ * slot: where series continue and rotations resume.
+ */
+static int
+load_placed(struct build *b, char **cause)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	st = db_prepare(b->db, "SELECT show_id, schedule_id, season_number, episode_number, "
+	    "max(start_ms) FROM sched_airings WHERE channel_id = ?1 AND mode = 'series' AND "
+	    "start_ms < ?2 GROUP BY show_id, schedule_id", cause);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, b->ch.id);
+	sqlite3_bind_int64(st, 2, b->from);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct placed *p;
+
+		if (b->n_placed == cap) {
+			cap = cap ? cap * 2 : 32;
+			b->placed = xreallocarray(b->placed, cap, sizeof *b->placed);
+		}
+		p = &b->placed[b->n_placed++];
+		p->show_id = sqlite3_column_int64(st, 0);
+		p->sched_id = sqlite3_column_int64(st, 1);
+		p->season = sqlite3_column_int(st, 2);
+		p->episode = sqlite3_column_int(st, 3);
+		p->start = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		set_cause(cause, "reading the channel's series history: %s", sqlite3_errmsg(b->db));
+		return -1;
+	}
+	return 0;
+}
+
 /* Set up a build of channel ch starting at from. */
 static int
 build_init(struct build *b, sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
@@ -1666,9 +1706,10 @@ build_init(struct build *b, sqlite3 *db, const struct schedlib *lib, int64_t cha
 	b->progress = xreallocarray(NULL, lib->n_shows + 1, sizeof *b->progress);
 	for (i = 0; i < lib->n_shows; i++)
 		b->progress[i] = -1;
-	if (load_history(db, "SELECT media_file_id, max(start_ms) FROM schedule_items "
-	    "WHERE channel_id = ?1 AND start_ms >= ?2 AND start_ms < ?3 AND "
-	    "media_file_id IS NOT NULL AND kind <> 'programme' GROUP BY media_file_id",
+	if (load_placed(b, cause) != 0 ||
+	    load_history(db, "SELECT media_file_id, max(start_ms) FROM schedule_items WHERE "
+	    "channel_id = ?1 AND start_ms >= ?2 AND start_ms < ?3 AND media_file_id IS NOT NULL "
+	    "AND kind <> 'programme' GROUP BY media_file_id",
 	    channel_id, from - SPOT_HISTORY_MS, from, &hist, cause) != 0 ||
 	    load_history(db, "SELECT media_file_id, max(start_ms) FROM sched_airings "
 	    "WHERE channel_id = ?1 AND start_ms >= ?2 AND start_ms < ?3 AND "
@@ -1713,6 +1754,7 @@ build_free(struct build *b)
 		free(b->ss[i].seasonal);
 	}
 	free(b->own_slots);
+	free(b->placed);
 	occ_clear(&b->own_occ);
 	free(b->ss);
 	free(b->progress);
