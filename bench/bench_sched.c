@@ -254,12 +254,12 @@ main(int argc, char **argv)
 	struct schedlib *lib = NULL;
 	int64_t ids[N_CHANNELS], now = 1717416300000LL, t0, t1, t2, items = 0, rows;
 	double load_s = 0, build_s = 0, cpu_s = 0, xml_s, floor_s;
-	char *xml;
+	char *xml, label[64];
 	size_t xml_len;
 	int run, runs = getenv("RUNS") != NULL ? atoi(getenv("RUNS")) : 3;
 	int64_t c0, s0;
 	sqlite3 *db;
-	int c, n;
+	int c, n, full;
 
 	log_open("bench_sched", LOG_TO_STDERR, LOGL_WARN);
 	if (getenv("BENCH_CHANNELS") != NULL && atoi(getenv("BENCH_CHANNELS")) > 0 &&
@@ -364,8 +364,12 @@ main(int argc, char **argv)
 	free(xml);
 
 	printf("\n%-52s %10s %12s\n", "", "measured", "target");
-	printf("%-52s %9.3fs %12s  (best of %d runs)\n",
-	    "7 days x 50 channels: load + build + check + write", build_s, "< 2 s", runs);
+	/* The target is for 50 channels; fewer (BENCH_CHANNELS) is for profiling. */
+	full = n_channels == N_CHANNELS;
+	snprintf(label, sizeof label, "7 days x %d channels: load + build + check + write",
+	    n_channels);
+	printf("%-52s %9.3fs %12s  (best of %d runs)\n", label, build_s, full ? "< 2 s" : "",
+	    runs);
 	printf("%-52s %9.3fs %12s\n", "  its CPU time (user + system)", cpu_s, "");
 	printf("%-52s %9.3fs %12s\n", "  loading the library (20,000 items), part of it",
 	    load_s, "");
@@ -376,8 +380,9 @@ main(int argc, char **argv)
 	printf("%-52s %9.2fms %12s\n", "per channel-week", build_s * 1000 / n_channels, "");
 	printf("%-52s %9.3fs %12s\n", "XMLTV guide, all channels, 48 hours", xml_s, "");
 	printf("%-52s %9.1fMB %12s\n", "  its size", (double)xml_len / 1e6, "");
-	printf("\n%s\n", build_s < 2.0 ? "PASS: under the 2 s target" :
-	    "MISS: over the 2 s target");
+	if (full)
+		printf("\n%s\n", build_s < 2.0 ? "PASS: under the 2 s target" :
+		    "MISS: over the 2 s target");
 	if (rows != items)
 		printf("warning: %lld rows in the table, %lld written\n", (long long)rows,
 		    (long long)items);
@@ -390,5 +395,5 @@ main(int argc, char **argv)
 	unlink(cause);
 	free(cause);
 	free(path);
-	return build_s < 2.0 ? 0 : 1;
+	return !full || build_s < 2.0 ? 0 : 1;
 }

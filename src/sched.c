@@ -32,6 +32,7 @@
 #include "src/sched.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2036,129 +2037,217 @@ end_transaction(sqlite3 *db, int nested, int commit, char **cause)
 	return db_exec(db, "RELEASE sched_extend", commit ? cause : NULL);
 }
 
-/* The extend/rebuild worker. *libp is loaded into *own if needed. */
-static int
-extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t channel_id,
-    int64_t now, int64_t horizon, int rebuild, struct occupancy *shared, char **cause)
-{
+/*
+ * One channel's extend or rebuild, in three steps: plan (reads the
+ * database), build (memory only: it may run on another thread while the
+ * previous channel is written) and save (writes).
+ */
+struct job {
+	int64_t channel_id, now, target;
+	int rebuild;
+	int64_t cut, end, start, to;
+	struct fine_item before;        /* the item that ends where the build starts */
+	int have_before;
 	struct build b;
-	struct sched_channel ch;
-	struct fine_item before;
-	int64_t target, end, cut, start, to, lock = now + SCHED_LOCK_MS;
-	int have_before = 0, rc = -1, nested;
-	char when[32];
+	int planned;                    /* b is set up */
+	int built;                      /* b is complete and passed the checker */
+	char *cause;                    /* why the build failed */
+	struct occupancy *shared;       /* sched_extend_all's, or NULL */
+};
 
-	if (horizon <= 0)
-		horizon = SCHED_HORIZON_MS;
-	target = now + horizon;
-	if (work_from(db, channel_id, now, target, rebuild, &end) == INT64_MAX)
+/* Start a job (nothing is read yet). */
+static void
+job_init(struct job *j, int64_t channel_id, int64_t now, int64_t horizon, int rebuild,
+    struct occupancy *shared)
+{
+	memset(j, 0, sizeof *j);
+	j->channel_id = channel_id;
+	j->now = now;
+	j->target = now + (horizon > 0 ? horizon : SCHED_HORIZON_MS);
+	j->rebuild = rebuild;
+	j->shared = shared;
+}
+
+/* Free what a job holds. */
+static void
+job_clear(struct job *j)
+{
+	if (j->have_before)
+		fine_item_clear(&j->before);
+	if (j->planned)
+		build_free(&j->b);
+	free(j->cause);
+	memset(j, 0, sizeof *j);
+}
+
+/*
+ * Plan a job: where it starts and ends, what it follows, and its build set
+ * up. Reads only (the caller holds the write lock), so it may run before
+ * the previous channel's build is saved. *libp is loaded into *own if
+ * needed. 1: work to do, 0: none, -1: error.
+ */
+static int
+job_plan(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, struct job *j,
+    char **cause)
+{
+	struct sched_channel ch;
+	struct build *b = &j->b;
+
+	j->cut = work_from(db, j->channel_id, j->now, j->target, j->rebuild, &j->end);
+	if (j->cut == INT64_MAX)
 		return 0;
 	if (*libp == NULL) {
 		if (schedlib_load(db, own, cause) != 0)
 			return -1;
 		*libp = *own;
 	}
-	/*
-	 * A week of a channel is thousands of rows in two indexes: SQLite's
-	 * default 2 MB page cache would spill and re-read them.
-	 */
-	if (db_scalar(db, "PRAGMA cache_size", 0) > -16384 &&
-	    db_scalar(db, "PRAGMA cache_size", 0) < 4096)
-		db_exec(db, "PRAGMA cache_size = -16384", NULL);
-	/* Inside the caller's transaction (sched_extend_all), a savepoint. */
-	nested = !sqlite3_get_autocommit(db);
-	if (nested ? db_exec(db, "SAVEPOINT sched_extend", cause) : db_begin(db, cause))
+	j->to = j->rebuild && j->end > j->target ? j->end : j->target;
+	j->start = j->cut < j->end ? j->cut : j->end;
+	if (schedlib_channel(db, NULL, j->channel_id, &ch, cause) != 0)
 		return -1;
-	/* Again under the write lock: another connection may have built meanwhile. */
-	cut = work_from(db, channel_id, now, target, rebuild, &end);
-	if (cut == INT64_MAX) {
-		end_transaction(db, nested, 0, NULL);
-		return 0;
-	}
-	/*
-	 * Removed content inside the programme on air becomes slate (the engine
-	 * would air one anyway); everything after it is rebuilt below.
-	 */
-	if (!rebuild && exec2(db, "UPDATE schedule_items SET kind = 'slate', media_file_id = NULL, "
-	    "in_ms = 0, out_ms = end_ms - start_ms, title = 'Please stand by' WHERE id IN "
-	    "(SELECT s.id " DAMAGED " AND coalesce(s.programme_start_ms, s.start_ms) < ?2)",
-	    channel_id, lock, cause) != 0)
-		goto fail;
-	if (cut < end) {
-		if (exec2(db, "DELETE FROM schedule_items WHERE channel_id = ?1 AND start_ms >= ?2",
-		    channel_id, cut, cause) != 0 ||
-		    exec2(db, "DELETE FROM sched_airings WHERE channel_id = ?1 AND start_ms >= ?2",
-		    channel_id, cut, cause) != 0)
-			goto fail;
-	}
-	to = rebuild && end > target ? end : target;
-	start = cut < end ? cut : end;
-	if (schedlib_channel(db, NULL, channel_id, &ch, cause) != 0)
-		goto fail;
-	if (start == 0 || start < now - SCHED_LOCK_MS) {
+	if (j->start == 0 || j->start < j->now - SCHED_LOCK_MS) {
 		/* Empty or stale: start with the programme that would be on now. */
-		int64_t f = tz_slot_floor(ch.tz, now, ch.slot_minutes);
+		int64_t f = tz_slot_floor(ch.tz, j->now, ch.slot_minutes);
 
-		if (f > start)
-			start = f;
+		if (f > j->start)
+			j->start = f;
 	}
 	schedlib_channel_clear(&ch);
-	if (finelog_item_at(db, channel_id, start - 1, &before, NULL) == 0) {
-		have_before = before.end_ms == start;
-		if (!have_before)
-			fine_item_clear(&before);
+	if (finelog_item_at(db, j->channel_id, j->start - 1, &j->before, NULL) == 0) {
+		j->have_before = j->before.end_ms == j->start;
+		if (!j->have_before)
+			fine_item_clear(&j->before);
 	}
-	if (build_init(&b, db, *libp, channel_id, start, to, shared, cause) != 0) {
-		build_free(&b);
-		goto fail;
-	}
+	j->planned = 1;
+	if (build_init(b, db, *libp, j->channel_id, j->start, j->to, j->shared, cause) != 0)
+		return -1;
 	/* A channel that was on the air signs off; one that starts off the air does not. */
-	b.signed_on = have_before && before.kind != ITEM_OFFAIR && before.kind != ITEM_SIGNOFF;
-	if (!tz_is_boundary(b.ch.tz, start, b.ch.slot_minutes)) {
+	b->signed_on = j->have_before && j->before.kind != ITEM_OFFAIR &&
+	    j->before.kind != ITEM_SIGNOFF;
+	if (!tz_is_boundary(b->ch.tz, j->start, b->ch.slot_minutes)) {
 		/* The slot length or zone changed: the last programme's break runs to the next boundary. */
-		int64_t aligned = tz_slot_next(b.ch.tz, start, b.ch.slot_minutes), t = start;
+		int64_t aligned = tz_slot_next(b->ch.tz, j->start, b->ch.slot_minutes), t = j->start;
 
-		emit(&b, &t, aligned - start, b.ch.guide ? GUIDE_ITEM_KIND : ITEM_SLATE, NULL, 0,
-		    b.ch.guide ? GUIDE_ITEM_TITLE : NULL, 0,
-		    have_before ? before.programme_start_ms : start, 0);
+		emit(b, &t, aligned - j->start, b->ch.guide ? GUIDE_ITEM_KIND : ITEM_SLATE, NULL, 0,
+		    b->ch.guide ? GUIDE_ITEM_TITLE : NULL, 0,
+		    j->have_before ? j->before.programme_start_ms : j->start, 0);
 	}
-	build_range(&b, b.n > 0 ? b.items[b.n - 1].end : start, to);
-	if (build_check(&b, have_before ? &before : NULL, cause) != 0 ||
-	    build_write(&b, cause) != 0) {
-		build_free(&b);
-		goto fail;
-	}
+	return 1;
+}
+
+/*
+ * Build a planned job and check it; on success tell the channels built
+ * after it what it airs. Touches only the job and the shared occupancy.
+ */
+static void
+job_build(struct job *j)
+{
+	struct build *b = &j->b;
+
+	build_range(b, b->n > 0 ? b->items[b->n - 1].end : j->start, j->to);
+	if (build_check(b, j->have_before ? &j->before : NULL, &j->cause) != 0)
+		return;
+	j->built = 1;
+	if (j->shared != NULL)
+		occ_note_build(j->shared, b);
+}
+
+/* pthread entry for job_build. */
+static void *
+job_build_thread(void *arg)
+{
+	job_build(arg);
+	return NULL;
+}
+
+/* Save a built job in the caller's transaction; 0 or -1. */
+static int
+job_save(sqlite3 *db, struct job *j, char **cause)
+{
+	int64_t lock = j->now + SCHED_LOCK_MS, now = j->now, id = j->channel_id;
+	char when[32];
+
+	/*
+	 * Removed content inside the programme on air becomes slate (the engine
+	 * would air one anyway); everything after it is rebuilt.
+	 */
+	if (!j->rebuild && exec2(db, "UPDATE schedule_items SET kind = 'slate', "
+	    "media_file_id = NULL, in_ms = 0, out_ms = end_ms - start_ms, "
+	    "title = 'Please stand by' WHERE id IN (SELECT s.id " DAMAGED
+	    " AND coalesce(s.programme_start_ms, s.start_ms) < ?2)", id, lock, cause) != 0)
+		return -1;
+	if (j->cut < j->end &&
+	    (exec2(db, "DELETE FROM schedule_items WHERE channel_id = ?1 AND start_ms >= ?2",
+	    id, j->cut, cause) != 0 ||
+	    exec2(db, "DELETE FROM sched_airings WHERE channel_id = ?1 AND start_ms >= ?2",
+	    id, j->cut, cause) != 0))
+		return -1;
+	if (build_write(&j->b, cause) != 0)
+		return -1;
 	/* Forget what is long past (now and then); keep each series' last placement. */
-	if (scalar2(db, "SELECT min(start_ms) FROM schedule_items WHERE channel_id = ?1",
-	    channel_id, 0, INT64_MAX) < now - SCHED_RETAIN_MS - HOUR_MS &&
+	if (scalar2(db, "SELECT min(start_ms) FROM schedule_items WHERE channel_id = ?1", id, 0,
+	    INT64_MAX) < now - SCHED_RETAIN_MS - HOUR_MS &&
 	    (exec2(db, "DELETE FROM schedule_items WHERE channel_id = ?1 AND start_ms < ?2 AND "
-	    "end_ms < ?2", channel_id, now - SCHED_RETAIN_MS, cause) != 0 ||
+	    "end_ms < ?2", id, now - SCHED_RETAIN_MS, cause) != 0 ||
 	    exec2(db, "DELETE FROM sched_airings WHERE channel_id = ?1 AND start_ms < ?2 AND "
 	    "id NOT IN (SELECT max(id) FROM sched_airings WHERE channel_id = ?1 AND "
-	    "mode = 'series' GROUP BY show_id, schedule_id)", channel_id, now - AIRINGS_KEEP_MS,
-	    cause) != 0)) {
-		build_free(&b);
-		goto fail;
-	}
-	if (end_transaction(db, nested, 1, cause) != 0) {
-		build_free(&b);
-		goto fail;
-	}
-	if (shared != NULL)
-		occ_note_build(shared, &b);
-	rc = (int)b.n;
-	log_info("channel %s: %s %d items from %s", b.ch.number, rebuild ? "rebuilt" : "built",
-	    rc, fmt_utc(when, sizeof when, start));
-	build_free(&b);
-	if (have_before)
-		fine_item_clear(&before);
-	return rc;
+	    "mode = 'series' GROUP BY show_id, schedule_id)", id, now - AIRINGS_KEEP_MS,
+	    cause) != 0))
+		return -1;
+	log_info("channel %s: %s %zu items from %s", j->b.ch.number, j->rebuild ? "rebuilt" :
+	    "built", j->b.n, fmt_utc(when, sizeof when, j->start));
+	return 0;
+}
 
-fail:
-	if (have_before)
-		fine_item_clear(&before);
+/*
+ * A week of a channel is thousands of rows in two indexes: SQLite's
+ * default 2 MB page cache would spill and re-read them.
+ */
+static void
+cache_for_builds(sqlite3 *db)
+{
+	int64_t size = db_scalar(db, "PRAGMA cache_size", 0);
+
+	if (size > -16384 && size < 4096)
+		db_exec(db, "PRAGMA cache_size = -16384", NULL);
+}
+
+/*
+ * Extend or rebuild one channel in a transaction of its own (a savepoint
+ * inside the caller's). *libp is loaded into *own if needed. The number of
+ * items written, or -1.
+ */
+static int
+extend(sqlite3 *db, const struct schedlib **libp, struct schedlib **own, int64_t channel_id,
+    int64_t now, int64_t horizon, int rebuild, char **cause)
+{
+	struct job j;
+	int64_t end;
+	int rc, nested = !sqlite3_get_autocommit(db);
+
+	job_init(&j, channel_id, now, horizon, rebuild, NULL);
+	/* Nothing to do is found without taking the write lock. */
+	if (work_from(db, channel_id, now, j.target, rebuild, &end) == INT64_MAX)
+		return 0;
+	cache_for_builds(db);
+	if (nested ? db_exec(db, "SAVEPOINT sched_extend", cause) : db_begin(db, cause))
+		return -1;
+	/* Planned under the write lock: another connection may have built meanwhile. */
+	if ((rc = job_plan(db, libp, own, &j, cause)) > 0) {
+		job_build(&j);
+		if (!j.built)
+			set_cause(cause, "%s", j.cause);
+		if (j.built && job_save(db, &j, cause) == 0 &&
+		    end_transaction(db, nested, 1, cause) == 0) {
+			rc = (int)j.b.n;
+			job_clear(&j);
+			return rc;
+		}
+		rc = -1;
+	}
 	end_transaction(db, nested, 0, NULL);
-	return -1;
+	job_clear(&j);
+	return rc;
 }
 
 /* Extend one channel. */
@@ -2170,7 +2259,7 @@ sched_extend(sqlite3 *db, int64_t channel_id, int64_t now_ms, int64_t horizon_ms
 	struct schedlib *own = NULL;
 	int rc;
 
-	rc = extend(db, &lib, &own, channel_id, now_ms, horizon_ms, 0, NULL, cause);
+	rc = extend(db, &lib, &own, channel_id, now_ms, horizon_ms, 0, cause);
 	schedlib_free(&own);
 	return rc;
 }
@@ -2194,7 +2283,7 @@ sched_extend_lib(sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
 	struct schedlib *own = NULL;
 	int rc;
 
-	rc = extend(db, &lib, &own, channel_id, now_ms, horizon_ms, 0, NULL, cause);
+	rc = extend(db, &lib, &own, channel_id, now_ms, horizon_ms, 0, cause);
 	schedlib_free(&own);
 	return rc;
 }
@@ -2207,29 +2296,97 @@ sched_rebuild(sqlite3 *db, int64_t channel_id, int64_t now_ms, char **cause)
 	struct schedlib *own = NULL;
 	int rc;
 
-	rc = extend(db, &lib, &own, channel_id, now_ms, SCHED_HORIZON_MS, 1, NULL, cause);
+	rc = extend(db, &lib, &own, channel_id, now_ms, SCHED_HORIZON_MS, 1, cause);
 	schedlib_free(&own);
 	return rc;
 }
 
-/* Every enabled channel. */
+/* sched_extend_all's state: the channels and how they went. */
+struct all {
+	sqlite3 *db;
+	const struct schedlib *lib;
+	struct schedlib *own;
+	struct occupancy occ;
+	int64_t now, horizon;
+	int total, failed;
+	char *first_cause;
+};
+
+/* Count a channel that failed: logged, and the first one's cause kept. */
+static void
+all_failed(struct all *a, char **why)
+{
+	log_error("%s", *why);
+	if (a->failed++ == 0)
+		a->first_cause = *why;
+	else
+		free(*why);
+	*why = NULL;
+}
+
+/* Plan channel_id into j; 1 if it has work (and a build set up). */
+static int
+all_plan(struct all *a, struct job *j, int64_t channel_id)
+{
+	char *why = NULL;
+	int rc;
+
+	job_init(j, channel_id, a->now, a->horizon, 0, &a->occ);
+	if ((rc = job_plan(a->db, &a->lib, &a->own, j, &why)) < 0)
+		all_failed(a, &why);
+	if (rc <= 0)
+		job_clear(j);
+	return rc > 0;
+}
+
+/* Save a built job in a savepoint of its own: one failure spoils no other channel. */
+static void
+all_save(struct all *a, struct job *j)
+{
+	char *why = NULL;
+
+	if (!j->built) {
+		why = j->cause;
+		j->cause = NULL;
+		all_failed(a, &why);
+		return;
+	}
+	if (db_exec(a->db, "SAVEPOINT sched_extend", &why) != 0 || job_save(a->db, j, &why) != 0 ||
+	    end_transaction(a->db, 1, 1, &why) != 0) {
+		end_transaction(a->db, 1, 0, NULL);
+		all_failed(a, &why);
+		return;
+	}
+	a->total += (int)j->b.n;
+}
+
+/*
+ * Every enabled channel, in order, in one transaction. Each channel's week
+ * is built while the one before it is written (the two take about as long
+ * as each other): the builds still run one after another in channel order,
+ * each seeing what the ones before it air, so the result is the same as
+ * one at a time.
+ */
 int
 sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 {
-	const struct schedlib *lib = NULL;
-	struct schedlib *own = NULL;
 	struct channel_conf *chans;
-	struct occupancy occ;
-	char *one = NULL;
+	struct job jobs[2], *cur = &jobs[0], *next = &jobs[1], *swap;
+	struct all a;
+	pthread_t worker;
 	size_t n, i;
 	int64_t end;
-	int rc, total = 0, failed = 0;
+	int have_cur, have_next, threaded;
 
 	if (channels_load(db, &chans, &n, cause) != 0)
 		return -1;
+	memset(&a, 0, sizeof a);
+	a.db = db;
+	a.now = now_ms;
+	a.horizon = horizon_ms > 0 ? horizon_ms : SCHED_HORIZON_MS;
 	for (i = 0; i < n; i++) {
-		if (chans[i].enabled && work_from(db, chans[i].id, now_ms, now_ms +
-		    (horizon_ms > 0 ? horizon_ms : SCHED_HORIZON_MS), 0, &end) != INT64_MAX)
+		if (chans[i].enabled && work_from(db, chans[i].id, now_ms, now_ms + a.horizon, 0,
+		    &end) != INT64_MAX)
 			break;
 	}
 	if (i == n) {
@@ -2240,41 +2397,62 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 	 * One transaction for all (each channel in a savepoint of its own): a
 	 * cold start writes the pages the channels share once, not once each.
 	 */
+	cache_for_builds(db);
 	if (db_begin(db, cause) != 0) {
 		channels_free(&chans, n);
 		return -1;
 	}
 	/* What every channel airs around the window, shared by the builds below. */
-	occ_init(&occ);
-	if (occ_load(db, &occ, 0, now_ms - DAY_MS, now_ms + (horizon_ms > 0 ? horizon_ms :
-	    SCHED_HORIZON_MS) + DAY_MS, cause) != 0) {
+	occ_init(&a.occ);
+	if (occ_load(db, &a.occ, 0, now_ms - DAY_MS, now_ms + a.horizon + DAY_MS, cause) != 0) {
 		db_rollback(db);
+		occ_clear(&a.occ);
 		channels_free(&chans, n);
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		if (!chans[i].enabled)
-			continue;
-		rc = extend(db, &lib, &own, chans[i].id, now_ms, horizon_ms, 0, &occ, &one);
-		if (rc < 0) {
-			log_error("%s", one);
-			if (!failed)
-				set_cause(cause, "%s", one);
-			failed++;
-			freep(&one);
-			continue;
+	memset(jobs, 0, sizeof jobs);
+	have_cur = 0;
+	for (i = 0; i <= n; i++) {
+		/* Plan the next channel with work while nothing else runs. */
+		have_next = 0;
+		while (i < n && !have_next) {
+			if (chans[i].enabled)
+				have_next = all_plan(&a, next, chans[i].id);
+			if (!have_next)
+				i++;
 		}
-		total += rc;
+		/* Build it beside the save of the one before (on this thread if none). */
+		threaded = have_next && have_cur &&
+		    pthread_create(&worker, NULL, job_build_thread, next) == 0;
+		if (have_next && !threaded && have_cur)
+			job_build(next);
+		if (have_cur) {
+			all_save(&a, cur);
+			job_clear(cur);
+		}
+		if (threaded)
+			pthread_join(worker, NULL);
+		else if (have_next && !have_cur)
+			job_build(next);
+		swap = cur;
+		cur = next;
+		next = swap;
+		have_cur = have_next;
 	}
 	channels_free(&chans, n);
-	schedlib_free(&own);
-	occ_clear(&occ);
-	if (db_commit(db, failed ? NULL : cause) != 0) {
+	schedlib_free(&a.own);
+	occ_clear(&a.occ);
+	if (db_commit(db, a.failed ? NULL : cause) != 0) {
 		db_rollback(db);
-		if (!failed)
+		if (!a.failed)
 			return -1;
 	}
-	return failed ? -1 : total;
+	if (a.failed) {
+		set_cause(cause, "%s", a.first_cause);
+		free(a.first_cause);
+		return -1;
+	}
+	return a.total;
 }
 
 /* Programme on air at t and the next one. */

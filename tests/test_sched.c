@@ -921,6 +921,42 @@ START_TEST(extend_all_isolates_failures)
 }
 END_TEST
 
+/*
+ * Every channel at once builds each channel's week beside the write of the
+ * one before: the result must not depend on how the two threads ran, and
+ * each channel still avoids what the channels before it air.
+ */
+START_TEST(extend_all_deterministic)
+{
+	static const char *numbers[] = { "14", "15", "16" };
+	static const char *zones[] = { "UTC", "America/New_York", "Asia/Tokyo" };
+	sqlite3 *db[2] = { fx_db(), fx_db() };
+	int64_t ch[2][4];
+	char *da, *db_, *cause = NULL;
+	int k, c;
+
+	for (k = 0; k < 2; k++) {
+		ch[k][0] = standard(db[k]);
+		for (c = 1; c < 4; c++) {
+			ch[k][c] = fx_channel(db[k], numbers[c - 1], zones[c - 1], 30);
+			fx_slot(db[k], ch[k][c], "daily", "00:00", "24:00", COARSE_FILL, 0, 0);
+		}
+		ck_assert_msg(sched_extend_all(db[k], NOW, 48 * HOUR_MS, &cause) > 0, "%s", cause);
+	}
+	for (c = 0; c < 4; c++) {
+		da = dump(db[0], ch[0][c], INT64_MIN / 2);
+		db_ = dump(db[1], ch[1][c], INT64_MIN / 2);
+		ck_assert_int_gt(strlen(da), 10000);
+		ck_assert_str_eq(da, db_);
+		assert_clean(db[0], ch[0][c], 0, INT64_MAX);
+		free(da);
+		free(db_);
+	}
+	db_close(&db[0]);
+	db_close(&db[1]);
+}
+END_TEST
+
 /* The checker finds what is wrong in a log built by hand. */
 static void
 expect_problem(const struct schedlib *lib, const struct sched_channel *ch,
@@ -1340,6 +1376,7 @@ main(void)
 	tcase_add_test(tc, fill_of_named_series);
 	tcase_add_test(tc, concurrent_extends);
 	tcase_add_test(tc, extend_all_isolates_failures);
+	tcase_add_test(tc, extend_all_deterministic);
 	tcase_add_test(tc, slot_length_change_realigns);
 	tcase_add_test(tc, checker_catches_broken_logs);
 	tcase_add_test(tc, guide_channel_log);
