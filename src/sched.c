@@ -2201,15 +2201,19 @@ job_save(sqlite3 *db, struct job *j, char **cause)
 
 /*
  * A week of a channel is thousands of rows in two indexes: SQLite's
- * default 2 MB page cache would spill and re-read them.
+ * default 2 MB page cache would spill and re-read them. A cold start of
+ * many channels writes more still: it gets BULK_CACHE while it lasts.
  */
+#define BUILD_CACHE     "-16384"        /* KiB */
+#define BULK_CACHE      "-65536"
+
 static void
 cache_for_builds(sqlite3 *db)
 {
 	int64_t size = db_scalar(db, "PRAGMA cache_size", 0);
 
 	if (size > -16384 && size < 4096)
-		db_exec(db, "PRAGMA cache_size = -16384", NULL);
+		db_exec(db, "PRAGMA cache_size = " BUILD_CACHE, NULL);
 }
 
 /*
@@ -2367,8 +2371,8 @@ all_save(struct all *a, struct job *j)
  * each seeing what the ones before it air, so the result is the same as
  * one at a time.
  */
-int
-sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
+static int
+extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 {
 	struct channel_conf *chans;
 	struct job jobs[2], *cur = &jobs[0], *next = &jobs[1], *swap;
@@ -2397,7 +2401,6 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 	 * One transaction for all (each channel in a savepoint of its own): a
 	 * cold start writes the pages the channels share once, not once each.
 	 */
-	cache_for_builds(db);
 	if (db_begin(db, cause) != 0) {
 		channels_free(&chans, n);
 		return -1;
@@ -2424,7 +2427,7 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 		/* Build it beside the save of the one before (on this thread if none). */
 		threaded = have_next && have_cur &&
 		    pthread_create(&worker, NULL, job_build_thread, next) == 0;
-		if (have_next && !threaded && have_cur)
+		if (have_next && !threaded)
 			job_build(next);
 		if (have_cur) {
 			all_save(&a, cur);
@@ -2432,8 +2435,6 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 		}
 		if (threaded)
 			pthread_join(worker, NULL);
-		else if (have_next && !have_cur)
-			job_build(next);
 		swap = cur;
 		cur = next;
 		next = swap;
@@ -2453,6 +2454,23 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 		return -1;
 	}
 	return a.total;
+}
+
+/* Every enabled channel, with the bulk page cache while it runs. */
+int
+sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
+{
+	int rc, bulk;
+
+	cache_for_builds(db);
+	bulk = db_scalar(db, "PRAGMA cache_size", 0) == atoll(BUILD_CACHE);
+	if (bulk)
+		db_exec(db, "PRAGMA cache_size = " BULK_CACHE, NULL);
+	rc = extend_all(db, now_ms, horizon_ms, cause);
+	/* Back to the usual size: SQLite frees the pages over it. */
+	if (bulk)
+		db_exec(db, "PRAGMA cache_size = " BUILD_CACHE, NULL);
+	return rc;
 }
 
 /* Programme on air at t and the next one. */
