@@ -341,11 +341,12 @@ main(int argc, char **argv)
 	 * same columns, constraints, indexes and foreign keys.
 	 */
 	exec(db, "CREATE TABLE si_copy (id INTEGER PRIMARY KEY, channel_id INTEGER NOT NULL "
-	    "REFERENCES channels (id) ON DELETE CASCADE, start_ms INTEGER NOT NULL, end_ms INTEGER "
-	    "NOT NULL, kind TEXT NOT NULL, media_file_id INTEGER REFERENCES media_files (id) ON "
-	    "DELETE SET NULL, in_ms INTEGER NOT NULL DEFAULT 0, out_ms INTEGER NOT NULL, "
-	    "schedule_id INTEGER REFERENCES schedules (id) ON DELETE SET NULL, "
-	    "programme_start_ms INTEGER, act INTEGER, title TEXT); "
+	    "REFERENCES channels (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "
+	    "start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, kind TEXT NOT NULL, "
+	    "media_file_id INTEGER REFERENCES media_files (id) ON DELETE SET NULL DEFERRABLE "
+	    "INITIALLY DEFERRED, in_ms INTEGER NOT NULL DEFAULT 0, out_ms INTEGER NOT NULL, "
+	    "schedule_id INTEGER REFERENCES schedules (id) ON DELETE SET NULL DEFERRABLE "
+	    "INITIALLY DEFERRED, programme_start_ms INTEGER, act INTEGER, title TEXT); "
 	    "CREATE UNIQUE INDEX si_copy_time ON si_copy (channel_id, start_ms); "
 	    "CREATE INDEX si_copy_media ON si_copy (media_file_id)");
 	t0 = mono_us();

@@ -1851,12 +1851,10 @@ build_check(struct build *b, const struct fine_item *before, char **cause)
 	return 0;
 }
 
-/* Bind item o to the insert statement. */
+/* Bind item o as the row at parameter p + 1 of an insert statement. */
 static void
-bind_item(sqlite3_stmt *st, int64_t channel_id, const struct out_item *o)
+bind_item(sqlite3_stmt *st, int p, int64_t channel_id, const struct out_item *o)
 {
-	int p = 0;
-
 	sqlite3_bind_int64(st, p + 1, channel_id);
 	sqlite3_bind_int64(st, p + 2, o->start);
 	sqlite3_bind_int64(st, p + 3, o->end);
@@ -1883,15 +1881,53 @@ bind_item(sqlite3_stmt *st, int64_t channel_id, const struct out_item *o)
 }
 
 /*
- * Write the built items and airings, one row per statement: a statement of
- * many rows needs a statement journal, which costs more than it saves.
+ * Fine log rows per INSERT. The items' foreign keys are checked at commit
+ * (migration 7) and a conflict stops the statement (OR FAIL) rather than
+ * undoing it, so SQLite keeps no statement journal; beyond a few dozen rows
+ * a statement saves nothing more.
  */
+#define ROWS_PER_INSERT 64
+#define ITEM_COLUMNS    11
+
+/* The INSERT of n fine log rows. */
+static sqlite3_stmt *
+prepare_items(sqlite3 *db, int n, char **cause)
+{
+	static const char head[] = "INSERT OR FAIL INTO schedule_items (channel_id, start_ms, "
+	    "end_ms, kind, media_file_id, in_ms, out_ms, schedule_id, programme_start_ms, act, "
+	    "title) VALUES ", row[] = "(?,?,?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *st;
+	char *sql = xmalloc(sizeof head + (size_t)n * sizeof row), *e;
+	int k;
+
+	e = sql + strlen(strcpy(sql, head));
+	for (k = 0; k < n; k++) {
+		if (k > 0)
+			*e++ = ',';
+		e = stpcpy(e, row);
+	}
+	st = db_prepare(db, sql, cause);
+	free(sql);
+	return st;
+}
+
+/* Unresolved foreign key references so far in this transaction. */
+static int
+open_references(sqlite3 *db)
+{
+	int cur = 0, hi;
+
+	sqlite3_db_status(db, SQLITE_DBSTATUS_DEFERRED_FKS, &cur, &hi, 0);
+	return cur;
+}
+
+/* Write the built items and airings. */
 static int
 build_write(struct build *b, char **cause)
 {
-	sqlite3_stmt *one, *sa;
+	sqlite3_stmt *many, *one, *sa;
 	size_t i;
-	int rc = SQLITE_DONE;
+	int k, rc = SQLITE_DONE, open = open_references(b->db);
 
 	/*
 	 * The schema's CHECK (kind IN (...)) makes SQLite build a temporary
@@ -1901,16 +1937,21 @@ build_write(struct build *b, char **cause)
 	 * NULL, UNIQUE and foreign keys are still enforced.
 	 */
 	db_exec(b->db, "PRAGMA ignore_check_constraints = ON", NULL);
-	one = db_prepare(b->db, "INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, "
-	    "media_file_id, in_ms, out_ms, schedule_id, programme_start_ms, act, title) "
-	    "VALUES (?,?,?,?,?,?,?,?,?,?,?)", cause);
+	many = prepare_items(b->db, ROWS_PER_INSERT, cause);
+	one = prepare_items(b->db, 1, cause);
 	sa = db_prepare(b->db, "INSERT INTO sched_airings (channel_id, start_ms, mode, "
 	    "media_file_id, show_id, season_number, episode_number, schedule_id, end_ms) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", cause);
-	if (one == NULL || sa == NULL)
+	if (many == NULL || one == NULL || sa == NULL)
 		goto out;
-	for (i = 0; i < b->n && rc == SQLITE_DONE; i++) {
-		bind_item(one, b->ch.id, &b->items[i]);
+	for (i = 0; i + ROWS_PER_INSERT <= b->n && rc == SQLITE_DONE; i += ROWS_PER_INSERT) {
+		for (k = 0; k < ROWS_PER_INSERT; k++)
+			bind_item(many, k * ITEM_COLUMNS, b->ch.id, &b->items[i + k]);
+		rc = sqlite3_step(many);
+		sqlite3_reset(many);
+	}
+	for (; i < b->n && rc == SQLITE_DONE; i++) {
+		bind_item(one, 0, b->ch.id, &b->items[i]);
 		rc = sqlite3_step(one);
 		sqlite3_reset(one);
 	}
@@ -1936,11 +1977,18 @@ build_write(struct build *b, char **cause)
 	if (rc != SQLITE_DONE)
 		set_cause(cause, "channel %s: writing the fine log: %s", b->ch.number,
 		    sqlite3_errmsg(b->db));
+	else if (open_references(b->db) > open) {
+		/* Checked at commit by SQLite; refused here, for this channel alone. */
+		set_cause(cause, "channel %s: writing the fine log: it refers to a file, slot or "
+		    "channel that is not in the database", b->ch.number);
+		rc = SQLITE_CONSTRAINT;
+	}
 out:
+	sqlite3_finalize(many);
 	sqlite3_finalize(one);
 	sqlite3_finalize(sa);
 	db_exec(b->db, "PRAGMA ignore_check_constraints = OFF", NULL);
-	return one != NULL && sa != NULL && rc == SQLITE_DONE ? 0 : -1;
+	return many != NULL && one != NULL && sa != NULL && rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Run SQL bound with (channel, t); 0 or -1. */

@@ -957,6 +957,48 @@ START_TEST(extend_all_deterministic)
 }
 END_TEST
 
+/*
+ * A build that would refer to a file no longer in the database (a library
+ * loaded before a sync removed it) is refused and rolled back: SQLite
+ * checks the fine log's references only at commit, so the scheduler counts
+ * them itself after each channel.
+ */
+START_TEST(stale_library_refused)
+{
+	sqlite3 *db = fx_db();
+	int64_t ch = standard(db), other = fx_channel(db, "14", "UTC", 30);
+	struct schedlib *lib = NULL;
+	char *cause = NULL;
+	int n;
+
+	fx_slot(db, other, "daily", "00:00", "24:00", COARSE_FILL, 0, 0);
+	ck_assert(schedlib_load(db, &lib, &cause) == 0);
+	/* The commercials go: programmes (and their airings) could still be written. */
+	fx_exec(db, "DELETE FROM media_files WHERE id IN (SELECT media_file_id FROM "
+	    "content_scheduling_metadata WHERE content_type = 'commercial')");
+	ck_assert_int_eq(sched_extend_lib(db, lib, ch, NOW, 6 * HOUR_MS, &cause), -1);
+	ck_assert_msg(strstr(cause, "channel 13") != NULL &&
+	    strstr(cause, "not in the database") != NULL, "%s", cause);
+	free(cause);
+	cause = NULL;
+	/* The programmes' files too: the airings' own (immediate) check refuses it. */
+	fx_exec(db, "DELETE FROM media_files WHERE id IN (SELECT media_file_id FROM episodes)");
+	ck_assert_int_eq(sched_extend_lib(db, lib, ch, NOW, 6 * HOUR_MS, &cause), -1);
+	ck_assert_msg(strstr(cause, "channel 13") != NULL, "%s", cause);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(finelog_horizon(db, ch), 0);
+	ck_assert(sqlite3_get_autocommit(db));
+	ck_assert_int_eq(db_scalar(db, "SELECT count(*) FROM pragma_foreign_key_check", -1), 0);
+	/* With the library as it is now, the same channel builds. */
+	n = sched_extend(db, ch, NOW, 6 * HOUR_MS, &cause);
+	ck_assert_msg(n > 0, "%s", cause);
+	assert_clean(db, ch, 0, INT64_MAX);
+	schedlib_free(&lib);
+	db_close(&db);
+}
+END_TEST
+
 /* The checker finds what is wrong in a log built by hand. */
 static void
 expect_problem(const struct schedlib *lib, const struct sched_channel *ch,
@@ -1377,6 +1419,7 @@ main(void)
 	tcase_add_test(tc, concurrent_extends);
 	tcase_add_test(tc, extend_all_isolates_failures);
 	tcase_add_test(tc, extend_all_deterministic);
+	tcase_add_test(tc, stale_library_refused);
 	tcase_add_test(tc, slot_length_change_realigns);
 	tcase_add_test(tc, checker_catches_broken_logs);
 	tcase_add_test(tc, guide_channel_log);
