@@ -21,7 +21,10 @@
  * between calls. On that connection a build raises the page cache to 16 MB
  * if it is smaller, and skips CHECK constraints (not NOT NULL, UNIQUE or
  * foreign keys) while inserting rows it has just checked itself. Called
- * inside the caller's transaction, a build uses a savepoint instead.
+ * inside the caller's transaction, a build uses a savepoint instead. The
+ * fine log's foreign keys are checked at commit (migration 7); a build
+ * counts what it left unresolved and fails rather than leave it to the
+ * commit.
  *
  * The engine's director calls sched_extend_all (or sched_extend per
  * channel) on its tick; the CLI and the console call sched_rebuild after
@@ -63,7 +66,9 @@ int sched_rebuild(sqlite3 *db, int64_t channel_id, int64_t now_ms, char **cause)
  * writing in one transaction (a savepoint per channel); no write lock is
  * taken when no channel needs anything. A channel that fails is logged
  * and rolled back alone; returns the items written, or -1 with *cause if
- * any channel failed (the others are still extended).
+ * any channel failed (the others are still extended). Each channel is
+ * built on a thread of its own while the one before it is written (the
+ * builds touch no database); the page cache is 64 MB while it runs.
  */
 int sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause);
 /*
