@@ -6,7 +6,7 @@
 -- every such statement (to undo its first rows if a later one fails), and
 -- that costs more than the rows per statement save. Checked at commit, no
 -- journal is needed; the scheduler still refuses a build that leaves a
--- reference broken (it reads SQLite's count of unresolved ones after each
+-- reference broken (it asks SQLite whether any is unresolved after each
 -- channel and rolls that channel back), and ON DELETE actions still happen
 -- at once. Rebuilt as in migration 5: same columns in the same order, every
 -- row kept, the indexes made again, foreign keys off during the swap so

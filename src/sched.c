@@ -1911,7 +1911,10 @@ prepare_items(sqlite3 *db, int n, char **cause)
 	return st;
 }
 
-/* Unresolved foreign key references so far in this transaction. */
+/*
+ * 1 if this transaction holds a foreign key reference not yet resolved
+ * (SQLite says whether, not how many), else 0.
+ */
 static int
 open_references(sqlite3 *db)
 {
@@ -1977,8 +1980,12 @@ build_write(struct build *b, char **cause)
 	if (rc != SQLITE_DONE)
 		set_cause(cause, "channel %s: writing the fine log: %s", b->ch.number,
 		    sqlite3_errmsg(b->db));
-	else if (open_references(b->db) > open) {
-		/* Checked at commit by SQLite; refused here, for this channel alone. */
+	else if (!open && open_references(b->db)) {
+		/*
+		 * Checked at commit by SQLite; refused here, for this channel
+		 * alone. (A caller's transaction that already held one is left
+		 * to its own commit.)
+		 */
 		set_cause(cause, "channel %s: writing the fine log: it refers to a file, slot or "
 		    "channel that is not in the database", b->ch.number);
 		rc = SQLITE_CONSTRAINT;

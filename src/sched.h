@@ -23,8 +23,7 @@
  * foreign keys) while inserting rows it has just checked itself. Called
  * inside the caller's transaction, a build uses a savepoint instead. The
  * fine log's foreign keys are checked at commit (migration 7); a build
- * counts what it left unresolved and fails rather than leave it to the
- * commit.
+ * that leaves one unresolved fails then and there, not at the commit.
  *
  * The engine's director calls sched_extend_all (or sched_extend per
  * channel) on its tick; the CLI and the console call sched_rebuild after
