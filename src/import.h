@@ -7,6 +7,7 @@
 #ifndef RV_IMPORT_H
 #define RV_IMPORT_H
 
+#include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -47,5 +48,39 @@ struct import_stats {
 	long failed;                    /* items or libraries that could not be read */
 	long requests;                  /* HTTP requests made */
 };
+
+/*
+ * An importer's writes: one transaction at a time (a show, a folder), and
+ * the first database error, which stops the whole run.
+ */
+struct import_tx {
+	sqlite3 *db;
+	const struct import_progress *prog;
+	int dry_run;                    /* every transaction is rolled back */
+	long *failed;                   /* the importer's count of failed items */
+	int changed;                    /* the open transaction changed something */
+	char *dberr;                    /* "database: ...": everything stops */
+};
+
+/* A warning: to the progress callback if there is one (and the log), else the log. */
+void import_warn(const struct import_progress *prog, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A change made in the open transaction, told to the progress callback. */
+void import_change(struct import_tx *t, enum import_change kind, const char *what,
+    const char *title, int64_t mf_id);
+/* Note a database error that stops the run (the first one is kept). */
+void import_db_error(struct import_tx *t, const char *what, const char *cause);
+/* Begin a transaction; -1 (and dberr set) if the database refuses. */
+int import_tx_begin(struct import_tx *t);
+/*
+ * End it: commit when ok (bumping the library's revision if anything
+ * changed), roll back when not ok or in a dry run; -1 on failure.
+ */
+int import_tx_end(struct import_tx *t, int ok);
+/*
+ * A write failed: counted and warned about, 0, when only that item is
+ * lost; -1 when SQLite dropped the whole transaction (dberr set).
+ */
+int import_write_failed(struct import_tx *t, const char *what, const char *cause);
 
 #endif

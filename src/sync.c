@@ -54,8 +54,7 @@ struct sync {
 	long lib_done;
 	long lib_total;
 	int lib_failed;                 /* this library was not read completely */
-	int tx_changed;                 /* the open transaction changed something */
-	char *dberr;                    /* a database error that stops everything */
+	struct import_tx tx;            /* its writes and the first database error */
 };
 
 /* Has the caller asked us to stop? */
@@ -63,25 +62,6 @@ static int
 cancelled(const struct sync *s)
 {
 	return s->req->cancel != NULL && atomic_load(s->req->cancel);
-}
-
-/* Warn through the callback and the log. */
-static void __attribute__((format(printf, 2, 3)))
-warn(struct sync *s, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-
-	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
-	va_end(ap);
-	/* The log keeps every warning; stderr shows it once, through the callback if any. */
-	if (s->prog != NULL && s->prog->warning != NULL) {
-		log_info("warning: %s", msg);
-		s->prog->warning(s->prog->arg, msg);
-	} else
-		log_warn("%s", msg);
-	free(msg);
 }
 
 /* Library-level progress. */
@@ -99,70 +79,6 @@ emit_item(struct sync *s, long done, long total, const char *label)
 {
 	if (s->prog != NULL && s->prog->item != NULL)
 		s->prog->item(s->prog->arg, done, total, label);
-}
-
-/* A change. */
-static void
-emit_change(struct sync *s, enum import_change kind, const char *what, const char *title,
-    int64_t mf_id)
-{
-	s->tx_changed = 1;
-	if (s->prog != NULL && s->prog->change != NULL)
-		s->prog->change(s->prog->arg, kind, what, title, mf_id);
-}
-
-/* Open a transaction. */
-static int
-tx_begin(struct sync *s)
-{
-	char *cause = NULL;
-
-	s->tx_changed = 0;
-	if (db_begin(s->db, &cause) != 0) {
-		if (s->dberr == NULL)
-			xasprintf(&s->dberr, "database: %s", cause);
-		free(cause);
-		return -1;
-	}
-	return 0;
-}
-
-/* Close a transaction: commit, or roll back on failure and in a dry run. */
-static int
-tx_end(struct sync *s, int ok)
-{
-	char *cause = NULL;
-
-	if (!ok || s->req->dry_run) {
-		db_rollback(s->db);
-		return ok ? 0 : -1;
-	}
-	if (s->tx_changed && library_bump_revision(s->db) != 0) {
-		db_rollback(s->db);
-		return -1;
-	}
-	if (db_commit(s->db, &cause) != 0) {
-		if (s->dberr == NULL)
-			xasprintf(&s->dberr, "database: %s", cause);
-		free(cause);
-		db_rollback(s->db);
-		return -1;
-	}
-	return 0;
-}
-
-/* A write failed: note it; if SQLite dropped the transaction, everything stops. */
-static int
-write_failed(struct sync *s, const char *what, const char *cause)
-{
-	s->st.failed++;
-	if (sqlite3_get_autocommit(s->db)) {
-		if (s->dberr == NULL)
-			xasprintf(&s->dberr, "database: %s: %s", what, cause);
-		return -1;
-	}
-	warn(s, "%s: %s", what, cause);
-	return 0;
 }
 
 /* Does the item match the title (and year) the caller asked for? */
@@ -267,11 +183,11 @@ count_result(struct sync *s, enum lib_result res, const char *what, const char *
 	switch (res) {
 	case LIB_ADDED:
 		s->st.added++;
-		emit_change(s, IMPORT_ADDED, what, title, mf_id);
+		import_change(&s->tx, IMPORT_ADDED, what, title, mf_id);
 		break;
 	case LIB_UPDATED:
 		s->st.updated++;
-		emit_change(s, IMPORT_UPDATED, what, title, mf_id);
+		import_change(&s->tx, IMPORT_UPDATED, what, title, mf_id);
 		break;
 	case LIB_UNCHANGED:
 		s->st.skipped++;
@@ -297,7 +213,7 @@ movie_one(struct sync *s, const struct plex_item *it)
 		return 0;
 	}
 	if (it->file == NULL) {
-		warn(s, "movie '%s' (%s): Plex lists no file for it; skipped",
+		import_warn(s->prog, "movie '%s' (%s): Plex lists no file for it; skipped",
 		    it->title != NULL ? it->title : "?", s->origin.library_name);
 		s->st.failed++;
 		return 0;
@@ -308,7 +224,7 @@ movie_one(struct sync *s, const struct plex_item *it)
 	to_item(s, it, "movie", mapped, NULL, &li);
 	if (library_put_movie(s->lib, &s->origin, &li, &mf, &res, &cause) != 0) {
 		xasprintf(&what, "movie '%s'", it->title != NULL ? it->title : it->rating_key);
-		rc = write_failed(s, what, cause);
+		rc = import_write_failed(&s->tx, what, cause);
 		free(what);
 	} else {
 		v->id = mf;
@@ -332,14 +248,14 @@ movie_page(void *arg, json_t *items, long offset, long total)
 	if (cancelled(s))
 		return STOP_CANCEL;
 	s->lib_total = total;
-	if (tx_begin(s) != 0)
+	if (import_tx_begin(&s->tx) != 0)
 		return STOP_DB;
 	for (i = 0; i < json_array_size(items); i++) {
 		if (cancelled(s))
 			break;
 		s->lib_done = offset + (long)i + 1;
 		if (plex_item_parse(json_array_get(items, i), &it) != 0) {
-			warn(s, "%s: item %ld has no ratingKey; skipped", s->origin.library_name,
+			import_warn(s->prog, "%s: item %ld has no ratingKey; skipped", s->origin.library_name,
 			    s->lib_done);
 			s->st.failed++;
 			plex_item_clear(&it);
@@ -359,7 +275,7 @@ movie_page(void *arg, json_t *items, long offset, long total)
 			break;
 	}
 	/* Committing what was done is consistent even when cancelled. */
-	if (tx_end(s, ok) != 0 || !ok)
+	if (import_tx_end(&s->tx, ok) != 0 || !ok)
 		return STOP_DB;
 	return cancelled(s) ? STOP_CANCEL : 0;
 }
@@ -392,26 +308,25 @@ remove_gone(struct sync *s, const char *media_type, struct strmap *seen)
 	sqlite3_finalize(st);
 	if (n == 0)
 		return 0;
-	if (tx_begin(s) != 0) {
+	if (import_tx_begin(&s->tx) != 0) {
 		free(ids);
 		return -1;
 	}
 	for (i = 0; i < n && ok; i++) {
 		title = library_title(s->db, ids[i]);
 		if (library_remove_file(s->lib, ids[i], &cause) != 0) {
-			ok = write_failed(s, title, cause) == 0;
+			ok = import_write_failed(&s->tx, title, cause) == 0;
 			freep(&cause);
 		} else {
 			s->st.removed++;
-			emit_change(s, IMPORT_REMOVED, media_type, title, ids[i]);
+			import_change(&s->tx, IMPORT_REMOVED, media_type, title, ids[i]);
 		}
 		free(title);
 	}
 	free(ids);
-	return tx_end(s, ok);
+	return import_tx_end(&s->tx, ok);
 dberr:
-	if (s->dberr == NULL)
-		xasprintf(&s->dberr, "database: %s", cause);
+	import_db_error(&s->tx, NULL, cause);
 	free(cause);
 	return -1;
 }
@@ -429,7 +344,7 @@ movie_library(struct sync *s, const struct plex_section *sec)
 	if (rc == STOP_CANCEL || rc == STOP_DB)
 		return -1;
 	if (rc != 0) {
-		warn(s, "library '%s': %s; nothing was removed from it", sec->title, cause);
+		import_warn(s->prog, "library '%s': %s; nothing was removed from it", sec->title, cause);
 		if (s->error == NULL)
 			xasprintf(&s->error, "library '%s': %s", sec->title, cause);
 		free(cause);
@@ -463,7 +378,7 @@ collect_page(void *arg, json_t *items, long offset, long total)
 	c->total = total;
 	for (i = 0; i < json_array_size(items); i++) {
 		if (plex_item_parse(json_array_get(items, i), &it) != 0) {
-			warn(c->s, "%s: item %ld has no ratingKey; skipped",
+			import_warn(c->s->prog, "%s: item %ld has no ratingKey; skipped",
 			    c->s->origin.library_name, offset + (long)i + 1);
 			c->s->st.failed++;
 			plex_item_clear(&it);
@@ -529,14 +444,14 @@ episode_one(struct sync *s, int64_t show_id, const struct plex_item *show,
 		return 0;
 	}
 	if (it->file == NULL) {
-		warn(s, "episode '%s': Plex lists no file for it; skipped", label);
+		import_warn(s->prog, "episode '%s': Plex lists no file for it; skipped", label);
 		s->st.failed++;
 		return 0;
 	}
 	mapped = pathmap_map(&s->pm, s->src.id, it->file, NULL);
 	to_item(s, it, "episode", mapped, show->content_rating, &li);
 	if (library_put_episode(s->lib, &s->origin, show_id, &li, &mf, &res, &cause) != 0)
-		rc = write_failed(s, label, cause);
+		rc = import_write_failed(&s->tx, label, cause);
 	else {
 		v->id = mf;
 		v->stamp = it->updated_at;
@@ -576,11 +491,11 @@ remove_gone_episodes(struct sync *s, int64_t show_id)
 	for (i = 0; i < n && rc == 0; i++) {
 		title = library_title(s->db, ids[i]);
 		if (library_remove_file(s->lib, ids[i], &cause) != 0) {
-			rc = write_failed(s, title, cause);
+			rc = import_write_failed(&s->tx, title, cause);
 			freep(&cause);
 		} else {
 			s->st.removed++;
-			emit_change(s, IMPORT_REMOVED, "episode", title, ids[i]);
+			import_change(&s->tx, IMPORT_REMOVED, "episode", title, ids[i]);
 		}
 		free(title);
 	}
@@ -632,7 +547,7 @@ show_one(struct sync *s, const struct plex_item *show)
 			free(cause);
 			return -1;
 		}
-		warn(s, "show '%s': cannot read its episodes: %s", name, cause);
+		import_warn(s->prog, "show '%s': cannot read its episodes: %s", name, cause);
 		if (s->error == NULL)
 			xasprintf(&s->error, "show '%s': %s", name, cause);
 		free(cause);
@@ -655,27 +570,27 @@ show_one(struct sync *s, const struct plex_item *show)
 	ls.total_episodes = show->leaf_count >= 0 ? show->leaf_count : count;
 	ls.guids = show->guids;
 	ls.nguids = show->nguids;
-	if (tx_begin(s) != 0) {
+	if (import_tx_begin(&s->tx) != 0) {
 		collect_free(&c);
 		return -1;
 	}
 	if (library_put_show(s->lib, &s->origin, &ls, &show_id, &owned, &res, &cause) != 0) {
-		ok = write_failed(s, name, cause) == 0;
+		ok = import_write_failed(&s->tx, name, cause) == 0;
 		free(cause);
-		tx_end(s, 0);
+		import_tx_end(&s->tx, 0);
 		collect_free(&c);
 		if (v->id > 0)
 			keep_episodes(s, v->id);
 		return ok ? 0 : -1;
 	}
 	if (res == LIB_ADDED)
-		emit_change(s, IMPORT_ADDED, "show", name, 0);
+		import_change(&s->tx, IMPORT_ADDED, "show", name, 0);
 	else if (res == LIB_UPDATED)
-		emit_change(s, IMPORT_UPDATED, "show", name, 0);
+		import_change(&s->tx, IMPORT_UPDATED, "show", name, 0);
 	for (i = 0; i < c.n && ok; i++) {
 		if (cancelled(s)) {
 			/* Half a show is not written: the next sync does it whole. */
-			tx_end(s, 0);
+			import_tx_end(&s->tx, 0);
 			collect_free(&c);
 			return -1;
 		}
@@ -691,11 +606,11 @@ show_one(struct sync *s, const struct plex_item *show)
 	/* The show is done only when every episode was written. */
 	if (ok && owned && (int)s->st.failed == failed_before &&
 	    library_show_stamp(s->lib, show_id, show->updated_at, &cause) != 0) {
-		ok = write_failed(s, name, cause) == 0;
+		ok = import_write_failed(&s->tx, name, cause) == 0;
 		free(cause);
 	}
 	collect_free(&c);
-	if (tx_end(s, ok) != 0)
+	if (import_tx_end(&s->tx, ok) != 0)
 		return -1;
 	if (owned && !s->req->dry_run) {
 		v->id = show_id;
@@ -735,17 +650,17 @@ remove_gone_shows(struct sync *s)
 		names[n++] = xstrdup(db_text(st, 2));
 	}
 	sqlite3_finalize(st);
-	if (n > 0 && tx_begin(s) == 0) {
+	if (n > 0 && import_tx_begin(&s->tx) == 0) {
 		for (i = 0; i < n && ok; i++) {
 			if (library_remove_show_if_empty(s->lib, ids[i], &removed, &cause) != 0) {
-				ok = write_failed(s, names[i], cause) == 0;
+				ok = import_write_failed(&s->tx, names[i], cause) == 0;
 				freep(&cause);
 			} else if (removed) {
 				s->st.removed++;
-				emit_change(s, IMPORT_REMOVED, "show", names[i], 0);
+				import_change(&s->tx, IMPORT_REMOVED, "show", names[i], 0);
 			}
 		}
-		tx_end(s, ok);
+		import_tx_end(&s->tx, ok);
 	}
 	for (i = 0; i < n; i++)
 		free(names[i]);
@@ -775,7 +690,7 @@ show_library(struct sync *s, const struct plex_section *sec)
 		return -1;
 	}
 	if (rc != 0) {
-		warn(s, "library '%s': %s; nothing was removed from it", sec->title, cause);
+		import_warn(s->prog, "library '%s': %s; nothing was removed from it", sec->title, cause);
 		if (s->error == NULL)
 			xasprintf(&s->error, "library '%s': %s", sec->title, cause);
 		free(cause);
@@ -1011,7 +926,7 @@ sync_clear(struct sync *s)
 	strmap_free(&s->episodes);
 	strmap_free(&s->shows);
 	free(s->error);
-	free(s->dberr);
+	free(s->tx.dberr);
 	source_clear(&s->src);
 }
 
@@ -1028,7 +943,7 @@ sync_source(struct sync *s, int *lib_index, int lib_count)
 	s->history_id = history_start(s->db, s->req, "plex", s->src.name);
 	if (preload(s, &cause) != 0 || pathmap_load(s->db, &s->pm, &cause) != 0 ||
 	    (s->lib = library_new(s->db, &cause)) == NULL) {
-		xasprintf(&s->dberr, "database: %s", cause);
+		import_db_error(&s->tx, NULL, cause);
 		free(cause);
 		rc = -1;
 	}
@@ -1057,10 +972,10 @@ sync_source(struct sync *s, int *lib_index, int lib_count)
 	s->st.requests = plex_requests(s->plex);
 	if (cancelled(s))
 		status = "cancelled";
-	else if (s->dberr != NULL) {
+	else if (s->tx.dberr != NULL) {
 		status = "failed";
 		if (s->error == NULL)
-			s->error = xstrdup(s->dberr);
+			s->error = xstrdup(s->tx.dberr);
 	} else if (s->error != NULL || s->st.failed > 0)
 		status = "partial";
 	else
@@ -1137,6 +1052,10 @@ sync_run(sqlite3 *db, const struct sync_request *req, const struct import_progre
 		s->db = db;
 		s->req = req;
 		s->prog = prog;
+		s->tx.db = db;
+		s->tx.prog = prog;
+		s->tx.dry_run = req->dry_run;
+		s->tx.failed = &s->st.failed;
 		s->src = srcs[i];
 		memset(&srcs[i], 0, sizeof srcs[i]);
 		s->plex = connect_source(req, &s->src);
@@ -1144,7 +1063,7 @@ sync_run(sqlite3 *db, const struct sync_request *req, const struct import_progre
 			s->failed = 1;
 			xasprintf(&s->error, "%s: %s", s->src.name, err);
 			freep(&err);
-			warn(s, "%s", s->error);
+			import_warn(s->prog, "%s", s->error);
 			continue;
 		}
 		s->chosen = xcalloc(s->nsections ? s->nsections : 1, sizeof *s->chosen);
@@ -1195,10 +1114,10 @@ sync_run(sqlite3 *db, const struct sync_request *req, const struct import_progre
 			break;
 		sync_source(s, &lib_index, lib_count);
 		stats_add(stats, &s->st);
-		if (s->dberr != NULL) {
+		if (s->tx.dberr != NULL) {
 			failures++;
 			if (first == NULL)
-				first = xstrdup(s->dberr);
+				first = xstrdup(s->tx.dberr);
 			break;
 		}
 		if (s->error != NULL || s->st.failed > 0)

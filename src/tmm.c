@@ -262,8 +262,7 @@ struct scan {
 	struct strmap *shows;           /* tvshow.nfo path -> show, mtime, size */
 	struct showdir *showdirs;
 	size_t nshowdirs;
-	char *dberr;
-	int tx_changed;
+	struct import_tx tx;            /* its writes and the first database error */
 };
 
 /* Cancelled? */
@@ -273,25 +272,6 @@ cancelled(const struct scan *s)
 	return s->prog != NULL && s->prog->cancel != NULL && atomic_load(s->prog->cancel);
 }
 
-/* A warning through the callback and the log. */
-static void __attribute__((format(printf, 2, 3)))
-warn(struct scan *s, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-
-	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
-	va_end(ap);
-	/* The log keeps every warning; stderr shows it once, through the callback if any. */
-	if (s->prog != NULL && s->prog->warning != NULL) {
-		log_info("warning: %s", msg);
-		s->prog->warning(s->prog->arg, msg);
-	} else
-		log_warn("%s", msg);
-	free(msg);
-}
-
 /* The .nfo parser's warnings: "path:line: message". */
 static void
 nfo_warning(void *arg, const char *path, int line, const char *msg)
@@ -299,70 +279,9 @@ nfo_warning(void *arg, const char *path, int line, const char *msg)
 	struct scan *s = arg;
 
 	if (line > 0)
-		warn(s, "%s:%d: %s", path, line, msg);
+		import_warn(s->prog, "%s:%d: %s", path, line, msg);
 	else
-		warn(s, "%s: %s", path, msg);
-}
-
-/* A change. */
-static void
-change(struct scan *s, enum import_change kind, const char *what, const char *title,
-    int64_t mf_id)
-{
-	s->tx_changed = 1;
-	if (s->prog != NULL && s->prog->change != NULL)
-		s->prog->change(s->prog->arg, kind, what, title, mf_id);
-}
-
-/* Begin. */
-static int
-tx_begin(struct scan *s)
-{
-	char *cause = NULL;
-
-	s->tx_changed = 0;
-	if (db_begin(s->db, &cause) != 0) {
-		if (s->dberr == NULL)
-			xasprintf(&s->dberr, "database: %s", cause);
-		free(cause);
-		return -1;
-	}
-	return 0;
-}
-
-/* Commit (or roll back when not ok or in a dry run). */
-static int
-tx_end(struct scan *s, int ok)
-{
-	char *cause = NULL;
-
-	if (!ok || s->o->dry_run) {
-		db_rollback(s->db);
-		return ok ? 0 : -1;
-	}
-	if ((s->tx_changed && library_bump_revision(s->db) != 0) ||
-	    db_commit(s->db, &cause) != 0) {
-		if (s->dberr == NULL)
-			xasprintf(&s->dberr, "database: %s", cause != NULL ? cause : "commit failed");
-		free(cause);
-		db_rollback(s->db);
-		return -1;
-	}
-	return 0;
-}
-
-/* A failed write: fatal if SQLite dropped the transaction. */
-static int
-write_failed(struct scan *s, const char *what, const char *cause)
-{
-	s->st->failed++;
-	if (sqlite3_get_autocommit(s->db)) {
-		if (s->dberr == NULL)
-			xasprintf(&s->dberr, "database: %s: %s", what, cause);
-		return -1;
-	}
-	warn(s, "%s: %s", what, cause);
-	return 0;
+		import_warn(s->prog, "%s: %s", path, msg);
 }
 
 /* Ends in ".nfo"? */
@@ -389,7 +308,7 @@ walk(struct scan *s, const char *dir, int depth, char **cause)
 			    strerror(errno));
 			return -1;
 		}
-		warn(s, "%s: %s; files there are left as they were", dir, strerror(errno));
+		import_warn(s->prog, "%s: %s; files there are left as they were", dir, strerror(errno));
 		s->incomplete = 1;
 		return 0;
 	}
@@ -606,7 +525,7 @@ do_show(struct scan *s, const char *path, const struct stat *sb)
 		return 0;
 	}
 	if (nfo_parse_file(path, &f, nfo_warning, s, &cause) != 0) {
-		warn(s, "%s; skipped", cause);
+		import_warn(s->prog, "%s; skipped", cause);
 		free(cause);
 		s->st->failed++;
 		if (v != NULL) {
@@ -618,7 +537,7 @@ do_show(struct scan *s, const char *path, const struct stat *sb)
 	if (f.n > 0 && f.items[0].kind == NFO_TVSHOW)
 		it = &f.items[0];
 	else if (f.n > 0) {
-		warn(s, "%s:%d: not a <tvshow>; skipped", path, f.items[0].line);
+		import_warn(s->prog, "%s:%d: not a <tvshow>; skipped", path, f.items[0].line);
 		nfo_file_clear(&f);
 		s->st->failed++;
 		return 0;
@@ -651,15 +570,15 @@ do_show(struct scan *s, const char *path, const struct stat *sb)
 		snprintf(name, sizeof name, "%s (%d)", ls.title, ls.year);
 	else
 		snprintf(name, sizeof name, "%s", ls.title != NULL ? ls.title : path);
-	ok = tx_begin(s) == 0;
+	ok = import_tx_begin(&s->tx) == 0;
 	if (ok && library_put_show(s->lib, &s->origin, &ls, &show_id, &owned, &res, &cause) != 0) {
-		ok = write_failed(s, path, cause) == 0;
+		ok = import_write_failed(&s->tx, path, cause) == 0;
 		free(cause);
-		tx_end(s, 0);
+		import_tx_end(&s->tx, 0);
 	} else if (ok) {
 		if (res != LIB_UNCHANGED)
-			change(s, res == LIB_ADDED ? IMPORT_ADDED : IMPORT_UPDATED, "show", name, 0);
-		if (tx_end(s, 1) == 0) {
+			import_change(&s->tx, res == LIB_ADDED ? IMPORT_ADDED : IMPORT_UPDATED, "show", name, 0);
+		if (import_tx_end(&s->tx, 1) == 0) {
 			v = strmap_put(s->shows, path);
 			v->id = show_id;
 			v->seen = 1;
@@ -695,7 +614,7 @@ put_chapters(struct scan *s, int64_t mf_id, const struct nfo_retrovue *rv, int64
 		rc = -1;
 	for (i = 0; i < rv->nchapters && rc == 0; i++) {
 		if (dur > 0 && rv->chapters[i].ms >= dur) {
-			warn(s, "%s: chapter at %lld ms is past the end of the file; ignored", path,
+			import_warn(s->prog, "%s: chapter at %lld ms is past the end of the file; ignored", path,
 			    (long long)rv->chapters[i].ms);
 			continue;
 		}
@@ -739,7 +658,7 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 	int year = 0, owned, changed = 0, ok = 1, kind;
 
 	if ((media = find_media(path)) == NULL) {
-		warn(s, "%s: no video file beside it (the same name with .mkv, .mp4, ...); skipped",
+		import_warn(s->prog, "%s: no video file beside it (the same name with .mkv, .mp4, ...); skipped",
 		    path);
 		s->st->failed++;
 		return 0;
@@ -757,7 +676,7 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 		return 0;
 	}
 	if (nfo_parse_file(path, &f, nfo_warning, s, &cause) != 0) {
-		warn(s, "%s; skipped", cause);
+		import_warn(s->prog, "%s; skipped", cause);
 		free(cause);
 		s->st->failed++;
 		if (v != NULL)
@@ -770,7 +689,7 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 	if (f.n > 0) {
 		first = &f.items[0];
 		if (first->kind == NFO_TVSHOW) {
-			warn(s, "%s:%d: a <tvshow> outside tvshow.nfo; skipped", path, first->line);
+			import_warn(s->prog, "%s:%d: a <tvshow> outside tvshow.nfo; skipped", path, first->line);
 			s->st->failed++;
 			goto out;
 		}
@@ -841,7 +760,7 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 		li.duration_ms = mi.duration_ms;
 	else {
 		if (cause != NULL)
-			warn(s, "%s", cause);
+			import_warn(s->prog, "%s", cause);
 		freep(&cause);
 		if (merged.duration_s > 0)
 			li.duration_ms = (int64_t)(merged.duration_s * 1000);
@@ -850,7 +769,7 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 	}
 
 	mf = v != NULL ? v->id : 0;
-	if (tx_begin(s) != 0) {
+	if (import_tx_begin(&s->tx) != 0) {
 		ok = 0;
 		goto out;
 	}
@@ -861,19 +780,19 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 			ls.total_episodes = -1;
 			if (library_put_show(s->lib, &s->origin, &ls, &show_id, &owned, &sres,
 			    &cause) != 0) {
-				ok = write_failed(s, path, cause) == 0;
+				ok = import_write_failed(&s->tx, path, cause) == 0;
 				freep(&cause);
-				tx_end(s, 0);
+				import_tx_end(&s->tx, 0);
 				goto out;
 			}
 			if (sres == LIB_ADDED)
-				change(s, IMPORT_ADDED, "show", merged.show_title, 0);
+				import_change(&s->tx, IMPORT_ADDED, "show", merged.show_title, 0);
 		}
 		if (show_id == 0) {
-			warn(s, "%s: an episode with no tvshow.nfo above it and no <showtitle>; skipped",
+			import_warn(s->prog, "%s: an episode with no tvshow.nfo above it and no <showtitle>; skipped",
 			    path);
 			s->st->failed++;
-			tx_end(s, 0);
+			import_tx_end(&s->tx, 0);
 			goto out;
 		}
 		if (library_put_episode(s->lib, &s->origin, show_id, &li, &mf, &res, &cause) != 0)
@@ -911,13 +830,13 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 	label = library_title(s->db, mf);
 	if (res == LIB_ADDED) {
 		s->st->added++;
-		change(s, IMPORT_ADDED, mtype, label, mf);
+		import_change(&s->tx, IMPORT_ADDED, mtype, label, mf);
 	} else if (res == LIB_UPDATED) {
 		s->st->updated++;
-		change(s, IMPORT_UPDATED, mtype, label, mf);
+		import_change(&s->tx, IMPORT_UPDATED, mtype, label, mf);
 	} else
 		s->st->skipped++;
-	if (tx_end(s, 1) == 0) {
+	if (import_tx_end(&s->tx, 1) == 0) {
 		v = strmap_put(s->known, path);
 		v->id = mf;
 		v->seen = 1;
@@ -926,9 +845,9 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 	goto out;
 
 write_fail:
-	ok = write_failed(s, path, cause) == 0;
+	ok = import_write_failed(&s->tx, path, cause) == 0;
 	freep(&cause);
-	tx_end(s, 0);
+	import_tx_end(&s->tx, 0);
 	if (v != NULL)
 		v->seen = 1;
 out:
@@ -964,18 +883,18 @@ remove_gone(struct scan *s)
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
-	if (tx_begin(s) != 0) {
+	if (import_tx_begin(&s->tx) != 0) {
 		free(ids);
 		return -1;
 	}
 	for (i = 0; i < n && ok; i++) {
 		t = library_title(s->db, ids[i]);
 		if (library_remove_file(s->lib, ids[i], &cause) != 0) {
-			ok = write_failed(s, t, cause) == 0;
+			ok = import_write_failed(&s->tx, t, cause) == 0;
 			freep(&cause);
 		} else {
 			s->st->removed++;
-			change(s, IMPORT_REMOVED, "file", t, ids[i]);
+			import_change(&s->tx, IMPORT_REMOVED, "file", t, ids[i]);
 		}
 		free(t);
 	}
@@ -1003,17 +922,17 @@ remove_gone(struct scan *s)
 	}
 	for (i = 0; i < n; i++) {
 		if (ok && library_remove_show_if_empty(s->lib, ids[i], &removed, &cause) != 0) {
-			ok = write_failed(s, names[i], cause) == 0;
+			ok = import_write_failed(&s->tx, names[i], cause) == 0;
 			freep(&cause);
 		} else if (ok && removed) {
 			s->st->removed++;
-			change(s, IMPORT_REMOVED, "show", names[i], 0);
+			import_change(&s->tx, IMPORT_REMOVED, "show", names[i], 0);
 		}
 		free(names[i]);
 	}
 	free(names);
 	free(ids);
-	return tx_end(s, ok);
+	return import_tx_end(&s->tx, ok);
 }
 
 /* Scan one directory. */
@@ -1033,6 +952,10 @@ tmm_scan(sqlite3 *db, const struct tmm_dir *d, const struct tmm_opts *o,
 	s.o = o;
 	s.prog = prog;
 	s.st = st;
+	s.tx.db = db;
+	s.tx.prog = prog;
+	s.tx.dry_run = o->dry_run;
+	s.tx.failed = &st->failed;
 	s.origin.source_type = "tmm";
 	s.origin.tmm_dir_id = d->id;
 	s.origin.library_name = name;
@@ -1045,7 +968,7 @@ tmm_scan(sqlite3 *db, const struct tmm_dir *d, const struct tmm_opts *o,
 	if (preload(&s, cause) != 0 || (s.lib = library_new(db, cause)) == NULL)
 		goto out;
 
-	for (i = 0; i < s.nfiles && s.dberr == NULL; i++) {
+	for (i = 0; i < s.nfiles && s.tx.dberr == NULL; i++) {
 		if (cancelled(&s))
 			break;
 		rel = s.files[i] + root + (s.files[i][root] == '/');
@@ -1062,8 +985,8 @@ tmm_scan(sqlite3 *db, const struct tmm_dir *d, const struct tmm_opts *o,
 	}
 	if (prog != NULL && prog->library != NULL)
 		prog->library(prog->arg, o->index, o->count, name, (long)s.nfiles, (long)s.nfiles);
-	if (s.dberr != NULL) {
-		set_cause(cause, "%s", s.dberr);
+	if (s.tx.dberr != NULL) {
+		set_cause(cause, "%s", s.tx.dberr);
 		goto out;
 	}
 	if (cancelled(&s)) {
@@ -1071,7 +994,7 @@ tmm_scan(sqlite3 *db, const struct tmm_dir *d, const struct tmm_opts *o,
 		goto out;
 	}
 	if (!s.incomplete && remove_gone(&s) != 0) {
-		set_cause(cause, "%s", s.dberr != NULL ? s.dberr : "removing files failed");
+		set_cause(cause, "%s", s.tx.dberr != NULL ? s.tx.dberr : "removing files failed");
 		goto out;
 	}
 	if (!o->dry_run) {
@@ -1095,6 +1018,6 @@ out:
 	strmap_free(&s.known);
 	strmap_free(&s.shows);
 	library_free(&s.lib);
-	free(s.dberr);
+	free(s.tx.dberr);
 	return rc;
 }
