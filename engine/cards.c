@@ -116,8 +116,9 @@ background(const struct card_ctx *c, int with_logo)
 		return desc;
 	}
 	path = text_value(c->conf->logo_path);
-	xasprintf(&desc, "color=c=%s:size=%dx%d:rate=%d/%d[bg];movie=filename=%s,"
-	    "scale=-2:%d[logo];[bg][logo]overlay=x=(W-w)/2:y=%d:eof_action=repeat,"
+	/* A still read once, as the bug is (engine/graphics.c). */
+	xasprintf(&desc, "color=c=%s:size=%dx%d:rate=%d/%d[bg];movie=filename=%s:loop=0,"
+	    "trim=end_frame=1,scale=-2:%d[logo];[bg][logo]overlay=x=(W-w)/2:y=%d:eof_action=repeat,"
 	    "format=yuv420p", c->bg, sc->width, sc->height, sc->fps_num, sc->fps_den, path,
 	    sc->height / 5, sc->height / 20);
 	free(path);

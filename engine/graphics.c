@@ -123,7 +123,13 @@ gfx_video_chain(void *state, const char *in, const char *out, char **desc)
 		vpath = text_value(g->bug_path);
 		vx = text_value(x);
 		vy = text_value(y);
-		xasprintf(&bug, "movie=filename=%s,scale=-2:%d,format=rgba,"
+		/*
+		 * The still is read once: loop=0 so the movie source never meets
+		 * the end of the file (at which FFmpeg 5.1 warns "EOF timestamp
+		 * not reliable" for a still), trim keeps its one frame, and the
+		 * overlay repeats it.
+		 */
+		xasprintf(&bug, "movie=filename=%s:loop=0,trim=end_frame=1,scale=-2:%d,format=rgba,"
 		    "colorchannelmixer=aa=%.3f[gfxbug];[%s][gfxbug]overlay@gfxbug=x=%s:y=%s:"
 		    "eof_action=repeat:enable=0[gfxb]", vpath, bugh, g->conf.bug_opacity, in, vx,
 		    vy);
