@@ -2259,16 +2259,26 @@ job_save(sqlite3 *db, struct job *j, char **cause)
  * default 2 MB page cache would spill and re-read them. A cold start of
  * many channels writes more still: it gets BULK_CACHE while it lasts.
  */
-#define BUILD_CACHE     "-16384"        /* KiB */
-#define BULK_CACHE      "-65536"
+#define BUILD_CACHE_KIB 16384
+#define BULK_CACHE_KIB  65536
+
+/* Set the page cache to kib KiB (SQLite frees what is over it). */
+static void
+set_cache(sqlite3 *db, int kib)
+{
+	char sql[48];
+
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", kib);
+	db_exec(db, sql, NULL);
+}
 
 static void
 cache_for_builds(sqlite3 *db)
 {
 	int64_t size = db_scalar(db, "PRAGMA cache_size", 0);
 
-	if (size > -16384 && size < 4096)
-		db_exec(db, "PRAGMA cache_size = " BUILD_CACHE, NULL);
+	if (size > -BUILD_CACHE_KIB && size < 4096)
+		set_cache(db, BUILD_CACHE_KIB);
 }
 
 /*
@@ -2420,11 +2430,28 @@ all_save(struct all *a, struct job *j)
 }
 
 /*
+ * Plan the first enabled channel from *i on that has work into j, leaving
+ * *i past it; 0 when none is left.
+ */
+static int
+all_plan_next(struct all *a, const struct channel_conf *chans, size_t n, size_t *i,
+    struct job *j)
+{
+	while (*i < n) {
+		const struct channel_conf *c = &chans[(*i)++];
+
+		if (c->enabled && all_plan(a, j, c->id))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Every enabled channel, in order, in one transaction. Each channel's week
- * is built while the one before it is written (the two take about as long
- * as each other): the builds still run one after another in channel order,
- * each seeing what the ones before it air, so the result is the same as
- * one at a time.
+ * is built while the one before it is written (the write takes longer, so
+ * the build costs nothing): the builds still run one after another in
+ * channel order, each seeing what the ones before it air, so the result is
+ * the same as one at a time.
  */
 static int
 extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
@@ -2469,16 +2496,11 @@ extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 		return -1;
 	}
 	memset(jobs, 0, sizeof jobs);
+	i = 0;
 	have_cur = 0;
-	for (i = 0; i <= n; i++) {
+	do {
 		/* Plan the next channel with work while nothing else runs. */
-		have_next = 0;
-		while (i < n && !have_next) {
-			if (chans[i].enabled)
-				have_next = all_plan(&a, next, chans[i].id);
-			if (!have_next)
-				i++;
-		}
+		have_next = all_plan_next(&a, chans, n, &i, next);
 		/* Build it beside the save of the one before (on this thread if none). */
 		threaded = have_next && have_cur &&
 		    pthread_create(&worker, NULL, job_build_thread, next) == 0;
@@ -2494,7 +2516,7 @@ extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 		cur = next;
 		next = swap;
 		have_cur = have_next;
-	}
+	} while (have_cur);
 	channels_free(&chans, n);
 	schedlib_free(&a.own);
 	occ_clear(&a.occ);
@@ -2518,13 +2540,12 @@ sched_extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 	int rc, bulk;
 
 	cache_for_builds(db);
-	bulk = db_scalar(db, "PRAGMA cache_size", 0) == atoll(BUILD_CACHE);
+	bulk = db_scalar(db, "PRAGMA cache_size", 0) == -BUILD_CACHE_KIB;
 	if (bulk)
-		db_exec(db, "PRAGMA cache_size = " BULK_CACHE, NULL);
+		set_cache(db, BULK_CACHE_KIB);
 	rc = extend_all(db, now_ms, horizon_ms, cause);
-	/* Back to the usual size: SQLite frees the pages over it. */
 	if (bulk)
-		db_exec(db, "PRAGMA cache_size = " BUILD_CACHE, NULL);
+		set_cache(db, BUILD_CACHE_KIB);
 	return rc;
 }
 
