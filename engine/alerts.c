@@ -551,8 +551,14 @@ maybe_start(struct alert_chan *c, int64_t from_us)
 		c->e_us = 0;
 		note_airing(c, 1);
 		push_event(s, cur->a.id, c->channel_id, c->s_us / 1000, 0);
-		log_info("channel %s: alert %lld on the air at %lld ms after activation",
-		    c->number, (long long)cur->a.id, (long long)(c->s_us - cur->active_us) / 1000);
+		/*
+		 * The channel encodes ahead of the clock (its lead): the alert is
+		 * in its stream now, and airs from the frame being encoded.
+		 */
+		log_info("channel %s: alert %lld in the stream %lld ms after activation, on the "
+		    "air %lld ms after it (the channel's lead)", c->number, (long long)cur->a.id,
+		    (long long)(wall_us() - cur->active_us) / 1000,
+		    (long long)(c->s_us - cur->active_us) / 1000);
 	}
 	pthread_mutex_unlock(&s->lock);
 }

@@ -10,23 +10,35 @@
  * and padded or cut to the same instant, so both streams meet at every
  * boundary and the one encoder pair runs on without a break.
  *
- * When a file cannot be opened, or ends (or breaks) more than a second
- * early, the slate airs until the item's end; when nothing is scheduled,
- * the slate airs until something is. Every item, slate and gap gets an
- * as-run row.
+ * Encoding runs ahead of the clock by the lead (three segments by
+ * default): a cold channel encodes as fast as it can until it is that far
+ * ahead, then paces, so a player that starts three segments behind the
+ * live edge has a real buffer from its first frame (DESIGN.md, "Start
+ * with a buffer"). The status block shows the item on the air by the
+ * clock, not the one being encoded.
+ *
+ * The channel thread never waits for a disk or the database: files are
+ * opened by the channel's opener thread (engine/opener.c) PREFETCH_US
+ * before their time, and as-run rows go to the channel's writer thread
+ * (engine/asrunq.c). When a file is not open at its time, the channel
+ * waits while its lead allows, then airs the slate and joins the item
+ * later at the right offset. When a file cannot be opened, or ends (or
+ * breaks) more than a second early, the slate airs until the item's end;
+ * when nothing is scheduled, the slate airs until something is. Every
+ * item, slate and gap gets an as-run row.
  *
  * Concurrency: the thread owns everything here except `stop` and `reason`
  * (under lock, with `wake` to cut a pacing sleep short), the status block
- * (its own mutex) and the ring (its own mutex). The interrupt callback
- * reads `stop` atomically so a blocking read ends when the channel stops.
- * Terminal signals are blocked in the thread.
+ * (its own mutex), the ring (its own mutex), and what it hands to the
+ * opener and the writer (their own mutexes). The interrupt callback reads
+ * `stop` atomically so a blocking read (here or in the opener) ends when
+ * the channel stops. Terminal signals are blocked in the threads.
  */
 #include "engine/channel.h"
 
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,19 +48,31 @@
 #include <libavutil/mathematics.h>
 #include <libavutil/samplefmt.h>
 
+#include "engine/asrunq.h"
 #include "engine/cards.h"
 #include "engine/guidech.h"
+#include "engine/opener.h"
 #include "engine/output.h"
 #include "engine/source.h"
 #include "src/asrun.h"
 #include "src/db.h"
 #include "src/finelog.h"
 #include "src/log.h"
+#include "src/thread.h"
 #include "src/util.h"
 
 #define TRUNCATED_US 1000000            /* ending earlier than this is a failure */
 #define AUDIO_PAD_US 500000             /* audio may lag this long before silence */
 #define GAP_CHUNK_US 10000000           /* re-read the fine log this often in a gap */
+#define PREFETCH_US 15000000            /* open files this long before their air time */
+#define LOOKAHEAD_US 1000000            /* look for files to open this often (air time) */
+#define FIRST_OPEN_WAIT_US 1000000      /* a cold start waits this long for its first file */
+#define MIN_LEAD_US 2000000             /* a late file is waited for while the lead is above */
+#define RETRY_JOIN_US 2000000           /* a file still not open: try to join it this much later */
+#define STATUS_PENDING 8
+#define CATCHUP_SEGMENT_MS 500          /* segment length while catching up with the lead */
+#define CATCHUP_DONE_US 250000          /* caught up: within this of the lead */
+#define BACKDATE_MS 1000                /* a cold start joins the schedule this long ago */
 #define SLATE_LINE1 "We are experiencing technical difficulties"
 #define SLATE_LINE2 "Please stand by"
 
@@ -69,6 +93,8 @@ struct channel {
 	int stop;                       /* atomic read in the interrupt callback */
 	int done;
 	char *reason;
+	struct opener *opener;          /* opens files ahead (its own thread) */
+	struct asrunq *log;             /* writes the as-run rows (its own thread) */
 
 	/* Thread-only state. */
 	sqlite3 *db;
@@ -82,6 +108,15 @@ struct channel {
 	struct guidech *guide;          /* a guide channel's listings, opened on first use */
 	int64_t busy_us;                /* work time in the current stats window */
 	int64_t win_start, win_v;       /* stats window start (mono) and frames then */
+	int64_t look_v;                 /* look ahead for files to open at this frame */
+	int catchup;                    /* behind the lead: short segments */
+	/* What the status block will show, each from its air time (oldest first). */
+	struct status_change {
+		int64_t at_us;          /* UTC */
+		struct status_item item, next;
+		int slate;
+	} pend[STATUS_PENDING];
+	int npend;
 };
 
 /* State of one play (an item's file, a slate, or the guide's listings). */
@@ -133,48 +168,95 @@ status_item_from(struct status_item *si, const struct fine_item *it, const char 
 	si->end_ms = it->end_ms;
 }
 
-/* Publish the item now on air and the next one. */
+/* Wall-clock time now (UTC us), on the channel's own clock. */
+static int64_t
+wall_now(struct channel *ch)
+{
+	return ch->oconf.t0_us + (mono_us() - ch->mono0);
+}
+
+/* Put a change into the status block; caller holds the status lock. */
+static void
+apply_change_locked(struct channel *ch, const struct status_change *c)
+{
+	ch->status->s.item = c->item;
+	ch->status->s.next = c->next;
+	ch->status->s.slate = c->slate;
+}
+
+/*
+ * The item that starts airing at the current frame and the one after it,
+ * for the status block from that frame's air time on (encoding runs ahead
+ * of the clock: the status shows what is on the air now).
+ */
 static void
 status_now(struct channel *ch, const struct fine_item *it, const char *title, int slate)
 {
+	struct status_change *c;
 	struct fine_item next;
 	char *cause = NULL;
-	int64_t from = it != NULL ? it->end_ms : output_frame_time(&ch->oconf, ch->v) / 1000;
+	int64_t at = output_frame_time(&ch->oconf, ch->v);
+	int64_t from = it != NULL ? it->end_ms : at / 1000;
 	int r;
 
 	r = finelog_next(ch->db, ch->conf.id, from, &next, &cause);
 	free(cause);
-	pthread_mutex_lock(&ch->status->lock);
-	status_item_from(&ch->status->s.item, it, title);
-	ch->status->s.slate = slate;
-	if (r == 0)
-		status_item_from(&ch->status->s.next, &next, NULL);
-	else
-		memset(&ch->status->s.next, 0, sizeof ch->status->s.next);
-	pthread_mutex_unlock(&ch->status->lock);
-	if (r == 0)
+	if (ch->npend == STATUS_PENDING) {
+		/* Items shorter than the lead: the oldest change is due anyway. */
+		pthread_mutex_lock(&ch->status->lock);
+		apply_change_locked(ch, &ch->pend[0]);
+		pthread_mutex_unlock(&ch->status->lock);
+		memmove(ch->pend, ch->pend + 1, (STATUS_PENDING - 1) * sizeof *ch->pend);
+		ch->npend--;
+	}
+	c = &ch->pend[ch->npend++];
+	c->at_us = at;
+	status_item_from(&c->item, it, title);
+	c->slate = slate;
+	if (r == 0) {
+		status_item_from(&c->next, &next, NULL);
 		fine_item_clear(&next);
+	} else
+		memset(&c->next, 0, sizeof c->next);
 }
 
-/* Once a second: fps, speed, load, position, bitrate. */
+/* Changes whose air time has come; caller holds the status lock. */
+static void
+status_due_locked(struct channel *ch, int64_t now_us)
+{
+	int k = 0;
+
+	while (k < ch->npend && ch->pend[k].at_us <= now_us)
+		apply_change_locked(ch, &ch->pend[k++]);
+	if (k > 0) {
+		memmove(ch->pend, ch->pend + k, (size_t)(ch->npend - k) * sizeof *ch->pend);
+		ch->npend -= k;
+	}
+}
+
+/* Every frame: progress; once a second: fps, speed, load, position, bitrate. */
 static void
 status_tick(struct channel *ch)
 {
 	struct channel_status *s = &ch->status->s;
-	int64_t now = mono_us(), span = now - ch->win_start, air, dur;
+	int64_t now = mono_us(), span = now - ch->win_start, air, dur, wall;
 	size_t len;
 
 	air = output_frame_time(&ch->oconf, ch->v) / 1000;
+	wall = ch->oconf.t0_us + (now - ch->mono0);
 	if (span < 1000000 && ch->win_start != 0) {
 		/* Every frame: how far the channel has got, for precise rates. */
 		pthread_mutex_lock(&ch->status->lock);
 		s->air_ms = air;
 		s->frames = ch->v;
+		if (ch->npend > 0 && ch->pend[0].at_us <= wall)
+			status_due_locked(ch, wall);
 		pthread_mutex_unlock(&ch->status->lock);
 		return;
 	}
 	ring_last_stats(ch->ring, &len, &dur);
 	pthread_mutex_lock(&ch->status->lock);
+	status_due_locked(ch, wall);
 	if (ch->win_start != 0 && span > 0) {
 		s->fps = (double)(ch->v - ch->win_v) * 1e6 / (double)span;
 		s->speed = s->fps * ch->conf.fps_den / ch->conf.fps_num;
@@ -183,8 +265,8 @@ status_tick(struct channel *ch)
 	s->air_ms = air;
 	s->frames = ch->v;
 	if (s->item.end_ms > 0) {
-		s->position_ms = air - s->item.start_ms;
-		s->remaining_ms = s->item.end_ms - air;
+		s->position_ms = wall / 1000 - s->item.start_ms;
+		s->remaining_ms = s->item.end_ms - wall / 1000;
 	} else
 		s->position_ms = s->remaining_ms = 0;
 	s->bitrate_bps = dur > 0 ? (int64_t)((double)len * 8 * 1e6 / (double)dur) : 0;
@@ -197,7 +279,10 @@ status_tick(struct channel *ch)
 	ch->busy_us = 0;
 }
 
-/* Sleep until frame v may be encoded (lead_ms ahead of its air time). */
+/*
+ * Sleep until frame v may be encoded (lead_ms ahead of its air time): a
+ * channel behind its lead (a cold start) runs as fast as it can.
+ */
 static int
 pace(struct channel *ch)
 {
@@ -206,6 +291,15 @@ pace(struct channel *ch)
 
 	due = ch->mono0 + (output_frame_time(&ch->oconf, ch->v) - ch->oconf.t0_us) -
 	    (int64_t)ch->opts.lead_ms * 1000;
+	/* Short segments while well behind the lead, steady ones once there. */
+	now = mono_us();
+	if (ch->catchup && now - due < CATCHUP_DONE_US) {
+		ch->catchup = 0;
+		output_catchup(ch->out, 0);
+	} else if (!ch->catchup && now - due > (int64_t)ch->opts.segment_ms * 1000) {
+		ch->catchup = 1;
+		output_catchup(ch->out, 1);
+	}
 	pthread_mutex_lock(&ch->lock);
 	while (!ch->stop && (now = mono_us()) < due) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -368,6 +462,8 @@ fill_audio(struct channel *ch, struct play *p, int64_t target, char **cause)
 	return ret;
 }
 
+static void lookahead(struct channel *ch);
+
 /*
  * Air p until v reaches p->v_end. Returns 0 when the play completed, 1 if
  * the source ended or broke early (the caller airs the slate), -1 on an
@@ -383,6 +479,8 @@ run_play(struct channel *ch, struct play *p, char **cause)
 		if (pace(ch))
 			return -2;
 		t0 = mono_us();
+		if (ch->v >= ch->look_v)
+			lookahead(ch);
 		if (tail_poll(ch->tail, output_frame_time(&ch->oconf, ch->v), cause) < 0)
 			return -1;
 		if (ch->v < p->v_end) {
@@ -429,35 +527,21 @@ run_play(struct channel *ch, struct play *p, char **cause)
 	return 0;
 }
 
-/* Close an as-run row, logging a failure. */
+/* Close an as-run row (through the writer: the channel never waits on SQLite). */
 static void
 asrun_close(struct channel *ch, int64_t row, const char *status, const char *errors)
 {
-	char *cause = NULL;
-
-	if (row < 0)
-		return;
-	if (asrun_end(ch->db, row, output_frame_time(&ch->oconf, ch->v) / 1000, status, errors,
-	    &cause) != 0) {
-		log_warn("%s: %s", ch->label, cause);
-		free(cause);
-	}
+	if (row > 0)
+		asrunq_end(ch->log, row, output_frame_time(&ch->oconf, ch->v) / 1000, status,
+		    errors);
 }
 
-/* Open an as-run row (item may be NULL), logging a failure. */
+/* Open an as-run row at the current frame (item may be NULL); its token. */
 static int64_t
 asrun_open(struct channel *ch, const struct fine_item *it, const char *title)
 {
-	char *cause = NULL;
-	int64_t row;
-
-	row = asrun_begin(ch->db, ch->conf.id, it, title,
-	    output_frame_time(&ch->oconf, ch->v) / 1000, &cause);
-	if (row < 0) {
-		log_warn("%s: %s", ch->label, cause);
-		free(cause);
-	}
-	return row;
+	return asrunq_begin(ch->log, ch->conf.id, it, title,
+	    output_frame_time(&ch->oconf, ch->v) / 1000);
 }
 
 /* The stop reason, for the as-run log. */
@@ -636,33 +720,174 @@ air_card(struct channel *ch, struct fine_item *it, char **cause)
 	return ret;
 }
 
+/* Source settings for a file item: the channel's, with the item's loudness gain. */
+static void
+item_source_conf(struct channel *ch, const struct fine_item *it, struct source_conf *sc)
+{
+	double gain = 0;
+
+	if (isfinite(it->loudness_lufs)) {
+		gain = ch->opts.loudness_target - it->loudness_lufs;
+		gain = gain > 20 ? 20 : gain < -30 ? -30 : gain;
+	}
+	source_conf(ch, sc, gain);
+}
+
+/* The air time of the first frame at or after t_us. */
+static int64_t
+frame_at(struct channel *ch, int64_t t_us)
+{
+	return output_frame_time(&ch->oconf, output_frames_before(&ch->oconf, t_us));
+}
+
+/* Ask the opener for item it's file, to air from join_us. */
+static void
+want(struct channel *ch, const struct fine_item *it, int64_t join_us)
+{
+	struct source_conf sc;
+
+	item_source_conf(ch, it, &sc);
+	opener_want(ch->opener, it->id, join_us, it->file_path,
+	    it->in_ms * 1000 + (join_us - it->start_ms * 1000), &sc);
+}
+
+/* Is this item one whose file the opener opens (not a card, the guide, a slate)? */
+static int
+opens_file(const struct channel *ch, const struct fine_item *it)
+{
+	return it->file_path != NULL && !(ch->conf.guide && fine_item_is_guide(it));
+}
+
+/*
+ * Every LOOKAHEAD_US of air time: ask the opener for the files of the items
+ * that start within PREFETCH_US, so each is open before its time.
+ */
+static void
+lookahead(struct channel *ch)
+{
+	struct fine_item *items;
+	char *cause = NULL;
+	int64_t pos = output_frame_time(&ch->oconf, ch->v);
+	size_t n, i;
+
+	ch->look_v = output_frames_before(&ch->oconf, pos + LOOKAHEAD_US);
+	if (finelog_items(ch->db, ch->conf.id, pos / 1000, (pos + PREFETCH_US) / 1000, &items,
+	    &n, &cause) != 0) {
+		log_warn("%s: looking ahead: %s", ch->label, cause);
+		free(cause);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (items[i].start_ms * 1000 > pos && opens_file(ch, &items[i]))
+			want(ch, &items[i], frame_at(ch, items[i].start_ms * 1000));
+	}
+	fine_items_free(&items, n);
+}
+
+/*
+ * The item's file, open to join at the current frame. The opener has it
+ * ready when it was asked for ahead; if not, the channel waits while its
+ * lead allows (a cold start: FIRST_OPEN_WAIT_US), then airs the slate (one
+ * as-run row) and asks again for a later join, until the file is open or
+ * the item is over. 0 with *srcp; 1 with *why when the file cannot be
+ * opened (or did not open before the item ended); -2 stopped; -1 error.
+ */
+static int
+open_item(struct channel *ch, const struct fine_item *it, struct source **srcp, char **why,
+    char **cause)
+{
+	struct source_conf sc;
+	struct play p;
+	enum opener_state st;
+	char *reason, *note, len[32];
+	int64_t join, next, end_us = it->end_ms * 1000, waited0 = 0, row = -1, budget;
+	int ret = 0;
+
+	memset(&p, 0, sizeof p);
+	*srcp = NULL;
+	for (;;) {
+		join = output_frame_time(&ch->oconf, ch->v);
+		opener_prune(ch->opener, join);
+		if (join >= end_us) {
+			xasprintf(why, "%s did not open before the item ended (waited %s)",
+			    it->file_path, fmt_duration(len, sizeof len, (join - waited0) / 1000, 0));
+			ret = 1;
+			break;
+		}
+		st = opener_take(ch->opener, it->id, join, srcp, why);
+		if (st == OPENER_UNKNOWN) {
+			want(ch, it, join);
+			st = OPENER_PENDING;
+		}
+		budget = ch->v == 0 ? FIRST_OPEN_WAIT_US : join - wall_now(ch) - MIN_LEAD_US;
+		if (st == OPENER_PENDING && p.src == NULL && budget > 0 &&
+		    opener_wait(ch->opener, it->id, join, budget) != OPENER_PENDING)
+			st = opener_take(ch->opener, it->id, join, srcp, why);
+		if (st == OPENER_READY)
+			break;
+		if (st == OPENER_FAILED) {
+			ret = 1;
+			break;
+		}
+		if (stopping(ch)) {
+			ret = -2;
+			break;
+		}
+		/* Not open yet: the slate until a later join point, and ask for that one. */
+		if (p.src == NULL) {
+			source_conf(ch, &sc, 0);
+			if (source_open_slate(&p.src, SLATE_LINE1, SLATE_LINE2, &sc, cause) < 0)
+				return -1;
+			waited0 = join;
+			log_warn("%s: %s is not open yet; the slate airs until it is", ch->label,
+			    it->file_path);
+			xasprintf(&note, "Technical difficulties slate for %s", it->title != NULL ?
+			    it->title : it->file_path);
+			status_now(ch, it, note, 1);
+			row = asrun_open(ch, it, note);
+			free(note);
+			p.a_item0 = ch->a;
+		}
+		next = frame_at(ch, join + RETRY_JOIN_US < end_us ? join + RETRY_JOIN_US : end_us);
+		if (next < end_us)
+			want(ch, it, next);
+		p.v_end = output_frames_before(&ch->oconf, next);
+		p.a_end = output_samples_before(&ch->oconf, next);
+		if ((ret = run_play(ch, &p, cause)) != 0)
+			break;
+	}
+	if (p.src != NULL) {
+		if (ret == -2) {
+			reason = stop_reason(ch);
+			asrun_close(ch, row, ASRUN_INTERRUPTED, reason);
+			free(reason);
+		} else {
+			xasprintf(&note, "waited %s for %s to open", fmt_duration(len, sizeof len,
+			    (output_frame_time(&ch->oconf, ch->v) - waited0) / 1000, 0), it->file_path);
+			asrun_close(ch, row, ASRUN_SLATE, note);
+			free(note);
+		}
+		source_free(&p.src);
+	}
+	return ret;
+}
+
 /* Air one item from the current frame to its end. */
 static int
 air_item(struct channel *ch, struct fine_item *it, char **cause)
 {
-	struct source_conf sc;
 	struct play p;
 	char *why = NULL, *reason, at[32], len[32];
-	int64_t join_us, offset_us, end_us = it->end_ms * 1000, row, late_ms;
-	double gain = 0;
+	int64_t join_us, offset_us, end_us = it->end_ms * 1000, row = -1, late_ms, first_us;
 	int ret;
 
 	if (ch->conf.guide && fine_item_is_guide(it))
 		return air_guide(ch, it, cause);
 	memset(&p, 0, sizeof p);
-	join_us = output_frame_time(&ch->oconf, ch->v);
-	late_ms = join_us / 1000 - it->start_ms;
-	offset_us = it->in_ms * 1000 + (join_us - it->start_ms * 1000);
-	if (isfinite(it->loudness_lufs)) {
-		gain = ch->opts.loudness_target - it->loudness_lufs;
-		gain = gain > 20 ? 20 : gain < -30 ? -30 : gain;
-	}
 	if (it->file_path == NULL && it->media_file_id == 0 && it->kind != ITEM_SLATE &&
 	    ITEM_KIND_GENERATED(it->kind) && it->kind != ITEM_GUIDE)
 		return air_card(ch, it, cause);
-	status_now(ch, it, NULL, 0);
-	/* The slate's own row records a fileless item. */
-	row = it->file_path != NULL ? asrun_open(ch, it, NULL) : -1;
+	first_us = output_frame_time(&ch->oconf, ch->v);
 	if (it->file_path == NULL) {
 		/* A planned slate, or an item whose file left the library. */
 		if (it->kind != ITEM_SLATE) {
@@ -672,63 +897,70 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 			log_warn("%s: %s", ch->label, why);
 		}
 		ret = 1;
-	} else {
-		source_conf(ch, &sc, gain);
-		if (source_open(&p.src, it->file_path, offset_us, &sc, cause) < 0) {
-			if (stopping(ch)) {
-				freep(cause);
-				ret = -2;
-				goto done;
-			}
-			why = *cause;
-			*cause = NULL;
-			log_error("%s: %s", ch->label, why);
-			status_set_error(ch->status, why);
-			asrun_close(ch, row, ASRUN_FAILED, why);
-			row = -1;
-			ret = 1;
-		} else {
-			p.v_end = output_frames_before(&ch->oconf, end_us);
-			p.a_end = output_samples_before(&ch->oconf, end_us);
-			p.a_item0 = ch->a;
-			log_info("%s: on air: %s (%s) from %s", ch->label, it->title != NULL ?
-			    it->title : it->file_path, it->file_path,
-			    fmt_duration(at, sizeof at, offset_us / 1000, 0));
-			ret = run_play(ch, &p, cause);
-			if (ret == 1) {
-				xasprintf(&why, "%s ended %s into the item (%s scheduled)%s%s%s: "
-				    "the file is truncated or damaged", it->file_path,
-				    fmt_duration(at, sizeof at, output_frame_time(&ch->oconf,
-				    ch->v) / 1000 - it->start_ms, 0), fmt_duration(len, sizeof len,
-				    it->end_ms - it->start_ms, 0),
-				    source_error(p.src) != NULL || (cause != NULL && *cause != NULL) ?
-				    " (" : "", source_error(p.src) != NULL ? source_error(p.src) :
-				    cause != NULL && *cause != NULL ? *cause : "",
-				    source_error(p.src) != NULL || (cause != NULL && *cause != NULL) ?
-				    ")" : "");
-				freep(cause);
-				log_error("%s: %s", ch->label, why);
-				status_set_error(ch->status, why);
-				asrun_close(ch, row, ASRUN_PARTIAL, why);
-				row = -1;
-			}
-		}
+		goto slate;
 	}
+	ret = open_item(ch, it, &p.src, &why, cause);
+	if (ret == -2) {
+		ret = 0;
+		goto done;
+	}
+	if (ret < 0)
+		goto done;
+	join_us = output_frame_time(&ch->oconf, ch->v);
+	late_ms = join_us / 1000 - it->start_ms;
+	status_now(ch, it, NULL, 0);
+	row = asrun_open(ch, it, NULL);
 	if (ret == 1) {
-		/* The slate airs in the item's place until its end. */
-		source_free(&p.src);
-		ret = air_slate(ch, it, why, end_us, cause);
-	} else if (ret == 0) {
+		log_error("%s: %s", ch->label, why);
+		status_set_error(ch->status, why);
+		asrun_close(ch, row, ASRUN_FAILED, why);
+		row = -1;
+		goto slate;
+	}
+	offset_us = it->in_ms * 1000 + (join_us - it->start_ms * 1000);
+	p.v_end = output_frames_before(&ch->oconf, end_us);
+	p.a_end = output_samples_before(&ch->oconf, end_us);
+	p.a_item0 = ch->a;
+	log_info("%s: on air: %s (%s) from %s", ch->label, it->title != NULL ?
+	    it->title : it->file_path, it->file_path,
+	    fmt_duration(at, sizeof at, offset_us / 1000, 0));
+	ret = run_play(ch, &p, cause);
+	if (ret == 1) {
+		xasprintf(&why, "%s ended %s into the item (%s scheduled)%s%s%s: "
+		    "the file is truncated or damaged", it->file_path,
+		    fmt_duration(at, sizeof at, output_frame_time(&ch->oconf,
+		    ch->v) / 1000 - it->start_ms, 0), fmt_duration(len, sizeof len,
+		    it->end_ms - it->start_ms, 0),
+		    source_error(p.src) != NULL || (cause != NULL && *cause != NULL) ?
+		    " (" : "", source_error(p.src) != NULL ? source_error(p.src) :
+		    cause != NULL && *cause != NULL ? *cause : "",
+		    source_error(p.src) != NULL || (cause != NULL && *cause != NULL) ?
+		    ")" : "");
+		freep(cause);
+		log_error("%s: %s", ch->label, why);
+		status_set_error(ch->status, why);
+		asrun_close(ch, row, ASRUN_PARTIAL, why);
+		row = -1;
+		goto slate;
+	}
+	if (ret == 0) {
 		if (late_ms > 1000) {
 			char *note;
 
-			xasprintf(&note, "joined %s into the item", fmt_duration(at, sizeof at,
-			    late_ms, 0));
+			xasprintf(&note, "joined %s into the item%s", fmt_duration(at, sizeof at,
+			    late_ms, 0), join_us - first_us > 1000000 ?
+			    " (the file was late to open)" : "");
 			asrun_close(ch, row, ASRUN_PARTIAL, note);
 			free(note);
 		} else
 			asrun_close(ch, row, ASRUN_AIRED, NULL);
 	}
+	goto done;
+
+slate:
+	/* The slate airs in the item's place until its end. */
+	source_free(&p.src);
+	ret = air_slate(ch, it, why, end_us, cause);
 done:
 	if (ret == -2) {
 		reason = stop_reason(ch);
@@ -789,14 +1021,18 @@ channel_main(void *arg)
 	char *cause = NULL;
 	char name[16];
 
-	snprintf(name, sizeof name, "rv-ch%s", ch->conf.number);
-#ifdef HAVE_PTHREAD_SETNAME_NP
-	pthread_setname_np(pthread_self(), name);
-#endif
 	if (db_open(ch->db_path, 0, &ch->db, &cause) != 0)
+		goto fail;
+	snprintf(name, sizeof name, "rv-ch%s-open", ch->conf.number);
+	if ((ch->opener = opener_new(ch->label, name, &cause)) == NULL)
+		goto fail;
+	snprintf(name, sizeof name, "rv-ch%s-log", ch->conf.number);
+	if ((ch->log = asrunq_new(ch->db_path, ch->label, name, &cause)) == NULL)
 		goto fail;
 	if (output_open(&ch->out, &ch->oconf, ch->ring, &cause) < 0)
 		goto fail;
+	ch->catchup = 1;                /* a cold start: the burst */
+	output_catchup(ch->out, 1);
 	memset(&tf, 0, sizeof tf);
 	tf.width = ch->conf.width;
 	tf.height = ch->conf.height;
@@ -821,12 +1057,14 @@ fail:
 	status_set_error(ch->status, cause != NULL ? cause : "failed");
 	free(cause);
 out:
+	opener_free(&ch->opener);
 	guidech_free(&ch->guide);
 	av_frame_free(&ch->frame);
 	av_frame_free(&ch->last);
 	output_close(&ch->out);
 	tail_free(&ch->tail);
 	ring_end(ch->ring);
+	asrunq_free(&ch->log);          /* what is queued is written */
 	db_close(&ch->db);
 	pthread_mutex_lock(&ch->lock);
 	ch->done = 1;
@@ -842,8 +1080,9 @@ channel_start(const struct channel_opts *opts, struct ring *ring,
 	struct channel *ch = xcalloc(1, sizeof *ch);
 	const struct channel_conf *c = opts->conf;
 	pthread_condattr_t ca;
-	sigset_t all, old;
 	int64_t wall_ms;
+	char name[16];
+	int ret;
 
 	ch->opts = *opts;
 	channel_conf_copy(&ch->conf, c);
@@ -864,8 +1103,13 @@ channel_start(const struct channel_opts *opts, struct ring *ring,
 	pthread_cond_init(&ch->wake, &ca);
 	pthread_condattr_destroy(&ca);
 
-	wall_ms = now_ms();
-	ch->mono0 = mono_us();
+	/*
+	 * The channel joins the schedule a moment before now, so a cold
+	 * start's first viewer plays that far behind the clock with that much
+	 * more buffer, as later viewers do.
+	 */
+	wall_ms = now_ms() - BACKDATE_MS;
+	ch->mono0 = mono_us() - BACKDATE_MS * 1000;
 	memset(&ch->oconf, 0, sizeof ch->oconf);
 	ch->oconf.name = ch->conf.name;
 	ch->oconf.width = c->width;
@@ -875,30 +1119,26 @@ channel_start(const struct channel_opts *opts, struct ring *ring,
 	ch->oconf.video_kbps = c->video_kbps;
 	ch->oconf.audio_kbps = c->audio_kbps;
 	ch->oconf.segment_ms = opts->segment_ms;
-	ch->oconf.first_ms[0] = opts->segment_ms > 500 ? 500 : 0;
-	ch->oconf.first_ms[1] = opts->segment_ms > 1000 ? 1000 : 0;
+	ch->oconf.catchup_ms = opts->segment_ms > CATCHUP_SEGMENT_MS ? CATCHUP_SEGMENT_MS : 0;
 	ch->oconf.preset = ch->preset;
 	ch->oconf.t0_us = wall_ms * 1000;
 
 	pthread_mutex_lock(&status->lock);
 	status->s.state = CHAN_STARTING;
-	status->s.started_ms = wall_ms;
+	status->s.started_ms = wall_ms + BACKDATE_MS;
 	status->s.frames = 0;
 	status->s.fps = status->s.speed = status->s.load = 0;
 	pthread_mutex_unlock(&status->lock);
 	ring_begin(ring, min_seq, (opts->segment_ms + 999) / 1000);
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	if (pthread_create(&ch->thread, NULL, channel_main, ch) != 0) {
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		set_cause(cause, "channel %s: cannot start a thread", c->number);
+	snprintf(name, sizeof name, "rv-ch%s", c->number);
+	if ((ret = thread_start(&ch->thread, name, channel_main, ch)) != 0) {
+		set_cause(cause, "channel %s: cannot start a thread: %s", c->number, strerror(ret));
 		ring_end(ring);
 		ch->done = 1;
 		channel_free(&ch, NULL);
 		return NULL;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	ch->started = 1;
 	return ch;
 }

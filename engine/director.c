@@ -135,7 +135,7 @@ director_opts_load(struct director_opts *o, sqlite3 *db)
 	SETTING(max_channels, "engine.max_channels", 4, 1, 10000);
 	SETTING(idle_timeout_s, "engine.idle_timeout_s", 60, 1, 86400);
 	SETTING(segment_ms, "engine.segment_ms", 2000, 1000, 10000);
-	SETTING(lead_ms, "engine.lead_ms", 800, 200, 30000);
+	SETTING(lead_ms, "engine.lead_ms", 3 * o->segment_ms, 200, 30000);
 	SETTING(list_size, "engine.playlist_size", 6, 3, 100);
 	SETTING(keep, "engine.keep_segments", 6, 1, 100);
 	SETTING(decode_threads, "engine.decode_threads", 1, 1, 16);

@@ -30,7 +30,7 @@ struct director_opts {
 	int max_channels;               /* active at once (default 4) */
 	int idle_timeout_s;             /* stop after this long without viewers (60) */
 	int segment_ms;                 /* HLS segment length (2000) */
-	int lead_ms;                    /* encoding may run this far ahead (800) */
+	int lead_ms;                    /* encoding runs this far ahead (3 segments) */
 	int list_size;                  /* segments in the playlist (6) */
 	int keep;                       /* segments still fetchable after leaving it (6) */
 	char preset[32];                /* x264 preset ("veryfast") */

@@ -9,6 +9,13 @@
  * the segments laid end to end are one valid endless TS. Packets of the two
  * encoders are interleaved by DTS before they reach the muxer, so a cut
  * never leaves earlier audio behind it. Runs on the channel's thread only.
+ *
+ * The AAC encoder's priming (1024 samples it emits before the first input
+ * sample) would start the audio 21 ms before the video, and a player then
+ * sees a hole at the start of the video. So the encoder skips the stream's
+ * first `prime` samples and its packets are stamped `prime` later: both
+ * streams start at 0 and stay in sync (the skipped 21 ms air as the
+ * priming's silence).
  */
 #include "engine/output.h"
 
@@ -47,10 +54,12 @@ struct output {
 	int64_t vcount;                 /* video frames taken */
 	int64_t acount;                 /* audio samples encoded */
 	int64_t asamples;               /* audio samples taken */
+	int prime;                      /* the AAC encoder's priming, in samples */
 	int64_t bytes;
 
 	int64_t next_cut;               /* frame index of the next segment boundary */
 	int ncuts;                      /* boundaries placed so far */
+	int catchup;                    /* short segments (output_catchup) */
 	int64_t seg_start;              /* frame index the current segment starts at, -1 */
 	int seg_frames;
 	int header_done;
@@ -98,13 +107,18 @@ output_samples_before(const struct output_conf *c, int64_t t_us)
 static void
 advance_cut(struct output *o)
 {
-	int ms;
-
 	o->ncuts++;
-	if (o->ncuts <= 2 && (ms = o->conf.first_ms[o->ncuts - 1]) > 0)
-		o->next_cut += frames_in(&o->conf, ms);
+	if (o->catchup && o->conf.catchup_ms > 0)
+		o->next_cut += frames_in(&o->conf, o->conf.catchup_ms);
 	else
 		o->next_cut += o->seg_frames;
+}
+
+/* Catching up or steady. */
+void
+output_catchup(struct output *o, int on)
+{
+	o->catchup = on;
 }
 
 /* AVIO write: append to the current segment. */
@@ -233,6 +247,10 @@ drain(struct output *o, AVCodecContext *enc, int index, char **cause)
 			return ret;
 		}
 		o->pkt->stream_index = index;
+		if (index == 1) {
+			o->pkt->pts += o->prime;
+			o->pkt->dts += o->prime;
+		}
 		p = av_packet_alloc();
 		av_packet_move_ref(p, o->pkt);
 		q_push(index == 0 ? &o->qv : &o->qa, p);
@@ -305,6 +323,7 @@ open_audio(struct output *o, char **cause)
 		set_cause(cause, "opening the AAC encoder: %s", av_err2str(ret));
 		return ret;
 	}
+	o->prime = e->initial_padding > 0 ? e->initial_padding : 0;
 	o->fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, 2, e->frame_size * 4);
 	o->aframe = av_frame_alloc();
 	o->aframe->format = AV_SAMPLE_FMT_FLTP;
@@ -404,13 +423,23 @@ output_video(struct output *o, AVFrame *frame, char **cause)
 int
 output_audio(struct output *o, AVFrame *frame, char **cause)
 {
-	int ret;
+	int ret, skip = 0;
 
-	if (av_audio_fifo_write(o->fifo, (void **)frame->extended_data, frame->nb_samples) < 0) {
-		set_cause(cause, "out of memory for audio");
-		return -1;
-	}
+	if (o->asamples < o->prime)
+		skip = (int)(o->prime - o->asamples < frame->nb_samples ? o->prime - o->asamples :
+		    frame->nb_samples);
 	o->asamples += frame->nb_samples;
+	if (skip < frame->nb_samples) {
+		uint8_t *planes[AV_NUM_DATA_POINTERS];
+		int c;
+
+		for (c = 0; c < 2 && c < AV_NUM_DATA_POINTERS; c++)
+			planes[c] = frame->extended_data[c] + (size_t)skip * sizeof(float);
+		if (av_audio_fifo_write(o->fifo, (void **)planes, frame->nb_samples - skip) < 0) {
+			set_cause(cause, "out of memory for audio");
+			return -1;
+		}
+	}
 	while (av_audio_fifo_size(o->fifo) >= o->aenc->frame_size) {
 		if ((ret = av_frame_make_writable(o->aframe)) < 0)
 			return ret;

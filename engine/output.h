@@ -22,7 +22,7 @@ struct output_conf {
 	int fps_num, fps_den;
 	int video_kbps, audio_kbps;
 	int segment_ms;                 /* steady segment length */
-	int first_ms[2];                /* shorter first segments for a fast start; 0: none */
+	int catchup_ms;                 /* segment length while catching up (0: steady) */
 	const char *preset;             /* x264 preset */
 	int64_t t0_us;                  /* wall clock of frame 0, UTC us */
 };
@@ -39,6 +39,12 @@ int output_open(struct output **out, const struct output_conf *conf, struct ring
 int output_video(struct output *o, AVFrame *frame, char **cause);
 /* Encode audio samples (fltp stereo 48 kHz, any count). Not taken. */
 int output_audio(struct output *o, AVFrame *frame, char **cause);
+/*
+ * The channel is catching up with its lead (a cold start, or after it fell
+ * behind): segments from the next boundary are catchup_ms long, so players
+ * get each part of the burst as soon as it is encoded. Off: steady length.
+ */
+void output_catchup(struct output *o, int on);
 /* Video frames and audio samples taken so far. */
 int64_t output_video_count(struct output *o);
 int64_t output_audio_count(struct output *o);

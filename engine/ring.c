@@ -27,15 +27,18 @@
 struct ring {
 	pthread_mutex_t lock;
 	char name[32];
-	int list_size;                  /* segments in the playlist */
-	int cap;                        /* list_size + keep */
+	int list_size;                  /* steady segments in the playlist */
+	int keep;                       /* and after it, still fetchable */
+	int cap;                        /* room for short (catch-up) segments too */
 	struct segment **segs;          /* oldest first, n of cap */
 	int n;
 	int64_t next_seq;
 	int target_s;
 	int on_air;
+	int64_t aired_us;               /* media published since ring_begin */
 	struct segment *playlist;       /* snapshot for the current segments */
-	struct ring_waiter *waiters;    /* for the next segment or playlist */
+	struct ring_waiter *waiters;    /* for the next segment */
+	struct ring_waiter *plwaiters;  /* for the first playlist */
 	struct ring_waiter *readers;    /* stream readers, for more open bytes */
 	uint8_t *open;                  /* segment next_seq as written so far */
 	size_t open_len, open_cap;
@@ -43,6 +46,8 @@ struct ring {
 };
 
 #define OPEN_WAKE_US 40000
+#define SHORT_SEGMENTS 4                /* catch-up segments per steady one, at most */
+#define FIRST_PLAYLIST_US 1000000       /* media before the first playlist is given */
 
 /* Take a reference. */
 struct segment *
@@ -88,7 +93,8 @@ ring_new(const char *name, int list_size, int keep)
 	pthread_mutex_init(&r->lock, NULL);
 	snprintf(r->name, sizeof r->name, "%s", name);
 	r->list_size = list_size < 3 ? 3 : list_size;
-	r->cap = r->list_size + (keep < 1 ? 1 : keep);
+	r->keep = keep < 1 ? 1 : keep;
+	r->cap = (r->list_size + r->keep) * SHORT_SEGMENTS;
 	r->segs = xcalloc((size_t)r->cap, sizeof *r->segs);
 	r->target_s = 2;
 	return r;
@@ -122,19 +128,34 @@ ring_free(struct ring **rp)
 	freep(rp);
 }
 
-/* Detach both waiter lists as one; caller holds the lock. */
+/* Append list b to list a; returns the joined list. */
 static struct ring_waiter *
-take_waiters_locked(struct ring *r)
+join_lists(struct ring_waiter *a, struct ring_waiter *b)
 {
-	struct ring_waiter *w = r->waiters, *last;
+	struct ring_waiter *last;
 
-	r->waiters = NULL;
-	if (r->readers != NULL) {
-		for (last = r->readers; last->next != NULL; last = last->next)
-			;
-		last->next = w;
-		w = r->readers;
-		r->readers = NULL;
+	if (a == NULL)
+		return b;
+	for (last = a; last->next != NULL; last = last->next)
+		;
+	last->next = b;
+	return a;
+}
+
+/*
+ * Detach the waiter lists as one; caller holds the lock. The playlist's
+ * waiters only when there is a playlist to give them (or all is ending).
+ */
+static struct ring_waiter *
+take_waiters_locked(struct ring *r, int playlist)
+{
+	struct ring_waiter *w;
+
+	w = join_lists(r->readers, r->waiters);
+	r->readers = r->waiters = NULL;
+	if (playlist) {
+		w = join_lists(w, r->plwaiters);
+		r->plwaiters = NULL;
 	}
 	return w;
 }
@@ -152,13 +173,13 @@ wake_list(struct ring_waiter *w)
 	}
 }
 
-/* Queue and suspend a waiter; caller holds the lock. */
+/* Queue and suspend a waiter on list *list; caller holds the lock. */
 static void
-wait_locked(struct ring *r, struct ring_waiter *w)
+wait_locked(struct ring_waiter **list, struct ring_waiter *w)
 {
 	w->suspend(w->arg);
-	w->next = r->waiters;
-	r->waiters = w;
+	w->next = *list;
+	*list = w;
 }
 
 /* Go on the air. */
@@ -171,7 +192,26 @@ ring_begin(struct ring *r, int64_t min_seq, int target_s)
 		r->next_seq = min_seq;
 	r->target_s = target_s < 1 ? 1 : target_s;
 	r->on_air = 1;
+	r->aired_us = 0;
 	pthread_mutex_unlock(&r->lock);
+}
+
+/*
+ * The oldest segment of the playlist: as many of the newest as make
+ * list_size steady segments' worth of media (more when some are short
+ * catch-up segments, so the playlist always spans the same time).
+ */
+static int
+first_listed_locked(struct ring *r)
+{
+	int64_t span = (int64_t)r->list_size * r->target_s * 1000000, sum = 0;
+	int first = r->n;
+
+	while (first > 0 && sum < span) {
+		first--;
+		sum += r->segs[first]->duration_us;
+	}
+	return first;
 }
 
 /* Rebuild the playlist snapshot; caller holds the lock. */
@@ -185,7 +225,7 @@ build_playlist_locked(struct ring *r)
 	time_t secs;
 	struct tm tm;
 
-	first = r->n > r->list_size ? r->n - r->list_size : 0;
+	first = first_listed_locked(r);
 	cap = 256 + (size_t)(r->n - first) * 128;
 	p = buf = xmalloc(cap);
 	len = snprintf(p, cap, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n"
@@ -207,6 +247,27 @@ build_playlist_locked(struct ring *r)
 	r->playlist->seq = r->segs[r->n - 1]->seq;
 }
 
+/* Drop the oldest segment; caller holds the lock. */
+static void
+drop_oldest_locked(struct ring *r)
+{
+	segment_unref(&r->segs[0]);
+	memmove(r->segs, r->segs + 1, (size_t)(r->n - 1) * sizeof *r->segs);
+	r->n--;
+}
+
+/* Media held in the ring; caller holds the lock. */
+static int64_t
+held_us_locked(struct ring *r)
+{
+	int64_t sum = 0;
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		sum += r->segs[i]->duration_us;
+	return sum;
+}
+
 /* Publish. */
 int64_t
 ring_publish(struct ring *r, uint8_t *data, size_t len, int64_t start_ms, int64_t duration_us)
@@ -219,15 +280,19 @@ ring_publish(struct ring *r, uint8_t *data, size_t len, int64_t start_ms, int64_
 	s->duration_us = duration_us;
 	pthread_mutex_lock(&r->lock);
 	seq = s->seq = r->next_seq++;
-	if (r->n == r->cap) {
-		segment_unref(&r->segs[0]);
-		memmove(r->segs, r->segs + 1, (size_t)(r->cap - 1) * sizeof *r->segs);
-		r->n--;
-	}
+	if (r->n == r->cap)
+		drop_oldest_locked(r);
 	r->segs[r->n++] = s;
+	/* Past the playlist, keep `keep` steady segments' worth of media. */
+	while (r->n > 1 && held_us_locked(r) - r->segs[0]->duration_us >=
+	    (int64_t)(r->list_size + r->keep) * r->target_s * 1000000)
+		drop_oldest_locked(r);
 	r->open_len = 0;
-	build_playlist_locked(r);
-	w = take_waiters_locked(r);
+	r->aired_us += duration_us;
+	/* The first playlist waits for a second of media: a player's first buffer. */
+	if (r->aired_us >= FIRST_PLAYLIST_US || r->playlist != NULL)
+		build_playlist_locked(r);
+	w = take_waiters_locked(r, r->playlist != NULL);
 	pthread_mutex_unlock(&r->lock);
 	wake_list(w);
 	return seq;
@@ -265,7 +330,7 @@ ring_end(struct ring *r)
 	pthread_mutex_lock(&r->lock);
 	r->on_air = 0;
 	clear_locked(r);
-	w = take_waiters_locked(r);
+	w = take_waiters_locked(r, 1);
 	pthread_mutex_unlock(&r->lock);
 	wake_list(w);
 }
@@ -277,7 +342,7 @@ ring_wake_all(struct ring *r)
 	struct ring_waiter *w;
 
 	pthread_mutex_lock(&r->lock);
-	w = take_waiters_locked(r);
+	w = take_waiters_locked(r, 1);
 	pthread_mutex_unlock(&r->lock);
 	wake_list(w);
 }
@@ -363,7 +428,7 @@ ring_get(struct ring *r, int64_t seq, struct segment **out, struct ring_waiter *
 	} else if (!r->on_air)
 		res = RING_OFF;
 	else if (seq == r->next_seq && w != NULL) {
-		wait_locked(r, w);
+		wait_locked(&r->waiters, w);
 		res = RING_WAIT;
 	} else
 		res = RING_GONE;
@@ -422,8 +487,8 @@ ring_playlist(struct ring *r, struct segment **out, struct ring_waiter *w)
 		*out = segment_ref(r->playlist);
 		res = RING_OK;
 	} else if (r->on_air && w != NULL) {
-		/* Starting: the first segment is a fraction of a second away. */
-		wait_locked(r, w);
+		/* Starting: the first second of media is a fraction of a second away. */
+		wait_locked(&r->plwaiters, w);
 		res = RING_WAIT;
 	} else
 		res = RING_OFF;

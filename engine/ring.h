@@ -52,8 +52,10 @@ enum ring_result {
 struct ring;
 
 /*
- * A ring for channel name: list_size segments in the playlist, and keep
- * more that stay fetchable after they leave it.
+ * A ring for channel name: list_size steady segments' worth of media in
+ * the playlist, and keep more that stay fetchable after they leave it.
+ * (Short catch-up segments count by their duration.) The first playlist
+ * is given once a second of media is published.
  */
 struct ring *ring_new(const char *name, int list_size, int keep);
 /* Free (no producer may run, no waiter may be queued); sets *rp to NULL. */

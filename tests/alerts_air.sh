@@ -129,9 +129,9 @@ sed 's/^/# alert log: /' "$T/log"
 check_grep "channel 7 aired it and ended it" "^7|1" "$T/log"
 check_grep "channel 8, started during the alert, aired it" "^8|" "$T/log"
 check_no_grep "channel 9 did not" "^9|" "$T/log"
-lat=$(sed -n 's/.*channel 7: alert 1 on the air at \([0-9]*\) ms after activation.*/\1/p' "$T/daemon.log")
-diag "channel 7 put the alert on the air $lat ms after it was sent"
-check "on the air within one second of the trigger" test "${lat:-99999}" -le 1000
+lat=$(sed -n 's/.*channel 7: alert 1 in the stream \([0-9]*\) ms after activation.*/\1/p' "$T/daemon.log")
+diag "channel 7 put the alert in its stream $lat ms after it was sent"
+check "in the stream within one second of the trigger" test "${lat:-99999}" -le 1000
 check_grep "the daemon logged who sent it" "alert 1 (EAS RWT.*sent by .*command line" "$T/daemon.log"
 check_grep "and who cleared it" "alert 1 cleared by" "$T/daemon.log"
 

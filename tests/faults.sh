@@ -16,17 +16,6 @@ tmpfs() {
 }
 # asrun SQL-WHERE: as-run rows matching.
 asrun() { sql "SELECT count(*) FROM playout_logs WHERE $1"; }
-# wait_for SECONDS CMD...: poll until CMD succeeds.
-wait_for() {
-	n=$(($1 * 5))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.2
-		n=$((n - 1))
-	done
-	return 1
-}
 positive() { [ "$("$@")" -gt 0 ]; }
 seq_of() { curl -s "http://127.0.0.1:$port/api/status" | python3 -c '
 import json, sys

@@ -82,7 +82,8 @@ check "a frame decodes to a picture" test -s "$T/guide.png"
 
 # The preview box plays channel 2's item from where channel 2 is in it: the
 # clip's frame codes, read in the box (6,6 120x68 at this size), count up a
-# frame at a time from at least 5 s in (the item began 5 s before setup).
+# frame at a time from at least 4 s in (the item began 5 s before setup; a
+# cold start joins the schedule a second before the first request).
 box_codes() {
 	python3 - "$1" <<'PY'
 import subprocess, sys
@@ -104,7 +105,7 @@ import sys
 c = [int(x) for x in open(sys.argv[1])]
 steps = sum(1 for a, b in zip(c, c[1:]) if b == a + 1)
 assert len(c) > 50 and all(x < 4096 for x in c), c[:10]
-assert c[0] >= 125 and steps >= 0.9 * (len(c) - 1), (c[:10], steps, len(c))' "$T/codes"
+assert c[0] >= 100 and steps >= 0.9 * (len(c) - 1), (c[:10], steps, len(c))' "$T/codes"
 
 # A guide with no source channel plays the library's promos in its box,
 # from their start (item 3's codes from 0), with silence under it.
@@ -152,8 +153,8 @@ sql "DELETE FROM schedule_items WHERE channel_id = (SELECT id FROM channels WHER
      ((SELECT id FROM channels WHERE number = '2'), $t, $t + 40000, 'programme', 1, 0, 40000,
       $t, 1, 'Show B')"
 ffmpeg -v error -i "$B/channel/1.ts" -t 3 -map 0 -c copy -f mpegts "$T/guide2.ts"
-check_grep "a schedule change is redrawn" "the schedule changed; redrawing the guide" \
-	"$T/daemon.log"
+check "a schedule change is redrawn" wait_for 10 grep -q \
+	"the schedule changed; redrawing the guide" "$T/daemon.log"
 if $CHECK ts "$T/guide.ts" >"$T/ts.txt" 2>&1; then ok "the stream is continuous"; else not_ok "stream continuity"; sed 's/^/# /' "$T/ts.txt"; fi
 check_no_grep "no drawing failed" "drawing the guide:" "$T/daemon.log"
 

@@ -54,6 +54,18 @@ run_rc() {
 }
 
 # done_testing: print the plan. The TAP lines carry the verdicts.
+# wait_for SECONDS CMD...: poll CMD five times a second until it succeeds.
+wait_for() {
+	_n=$(($1 * 5))
+	shift
+	while [ $_n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.2
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
 done_testing() {
 	echo "1..$tap_n"
 }

@@ -88,6 +88,39 @@ START_TEST(numbering_and_window)
 }
 END_TEST
 
+/*
+ * Short catch-up segments count by their duration: the playlist spans the
+ * same time (list_size steady segments), and the ring keeps as much media.
+ */
+START_TEST(catchup_segments)
+{
+	struct ring *r = ring_new("8", 3, 2);
+	struct segment *s = NULL, *pl = NULL;
+	int i;
+
+	ring_begin(r, 100, 2);
+	for (i = 0; i < 16; i++)
+		ring_publish(r, bytes(188, i), 188, 1700000000000LL + i * 500, 500000);
+	ck_assert_int_eq(ring_playlist(r, &pl, NULL), RING_OK);
+	/* 6 s of 0.5 s segments: the newest twelve. */
+	ck_assert(strstr((char *)pl->data, "#EXT-X-MEDIA-SEQUENCE:104\n") != NULL);
+	ck_assert(strstr((char *)pl->data, "#EXTINF:0.500,\n115.ts\n") != NULL);
+	segment_unref(&pl);
+	/* Two steady ones: 4 s of them and the newest 2 s of short ones. */
+	ring_publish(r, bytes(188, 1), 188, 1700000008000LL, 2000000);
+	ring_publish(r, bytes(188, 2), 188, 1700000010000LL, 2000000);
+	ck_assert_int_eq(ring_playlist(r, &pl, NULL), RING_OK);
+	ck_assert(strstr((char *)pl->data, "#EXT-X-MEDIA-SEQUENCE:112\n") != NULL);
+	segment_unref(&pl);
+	/* All 16 short ones (8 s) and two steady ones are within 10 s: still here. */
+	ck_assert_int_eq(ring_get(r, 100, &s, NULL), RING_GONE);
+	ck_assert_int_eq(ring_get(r, 104, &s, NULL), RING_OK);
+	segment_unref(&s);
+	ring_end(r);
+	ring_free(&r);
+}
+END_TEST
+
 START_TEST(waiters)
 {
 	struct ring *r = ring_new("7", 6, 2);
@@ -102,16 +135,24 @@ START_TEST(waiters)
 	ck_assert_int_eq(p1.suspended, 1);
 	ck_assert_int_eq(p1.woken, 0);
 	ring_publish(r, bytes(10, 1), 10, 0, 500000);
-	ck_assert_int_eq(p1.woken, 1);
+	/* The segment's waiter wakes; the playlist's waits for a second of media. */
+	ck_assert_int_eq(p1.woken, 0);
 	ck_assert_int_eq(p2.woken, 1);
+	ck_assert_int_eq(ring_playlist(r, &s, NULL), RING_OFF);
 	ck_assert_int_eq(ring_get(r, 1, &s, &w2), RING_OK);
 	segment_unref(&s);
-	/* Waiting for the next one; going off the air wakes it too. */
 	ck_assert_int_eq(ring_get(r, 2, &s, &w2), RING_WAIT);
-	ring_end(r);
+	ring_publish(r, bytes(10, 2), 10, 500, 500000);
+	ck_assert_int_eq(p1.woken, 1);
 	ck_assert_int_eq(p2.woken, 2);
-	ck_assert_int_eq(ring_get(r, 2, &s, &w2), RING_OFF);
-	ck_assert_int_eq(p2.suspended, 2);
+	ck_assert_int_eq(ring_get(r, 2, &s, NULL), RING_OK);
+	segment_unref(&s);
+	/* Waiting for the next one; going off the air wakes it too. */
+	ck_assert_int_eq(ring_get(r, 3, &s, &w2), RING_WAIT);
+	ring_end(r);
+	ck_assert_int_eq(p2.woken, 3);
+	ck_assert_int_eq(ring_get(r, 3, &s, &w2), RING_OFF);
+	ck_assert_int_eq(p2.suspended, 3);
 	ring_free(&r);
 }
 END_TEST
@@ -167,6 +208,7 @@ main(void)
 	TCase *tc = tcase_create("ring");
 
 	tcase_add_test(tc, numbering_and_window);
+	tcase_add_test(tc, catchup_segments);
 	tcase_add_test(tc, waiters);
 	tcase_add_test(tc, stream_reads_open_bytes);
 	suite_add_tcase(s, tc);
