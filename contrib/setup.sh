@@ -12,7 +12,7 @@ PACKAGES="build-essential autoconf automake pkg-config
   libswscale-dev libswresample-dev libsqlite3-dev libcurl4-openssl-dev
   libxml2-dev libjansson-dev libmicrohttpd-dev libchafa-dev libglib2.0-dev check
   ffmpeg sqlite3 curl libxml2-utils xmltv-util tmux multimon-ng sox
-  fonts-dejavu-core python3 wrk nginx-light time tzdata"
+  fonts-dejavu-core python3 wrk nginx-light time tzdata strace"
 
 missing=""
 for p in $PACKAGES; do

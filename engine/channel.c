@@ -68,7 +68,7 @@
 #define LOOKAHEAD_US 1000000            /* look for files to open this often (air time) */
 #define FIRST_OPEN_WAIT_US 1000000      /* a cold start waits this long for its first file */
 #define MIN_LEAD_US 2000000             /* a late file is waited for while the lead is above */
-#define RETRY_JOIN_US 2000000           /* a file still not open: try to join it this much later */
+#define RETRY_JOIN_US 1000000           /* a file still not open: try to join it this much later */
 #define STATUS_PENDING 8
 #define CATCHUP_SEGMENT_MS 500          /* segment length while catching up with the lead */
 #define CATCHUP_DONE_US 250000          /* caught up: within this of the lead */
@@ -110,6 +110,7 @@ struct channel {
 	int64_t win_start, win_v;       /* stats window start (mono) and frames then */
 	int64_t look_v;                 /* look ahead for files to open at this frame */
 	int catchup;                    /* behind the lead: short segments */
+	int64_t lead_us;                /* the lead now: lead_ms, less while a file is late */
 	/* What the status block will show, each from its air time (oldest first). */
 	struct status_change {
 		int64_t at_us;          /* UTC */
@@ -289,8 +290,7 @@ pace(struct channel *ch)
 	int64_t due, now;
 	struct timespec ts;
 
-	due = ch->mono0 + (output_frame_time(&ch->oconf, ch->v) - ch->oconf.t0_us) -
-	    (int64_t)ch->opts.lead_ms * 1000;
+	due = ch->mono0 + (output_frame_time(&ch->oconf, ch->v) - ch->oconf.t0_us) - ch->lead_us;
 	/* Short segments while well behind the lead, steady ones once there. */
 	now = mono_us();
 	if (ch->catchup && now - due < CATCHUP_DONE_US) {
@@ -807,7 +807,6 @@ open_item(struct channel *ch, const struct fine_item *it, struct source **srcp, 
 	*srcp = NULL;
 	for (;;) {
 		join = output_frame_time(&ch->oconf, ch->v);
-		opener_prune(ch->opener, join);
 		if (join >= end_us) {
 			xasprintf(why, "%s did not open before the item ended (waited %s)",
 			    it->file_path, fmt_duration(len, sizeof len, (join - waited0) / 1000, 0));
@@ -833,7 +832,11 @@ open_item(struct channel *ch, const struct fine_item *it, struct source **srcp, 
 			ret = -2;
 			break;
 		}
-		/* Not open yet: the slate until a later join point, and ask for that one. */
+		/*
+		 * Not open yet: the slate until a later join point, and ask for that
+		 * one. Meanwhile the channel keeps only a short lead, so the item
+		 * joins soon after its file is open.
+		 */
 		if (p.src == NULL) {
 			source_conf(ch, &sc, 0);
 			if (source_open_slate(&p.src, SLATE_LINE1, SLATE_LINE2, &sc, cause) < 0)
@@ -853,9 +856,13 @@ open_item(struct channel *ch, const struct fine_item *it, struct source **srcp, 
 			want(ch, it, next);
 		p.v_end = output_frames_before(&ch->oconf, next);
 		p.a_end = output_samples_before(&ch->oconf, next);
-		if ((ret = run_play(ch, &p, cause)) != 0)
+		ch->lead_us = MIN_LEAD_US < ch->lead_us ? MIN_LEAD_US : ch->lead_us;
+		ret = run_play(ch, &p, cause);
+		ch->lead_us = (int64_t)ch->opts.lead_ms * 1000;
+		if (ret != 0)
 			break;
 	}
+	opener_prune(ch->opener, output_frame_time(&ch->oconf, ch->v));
 	if (p.src != NULL) {
 		if (ret == -2) {
 			reason = stop_reason(ch);
@@ -1092,6 +1099,7 @@ channel_start(const struct channel_opts *opts, struct ring *ring,
 	ch->preset = xstrdup(opts->preset != NULL ? opts->preset : "veryfast");
 	ch->opts.conf = &ch->conf;
 	ch->opts.db_path = ch->db_path;
+	ch->lead_us = (int64_t)opts->lead_ms * 1000;
 	ch->opts.preset = ch->preset;
 	ch->ring = ring;
 	ch->status = status;

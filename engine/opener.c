@@ -2,13 +2,16 @@
  * opener.c: the channel's file opener.
  *
  * Concurrency: one mutex guards the list of asks; the channel thread adds,
- * takes and prunes them, the opener thread opens the oldest queued one
+ * takes and prunes them, the opener thread opens the one needed first
  * without the mutex held (source_open may block for seconds) and stores
  * the result under it, broadcasting `done` for opener_wait. An ask pruned
  * while its file is opening is marked dropped and its source is freed by
  * the opener thread when the open returns. A failure found ahead of time
  * is believed only while it is fresh: taken later, the file is tried again
- * (a folder that was away may be back). Sources cross threads only
+ * (a folder that was away may be back). A file opened too late for its
+ * join is not opened again for the next ask of the same item: that ask
+ * seeks it (a disk that took seconds to spin up is not waited for twice).
+ * Sources cross threads only
  * through this handover, so the channel thread owns a taken source alone.
  */
 #include "engine/opener.h"
@@ -33,6 +36,7 @@ struct job {
 	struct source_conf conf;
 	enum job_state state;
 	int dropped;                    /* pruned while opening: free the result */
+	int reseek;                     /* src is open already (for an earlier join): seek it */
 	struct source *src;
 	char *cause;
 	int64_t asked_us;               /* mono */
@@ -87,21 +91,48 @@ unlink_locked(struct opener *o, struct job *j)
 	}
 }
 
-/* The thread: open the oldest queued ask, again and again. */
+/* A queued ask for the same item as j, to join later; caller holds the lock. */
+static struct job *
+later_ask_locked(struct opener *o, const struct job *j)
+{
+	struct job *k;
+
+	for (k = o->jobs; k != NULL; k = k->next) {
+		if (k != j && k->item_id == j->item_id && k->state == JOB_QUEUED && !k->dropped &&
+		    !k->reseek && k->join_us > j->join_us)
+			return k;
+	}
+	return NULL;
+}
+
+/* The queued ask needed first (the earliest join); caller holds the lock. */
+static struct job *
+next_locked(struct opener *o)
+{
+	struct job *j, *best = NULL;
+
+	for (j = o->jobs; j != NULL; j = j->next) {
+		if (j->state == JOB_QUEUED && !j->dropped && (best == NULL ||
+		    j->join_us < best->join_us))
+			best = j;
+	}
+	return best;
+}
+
+/* The thread: open the ask needed first, again and again. */
 static void *
 opener_main(void *arg)
 {
 	struct opener *o = arg;
 	struct source *src;
-	struct job *j;
+	struct job *j, *later;
 	char *cause;
 	int64_t t0;
 	int ret;
 
 	pthread_mutex_lock(&o->lock);
 	for (;;) {
-		for (j = o->jobs; j != NULL && j->state != JOB_QUEUED; j = j->next)
-			;
+		j = next_locked(o);
 		if (j == NULL) {
 			if (o->stop)
 				break;
@@ -114,7 +145,14 @@ opener_main(void *arg)
 		src = NULL;
 		cause = NULL;
 		t0 = mono_us();
-		ret = source_open(&src, j->path, j->offset_us, &j->conf, &cause);
+		if (j->reseek) {
+			src = j->src;
+			j->src = NULL;
+			ret = source_seek(src, j->offset_us, &cause);
+			if (ret < 0)
+				source_free(&src);
+		} else
+			ret = source_open(&src, j->path, j->offset_us, &j->conf, &cause);
 		if (mono_us() - t0 > 2000000)
 			log_warn("%s: %s took %.1f s to open", o->label, j->path,
 			    (double)(mono_us() - t0) / 1e6);
@@ -129,6 +167,12 @@ opener_main(void *arg)
 			j->state = JOB_FAILED;
 			j->done_us = mono_us();
 			j->cause = cause != NULL ? cause : xstrdup("cannot open the file");
+		} else if ((later = later_ask_locked(o, j)) != NULL) {
+			/* Opened too late for its join: the newer ask seeks it. */
+			later->src = src;
+			later->reseek = 1;
+			unlink_locked(o, j);
+			job_free(j);
 		} else {
 			j->state = JOB_READY;
 			j->src = src;
@@ -170,6 +214,7 @@ void
 opener_want(struct opener *o, int64_t item_id, int64_t join_us, const char *path,
     int64_t offset_us, const struct source_conf *conf)
 {
+	struct source *src = NULL;
 	struct job *j, **pp;
 
 	pthread_mutex_lock(&o->lock);
@@ -177,10 +222,18 @@ opener_want(struct opener *o, int64_t item_id, int64_t join_us, const char *path
 		pthread_mutex_unlock(&o->lock);
 		return;
 	}
-	/* An older ask for the same item that has not started is superseded. */
+	/*
+	 * An older ask for the same item that has not started is superseded; one
+	 * that is open (too late for its join) gives its file to this ask.
+	 */
 	for (pp = &o->jobs; *pp != NULL;) {
 		j = *pp;
-		if (j->item_id == item_id && j->state == JOB_QUEUED) {
+		if (j->item_id == item_id && !j->dropped && j->join_us < join_us &&
+		    (j->state == JOB_QUEUED || j->state == JOB_READY)) {
+			if (j->state == JOB_READY || j->reseek) {
+				src = j->src;
+				j->src = NULL;
+			}
 			*pp = j->next;
 			job_free(j);
 		} else
@@ -193,6 +246,8 @@ opener_want(struct opener *o, int64_t item_id, int64_t join_us, const char *path
 	j->path = xstrdup(path);
 	j->conf = *conf;
 	j->asked_us = mono_us();
+	j->src = src;
+	j->reseek = src != NULL;
 	*pp = j;                        /* last */
 	pthread_cond_signal(&o->wake);
 	pthread_mutex_unlock(&o->lock);

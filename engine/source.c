@@ -549,6 +549,36 @@ fail:
 	return -1;
 }
 
+/* Seek an open file. */
+int
+source_seek(struct source *s, int64_t offset_us, char **cause)
+{
+	int64_t ts;
+	int ret;
+
+	if (s->ic == NULL) {
+		set_cause(cause, "%s: not a file", s->path);
+		return -1;
+	}
+	s->offset_us = offset_us > 0 ? offset_us : 0;
+	ts = s->start_us + s->offset_us;
+	if ((ret = avformat_seek_file(s->ic, -1, INT64_MIN, ts, ts, 0)) < 0) {
+		set_cause(cause, "%s: cannot seek to %.3f s: %s", s->path, (double)s->offset_us / 1e6,
+		    av_err2str(ret));
+		return -1;
+	}
+	if (s->vdec != NULL)
+		avcodec_flush_buffers(s->vdec);
+	if (s->adec != NULL)
+		avcodec_flush_buffers(s->adec);
+	avfilter_graph_free(&s->vg);
+	avfilter_graph_free(&s->ag);
+	s->file_eof = 0;
+	s->last_vpts_us = -frame_us(s);
+	s->vout = 0;
+	return 0;
+}
+
 /* Draw the still picture of a generated source from a lavfi description. */
 static int
 draw_still(struct source *s, const char *desc, char **cause)

@@ -36,6 +36,12 @@ struct source;
  */
 int source_open(struct source **out, const char *path, int64_t offset_us,
     const struct source_conf *conf, char **cause);
+/*
+ * Move an open file source so that item time 0 is offset_us into the file
+ * (a seek, no new open: a file that was slow to open is not waited for
+ * twice). What was decoded before is dropped. 0, or -1 with *cause.
+ */
+int source_seek(struct source *s, int64_t offset_us, char **cause);
 /* The slate: bars with the two lines of text, and silence. */
 int source_open_slate(struct source **out, const char *line1, const char *line2,
     const struct source_conf *conf, char **cause);
