@@ -46,6 +46,7 @@
 
 #include <libavutil/frame.h>
 #include <libavutil/mathematics.h>
+#include <libavutil/pixfmt.h>
 #include <libavutil/samplefmt.h>
 
 #include "engine/asrunq.h"
@@ -104,7 +105,8 @@ struct channel {
 	int64_t mono0;                  /* mono_us() at t0 */
 	int64_t v;                      /* next video frame index */
 	int64_t a;                      /* audio samples pushed into the tail */
-	AVFrame *frame, *last;
+	AVFrame *frame, *last;          /* last: the picture to hold, near a play's end */
+	AVFrame *black;                 /* made on first use */
 	struct guidech *guide;          /* a guide channel's listings, opened on first use */
 	int64_t busy_us;                /* work time in the current stats window */
 	int64_t win_start, win_v;       /* stats window start (mono) and frames then */
@@ -464,6 +466,38 @@ fill_audio(struct channel *ch, struct play *p, int64_t target, char **cause)
 
 static void lookahead(struct channel *ch);
 
+/* One frame's duration, us. */
+static int64_t
+frame_us(const struct channel *ch)
+{
+	return av_rescale(1000000, ch->conf.fps_den, ch->conf.fps_num);
+}
+
+/* A black picture in the channel's format (a reference into f). */
+static int
+black_frame(struct channel *ch, AVFrame *f)
+{
+	size_t h;
+	int ret;
+
+	if (ch->black == NULL) {
+		ch->black = av_frame_alloc();
+		ch->black->format = AV_PIX_FMT_YUV420P;
+		ch->black->width = ch->conf.width;
+		ch->black->height = ch->conf.height;
+		ch->black->sample_aspect_ratio = (AVRational){ 1, 1 };
+		if ((ret = av_frame_get_buffer(ch->black, 0)) < 0) {
+			av_frame_free(&ch->black);
+			return ret;
+		}
+		h = (size_t)ch->conf.height;
+		memset(ch->black->data[0], 16, (size_t)ch->black->linesize[0] * h);
+		memset(ch->black->data[1], 128, (size_t)ch->black->linesize[1] * ((h + 1) / 2));
+		memset(ch->black->data[2], 128, (size_t)ch->black->linesize[2] * ((h + 1) / 2));
+	}
+	return av_frame_ref(f, ch->black);
+}
+
 /*
  * Air p until v reaches p->v_end. Returns 0 when the play completed, 1 if
  * the source ended or broke early (the caller airs the slate), -1 on an
@@ -473,7 +507,7 @@ static int
 run_play(struct channel *ch, struct play *p, char **cause)
 {
 	int64_t t0, remaining;
-	int ret, early = 0;
+	int ret, early = 0, held;
 
 	while (ch->v < p->v_end || ch->a < p->a_end) {
 		if (pace(ch))
@@ -491,12 +525,16 @@ run_play(struct channel *ch, struct play *p, char **cause)
 				    ch->v), cause);
 			else
 				ret = source_video(p->src, ch->frame, cause);
-			if (ret == AVERROR(EAGAIN) && ch->last != NULL)
-				ret = av_frame_ref(ch->frame, ch->last);
-			else if (ret < 0 && ret != AVERROR_EXIT) {
-				remaining = output_frame_time(&ch->oconf, p->v_end) -
-				    output_frame_time(&ch->oconf, ch->v);
-				if (remaining > TRUNCATED_US || ch->last == NULL) {
+			remaining = output_frame_time(&ch->oconf, p->v_end) -
+			    output_frame_time(&ch->oconf, ch->v);
+			held = 0;
+			if (ret == AVERROR(EAGAIN)) {
+				/* No video for now: hold the last picture (black if none). */
+				ret = ch->last->buf[0] != NULL ? av_frame_ref(ch->frame, ch->last) :
+				    black_frame(ch, ch->frame);
+				held = 1;
+			} else if (ret < 0 && ret != AVERROR_EXIT) {
+				if (remaining > TRUNCATED_US || ch->last->buf[0] == NULL) {
 					if (ret != AVERROR_EOF && cause != NULL && *cause == NULL)
 						set_cause(cause, "decoding: %s", av_err2str(ret));
 					return 1;
@@ -509,8 +547,16 @@ run_play(struct channel *ch, struct play *p, char **cause)
 			}
 			if (ret < 0)
 				return stopping(ch) ? -2 : -1;
-			av_frame_unref(ch->last);
-			av_frame_ref(ch->last, ch->frame);
+			/*
+			 * Keep the picture only where it may be held (the play's last
+			 * second, a gap in the video): a frame the channel still holds
+			 * is copied by every overlay that draws on it.
+			 */
+			if (!held) {
+				av_frame_unref(ch->last);
+				if (remaining <= TRUNCATED_US + 2 * frame_us(ch))
+					av_frame_ref(ch->last, ch->frame);
+			}
 			ch->frame->pts = ch->v;
 			ch->v++;
 			if (tail_video_in(ch->tail, ch->frame, cause) < 0)
@@ -1068,6 +1114,7 @@ out:
 	guidech_free(&ch->guide);
 	av_frame_free(&ch->frame);
 	av_frame_free(&ch->last);
+	av_frame_free(&ch->black);
 	output_close(&ch->out);
 	tail_free(&ch->tail);
 	ring_end(ch->ring);
