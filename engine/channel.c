@@ -602,6 +602,25 @@ stop_reason(struct channel *ch)
 	return r;
 }
 
+/*
+ * Close a row cut by a stop: at the clock, not at the frame being encoded
+ * (what was encoded ahead of the clock never aired).
+ */
+static void
+asrun_interrupted(struct channel *ch, int64_t row)
+{
+	int64_t end = output_frame_time(&ch->oconf, ch->v);
+	char *reason;
+
+	if (row <= 0)
+		return;
+	if (end > wall_now(ch))
+		end = wall_now(ch);
+	reason = stop_reason(ch);
+	asrunq_end(ch->log, row, end / 1000, ASRUN_INTERRUPTED, reason);
+	free(reason);
+}
+
 /* Source settings for this channel. */
 static void
 source_conf(struct channel *ch, struct source_conf *sc, double gain_db)
@@ -625,7 +644,7 @@ air_slate(struct channel *ch, const struct fine_item *it, const char *why, int64
 {
 	struct source_conf sc;
 	struct play p;
-	char *reason, title[200];
+	char title[200];
 	int64_t row;
 	int ret;
 
@@ -647,9 +666,7 @@ air_slate(struct channel *ch, const struct fine_item *it, const char *why, int64
 	p.a_item0 = ch->a;
 	ret = run_play(ch, &p, cause);
 	if (ret == -2) {
-		reason = stop_reason(ch);
-		asrun_close(ch, row, ASRUN_INTERRUPTED, reason);
-		free(reason);
+		asrun_interrupted(ch, row);
 	} else
 		asrun_close(ch, row, ASRUN_SLATE, why);
 	source_free(&p.src);
@@ -662,7 +679,7 @@ air_guide(struct channel *ch, struct fine_item *it, char **cause)
 {
 	struct source_conf sc;
 	struct play p;
-	char *why = NULL, *reason;
+	char *why = NULL;
 	int64_t end_us = it->end_ms * 1000, row, late_ms;
 	int ret;
 
@@ -689,9 +706,7 @@ air_guide(struct channel *ch, struct fine_item *it, char **cause)
 	log_info("%s: on air: %s", ch->label, it->title);
 	ret = run_play(ch, &p, cause);
 	if (ret == -2) {
-		reason = stop_reason(ch);
-		asrun_close(ch, row, ASRUN_INTERRUPTED, reason);
-		free(reason);
+		asrun_interrupted(ch, row);
 		return 0;
 	}
 	if (ret == 1) {
@@ -722,7 +737,7 @@ air_card(struct channel *ch, struct fine_item *it, char **cause)
 {
 	struct source_conf sc;
 	struct play p;
-	char *reason, *why = NULL, at[32];
+	char *why = NULL, at[32];
 	int64_t join_us, end_us = it->end_ms * 1000, row, late_ms;
 	int ret;
 
@@ -746,9 +761,7 @@ air_card(struct channel *ch, struct fine_item *it, char **cause)
 	    item_kind_name(it->kind), item_kind_name(it->kind));
 	ret = run_play(ch, &p, cause);
 	if (ret == -2) {
-		reason = stop_reason(ch);
-		asrun_close(ch, row, ASRUN_INTERRUPTED, reason);
-		free(reason);
+		asrun_interrupted(ch, row);
 		ret = 0;
 	} else if (ret == 0 && late_ms > 1000) {
 		xasprintf(&why, "joined %s into the item", fmt_duration(at, sizeof at, late_ms, 0));
@@ -845,7 +858,7 @@ open_item(struct channel *ch, const struct fine_item *it, struct source **srcp, 
 	struct source_conf sc;
 	struct play p;
 	enum opener_state st;
-	char *reason, *note, len[32];
+	char *note, len[32];
 	int64_t join, next, end_us = it->end_ms * 1000, waited0 = 0, row = -1, budget;
 	int ret = 0;
 
@@ -911,9 +924,7 @@ open_item(struct channel *ch, const struct fine_item *it, struct source **srcp, 
 	opener_prune(ch->opener, output_frame_time(&ch->oconf, ch->v));
 	if (p.src != NULL) {
 		if (ret == -2) {
-			reason = stop_reason(ch);
-			asrun_close(ch, row, ASRUN_INTERRUPTED, reason);
-			free(reason);
+			asrun_interrupted(ch, row);
 		} else {
 			xasprintf(&note, "waited %s for %s to open", fmt_duration(len, sizeof len,
 			    (output_frame_time(&ch->oconf, ch->v) - waited0) / 1000, 0), it->file_path);
@@ -930,7 +941,7 @@ static int
 air_item(struct channel *ch, struct fine_item *it, char **cause)
 {
 	struct play p;
-	char *why = NULL, *reason, at[32], len[32];
+	char *why = NULL, at[32], len[32];
 	int64_t join_us, offset_us, end_us = it->end_ms * 1000, row = -1, late_ms, first_us;
 	int ret;
 
@@ -1016,9 +1027,7 @@ slate:
 	ret = air_slate(ch, it, why, end_us, cause);
 done:
 	if (ret == -2) {
-		reason = stop_reason(ch);
-		asrun_close(ch, row, ASRUN_INTERRUPTED, reason);
-		free(reason);
+		asrun_interrupted(ch, row);
 		ret = 0;
 	}
 	source_free(&p.src);
