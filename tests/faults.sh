@@ -144,8 +144,8 @@ clips
 setup_channel
 port=$(free_port)
 check "kill -9: the daemon starts" start_daemon "$T/k1.log"
-check "an item is on the air" wait_for 20 positive asrun "status = 'playing'"
-playing=$(sql "SELECT id FROM playout_logs WHERE status = 'playing'")
+check "an item is on the air" wait_for 20 positive asrun "status = 'playing' AND title LIKE 'Clip %'"
+playing=$(sql "SELECT id FROM playout_logs WHERE status = 'playing' AND title LIKE 'Clip %'")
 s0=$(seq_of)
 kill -9 "$daemon_pid"
 wait "$daemon_pid" 2>/dev/null || true
