@@ -467,13 +467,15 @@ serve_playlist(struct http *h, struct request *req, const char *number, int head
 	enum ring_result rr;
 
 	if (!req->waiting) {
-		res = director_tune(h->d, number, TUNE_HLS | (head ? TUNE_NO_START : 0),
-		    viewer_key(req->conn), &req->ring);
-		if (res != DIRECTOR_OK)
-			return tune_failed(h, req->conn, res, number);
 		req->waiter.suspend = suspend_conn;
 		req->waiter.wake = resume_conn;
 		req->waiter.arg = req;
+		res = director_tune(h->d, number, TUNE_HLS | (head ? TUNE_NO_START : 0),
+		    viewer_key(req->conn), &req->ring, &req->waiter);
+		if (res == DIRECTOR_WAIT)
+			return MHD_YES;         /* resumed when the channel is back: ask again */
+		if (res != DIRECTOR_OK)
+			return tune_failed(h, req->conn, res, number);
 		rr = ring_playlist(req->ring, &pl, head ? NULL : &req->waiter);
 		if (rr == RING_WAIT) {
 			req->waiting = 1;
@@ -496,7 +498,7 @@ serve_segment(struct http *h, struct request *req, const char *number, int64_t s
 	struct ring *ring;
 
 	res = director_tune(h->d, number, TUNE_HLS | TUNE_NO_START, viewer_key(req->conn),
-	    &ring);
+	    &ring, NULL);
 	if (res == DIRECTOR_NOT_HERE)
 		return tune_failed(h, req->conn, res, number);
 	if (res != DIRECTOR_OK || ring_get(ring, seq, &s, NULL) != RING_OK)
@@ -562,12 +564,17 @@ serve_stream(struct http *h, struct request *req, const char *number, int head)
 	int64_t live;
 
 	if (head) {
-		res = director_tune(h->d, number, TUNE_NO_START, 0, &ring);
+		res = director_tune(h->d, number, TUNE_NO_START, 0, &ring, NULL);
 		if (res != DIRECTOR_OK)
 			return tune_failed(h, req->conn, res, number);
 		return reply(req->conn, MHD_HTTP_OK, CT_TS, "no-cache, no-store", "", 0);
 	}
-	res = director_tune(h->d, number, TUNE_TS, 0, &ring);
+	req->waiter.suspend = suspend_conn;
+	req->waiter.wake = resume_conn;
+	req->waiter.arg = req;
+	res = director_tune(h->d, number, TUNE_TS, 0, &ring, &req->waiter);
+	if (res == DIRECTOR_WAIT)
+		return MHD_YES;                 /* resumed when the channel is back: ask again */
 	if (res != DIRECTOR_OK)
 		return tune_failed(h, req->conn, res, number);
 	c = xcalloc(1, sizeof *c);
