@@ -93,9 +93,9 @@ ctx_load(struct card_ctx *c, sqlite3 *db, const struct channel_conf *conf,
 static void
 add_text(char **desc, const char *s, int bold, int size, int y, const char *colour)
 {
-	char *font = text_value(text_font(bold)), *text = text_value(s), *n;
+	char *font = text_font_arg(NULL, bold, NULL), *text = text_value(s), *n;
 
-	xasprintf(&n, "%s,drawtext=fontfile=%s:expansion=none:text=%s:fontcolor=%s:fontsize=%d:"
+	xasprintf(&n, "%s,drawtext=%s:expansion=none:text=%s:fontcolor=%s:fontsize=%d:"
 	    "x=(w-text_w)/2:y=%d", *desc, font, text, colour, size, y);
 	free(font);
 	free(text);

@@ -10,10 +10,12 @@
  */
 #include "engine/text.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "src/log.h"
 #include "src/util.h"
 
 /* Quote for the option parser: '...' with '\'' for each quote. */
@@ -76,7 +78,38 @@ text_font(int bold)
 		if (access(list[i], R_OK) == 0)
 			return list[i];
 	}
-	return bold ? text_font(0) : regular[0];
+	return bold ? text_font(0) : NULL;
+}
+
+/* drawtext's font option: the file, else fontconfig's Sans. */
+char *
+text_font_arg(const char *file, int bold, char **why)
+{
+	static int said;                /* atomic: no DejaVu was said in the log */
+	char *v, *arg;
+
+	if (why != NULL)
+		*why = NULL;
+	if (file != NULL && *file != '\0' && access(file, R_OK) != 0) {
+		if (why != NULL)
+			xasprintf(why, "the font %s cannot be read (%s); using fontconfig's Sans",
+			    file, strerror(errno));
+		file = NULL;
+	} else if (file == NULL || *file == '\0') {
+		if ((file = text_font(bold)) == NULL &&
+		    !__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
+			log_warn("no DejaVu Sans font on this machine (Debian: fonts-dejavu-core); "
+			    "text on the picture uses fontconfig's Sans");
+	}
+	if (file != NULL) {
+		v = text_value(file);
+		xasprintf(&arg, "fontfile=%s", v);
+	} else {
+		v = text_value(bold ? "Sans:style=Bold" : "Sans");
+		xasprintf(&arg, "font=%s", v);
+	}
+	free(v);
+	return arg;
 }
 
 /* Characters (not bytes) in s[0..n). */

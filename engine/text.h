@@ -21,8 +21,20 @@ char *text_value(const char *s);
  * parser around it: the argument of a "reinit" command.
  */
 char *text_option(const char *s);
-/* The TrueType font file to draw with (bold or regular); never NULL. */
+/*
+ * The TrueType font file to draw with (DejaVu Sans, bold or regular), or
+ * NULL when the machine has none.
+ */
 const char *text_font(int bold);
+/*
+ * drawtext's font option, ready for a graph description: "fontfile=..."
+ * of file (the operator's font; NULL or "": the default above), else of
+ * fontconfig's "Sans" when that file cannot be read (with *why set, when
+ * why is not NULL, to a new message naming the file; no DejaVu at all is
+ * said once in the log). Never fails: whether fontconfig has a font is
+ * for the filter graph to find out.
+ */
+char *text_font_arg(const char *file, int bold, char **why);
 /*
  * Wrap s at spaces to lines of at most width characters (UTF-8 aware),
  * keeping at most max_lines (the last ending in "..." when cut).
