@@ -74,6 +74,7 @@ still_ok(const char *path, char *why, size_t len)
 	char *v = text_value(path), *desc, err[256];
 	int ret;
 
+	g->nb_threads = 1;              /* and so the movie's decoder: no threads for a still */
 	log_capture_ffmpeg(err, sizeof err);
 	xasprintf(&desc, "movie=filename=%s:loop=0,trim=end_frame=1,format=rgba", v);
 	ret = avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", NULL,
@@ -190,8 +191,21 @@ gfx_video_chain(void *state, const char *in, const char *out, char **desc)
 		free(vy);
 	}
 
-	g->has_lt = g->conf.lower_thirds && !g->lt_off;
+	/* The operator's font, else DejaVu, else fontconfig's Sans; none: no text. */
+	font = bold = NULL;
+	if (g->conf.lower_thirds && !g->lt_off) {
+		font = text_font_arg(g->conf.lt_font, 0, &why);
+		bold = text_font_arg(g->conf.lt_font, 1, NULL);
+		if (why != NULL && strcmp(g->conf.lt_font, g->font_said) != 0) {
+			log_warn("channel %s: lower thirds: %s", g->number, why);
+			snprintf(g->font_said, sizeof g->font_said, "%s", g->conf.lt_font);
+		}
+		free(why);
+	}
+	g->has_lt = font != NULL && bold != NULL;
 	if (!g->has_lt) {
+		free(font);
+		free(bold);
 		/* No lower thirds: the bug alone, or nothing. */
 		if (bug != NULL) {
 			size_t l = strlen(bug);
@@ -218,14 +232,6 @@ gfx_video_chain(void *state, const char *in, const char *out, char **desc)
 		snprintf(ly, sizeof ly, "h*0.72");
 		snprintf(ly2, sizeof ly2, "h*0.72+h*0.075");
 	}
-	/* The operator's font, else DejaVu, else fontconfig's Sans. */
-	font = text_font_arg(g->conf.lt_font, 0, &why);
-	bold = text_font_arg(g->conf.lt_font, 1, NULL);
-	if (why != NULL && strcmp(g->conf.lt_font, g->font_said) != 0) {
-		log_warn("channel %s: lower thirds: %s", g->number, why);
-		snprintf(g->font_said, sizeof g->font_said, "%s", g->conf.lt_font);
-	}
-	free(why);
 	fc = text_value(g->conf.lt_color);
 	bc = text_value(g->conf.lt_box_color);
 	ac = text_value(g->conf.lt_accent);

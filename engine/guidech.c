@@ -286,13 +286,18 @@ add(char **desc, size_t *len, const char *fmt, ...)
 
 /*
  * A drawtext filter (text quoted for the graph) at x, y with size and
- * colour; font is its font option (text_font_arg).
+ * colour; font is its font option (text_font_arg; NULL, no font at all:
+ * no text).
  */
 static void
 add_text(char **desc, size_t *len, const char *font, const char *text, const char *x, int y,
     int size, const char *color)
 {
-	char *v = text_value(text);
+	char *v;
+
+	if (font == NULL)
+		return;
+	v = text_value(text);
 
 	add(desc, len, ",drawtext=%s:expansion=none:text=%s:x=%s:y=%d:fontsize=%d:"
 	    "fontcolor=%s", font, v, x, y, size, color);

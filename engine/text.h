@@ -22,17 +22,18 @@ char *text_value(const char *s);
  */
 char *text_option(const char *s);
 /*
- * The TrueType font file to draw with (DejaVu Sans, bold or regular), or
- * NULL when the machine has none.
+ * The font file to draw with: DejaVu Sans (bold or regular), else what
+ * fontconfig gives for "Sans"; a new string, or NULL when the machine has
+ * no font at all.
  */
-const char *text_font(int bold);
+char *text_font(int bold);
 /*
  * drawtext's font option, ready for a graph description: "fontfile=..."
  * of file (the operator's font; NULL or "": the default above), else of
- * fontconfig's "Sans" when that file cannot be read (with *why set, when
- * why is not NULL, to a new message naming the file; no DejaVu at all is
- * said once in the log). Never fails: whether fontconfig has a font is
- * for the filter graph to find out.
+ * the default when that file cannot be read (with *why set, when why is
+ * not NULL, to a new message naming the file). NULL when there is no
+ * font at all: draw no text (said once in the log). Other fallbacks are
+ * said once in the log too.
  */
 char *text_font_arg(const char *file, int bold, char **why);
 /*
