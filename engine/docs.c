@@ -39,7 +39,7 @@
 
 #define ITEM_HEALTH DOCS_KINDS          /* the items: the kinds, then the health check */
 #define NITEMS (DOCS_KINDS + 1)
-#define HEALTH_EVERY_MS 200             /* health checks at most this often */
+#define HEALTH_EVERY_MS 50              /* health checks at most this often */
 #define BUILD_HOLD 3                    /* after a build of B, no look for B x this */
 #define WAIT_MS 3000
 #define HEALTH_WAIT_MS 2000
