@@ -626,15 +626,19 @@ crawl_chain(struct alert_chan *c, const char *in, const char *out)
 	    alert_event_name(a->event), when, strtrim(station));
 	vh = text_value(head);
 	vm = text_value(msg);
-	font = text_value(text_font(0));
-	bold = text_value(text_font(1));
+	font = text_font_arg(NULL, 0, NULL);
+	bold = text_font_arg(NULL, 1, NULL);
 	xasprintf(&x, "w-mod(n*%d,w+tw)", c->fmt.width / 320 > 1 ? c->fmt.width / 320 : 1);
 	vx = text_value(x);
-	xasprintf(&desc, "[%s]drawbox=x=0:y=ih*0.78:w=iw:h=ih*0.17:color=0xB00000@0.92:t=fill,"
-	    "drawtext=fontfile=%s:expansion=none:text=%s:fontcolor=white:fontsize=h*0.04:"
-	    "x=w*0.02:y=h*0.79,"
-	    "drawtext@alertcrawl=fontfile=%s:expansion=none:text=%s:fontcolor=white:"
-	    "fontsize=h*0.06:y=h*0.86:x=%s[%s]", in, bold, vh, font, vm, vx, out);
+	if (font == NULL || bold == NULL)       /* no font at all: the band alone */
+		xasprintf(&desc, "[%s]drawbox=x=0:y=ih*0.78:w=iw:h=ih*0.17:color=0xB00000@0.92:"
+		    "t=fill[%s]", in, out);
+	else
+		xasprintf(&desc, "[%s]drawbox=x=0:y=ih*0.78:w=iw:h=ih*0.17:color=0xB00000@0.92:"
+		    "t=fill,drawtext=%s:expansion=none:text=%s:fontcolor=white:fontsize=h*0.04:"
+		    "x=w*0.02:y=h*0.79,drawtext@alertcrawl=%s:expansion=none:text=%s:"
+		    "fontcolor=white:fontsize=h*0.06:y=h*0.86:x=%s[%s]", in, bold, vh, font, vm, vx,
+		    out);
 	free(head);
 	free(msg);
 	free(vh);
@@ -656,15 +660,20 @@ slate_chain(struct alert_chan *c, const char *in, const char *out)
 	vt = text_value("EMERGENCY ALERT SYSTEM");
 	ve = text_value(alert_event_name(a->event));
 	vm = text_value(wrapped);
-	font = text_value(text_font(0));
-	bold = text_value(text_font(1));
-	xasprintf(&desc, "[%s]drawbox=x=0:y=0:w=iw:h=ih:color=0x8B0000:t=fill,"
-	    "drawtext=fontfile=%s:expansion=none:text=%s:fontcolor=white:fontsize=h*0.08:"
-	    "x=(w-tw)/2:y=h*0.10,"
-	    "drawtext=fontfile=%s:expansion=none:text=%s:fontcolor=yellow:fontsize=h*0.065:"
-	    "x=(w-tw)/2:y=h*0.25,"
-	    "drawtext=fontfile=%s:expansion=none:text=%s:fontcolor=white:fontsize=h*0.05:"
-	    "line_spacing=h*0.015:x=(w-tw)/2:y=h*0.42[%s]", in, bold, vt, bold, ve, font, vm, out);
+	font = text_font_arg(NULL, 0, NULL);
+	bold = text_font_arg(NULL, 1, NULL);
+	if (font == NULL || bold == NULL)       /* no font at all: the red screen alone */
+		xasprintf(&desc, "[%s]drawbox=x=0:y=0:w=iw:h=ih:color=0x8B0000:t=fill[%s]", in,
+		    out);
+	else
+		xasprintf(&desc, "[%s]drawbox=x=0:y=0:w=iw:h=ih:color=0x8B0000:t=fill,"
+		    "drawtext=%s:expansion=none:text=%s:fontcolor=white:fontsize=h*0.08:"
+		    "x=(w-tw)/2:y=h*0.10,"
+		    "drawtext=%s:expansion=none:text=%s:fontcolor=yellow:fontsize=h*0.065:"
+		    "x=(w-tw)/2:y=h*0.25,"
+		    "drawtext=%s:expansion=none:text=%s:fontcolor=white:fontsize=h*0.05:"
+		    "line_spacing=h*0.015:x=(w-tw)/2:y=h*0.42[%s]", in, bold, vt, bold, ve, font, vm,
+		    out);
 	free(wrapped);
 	free(vt);
 	free(ve);

@@ -89,13 +89,16 @@ ctx_load(struct card_ctx *c, sqlite3 *db, const struct channel_conf *conf,
 	c->logo = lp != NULL && file_exists(lp);
 }
 
-/* Append a drawtext of s (size px, centred, at y px) to *desc. */
+/* Append a drawtext of s (size px, centred, at y px) to *desc (none without a font). */
 static void
 add_text(char **desc, const char *s, int bold, int size, int y, const char *colour)
 {
-	char *font = text_value(text_font(bold)), *text = text_value(s), *n;
+	char *font = text_font_arg(NULL, bold, NULL), *text, *n;
 
-	xasprintf(&n, "%s,drawtext=fontfile=%s:expansion=none:text=%s:fontcolor=%s:fontsize=%d:"
+	if (font == NULL)
+		return;                 /* no font at all on the machine: no text */
+	text = text_value(s);
+	xasprintf(&n, "%s,drawtext=%s:expansion=none:text=%s:fontcolor=%s:fontsize=%d:"
 	    "x=(w-text_w)/2:y=%d", *desc, font, text, colour, size, y);
 	free(font);
 	free(text);

@@ -68,6 +68,7 @@ enum director_result {
 	DIRECTOR_BUSY,                  /* max channels already active */
 	DIRECTOR_FAILING,               /* the channel failed and waits to retry */
 	DIRECTOR_NOT_HERE,              /* another daemon's channel (--channels) */
+	DIRECTOR_WAIT,                  /* going off the air: the waiter is queued */
 };
 
 /* What a request is. */
@@ -100,13 +101,23 @@ void director_free(struct director **dp);
  * A viewer's request for channel number: marks activity (client is a
  * stable key of the viewer for HLS counting), starts the channel if idle
  * (unless TUNE_NO_START), and gives its ring (valid until director_free).
+ * Never waits: when the channel's old pipeline is still being stopped,
+ * it returns DIRECTOR_WAIT with w queued (w->suspend runs under the
+ * director's lock, w->wake once without it when the channel has started
+ * again or could not); the caller then asks again. w NULL: no waiting
+ * (DIRECTOR_FAILING instead).
  */
 enum director_result director_tune(struct director *d, const char *number, int flags,
-    uint64_t client, struct ring **ring);
+    uint64_t client, struct ring **ring, struct ring_waiter *w);
 /* An endless TS connection closed. */
 void director_untune(struct director *d, const char *number);
 
-/* Start or stop a channel by hand (console, control socket). 0 or -1 with *cause. */
+/*
+ * Start or stop a channel by hand (console, control socket). 0 or -1 with
+ * *cause. Stopping waits for the pipeline to end (on the caller's thread,
+ * holding no lock); starting a channel still going off the air starts it
+ * once it is off.
+ */
 int director_start_channel(struct director *d, const char *number, char **cause);
 int director_stop_channel(struct director *d, const char *number, char **cause);
 
@@ -118,7 +129,8 @@ int director_channels(struct director *d, struct channel_conf **out, size_t *n);
 int director_active(struct director *d, int *max);
 /*
  * Is the director working (its thread ticking, not shutting down)? 0, or
- * -1 with the reason in buf.
+ * -1 with the reason in buf. Takes no lock: it answers even when the
+ * director's thread is stuck.
  */
 int director_health(struct director *d, char *buf, size_t len);
 /* The settings in force. */

@@ -13,10 +13,14 @@
  */
 #include "engine/graphics.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <libavfilter/avfilter.h>
+#include <libavfilter/buffersink.h>
 
 #include "engine/text.h"
 #include "src/channels.h"
@@ -47,11 +51,54 @@ struct gfx_chan {
 	size_t cur;                     /* index near the last lookup */
 	/* What is on the picture. */
 	int built;                      /* the chain exists in the tail */
+	int has_lt;                     /* the chain has the lower thirds */
+	int lt_off;                     /* a chain with them could not be built */
+	char font_said[sizeof ((struct gfx_conf *)0)->lt_font];   /* the missing font said */
 	int bug_on;
 	enum lt_mode lt;
 	char lt_title[256];
 	int want_rebuild;
 };
+
+/*
+ * Can the still at path be read and decoded, as the bug chain reads it?
+ * 0, or -1 with FFmpeg's reason in why.
+ */
+static int
+still_ok(const char *path, char *why, size_t len)
+{
+	AVFilterGraph *g = avfilter_graph_alloc();
+	AVFilterInOut *inputs = avfilter_inout_alloc();
+	AVFilterContext *sink = NULL;
+	AVFrame *f = av_frame_alloc();
+	char *v = text_value(path), *desc, err[256];
+	int ret;
+
+	g->nb_threads = 1;              /* and so the movie's decoder: no threads for a still */
+	log_capture_ffmpeg(err, sizeof err);
+	xasprintf(&desc, "movie=filename=%s:loop=0,trim=end_frame=1,format=rgba", v);
+	ret = avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", NULL,
+	    NULL, g);
+	if (ret >= 0) {
+		inputs->name = av_strdup("out");
+		inputs->filter_ctx = sink;
+		ret = avfilter_graph_parse_ptr(g, desc, &inputs, NULL, NULL);
+	}
+	if (ret >= 0)
+		ret = avfilter_graph_config(g, NULL);
+	if (ret >= 0)
+		ret = av_buffersink_get_frame(sink, f);
+	log_capture_ffmpeg(NULL, 0);
+	if (ret < 0)
+		snprintf(why, len, "%s%s%s", err, *err != '\0' ? ": " : "",
+		    ret == AVERROR_EOF ? "no picture in it" : av_err2str(ret));
+	av_frame_free(&f);
+	avfilter_inout_free(&inputs);
+	avfilter_graph_free(&g);
+	free(desc);
+	free(v);
+	return ret < 0 ? -1 : 0;
+}
 
 /* Open: the channel's settings and bug. */
 static void *
@@ -75,11 +122,17 @@ gfx_open(void *global, const struct channel_conf *conf, const struct tail_format
 	if (conf->guide)
 		g->conf.lower_thirds = 0;
 	if (conf->bug_path != NULL && *conf->bug_path != '\0') {
-		if (access(conf->bug_path, R_OK) == 0)
-			g->bug_path = xstrdup(conf->bug_path);
+		char why[320];
+
+		/* A picture that does not decode would fail the tail: no bug. */
+		if (access(conf->bug_path, R_OK) != 0)
+			log_warn("channel %s: bug image %s cannot be read (%s); no bug", g->number,
+			    conf->bug_path, strerror(errno));
+		else if (g->conf.enabled && still_ok(conf->bug_path, why, sizeof why) != 0)
+			log_warn("channel %s: bug image %s cannot be used (%s); no bug; the channel "
+			    "stays on the air", g->number, conf->bug_path, why);
 		else
-			log_warn("channel %s: bug image %s cannot be read; no bug", g->number,
-			    conf->bug_path);
+			g->bug_path = xstrdup(conf->bug_path);
 	}
 	return g;
 }
@@ -104,7 +157,7 @@ gfx_video_chain(void *state, const char *in, const char *out, char **desc)
 {
 	struct gfx_chan *g = state;
 	char *bug = NULL, *lt, *vpath, *font, *bold, *fc, *bc, *ac, *vx, *vy, *vx2, *vy2;
-	char *vlabel, *vblank;
+	char *vlabel, *vblank, *why = NULL;
 	char x[96], y[96], margin[32], lx[96], ly[96], ly2[96];
 	int h = g->fmt.height, bugh, m, left, top;
 
@@ -138,6 +191,36 @@ gfx_video_chain(void *state, const char *in, const char *out, char **desc)
 		free(vy);
 	}
 
+	/* The operator's font, else DejaVu, else fontconfig's Sans; none: no text. */
+	font = bold = NULL;
+	if (g->conf.lower_thirds && !g->lt_off) {
+		font = text_font_arg(g->conf.lt_font, 0, &why);
+		bold = text_font_arg(g->conf.lt_font, 1, NULL);
+		if (why != NULL && strcmp(g->conf.lt_font, g->font_said) != 0) {
+			log_warn("channel %s: lower thirds: %s", g->number, why);
+			snprintf(g->font_said, sizeof g->font_said, "%s", g->conf.lt_font);
+		}
+		free(why);
+	}
+	g->has_lt = font != NULL && bold != NULL;
+	if (!g->has_lt) {
+		free(font);
+		free(bold);
+		/* No lower thirds: the bug alone, or nothing. */
+		if (bug != NULL) {
+			size_t l = strlen(bug);
+
+			/* The bug's own output label becomes the chain's. */
+			xasprintf(desc, "%.*s[%s]", (int)(l - strlen("[gfxb]")), bug, out);
+			free(bug);
+		}
+		g->built = *desc != NULL;
+		g->bug_on = 0;
+		g->lt = LT_NONE;
+		g->lt_title[0] = '\0';
+		return 0;
+	}
+
 	/* The lower third: a small accent label above a larger title line. */
 	left = strstr(g->conf.lt_position, "left") != NULL;
 	top = strncmp(g->conf.lt_position, "top", 3) == 0;
@@ -149,8 +232,6 @@ gfx_video_chain(void *state, const char *in, const char *out, char **desc)
 		snprintf(ly, sizeof ly, "h*0.72");
 		snprintf(ly2, sizeof ly2, "h*0.72+h*0.075");
 	}
-	font = text_value(*g->conf.lt_font != '\0' ? g->conf.lt_font : text_font(0));
-	bold = text_value(*g->conf.lt_font != '\0' ? g->conf.lt_font : text_font(1));
 	fc = text_value(g->conf.lt_color);
 	bc = text_value(g->conf.lt_box_color);
 	ac = text_value(g->conf.lt_accent);
@@ -160,10 +241,10 @@ gfx_video_chain(void *state, const char *in, const char *out, char **desc)
 	vy2 = text_value(ly2);
 	vlabel = text_value("UP NEXT");
 	vblank = text_value(" ");
-	xasprintf(&lt, "[%s]drawtext@gfxlabel=fontfile=%s:expansion=none:text=%s:"
+	xasprintf(&lt, "[%s]drawtext@gfxlabel=%s:expansion=none:text=%s:"
 	    "fontsize=h*0.04:fontcolor=0x101010:box=1:boxcolor=%s:boxborderw=%d:x=%s:y=%s:"
 	    "enable=0,"
-	    "drawtext@gfxtitle=fontfile=%s:expansion=none:text=%s:fontsize=h*0.055:"
+	    "drawtext@gfxtitle=%s:expansion=none:text=%s:fontsize=h*0.055:"
 	    "fontcolor=%s:box=1:boxcolor=%s:boxborderw=%d:x=%s:y=%s:enable=0[%s]",
 	    bug != NULL ? "gfxb" : in, bold, vlabel, ac, h / 90 + 1, vx, vy, font, vblank, fc,
 	    bc, h / 60 + 1, vx2, vy2, out);
@@ -213,6 +294,7 @@ reload(struct gfx_chan *g, int64_t wall_ms)
 	if (gfxconf_load(g->db, g->channel_id, &c, &cause) == 0) {
 		if (strcmp(c.updated_at, g->conf.updated_at) != 0) {
 			g->conf = c;
+			g->lt_off = 0;          /* new settings: the lower thirds are tried again */
 			g->want_rebuild = 1;
 			log_info("channel %s: graphics settings changed", g->number);
 		}
@@ -248,7 +330,7 @@ lower_third(struct gfx_chan *g, ssize_t i, int64_t t, char *text, size_t len)
 	const struct fine_item *it, *next = NULL;
 	size_t j;
 
-	if (i < 0 || !g->conf.lower_thirds)
+	if (i < 0 || !g->has_lt)
 		return LT_NONE;
 	it = &g->items[i];
 	if (it->kind == ITEM_PROGRAMME) {
@@ -333,6 +415,23 @@ gfx_poll(void *state, struct tail *t, int64_t wall_us)
 	return TAIL_KEEP;
 }
 
+/*
+ * The tail left the chain out. With the lower thirds in it, try the bug
+ * alone (the bug was checked at open: the text is the likelier culprit).
+ */
+static void
+gfx_dropped(void *state, int video)
+{
+	struct gfx_chan *g = state;
+
+	g->built = 0;
+	if (video && g->has_lt && g->bug_path != NULL) {
+		log_info("channel %s: graphics: trying the bug without the lower thirds", g->number);
+		g->lt_off = 1;
+		g->want_rebuild = 1;
+	}
+}
+
 /* The channel stops. */
 static void
 gfx_close(void *state)
@@ -350,6 +449,7 @@ const struct tail_plugin graphics_plugin = {
 	.name = "graphics",
 	.open = gfx_open,
 	.video_chain = gfx_video_chain,
+	.dropped = gfx_dropped,
 	.poll = gfx_poll,
 	.close = gfx_close,
 };

@@ -284,14 +284,22 @@ add(char **desc, size_t *len, const char *fmt, ...)
 	free(s);
 }
 
-/* A drawtext filter (text quoted for the graph) at x, y with size and colour. */
+/*
+ * A drawtext filter (text quoted for the graph) at x, y with size and
+ * colour; font is its font option (text_font_arg; NULL, no font at all:
+ * no text).
+ */
 static void
 add_text(char **desc, size_t *len, const char *font, const char *text, const char *x, int y,
     int size, const char *color)
 {
-	char *v = text_value(text);
+	char *v;
 
-	add(desc, len, ",drawtext=fontfile=%s:expansion=none:text=%s:x=%s:y=%d:fontsize=%d:"
+	if (font == NULL)
+		return;
+	v = text_value(text);
+
+	add(desc, len, ",drawtext=%s:expansion=none:text=%s:x=%s:y=%d:fontsize=%d:"
 	    "fontcolor=%s", font, v, x, y, size, color);
 	free(v);
 }
@@ -302,7 +310,7 @@ guidech_strip_desc(const struct guidech_layout *l, const struct listing *ls,
     const char *station, int64_t now_ms, int *strip_h)
 {
 	struct guidech_cell *cells;
-	char *desc = NULL, *bold = text_value(text_font(1)), x[32];
+	char *desc = NULL, *bold = text_font_arg(NULL, 1, NULL), x[32];
 	size_t len = 0, i, j, n;
 	int y, ty, pad = l->font / 2, h = l->row_h * (int)(ls->n + 1);
 
@@ -353,7 +361,8 @@ static char *
 top_desc(const struct guidech *g, int64_t wall_ms)
 {
 	const struct guidech_layout *l = &g->l;
-	char *desc = NULL, *bold = text_value(text_font(1)), *reg = text_value(text_font(0));
+	char *desc = NULL, *bold = text_font_arg(NULL, 1, NULL);
+	char *reg = text_font_arg(NULL, 0, NULL);
 	char clock[32], date[64], x[32], *v;
 	size_t len = 0;
 	int64_t t;

@@ -69,6 +69,8 @@ struct http {
 	int64_t refused_log_ms;         /* when the log last said so */
 	uint64_t mhd_errors;            /* libmicrohttpd's complaints (oversize...) */
 	int64_t mhd_log_ms;
+	char health_logged[256];        /* /healthz's last reason in the log */
+	int64_t health_log_ms;
 };
 
 /* Per-request state (MHD's con_cls). */
@@ -78,6 +80,7 @@ struct request {
 	struct ring *ring;
 	struct ring_waiter waiter;
 	int waiting;                    /* suspended for the first segment */
+	struct docs_waiter dwait;       /* suspended for the guide or a health check */
 };
 
 /* An endless TS client: owned by its response. */
@@ -467,13 +470,15 @@ serve_playlist(struct http *h, struct request *req, const char *number, int head
 	enum ring_result rr;
 
 	if (!req->waiting) {
-		res = director_tune(h->d, number, TUNE_HLS | (head ? TUNE_NO_START : 0),
-		    viewer_key(req->conn), &req->ring);
-		if (res != DIRECTOR_OK)
-			return tune_failed(h, req->conn, res, number);
 		req->waiter.suspend = suspend_conn;
 		req->waiter.wake = resume_conn;
 		req->waiter.arg = req;
+		res = director_tune(h->d, number, TUNE_HLS | (head ? TUNE_NO_START : 0),
+		    viewer_key(req->conn), &req->ring, &req->waiter);
+		if (res == DIRECTOR_WAIT)
+			return MHD_YES;         /* resumed when the channel is back: ask again */
+		if (res != DIRECTOR_OK)
+			return tune_failed(h, req->conn, res, number);
 		rr = ring_playlist(req->ring, &pl, head ? NULL : &req->waiter);
 		if (rr == RING_WAIT) {
 			req->waiting = 1;
@@ -496,7 +501,7 @@ serve_segment(struct http *h, struct request *req, const char *number, int64_t s
 	struct ring *ring;
 
 	res = director_tune(h->d, number, TUNE_HLS | TUNE_NO_START, viewer_key(req->conn),
-	    &ring);
+	    &ring, NULL);
 	if (res == DIRECTOR_NOT_HERE)
 		return tune_failed(h, req->conn, res, number);
 	if (res != DIRECTOR_OK || ring_get(ring, seq, &s, NULL) != RING_OK)
@@ -562,12 +567,17 @@ serve_stream(struct http *h, struct request *req, const char *number, int head)
 	int64_t live;
 
 	if (head) {
-		res = director_tune(h->d, number, TUNE_NO_START, 0, &ring);
+		res = director_tune(h->d, number, TUNE_NO_START, 0, &ring, NULL);
 		if (res != DIRECTOR_OK)
 			return tune_failed(h, req->conn, res, number);
 		return reply(req->conn, MHD_HTTP_OK, CT_TS, "no-cache, no-store", "", 0);
 	}
-	res = director_tune(h->d, number, TUNE_TS, 0, &ring);
+	req->waiter.suspend = suspend_conn;
+	req->waiter.wake = resume_conn;
+	req->waiter.arg = req;
+	res = director_tune(h->d, number, TUNE_TS, 0, &ring, &req->waiter);
+	if (res == DIRECTOR_WAIT)
+		return MHD_YES;                 /* resumed when the channel is back: ask again */
 	if (res != DIRECTOR_OK)
 		return tune_failed(h, req->conn, res, number);
 	c = xcalloc(1, sizeof *c);
@@ -723,28 +733,78 @@ serve_hdhr(struct http *h, struct MHD_Connection *conn, const char *url)
 	return reply_owned(conn, MHD_HTTP_OK, CT_JSON, doc, strlen(doc));
 }
 
-/* The guide routes. */
-static enum MHD_Result
-serve_guide(struct http *h, struct MHD_Connection *conn, int xmltv)
-{
-	char base[256], *out = NULL, *cause = NULL;
-	size_t len = 0;
-	int ret;
+/* A guide document on its way out, with the client's base URL in its links. */
+struct doc_reply {
+	struct docs_doc *doc;
+	size_t base_len;
+	char base[256];
+};
 
-	if (xmltv ? h->opts.guide.xmltv == NULL : h->opts.guide.m3u == NULL)
-		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "guide not available\n");
-	base_url(h, conn, base, sizeof base);
-	if (xmltv)
-		ret = h->opts.guide.xmltv(h->opts.guide.arg, base, &out, &len, &cause);
-	else
-		ret = h->opts.guide.m3u(h->opts.guide.arg, base, &out, &len, &cause);
-	if (ret != 0) {
-		log_error("guide: %s", cause != NULL ? cause : "failed");
-		free(cause);
-		free(out);
-		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "guide not available\n");
+/* Content reader of a guide document. */
+static ssize_t
+doc_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct doc_reply *r = cls;
+	size_t n = docs_doc_read(r->doc, r->base, r->base_len, pos, buf, max);
+
+	return n > 0 ? (ssize_t)n : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+/* A guide document's response is done. */
+static void
+doc_free(void *cls)
+{
+	struct doc_reply *r = cls;
+
+	docs_doc_unref(&r->doc);
+	free(r);
+}
+
+/* Answer with a document (the reference is taken). */
+static enum MHD_Result
+reply_doc(struct http *h, struct MHD_Connection *conn, const char *type,
+    struct docs_doc *doc)
+{
+	struct MHD_Response *resp;
+	struct doc_reply *r = xcalloc(1, sizeof *r);
+
+	r->doc = doc;
+	base_url(h, conn, r->base, sizeof r->base);
+	r->base_len = strlen(r->base);
+	resp = MHD_create_response_from_callback(docs_doc_size(doc, r->base_len), 32 * 1024,
+	    doc_read, r, doc_free);
+	if (resp == NULL) {
+		doc_free(r);
+		return MHD_NO;
 	}
-	return reply_owned(conn, MHD_HTTP_OK, xmltv ? CT_XML : CT_M3U, out, len);
+	common_headers(resp, type, CC_NONE);
+	return send_response(conn, MHD_HTTP_OK, resp);
+}
+
+/*
+ * The guide routes: the document the builder made (never a query here),
+ * waiting suspended while it looks at the database.
+ */
+static enum MHD_Result
+serve_guide(struct http *h, struct request *req, int xmltv)
+{
+	struct docs_doc *doc = NULL;
+	char why[256];
+
+	req->dwait.suspend = suspend_conn;
+	req->dwait.wake = resume_conn;
+	req->dwait.arg = req;
+	switch (docs_get(h->opts.docs, xmltv ? DOCS_XMLTV : DOCS_M3U, &req->dwait, &doc, why,
+	    sizeof why)) {
+	case DOCS_WAIT:
+		return MHD_YES;         /* resumed when the builder is done */
+	case DOCS_NONE:
+		return reply_text(req->conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "the guide is not available now: %s\n", why);
+	case DOCS_OK:
+		break;
+	}
+	return reply_doc(h, req->conn, xmltv ? CT_XML : CT_M3U, doc);
 }
 
 /* GET /iptv/logos/N.EXT: a channel's logo file (the guide points here). */
@@ -792,26 +852,62 @@ serve_logo(struct http *h, struct MHD_Connection *conn, const char *number, cons
 	return reply_owned(conn, MHD_HTTP_OK, type, data, len);
 }
 
-/* GET /healthz: 200 when the director and the database are fine, else 503. */
+/* Log an unhealthy answer: when the reason changes, else once a minute. */
+static void
+health_log(struct http *h, const char *why)
+{
+	int64_t now = now_ms();
+	int say;
+
+	pthread_mutex_lock(&h->lock);
+	say = strcmp(why, h->health_logged) != 0 || now - h->health_log_ms >= 60000;
+	if (say) {
+		snprintf(h->health_logged, sizeof h->health_logged, "%s", why);
+		h->health_log_ms = now;
+	}
+	pthread_mutex_unlock(&h->lock);
+	if (say)
+		log_warn("healthz: unhealthy: %s", why);
+}
+
+/*
+ * GET /healthz: 200 when the director and the database are fine, else 503
+ * with the reason. The database is checked by the docs' thread; this one
+ * waits suspended, and answers 503 when the check does not come back.
+ */
 static enum MHD_Result
-serve_healthz(struct http *h, struct MHD_Connection *conn)
+serve_healthz(struct http *h, struct request *req)
 {
 	struct channel_status *st;
 	char why[256] = "ok", *text;
-	json_t *root = json_object(), *chans = json_object();
+	json_t *root, *chans;
 	unsigned status = MHD_HTTP_OK;
 	size_t n, i;
 
+	req->dwait.suspend = suspend_conn;
+	req->dwait.wake = resume_conn;
+	req->dwait.arg = req;
 	if (director_health(h->d, why, sizeof why) != 0)
 		status = MHD_HTTP_SERVICE_UNAVAILABLE;
-	else if (h->opts.health != NULL && h->opts.health(h->opts.health_arg, why,
-	    sizeof why) != 0)
-		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	else if (h->opts.docs != NULL) {
+		switch (docs_health(h->opts.docs, &req->dwait, why, sizeof why)) {
+		case DOCS_WAIT:
+			return MHD_YES;
+		case DOCS_NONE:
+			status = MHD_HTTP_SERVICE_UNAVAILABLE;
+			break;
+		case DOCS_OK:
+			snprintf(why, sizeof why, "ok");
+			break;
+		}
+	}
+	root = json_object();
+	chans = json_object();
 	json_object_set_new(root, "status", json_string(status == MHD_HTTP_OK ? "ok" :
 	    "unhealthy"));
 	if (status != MHD_HTTP_OK) {
 		json_object_set_new(root, "reason", json_string(why));
-		log_warn("healthz: unhealthy: %s", why);
+		health_log(h, why);
 	}
 	n = director_status(h->d, &st);
 	for (i = 0; i < n; i++)
@@ -821,8 +917,8 @@ serve_healthz(struct http *h, struct MHD_Connection *conn)
 	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (text == NULL)
-		return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "healthz\n");
-	return reply_owned(conn, status, CT_JSON, text, strlen(text));
+		return reply_text(req->conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "healthz\n");
+	return reply_owned(req->conn, status, CT_JSON, text, strlen(text));
 }
 
 /* Serve a routed request. */
@@ -841,11 +937,11 @@ serve(struct http *h, struct request *req, const struct route *r)
 	case ROUTE_STATUS:
 		return serve_status(h, conn);
 	case ROUTE_HEALTHZ:
-		return serve_healthz(h, conn);
+		return serve_healthz(h, req);
 	case ROUTE_M3U:
-		return serve_guide(h, conn, 0);
+		return serve_guide(h, req, 0);
 	case ROUTE_XMLTV:
-		return serve_guide(h, conn, 1);
+		return serve_guide(h, req, 1);
 	case ROUTE_LOGO:
 		return serve_logo(h, conn, r->number, r->ext);
 	case ROUTE_DISCOVER:

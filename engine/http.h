@@ -10,18 +10,8 @@
 #include <stddef.h>
 
 #include "engine/director.h"
+#include "engine/docs.h"
 #include "engine/hdhr.h"
-
-/*
- * The guide documents come from the scheduler; the caller wires them in
- * (NULL functions: the routes answer 503). base_url is "http://host:port";
- * *out is a new buffer of *len bytes.
- */
-struct http_guide {
-	int (*m3u)(void *arg, const char *base_url, char **out, size_t *len, char **cause);
-	int (*xmltv)(void *arg, const char *base_url, char **out, size_t *len, char **cause);
-	void *arg;
-};
 
 struct http_opts {
 	const char *bind;               /* numeric address, NULL: every address */
@@ -31,13 +21,13 @@ struct http_opts {
 	int per_ip;                     /* connections per client address (64) */
 	int timeout_s;                  /* idle connection timeout (15) */
 	struct hdhr_info hdhr;
-	struct http_guide guide;
 	/*
-	 * /healthz's check of what lies outside the director (the database):
-	 * 0, or -1 with the reason in buf. NULL: the director alone.
+	 * The guide (M3U, XMLTV) and the database's health for /healthz, made
+	 * off the HTTP threads (the caller keeps it alive and calls
+	 * docs_close before http_stop). NULL: the guide routes answer 503
+	 * and /healthz looks at the director alone.
 	 */
-	int (*health)(void *arg, char *buf, size_t len);
-	void *health_arg;
+	struct docs *docs;
 };
 
 struct http;

@@ -21,6 +21,7 @@
 #include "engine/api.h"
 #include "engine/control.h"
 #include "engine/director.h"
+#include "engine/docs.h"
 #include "engine/graphics.h"
 #include "engine/hdhr.h"
 #include "engine/http.h"
@@ -34,6 +35,7 @@
 
 #define DEFAULT_PORT 8080
 #define GUIDE_HOURS 48
+#define GUIDE_MAX_AGE_MS 60000          /* the XMLTV window moves on: made again this often */
 
 struct station {
 	char *db_path;
@@ -46,6 +48,7 @@ struct station {
 	struct director *d;
 	struct alerts *alerts;
 	struct thumbs *thumbs;
+	struct docs *docs;
 	struct http *h;
 	struct ssdp *ssdp;
 	struct control *ctl;
@@ -53,73 +56,21 @@ struct station {
 	struct chanset *owned;          /* --channels */
 };
 
-/* A connection of its own for a guide request (HTTP threads share none). */
-static sqlite3 *
-guide_db(struct station *s, char **cause)
+/* /iptv/channels.m3u: the scheduler's channel list (on the docs' builder). */
+static int
+guide_m3u_cb(void *arg, sqlite3 *db, int64_t now, const char *base_url, char **out,
+    size_t *len, char **cause)
 {
-	sqlite3 *db = NULL;
-
-	if (db_open(s->db_path, 0, &db, cause) != 0)
-		return NULL;
-	return db;
+	return guide_m3u_only(db, ((struct station *)arg)->owned, base_url, 0, out, len, cause);
 }
 
-/* /iptv/channels.m3u: the scheduler's channel list. */
+/* /iptv/xmltv.xml: the scheduler's guide from now on (on the docs' builder). */
 static int
-guide_m3u_cb(void *arg, const char *base_url, char **out, size_t *len, char **cause)
+guide_xmltv_cb(void *arg, sqlite3 *db, int64_t now, const char *base_url, char **out,
+    size_t *len, char **cause)
 {
-	sqlite3 *db = guide_db(arg, cause);
-	int rc;
-
-	if (db == NULL)
-		return -1;
-	rc = guide_m3u_only(db, ((struct station *)arg)->owned, base_url, 0, out, len, cause);
-	db_close(&db);
-	return rc;
-}
-
-/* /iptv/xmltv.xml: the scheduler's guide from now on. */
-static int
-guide_xmltv_cb(void *arg, const char *base_url, char **out, size_t *len, char **cause)
-{
-	sqlite3 *db = guide_db(arg, cause);
-	int rc;
-
-	if (db == NULL)
-		return -1;
-	rc = guide_xmltv_only(db, ((struct station *)arg)->owned, now_ms(), GUIDE_HOURS,
-	    base_url, out, len, cause);
-	db_close(&db);
-	return rc;
-}
-
-/* /healthz: can the database be opened and read? */
-static int
-health_db(void *arg, char *buf, size_t len)
-{
-	struct station *s = arg;
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st;
-	char *cause = NULL;
-	int ret = -1;
-
-	if (db_open(s->db_path, DB_READONLY, &db, &cause) != 0) {
-		snprintf(buf, len, "the database cannot be opened: %s", cause);
-		free(cause);
-		return -1;
-	}
-	if ((st = db_prepare(db, "SELECT count(*) FROM channels", &cause)) == NULL) {
-		snprintf(buf, len, "the database cannot be read: %s", cause);
-		free(cause);
-	} else {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			ret = 0;
-		else
-			snprintf(buf, len, "the database cannot be read: %s", sqlite3_errmsg(db));
-		sqlite3_finalize(st);
-	}
-	db_close(&db);
-	return ret;
+	return guide_xmltv_only(db, ((struct station *)arg)->owned, now, GUIDE_HOURS, base_url,
+	    out, len, cause);
 }
 
 /* Take the data directory's lock; the fd, or -1 with *cause. */
@@ -302,6 +253,7 @@ struct station *
 station_start(const struct station_opts *o, char **cause)
 {
 	struct director_opts dopts;
+	struct docs_opts gopts;
 	struct http_opts hopts;
 	struct station *s = xcalloc(1, sizeof *s);
 	sqlite3 *db = NULL;
@@ -344,12 +296,15 @@ station_start(const struct station_opts *o, char **cause)
 	hopts.per_ip = setting_int(db, "http.per_ip_connections", 64, 1, 100000);
 	hopts.timeout_s = setting_int(db, "http.timeout_s", 15, 1, 3600);
 	hdhr_identity(db, &hopts.hdhr, max);
-	hopts.guide.m3u = guide_m3u_cb;
-	hopts.guide.xmltv = guide_xmltv_cb;
-	hopts.guide.arg = s;
-	hopts.health = health_db;
-	hopts.health_arg = s;
 	db_close(&db);
+	/* The guide and the health check, made off the HTTP threads. */
+	memset(&gopts, 0, sizeof gopts);
+	gopts.db_path = s->db_path;
+	gopts.src[DOCS_M3U] = (struct docs_source){ guide_m3u_cb, s, 0 };
+	gopts.src[DOCS_XMLTV] = (struct docs_source){ guide_xmltv_cb, s, GUIDE_MAX_AGE_MS };
+	if ((s->docs = docs_new(&gopts, cause)) == NULL)
+		goto fail;
+	hopts.docs = s->docs;
 	if ((s->h = http_start(&hopts, s->d, cause)) == NULL)
 		goto fail;
 	s->port = http_port(s->h);
@@ -442,7 +397,9 @@ station_stop(struct station **sp)
 	ssdp_stop(&s->ssdp);
 	if (s->d != NULL)
 		director_shutdown(s->d);
+	docs_close(s->docs);
 	http_stop(&s->h);
+	docs_free(&s->docs);
 	director_free(&s->d);
 	alerts_free(&s->alerts);
 	thumbs_free(&s->thumbs);

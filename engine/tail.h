@@ -10,6 +10,13 @@
  * opened on every channel that starts. Everything here runs on the
  * channel's thread; a plug-in keeps its own lock for state it shares with
  * the rest of the program and reads it in poll().
+ *
+ * An overlay never takes a channel off the air: a plug-in's chain that
+ * cannot be built (a corrupt picture, no font) or that fails on a test
+ * frame is left out, with one line in the log, and the limiter and format
+ * chain always stay; a graph that fails while it runs is built again
+ * without the plug-in chains, and the frames and samples it held are made
+ * good (the last picture again, silence) so the A/V count stays exact.
  */
 #ifndef RV_ENGINE_TAIL_H
 #define RV_ENGINE_TAIL_H
@@ -50,6 +57,15 @@ struct tail_plugin {
 	 */
 	int (*video_chain)(void *state, const char *in, const char *out, char **desc);
 	int (*audio_chain)(void *state, const char *in, const char *out, char **desc);
+	/*
+	 * Optional: the tail built its graph without this plug-in's chain
+	 * (video or audio), because that chain could not be built or failed
+	 * on its first frame, now or at an earlier build with the same
+	 * description. The tail has said why in the log, once; it tries the
+	 * chain again when its description changes. Commands to its filters
+	 * would fail meanwhile.
+	 */
+	void (*dropped)(void *state, int video);
 	/*
 	 * Before each video frame: apply pending changes (tail_command,
 	 * tail_set_text) and return TAIL_KEEP or TAIL_REBUILD.

@@ -10,10 +10,14 @@
  */
 #include "engine/text.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <fontconfig/fontconfig.h>
+
+#include "src/log.h"
 #include "src/util.h"
 
 /* Quote for the option parser: '...' with '\'' for each quote. */
@@ -55,8 +59,32 @@ text_value(const char *s)
 	return out;
 }
 
-/* The first font file that exists. */
-const char *
+/* fontconfig's file for a pattern ("Sans:style=Bold"), or NULL. */
+static char *
+fc_file(const char *pattern)
+{
+	FcPattern *pat = FcNameParse((const FcChar8 *)pattern), *best;
+	FcResult r = FcResultNoMatch;
+	FcChar8 *file;
+	char *out = NULL;
+
+	if (pat == NULL)
+		return NULL;
+	FcConfigSubstitute(NULL, pat, FcMatchPattern);
+	FcDefaultSubstitute(pat);
+	best = FcFontMatch(NULL, pat, &r);
+	if (best != NULL && r == FcResultMatch &&
+	    FcPatternGetString(best, FC_FILE, 0, &file) == FcResultMatch &&
+	    access((const char *)file, R_OK) == 0)
+		out = xstrdup((const char *)file);
+	if (best != NULL)
+		FcPatternDestroy(best);
+	FcPatternDestroy(pat);
+	return out;
+}
+
+/* DejaVu, else fontconfig's Sans. */
+char *
 text_font(int bold)
 {
 	static const char *regular[] = {
@@ -69,14 +97,58 @@ text_font(int bold)
 		"/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
 		"/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
 	};
+	static int said;                /* atomic: 1 said Sans, 2 said no font */
 	const char **list = bold ? heavy : regular;
+	char *file;
 	size_t i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < nitems(regular); i++) {
 		if (access(list[i], R_OK) == 0)
-			return list[i];
+			return xstrdup(list[i]);
 	}
-	return bold ? text_font(0) : regular[0];
+	for (i = 0; bold && i < nitems(regular); i++) {
+		if (access(regular[i], R_OK) == 0)
+			return xstrdup(regular[i]);     /* DejaVu without its bold */
+	}
+	/*
+	 * Resolved here rather than with drawtext's own font=: FFmpeg 5.1 leaks
+	 * a fontconfig configuration at each drawtext that finds no font.
+	 */
+	if ((file = fc_file(bold ? "Sans:style=Bold" : "Sans")) != NULL) {
+		if (__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED) == 0)
+			log_warn("no DejaVu Sans font on this machine (Debian: fonts-dejavu-core); "
+			    "text on the picture uses fontconfig's Sans (%s)", file);
+		return file;
+	}
+	if (__atomic_exchange_n(&said, 2, __ATOMIC_RELAXED) != 2)
+		log_warn("no font at all on this machine (Debian: fonts-dejavu-core): the picture "
+		    "carries no text (lower thirds, alert text, cards); everything else airs");
+	return NULL;
+}
+
+/* drawtext's font option: the file, else the default; NULL: no font. */
+char *
+text_font_arg(const char *file, int bold, char **why)
+{
+	char *v, *arg, *dflt = NULL;
+
+	if (why != NULL)
+		*why = NULL;
+	if (file != NULL && *file != '\0' && access(file, R_OK) != 0) {
+		if (why != NULL)
+			xasprintf(why, "the font %s cannot be read (%s); using DejaVu Sans, else "
+			    "fontconfig's Sans", file, strerror(errno));
+		file = NULL;
+	}
+	if (file == NULL || *file == '\0') {
+		if ((file = dflt = text_font(bold)) == NULL)
+			return NULL;
+	}
+	v = text_value(file);
+	xasprintf(&arg, "fontfile=%s", v);
+	free(v);
+	free(dflt);
+	return arg;
 }
 
 /* Characters (not bytes) in s[0..n). */

@@ -21,8 +21,21 @@ char *text_value(const char *s);
  * parser around it: the argument of a "reinit" command.
  */
 char *text_option(const char *s);
-/* The TrueType font file to draw with (bold or regular); never NULL. */
-const char *text_font(int bold);
+/*
+ * The font file to draw with: DejaVu Sans (bold or regular), else what
+ * fontconfig gives for "Sans"; a new string, or NULL when the machine has
+ * no font at all.
+ */
+char *text_font(int bold);
+/*
+ * drawtext's font option, ready for a graph description: "fontfile=..."
+ * of file (the operator's font; NULL or "": the default above), else of
+ * the default when that file cannot be read (with *why set, when why is
+ * not NULL, to a new message naming the file). NULL when there is no
+ * font at all: draw no text (said once in the log). Other fallbacks are
+ * said once in the log too.
+ */
+char *text_font_arg(const char *file, int bold, char **why);
 /*
  * Wrap s at spaces to lines of at most width characters (UTF-8 aware),
  * keeping at most max_lines (the last ending in "..." when cut).

@@ -316,6 +316,36 @@ log_level_parse(const char *s, enum log_level *out)
 	return -1;
 }
 
+/* This thread's capture of FFmpeg's errors (log_capture_ffmpeg). */
+static _Thread_local char *capture_buf;
+static _Thread_local size_t capture_len;
+
+/* Capture FFmpeg's errors on this thread, or stop (NULL). */
+void
+log_capture_ffmpeg(char *buf, size_t len)
+{
+	capture_buf = len > 0 ? buf : NULL;
+	capture_len = len;
+	if (capture_buf != NULL)
+		capture_buf[0] = '\0';
+}
+
+/* Keep the first error line of a capture, without its context prefix. */
+static void
+capture(const char *line)
+{
+	const char *p = line, *q;
+	size_t n;
+
+	if (capture_buf[0] != '\0')
+		return;
+	while (*p == '[' && (q = strchr(p, ']')) != NULL)
+		for (p = q + 1; *p == ' '; p++)
+			;
+	n = strcspn(p, "\n");
+	snprintf(capture_buf, capture_len, "%.*s", (int)n, p);
+}
+
 /*
  * FFmpeg calls this from any thread, often with partial lines: each thread
  * gathers its own line until the newline.
@@ -346,6 +376,11 @@ ffmpeg_callback(void *avcl, int level, const char *fmt, va_list vl)
 		l = LOGL_INFO;
 	else
 		l = LOGL_DEBUG;
+	if (l == LOGL_ERROR && capture_buf != NULL) {
+		capture(line);
+		line[0] = '\0';
+		return;
+	}
 	/* FFmpeg's errors are about one stream; they are our warnings. */
 	if (l == LOGL_ERROR)
 		l = LOGL_WARN;

@@ -67,5 +67,12 @@ int log_level_parse(const char *s, enum log_level *out);
 
 /* Route FFmpeg's av_log into this logger (thread-safe). */
 void log_route_ffmpeg(void);
+/*
+ * On this thread, keep FFmpeg's first error line in buf (without its
+ * "[filter @ 0x...]" prefix) instead of logging its error lines, until
+ * called again with NULL: a caller that tries something and says what
+ * failed in one line of its own (a tail overlay that cannot be built).
+ */
+void log_capture_ffmpeg(char *buf, size_t len);
 
 #endif

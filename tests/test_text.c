@@ -23,12 +23,12 @@ round_trip2(const char *s, int live)
 	AVFilterGraph *g = avfilter_graph_alloc();
 	AVFilterInOut *in = NULL, *out = NULL;
 	AVFilterContext *dt;
-	char *desc, *v = text_value(live ? " " : s), *font = text_value(text_font(0));
+	char *desc, *v = text_value(live ? " " : s), *font = text_font_arg(NULL, 0, NULL);
 	uint8_t *got = NULL;
 	char *copy;
 	int ret;
 
-	xasprintf(&desc, "color=s=64x64:d=1,drawtext@t=fontfile=%s:expansion=none:text=%s:"
+	xasprintf(&desc, "color=s=64x64:d=1,drawtext@t=%s:expansion=none:text=%s:"
 	    "x=w-mod(n*4\\,w+tw),nullsink", font, v);
 	ret = avfilter_graph_parse2(g, desc, &in, &out);
 	ck_assert_msg(ret >= 0, "graph '%s' did not parse: %s", desc, av_err2str(ret));
@@ -92,8 +92,46 @@ END_TEST
 
 START_TEST(fonts)
 {
-	ck_assert_ptr_nonnull(strstr(text_font(0), ".ttf"));
-	ck_assert_ptr_nonnull(strstr(text_font(1), "Bold"));
+	char *arg, *why = (char *)"unset", *file = text_font(0), *heavy = text_font(1);
+	AVFilterGraph *g;
+	AVFilterInOut *in = NULL, *out = NULL;
+	char *desc;
+
+	/* fonts-dejavu-core is a dependency (contrib/setup.sh). */
+	ck_assert_ptr_nonnull(file);
+	ck_assert_ptr_nonnull(strstr(file, ".ttf"));
+	ck_assert_ptr_nonnull(heavy);
+	ck_assert_ptr_nonnull(strstr(heavy, "Bold"));
+	free(heavy);
+	arg = text_font_arg(NULL, 1, &why);
+	ck_assert_ptr_null(why);
+	ck_assert_ptr_nonnull(strstr(arg, "fontfile="));
+	ck_assert_ptr_nonnull(strstr(arg, "Bold"));
+	free(arg);
+	arg = text_font_arg(file, 0, &why);
+	ck_assert_ptr_null(why);
+	free(arg);
+	/* An operator's font that is gone: the default, and why. */
+	arg = text_font_arg("/nonexistent/Fancy.ttf", 0, &why);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_msg(strstr(why, "/nonexistent/Fancy.ttf") != NULL, "%s", why);
+	ck_assert_msg(strstr(why, "Sans") != NULL, "%s", why);
+	ck_assert_msg(strncmp(arg, "fontfile=", 9) == 0 && strstr(arg, file) != NULL, "%s", arg);
+	free(why);
+	/* ... which drawtext takes. */
+	g = avfilter_graph_alloc();
+	xasprintf(&desc, "color=s=64x64:d=1,drawtext=%s:expansion=none:text=x,nullsink", arg);
+	ck_assert_int_ge(avfilter_graph_parse2(g, desc, &in, &out), 0);
+	ck_assert_int_ge(avfilter_graph_config(g, NULL), 0);
+	avfilter_inout_free(&in);
+	avfilter_inout_free(&out);
+	avfilter_graph_free(&g);
+	free(desc);
+	free(arg);
+	arg = text_font_arg("/nonexistent/Fancy.ttf", 1, NULL);
+	ck_assert_msg(strstr(arg, "Bold") != NULL, "%s", arg);
+	free(arg);
+	free(file);
 }
 END_TEST
 
