@@ -97,7 +97,9 @@ sync_all_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	static const char usage[] = "usage: retrovue sync-all [--library NAME]... [--tmm DIR]... "
 	    "[--plex-only|--tmm-only] [--force] [--dry-run] [options]\n" LIBOPTS_USAGE
 	    "  --tmm DIR            a TMM directory by id, name or path (repeatable)\n"
-	    "  --force              process everything, changed or not\n";
+	    "  --force              process everything, changed or not, and remove what is gone\n"
+	    "                       even beyond the safety limit or from a folder that looks\n"
+	    "                       empty or unmounted\n";
 	struct libopts lo;
 	int c, r, plex_only = 0, tmm_only = 0;
 
