@@ -30,7 +30,7 @@ run(struct cmd_ctx *ctx, struct libopts *lo)
 	lp = libprogress_new(&prog, lo->req.dry_run, &sync_cancel);
 	rc = sync_run(db, &lo->req, &prog, &st, &cause);
 	libprogress_free(&lp);
-	if (rc >= 0 || st.processed > 0)
+	if (rc >= 0 || st.processed > 0 || st.held > 0 || st.kept > 0)
 		libopts_print_stats(&st, lo->req.dry_run, (double)(mono_us() - t0) / 1e6);
 	/* What left the library leaves the schedules' unlocked future too. */
 	if (st.removed > 0 && !lo->req.dry_run)
