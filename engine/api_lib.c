@@ -824,10 +824,10 @@ sync_job(void *arg)
 		goto out;
 	}
 	n = st.added + st.updated + st.removed > 0 ? reschedule_all(db) : 0;
-	r = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "status", rc == 0 ?
+	r = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "status", rc == 0 ?
 	    "success" : "partial", "processed", (int)st.processed, "added", (int)st.added,
 	    "updated", (int)st.updated, "removed", (int)st.removed, "skipped", (int)st.skipped,
-	    "failed", (int)st.failed, "rescheduled", n > 0 ? n : 0);
+	    "failed", (int)st.failed, "rescheduled", n > 0 ? n : 0, "held", (int)st.held);
 	lib_event(j->l, json_pack("{s:s}", "event", "library.changed"));
 	job_done(j, r, NULL);
 out:

@@ -1238,7 +1238,7 @@ sync_run(sqlite3 *db, const struct sync_request *req, const struct import_progre
 		free(first);
 		return -1;
 	}
-	if (failures > 0 && sources_ok == 0 && stats->processed == 0) {
+	if (failures > 0 && sources_ok == 0 && stats->processed == 0 && stats->held == 0) {
 		set_cause(cause, "%s", first != NULL ? first : "the sync failed");
 		free(first);
 		return -1;

@@ -1055,6 +1055,23 @@ remove_gone(struct scan *s)
 	return import_tx_end(&s->tx, ok);
 }
 
+/* How many files the library has from this directory. */
+static long
+count_files(struct scan *s)
+{
+	sqlite3_stmt *st;
+	long n = 0;
+
+	st = db_prepare(s->db, "SELECT count(*) FROM media_files WHERE tmm_directory_id = ?", NULL);
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, s->d->id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* The device of a directory (tests fake a root's with RETROVUE_TEST_TMM_DEVICE). */
 static int
 device_of(const char *path, int root, int64_t *dev)
@@ -1074,8 +1091,10 @@ device_of(const char *path, int root, int64_t *dev)
 }
 
 /*
- * Refuse a root that sits on its parent's device while its files were on
- * another: a mount point whose disk is not mounted. *dev: the root's.
+ * A root that sits on its parent's device while its files were on another
+ * is a mount point whose disk is not mounted: warn, hold its files back
+ * and answer 1 (nothing is scanned). -1 if the root cannot be read at
+ * all, else 0. *dev: the root's device.
  */
 static int
 check_mounted(struct scan *s, int64_t *dev, char **cause)
@@ -1094,11 +1113,12 @@ check_mounted(struct scan *s, int64_t *dev, char **cause)
 		rc = -1;
 	} else if (s->d->device != 0 && *dev != s->d->device && !s->o->force &&
 	    device_of(parent, 0, &pdev) == 0 && pdev == *dev) {
-		set_cause(cause, "%s: %s is not mounted: it is on the same device as %s, and its "
-		    "files were on another; nothing was removed. Mount it, or if the folder really "
-		    "moved to this disk, sync again with --force", s->d->name != NULL ? s->d->name :
-		    s->d->path, s->d->path, parent);
-		rc = -1;
+		import_warn(s->prog, "%s: %s is not mounted: it is on the same device as %s, and "
+		    "its files were on another; nothing was removed. Mount it, or if the folder "
+		    "really moved to this disk, sync again with --force", s->d->name != NULL ?
+		    s->d->name : s->d->path, s->d->path, parent);
+		s->st->held += count_files(s);
+		rc = 1;
 	}
 	free(parent);
 	return rc;
@@ -1131,7 +1151,12 @@ tmm_scan(sqlite3 *db, const struct tmm_dir *d, const struct tmm_opts *o,
 	s.origin.library_name = name;
 	if (prog != NULL && prog->library != NULL)
 		prog->library(prog->arg, o->index, o->count, name, 0, -1);
-	if (check_mounted(&s, &dev, cause) != 0 || walk(&s, d->path, 0, cause) != 0)
+	if ((rc = check_mounted(&s, &dev, cause)) != 0) {
+		rc = rc > 0 ? 0 : -1;
+		goto out;
+	}
+	rc = -1;
+	if (walk(&s, d->path, 0, cause) != 0)
 		goto out;
 	if (s.nfiles > 1)
 		qsort(s.files, s.nfiles, sizeof *s.files, file_cmp);

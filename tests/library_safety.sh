@@ -56,8 +56,9 @@ check_grep "and that nothing was removed" "nothing was removed" "$T/err"
 check_no_grep "it does not report '3 removed'" "3 removed" "$T/out"
 check_eq "the show, its episodes and the marker are all there" "1/3/1" "$(count)"
 check_eq "the library did not change" "$rev" "$(sq "SELECT value FROM system_config WHERE key = 'content.revision'")"
-check_eq "the history says why" "failed|1" \
-    "$(sq "SELECT status, error_message LIKE '%is not mounted%' FROM sync_history ORDER BY id DESC LIMIT 1")"
+check_eq "the history says why" "partial|1" \
+    "$(sq "SELECT status, error_message LIKE '%looked empty or unmounted%' FROM sync_history ORDER BY id DESC LIMIT 1")"
+check_grep "the totals say what was held back" "Not removed: 3 files" "$T/out"
 
 # A folder with no .nfo left, whatever its device: nothing removed either.
 sq "UPDATE tmm_directories SET device = NULL"
@@ -178,9 +179,57 @@ sq "UPDATE removed_items SET removed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', 
 run_rc "$RETROVUE" content removed
 check_grep "none older than 30 days is listed" "No removed items (they are kept 30 days)" "$T/out"
 check_eq "and they are purged" 0 "$(sq 'SELECT count(*) FROM removed_items')"
+
+# 6. The console's sync dialog asks before it removes more than the limit.
+if command -v tmux >/dev/null; then
+	. "$TESTS_SRCDIR/engine_lib.sh"
+	fill
+	run_rc "$RETROVUE" sync-all --tmm TV
+	rm "$M/Show (1990)/Season 1/S01E02.nfo" "$M/Show (1990)/Season 1/S01E03.nfo"
+	port=$(free_port)
+	check "a daemon starts" start_daemon "$T/daemon.log"
+	tmx="tmux -L rv-safety-$$"
+	at_exit "$tmx kill-server 2>/dev/null"
+	$tmx new-session -d -s c -x 120 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+	    RETROVUE_DATA_DIR='$RETROVUE_DATA_DIR' RETROVUE_DB_PATH='$RETROVUE_DB_PATH' \
+	    '$RETROVUE' 2>'$T/console.err'"
+	# wait_screen PATTERN: until the console shows PATTERN (10 s).
+	wait_screen() {
+		i=0
+		while [ $i -lt 100 ]; do
+			$tmx capture-pane -p -t c | grep -q -- "$1" && return 0
+			sleep 0.1
+			i=$((i + 1))
+		done
+		$tmx capture-pane -p -t c | sed 's/^/#   /'
+		return 1
+	}
+	wait_screen "RETROVUE" && $tmx send-keys -t c F5
+	check "F5 opens the sync dialog" wait_screen "Everything: every enabled"
+	$tmx send-keys -t c Enter
+	check "the sync holds the removals back and asks" wait_screen "2 files are gone from the sources"
+	check_eq "nothing went meanwhile" "1/3/0" "$(count)"
+	$tmx send-keys -t c Escape
+	check "Esc keeps them" wait_screen "kept: nothing was removed"
+	check_eq "and nothing went" "1/3/0" "$(count)"
+	$tmx send-keys -t c Enter
+	wait_screen "2 files are gone from the sources" && $tmx send-keys -t c -l REMOVE
+	$tmx send-keys -t c Enter
+	check "typing REMOVE syncs again with force" wait_screen "removing them: syncing again with force"
+	i=0
+	while [ "$(count)" != "1/1/0" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	check_eq "and the two episodes go" "1/1/0" "$(count)"
+	check "the dialog reports it" wait_screen "done: success, 0 added, 0 updated, 2 removed"
+	$tmx send-keys -t c Escape
+	$tmx send-keys -t c q
+	stop_daemon
+	check_eq "the daemon stops cleanly" 0 "$stop_rc"
+else
+	ok "# SKIP the console's sync dialog: tmux is not installed"
+fi
 if [ "$how" = mount ]; then umount "$M"; fi
 
-# 6. Plex: a library that suddenly answers with far fewer items.
+# 7. Plex: a library that suddenly answers with far fewer items.
 fresh_db
 start_stub
 run_rc "$RETROVUE" source add plex --name home --url "$URL" --token "$TOKEN"

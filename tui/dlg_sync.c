@@ -3,7 +3,10 @@
  * (or some of their libraries, listed by testing the source) and some TMM
  * directories; the sync runs in the daemon's job pool, one request after
  * another, while two bars show the library and the item and the changes
- * scroll by. The sync history sits below.
+ * scroll by. The sync history sits below. A sync that held removals back
+ * (more than the safety limit, or a folder that looked empty or
+ * unmounted) asks, once the queue is done, whether to remove them; yes
+ * runs those requests again with "force".
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +37,9 @@ struct sync {
 	int nrows;
 	struct w_list list;
 	json_t *queue;                  /* requests still to start */
+	json_t *current;                /* the request running */
+	json_t *held;                   /* requests that held removals back */
+	long held_files;
 	int64_t job;                    /* the sync running (0 none, -1 starting) */
 	int64_t test_job;               /* listing a source's libraries */
 	int test_row;
@@ -182,6 +188,8 @@ next(struct sync *s)
 		return;
 	req = json_incref(json_array_get(s->queue, 0));
 	json_array_remove(s->queue, 0);
+	json_decref(s->current);
+	s->current = json_deep_copy(req);
 	s->job = -1;
 	s->lib_done = s->lib_total = s->item_done = s->item_total = 0;
 	s->lib_label[0] = s->item_label[0] = '\0';
@@ -271,7 +279,9 @@ on_event(void *arg, json_t *ev)
 		    "text")));
 	} else if (strcmp(name, "job.done") == 0) {
 		s->job = 0;
-		if ((r = json_object_get(ev, "result")) != NULL)
+		if ((r = json_object_get(ev, "result")) != NULL) {
+			json_int_t held = json_integer_value(json_object_get(r, "held"));
+
 			msg(s, "done: %s, %lld added, %lld updated, %lld removed, %lld unchanged, "
 			    "%lld failed", json_string_value(json_object_get(r, "status")),
 			    (long long)json_integer_value(json_object_get(r, "added")),
@@ -279,7 +289,15 @@ on_event(void *arg, json_t *ev)
 			    (long long)json_integer_value(json_object_get(r, "removed")),
 			    (long long)json_integer_value(json_object_get(r, "skipped")),
 			    (long long)json_integer_value(json_object_get(r, "failed")));
-		else
+			if (held > 0 && s->current != NULL) {
+				msg(s, "held     %lld file%s gone from the source not removed (see the "
+				    "warnings)", (long long)held, held == 1 ? "" : "s");
+				if (s->held == NULL)
+					s->held = json_array();
+				json_array_append(s->held, s->current);
+				s->held_files += (long)held;
+			}
+		} else
 			msg(s, "failed: %s", json_string_value(json_object_get(ev, "error")));
 		if (json_array_size(s->queue) == 0) {
 			char *cause = NULL;
@@ -367,6 +385,35 @@ draw(WINDOW *w, struct sync *s)
 	wattroff(w, w_attr(CP_DIM));
 }
 
+/*
+ * The queue is done and some requests held removals back: ask, and run
+ * them again with "force" if the operator says so.
+ */
+static void
+ask_force(struct sync *s, WINDOW **w)
+{
+	char q[512];
+	json_t *req;
+	size_t i;
+
+	snprintf(q, sizeof q, "%ld file%s gone from the sources: more than the safety limit, or "
+	    "a folder looked empty or unmounted (see Changes). Remove %s anyway?", s->held_files,
+	    s->held_files == 1 ? " is" : "s are", s->held_files == 1 ? "it" : "them");
+	if (w_confirm_word(s->con, "Not removed", q, "REMOVE")) {
+		json_array_foreach(s->held, i, req) {
+			json_object_set_new(req, "force", json_true());
+			json_array_append(s->queue, req);
+		}
+		msg(s, "removing them: syncing again with force");
+	} else
+		msg(s, "kept: nothing was removed");
+	json_array_clear(s->held);
+	s->held_files = 0;
+	/* The question drew over the dialog. */
+	if (*w != NULL)
+		touchwin(*w);
+}
+
 void
 dlg_sync(struct console *con)
 {
@@ -387,6 +434,8 @@ dlg_sync(struct console *con)
 			break;
 		if (s.job == 0)
 			next(&s);
+		if (s.job == 0 && json_array_size(s.queue) == 0 && json_array_size(s.held) > 0)
+			ask_force(&s, &w);
 		draw(w, &s);
 		wnoutrefresh(w);
 		if ((key = console_screen_key(con, &w)) == ERR)
@@ -462,6 +511,8 @@ dlg_sync(struct console *con)
 	for (i = 0; i < s.nmsgs; i++)
 		free(s.msgs[i]);
 	json_decref(s.queue);
+	json_decref(s.current);
+	json_decref(s.held);
 	json_decref(s.history);
 	console_redraw(con);
 }
