@@ -528,7 +528,7 @@ out:
 	return rc;
 }
 
-/* The show for a restored episode: the one it had, one with its title and year or key, or it again. */
+/* A restored episode's show: the one it had, one with its title and year or key, or it again. */
 static int
 restore_show(sqlite3 *db, int64_t rid, int64_t *show_id, char **cause)
 {

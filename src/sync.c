@@ -947,7 +947,13 @@ lock_db(sqlite3 *db, int *fd, char **cause)
 	if (file == NULL || *file == '\0')
 		return 0;
 	xasprintf(&path, "%s-sync.lock", file);
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (*fd < 0 && errno == ELOOP) {
+		/* A link planted where the lock goes: never write through it. */
+		set_cause(cause, "%s is a symbolic link, not a lock file; refused (remove it)", path);
+		free(path);
+		return -1;
+	}
 	if (*fd < 0) {
 		log_warn("cannot open %s: %s; syncing without a lock", path, strerror(errno));
 		free(path);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "src/util.h"
+#include "src/xjson.h"
 #include "tui/console.h"
 #include "tui/dialogs.h"
 #include "tui/widgets.h"
@@ -84,8 +85,8 @@ add_row(struct sync *s, enum row_kind kind, const char *name, const char *label,
 	memset(r, 0, sizeof *r);
 	r->kind = kind;
 	r->source = source;
-	snprintf(r->name, sizeof r->name, "%s", name);
-	snprintf(r->label, sizeof r->label, "%s", label);
+	utf8_copy(r->name, sizeof r->name, name);
+	utf8_copy(r->label, sizeof r->label, label);
 }
 
 /* Sources and directories, and the history. */
@@ -110,7 +111,7 @@ load(struct sync *s)
 		}
 		json_decref(r);
 	} else {
-		snprintf(s->status, sizeof s->status, "%s", cause);
+		utf8_copy(s->status, sizeof s->status, cause);
 		freep(&cause);
 	}
 	if ((r = console_call(s->con, "tmm.list", NULL, &cause)) != NULL) {
@@ -128,7 +129,7 @@ load(struct sync *s)
 	if (s->list.sel < 0)
 		s->list.sel = 0;
 	json_decref(s->history);
-	s->history = console_call(s->con, "sync.history", json_pack("{s:i}", "limit", 10),
+	s->history = console_call(s->con, "sync.history", xjson_pack("{s:i}", "limit", 10),
 	    &cause);
 	free(cause);
 }
@@ -163,7 +164,7 @@ build_queue(struct sync *s)
 			json_decref(libs);
 			continue;
 		}
-		req = json_pack("{s:b, s:b, s:s}", "plex", 1, "tmm", 0, "source", s->rows[i].name);
+		req = xjson_pack("{s:b, s:b, s:s}", "plex", 1, "tmm", 0, "source", s->rows[i].name);
 		if (!s->rows[i].on)
 			json_object_set_new(req, "libraries", libs);
 		else
@@ -171,7 +172,7 @@ build_queue(struct sync *s)
 		json_array_append_new(s->queue, req);
 	}
 	if (json_array_size(tmm) > 0)
-		json_array_append_new(s->queue, json_pack("{s:b, s:b, s:o}", "plex", 0, "tmm", 1,
+		json_array_append_new(s->queue, xjson_pack("{s:b, s:b, s:o}", "plex", 0, "tmm", 1,
 		    "tmm_dirs", tmm));
 	else
 		json_decref(tmm);
@@ -242,13 +243,13 @@ on_event(void *arg, json_t *ev)
 			memset(&s->rows[at], 0, sizeof s->rows[at]);
 			s->rows[at].kind = ROW_LIBRARY;
 			s->rows[at].source = s->test_row;
-			snprintf(s->rows[at].name, sizeof s->rows[at].name, "%s",
+			utf8_copy(s->rows[at].name, sizeof s->rows[at].name,
 			    json_string_value(json_object_get(lib, "title")));
 			snprintf(label, sizeof label, "      library %s (%s, %lld items)",
 			    json_string_value(json_object_get(lib, "title")),
 			    json_string_value(json_object_get(lib, "type")),
 			    (long long)json_integer_value(json_object_get(lib, "items")));
-			snprintf(s->rows[at].label, sizeof s->rows[at].label, "%s", label);
+			utf8_copy(s->rows[at].label, sizeof s->rows[at].label, label);
 			at++;
 		}
 		s->list.count = s->nrows;
@@ -268,11 +269,11 @@ on_event(void *arg, json_t *ev)
 			s->lib_total = (long)json_integer_value(json_object_get(ev, "total"));
 			s->lib_index = (int)json_integer_value(json_object_get(ev, "index"));
 			s->lib_count = (int)json_integer_value(json_object_get(ev, "count"));
-			snprintf(s->lib_label, sizeof s->lib_label, "%s", m != NULL ? m : "");
+			utf8_copy(s->lib_label, sizeof s->lib_label, m != NULL ? m : "");
 		} else {
 			s->item_done = (long)json_integer_value(json_object_get(ev, "done"));
 			s->item_total = (long)json_integer_value(json_object_get(ev, "total"));
-			snprintf(s->item_label, sizeof s->item_label, "%s", m != NULL ? m : "");
+			utf8_copy(s->item_label, sizeof s->item_label, m != NULL ? m : "");
 		}
 	} else if (strcmp(name, "job.message") == 0) {
 		msg(s, "%-8s %s", level != NULL ? level : "", json_string_value(json_object_get(ev,
@@ -303,7 +304,7 @@ on_event(void *arg, json_t *ev)
 			char *cause = NULL;
 
 			json_decref(s->history);
-			s->history = console_call(s->con, "sync.history", json_pack("{s:i}", "limit",
+			s->history = console_call(s->con, "sync.history", xjson_pack("{s:i}", "limit",
 			    10), &cause);
 			free(cause);
 		}
@@ -459,10 +460,10 @@ dlg_sync(struct console *con)
 		case 'l':
 			if (row == NULL || row->kind != ROW_PLEX || s.test_job != 0)
 				break;
-			r = console_call(con, "sources.test", json_pack("{s:s}", "source", row->name),
+			r = console_call(con, "sources.test", xjson_pack("{s:s}", "source", row->name),
 			    &cause);
 			if (r == NULL) {
-				snprintf(s.status, sizeof s.status, "%s", cause);
+				utf8_copy(s.status, sizeof s.status, cause);
 				freep(&cause);
 				break;
 			}
@@ -489,7 +490,7 @@ dlg_sync(struct console *con)
 			break;
 		case 'c':
 			if (s.job > 0) {
-				json_decref(console_call(con, "job.cancel", json_pack("{s:I}", "job",
+				json_decref(console_call(con, "job.cancel", xjson_pack("{s:I}", "job",
 				    (json_int_t)s.job), &cause));
 				freep(&cause);
 				json_array_clear(s.queue);

@@ -92,6 +92,11 @@ cmd_db(struct cmd_ctx *ctx, int create)
 
 	if (ctx->db != NULL)
 		return ctx->db;
+	if (!create && paths_check(&ctx->paths, &cause) != 0) {
+		cmd_error("%s", cause);
+		free(cause);
+		return NULL;
+	}
 	if (create) {
 		flags |= DB_CREATE;
 		if (paths_make_data_dir(&ctx->paths, &cause) != 0) {
