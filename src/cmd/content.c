@@ -333,4 +333,5 @@ const struct cmd_entry cmd_content_entry = {
 	.summary = "add commercials, bumpers and other files; edit, list and show the library",
 	.flags = CMD_NO_DB,
 	.exec = content_exec,
+	.subs = content_subs,
 };

@@ -219,4 +219,5 @@ const struct cmd_entry cmd_source_entry = {
 	.summary = "Plex servers to import from",
 	.flags = CMD_NO_DB,
 	.exec = source_exec,
+	.subs = source_subs,
 };

@@ -165,4 +165,5 @@ const struct cmd_entry cmd_tmm_entry = {
 	.summary = "TinyMediaManager/Kodi .nfo folders to import (sync-all scans them)",
 	.flags = CMD_NO_DB,
 	.exec = tmm_exec,
+	.subs = tmm_subs,
 };
