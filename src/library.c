@@ -148,6 +148,7 @@ struct library {
 	sqlite3 *db;
 	sqlite3_stmt *st[S_COUNT];
 	struct removed *rm;             /* the archive of removed items */
+	int64_t pending;                /* removed_items row of the file being put, or 0 */
 	int restored;                   /* the last put brought a removed item's data back */
 	long restored_chapters;
 };
@@ -264,15 +265,13 @@ bind_file(sqlite3_stmt *st, const struct lib_origin *o, const struct lib_item *i
 
 /*
  * A file just added that the library had until recently (same source and
- * key, same path, or an external id in common): its scheduling metadata
- * and chapter markers come back.
+ * key, same path, or an external id in common)? Its removed_items row
+ * waits in lib->pending until the movie or episode is written.
  */
-static int
-put_restore(struct library *lib, const struct lib_origin *o, const struct lib_item *it,
-    int64_t mf_id, char **cause)
+static void
+put_find_removed(struct library *lib, const struct lib_origin *o, const struct lib_item *it)
 {
 	struct removed_key k;
-	int64_t rid;
 
 	memset(&k, 0, sizeof k);
 	k.media_type = it->media_type;
@@ -285,7 +284,17 @@ put_restore(struct library *lib, const struct lib_origin *o, const struct lib_it
 	k.episode = it->episode;
 	k.guids = it->guids;
 	k.nguids = it->nguids;
-	if ((rid = removed_match(lib->rm, &k)) == 0)
+	lib->pending = removed_match(lib->rm, &k);
+}
+
+/* The put is written: what came back gets its metadata, markers and slots. */
+static int
+put_done(struct library *lib, int64_t mf_id, const struct lib_item *it, char **cause)
+{
+	int64_t rid = lib->pending;
+
+	lib->pending = 0;
+	if (rid == 0)
 		return 0;
 	if (removed_apply(lib->rm, rid, mf_id, 0, &lib->restored_chapters, cause) != 0)
 		return -1;
@@ -307,6 +316,7 @@ put_file(struct library *lib, const struct lib_origin *o, const struct lib_item 
 
 	lib->restored = 0;
 	lib->restored_chapters = 0;
+	lib->pending = 0;
 	if (it->file_path == NULL || *it->file_path == '\0') {
 		set_cause(cause, "%s: no file", it->title != NULL ? it->title : "an item");
 		return -1;
@@ -361,7 +371,8 @@ file:
 	bind_int(st, 4, level, -1);
 	if (run(lib, S_CSM_INSERT, "adding scheduling metadata", cause) != 0)
 		return -1;
-	return put_restore(lib, o, it, *mf_id, cause);
+	put_find_removed(lib, o, it);
+	return 0;
 }
 
 /* Replace the guids of a movie or show. */
@@ -396,7 +407,7 @@ library_put_movie(struct library *lib, const struct lib_origin *o, const struct 
 
 	*res = LIB_UNCHANGED;
 	if (strcmp(it->media_type, "clip") == 0)
-		return put_file(lib, o, it, mf_id, res, cause);
+		return library_put_clip(lib, o, it, mf_id, res, cause);
 	if (put_file(lib, o, it, mf_id, res, cause) != 0)
 		return -1;
 	st = lib->st[S_MOVIE_UPSERT];
@@ -429,7 +440,7 @@ library_put_movie(struct library *lib, const struct lib_origin *o, const struct 
 	if (movie_id > 0 && put_guids(lib, S_MGUID_DEL, S_MGUID_INS, movie_id, it->guids,
 	    it->nguids, cause) != 0)
 		return -1;
-	return 0;
+	return put_done(lib, *mf_id, it, cause);
 }
 
 /* A clip. */
@@ -438,7 +449,9 @@ library_put_clip(struct library *lib, const struct lib_origin *o, const struct l
     int64_t *mf_id, enum lib_result *res, char **cause)
 {
 	*res = LIB_UNCHANGED;
-	return put_file(lib, o, it, mf_id, res, cause);
+	if (put_file(lib, o, it, mf_id, res, cause) != 0)
+		return -1;
+	return put_done(lib, *mf_id, it, cause);
 }
 
 /* An episode. */
@@ -470,7 +483,9 @@ library_put_episode(struct library *lib, const struct lib_origin *o, int64_t sho
 	st = lib->st[S_EP_STAMP];
 	bind_int(st, 1, it->updated_at, 0);
 	sqlite3_bind_int64(st, 2, *mf_id);
-	return run(lib, S_EP_STAMP, "writing an episode", cause);
+	if (run(lib, S_EP_STAMP, "writing an episode", cause) != 0)
+		return -1;
+	return put_done(lib, *mf_id, it, cause);
 }
 
 struct show_row {

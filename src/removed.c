@@ -6,6 +6,9 @@
  * migration is kept without touching this file, and file paths that are
  * not UTF-8 survive byte for byte. Restoring reads the snapshot back with
  * json_extract, column by column, for the columns the table still has.
+ * The coarse schedule's slots that played a file (a movie slot) or its
+ * show (a series slot, which SQLite deletes with the show) are kept in the
+ * snapshot too, and come back when the file does.
  */
 #include "src/removed.h"
 
@@ -30,6 +33,8 @@ enum {
 	R_DEDUPE,
 	R_CHAPTERS,
 	R_DELETE,
+	R_FILE_SLOTS,
+	R_SHOW_SLOTS,
 	R_COUNT,
 };
 
@@ -74,6 +79,38 @@ static const char *const sql[R_COUNT] = {
 	    "'manual') FROM removed_items r, json_each(r.snapshot, '$.chapter_markers') j WHERE "
 	    "r.id = ?1 AND json_extract(j.value, '$.timestamp_ms') IS NOT NULL",
 	[R_DELETE] = "DELETE FROM removed_items WHERE id = ?1",
+	/* Slots that played the file itself, on channels that still exist, not there already. */
+	[R_FILE_SLOTS] = "INSERT INTO schedules (channel_id, days, start_time, end_time, "
+	    "schedule_type, show_id, content_id, rule, priority) SELECT "
+	    "json_extract(j.value, '$.channel_id'), json_extract(j.value, '$.days'), "
+	    "json_extract(j.value, '$.start_time'), json_extract(j.value, '$.end_time'), "
+	    "json_extract(j.value, '$.schedule_type'), (SELECT id FROM shows WHERE id = "
+	    "json_extract(j.value, '$.show_id')), ?2, json_extract(j.value, '$.rule'), "
+	    "json_extract(j.value, '$.priority') FROM removed_items r, json_each(r.snapshot, "
+	    "'$.file_schedules') j WHERE r.id = ?1 AND EXISTS (SELECT 1 FROM channels WHERE id = "
+	    "json_extract(j.value, '$.channel_id')) AND NOT EXISTS (SELECT 1 FROM schedules s "
+	    "WHERE s.content_id = ?2 AND s.channel_id = json_extract(j.value, '$.channel_id') AND "
+	    "s.start_time = json_extract(j.value, '$.start_time') AND s.days = "
+	    "json_extract(j.value, '$.days'))",
+	/*
+	 * The series slots of an episode's show that went with it, for the show
+	 * it has now (its id in the rotation's list too), unless it has some.
+	 */
+	[R_SHOW_SLOTS] = "INSERT INTO schedules (channel_id, days, start_time, end_time, "
+	    "schedule_type, show_id, content_id, rule, priority) SELECT "
+	    "json_extract(j.value, '$.channel_id'), json_extract(j.value, '$.days'), "
+	    "json_extract(j.value, '$.start_time'), json_extract(j.value, '$.end_time'), "
+	    "json_extract(j.value, '$.schedule_type'), e.show_id, (SELECT id FROM media_files "
+	    "WHERE id = json_extract(j.value, '$.content_id')), CASE WHEN json_type(json_extract("
+	    "j.value, '$.rule'), '$.shows') = 'array' THEN json_set(json_extract(j.value, "
+	    "'$.rule'), '$.shows', json((SELECT json_group_array(CASE WHEN k.value = "
+	    "json_extract(j.value, '$.show_id') THEN e.show_id ELSE k.value END) FROM "
+	    "json_each(json_extract(j.value, '$.rule'), '$.shows') k))) ELSE "
+	    "json_extract(j.value, '$.rule') END, json_extract(j.value, '$.priority') FROM "
+	    "removed_items r JOIN episodes e ON e.media_file_id = ?2, json_each(r.snapshot, "
+	    "'$.show_schedules') j WHERE r.id = ?1 AND EXISTS (SELECT 1 FROM channels WHERE id = "
+	    "json_extract(j.value, '$.channel_id')) AND NOT EXISTS (SELECT 1 FROM schedules s "
+	    "WHERE s.show_id = e.show_id)",
 };
 
 /* Prepare statement i of st[] once. */
@@ -197,6 +234,7 @@ archive_sql(sqlite3 *db, const char *where)
 	char *ep = row_object(db, "episodes", "t"), *show = row_object(db, "shows", "t");
 	char *csm = row_object(db, "content_scheduling_metadata", "t");
 	char *chap = row_object(db, "chapter_markers", "t"), *q;
+	char *slot = row_object(db, "schedules", "t");
 
 	xasprintf(&q, "INSERT INTO removed_items (media_file_id, reason, media_type, title, "
 	    "source_type, source_id, tmm_directory_id, library_key, source_key, file_path, "
@@ -219,14 +257,20 @@ archive_sql(sqlite3 *db, const char *where)
 	    "'content_scheduling_metadata', json((SELECT %s FROM content_scheduling_metadata t "
 	    "WHERE t.media_file_id = mf.id)), "
 	    "'chapter_markers', json((SELECT json_group_array(json(%s)) FROM chapter_markers t "
-	    "WHERE t.media_file_id = mf.id))) FROM media_files mf WHERE %s",
-	    LIBRARY_TITLE_SQL, file, movie, ep, show, csm, chap, where);
+	    "WHERE t.media_file_id = mf.id)), "
+	    "'file_schedules', json((SELECT json_group_array(json(%s)) FROM schedules t WHERE "
+	    "t.content_id = mf.id)), "
+	    "'show_schedules', json((SELECT json_group_array(json(%s)) FROM schedules t JOIN "
+	    "episodes e ON e.show_id = t.show_id WHERE e.media_file_id = mf.id))) FROM "
+	    "media_files mf WHERE %s",
+	    LIBRARY_TITLE_SQL, file, movie, ep, show, csm, chap, slot, slot, where);
 	free(file);
 	free(movie);
 	free(ep);
 	free(show);
 	free(csm);
 	free(chap);
+	free(slot);
 	return q;
 }
 
@@ -374,6 +418,7 @@ removed_apply(struct removed *r, int64_t rid, int64_t mf_id, int merge, long *ch
 {
 	sqlite3_stmt *st;
 	char *q;
+	int slots;
 
 	if (chapters != NULL)
 		*chapters = 0;
@@ -411,6 +456,23 @@ removed_apply(struct removed *r, int64_t rid, int64_t mf_id, int merge, long *ch
 		return -1;
 	if (chapters != NULL)
 		*chapters = sqlite3_changes(r->db);
+	if ((st = stmt(r, R_FILE_SLOTS, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, rid);
+	sqlite3_bind_int64(st, 2, mf_id);
+	if (step_done(r->db, st, "restoring the slots that played it", cause) != 0)
+		return -1;
+	slots = sqlite3_changes(r->db);
+	if ((st = stmt(r, R_SHOW_SLOTS, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, rid);
+	sqlite3_bind_int64(st, 2, mf_id);
+	if (step_done(r->db, st, "restoring the slots of its show", cause) != 0)
+		return -1;
+	slots += sqlite3_changes(r->db);
+	if (slots > 0)
+		log_info("removed item %lld: %d schedule slot%s that played it came back",
+		    (long long)rid, slots, slots == 1 ? "" : "s");
 	if ((st = stmt(r, R_DELETE, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, rid);

@@ -4,7 +4,8 @@
  * Before a media file is deleted (a sync found it gone, its Plex source or
  * TMM directory was removed) its rows are copied into removed_items as one
  * JSON snapshot: the file, its movie or episode (and show), external ids,
- * scheduling metadata and chapter markers. For the grace period
+ * scheduling metadata, chapter markers, and the coarse schedule's slots
+ * that played it or its show. For the grace period
  * (system_config 'library.removed_grace_days', 30) an importer that adds
  * the same file again (same source and key, same path, or the same
  * external id) gets its scheduling metadata and chapter markers back, and
@@ -70,8 +71,9 @@ int removed_keep(sqlite3 *db, enum removed_scope scope, int64_t id, const char *
 /* The newest row within the grace period that k matches, or 0. */
 int64_t removed_match(struct removed *r, const struct removed_key *k);
 /*
- * Give mf_id the scheduling metadata and chapter markers of row rid and
- * drop the row. merge: keep what mf_id already has and only fill in (a
+ * Give mf_id the scheduling metadata and chapter markers of row rid, put
+ * back the slots that played it or its show (on channels that still
+ * exist, when the file or show has none), and drop the row. merge: keep what mf_id already has and only fill in (a
  * file that is already in the library); else the stored values win (a
  * file just added). *chapters: markers added (may be NULL).
  */

@@ -43,6 +43,9 @@ e1=$(sq "SELECT media_file_id FROM episodes WHERE episode_number = 1")
 run_rc "$RETROVUE" chapters add "$e1" 0:02 "Act 2"
 run_rc "$RETROVUE" content set "$e1" daypart=late_night notes="hand-made"
 check_eq "a marker and metadata made by hand" "1/3/1" "$(count)"
+run_rc "$RETROVUE" channel add 7 Seven
+run_rc "$RETROVUE" schedule add 7 --at 20:00 --until 21:00 --series "Show (1990)"
+check_eq "and a series slot for the show" 1 "$(sq "SELECT count(*) FROM schedules WHERE schedule_type = 'series'")"
 check "the directory remembers its device" test -n "$(sq 'SELECT device FROM tmm_directories')"
 
 # The disk goes: an empty directory on its parent's device.
@@ -79,6 +82,7 @@ check_eq "content removed exits 0" 0 "$rc"
 check_grep "it lists the episode with its marker" "episode  tmm:TV .* 1 .* Show S01E01 Episode 1" "$T/out"
 check_grep "and why it went" "(sync of TMM directory TV)" "$T/out"
 check_eq "three episodes kept restorable" 3 "$(sq 'SELECT count(*) FROM removed_items')"
+check_eq "the series slot went with the show" 0 "$(sq 'SELECT count(*) FROM schedules')"
 
 # The disk comes back: the episodes come back with what was made by hand.
 if [ "$how" = mount ]; then mount -t tmpfs -o size=8m tmpfs "$M"; fi
@@ -92,6 +96,8 @@ check_eq "the marker is back" "2000|Act 2|manual" \
 check_eq "so are the daypart and notes" "late_night|hand-made" \
     "$(sq "SELECT daypart_preference, scheduling_notes FROM content_scheduling_metadata c JOIN episodes e USING (media_file_id) WHERE e.episode_number = 1")"
 check_eq "nothing is left to restore" 0 "$(sq 'SELECT count(*) FROM removed_items')"
+check_eq "the series slot is back, for the show as it is now" "7|20:00|21:00|1" \
+    "$(sq "SELECT c.number, s.start_time, s.end_time, s.show_id = (SELECT id FROM shows) FROM schedules s JOIN channels c ON c.id = s.channel_id")"
 e1=$(sq "SELECT media_file_id FROM episodes WHERE episode_number = 1")
 
 # 2. More than the limit: one file of three may go, two may not.
