@@ -14,7 +14,7 @@ DURATION=${DURATION:-1800}
 CHANNELS=${CHANNELS:-4}
 SAMPLE=${SAMPLE:-60}
 WARMUP=${WARMUP:-$((DURATION / 6))}
-FIXTURES=${FIXTURES:-$TOP/../shared/fixtures}
+FIXTURES=${FIXTURES:-$TOP/tests/fixtures}
 TESTS="$TOP/tests"
 [ -d "$TESTS" ] || TESTS="$(cd "$(dirname "$0")/.." && pwd)/tests"
 

@@ -17,6 +17,7 @@
 #include "src/finelog.h"
 #include "src/log.h"
 #include "src/util.h"
+#include "src/xjson.h"
 
 /* The control thread's database connection. */
 static sqlite3 *
@@ -33,7 +34,7 @@ item_json(const struct status_item *it)
 {
 	if (it->start_ms == 0 && it->title[0] == '\0')
 		return json_null();
-	return json_pack("{s:I, s:s, s:s, s:I, s:I}", "id", (json_int_t)it->id, "title",
+	return xjson_pack("{s:I, s:s, s:s, s:I, s:I}", "id", (json_int_t)it->id, "title",
 	    it->title, "kind", it->kind, "start_ms", (json_int_t)it->start_ms, "end_ms",
 	    (json_int_t)it->end_ms);
 }
@@ -43,8 +44,8 @@ static void
 to_status_item(struct status_item *dst, const struct fine_item *it)
 {
 	dst->id = it->id;
-	snprintf(dst->title, sizeof dst->title, "%s", it->title != NULL ? it->title : "");
-	snprintf(dst->kind, sizeof dst->kind, "%s", item_kind_name(it->kind));
+	utf8_copy(dst->title, sizeof dst->title, it->title != NULL ? it->title : "");
+	utf8_copy(dst->kind, sizeof dst->kind, item_kind_name(it->kind));
 	dst->start_ms = it->start_ms;
 	dst->end_ms = it->end_ms;
 }
@@ -118,7 +119,7 @@ cmd_status(void *arg, json_t *req, const char *peer, char **cause)
 	for (i = 0; i < n; i++) {
 		if (st[i].state == CHAN_IDLE)
 			scheduled_items(api, &st[i]);
-		c = json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:I, s:I, s:f, s:f, s:f, s:i, "
+		c = xjson_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:I, s:I, s:f, s:f, s:f, s:i, "
 		    "s:i, s:i, s:I, s:I, s:s, s:I, s:b}",
 		    "number", st[i].number, "name", st[i].name,
 		    "state", chan_state_name(st[i].state), "slate", st[i].slate,
@@ -131,19 +132,25 @@ cmd_status(void *arg, json_t *req, const char *peer, char **cause)
 		    "media_seq", (json_int_t)st[i].media_seq, "last_error", st[i].last_error,
 		    "last_error_ms", (json_int_t)st[i].last_error_ms,
 		    "always_on", st[i].always_on);
+		if (c == NULL) {
+			/* Never silently: a channel missing from the status misleads everyone. */
+			log_error("status: channel %s: its JSON could not be made", st[i].number);
+			c = xjson_pack("{s:s, s:s, s:s}", "number", st[i].number, "state", "?",
+			    "last_error", "status unavailable");
+		}
 		if (api->alerts != NULL && alerts_on_channel(api->alerts, st[i].number, &remaining))
 			json_object_set_new(c, "alert_remaining_ms", json_integer(remaining));
 		json_array_append_new(chans, c);
 	}
 	free(st);
-	r = json_pack("{s:I, s:s, s:s, s:s, s:I, s:i, s:i, s:o}", "time_ms", (json_int_t)now_ms(),
+	r = xjson_pack("{s:I, s:s, s:s, s:s, s:I, s:i, s:i, s:o}", "time_ms", (json_int_t)now_ms(),
 	    "mode", api->mode, "version", PACKAGE_VERSION, "http", api->http_url,
 	    "started_ms", (json_int_t)api->started_ms, "active", active, "max_channels", max,
 	    "channels", chans);
 	if (api->alerts != NULL) {
 		alerts_current(api->alerts, &now);
 		if (now.id != 0)
-			json_object_set_new(r, "alert", json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, "
+			json_object_set_new(r, "alert", xjson_pack("{s:I, s:s, s:s, s:s, s:s, s:I, "
 			    "s:I, s:i}", "id", (json_int_t)now.id, "event", now.event, "event_name",
 			    now.event_name, "channels", now.channels, "display", now.display,
 			    "started_ms", (json_int_t)now.started_ms, "ends_ms",
@@ -170,11 +177,11 @@ cmd_log(void *arg, json_t *req, const char *peer, char **cause)
 	n = log_ring_read(after < 0 ? 0 : (uint64_t)after, e, (size_t)limit);
 	lines = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(lines, json_pack("{s:I, s:I, s:s, s:s}", "seq",
+		json_array_append_new(lines, xjson_pack("{s:I, s:I, s:s, s:s}", "seq",
 		    (json_int_t)e[i].seq, "time_ms", (json_int_t)e[i].time_ms, "level",
 		    levels[e[i].level], "text", e[i].text));
 	free(e);
-	return json_pack("{s:o, s:I}", "lines", lines, "last", (json_int_t)log_ring_last());
+	return xjson_pack("{s:o, s:I}", "lines", lines, "last", (json_int_t)log_ring_last());
 }
 
 /* alert.send: check, store, air. */
@@ -214,9 +221,9 @@ cmd_alert_send(void *arg, json_t *req, const char *peer, char **cause)
 		alert_clear(&a);
 		return NULL;
 	}
-	r = json_pack("{s:I, s:s}", "id", (json_int_t)id, "channels",
+	r = xjson_pack("{s:I, s:s}", "id", (json_int_t)id, "channels",
 	    in.channels != NULL && *in.channels != '\0' ? in.channels : "all");
-	control_broadcast(api->control, json_pack("{s:s, s:s, s:I}", "event", "alert", "action",
+	control_broadcast(api->control, xjson_pack("{s:s, s:s, s:I}", "event", "alert", "action",
 	    "sent", "id", (json_int_t)id));
 	return r;
 }
@@ -241,9 +248,9 @@ cmd_alert_clear(void *arg, json_t *req, const char *peer, char **cause)
 		set_cause(cause, "no alert is on the air");
 		return NULL;
 	}
-	control_broadcast(api->control, json_pack("{s:s, s:s}", "event", "alert", "action",
+	control_broadcast(api->control, xjson_pack("{s:s, s:s}", "event", "alert", "action",
 	    "cleared"));
-	return json_pack("{s:s}", "message", "alert cleared: end of message on the air now");
+	return xjson_pack("{s:s}", "message", "alert cleared: end of message on the air now");
 }
 
 /* alert.list: the newest alerts. */
@@ -265,12 +272,12 @@ cmd_alert_list(void *arg, json_t *req, const char *peer, char **cause)
 	sqlite3_bind_int64(st, 1, ctl_arg_int(req, "limit", 50));
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
+		json_array_append_new(list, xjson_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
 		    "id", (json_int_t)sqlite3_column_int64(st, 0), "created_at", db_text(st, 1),
 		    "event", db_text(st, 2), "channels", db_text(st, 3), "status", db_text(st, 4),
 		    "sent_by", db_text(st, 5), "message", db_text(st, 6)));
 	sqlite3_finalize(st);
-	return json_pack("{s:o}", "alerts", list);
+	return xjson_pack("{s:o}", "alerts", list);
 }
 
 /* channel.start / channel.stop by hand. */
@@ -286,9 +293,9 @@ cmd_channel_startstop(struct api *api, json_t *req, int start, char **cause)
 	if ((start ? director_start_channel(api->director, number, cause) :
 	    director_stop_channel(api->director, number, cause)) != 0)
 		return NULL;
-	control_broadcast(api->control, json_pack("{s:s, s:s, s:s}", "event", "channel",
+	control_broadcast(api->control, xjson_pack("{s:s, s:s, s:s}", "event", "channel",
 	    "number", number, "action", start ? "start" : "stop"));
-	return json_pack("{s:s, s:s}", "number", number, "state", start ? "starting" : "idle");
+	return xjson_pack("{s:s, s:s}", "number", number, "state", start ? "starting" : "idle");
 }
 
 /* channel.start. */

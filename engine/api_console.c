@@ -21,6 +21,7 @@
 #include "src/content.h"
 #include "src/db.h"
 #include "src/util.h"
+#include "src/xjson.h"
 
 #define SCHEDULE_MAX_ITEMS 5000
 #define CONTENT_MAX_ROWS 10000
@@ -89,7 +90,7 @@ cmd_schedule_get(void *arg, json_t *req, const char *peer, char **cause)
 	sqlite3_bind_int(st, 4, SCHEDULE_MAX_ITEMS);
 	items = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		it = json_pack("{s:I, s:I, s:I, s:s, s:s}", "id",
+		it = xjson_pack("{s:I, s:I, s:I, s:s, s:s}", "id",
 		    (json_int_t)sqlite3_column_int64(st, 0), "start_ms",
 		    (json_int_t)sqlite3_column_int64(st, 1), "end_ms",
 		    (json_int_t)sqlite3_column_int64(st, 2), "kind", db_text(st, 3), "title",
@@ -102,7 +103,7 @@ cmd_schedule_get(void *arg, json_t *req, const char *peer, char **cause)
 		json_array_append_new(items, it);
 	}
 	sqlite3_finalize(st);
-	return json_pack("{s:s, s:I, s:I, s:o}", "number", number, "from_ms", from, "to_ms", to,
+	return xjson_pack("{s:s, s:I, s:I, s:o}", "number", number, "from_ms", from, "to_ms", to,
 	    "items", items);
 }
 
@@ -137,14 +138,14 @@ cmd_content_list(void *arg, json_t *req, const char *peer, char **cause)
 		return NULL;
 	items = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:i}",
+		json_array_append_new(items, xjson_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:i}",
 		    "id", (json_int_t)rows[i].id, "title", rows[i].title, "type", rows[i].type,
 		    "source", rows[i].source, "rating", rows[i].rating, "validation",
 		    rows[i].validation, "duration_ms", (json_int_t)rows[i].duration_ms,
 		    "chapters", (int)rows[i].chapters));
 	total = n > 0 ? rows[0].total : 0;
 	content_rows_free(&rows, n);
-	return json_pack("{s:o, s:I, s:I}", "items", items, "total", (json_int_t)total, "offset",
+	return xjson_pack("{s:o, s:I, s:I}", "items", items, "total", (json_int_t)total, "offset",
 	    (json_int_t)q.offset);
 }
 
@@ -178,7 +179,7 @@ cmd_channel_thumb(void *arg, json_t *req, const char *peer, char **cause)
 	b64 = xmalloc((size_t)size);
 	av_base64_encode(b64, size, rgb, w * h * 3);
 	free(rgb);
-	r = json_pack("{s:s, s:i, s:i, s:I, s:s}", "number", number, "width", w, "height", h,
+	r = xjson_pack("{s:s, s:i, s:i, s:I, s:s}", "number", number, "width", w, "height", h,
 	    "air_ms", (json_int_t)air, "rgb", b64);
 	free(b64);
 	return r;

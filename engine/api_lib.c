@@ -39,6 +39,7 @@
 #include "src/sync.h"
 #include "src/tmm.h"
 #include "src/util.h"
+#include "src/xjson.h"
 
 #define PROGRESS_EVERY_US 200000        /* at most five progress events a second */
 
@@ -133,7 +134,7 @@ lib_send(struct api_lib *l, const char *peer, json_t *ev)
 static void
 changed(struct api_lib *l, const char *name, int64_t id)
 {
-	json_t *ev = json_pack("{s:s}", "event", name);
+	json_t *ev = xjson_pack("{s:s}", "event", name);
 
 	if (id != 0)
 		json_object_set_new(ev, "id", json_integer(id));
@@ -172,12 +173,12 @@ rebuild_for_file(sqlite3 *db, int64_t mf_id)
 		if ((items = sched_rebuild(db, ids[i], now, &cause)) < 0) {
 			log_warn("rebuilding channel %s after editing file %lld: %s", numbers[i],
 			    (long long)mf_id, cause);
-			json_array_append_new(out, json_pack("{s:s, s:s}", "number", numbers[i],
+			json_array_append_new(out, xjson_pack("{s:s, s:s}", "number", numbers[i],
 			    "error", cause));
 			freep(&cause);
 			continue;
 		}
-		json_array_append_new(out, json_pack("{s:s, s:i}", "number", numbers[i], "items",
+		json_array_append_new(out, xjson_pack("{s:s, s:i}", "number", numbers[i], "items",
 		    items));
 	}
 	return out;
@@ -250,7 +251,7 @@ job_submit(struct job *j, struct pool *p, void (*fn)(void *), char **cause)
 		job_free(j);
 		return NULL;
 	}
-	return json_pack("{s:I, s:s}", "job", (json_int_t)id, "kind", job_kinds[kind]);
+	return xjson_pack("{s:I, s:s}", "job", (json_int_t)id, "kind", job_kinds[kind]);
 }
 
 /* job.done with a result (taken) or an error; then free the job. */
@@ -259,7 +260,7 @@ job_done(struct job *j, json_t *result, const char *error)
 {
 	json_t *ev;
 
-	ev = json_pack("{s:s, s:I, s:s, s:s}", "event", "job.done", "job", (json_int_t)j->id,
+	ev = xjson_pack("{s:s, s:I, s:s, s:s}", "event", "job.done", "job", (json_int_t)j->id,
 	    "kind", job_kinds[j->kind], "peer", j->peer);
 	if (result != NULL)
 		json_object_set_new(ev, "result", result);
@@ -289,7 +290,7 @@ job_progress(struct job *j, int force, json_int_t done, json_int_t total, const 
 		return;
 	}
 	j->last_us = t;
-	ev = json_pack("{s:s, s:I, s:s, s:I, s:I, s:s}", "event", "job.progress", "job",
+	ev = xjson_pack("{s:s, s:I, s:s, s:I, s:I, s:s}", "event", "job.progress", "job",
 	    (json_int_t)j->id, "kind", job_kinds[j->kind], "done", done, "total", total,
 	    "message", message != NULL ? message : "");
 	if (extra != NULL) {
@@ -320,7 +321,7 @@ cmd_job_cancel(void *arg, json_t *req, const char *peer, char **cause)
 		set_cause(cause, "no job %lld is running", (long long)id);
 		return NULL;
 	}
-	return json_pack("{s:I, s:b}", "job", (json_int_t)id, "cancelled", 1);
+	return xjson_pack("{s:I, s:b}", "job", (json_int_t)id, "cancelled", 1);
 }
 
 /* Job: rebuild the unlocked future of one channel or of those playing a file. */
@@ -345,20 +346,20 @@ rebuild_run(void *arg)
 		rebuilt = json_array();
 		if ((n = sched_rebuild(db, j->channel_id, now_ms(), &cause)) < 0) {
 			log_warn("rebuilding channel %s: %s", j->number, cause);
-			json_array_append_new(rebuilt, json_pack("{s:s, s:s}", "number", j->number,
+			json_array_append_new(rebuilt, xjson_pack("{s:s, s:s}", "number", j->number,
 			    "error", cause));
 			freep(&cause);
 		} else
-			json_array_append_new(rebuilt, json_pack("{s:s, s:i}", "number", j->number,
+			json_array_append_new(rebuilt, xjson_pack("{s:s, s:i}", "number", j->number,
 			    "items", n));
 		if (j->l->api->director != NULL)
 			director_reload(j->l->api->director);
 	}
 	db_close(&db);
 	json_array_foreach(rebuilt, i, v)
-		lib_event(j->l, json_pack("{s:s, s:O}", "event", "schedule.changed", "number",
+		lib_event(j->l, xjson_pack("{s:s, s:O}", "event", "schedule.changed", "number",
 		    json_object_get(v, "number")));
-	job_done(j, json_pack("{s:o}", "rebuilt", rebuilt), NULL);
+	job_done(j, xjson_pack("{s:o}", "rebuilt", rebuilt), NULL);
 }
 
 /*
@@ -409,7 +410,7 @@ cmd_content_get(void *arg, json_t *req, const char *peer, char **cause)
 		return NULL;
 	info = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(info, json_pack("[s, s]", f[i].key, f[i].value));
+		json_array_append_new(info, xjson_pack("[s, s]", f[i].key, f[i].value));
 	content_fields_free(&f, n);
 	st = db_prepare(db, "SELECT " LIBRARY_TITLE_SQL ", mf.duration_ms, mf.frame_rate, "
 	    "mf.source_type, c.content_type, c.daypart_preference, c.seasonal_preference, "
@@ -437,7 +438,7 @@ cmd_content_get(void *arg, json_t *req, const char *peer, char **cause)
 			v = "station-id";
 		json_object_set_new(edit, keys[k], json_string(v));
 	}
-	r = json_pack("{s:I, s:s, s:I, s:f, s:s, s:o, s:o}", "id", (json_int_t)id, "title",
+	r = xjson_pack("{s:I, s:s, s:I, s:f, s:s, s:o, s:o}", "id", (json_int_t)id, "title",
 	    db_text(st, 0), "duration_ms", (json_int_t)sqlite3_column_int64(st, 1), "fps",
 	    sqlite3_column_double(st, 2), "source", db_text(st, 3), "edit", edit, "info", info);
 	sqlite3_finalize(st);
@@ -485,7 +486,7 @@ cmd_content_set(void *arg, json_t *req, const char *peer, char **cause)
 	free(pairs);
 	log_info("content %lld: metadata changed from the console (%s)", (long long)id, peer);
 	changed(l, "content.changed", id);
-	return rebuild_later(l, peer, id, 0, NULL, json_pack("{s:I}", "id", (json_int_t)id));
+	return rebuild_later(l, peer, id, 0, NULL, xjson_pack("{s:I}", "id", (json_int_t)id));
 fail:
 	for (i = 0; i < n; i++)
 		free(pairs[i]);
@@ -517,7 +518,7 @@ cmd_chapters_get(void *arg, json_t *req, const char *peer, char **cause)
 	}
 	list = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:I, s:I, s:s?, s:s}", "id",
+		json_array_append_new(list, xjson_pack("{s:I, s:I, s:s?, s:s}", "id",
 		    (json_int_t)ch[i].id, "ms", (json_int_t)ch[i].ms, "title", ch[i].title, "source",
 		    ch[i].source));
 	chapters_free(&ch, n);
@@ -534,7 +535,7 @@ cmd_chapters_get(void *arg, json_t *req, const char *peer, char **cause)
 		}
 	}
 	title = library_title(db, id);
-	r = json_pack("{s:I, s:s, s:s, s:I, s:f, s:o}", "id", (json_int_t)id, "title",
+	r = xjson_pack("{s:I, s:s, s:s, s:I, s:f, s:o}", "id", (json_int_t)id, "title",
 	    title != NULL ? title : "", "path", path, "duration_ms", (json_int_t)dur, "fps", fps,
 	    "markers", list);
 	free(title);
@@ -579,7 +580,7 @@ cmd_chapters_set(void *arg, json_t *req, const char *peer, char **cause)
 	free(list);
 	log_info("content %lld: %zu chapter marker%s saved from the console (%d change%s; %s)",
 	    (long long)id, n, n == 1 ? "" : "s", changes, changes == 1 ? "" : "s", peer);
-	r = json_pack("{s:I, s:i, s:I}", "id", (json_int_t)id, "changed", changes, "markers",
+	r = xjson_pack("{s:I, s:i, s:I}", "id", (json_int_t)id, "changed", changes, "markers",
 	    (json_int_t)n);
 	changed(l, "chapters.changed", id);
 	return changes > 0 ? rebuild_later(l, peer, id, 0, NULL, r) : r;
@@ -619,13 +620,13 @@ detect_run(void *arg)
 	}
 	pts = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(pts, json_pack("{s:I, s:I, s:I, s:I, s:I}", "ms",
+		json_array_append_new(pts, xjson_pack("{s:I, s:I, s:I, s:I, s:I}", "ms",
 		    (json_int_t)p[i].ms, "black_start_ms", (json_int_t)p[i].black_start_ms,
 		    "black_end_ms", (json_int_t)p[i].black_end_ms, "silence_start_ms",
 		    (json_int_t)p[i].silence_start_ms, "silence_end_ms",
 		    (json_int_t)p[i].silence_end_ms));
 	free(p);
-	job_done(j, json_pack("{s:I, s:o}", "id", (json_int_t)j->mf_id, "points", pts), NULL);
+	job_done(j, xjson_pack("{s:I, s:o}", "id", (json_int_t)j->mf_id, "points", pts), NULL);
 }
 
 /* chapters.detect {file}. */
@@ -670,7 +671,7 @@ frame_run(void *arg)
 	size = AV_BASE64_SIZE((size_t)f.width * f.height * 3);
 	b64 = xmalloc(size);
 	av_base64_encode(b64, (int)size, f.rgb, f.width * f.height * 3);
-	r = json_pack("{s:I, s:I, s:I, s:i, s:i, s:f, s:I, s:s}", "id", (json_int_t)j->mf_id,
+	r = xjson_pack("{s:I, s:I, s:I, s:i, s:i, s:f, s:I, s:s}", "id", (json_int_t)j->mf_id,
 	    "asked_ms", (json_int_t)j->ms, "ms", (json_int_t)f.ms, "width", f.width, "height",
 	    f.height, "fps", f.fps, "duration_ms", (json_int_t)f.duration_ms, "rgb", b64);
 	free(b64);
@@ -718,7 +719,7 @@ cmd_frame_at(void *arg, json_t *req, const char *peer, char **cause)
 static void
 sync_library(void *arg, int index, int count, const char *name, long done, long total)
 {
-	job_progress(arg, done == 0, done, total, name, json_pack("{s:s, s:i, s:i}", "level",
+	job_progress(arg, done == 0, done, total, name, xjson_pack("{s:s, s:i, s:i}", "level",
 	    "library", "index", index, "count", count));
 }
 
@@ -726,7 +727,7 @@ sync_library(void *arg, int index, int count, const char *name, long done, long 
 static void
 sync_item(void *arg, long done, long total, const char *label)
 {
-	job_progress(arg, 0, done, total, label, json_pack("{s:s}", "level", "item"));
+	job_progress(arg, 0, done, total, label, xjson_pack("{s:s}", "level", "item"));
 }
 
 /* A change the sync made. */
@@ -739,7 +740,7 @@ sync_change(void *arg, enum import_change kind, const char *what, const char *ti
 	char *text;
 
 	xasprintf(&text, "%s %s: %s", kinds[kind], what, title);
-	lib_event(j->l, json_pack("{s:s, s:I, s:s, s:s, s:s}", "event", "job.message", "job",
+	lib_event(j->l, xjson_pack("{s:s, s:I, s:s, s:s, s:s}", "event", "job.message", "job",
 	    (json_int_t)j->id, "kind", job_kinds[j->kind], "level", kinds[kind], "text", text));
 	free(text);
 }
@@ -750,7 +751,7 @@ sync_warning(void *arg, const char *message)
 {
 	struct job *j = arg;
 
-	lib_event(j->l, json_pack("{s:s, s:I, s:s, s:s, s:s}", "event", "job.message", "job",
+	lib_event(j->l, xjson_pack("{s:s, s:I, s:s, s:s, s:s}", "event", "job.message", "job",
 	    (json_int_t)j->id, "kind", job_kinds[j->kind], "level", "warning", "text", message));
 }
 
@@ -824,11 +825,11 @@ sync_job(void *arg)
 		goto out;
 	}
 	n = st.added + st.updated + st.removed > 0 ? reschedule_all(db) : 0;
-	r = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "status", rc == 0 ?
+	r = xjson_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "status", rc == 0 ?
 	    "success" : "partial", "processed", (int)st.processed, "added", (int)st.added,
 	    "updated", (int)st.updated, "removed", (int)st.removed, "skipped", (int)st.skipped,
-	    "failed", (int)st.failed, "rescheduled", n > 0 ? n : 0);
-	lib_event(j->l, json_pack("{s:s}", "event", "library.changed"));
+	    "failed", (int)st.failed, "rescheduled", n > 0 ? n : 0, "held", (int)st.held);
+	lib_event(j->l, xjson_pack("{s:s}", "event", "library.changed"));
 	job_done(j, r, NULL);
 out:
 	free(cause);
@@ -878,7 +879,7 @@ cmd_sync_history(void *arg, json_t *req, const char *peer, char **cause)
 	sqlite3_bind_int64(st, 1, ctl_arg_int(req, "limit", 20));
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, "
+		json_array_append_new(list, xjson_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, "
 		    "s:i, s:i, s:i, s:i, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
 		    "source_type", db_text(st, 1), "source", db_text(st, 2), "type", db_text(st, 3),
 		    "start", db_text(st, 4), "end", db_text(st, 5), "status", db_text(st, 6),
@@ -886,7 +887,7 @@ cmd_sync_history(void *arg, json_t *req, const char *peer, char **cause)
 		    "updated", sqlite3_column_int(st, 9), "removed", sqlite3_column_int(st, 10),
 		    "skipped", sqlite3_column_int(st, 11), "error", db_text(st, 12)));
 	sqlite3_finalize(st);
-	return json_pack("{s:o}", "history", list);
+	return xjson_pack("{s:o}", "history", list);
 }
 
 /* --- sources --- */
@@ -905,13 +906,13 @@ cmd_sources_list(void *arg, json_t *req, const char *peer, char **cause)
 		return NULL;
 	list = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s, s:b}",
+		json_array_append_new(list, xjson_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s, s:b}",
 		    "id", (json_int_t)s[i].id, "type", s[i].type, "name", s[i].name, "url",
 		    s[i].url != NULL ? s[i].url : "", "token", s[i].token != NULL ? "********" : "",
 		    "has_token", s[i].token != NULL, "last_sync", s[i].last_sync != NULL ?
 		    s[i].last_sync : "", "enabled", s[i].enabled));
 	sources_free(&s, n);
-	return json_pack("{s:o}", "sources", list);
+	return xjson_pack("{s:o}", "sources", list);
 }
 
 /* sources.add {name, url, token}. */
@@ -934,7 +935,7 @@ cmd_sources_add(void *arg, json_t *req, const char *peer, char **cause)
 	    *token != '\0' ? token : NULL, &id, cause) != 0)
 		return NULL;
 	changed(l, "sources.changed", id);
-	return json_pack("{s:I}", "id", (json_int_t)id);
+	return xjson_pack("{s:I}", "id", (json_int_t)id);
 }
 
 /* sources.remove {source}: with every file imported from it. */
@@ -967,7 +968,7 @@ cmd_sources_remove(void *arg, json_t *req, const char *peer, char **cause)
 	if (files > 0)
 		reschedule_all(db);
 	changed(l, "sources.changed", 0);
-	return json_pack("{s:i}", "files_removed", (int)files);
+	return xjson_pack("{s:i}", "files_removed", (int)files);
 }
 
 /* Job: test a Plex source. */
@@ -996,10 +997,10 @@ test_job(void *arg)
 	}
 	list = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I, s:I}", "key",
+		json_array_append_new(list, xjson_pack("{s:s, s:s, s:s, s:I, s:I}", "key",
 		    libs[i].key, "title", libs[i].title, "type", libs[i].type, "items",
 		    (json_int_t)libs[i].items, "episodes", (json_int_t)libs[i].episodes));
-	job_done(j, json_pack("{s:s, s:s, s:o}", "server", server != NULL ? server : "",
+	job_done(j, xjson_pack("{s:s, s:s, s:o}", "server", server != NULL ? server : "",
 	    "version", version != NULL ? version : "", "libraries", list), NULL);
 out:
 	sync_library_info_free(&libs, n);
@@ -1064,11 +1065,11 @@ cmd_paths_list(void *arg, json_t *req, const char *peer, char **cause)
 		return NULL;
 	list = json_array();
 	for (i = 0; i < pm.n; i++)
-		json_array_append_new(list, json_pack("{s:I, s:I, s:s, s:s}", "id",
+		json_array_append_new(list, xjson_pack("{s:I, s:I, s:s, s:s}", "id",
 		    (json_int_t)pm.rules[i].id, "source", (json_int_t)pm.rules[i].source_id,
 		    "plex_path", pm.rules[i].plex_path, "local_path", pm.rules[i].local_path));
 	pathmap_clear(&pm);
-	return json_pack("{s:o}", "paths", list);
+	return xjson_pack("{s:o}", "paths", list);
 }
 
 /* paths.add {plex_path, local_path, source}. */
@@ -1090,7 +1091,7 @@ cmd_paths_add(void *arg, json_t *req, const char *peer, char **cause)
 	if (pathmap_add(db, sid, plex, local, &id, &remapped, cause) != 0)
 		return NULL;
 	changed(l, "paths.changed", id);
-	return json_pack("{s:I, s:i}", "id", (json_int_t)id, "remapped", remapped);
+	return xjson_pack("{s:I, s:i}", "id", (json_int_t)id, "remapped", remapped);
 }
 
 /* paths.remove {rule}. */
@@ -1106,7 +1107,7 @@ cmd_paths_remove(void *arg, json_t *req, const char *peer, char **cause)
 	    pathmap_remove(db, id, &remapped, cause) != 0)
 		return NULL;
 	changed(l, "paths.changed", 0);
-	return json_pack("{s:i}", "remapped", remapped);
+	return xjson_pack("{s:i}", "remapped", remapped);
 }
 
 /* paths.test {path, source}: what a Plex path becomes here, and whether it is there. */
@@ -1130,7 +1131,7 @@ cmd_paths_test(void *arg, json_t *req, const char *peer, char **cause)
 	    pathmap_load(db, &pm, cause) != 0)
 		return NULL;
 	mapped = pathmap_map(&pm, sid, path, &used);
-	r = json_pack("{s:s, s:s, s:b, s:I}", "path", path, "mapped", mapped != NULL ? mapped :
+	r = xjson_pack("{s:s, s:s, s:b, s:I}", "path", path, "mapped", mapped != NULL ? mapped :
 	    path, "exists", file_exists(mapped != NULL ? mapped : path), "rule",
 	    (json_int_t)(used != NULL ? used->id : 0));
 	free(mapped);
@@ -1154,12 +1155,12 @@ cmd_tmm_list(void *arg, json_t *req, const char *peer, char **cause)
 		return NULL;
 	list = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:b, s:b, s:s}", "id",
+		json_array_append_new(list, xjson_pack("{s:I, s:s, s:s, s:b, s:b, s:s}", "id",
 		    (json_int_t)d[i].id, "path", d[i].path, "name", d[i].name != NULL ? d[i].name :
 		    "", "subdirs", d[i].subdirs, "enabled", d[i].enabled, "last_scan",
 		    d[i].last_scan != NULL ? d[i].last_scan : ""));
 	tmm_dirs_free(&d, n);
-	return json_pack("{s:o}", "dirs", list);
+	return xjson_pack("{s:o}", "dirs", list);
 }
 
 /* tmm.add {path, name, subdirs}. */
@@ -1179,7 +1180,7 @@ cmd_tmm_add(void *arg, json_t *req, const char *peer, char **cause)
 	    ctl_arg_bool(req, "subdirs", 1), &id, cause) != 0)
 		return NULL;
 	changed(l, "tmm.changed", id);
-	return json_pack("{s:I}", "id", (json_int_t)id);
+	return xjson_pack("{s:I}", "id", (json_int_t)id);
 }
 
 /* tmm.remove {dir}: with every file imported from it. */
@@ -1211,7 +1212,7 @@ cmd_tmm_remove(void *arg, json_t *req, const char *peer, char **cause)
 	if (files > 0)
 		reschedule_all(db);
 	changed(l, "tmm.changed", 0);
-	return json_pack("{s:i}", "files_removed", (int)files);
+	return xjson_pack("{s:i}", "files_removed", (int)files);
 }
 
 /* --- channels --- */
@@ -1230,7 +1231,7 @@ cmd_channels_list(void *arg, json_t *req, const char *peer, char **cause)
 		return NULL;
 	list = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+		json_array_append_new(list, xjson_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
 		    "s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:b, s:b}", "id", (json_int_t)c[i].id,
 		    "number", c[i].number, "name", c[i].name, "call_sign", c[i].call_sign != NULL ?
 		    c[i].call_sign : "", "description", c[i].description != NULL ?
@@ -1242,7 +1243,7 @@ cmd_channels_list(void *arg, json_t *req, const char *peer, char **cause)
 		    "audio_kbps", c[i].audio_kbps, "always_on", c[i].always_on, "enabled",
 		    c[i].enabled));
 	channels_free(&c, n);
-	return json_pack("{s:o}", "channels", list);
+	return xjson_pack("{s:o}", "channels", list);
 }
 
 /* A chanedit from the request's fields. */
@@ -1276,7 +1277,7 @@ static json_t *
 channel_changed(struct api_lib *l, const char *peer, int64_t id, const char *number)
 {
 	changed(l, "channels.changed", id);
-	return rebuild_later(l, peer, 0, id, number, json_pack("{s:I}", "id", (json_int_t)id));
+	return rebuild_later(l, peer, 0, id, number, xjson_pack("{s:I}", "id", (json_int_t)id));
 }
 
 /* channels.add {number, name, ...}. */
@@ -1381,7 +1382,7 @@ cmd_slots_list(void *arg, json_t *req, const char *peer, char **cause)
 	slots = json_array();
 	for (i = 0; i < n; i++) {
 		what = coarse_describe(db, &s[i]);
-		json_array_append_new(slots, json_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:i}",
+		json_array_append_new(slots, xjson_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:i}",
 		    "id", (json_int_t)s[i].id, "days", s[i].days, "days_text",
 		    coarse_format_days(s[i].days, days, sizeof days), "start", hhmm(s[i].start_min,
 		    a, sizeof a), "end", hhmm(s[i].end_min, b, sizeof b), "type",
@@ -1401,7 +1402,7 @@ cmd_slots_list(void *arg, json_t *req, const char *peer, char **cause)
 		sqlite3_bind_int64(st, 2, now);
 		sqlite3_bind_int64(st, 3, now + hours * 3600000);
 		while (sqlite3_step(st) == SQLITE_ROW)
-			json_array_append_new(log, json_pack("{s:I, s:I, s:s, s:s, s:I}", "start_ms",
+			json_array_append_new(log, xjson_pack("{s:I, s:I, s:s, s:s, s:I}", "start_ms",
 			    (json_int_t)sqlite3_column_int64(st, 0), "end_ms",
 			    (json_int_t)sqlite3_column_int64(st, 1), "kind", db_text(st, 2), "title",
 			    db_text(st, 3), "media_file_id", (json_int_t)sqlite3_column_int64(st, 4)));
@@ -1412,11 +1413,11 @@ cmd_slots_list(void *arg, json_t *req, const char *peer, char **cause)
 	    "ORDER BY title COLLATE NOCASE", NULL);
 	if (st != NULL) {
 		while (sqlite3_step(st) == SQLITE_ROW)
-			json_array_append_new(shows, json_pack("{s:I, s:s}", "id",
+			json_array_append_new(shows, xjson_pack("{s:I, s:s}", "id",
 			    (json_int_t)sqlite3_column_int64(st, 0), "title", db_text(st, 1)));
 		sqlite3_finalize(st);
 	}
-	r = json_pack("{s:s, s:s, s:s, s:i, s:o, s:o, s:o}", "number", c.number, "name", c.name,
+	r = xjson_pack("{s:s, s:s, s:s, s:i, s:o, s:o, s:o}", "number", c.number, "name", c.name,
 	    "timezone", c.timezone != NULL ? c.timezone : "UTC", "slot_minutes", c.slot_minutes,
 	    "slots", slots, "log", log, "shows", shows);
 	channel_conf_clear(&c);
@@ -1459,8 +1460,8 @@ static json_t *
 slots_changed(struct api_lib *l, const char *peer, const struct channel_conf *c,
     int64_t slot)
 {
-	lib_event(l, json_pack("{s:s, s:s}", "event", "slots.changed", "number", c->number));
-	return rebuild_later(l, peer, 0, c->id, c->number, json_pack("{s:I}", "id",
+	lib_event(l, xjson_pack("{s:s, s:s}", "event", "slots.changed", "number", c->number));
+	return rebuild_later(l, peer, 0, c->id, c->number, xjson_pack("{s:I}", "id",
 	    (json_int_t)slot));
 }
 

@@ -62,7 +62,7 @@ ctx_load(struct card_ctx *c, sqlite3 *db, const struct channel_conf *conf,
 		snprintf(c->station, sizeof c->station, "%s  %s", conf->call_sign,
 		    conf->name != NULL ? conf->name : conf->number);
 	else
-		snprintf(c->station, sizeof c->station, "%s", conf->name != NULL ? conf->name :
+		utf8_copy(c->station, sizeof c->station, conf->name != NULL ? conf->name :
 		    conf->number);
 	solid(c->bg, sizeof c->bg, NULL, "0x102a6b");
 	solid(c->accent, sizeof c->accent, NULL, "0xf2b705");

@@ -150,7 +150,7 @@ interrupted(void *arg)
 static void
 copy_str(char *dst, size_t n, const char *s)
 {
-	snprintf(dst, n, "%s", s != NULL ? s : "");
+	utf8_copy(dst, n, s);
 }
 
 /* Fill a status item from a fine item (NULL: a gap). */

@@ -307,8 +307,8 @@ apply_channels_locked(struct director *d, const struct chan_list *cl)
 		s->present = cl->list[i].enabled != 0;
 		pthread_mutex_lock(&s->status.lock);
 		s->status.s.channel_id = s->conf.id;
-		snprintf(s->status.s.number, sizeof s->status.s.number, "%s", s->conf.number);
-		snprintf(s->status.s.name, sizeof s->status.s.name, "%s", s->conf.name);
+		utf8_copy(s->status.s.number, sizeof s->status.s.number, s->conf.number);
+		utf8_copy(s->status.s.name, sizeof s->status.s.name, s->conf.name);
 		s->status.s.always_on = s->conf.always_on;
 		if (s->ch == NULL && !s->stopping && s->status.s.state != CHAN_FAILING)
 			s->status.s.media_seq = -1;

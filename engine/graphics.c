@@ -410,7 +410,7 @@ gfx_poll(void *state, struct tail *t, int64_t wall_us)
 			set_enable(g, t, "drawtext@gfxtitle", mode != LT_NONE);
 		}
 		g->lt = mode;
-		snprintf(g->lt_title, sizeof g->lt_title, "%s", text);
+		utf8_copy(g->lt_title, sizeof g->lt_title, text);
 	}
 	return TAIL_KEEP;
 }

@@ -82,9 +82,10 @@ take_lock(struct station *s, char **cause)
 	int fd;
 
 	xasprintf(&s->lock_path, "%s/daemon.lock", s->data_dir);
-	fd = open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
-		set_cause(cause, "cannot open the lock file %s: %s", s->lock_path, strerror(errno));
+		set_cause(cause, "cannot open the lock file %s: %s", s->lock_path, errno == ELOOP ?
+		    "it is a symbolic link (remove it)" : strerror(errno));
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {

@@ -28,7 +28,7 @@ void
 status_set_error(struct status_block *b, const char *msg)
 {
 	pthread_mutex_lock(&b->lock);
-	snprintf(b->s.last_error, sizeof b->s.last_error, "%s", msg != NULL ? msg : "");
+	utf8_copy(b->s.last_error, sizeof b->s.last_error, msg != NULL ? msg : "");
 	b->s.last_error_ms = now_ms();
 	pthread_mutex_unlock(&b->lock);
 }

@@ -290,7 +290,7 @@ alert_parse(const struct alert_input *in, struct alert *out, char **cause)
 	if (parse_station(in->station != NULL ? in->station : "RETROVUE", out, cause) != 0)
 		return -1;
 
-	snprintf(msg, sizeof msg, "%s", in->message != NULL ? in->message : "");
+	utf8_copy(msg, sizeof msg, in->message);
 	if (*strtrim(msg) == '\0') {
 		set_cause(cause, "the message is empty: say what viewers must know");
 		return -1;

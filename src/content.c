@@ -16,6 +16,7 @@
 #include "src/db.h"
 #include "src/media.h"
 #include "src/nfo.h"
+#include "src/removed.h"
 #include "src/util.h"
 
 const char *const content_types[] = {
@@ -526,4 +527,18 @@ content_fields_free(struct content_field **fields, size_t n)
 	}
 	free(*fields);
 	*fields = NULL;
+}
+
+/* Restore a removed item. */
+int
+content_restore(sqlite3 *db, int64_t id, int64_t *mf_id, long *chapters, char **cause)
+{
+	if (db_begin(db, cause) != 0)
+		return -1;
+	if (removed_purge(db, cause) != 0 || removed_restore(db, id, mf_id, chapters, cause) != 0 ||
+	    library_bump_revision(db) != 0 || db_commit(db, cause) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
 }

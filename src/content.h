@@ -88,4 +88,12 @@ int content_show(sqlite3 *db, int64_t id, struct content_field **fields, size_t 
     char **cause);
 void content_fields_free(struct content_field **fields, size_t n);
 
+/*
+ * Bring a removed item back (removed_items row id, see src/removed.h):
+ * the file, its movie or episode, scheduling metadata and chapter
+ * markers, in one transaction. *mf_id: the file; *chapters: markers
+ * restored. 0, or -1 with *cause (no such row, its source was removed).
+ */
+int content_restore(sqlite3 *db, int64_t id, int64_t *mf_id, long *chapters, char **cause);
+
 #endif

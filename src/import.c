@@ -10,6 +10,7 @@
 #include "src/db.h"
 #include "src/library.h"
 #include "src/log.h"
+#include "src/sysconf.h"
 #include "src/util.h"
 
 void
@@ -93,5 +94,41 @@ import_write_failed(struct import_tx *t, const char *what, const char *cause)
 		return -1;
 	}
 	import_warn(t->prog, "%s: %s", what, cause);
+	return 0;
+}
+
+int
+import_may_remove(sqlite3 *db, const struct import_progress *prog, const char *library,
+    long n, long total, int force, struct import_stats *st)
+{
+	long long pct, cap, limit;
+
+	if (n <= 0 || force)
+		return 1;
+	pct = sysconf_int(db, "library.remove_limit_percent", IMPORT_REMOVE_LIMIT_PERCENT, 0,
+	    100);
+	cap = sysconf_int(db, "library.remove_limit_items", IMPORT_REMOVE_LIMIT_ITEMS, 0,
+	    1000000000);
+	limit = total * pct / 100;
+	if (limit < 1)
+		limit = 1;
+	if (limit > cap)
+		limit = cap;
+	if (n <= limit && n < total)
+		return 1;
+	if (n >= total && total == 1)
+		import_warn(prog, "%s: its only file would be removed; nothing was removed. Is a "
+		    "disk unmounted or the server rebuilding its library? If it is really gone, sync "
+		    "again with --force", library);
+	else if (n >= total)
+		import_warn(prog, "%s: all of its %ld files would be removed; nothing was removed. "
+		    "Is a disk unmounted or the server rebuilding its library? If they are really "
+		    "gone, sync again with --force", library, total);
+	else
+		import_warn(prog, "%s: %ld of its %ld files would be removed, more than the limit "
+		    "of %lld (%lld%% of a library, at most %lld); nothing was removed. Is a disk "
+		    "unmounted or the server rebuilding its library? If they are really gone, sync "
+		    "again with --force", library, n, total, limit, pct, cap);
+	st->held += n;
 	return 0;
 }

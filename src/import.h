@@ -47,7 +47,14 @@ struct import_stats {
 	long skipped;                   /* unchanged */
 	long failed;                    /* items or libraries that could not be read */
 	long requests;                  /* HTTP requests made */
+	long held;                      /* removals held back: more than the limit (--force) */
+	long kept;                      /* removals left undone: the source was not read
+					   completely or looked unmounted */
 };
+
+/* Defaults of system_config library.remove_limit_percent and _items. */
+#define IMPORT_REMOVE_LIMIT_PERCENT 10
+#define IMPORT_REMOVE_LIMIT_ITEMS 50
 
 /*
  * An importer's writes: one transaction at a time (a show, a folder), and
@@ -61,6 +68,18 @@ struct import_tx {
 	int changed;                    /* the open transaction changed something */
 	char *dberr;                    /* "database: ...": everything stops */
 };
+
+/*
+ * May a run remove n of the total files a library (a Plex library, a TMM
+ * directory) holds? Yes when forced, or when n is at most
+ * library.remove_limit_percent (10) of total, at least one file, at most
+ * library.remove_limit_items (50) and not all of them. Otherwise it warns
+ * naming the library, adds n to st->held and answers 0: a server that
+ * suddenly answers with far fewer items, or a disk half there, never
+ * empties the library.
+ */
+int import_may_remove(sqlite3 *db, const struct import_progress *prog, const char *library,
+    long n, long total, int force, struct import_stats *st);
 
 /* A warning: to the progress callback if there is one (and the log), else the log. */
 void import_warn(const struct import_progress *prog, const char *fmt, ...)

@@ -17,6 +17,7 @@
 #include "src/db.h"
 #include "src/log.h"
 #include "src/rating.h"
+#include "src/removed.h"
 #include "src/util.h"
 
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -146,6 +147,10 @@ static const char *const sql[S_COUNT] = {
 struct library {
 	sqlite3 *db;
 	sqlite3_stmt *st[S_COUNT];
+	struct removed *rm;             /* the archive of removed items */
+	int64_t pending;                /* removed_items row of the file being put, or 0 */
+	int restored;                   /* the last put brought a removed item's data back */
+	long restored_chapters;
 };
 
 /* Prepare every statement. */
@@ -156,6 +161,7 @@ library_new(sqlite3 *db, char **cause)
 	int i;
 
 	lib->db = db;
+	lib->rm = removed_new(db);
 	for (i = 0; i < S_COUNT; i++) {
 		if ((lib->st[i] = db_prepare(db, sql[i], cause)) == NULL) {
 			library_free(&lib);
@@ -176,6 +182,7 @@ library_free(struct library **lp)
 		return;
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(lib->st[i]);
+	removed_free(&lib->rm);
 	free(lib);
 	*lp = NULL;
 }
@@ -256,6 +263,47 @@ bind_file(sqlite3_stmt *st, const struct lib_origin *o, const struct lib_item *i
 	bind_text(st, 16, it->title);
 }
 
+/*
+ * A file just added that the library had until recently (same source and
+ * key, same path, or an external id in common)? Its removed_items row
+ * waits in lib->pending until the movie or episode is written.
+ */
+static void
+put_find_removed(struct library *lib, const struct lib_origin *o, const struct lib_item *it)
+{
+	struct removed_key k;
+
+	memset(&k, 0, sizeof k);
+	k.media_type = it->media_type;
+	k.source_type = o->source_type;
+	k.source_id = o->source_id;
+	k.tmm_dir_id = o->tmm_dir_id;
+	k.source_key = it->source_key;
+	k.file_path = it->file_path;
+	k.season = it->season;
+	k.episode = it->episode;
+	k.guids = it->guids;
+	k.nguids = it->nguids;
+	lib->pending = removed_match(lib->rm, &k);
+}
+
+/* The put is written: what came back gets its metadata, markers and slots. */
+static int
+put_done(struct library *lib, int64_t mf_id, const struct lib_item *it, char **cause)
+{
+	int64_t rid = lib->pending;
+
+	lib->pending = 0;
+	if (rid == 0)
+		return 0;
+	if (removed_apply(lib->rm, rid, mf_id, 0, &lib->restored_chapters, cause) != 0)
+		return -1;
+	lib->restored = 1;
+	log_info("%s came back: its scheduling metadata and %ld chapter marker%s restored",
+	    it->file_path, lib->restored_chapters, lib->restored_chapters == 1 ? "" : "s");
+	return 0;
+}
+
 /* Insert or update the media_files row and its scheduling metadata. */
 static int
 put_file(struct library *lib, const struct lib_origin *o, const struct lib_item *it,
@@ -266,6 +314,9 @@ put_file(struct library *lib, const struct lib_origin *o, const struct lib_item 
 	int level, which;
 	sqlite3_stmt *st;
 
+	lib->restored = 0;
+	lib->restored_chapters = 0;
+	lib->pending = 0;
 	if (it->file_path == NULL || *it->file_path == '\0') {
 		set_cause(cause, "%s: no file", it->title != NULL ? it->title : "an item");
 		return -1;
@@ -318,7 +369,10 @@ file:
 	bind_text(st, 2, ctype);
 	bind_text(st, 3, norm);
 	bind_int(st, 4, level, -1);
-	return run(lib, S_CSM_INSERT, "adding scheduling metadata", cause);
+	if (run(lib, S_CSM_INSERT, "adding scheduling metadata", cause) != 0)
+		return -1;
+	put_find_removed(lib, o, it);
+	return 0;
 }
 
 /* Replace the guids of a movie or show. */
@@ -353,7 +407,7 @@ library_put_movie(struct library *lib, const struct lib_origin *o, const struct 
 
 	*res = LIB_UNCHANGED;
 	if (strcmp(it->media_type, "clip") == 0)
-		return put_file(lib, o, it, mf_id, res, cause);
+		return library_put_clip(lib, o, it, mf_id, res, cause);
 	if (put_file(lib, o, it, mf_id, res, cause) != 0)
 		return -1;
 	st = lib->st[S_MOVIE_UPSERT];
@@ -386,7 +440,7 @@ library_put_movie(struct library *lib, const struct lib_origin *o, const struct 
 	if (movie_id > 0 && put_guids(lib, S_MGUID_DEL, S_MGUID_INS, movie_id, it->guids,
 	    it->nguids, cause) != 0)
 		return -1;
-	return 0;
+	return put_done(lib, *mf_id, it, cause);
 }
 
 /* A clip. */
@@ -395,7 +449,9 @@ library_put_clip(struct library *lib, const struct lib_origin *o, const struct l
     int64_t *mf_id, enum lib_result *res, char **cause)
 {
 	*res = LIB_UNCHANGED;
-	return put_file(lib, o, it, mf_id, res, cause);
+	if (put_file(lib, o, it, mf_id, res, cause) != 0)
+		return -1;
+	return put_done(lib, *mf_id, it, cause);
 }
 
 /* An episode. */
@@ -427,7 +483,9 @@ library_put_episode(struct library *lib, const struct lib_origin *o, int64_t sho
 	st = lib->st[S_EP_STAMP];
 	bind_int(st, 1, it->updated_at, 0);
 	sqlite3_bind_int64(st, 2, *mf_id);
-	return run(lib, S_EP_STAMP, "writing an episode", cause);
+	if (run(lib, S_EP_STAMP, "writing an episode", cause) != 0)
+		return -1;
+	return put_done(lib, *mf_id, it, cause);
 }
 
 struct show_row {
@@ -586,12 +644,41 @@ library_show_stamp(struct library *lib, int64_t show_id, int64_t updated_at, cha
 	return run(lib, S_SHOW_STAMP, "updating a show", cause);
 }
 
-/* Delete a file. */
+/* Keep a file restorable, then delete it. */
 int
-library_remove_file(struct library *lib, int64_t mf_id, char **cause)
+library_remove_file(struct library *lib, int64_t mf_id, const char *reason, char **cause)
 {
+	sqlite3_stmt *st;
+	int64_t rid = 0, other = 0;
+
+	if (removed_archive(lib->rm, REMOVED_FILE, mf_id, reason, NULL, cause) != 0)
+		return -1;
+	/* The same file already back under another key (a Plex item matched again). */
+	st = db_prepare(lib->db, "SELECT o.id, (SELECT max(id) FROM removed_items WHERE "
+	    "media_file_id = mf.id) FROM media_files mf JOIN media_files o ON o.file_path = "
+	    "mf.file_path AND o.media_type = mf.media_type AND o.id <> mf.id WHERE mf.id = ?1 "
+	    "LIMIT 1", cause);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, mf_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		other = sqlite3_column_int64(st, 0);
+		rid = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (other > 0 && rid > 0 && removed_apply(lib->rm, rid, other, 1, NULL, cause) != 0)
+		return -1;
 	sqlite3_bind_int64(lib->st[S_MF_DELETE], 1, mf_id);
 	return run(lib, S_MF_DELETE, "removing a media file", cause);
+}
+
+/* Did the last put bring a removed item's data back? */
+int
+library_restored(struct library *lib, long *chapters)
+{
+	if (chapters != NULL)
+		*chapters = lib->restored_chapters;
+	return lib->restored;
 }
 
 /* Delete an empty show. */

@@ -6,7 +6,8 @@
  * tell the operator). Statements are prepared once per struct library;
  * one struct library belongs to one thread and its connection.
  *
- * Removal: deleting a media file cascades to its movie or episode,
+ * Removal: deleting a media file (after keeping it restorable, see
+ * src/removed.h) cascades to its movie or episode,
  * scheduling metadata, chapter markers and commercial breaks; the fine
  * log (schedule_items) keeps its rows with media_file_id set to NULL (ON
  * DELETE SET NULL), which the scheduler reads as "this programme is gone";
@@ -134,8 +135,21 @@ int library_show_stamp(struct library *lib, int64_t show_id, int64_t updated_at,
 /* Set the scheduling metadata fields given in s. *changed: 1 if any changed. */
 int library_set_sched(struct library *lib, int64_t mf_id, const struct lib_sched *s,
     int *changed, char **cause);
-/* Delete a media file and everything hanging off it. */
-int library_remove_file(struct library *lib, int64_t mf_id, char **cause);
+/*
+ * Delete a media file and everything hanging off it, first keeping it
+ * restorable in removed_items (src/removed.h) with the reason ("sync of
+ * TMM directory TV"). When the same file is already in the library under
+ * another key, what it lacks of this one's scheduling metadata and
+ * chapter markers passes to it.
+ */
+int library_remove_file(struct library *lib, int64_t mf_id, const char *reason,
+    char **cause);
+/*
+ * Did the last put add a file the library had until recently? Then its
+ * scheduling metadata and chapter markers came back (*chapters: how many
+ * markers). 1 or 0.
+ */
+int library_restored(struct library *lib, long *chapters);
 /* Delete a show with no episodes left. *removed: 1 if it was deleted. */
 int library_remove_show_if_empty(struct library *lib, int64_t show_id, int *removed,
     char **cause);

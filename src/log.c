@@ -204,7 +204,7 @@ emit_locked(enum log_level level, char *text)
 	e->seq = ++log_seq;
 	e->time_ms = ms;
 	e->level = level;
-	snprintf(e->text, sizeof e->text, "%s", text);
+	utf8_copy(e->text, sizeof e->text, text);
 
 	if (level <= log_print_level) {
 		if (log_flags & LOG_TO_SYSLOG)

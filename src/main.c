@@ -327,7 +327,10 @@ main(int argc, char **argv)
 	 */
 	first = daemon || optind >= argc ? optind - 1 : optind;
 	optind = 0;
-	status = entry->exec(&ctx, argc - first, argv + first);
+	if (!daemon && cmd_help(entry, argc - first, argv + first))
+		status = 0;
+	else
+		status = entry->exec(&ctx, argc - first, argv + first);
 	db_close(&ctx.db);
 	paths_free(&ctx.paths);
 	settings_free(&ctx.settings);

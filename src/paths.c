@@ -67,6 +67,41 @@ paths_make_data_dir(const struct paths *p, char **cause)
 	if ((rc = mkdir_p(dir, 0700)) != 0)
 		set_cause(cause, "cannot create %s: %s", dir, strerror(errno));
 	free(copy);
+	return rc == 0 ? paths_check(p, cause) : rc;
+}
+
+/* One folder: not writable by group or others. */
+static int
+check_private(const char *dir, const char *what, char **cause)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) != 0)
+		return 0;
+	if (S_ISDIR(sb.st_mode) && (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		set_cause(cause, "%s %s can be written by other users (mode %04o): anyone could "
+		    "replace the database, its lock files or the control socket; refused. Use a "
+		    "folder of your own, or: chmod go-w %s", what, dir,
+		    (unsigned)(sb.st_mode & 07777), dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* The data directory and the database's folder. */
+int
+paths_check(const struct paths *p, char **cause)
+{
+	char *copy = xstrdup(p->db_path);
+	int rc;
+
+	rc = check_private(p->data_dir, "the data directory", cause);
+	if (rc == 0 && strcmp(dirname(copy), p->data_dir) != 0) {
+		free(copy);
+		copy = xstrdup(p->db_path);
+		rc = check_private(dirname(copy), "the database's folder", cause);
+	}
+	free(copy);
 	return rc;
 }
 

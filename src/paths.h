@@ -17,8 +17,18 @@ struct paths {
  * ~/.local/share/retrovue. Returns 0, or -1 with *cause set.
  */
 int paths_resolve(struct paths *p, const char *data_dir, const char *db_path, char **cause);
-/* Create the data directory and the database's folder (0700) if missing. */
+/*
+ * Create the data directory and the database's folder (0700) if missing,
+ * then paths_check them.
+ */
 int paths_make_data_dir(const struct paths *p, char **cause);
+/*
+ * Refuse a data directory or database folder that other users can write
+ * to (group or world writable): anyone could replace the database, the
+ * lock files or the control socket. Folders that do not exist yet pass.
+ * 0, or -1 with *cause saying how to fix it.
+ */
+int paths_check(const struct paths *p, char **cause);
 /* A new string: data_dir/name. */
 char *paths_join(const struct paths *p, const char *name);
 void paths_free(struct paths *p);

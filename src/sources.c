@@ -11,6 +11,7 @@
 #include "src/db.h"
 #include "src/library.h"
 #include "src/log.h"
+#include "src/removed.h"
 #include "src/util.h"
 
 #define COLS "id, source_type, source_name, plex_server_url, plex_token, last_sync_time, " \
@@ -288,6 +289,7 @@ int
 sources_remove(sqlite3 *db, int64_t id, long *files, char **cause)
 {
 	sqlite3_stmt *st;
+	char *reason;
 	int ok;
 
 	if (db_begin(db, cause) != 0)
@@ -298,6 +300,18 @@ sources_remove(sqlite3 *db, int64_t id, long *files, char **cause)
 	sqlite3_bind_int64(st, 1, id);
 	*files = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
+	st = db_prepare(db, "SELECT 'Plex source ' || source_name || ' removed' FROM "
+	    "content_sources WHERE id = ?", cause);
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	reason = sqlite3_step(st) == SQLITE_ROW ? xstrdup(db_text(st, 0)) : NULL;
+	sqlite3_finalize(st);
+	ok = removed_keep(db, REMOVED_SOURCE, id, reason != NULL ? reason : "source removed",
+	    cause) == 0;
+	free(reason);
+	if (!ok)
+		goto fail;
 
 	/* A show with episodes from elsewhere passes to that origin. */
 	st = db_prepare(db, "UPDATE shows SET (source_type, source_id, tmm_directory_id, "

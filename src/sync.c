@@ -17,6 +17,7 @@
 #include "src/log.h"
 #include "src/pathmap.h"
 #include "src/plex.h"
+#include "src/removed.h"
 #include "src/sources.h"
 #include "src/strmap.h"
 #include "src/tmm.h"
@@ -53,6 +54,7 @@ struct sync {
 	long lib_done;
 	long lib_total;
 	int lib_failed;                 /* this library was not read completely */
+	char *reason;                   /* why files are removed: "sync of Plex source ..." */
 	struct import_tx tx;            /* its writes and the first database error */
 };
 
@@ -179,10 +181,19 @@ static void
 count_result(struct sync *s, enum lib_result res, const char *what, const char *title,
     int64_t mf_id)
 {
+	char *back;
+	long chapters;
+
 	switch (res) {
 	case LIB_ADDED:
 		s->st.added++;
-		import_change(&s->tx, IMPORT_ADDED, what, title, mf_id);
+		if (library_restored(s->lib, &chapters)) {
+			xasprintf(&back, "%s (back: its scheduling metadata%s restored)", title,
+			    chapters > 0 ? " and chapter markers" : "");
+			import_change(&s->tx, IMPORT_ADDED, what, back, mf_id);
+			free(back);
+		} else
+			import_change(&s->tx, IMPORT_ADDED, what, title, mf_id);
 		break;
 	case LIB_UPDATED:
 		s->st.updated++;
@@ -287,7 +298,8 @@ remove_gone(struct sync *s, const char *media_type, struct strmap *seen)
 	struct strmap_val *v;
 	int64_t *ids = NULL;
 	size_t n = 0, i;
-	char *cause = NULL, *title;
+	char *cause = NULL, *title, *name;
+	long total = 0;
 	int ok = 1;
 
 	st = db_prepare(s->db, "SELECT id, source_key FROM media_files WHERE source_type = "
@@ -298,6 +310,7 @@ remove_gone(struct sync *s, const char *media_type, struct strmap *seen)
 	sqlite3_bind_text(st, 2, s->origin.library_key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, media_type, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
+		total++;
 		v = strmap_get(seen, db_text(st, 1));
 		if (v != NULL && v->seen)
 			continue;
@@ -307,13 +320,21 @@ remove_gone(struct sync *s, const char *media_type, struct strmap *seen)
 	sqlite3_finalize(st);
 	if (n == 0)
 		return 0;
+	xasprintf(&name, "%s: library '%s'", s->src.name, s->origin.library_name);
+	if (!import_may_remove(s->db, s->prog, name, (long)n, total, s->req->force, &s->st)) {
+		free(name);
+		free(ids);
+		s->lib_failed = 1;      /* its shows stay too */
+		return 0;
+	}
+	free(name);
 	if (import_tx_begin(&s->tx) != 0) {
 		free(ids);
 		return -1;
 	}
 	for (i = 0; i < n && ok; i++) {
 		title = library_title(s->db, ids[i]);
-		if (library_remove_file(s->lib, ids[i], &cause) != 0) {
+		if (library_remove_file(s->lib, ids[i], s->reason, &cause) != 0) {
 			ok = import_write_failed(&s->tx, title, cause) == 0;
 			freep(&cause);
 		} else {
@@ -461,15 +482,20 @@ episode_one(struct sync *s, int64_t show_id, const struct plex_item *show,
 	return rc;
 }
 
-/* Remove the stored episodes of a show that Plex no longer lists. */
+/*
+ * Remove the stored episodes of a show that Plex no longer lists (a sync
+ * of one title; a library sync removes them with the library's, after
+ * its whole listing).
+ */
 static int
-remove_gone_episodes(struct sync *s, int64_t show_id)
+remove_gone_episodes(struct sync *s, int64_t show_id, const char *name)
 {
 	sqlite3_stmt *st;
 	struct strmap_val *v;
 	int64_t *ids = NULL;
 	size_t n = 0, i;
 	char *cause = NULL, *title;
+	long total = 0;
 	int rc = 0;
 
 	st = db_prepare(s->db, "SELECT mf.id, mf.source_key FROM episodes e JOIN media_files mf "
@@ -480,6 +506,7 @@ remove_gone_episodes(struct sync *s, int64_t show_id)
 	sqlite3_bind_int64(st, 1, show_id);
 	sqlite3_bind_int64(st, 2, s->src.id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
+		total++;
 		v = strmap_get(s->episodes, db_text(st, 1));
 		if (v != NULL && v->seen)
 			continue;
@@ -487,9 +514,14 @@ remove_gone_episodes(struct sync *s, int64_t show_id)
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
+	if (n > 0 && !import_may_remove(s->db, s->prog, name, (long)n, total, s->req->force,
+	    &s->st)) {
+		free(ids);
+		return 0;
+	}
 	for (i = 0; i < n && rc == 0; i++) {
 		title = library_title(s->db, ids[i]);
-		if (library_remove_file(s->lib, ids[i], &cause) != 0) {
+		if (library_remove_file(s->lib, ids[i], s->reason, &cause) != 0) {
 			rc = import_write_failed(&s->tx, title, cause);
 			freep(&cause);
 		} else {
@@ -600,7 +632,7 @@ show_one(struct sync *s, const struct plex_item *show)
 			ok = 0;
 		free(label);
 	}
-	if (ok && remove_gone_episodes(s, show_id) != 0)
+	if (ok && s->req->title != NULL && remove_gone_episodes(s, show_id, name) != 0)
 		ok = 0;
 	/* The show is done only when every episode was written. */
 	if (ok && owned && (int)s->st.failed == failed_before &&
@@ -714,7 +746,7 @@ show_library(struct sync *s, const struct plex_section *sec)
 		return 0;
 	if (remove_gone(s, "episode", s->episodes) != 0)
 		return -1;
-	return remove_gone_shows(s);
+	return s->lib_failed ? 0 : remove_gone_shows(s);
 }
 
 /* Is section chosen by the request? */
@@ -816,6 +848,26 @@ stats_add(struct import_stats *a, const struct import_stats *b)
 	a->skipped += b->skipped;
 	a->failed += b->failed;
 	a->requests += b->requests;
+	a->held += b->held;
+	a->kept += b->kept;
+}
+
+/* "N removals held back ..." for the history, or NULL. */
+static char *
+held_message(const struct import_stats *st)
+{
+	char *m;
+
+	if (st->held > 0)
+		xasprintf(&m, "%ld file%s not removed: more than the safety limit, or the folder "
+		    "looked empty or unmounted (see the warnings; --force removes them)", st->held,
+		    st->held == 1 ? "" : "s");
+	else if (st->kept > 0)
+		xasprintf(&m, "%ld file%s not removed: the scan could not read everything (see the "
+		    "warnings)", st->kept, st->kept == 1 ? "" : "s");
+	else
+		m = NULL;
+	return m;
 }
 
 /* A Plex client for a source. */
@@ -895,7 +947,13 @@ lock_db(sqlite3 *db, int *fd, char **cause)
 	if (file == NULL || *file == '\0')
 		return 0;
 	xasprintf(&path, "%s-sync.lock", file);
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (*fd < 0 && errno == ELOOP) {
+		/* A link planted where the lock goes: never write through it. */
+		set_cause(cause, "%s is a symbolic link, not a lock file; refused (remove it)", path);
+		free(path);
+		return -1;
+	}
 	if (*fd < 0) {
 		log_warn("cannot open %s: %s; syncing without a lock", path, strerror(errno));
 		free(path);
@@ -925,6 +983,7 @@ sync_clear(struct sync *s)
 	strmap_free(&s->episodes);
 	strmap_free(&s->shows);
 	free(s->error);
+	free(s->reason);
 	free(s->tx.dberr);
 	source_clear(&s->src);
 }
@@ -960,6 +1019,8 @@ sync_source(struct sync *s, int *lib_index, int lib_count)
 		s->lib_failed = 0;
 		s->origin.library_key = sec->key;
 		s->origin.library_name = sec->title;
+		free(s->reason);
+		xasprintf(&s->reason, "sync of Plex source %s, library %s", s->src.name, sec->title);
 		emit_library(s, sec->title);
 		if (strcmp(sec->type, "movie") == 0)
 			rc = movie_library(s, sec);
@@ -975,13 +1036,15 @@ sync_source(struct sync *s, int *lib_index, int lib_count)
 		status = "failed";
 		if (s->error == NULL)
 			s->error = xstrdup(s->tx.dberr);
-	} else if (s->error != NULL || s->st.failed > 0)
+	} else if (s->error != NULL || s->st.failed > 0 || s->st.held > 0)
 		status = "partial";
 	else
 		status = "success";
 	if (s->error == NULL && s->st.failed > 0)
 		xasprintf(&s->error, "%ld item%s could not be imported (see the warnings)",
 		    s->st.failed, s->st.failed == 1 ? "" : "s");
+	if (s->error == NULL)
+		s->error = held_message(&s->st);
 	history_end(s->db, s->history_id, status, &s->st,
 	    cancelled(s) ? "cancelled by the operator" : s->error);
 	if (!s->req->dry_run && strcmp(status, "failed") != 0 && !cancelled(s))
@@ -1006,10 +1069,15 @@ sync_run(sqlite3 *db, const struct sync_request *req, const struct import_progre
 	memset(stats, 0, sizeof *stats);
 	if (lock_db(db, &lock, cause) != 0)
 		return -1;
-	if (!req->dry_run)
+	if (!req->dry_run) {
 		db_exec(db, "UPDATE sync_history SET status = 'failed', end_time = coalesce(end_time, "
 		    "start_time), error_message = 'interrupted: the sync stopped before it finished' "
 		    "WHERE status = 'running'", NULL);
+		if (removed_purge(db, &err) != 0) {
+			log_warn("%s", err);
+			freep(&err);
+		}
+	}
 
 	/* What to sync: Plex sources and their libraries, then TMM directories. */
 	if (req->plex && pick_sources(db, req, !req->dry_run, &srcs, &nsrcs, cause) != 0)
@@ -1119,7 +1187,7 @@ sync_run(sqlite3 *db, const struct sync_request *req, const struct import_progre
 				first = xstrdup(s->tx.dberr);
 			break;
 		}
-		if (s->error != NULL || s->st.failed > 0)
+		if (s->error != NULL || s->st.failed > 0 || s->st.held > 0)
 			failures++;
 		else
 			sources_ok++;
@@ -1146,13 +1214,19 @@ sync_run(sqlite3 *db, const struct sync_request *req, const struct import_progre
 				first = xstrdup(err);
 			freep(&err);
 		} else {
-			history_end(db, hid, tst.failed > 0 ? "partial" : "success", &tst,
-			    tst.failed > 0 ? "some .nfo files could not be imported (see the warnings)" :
-			    NULL);
-			if (tst.failed > 0)
+			char *held = held_message(&tst);
+
+			history_end(db, hid, tst.failed > 0 || held != NULL ? "partial" : "success",
+			    &tst, held != NULL ? held : tst.failed > 0 ? "some .nfo files could not be "
+			    "imported (see the warnings)" : NULL);
+			if (tst.failed > 0 || held != NULL)
 				failures++;
 			else
 				sources_ok++;
+			if (held != NULL && first == NULL)
+				first = held;
+			else
+				free(held);
 		}
 		stats_add(stats, &tst);
 	}
@@ -1170,7 +1244,7 @@ sync_run(sqlite3 *db, const struct sync_request *req, const struct import_progre
 		free(first);
 		return -1;
 	}
-	if (failures > 0 && sources_ok == 0 && stats->processed == 0) {
+	if (failures > 0 && sources_ok == 0 && stats->processed == 0 && stats->held == 0) {
 		set_cause(cause, "%s", first != NULL ? first : "the sync failed");
 		free(first);
 		return -1;

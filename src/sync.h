@@ -10,7 +10,10 @@
  * written in one transaction, so a sync killed at any moment leaves a
  * consistent database and the next one finishes the job. Items gone from
  * a library that was read completely are removed with everything hanging
- * off them; a library that failed half way removes nothing.
+ * off them (kept restorable: src/removed.h); a library that failed half
+ * way removes nothing, and one that would lose more than the safety limit
+ * (import_may_remove) removes nothing unless forced. All of a library's
+ * removals wait until its whole listing is read.
  *
  * Every run of every source is recorded in sync_history (counts, times,
  * the error). Only one sync runs at a time per database (a lock file
@@ -40,7 +43,10 @@ struct sync_request {
 	const char *title;              /* only shows and movies with this title */
 	int year;                       /* and this year; 0: any */
 	int page_size;                  /* items per request; 0: 200 */
-	int force;                      /* ignore updatedAt and mtimes: process everything */
+	int force;                      /* ignore updatedAt and mtimes: process everything;
+					   and remove what is gone even beyond the safety limit
+					   (import_may_remove) or from a folder that looks
+					   empty or unmounted */
 	int dry_run;                    /* report what would change, change nothing */
 	const char *url;                /* --plex-url: this server (a source is made for it) */
 	const char *token;              /* --plex-token: used instead of the stored one */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "src/db.h"
+#include "src/log.h"
 #include "src/util.h"
 
 /* Read a setting. */
@@ -25,6 +26,22 @@ sysconf_get(sqlite3 *db, const char *key, const char *dflt)
 	if (v == NULL && dflt != NULL)
 		v = xstrdup(dflt);
 	return v;
+}
+
+/* Read an integer setting. */
+long long
+sysconf_int(sqlite3 *db, const char *key, long long dflt, long long min, long long max)
+{
+	char *v = sysconf_get(db, key, NULL);
+	long long n = dflt;
+
+	if (v != NULL && parse_int(v, min, max, &n) != 0) {
+		log_warn("system_config %s = '%s' is not a number from %lld to %lld; using %lld",
+		    key, v, min, max, dflt);
+		n = dflt;
+	}
+	free(v);
+	return n;
 }
 
 /* Write a setting. */

@@ -5,18 +5,21 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "src/db.h"
 #include "src/library.h"
 #include "src/log.h"
 #include "src/media.h"
 #include "src/nfo.h"
+#include "src/removed.h"
 #include "src/strmap.h"
 #include "src/util.h"
 
@@ -25,7 +28,7 @@
 /* Directory CRUD. */
 
 #define COLS "id, directory_path, name, description, include_subdirectories, enabled, " \
-	"last_scan_time"
+	"last_scan_time, coalesce(device, 0)"
 
 /* Text column or NULL. */
 static char *
@@ -47,6 +50,7 @@ read_row(sqlite3_stmt *st, struct tmm_dir *d)
 	d->subdirs = sqlite3_column_int(st, 4);
 	d->enabled = sqlite3_column_int(st, 5);
 	d->last_scan = col(st, 6);
+	d->device = sqlite3_column_int64(st, 7);
 }
 
 /* Free one. */
@@ -204,6 +208,7 @@ int
 tmm_remove(sqlite3 *db, int64_t id, long *files, char **cause)
 {
 	sqlite3_stmt *st;
+	char *reason;
 	int ok;
 
 	if (db_begin(db, cause) != 0)
@@ -214,6 +219,18 @@ tmm_remove(sqlite3 *db, int64_t id, long *files, char **cause)
 	sqlite3_bind_int64(st, 1, id);
 	*files = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
+	st = db_prepare(db, "SELECT 'TMM directory ' || coalesce(name, directory_path) || "
+	    "' removed' FROM tmm_directories WHERE id = ?", cause);
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	reason = sqlite3_step(st) == SQLITE_ROW ? xstrdup(db_text(st, 0)) : NULL;
+	sqlite3_finalize(st);
+	ok = removed_keep(db, REMOVED_TMM_DIR, id, reason != NULL ? reason : "directory removed",
+	    cause) == 0;
+	free(reason);
+	if (!ok)
+		goto fail;
 	if ((st = db_prepare(db, "DELETE FROM tmm_directories WHERE id = ?", cause)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
@@ -256,7 +273,7 @@ struct scan {
 	struct lib_origin origin;
 	char **files;
 	size_t nfiles;
-	int incomplete;                 /* a folder could not be read */
+	int incomplete;                 /* something could not be read: remove nothing */
 	struct strmap *known;           /* .nfo path -> media file, nfo mtime, size, file mtime */
 	struct strmap *shows;           /* tvshow.nfo path -> show, mtime, size */
 	struct showdir *showdirs;
@@ -283,6 +300,30 @@ nfo_warning(void *arg, const char *path, int line, const char *msg)
 		import_warn(s->prog, "%s: %s", path, msg);
 }
 
+/* Something could not be read: warn once per thing, and remove nothing. */
+static void
+incomplete(struct scan *s, const char *path, int err)
+{
+	import_warn(s->prog, "%s: %s; the scan is incomplete, nothing will be removed", path,
+	    strerror(err));
+	s->incomplete = 1;
+}
+
+/* 0 if path can be opened and read, else the errno (ENOENT: it went). */
+static int
+unreadable(const char *path)
+{
+	char c;
+	int fd, err = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return errno;
+	if (read(fd, &c, 1) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
 /* Ends in ".nfo"? */
 static int
 is_nfo(const char *name)
@@ -307,15 +348,24 @@ walk(struct scan *s, const char *dir, int depth, char **cause)
 			    strerror(errno));
 			return -1;
 		}
-		import_warn(s->prog, "%s: %s; files there are left as they were", dir, strerror(errno));
-		s->incomplete = 1;
+		if (errno == ENOENT)    /* gone since its parent was read */
+			return 0;
+		incomplete(s, dir, errno);
 		return 0;
 	}
-	while ((de = readdir(dp)) != NULL) {
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(dp)) == NULL) {
+			if (errno != 0)
+				incomplete(s, dir, errno);
+			break;
+		}
 		if (de->d_name[0] == '.')
 			continue;
 		xasprintf(&p, "%s/%s", dir, de->d_name);
 		if (lstat(p, &sb) != 0) {
+			if (errno != ENOENT)
+				incomplete(s, p, errno);
 			free(p);
 			continue;
 		}
@@ -328,8 +378,14 @@ walk(struct scan *s, const char *dir, int depth, char **cause)
 			free(p);
 			continue;
 		}
-		if (is_nfo(de->d_name) && (S_ISREG(sb.st_mode) || (S_ISLNK(sb.st_mode) &&
-		    stat(p, &sb) == 0 && S_ISREG(sb.st_mode)))) {
+		if (is_nfo(de->d_name) && S_ISLNK(sb.st_mode) && stat(p, &sb) != 0) {
+			/* A dangling link is no .nfo; a link that cannot be followed is a problem. */
+			if (errno != ENOENT)
+				incomplete(s, p, errno);
+			free(p);
+			continue;
+		}
+		if (is_nfo(de->d_name) && S_ISREG(sb.st_mode)) {
 			s->files = xreallocarray(s->files, s->nfiles + 1, sizeof *s->files);
 			s->files[s->nfiles++] = p;
 		} else
@@ -461,7 +517,7 @@ title_from_name(const char *path, char **title, int *year)
  * the largest video in the folder (not a trailer or sample).
  */
 static char *
-find_media(const char *nfo)
+find_media(struct scan *s, const char *nfo)
 {
 	char *dir = dir_of(nfo), *base, *best = NULL, *p;
 	const char *b = strrchr(nfo, '/');
@@ -477,11 +533,19 @@ find_media(const char *nfo)
 	base[blen] = '\0';
 	any = strcasecmp(base, "movie") == 0;
 	if ((dp = opendir(dir)) == NULL) {
+		if (errno != ENOENT)
+			incomplete(s, dir, errno);
 		free(dir);
 		free(base);
 		return NULL;
 	}
-	while ((de = readdir(dp)) != NULL) {
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(dp)) == NULL) {
+			if (errno != 0)
+				incomplete(s, dir, errno);
+			break;
+		}
 		if (de->d_name[0] == '.' || !media_is_video_name(de->d_name))
 			continue;
 		if (!any && (strncmp(de->d_name, base, blen) != 0 || de->d_name[blen] != '.' ||
@@ -491,7 +555,13 @@ find_media(const char *nfo)
 		    strcasestr(de->d_name, "sample") != NULL))
 			continue;
 		xasprintf(&p, "%s/%s", dir, de->d_name);
-		if (stat(p, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= best_size) {
+		if (stat(p, &sb) != 0) {
+			if (errno != ENOENT)
+				incomplete(s, p, errno);
+			free(p);
+			continue;
+		}
+		if (!S_ISREG(sb.st_mode) || sb.st_size <= best_size) {
 			free(p);
 			continue;
 		}
@@ -516,7 +586,7 @@ do_show(struct scan *s, const char *path, const struct stat *sb)
 	enum lib_result res;
 	char *cause = NULL, *title = NULL, *dir, name[512];
 	int64_t show_id;
-	int owned, year = 0, ok;
+	int owned, year = 0, ok, err;
 
 	if (v != NULL && !s->o->force && v->stamp == sb->st_mtime && v->aux == sb->st_size) {
 		v->seen = 1;
@@ -527,6 +597,8 @@ do_show(struct scan *s, const char *path, const struct stat *sb)
 		import_warn(s->prog, "%s; skipped", cause);
 		free(cause);
 		s->st->failed++;
+		if ((err = unreadable(path)) != 0 && err != ENOENT)
+			incomplete(s, path, err);
 		if (v != NULL) {
 			v->seen = 1;
 			add_showdir(s, path, v->id);
@@ -654,15 +726,21 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 	const char *ctype, *mtype;
 	int64_t mf, show_id = 0;
 	size_t i;
-	int year = 0, owned, changed = 0, ok = 1, kind;
+	int year = 0, owned, changed = 0, ok = 1, kind, err;
+	long back;
 
-	if ((media = find_media(path)) == NULL) {
+	if ((media = find_media(s, path)) == NULL) {
 		import_warn(s->prog, "%s: no video file beside it (the same name with .mkv, .mp4, ...); skipped",
 		    path);
 		s->st->failed++;
 		return 0;
 	}
 	if (stat(media, &msb) != 0) {
+		if (errno != ENOENT) {
+			incomplete(s, media, errno);
+			if (v != NULL)
+				v->seen = 1;
+		}
 		free(media);
 		return 0;
 	}
@@ -678,6 +756,8 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 		import_warn(s->prog, "%s; skipped", cause);
 		free(cause);
 		s->st->failed++;
+		if ((err = unreadable(path)) != 0 && err != ENOENT)
+			incomplete(s, path, err);
 		if (v != NULL)
 			v->seen = 1;    /* keep what an earlier, readable version gave */
 		free(media);
@@ -761,6 +841,15 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 		if (cause != NULL)
 			import_warn(s->prog, "%s", cause);
 		freep(&cause);
+		if ((err = unreadable(media)) != 0) {
+			/* The video cannot be read now: leave what the library has of it. */
+			if (err != ENOENT)
+				incomplete(s, media, err);
+			if (v != NULL)
+				v->seen = 1;
+			s->st->failed++;
+			goto out;
+		}
 		if (merged.duration_s > 0)
 			li.duration_ms = (int64_t)(merged.duration_s * 1000);
 		else
@@ -827,6 +916,12 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 			res = LIB_UPDATED;
 	}
 	label = library_title(s->db, mf);
+	if (res == LIB_ADDED && library_restored(s->lib, &back)) {
+		xasprintf(&j, "%s (back: its scheduling metadata%s restored)", label,
+		    back > 0 ? " and chapter markers" : "");
+		free(label);
+		label = j;
+	}
 	if (res == LIB_ADDED) {
 		s->st->added++;
 		import_change(&s->tx, IMPORT_ADDED, mtype, label, mf);
@@ -865,8 +960,10 @@ remove_gone(struct scan *s)
 	sqlite3_stmt *st;
 	struct strmap_val *v;
 	int64_t *ids = NULL;
-	char **names = NULL, *cause = NULL, *t;
+	char **names = NULL, *cause = NULL, *t, *reason;
+	const char *name = s->d->name != NULL ? s->d->name : s->d->path;
 	size_t n = 0, i;
+	long total = 0;
 	int ok = 1, removed;
 
 	st = db_prepare(s->db, "SELECT id, source_key FROM media_files WHERE tmm_directory_id = ?",
@@ -875,6 +972,7 @@ remove_gone(struct scan *s)
 		return -1;
 	sqlite3_bind_int64(st, 1, s->d->id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
+		total++;
 		v = strmap_get(s->known, db_text(st, 1));
 		if (v != NULL && v->seen)
 			continue;
@@ -882,13 +980,35 @@ remove_gone(struct scan *s)
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
+	if (s->incomplete) {
+		if (n > 0)
+			import_warn(s->prog, "%s: %zu file%s not found this time %s kept: the scan could "
+			    "not read everything (see above)", name, n, n == 1 ? "" : "s",
+			    n == 1 ? "is" : "are");
+		s->st->kept += (long)n;
+		free(ids);
+		return 0;
+	}
+	if (s->nfiles == 0 && total > 0 && !s->o->force) {
+		import_warn(s->prog, "%s: %s has no .nfo file left (it held %ld file%s); nothing was "
+		    "removed. Is its disk mounted? If they are really gone, sync again with --force",
+		    name, s->d->path, total, total == 1 ? "" : "s");
+		s->st->held += total;
+		free(ids);
+		return 0;
+	}
+	if (!import_may_remove(s->db, s->prog, name, (long)n, total, s->o->force, s->st)) {
+		free(ids);
+		return 0;
+	}
 	if (import_tx_begin(&s->tx) != 0) {
 		free(ids);
 		return -1;
 	}
+	xasprintf(&reason, "sync of TMM directory %s", name);
 	for (i = 0; i < n && ok; i++) {
 		t = library_title(s->db, ids[i]);
-		if (library_remove_file(s->lib, ids[i], &cause) != 0) {
+		if (library_remove_file(s->lib, ids[i], reason, &cause) != 0) {
 			ok = import_write_failed(&s->tx, t, cause) == 0;
 			freep(&cause);
 		} else {
@@ -898,6 +1018,7 @@ remove_gone(struct scan *s)
 		free(t);
 	}
 	free(ids);
+	free(reason);
 	ids = NULL;
 	n = 0;
 
@@ -934,6 +1055,75 @@ remove_gone(struct scan *s)
 	return import_tx_end(&s->tx, ok);
 }
 
+/* How many files the library has from this directory. */
+static long
+count_files(struct scan *s)
+{
+	sqlite3_stmt *st;
+	long n = 0;
+
+	st = db_prepare(s->db, "SELECT count(*) FROM media_files WHERE tmm_directory_id = ?", NULL);
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, s->d->id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* The device of a directory (tests fake a root's with RETROVUE_TEST_TMM_DEVICE). */
+static int
+device_of(const char *path, int root, int64_t *dev)
+{
+	const char *fake = root ? getenv("RETROVUE_TEST_TMM_DEVICE") : NULL;
+	struct stat sb;
+	long long v;
+
+	if (fake != NULL && *fake != '\0' && parse_int(fake, 1, INT64_MAX, &v) == 0) {
+		*dev = v;
+		return 0;
+	}
+	if (stat(path, &sb) != 0)
+		return -1;
+	*dev = (int64_t)sb.st_dev;
+	return 0;
+}
+
+/*
+ * A root that sits on its parent's device while its files were on another
+ * is a mount point whose disk is not mounted: warn, hold its files back
+ * and answer 1 (nothing is scanned). -1 if the root cannot be read at
+ * all, else 0. *dev: the root's device.
+ */
+static int
+check_mounted(struct scan *s, int64_t *dev, char **cause)
+{
+	char *parent = dir_of(s->d->path);
+	int64_t pdev;
+	int rc = 0;
+
+	if (*parent == '\0') {
+		free(parent);
+		parent = xstrdup("/");
+	}
+	if (device_of(s->d->path, 1, dev) != 0) {
+		set_cause(cause, "%s: %s (not mounted?); nothing was removed", s->d->path,
+		    strerror(errno));
+		rc = -1;
+	} else if (s->d->device != 0 && *dev != s->d->device && !s->o->force &&
+	    device_of(parent, 0, &pdev) == 0 && pdev == *dev) {
+		import_warn(s->prog, "%s: %s is not mounted: it is on the same device as %s, and "
+		    "its files were on another; nothing was removed. Mount it, or if the folder "
+		    "really moved to this disk, sync again with --force", s->d->name != NULL ?
+		    s->d->name : s->d->path, s->d->path, parent);
+		s->st->held += count_files(s);
+		rc = 1;
+	}
+	free(parent);
+	return rc;
+}
+
 /* Scan one directory. */
 int
 tmm_scan(sqlite3 *db, const struct tmm_dir *d, const struct tmm_opts *o,
@@ -943,6 +1133,7 @@ tmm_scan(sqlite3 *db, const struct tmm_dir *d, const struct tmm_opts *o,
 	struct stat sb;
 	const char *name = d->name != NULL ? d->name : d->path, *rel;
 	size_t i, root = strlen(d->path);
+	int64_t dev = 0;
 	int rc = -1;
 
 	memset(&s, 0, sizeof s);
@@ -960,6 +1151,11 @@ tmm_scan(sqlite3 *db, const struct tmm_dir *d, const struct tmm_opts *o,
 	s.origin.library_name = name;
 	if (prog != NULL && prog->library != NULL)
 		prog->library(prog->arg, o->index, o->count, name, 0, -1);
+	if ((rc = check_mounted(&s, &dev, cause)) != 0) {
+		rc = rc > 0 ? 0 : -1;
+		goto out;
+	}
+	rc = -1;
 	if (walk(&s, d->path, 0, cause) != 0)
 		goto out;
 	if (s.nfiles > 1)
@@ -975,8 +1171,11 @@ tmm_scan(sqlite3 *db, const struct tmm_dir *d, const struct tmm_opts *o,
 			prog->library(prog->arg, o->index, o->count, name, (long)i, (long)s.nfiles);
 		if (prog != NULL && prog->item != NULL)
 			prog->item(prog->arg, (long)i + 1, (long)s.nfiles, rel);
-		if (stat(s.files[i], &sb) != 0)
+		if (stat(s.files[i], &sb) != 0) {
+			if (errno != ENOENT)
+				incomplete(&s, s.files[i], errno);
 			continue;
+		}
 		if (is_show_nfo(s.files[i]))
 			do_show(&s, s.files[i], &sb);
 		else
@@ -992,16 +1191,20 @@ tmm_scan(sqlite3 *db, const struct tmm_dir *d, const struct tmm_opts *o,
 		set_cause(cause, "cancelled");
 		goto out;
 	}
-	if (!s.incomplete && remove_gone(&s) != 0) {
+	if (remove_gone(&s) != 0) {
 		set_cause(cause, "%s", s.tx.dberr != NULL ? s.tx.dberr : "removing files failed");
 		goto out;
 	}
 	if (!o->dry_run) {
+		/* Remember the device of a directory that has files, to know it unmounted. */
 		sqlite3_stmt *q = db_prepare(db, "UPDATE tmm_directories SET last_scan_time = "
-		    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?", NULL);
+		    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), device = CASE WHEN ?2 THEN ?3 ELSE device "
+		    "END WHERE id = ?1", NULL);
 
 		if (q != NULL) {
 			sqlite3_bind_int64(q, 1, d->id);
+			sqlite3_bind_int(q, 2, s.nfiles > 0 && !s.incomplete);
+			sqlite3_bind_int64(q, 3, dev);
 			sqlite3_step(q);
 			sqlite3_finalize(q);
 		}

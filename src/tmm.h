@@ -9,6 +9,15 @@
  * of the .nfo and the media file) are skipped; files whose .nfo or media
  * file disappeared are removed. A bad .nfo gives a warning naming the file
  * and line, and the scan goes on.
+ *
+ * A flaky disk never empties the library: any error other than "no such
+ * file" while scanning (a folder, a stat, an unreadable .nfo or video)
+ * makes the scan incomplete and nothing is removed; a directory with no
+ * .nfo left, or one back on its parent's device while its files were on
+ * another (an unmounted mount point), removes nothing and says why; and a
+ * scan that would remove more than the limit (import_may_remove) stops
+ * before removing. --force lifts the last three. What is removed stays
+ * restorable (src/removed.h).
  */
 #ifndef RV_TMM_H
 #define RV_TMM_H
@@ -28,6 +37,7 @@ struct tmm_dir {
 	int subdirs;
 	int enabled;
 	char *last_scan;
+	int64_t device;                 /* st_dev its files were on; 0: not known */
 };
 
 /*
@@ -45,7 +55,9 @@ void tmm_dir_clear(struct tmm_dir *d);
 void tmm_dirs_free(struct tmm_dir **list, size_t n);
 
 struct tmm_opts {
-	int force;                      /* read every .nfo, changed or not */
+	int force;                      /* read every .nfo, changed or not; remove even when
+					   the directory looks empty or unmounted, or more than
+					   the limit */
 	int dry_run;                    /* change nothing */
 	int index;                      /* library progress: this directory's place */
 	int count;                      /* ... of this many */

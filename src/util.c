@@ -293,6 +293,64 @@ strtrim(char *s)
 	return s;
 }
 
+/* Length of the valid UTF-8 character at p (at most left bytes), or 0. */
+static size_t
+utf8_char(const unsigned char *p, size_t left)
+{
+	size_t n, i;
+	uint32_t c;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, c = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, c = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, c = p[0] & 0x07;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8. */
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Copy, cut on a character boundary, invalid bytes as '?'. */
+char *
+utf8_copy(char *dst, size_t size, const char *src)
+{
+	const unsigned char *p = (const unsigned char *)(src != NULL ? src : "");
+	size_t left = strlen((const char *)p), used = 0, n;
+
+	if (size == 0)
+		return dst;
+	while (left > 0) {
+		n = utf8_char(p, left);
+		if (used + (n > 0 ? n : 1) > size - 1)
+			break;
+		if (n == 0) {
+			dst[used++] = '?';
+			n = 1;
+		} else {
+			memcpy(dst + used, p, n);
+			used += n;
+		}
+		p += n;
+		left -= n;
+	}
+	dst[used] = '\0';
+	return dst;
+}
+
 /* Parse a whole-string integer within [min, max]. */
 int
 parse_int(const char *s, long long min, long long max, long long *out)

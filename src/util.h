@@ -49,6 +49,14 @@ int file_exists(const char *path);
 /* Trim leading and trailing white space in place; returns s. */
 char *strtrim(char *s);
 
+/*
+ * Copy src (NULL: "") into dst of size bytes, NUL included, cut on a
+ * UTF-8 character boundary; a byte that is not part of a valid UTF-8
+ * character becomes '?'. dst is always valid UTF-8 (and so fit for JSON
+ * and drawtext). Returns dst.
+ */
+char *utf8_copy(char *dst, size_t size, const char *src);
+
 /* Strict integer parse: whole string, in [min, max]. 0 on success. */
 int parse_int(const char *s, long long min, long long max, long long *out);
 

@@ -9,9 +9,10 @@
 mounted=""
 at_exit 'for m in $mounted; do umount -l "$m" 2>/dev/null; done'
 # tmpfs DIR SIZE: a small file system of its own at DIR (0), or 1 if refused.
+# Private (0700): a database folder others may write to is refused.
 tmpfs() {
 	mkdir -p "$1"
-	mount -t tmpfs -o "size=$2" tmpfs "$1" 2>/dev/null || return 1
+	mount -t tmpfs -o "size=$2,mode=0700" tmpfs "$1" 2>/dev/null || return 1
 	mounted="$1 $mounted"
 }
 # asrun SQL-WHERE: as-run rows matching.

@@ -4,6 +4,9 @@
 # bounded time. Every viewer gets every segment from its first to its last
 # with no gap, and the daemon answers one request per segment however many
 # viewers asked (its segment counter in /api/status against nginx's log).
+# First, the file dropped unchanged into Debian's /etc/nginx/conf.d/ passes
+# 'nginx -t' with Debian's own nginx.conf (in a private mount namespace, so
+# the machine's /etc/nginx and /var/lib/nginx are not touched).
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 . "$TESTS_SRCDIR/engine_lib.sh"
 
@@ -13,6 +16,29 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 if [ ! -x "$NGINX" ]; then
 	echo "1..0 # SKIP nginx is not installed (contrib/setup.sh installs nginx-light)"
 	exit 0
+fi
+
+# The file as shipped, in Debian's layout: /etc/nginx/conf.d/, Debian's
+# nginx.conf, the folders the nginx-common package makes.
+SHIPPED="$TESTS_SRCDIR/../contrib/nginx-retrovue.conf"
+cache=$(sed -n 's/^proxy_cache_path \([^ ]*\) .*/\1/p' "$SHIPPED")
+check "its cache lives in a folder of Debian's nginx package ($cache)" \
+    test "$(dirname "$cache")" = /var/lib/nginx
+if dpkg -S /var/lib/nginx >/dev/null 2>&1; then
+	check_eq "which nginx-common makes" "nginx-common: /var/lib/nginx" "$(dpkg -S /var/lib/nginx)"
+fi
+if [ -f /etc/nginx/nginx.conf ] && [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	D="$T/debian"
+	mkdir -p "$D/lib" "$D/log"
+	cp -a /etc/nginx "$D/etc"
+	cp "$SHIPPED" "$D/etc/conf.d/retrovue.conf"
+	run_rc unshare -m sh -c "mount --bind '$D/etc' /etc/nginx && mount --bind '$D/lib' \
+	    /var/lib/nginx && mount --bind '$D/log' /var/log/nginx && '$NGINX' -t"
+	check_eq "dropped unchanged into /etc/nginx/conf.d/, it passes Debian's nginx -t" 0 "$rc"
+	check_grep "nginx says so" "test is successful" "$T/err"
+	check "and nginx makes its cache folder" test -d "$D/lib/$(basename "$cache")"
+else
+	ok "# SKIP nginx -t in Debian's layout: needs root and a private mount namespace"
 fi
 
 run_rc "$RETROVUE" db init
@@ -31,7 +57,7 @@ check "the daemon starts" start_daemon "$T/daemon.log"
 N="$T/nginx"
 nport=$(free_port)
 mkdir -p "$N/cache" "$N/logs" "$N/tmp"
-sed -e "s|/var/cache/nginx/retrovue|$N/cache|" -e "s|127.0.0.1:8080|127.0.0.1:$port|" \
+sed -e "s|$cache|$N/cache|" -e "s|127.0.0.1:8080|127.0.0.1:$port|" \
     -e "s|listen 8081;|listen 127.0.0.1:$nport;|" -e '/listen \[::\]:8081;/d' \
     "$TESTS_SRCDIR/../contrib/nginx-retrovue.conf" >"$N/retrovue.conf"
 user=""

@@ -86,6 +86,8 @@ check_no_grep "and prints no change lines" "^Added\|^Updated\|^Removed" "$T/out"
 stub_log > "$T/log"
 check_no_grep "unchanged shows are skipped without fetching their episodes" "allLeaves" "$T/log"
 
+# Six of 21 files go: more than the default safety limit (tests/library_safety.sh).
+sq "INSERT INTO system_config (key, value) VALUES ('library.remove_limit_percent', '50')"
 stub_ctl "set?scenario=run2"
 stub_ctl reset-log
 run_rc "$RETROVUE" sync-all

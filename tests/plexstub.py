@@ -13,6 +13,12 @@ Tests steer it through /_stub/ URLs (no token needed):
   /_stub/set?scenario=run2     updatedAt changes, a new and a changed
                                episode, deletions (see apply_run2)
   /_stub/set?scenario=weird    fields missing, null and of the wrong type
+  /_stub/set?scenario=shrink   the libraries suddenly answer with one movie
+                               and one show (a server rebuilding its index)
+  /_stub/set?scenario=full[&rekey=1][&move=1]
+                               the whole fixture library again; rekey: new
+                               ratingKeys (a rebuilt library), move: new
+                               file paths (the same items, GUIDs kept)
   /_stub/set?format=xml        answer XML even to JSON requests
   /_stub/fault?match=S&kind=K[&count=N]
                                requests whose path contains S fail: K is
@@ -245,6 +251,40 @@ class Library:
         eps.append(new)
         self.fix_counts()
 
+    def apply_shrink(self):
+        """Only the first movie and the first show are left."""
+        self.movies["1"] = self.movies["1"][:1]
+        keep = self.shows["2"][:1]
+        for s in self.shows["2"][1:]:
+            self.episodes.pop(s["ratingKey"], None)
+        self.shows["2"] = keep
+        self.fix_counts()
+
+    def apply_full(self, rekey, move):
+        """The fixture library again, maybe under new keys and paths."""
+        self.movies, self.shows, self.episodes = {}, {}, {}
+        self.fixture_library()
+        if rekey:
+            eps = {}
+            for items in list(self.movies.values()) + list(self.shows.values()):
+                for i in items:
+                    old = i["ratingKey"]
+                    i["ratingKey"] = str(int(old) + 100000)
+                    i["key"] = i["key"].replace("/%s" % old, "/%s" % i["ratingKey"])
+                    if old in self.episodes:
+                        eps[i["ratingKey"]] = self.episodes.pop(old)
+            self.episodes.update(eps)
+            for el in self.episodes.values():
+                for e in el:
+                    e["ratingKey"] = str(int(e["ratingKey"]) + 100000)
+        if move:
+            for items in list(self.movies.values()) + list(self.episodes.values()):
+                for i in items:
+                    for m in i.get("Media") or []:
+                        for part in m.get("Part") or []:
+                            part["file"] = "/moved" + part["file"]
+        self.fix_counts()
+
     def apply_weird(self):
         """Fields missing, null, or of the wrong type, as hostile or old servers send."""
         movies = self.movies["1"]
@@ -392,6 +432,10 @@ class Handler(BaseHTTPRequestHandler):
                     st.lib.apply_run2()
                 elif q.get("scenario") == "weird":
                     st.lib.apply_weird()
+                elif q.get("scenario") == "shrink":
+                    st.lib.apply_shrink()
+                elif q.get("scenario") == "full":
+                    st.lib.apply_full(q.get("rekey") == "1", q.get("move") == "1")
                 if "format" in q:
                     st.format = q["format"]
                 body = b"ok\n"

@@ -80,6 +80,27 @@ START_TEST(lowercase_and_defaults)
 }
 END_TEST
 
+START_TEST(message_cut_on_a_character)
+{
+	struct alert_input in = good();
+	struct alert a;
+	char *long_msg = xmalloc(4100);
+
+	/* 4094 letters and an 'é' past the 4095 bytes kept: the 'é' goes whole. */
+	memset(long_msg, 'a', 4094);
+	memcpy(long_msg + 4094, "\xc3\xa9", 3);
+	in.message = long_msg;
+	ck_assert_int_eq(alert_parse(&in, &a, NULL), 0);
+	ck_assert_uint_eq(strlen(a.message), 4094);
+	alert_clear(&a);
+	in.message = "Caf\xe9 closed";
+	ck_assert_int_eq(alert_parse(&in, &a, NULL), 0);
+	ck_assert_str_eq(a.message, "Caf? closed");
+	alert_clear(&a);
+	free(long_msg);
+}
+END_TEST
+
 START_TEST(bad_fields)
 {
 	struct alert_input in;
@@ -188,6 +209,7 @@ main(void)
 	tcase_add_test(tc, header);
 	tcase_add_test(tc, lowercase_and_defaults);
 	tcase_add_test(tc, bad_fields);
+	tcase_add_test(tc, message_cut_on_a_character);
 	tcase_add_test(tc, many_locations);
 	tcase_add_test(tc, events);
 	tcase_add_test(tc, audio_setting);

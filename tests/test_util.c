@@ -2,10 +2,12 @@
  * test_util.c: the small helpers in src/util.c.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "src/util.h"
+#include "src/xjson.h"
 #include "tests/check_tap.h"
 
 START_TEST(durations_parse)
@@ -90,6 +92,54 @@ START_TEST(trim)
 }
 END_TEST
 
+START_TEST(xjson)
+{
+	json_t *o = json_pack("{s:i}", "a", 1), *v;
+	char *dump;
+
+	/* jansson gives up on a title cut in the middle of a character... */
+	ck_assert_ptr_null(json_pack("{s:s}", "title", "Caf\xc3"));
+	/* ...xjson_pack keeps it, with the bad byte as '?', and every other kind of value. */
+	v = xjson_pack("{s:s, s:s?, s:[i, I, b, f, n], s:o, s:O, s:o?, s:s}", "title", "Caf\xc3",
+	    "none", NULL, "list", 7, (json_int_t)1 << 40, 1, 0.5, "obj", json_pack("{s:s}", "k",
+	    "v"), "kept", o, "null", NULL, "\xe9t\xe9", "key");
+	ck_assert_ptr_nonnull(v);
+	dump = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT);
+	ck_assert_str_eq(dump, "{\"?t?\":\"key\",\"kept\":{\"a\":1},\"list\":[7,1099511627776,"
+	    "true,0.5,null],\"none\":null,\"null\":null,\"obj\":{\"k\":\"v\"},\"title\":\"Caf?\"}");
+	free(dump);
+	json_decref(v);
+	ck_assert_int_eq(o->refcount, 1);
+	json_decref(o);
+	ck_assert_str_eq(json_string_value(v = xjson_str("a\xff")), "a?");
+	json_decref(v);
+	ck_assert_ptr_null(xjson_pack("{s:q}", "a"));
+	ck_assert_ptr_null(xjson_pack("{s:i", "a", 1));
+}
+END_TEST
+
+START_TEST(utf8_cut)
+{
+	char b[8];
+
+	/* "é" is 2 bytes, "€" 3, "𝄞" 4: never cut in the middle. */
+	ck_assert_str_eq(utf8_copy(b, sizeof b, "abcdef\xc3\xa9"), "abcdef");
+	ck_assert_str_eq(utf8_copy(b, sizeof b, "abcde\xc3\xa9"), "abcde\xc3\xa9");
+	ck_assert_str_eq(utf8_copy(b, sizeof b, "abcde\xe2\x82\xac"), "abcde");
+	ck_assert_str_eq(utf8_copy(b, sizeof b, "abcd\xe2\x82\xac"), "abcd\xe2\x82\xac");
+	ck_assert_str_eq(utf8_copy(b, sizeof b, "abcd\xf0\x9d\x84\x9e"), "abcd");
+	ck_assert_str_eq(utf8_copy(b, sizeof b, "abc\xf0\x9d\x84\x9e"), "abc\xf0\x9d\x84\x9e");
+	/* Bytes that are not UTF-8 (Latin-1, a cut character, overlong, surrogate) become '?'. */
+	ck_assert_str_eq(utf8_copy(b, sizeof b, "Caf\xe9"), "Caf?");
+	ck_assert_str_eq(utf8_copy(b, sizeof b, "a\xe2\x82"), "a??");
+	ck_assert_str_eq(utf8_copy(b, sizeof b, "\xc0\xaf"), "??");
+	ck_assert_str_eq(utf8_copy(b, sizeof b, "\xed\xa0\x80"), "???");
+	ck_assert_str_eq(utf8_copy(b, sizeof b, "\xf4\x90\x80\x80"), "????");
+	ck_assert_str_eq(utf8_copy(b, sizeof b, NULL), "");
+	ck_assert_str_eq(utf8_copy(b, 1, "abc"), "");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -102,6 +152,8 @@ main(void)
 	tcase_add_test(tc, ints);
 	tcase_add_test(tc, mkdir_parents);
 	tcase_add_test(tc, trim);
+	tcase_add_test(tc, utf8_cut);
+	tcase_add_test(tc, xjson);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
 }

@@ -12,6 +12,7 @@
 
 #include "src/alert.h"
 #include "src/util.h"
+#include "src/xjson.h"
 #include "tui/console.h"
 #include "tui/dialogs.h"
 #include "tui/pane.h"
@@ -112,13 +113,13 @@ send_alert(struct console *con, struct form *f)
 	if (!w_confirm_word(con, "Air the emergency alert", what, words))
 		return 0;
 	sent_by(who, sizeof who);
-	r = console_call(con, "alert.send", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	r = console_call(con, "alert.send", xjson_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 	    "event", code, "locations", f->in[F_LOCATIONS].buf, "purge", f->in[F_DURATION].buf,
 	    "display", f->display ? "slate" : "crawl", "message", f->in[F_MESSAGE].buf,
 	    "channels", f->in[F_CHANNELS].len > 0 ? f->in[F_CHANNELS].buf : "all",
 	    "sent_by", who), &cause);
 	if (r == NULL) {
-		snprintf(f->error, sizeof f->error, "%s", cause != NULL ? cause : "refused");
+		utf8_copy(f->error, sizeof f->error, cause != NULL ? cause : "refused");
 		free(cause);
 		return 0;
 	}
@@ -220,7 +221,7 @@ dlg_alert_clear(struct console *con)
 	if (!w_confirm(con, "Clear the alert", q))
 		return;
 	sent_by(who, sizeof who);
-	r = console_call(con, "alert.clear", json_pack("{s:s}", "sent_by", who), &cause);
+	r = console_call(con, "alert.clear", xjson_pack("{s:s}", "sent_by", who), &cause);
 	if (r == NULL)
 		console_message(con, "cannot clear: %s", cause);
 	else

@@ -19,6 +19,7 @@
 #include <libavutil/base64.h>
 
 #include "src/util.h"
+#include "src/xjson.h"
 #include "tui/console.h"
 #include "tui/dialogs.h"
 #include "tui/form.h"
@@ -160,9 +161,9 @@ mark_add(struct chap *c, int64_t ms, const char *title, const char *source)
 			return -1;
 	c->marks = xreallocarray(c->marks, (size_t)c->nmarks + 1, sizeof *c->marks);
 	c->marks[c->nmarks].ms = ms;
-	snprintf(c->marks[c->nmarks].title, sizeof c->marks[c->nmarks].title, "%s",
+	utf8_copy(c->marks[c->nmarks].title, sizeof c->marks[c->nmarks].title,
 	    title != NULL ? title : "");
-	snprintf(c->marks[c->nmarks].source, sizeof c->marks[c->nmarks].source, "%s", source);
+	utf8_copy(c->marks[c->nmarks].source, sizeof c->marks[c->nmarks].source, source);
 	c->nmarks++;
 	qsort(c->marks, (size_t)c->nmarks, sizeof *c->marks, mark_cmp);
 	for (i = 0; i < c->nmarks && c->marks[i].ms != ms; i++)
@@ -180,14 +181,14 @@ load(struct chap *c)
 	char *cause = NULL;
 	size_t i;
 
-	r = console_call(c->con, "chapters.get", json_pack("{s:I}", "file", (json_int_t)c->id),
+	r = console_call(c->con, "chapters.get", xjson_pack("{s:I}", "file", (json_int_t)c->id),
 	    &cause);
 	if (r == NULL) {
 		console_message(c->con, "Chapters of %lld: %s", (long long)c->id, cause);
 		free(cause);
 		return -1;
 	}
-	snprintf(c->title, sizeof c->title, "%s", json_string_value(json_object_get(r,
+	utf8_copy(c->title, sizeof c->title, json_string_value(json_object_get(r,
 	    "title")));
 	c->duration_ms = json_integer_value(json_object_get(r, "duration_ms"));
 	c->fps = json_number_value(json_object_get(r, "fps"));
@@ -201,9 +202,9 @@ load(struct chap *c)
 
 		c->marks = xreallocarray(c->marks, (size_t)c->nmarks + 1, sizeof *c->marks);
 		c->marks[c->nmarks].ms = json_integer_value(json_object_get(m, "ms"));
-		snprintf(c->marks[c->nmarks].title, sizeof c->marks[c->nmarks].title, "%s",
+		utf8_copy(c->marks[c->nmarks].title, sizeof c->marks[c->nmarks].title,
 		    t != NULL ? t : "");
-		snprintf(c->marks[c->nmarks].source, sizeof c->marks[c->nmarks].source, "%s",
+		utf8_copy(c->marks[c->nmarks].source, sizeof c->marks[c->nmarks].source,
 		    json_string_value(json_object_get(m, "source")));
 		c->nmarks++;
 	}
@@ -247,7 +248,7 @@ seek(struct chap *c)
 	if (c->playhead == c->asked_ms || c->pw < 16 || c->ph < 16)
 		return;
 	c->asked_ms = c->playhead;
-	r = console_call(c->con, "frame.at", json_pack("{s:I, s:I, s:i, s:i}", "file",
+	r = console_call(c->con, "frame.at", xjson_pack("{s:I, s:I, s:i, s:i}", "file",
 	    (json_int_t)c->id, "ms", (json_int_t)c->playhead, "width", c->pw, "height", c->ph),
 	    &cause);
 	if (r == NULL) {
@@ -295,7 +296,7 @@ detect(struct chap *c)
 	c->detect_job = -1;
 	c->det_done = 0;
 	c->det_total = c->duration_ms;
-	r = console_call(c->con, "chapters.detect", json_pack("{s:I}", "file",
+	r = console_call(c->con, "chapters.detect", xjson_pack("{s:I}", "file",
 	    (json_int_t)c->id), &cause);
 	if (r == NULL) {
 		snprintf(c->status, sizeof c->status, "Detection: %s", cause);
@@ -460,10 +461,10 @@ save(struct chap *c)
 	int k;
 
 	for (k = 0; k < c->nmarks; k++)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "ms",
+		json_array_append_new(list, xjson_pack("{s:I, s:s, s:s}", "ms",
 		    (json_int_t)c->marks[k].ms, "title", c->marks[k].title, "source",
 		    c->marks[k].source));
-	r = console_call(c->con, "chapters.set", json_pack("{s:I, s:o}", "file",
+	r = console_call(c->con, "chapters.set", xjson_pack("{s:I, s:o}", "file",
 	    (json_int_t)c->id, "markers", list), &cause);
 	if (r == NULL) {
 		snprintf(c->status, sizeof c->status, "Not saved: %s", cause);
@@ -681,9 +682,9 @@ key_in(struct chap *c, int key)
 	case 'T':
 		if (c->list.sel < 0 || c->list.sel >= c->nmarks)
 			break;
-		snprintf(buf, sizeof buf, "%s", c->marks[c->list.sel].title);
+		utf8_copy(buf, sizeof buf, c->marks[c->list.sel].title);
 		if (form_ask(c->con, "Marker", "Title", buf, sizeof buf)) {
-			snprintf(c->marks[c->list.sel].title, sizeof c->marks[c->list.sel].title, "%s",
+			utf8_copy(c->marks[c->list.sel].title, sizeof c->marks[c->list.sel].title,
 			    buf);
 			c->dirty = 1;
 		}
@@ -706,7 +707,7 @@ key_in(struct chap *c, int key)
 				json_t *r = json_object(), *pts = json_array();
 
 				for (i = 0; i < c->npoints; i++)
-					json_array_append_new(pts, json_pack("{s:I}", "ms",
+					json_array_append_new(pts, xjson_pack("{s:I}", "ms",
 					    (json_int_t)c->points[i]));
 				json_object_set_new(r, "points", pts);
 				detected(c, r);
@@ -777,7 +778,7 @@ dlg_chapters(struct console *con, int64_t media_file_id)
 	if (c.detect_job > 0) {
 		char *cause = NULL;
 
-		json_decref(console_call(con, "job.cancel", json_pack("{s:I}", "job",
+		json_decref(console_call(con, "job.cancel", xjson_pack("{s:I}", "job",
 		    (json_int_t)c.detect_job), &cause));
 		free(cause);
 	}

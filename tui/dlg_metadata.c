@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/util.h"
+#include "src/xjson.h"
 #include "tui/console.h"
 #include "tui/dialogs.h"
 #include "tui/form.h"
@@ -63,7 +65,7 @@ meta_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 		console_message(m->con, "Nothing changed");
 		return 0;
 	}
-	r = console_call(m->con, "content.set", json_pack("{s:I, s:o}", "file",
+	r = console_call(m->con, "content.set", xjson_pack("{s:I, s:o}", "file",
 	    (json_int_t)m->id, "set", set), &cause);
 	if (r == NULL) {
 		snprintf(err, len, "%s", cause != NULL ? cause : "refused");
@@ -90,7 +92,7 @@ dlg_metadata(struct console *con, int64_t media_file_id)
 		console_message(con, "Choose a content item first");
 		return;
 	}
-	r = console_call(con, "content.get", json_pack("{s:I}", "file",
+	r = console_call(con, "content.get", xjson_pack("{s:I}", "file",
 	    (json_int_t)media_file_id), &cause);
 	if (r == NULL) {
 		console_message(con, "Metadata of %lld: %s", (long long)media_file_id, cause);
@@ -108,7 +110,7 @@ dlg_metadata(struct console *con, int64_t media_file_id)
 		f[k].label = fields[k].label;
 		f[k].choices = fields[k].choices;
 		w_input_set(&f[k].in, v);
-		snprintf(m.old[k], sizeof m.old[k], "%s", f[k].in.buf);
+		utf8_copy(m.old[k], sizeof m.old[k], f[k].in.buf);
 	}
 	info = json_object_get(r, "info");
 	lines = calloc(json_array_size(info) + 1, sizeof *lines);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "src/util.h"
+#include "src/xjson.h"
 #include "tui/console.h"
 #include "tui/dialogs.h"
 #include "tui/form.h"
@@ -51,7 +52,7 @@ load(struct settings *s)
 	s->items = NULL;
 	r = console_call(s->con, list_cmds[s->tab], NULL, &cause);
 	if (r == NULL) {
-		snprintf(s->status, sizeof s->status, "%s", cause);
+		utf8_copy(s->status, sizeof s->status, cause);
 		free(cause);
 		s->items = json_array();
 	} else {
@@ -170,7 +171,7 @@ call(struct console *con, const char *cmd, json_t *args, json_t **out, char *err
 static int
 source_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 {
-	return call(arg, "sources.add", json_pack("{s:s, s:s, s:s}", "name", f[0].in.buf, "url",
+	return call(arg, "sources.add", xjson_pack("{s:s, s:s, s:s}", "name", f[0].in.buf, "url",
 	    f[1].in.buf, "token", f[2].in.buf), NULL, err, len);
 }
 
@@ -178,7 +179,7 @@ source_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 static int
 path_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 {
-	return call(arg, "paths.add", json_pack("{s:s, s:s, s:s}", "plex_path", f[0].in.buf,
+	return call(arg, "paths.add", xjson_pack("{s:s, s:s, s:s}", "plex_path", f[0].in.buf,
 	    "local_path", f[1].in.buf, "source", f[2].in.buf), NULL, err, len);
 }
 
@@ -186,7 +187,7 @@ path_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 static int
 tmm_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 {
-	return call(arg, "tmm.add", json_pack("{s:s, s:s, s:b}", "path", f[0].in.buf, "name",
+	return call(arg, "tmm.add", xjson_pack("{s:s, s:s, s:b}", "path", f[0].in.buf, "name",
 	    f[1].in.buf, "subdirs", strcmp(f[2].in.buf, "yes") == 0), NULL, err, len);
 }
 
@@ -280,7 +281,7 @@ chan_form(struct settings *s, json_t *v)
 			w_input_set(&f[k].in, buf);
 		} else if (json_is_boolean(x) || chan_fields[k].number == 2)
 			w_input_set(&f[k].in, x == NULL || json_is_true(x) ? "yes" : "no");
-		snprintf(cf.old[k], sizeof cf.old[k], "%s", f[k].in.buf);
+		utf8_copy(cf.old[k], sizeof cf.old[k], f[k].in.buf);
 	}
 	snprintf(title, sizeof title, v != NULL ? "Channel %s" : "New channel%s", cf.number !=
 	    NULL ? cf.number : "");
@@ -347,7 +348,7 @@ remove_row(struct settings *s, json_t *v)
 	    " and every file imported from it");
 	if (!w_confirm(s->con, "Remove", q))
 		return;
-	if (call(s->con, cmds[s->tab], json_pack("{s:I}", keys[s->tab],
+	if (call(s->con, cmds[s->tab], xjson_pack("{s:I}", keys[s->tab],
 	    json_integer_value(json_object_get(v, "id"))), &r, s->status, sizeof s->status) == 0) {
 		if (json_object_get(r, "files_removed") != NULL)
 			snprintf(s->status, sizeof s->status, "Removed, with %lld files",
@@ -367,7 +368,7 @@ test(struct settings *s, json_t *v)
 	json_t *r;
 
 	if (s->tab == TAB_SOURCES && v != NULL) {
-		if (call(s->con, "sources.test", json_pack("{s:I}", "source",
+		if (call(s->con, "sources.test", xjson_pack("{s:I}", "source",
 		    json_integer_value(json_object_get(v, "id"))), &r, s->status,
 		    sizeof s->status) == 0) {
 			s->test_job = json_integer_value(json_object_get(r, "job"));
@@ -378,7 +379,7 @@ test(struct settings *s, json_t *v)
 	} else if (s->tab == TAB_PATHS) {
 		if (!form_ask(s->con, "Test a path", "Path as Plex reports it", path, sizeof path))
 			return;
-		if (call(s->con, "paths.test", json_pack("{s:s}", "path", path), &r, s->status,
+		if (call(s->con, "paths.test", xjson_pack("{s:s}", "path", path), &r, s->status,
 		    sizeof s->status) == 0) {
 			snprintf(s->status, sizeof s->status, "%s -> %s (%s)", path,
 			    json_string_value(json_object_get(r, "mapped")),
@@ -479,7 +480,7 @@ dlg_settings(struct console *con)
 			break;
 		case ' ':
 			if (s.tab == TAB_CHANNELS && v != NULL)
-				call(con, "channels.set", json_pack("{s:s, s:b}", "number",
+				call(con, "channels.set", xjson_pack("{s:s, s:b}", "number",
 				    json_string_value(json_object_get(v, "number")), "enabled",
 				    !json_is_true(json_object_get(v, "enabled"))), NULL, s.status,
 				    sizeof s.status);
@@ -489,7 +490,7 @@ dlg_settings(struct console *con)
 			if (s.tab == TAB_CHANNELS && v != NULL) {
 				char number[32];
 
-				snprintf(number, sizeof number, "%s", json_string_value(json_object_get(v,
+				utf8_copy(number, sizeof number, json_string_value(json_object_get(v,
 				    "number")));
 				console_on_event(con, NULL, NULL);
 				dlg_slots(con, number);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "src/util.h"
+#include "src/xjson.h"
 #include "tui/console.h"
 #include "tui/dialogs.h"
 #include "tui/form.h"
@@ -38,10 +39,10 @@ load(struct slots *s)
 	json_t *r, *v;
 	size_t i, n;
 
-	r = console_call(s->con, "slots.list", json_pack("{s:s, s:i}", "number", s->number,
+	r = console_call(s->con, "slots.list", xjson_pack("{s:s, s:i}", "number", s->number,
 	    "hours", 12), &cause);
 	if (r == NULL) {
-		snprintf(s->status, sizeof s->status, "%s", cause);
+		utf8_copy(s->status, sizeof s->status, cause);
 		free(cause);
 		return;
 	}
@@ -149,7 +150,7 @@ draw(WINDOW *w, struct slots *s)
 static void
 changed(struct slots *s, json_t *r, const char *what)
 {
-	snprintf(s->done_what, sizeof s->done_what, "%s", what);
+	utf8_copy(s->done_what, sizeof s->done_what, what);
 	snprintf(s->status, sizeof s->status, "%s; rebuilding the fine log...", what);
 	s->rebuild_job = json_integer_value(json_object_get(r, "job"));
 	s->reload = 1;
@@ -164,13 +165,13 @@ add_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 	json_t *args, *r;
 	json_int_t show = show_id(s, f[4].in.buf);
 
-	args = json_pack("{s:s, s:s, s:s, s:s}", "number", s->number, "days", f[0].in.buf,
+	args = xjson_pack("{s:s, s:s, s:s, s:s}", "number", s->number, "days", f[0].in.buf,
 	    "start", f[1].in.buf, "type", f[3].in.buf);
 	if (f[2].in.buf[0] != '\0')
 		json_object_set_new(args, "end", json_string(f[2].in.buf));
 	if (show > 0)
 		json_object_set_new(args, strcmp(f[3].in.buf, "fill") == 0 ? "shows" : "show_id",
-		    strcmp(f[3].in.buf, "fill") == 0 ? json_pack("[I]", show) :
+		    strcmp(f[3].in.buf, "fill") == 0 ? xjson_pack("[I]", show) :
 		    json_integer(show));
 	if (f[5].in.buf[0] != '\0')
 		json_object_set_new(args, "genre", json_string(f[5].in.buf));
@@ -194,7 +195,7 @@ move_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 	json_t *v = json_array_get(json_object_get(s->data, "slots"), (size_t)s->list.sel), *r;
 	char *cause = NULL;
 
-	r = console_call(s->con, "slots.move", json_pack("{s:s, s:I, s:s, s:s, s:s}", "number",
+	r = console_call(s->con, "slots.move", xjson_pack("{s:s, s:I, s:s, s:s, s:s}", "number",
 	    s->number, "slot", json_integer_value(json_object_get(v, "id")), "days", f[0].in.buf,
 	    "start", f[1].in.buf, "end", f[2].in.buf), &cause);
 	if (r == NULL) {
@@ -256,7 +257,7 @@ dlg_slots(struct console *con, const char *channel_number)
 	memset(&s, 0, sizeof s);
 	s.con = con;
 	s.list.sel = -1;
-	snprintf(s.number, sizeof s.number, "%s", channel_number);
+	utf8_copy(s.number, sizeof s.number, channel_number);
 	load(&s);
 	if (s.data == NULL) {
 		console_message(con, "Schedule of channel %s: %s", s.number, s.status);
@@ -322,10 +323,10 @@ dlg_slots(struct console *con, const char *channel_number)
 			covered = 1;
 			if (!w_confirm(con, "Schedule", q))
 				break;
-			r = console_call(con, "slots.remove", json_pack("{s:s, s:I}", "number",
+			r = console_call(con, "slots.remove", xjson_pack("{s:s, s:I}", "number",
 			    s.number, "slot", json_integer_value(json_object_get(v, "id"))), &cause);
 			if (r == NULL) {
-				snprintf(s.status, sizeof s.status, "%s", cause);
+				utf8_copy(s.status, sizeof s.status, cause);
 				freep(&cause);
 			} else {
 				changed(&s, r, "Slot removed");

@@ -3,7 +3,10 @@
  * (or some of their libraries, listed by testing the source) and some TMM
  * directories; the sync runs in the daemon's job pool, one request after
  * another, while two bars show the library and the item and the changes
- * scroll by. The sync history sits below.
+ * scroll by. The sync history sits below. A sync that held removals back
+ * (more than the safety limit, or a folder that looked empty or
+ * unmounted) asks, once the queue is done, whether to remove them; yes
+ * runs those requests again with "force".
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +14,7 @@
 #include <string.h>
 
 #include "src/util.h"
+#include "src/xjson.h"
 #include "tui/console.h"
 #include "tui/dialogs.h"
 #include "tui/widgets.h"
@@ -34,6 +38,9 @@ struct sync {
 	int nrows;
 	struct w_list list;
 	json_t *queue;                  /* requests still to start */
+	json_t *current;                /* the request running */
+	json_t *held;                   /* requests that held removals back */
+	long held_files;
 	int64_t job;                    /* the sync running (0 none, -1 starting) */
 	int64_t test_job;               /* listing a source's libraries */
 	int test_row;
@@ -78,8 +85,8 @@ add_row(struct sync *s, enum row_kind kind, const char *name, const char *label,
 	memset(r, 0, sizeof *r);
 	r->kind = kind;
 	r->source = source;
-	snprintf(r->name, sizeof r->name, "%s", name);
-	snprintf(r->label, sizeof r->label, "%s", label);
+	utf8_copy(r->name, sizeof r->name, name);
+	utf8_copy(r->label, sizeof r->label, label);
 }
 
 /* Sources and directories, and the history. */
@@ -104,7 +111,7 @@ load(struct sync *s)
 		}
 		json_decref(r);
 	} else {
-		snprintf(s->status, sizeof s->status, "%s", cause);
+		utf8_copy(s->status, sizeof s->status, cause);
 		freep(&cause);
 	}
 	if ((r = console_call(s->con, "tmm.list", NULL, &cause)) != NULL) {
@@ -122,7 +129,7 @@ load(struct sync *s)
 	if (s->list.sel < 0)
 		s->list.sel = 0;
 	json_decref(s->history);
-	s->history = console_call(s->con, "sync.history", json_pack("{s:i}", "limit", 10),
+	s->history = console_call(s->con, "sync.history", xjson_pack("{s:i}", "limit", 10),
 	    &cause);
 	free(cause);
 }
@@ -157,7 +164,7 @@ build_queue(struct sync *s)
 			json_decref(libs);
 			continue;
 		}
-		req = json_pack("{s:b, s:b, s:s}", "plex", 1, "tmm", 0, "source", s->rows[i].name);
+		req = xjson_pack("{s:b, s:b, s:s}", "plex", 1, "tmm", 0, "source", s->rows[i].name);
 		if (!s->rows[i].on)
 			json_object_set_new(req, "libraries", libs);
 		else
@@ -165,7 +172,7 @@ build_queue(struct sync *s)
 		json_array_append_new(s->queue, req);
 	}
 	if (json_array_size(tmm) > 0)
-		json_array_append_new(s->queue, json_pack("{s:b, s:b, s:o}", "plex", 0, "tmm", 1,
+		json_array_append_new(s->queue, xjson_pack("{s:b, s:b, s:o}", "plex", 0, "tmm", 1,
 		    "tmm_dirs", tmm));
 	else
 		json_decref(tmm);
@@ -182,6 +189,8 @@ next(struct sync *s)
 		return;
 	req = json_incref(json_array_get(s->queue, 0));
 	json_array_remove(s->queue, 0);
+	json_decref(s->current);
+	s->current = json_deep_copy(req);
 	s->job = -1;
 	s->lib_done = s->lib_total = s->item_done = s->item_total = 0;
 	s->lib_label[0] = s->item_label[0] = '\0';
@@ -234,13 +243,13 @@ on_event(void *arg, json_t *ev)
 			memset(&s->rows[at], 0, sizeof s->rows[at]);
 			s->rows[at].kind = ROW_LIBRARY;
 			s->rows[at].source = s->test_row;
-			snprintf(s->rows[at].name, sizeof s->rows[at].name, "%s",
+			utf8_copy(s->rows[at].name, sizeof s->rows[at].name,
 			    json_string_value(json_object_get(lib, "title")));
 			snprintf(label, sizeof label, "      library %s (%s, %lld items)",
 			    json_string_value(json_object_get(lib, "title")),
 			    json_string_value(json_object_get(lib, "type")),
 			    (long long)json_integer_value(json_object_get(lib, "items")));
-			snprintf(s->rows[at].label, sizeof s->rows[at].label, "%s", label);
+			utf8_copy(s->rows[at].label, sizeof s->rows[at].label, label);
 			at++;
 		}
 		s->list.count = s->nrows;
@@ -260,18 +269,20 @@ on_event(void *arg, json_t *ev)
 			s->lib_total = (long)json_integer_value(json_object_get(ev, "total"));
 			s->lib_index = (int)json_integer_value(json_object_get(ev, "index"));
 			s->lib_count = (int)json_integer_value(json_object_get(ev, "count"));
-			snprintf(s->lib_label, sizeof s->lib_label, "%s", m != NULL ? m : "");
+			utf8_copy(s->lib_label, sizeof s->lib_label, m != NULL ? m : "");
 		} else {
 			s->item_done = (long)json_integer_value(json_object_get(ev, "done"));
 			s->item_total = (long)json_integer_value(json_object_get(ev, "total"));
-			snprintf(s->item_label, sizeof s->item_label, "%s", m != NULL ? m : "");
+			utf8_copy(s->item_label, sizeof s->item_label, m != NULL ? m : "");
 		}
 	} else if (strcmp(name, "job.message") == 0) {
 		msg(s, "%-8s %s", level != NULL ? level : "", json_string_value(json_object_get(ev,
 		    "text")));
 	} else if (strcmp(name, "job.done") == 0) {
 		s->job = 0;
-		if ((r = json_object_get(ev, "result")) != NULL)
+		if ((r = json_object_get(ev, "result")) != NULL) {
+			json_int_t held = json_integer_value(json_object_get(r, "held"));
+
 			msg(s, "done: %s, %lld added, %lld updated, %lld removed, %lld unchanged, "
 			    "%lld failed", json_string_value(json_object_get(r, "status")),
 			    (long long)json_integer_value(json_object_get(r, "added")),
@@ -279,13 +290,21 @@ on_event(void *arg, json_t *ev)
 			    (long long)json_integer_value(json_object_get(r, "removed")),
 			    (long long)json_integer_value(json_object_get(r, "skipped")),
 			    (long long)json_integer_value(json_object_get(r, "failed")));
-		else
+			if (held > 0 && s->current != NULL) {
+				msg(s, "held     %lld file%s gone from the source not removed (see the "
+				    "warnings)", (long long)held, held == 1 ? "" : "s");
+				if (s->held == NULL)
+					s->held = json_array();
+				json_array_append(s->held, s->current);
+				s->held_files += (long)held;
+			}
+		} else
 			msg(s, "failed: %s", json_string_value(json_object_get(ev, "error")));
 		if (json_array_size(s->queue) == 0) {
 			char *cause = NULL;
 
 			json_decref(s->history);
-			s->history = console_call(s->con, "sync.history", json_pack("{s:i}", "limit",
+			s->history = console_call(s->con, "sync.history", xjson_pack("{s:i}", "limit",
 			    10), &cause);
 			free(cause);
 		}
@@ -367,6 +386,35 @@ draw(WINDOW *w, struct sync *s)
 	wattroff(w, w_attr(CP_DIM));
 }
 
+/*
+ * The queue is done and some requests held removals back: ask, and run
+ * them again with "force" if the operator says so.
+ */
+static void
+ask_force(struct sync *s, WINDOW **w)
+{
+	char q[512];
+	json_t *req;
+	size_t i;
+
+	snprintf(q, sizeof q, "%ld file%s gone from the sources: more than the safety limit, or "
+	    "a folder looked empty or unmounted (see Changes). Remove %s anyway?", s->held_files,
+	    s->held_files == 1 ? " is" : "s are", s->held_files == 1 ? "it" : "them");
+	if (w_confirm_word(s->con, "Not removed", q, "REMOVE")) {
+		json_array_foreach(s->held, i, req) {
+			json_object_set_new(req, "force", json_true());
+			json_array_append(s->queue, req);
+		}
+		msg(s, "removing them: syncing again with force");
+	} else
+		msg(s, "kept: nothing was removed");
+	json_array_clear(s->held);
+	s->held_files = 0;
+	/* The question drew over the dialog. */
+	if (*w != NULL)
+		touchwin(*w);
+}
+
 void
 dlg_sync(struct console *con)
 {
@@ -387,6 +435,8 @@ dlg_sync(struct console *con)
 			break;
 		if (s.job == 0)
 			next(&s);
+		if (s.job == 0 && json_array_size(s.queue) == 0 && json_array_size(s.held) > 0)
+			ask_force(&s, &w);
 		draw(w, &s);
 		wnoutrefresh(w);
 		if ((key = console_screen_key(con, &w)) == ERR)
@@ -410,10 +460,10 @@ dlg_sync(struct console *con)
 		case 'l':
 			if (row == NULL || row->kind != ROW_PLEX || s.test_job != 0)
 				break;
-			r = console_call(con, "sources.test", json_pack("{s:s}", "source", row->name),
+			r = console_call(con, "sources.test", xjson_pack("{s:s}", "source", row->name),
 			    &cause);
 			if (r == NULL) {
-				snprintf(s.status, sizeof s.status, "%s", cause);
+				utf8_copy(s.status, sizeof s.status, cause);
 				freep(&cause);
 				break;
 			}
@@ -440,7 +490,7 @@ dlg_sync(struct console *con)
 			break;
 		case 'c':
 			if (s.job > 0) {
-				json_decref(console_call(con, "job.cancel", json_pack("{s:I}", "job",
+				json_decref(console_call(con, "job.cancel", xjson_pack("{s:I}", "job",
 				    (json_int_t)s.job), &cause));
 				freep(&cause);
 				json_array_clear(s.queue);
@@ -462,6 +512,8 @@ dlg_sync(struct console *con)
 	for (i = 0; i < s.nmsgs; i++)
 		free(s.msgs[i]);
 	json_decref(s.queue);
+	json_decref(s.current);
+	json_decref(s.held);
 	json_decref(s.history);
 	console_redraw(con);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "src/util.h"
+#include "src/xjson.h"
 #include "tui/console.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
@@ -69,7 +70,7 @@ fetched(void *arg, struct console *con, json_t *r, const char *cause)
 	c->pending = 0;
 	console_pane_dirty(con, &pane_content);
 	if (r == NULL) {
-		snprintf(c->error, sizeof c->error, "%s", cause != NULL ? cause : "failed");
+		utf8_copy(c->error, sizeof c->error, cause != NULL ? cause : "failed");
 		return;
 	}
 	c->error[0] = '\0';
@@ -87,7 +88,7 @@ fetched(void *arg, struct console *con, json_t *r, const char *cause)
 static void
 fetch(struct content *c, struct console *con)
 {
-	json_t *args = json_pack("{s:s, s:b, s:i}", "sort", sorts[c->sort], "desc", c->desc,
+	json_t *args = xjson_pack("{s:s, s:b, s:i}", "sort", sorts[c->sort], "desc", c->desc,
 	    "limit", PAGE);
 
 	c->want_fetch = 0;

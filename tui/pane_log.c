@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "src/util.h"
+#include "src/xjson.h"
 #include "tui/console.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
@@ -186,7 +187,7 @@ log_tick(void *state, struct console *con, int64_t now)
 		return 0;
 	l->polled_ms = now;
 	l->pending = 1;
-	console_call_async(con, "log", json_pack("{s:I, s:i}", "after", l->last, "limit", 500),
+	console_call_async(con, "log", xjson_pack("{s:I, s:i}", "after", l->last, "limit", 500),
 	    fetched, l);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <libavutil/base64.h>
 
 #include "src/util.h"
+#include "src/xjson.h"
 #include "tui/console.h"
 #include "tui/pane.h"
 #include "tui/thumb.h"
@@ -340,7 +341,7 @@ start_stop(struct console *con, int start)
 			return;
 	}
 	r = console_call(con, start ? "channel.start" : "channel.stop",
-	    json_pack("{s:s}", "number", number), &cause);
+	    xjson_pack("{s:s}", "number", number), &cause);
 	if (r == NULL)
 		console_message(con, "channel %s: %s", number, cause);
 	else
@@ -435,7 +436,7 @@ mon_tick(void *state, struct console *con, int64_t now)
 		th->fetched_ms = now;
 		th->pending = 1;
 		w = th->cells_w * 4 > 160 ? 160 : th->cells_w * 4;
-		console_call_async(con, "channel.thumb", json_pack("{s:s, s:i, s:i}", "number",
+		console_call_async(con, "channel.thumb", xjson_pack("{s:s, s:i, s:i}", "number",
 		    th->number, "width", w, "height", w * 9 / 16), thumb_done, m);
 	}
 	return 0;
@@ -452,7 +453,7 @@ mon_status(void *state, struct console *con, json_t *status)
 	int changed;
 
 	/* The channels and the alert (the tiles show it): compare with the last draw. */
-	both = json_pack("{s:O, s:O}", "channels", json_object_get(status, "channels"),
+	both = xjson_pack("{s:O, s:O}", "channels", json_object_get(status, "channels"),
 	    "alert", alert != NULL ? alert : json_null());
 	s = json_dumps(both, JSON_COMPACT);
 	json_decref(both);

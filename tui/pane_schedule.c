@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "src/util.h"
+#include "src/xjson.h"
 #include "tui/console.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
@@ -59,7 +60,7 @@ fetched(void *arg, struct console *con, json_t *r, const char *cause)
 	s->pending = 0;
 	console_pane_dirty(con, &pane_schedule);
 	if (r == NULL) {
-		snprintf(s->error, sizeof s->error, "%s", cause != NULL ? cause : "failed");
+		utf8_copy(s->error, sizeof s->error, cause != NULL ? cause : "failed");
 		return;
 	}
 	/* An answer for a channel no longer selected is dropped: another is coming. */
@@ -78,11 +79,11 @@ fetch(struct schedule *s, struct console *con, int64_t now)
 {
 	s->want_fetch = 0;
 	s->fetched_ms = now;
-	snprintf(s->number, sizeof s->number, "%s", console_channel(con));
+	utf8_copy(s->number, sizeof s->number, console_channel(con));
 	if (s->number[0] == '\0')
 		return;
 	s->pending = 1;
-	console_call_async(con, "schedule.get", json_pack("{s:s, s:I, s:I}", "number",
+	console_call_async(con, "schedule.get", xjson_pack("{s:s, s:I, s:I}", "number",
 	    s->number, "from_ms", (json_int_t)(now - BEFORE_MS), "to_ms",
 	    (json_int_t)(now + AFTER_MS)), fetched, s);
 }
@@ -211,7 +212,7 @@ sch_tick(void *state, struct console *con, int64_t now)
 		s->want_fetch = 1;
 		if (s->pending) {
 			/* Show the new channel's number while its log comes. */
-			snprintf(s->number, sizeof s->number, "%s", console_channel(con));
+			utf8_copy(s->number, sizeof s->number, console_channel(con));
 			s->pending = 0;
 		}
 	}

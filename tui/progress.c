@@ -99,7 +99,7 @@ progress_set(struct progress *p, int bar, long done, long total, const char *lab
 	changed = strcmp(b->label, label) != 0;
 	b->done = done;
 	b->total = total;
-	snprintf(b->label, sizeof b->label, "%s", label);
+	utf8_copy(b->label, sizeof b->label, label);
 	if (!p->tty) {
 		if (changed) {
 			fprintf(p->f, "%s\n", label);

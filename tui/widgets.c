@@ -121,7 +121,7 @@ w_wrap(WINDOW *w, int y, int x, int width, int lines, const char *text)
 	char buf[1024], *p, *line, *cut;
 	int row = 0;
 
-	snprintf(buf, sizeof buf, "%s", text);
+	utf8_copy(buf, sizeof buf, text);
 	p = buf;
 	while (*p != '\0' && row < lines) {
 		line = p;
@@ -328,7 +328,7 @@ w_input_key(struct w_input *in, int key)
 void
 w_input_set(struct w_input *in, const char *s)
 {
-	snprintf(in->buf, sizeof in->buf, "%s", s != NULL ? s : "");
+	utf8_copy(in->buf, sizeof in->buf, s != NULL ? s : "");
 	in->len = strlen(in->buf);
 }
 

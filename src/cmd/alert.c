@@ -269,4 +269,5 @@ const struct cmd_entry cmd_alert_entry = {
 	.summary = "send or clear an emergency alert on the air",
 	.flags = CMD_NO_DB,
 	.exec = alert_exec,
+	.subs = alert_subs,
 };

@@ -621,4 +621,5 @@ const struct cmd_entry cmd_channel_entry = {
 	.summary = "add, list, change and remove channels",
 	.flags = CMD_NO_DB,
 	.exec = channel_exec,
+	.subs = channel_subs,
 };

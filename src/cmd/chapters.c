@@ -237,4 +237,5 @@ const struct cmd_entry cmd_chapters_entry = {
 	.summary = "chapter markers (act breaks); detect them from black and silence",
 	.flags = CMD_NO_DB,
 	.exec = chapters_exec,
+	.subs = chapters_subs,
 };

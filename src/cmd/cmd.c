@@ -67,6 +67,43 @@ cmd_usage(const struct cmd_entry *entry)
 	return 2;
 }
 
+/* --help or -h? */
+static int
+is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+/* A command's usage, or one sub-command's, on stdout. */
+int
+cmd_help(const struct cmd_entry *entry, int argc, char **argv)
+{
+	const struct cmd_sub *s;
+
+	if (argc >= 3 && entry->subs != NULL && is_help(argv[2])) {
+		for (s = entry->subs; s->name != NULL; s++) {
+			if (strcmp(s->name, argv[1]) == 0) {
+				printf("usage: retrovue %s %s %s\n", entry->name, s->name, s->usage);
+				return 1;
+			}
+		}
+	}
+	if (argc < 2 || !is_help(argv[1]))
+		return 0;
+	if (entry->subs != NULL) {
+		printf("usage:\n");
+		for (s = entry->subs; s->name != NULL; s++)
+			printf("  retrovue %s %s %s\n", entry->name, s->name, s->usage);
+	} else
+		printf("usage: retrovue %s %s\n", entry->name, entry->usage);
+	printf("\n%s\n", entry->summary);
+	if (entry->help != NULL) {
+		printf("\n");
+		entry->help(stdout);
+	}
+	return 1;
+}
+
 /* Error line on stderr, with secrets masked. */
 void
 cmd_error(const char *fmt, ...)
@@ -92,6 +129,11 @@ cmd_db(struct cmd_ctx *ctx, int create)
 
 	if (ctx->db != NULL)
 		return ctx->db;
+	if (!create && paths_check(&ctx->paths, &cause) != 0) {
+		cmd_error("%s", cause);
+		free(cause);
+		return NULL;
+	}
 	if (create) {
 		flags |= DB_CREATE;
 		if (paths_make_data_dir(&ctx->paths, &cause) != 0) {

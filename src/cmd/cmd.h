@@ -37,6 +37,8 @@ struct cmd_ctx {
 
 #define CMD_NO_DB 0x1   /* never opens the database itself */
 
+struct cmd_sub;
+
 struct cmd_entry {
 	const char *name;
 	const char *usage;              /* arguments after the name */
@@ -44,6 +46,8 @@ struct cmd_entry {
 	int flags;
 	/* argv[0] is the name. Returns the exit status (0, 1, or 2 for usage). */
 	int (*exec)(struct cmd_ctx *ctx, int argc, char **argv);
+	const struct cmd_sub *subs;     /* its sub-commands (for --help), or NULL */
+	void (*help)(FILE *f);          /* lines after the usage (options), or NULL */
 };
 
 /* Look a subcommand up by name; NULL if there is none. */
@@ -52,6 +56,11 @@ const struct cmd_entry *cmd_find(const char *name);
 void cmd_print_list(FILE *f);
 /* Print "usage: retrovue NAME USAGE" and return 2. */
 int cmd_usage(const struct cmd_entry *entry);
+/*
+ * "retrovue NAME --help" (or -h), and "retrovue NAME SUB --help": print
+ * the usage on stdout and answer 1; 0 when argv asks for no help.
+ */
+int cmd_help(const struct cmd_entry *entry, int argc, char **argv);
 
 /*
  * The database, opened (created when create is set) and migrated on first

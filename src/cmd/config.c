@@ -42,4 +42,5 @@ const struct cmd_entry cmd_config_entry = {
 	.summary = "show the effective settings and where each comes from",
 	.flags = CMD_NO_DB,
 	.exec = config_exec,
+	.subs = config_subs,
 };

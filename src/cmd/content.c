@@ -9,6 +9,7 @@
 
 #include "src/cmd/cmd.h"
 #include "src/content.h"
+#include "src/removed.h"
 #include "src/util.h"
 
 /* content add FILE... --type TYPE [metadata] */
@@ -231,11 +232,91 @@ content_show_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* content removed: what left the library and can still come back. */
+static int
+content_removed_cmd(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct removed_row *r = NULL;
+	sqlite3 *db;
+	char *cause = NULL;
+	size_t n = 0, i;
+
+	if (argc != 1) {
+		fprintf(stderr, "usage: retrovue content removed\n");
+		return 2;
+	}
+	if ((db = cmd_db(ctx, 0)) == NULL)
+		return 1;
+	if ((!ctx->dry_run && removed_purge(db, &cause) != 0) ||
+	    removed_list(db, &r, &n, &cause) != 0) {
+		cmd_error("%s", cause);
+		free(cause);
+		return 1;
+	}
+	if (n == 0) {
+		printf("No removed items (they are kept %d days)\n", removed_grace_days(db));
+		return 0;
+	}
+	printf("%-5s %-20s %-8s %-16s %-4s %-20s %s\n", "ID", "REMOVED", "TYPE", "SOURCE", "CHAP",
+	    "KEPT UNTIL", "TITLE");
+	for (i = 0; i < n; i++)
+		printf("%-5lld %-20s %-8s %-16s %-4ld %-20s %s\n    %s (%s)\n", (long long)r[i].id,
+		    r[i].removed_at, r[i].media_type, r[i].source, r[i].chapters, r[i].expires,
+		    r[i].title, r[i].file_path, r[i].reason);
+	removed_rows_free(&r, n);
+	return 0;
+}
+
+/* content restore ID...: bring removed items back. */
+static int
+content_restore_cmd(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	sqlite3 *db;
+	char *cause = NULL;
+	long long id;
+	int64_t mf;
+	long chapters;
+	int i, failed = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: retrovue content restore ID... (see 'retrovue content "
+		    "removed')\n");
+		return 2;
+	}
+	for (i = 1; i < argc; i++) {
+		if (parse_int(argv[i], 1, INT64_MAX, &id) != 0) {
+			cmd_error("'%s' is not the id of a removed item (see 'retrovue content removed')",
+			    argv[i]);
+			return 2;
+		}
+	}
+	if ((db = cmd_db(ctx, 0)) == NULL)
+		return 1;
+	for (i = 1; i < argc; i++) {
+		parse_int(argv[i], 1, INT64_MAX, &id);
+		if (ctx->dry_run) {
+			printf("Would restore removed item %lld\n", id);
+			continue;
+		}
+		if (content_restore(db, id, &mf, &chapters, &cause) != 0) {
+			cmd_error("%s", cause);
+			freep(&cause);
+			failed = 1;
+			continue;
+		}
+		printf("Restored removed item %lld as file %lld, with its scheduling metadata and "
+		    "%ld chapter marker%s\n", id, (long long)mf, chapters, chapters == 1 ? "" : "s");
+	}
+	return failed;
+}
+
 static const struct cmd_sub content_subs[] = {
 	{ "add", "FILE... --type TYPE [--title T] [--company C] ...", content_add_cmd },
 	{ "set", "ID key=value...", content_set_cmd },
 	{ "list", "[--type T] [--source S] [--search TEXT] [--sort FIELD]", content_list_cmd },
 	{ "show", "ID", content_show_cmd },
+	{ "removed", "", content_removed_cmd },
+	{ "restore", "ID...", content_restore_cmd },
 	{ NULL, NULL, NULL },
 };
 
@@ -248,8 +329,9 @@ content_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_content_entry = {
 	.name = "content",
-	.usage = "add|set|list|show",
+	.usage = "add|set|list|show|removed|restore",
 	.summary = "add commercials, bumpers and other files; edit, list and show the library",
 	.flags = CMD_NO_DB,
 	.exec = content_exec,
+	.subs = content_subs,
 };

@@ -178,4 +178,5 @@ const struct cmd_entry cmd_db_entry = {
 	.summary = "create, describe, check or back up the database",
 	.flags = CMD_NO_DB,
 	.exec = db_exec_cmd,
+	.subs = db_subs,
 };

@@ -357,9 +357,10 @@ lock_demo_dir(const char *dir)
 	int fd;
 
 	xasprintf(&path, "%s/.lock", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
-		cmd_error("cannot open %s: %s", path, strerror(errno));
+		cmd_error("cannot open %s: %s", path, errno == ELOOP ? "it is a symbolic link "
+		    "(remove it)" : strerror(errno));
 	else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		cmd_error("%s: another 'retrovue demo' is running", dir);
 		close(fd);

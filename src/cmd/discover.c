@@ -96,10 +96,18 @@ discover_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return exact > 0 ? 0 : 1;
 }
 
+/* The options, for --help. */
+static void
+discover_help(FILE *f)
+{
+	fputs(LIBOPTS_USAGE, f);
+}
+
 const struct cmd_entry cmd_discover_entry = {
 	.name = "discover",
 	.usage = "--title TITLE [--year YEAR] [options]",
 	.summary = "list the Plex shows with a title, told apart by year and ids",
 	.flags = CMD_NO_DB,
 	.exec = discover_exec,
+	.help = discover_help,
 };

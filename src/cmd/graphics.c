@@ -13,6 +13,18 @@
 #include "src/gfxconf.h"
 #include "src/util.h"
 
+/* The keys, for --help. */
+static void
+graphics_help(FILE *f)
+{
+	int i;
+
+	fprintf(f, "keys:");
+	for (i = 0; gfxconf_keys[i] != NULL; i++)
+		fprintf(f, " %s", gfxconf_keys[i]);
+	fprintf(f, "\n");
+}
+
 /* Show or set. */
 static int
 graphics_exec(struct cmd_ctx *ctx, int argc, char **argv)
@@ -23,11 +35,9 @@ graphics_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	char *cause = NULL, *key, *eq, buf[600];
 	int i, rc;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fprintf(stderr, "usage: retrovue graphics CHANNEL [key=value ...]\nkeys:");
-		for (i = 0; gfxconf_keys[i] != NULL; i++)
-			fprintf(stderr, " %s", gfxconf_keys[i]);
-		fprintf(stderr, "\n");
+	if (argc < 2) {
+		fprintf(stderr, "usage: retrovue graphics CHANNEL [key=value ...]\n");
+		graphics_help(stderr);
 		return 2;
 	}
 	if ((db = cmd_db(ctx, 0)) == NULL)
@@ -88,4 +98,5 @@ const struct cmd_entry cmd_graphics_entry = {
 	.summary = "show or set a channel's bug and lower thirds",
 	.flags = CMD_NO_DB,
 	.exec = graphics_exec,
+	.help = graphics_help,
 };

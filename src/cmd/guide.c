@@ -184,4 +184,5 @@ const struct cmd_entry cmd_guide_entry = {
 	.summary = "print the programme guide (XMLTV) or the channel list (M3U)",
 	.flags = CMD_NO_DB,
 	.exec = guide_exec,
+	.subs = guide_subs,
 };

@@ -229,4 +229,11 @@ libopts_print_stats(const struct import_stats *st, int dry_run, double secs)
 		printf("Done: %ld looked at, %ld added, %ld updated, %ld removed, %ld unchanged, %ld "
 		    "failed (%.1f s, %ld requests)\n", st->processed, st->added, st->updated,
 		    st->removed, st->skipped, st->failed, secs, st->requests);
+	if (st->held > 0)
+		printf("Not removed: %ld file%s gone from the source, more than the safety limit or "
+		    "from a folder that looked empty or unmounted (--force removes them)\n", st->held,
+		    st->held == 1 ? "" : "s");
+	if (st->kept > 0)
+		printf("Not removed: %ld file%s not found by a scan that could not read everything\n",
+		    st->kept, st->kept == 1 ? "" : "s");
 }

@@ -209,4 +209,5 @@ const struct cmd_entry cmd_pathmap_entry = {
 	.summary = "map the paths Plex reports to paths this machine opens",
 	.flags = CMD_NO_DB,
 	.exec = pathmap_exec,
+	.subs = pathmap_subs,
 };

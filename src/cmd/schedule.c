@@ -766,4 +766,5 @@ const struct cmd_entry cmd_schedule_entry = {
 	.summary = "the coarse schedule and the traffic log",
 	.flags = CMD_NO_DB,
 	.exec = schedule_exec,
+	.subs = schedule_subs,
 };

@@ -8,6 +8,7 @@
 #include "src/cmd/cmd.h"
 #include "src/cmd/libopts.h"
 #include "src/log.h"
+#include "src/removed.h"
 #include "src/sources.h"
 #include "src/sync.h"
 #include "src/util.h"
@@ -186,9 +187,14 @@ source_remove(struct cmd_ctx *ctx, int argc, char **argv)
 		source_clear(&s);
 		return 1;
 	}
-	printf("Removed source %lld '%s' and %ld file%s imported from it\n", (long long)s.id,
-	    s.name, files, files == 1 ? "" : "s");
+	printf("Removed source %lld '%s' and %ld file%s imported from it (restorable for %d "
+	    "days: 'retrovue content removed')\n", (long long)s.id, s.name, files,
+	    files == 1 ? "" : "s", removed_grace_days(db));
+	log_info("source %s removed from the command line with %ld files", s.name, files);
 	source_clear(&s);
+	/* As the console does: what it aired leaves the schedules' unlocked future. */
+	if (files > 0)
+		cmd_reschedule(ctx, db);
 	return 0;
 }
 
@@ -213,4 +219,5 @@ const struct cmd_entry cmd_source_entry = {
 	.summary = "Plex servers to import from",
 	.flags = CMD_NO_DB,
 	.exec = source_exec,
+	.subs = source_subs,
 };

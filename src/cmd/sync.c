@@ -30,7 +30,7 @@ run(struct cmd_ctx *ctx, struct libopts *lo)
 	lp = libprogress_new(&prog, lo->req.dry_run, &sync_cancel);
 	rc = sync_run(db, &lo->req, &prog, &st, &cause);
 	libprogress_free(&lp);
-	if (rc >= 0 || st.processed > 0)
+	if (rc >= 0 || st.processed > 0 || st.held > 0 || st.kept > 0)
 		libopts_print_stats(&st, lo->req.dry_run, (double)(mono_us() - t0) / 1e6);
 	/* What left the library leaves the schedules' unlocked future too. */
 	if (st.removed > 0 && !lo->req.dry_run)
@@ -97,7 +97,9 @@ sync_all_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	static const char usage[] = "usage: retrovue sync-all [--library NAME]... [--tmm DIR]... "
 	    "[--plex-only|--tmm-only] [--force] [--dry-run] [options]\n" LIBOPTS_USAGE
 	    "  --tmm DIR            a TMM directory by id, name or path (repeatable)\n"
-	    "  --force              process everything, changed or not\n";
+	    "  --force              process everything, changed or not, and remove what is gone\n"
+	    "                       even beyond the safety limit or from a folder that looks\n"
+	    "                       empty or unmounted\n";
 	struct libopts lo;
 	int c, r, plex_only = 0, tmm_only = 0;
 
@@ -132,12 +134,36 @@ sync_all_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return run(ctx, &lo);
 }
 
+/* The options, for --help. */
+static void
+sync_help(FILE *f)
+{
+	fputs("  --title TITLE        the shows and movies with this title\n"
+	    "  --year YEAR          and this year\n"
+	    "  --force              process everything, changed or not, and remove what is gone\n"
+	    "                       even beyond the safety limit\n"
+	    "  --dry-run            say what would change, change nothing\n" LIBOPTS_USAGE, f);
+}
+
+/* The options, for --help. */
+static void
+sync_all_help(FILE *f)
+{
+	fputs("  --tmm DIR            a TMM directory by id, name or path (repeatable)\n"
+	    "  --plex-only, --tmm-only\n"
+	    "  --force              process everything, changed or not, and remove what is gone\n"
+	    "                       even beyond the safety limit or from a folder that looks\n"
+	    "                       empty or unmounted\n"
+	    "  --dry-run            say what would change, change nothing\n" LIBOPTS_USAGE, f);
+}
+
 const struct cmd_entry cmd_sync_entry = {
 	.name = "sync",
 	.usage = "--title TITLE [--year YEAR] [--force] [--dry-run] [options]",
 	.summary = "import the shows and movies with one title from Plex",
 	.flags = CMD_NO_DB,
 	.exec = sync_exec,
+	.help = sync_help,
 };
 
 const struct cmd_entry cmd_sync_all_entry = {
@@ -146,4 +172,5 @@ const struct cmd_entry cmd_sync_all_entry = {
 	.summary = "import everything (or the libraries named) from Plex and TMM, incrementally",
 	.flags = CMD_NO_DB,
 	.exec = sync_all_exec,
+	.help = sync_all_help,
 };

@@ -8,6 +8,7 @@
 
 #include "src/cmd/cmd.h"
 #include "src/db.h"
+#include "src/removed.h"
 #include "src/tmm.h"
 #include "src/util.h"
 
@@ -133,9 +134,14 @@ tmm_remove_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		tmm_dir_clear(&d);
 		return 1;
 	}
-	printf("Removed TMM directory %lld (%s) and %ld file%s imported from it\n",
-	    (long long)d.id, d.path, files, files == 1 ? "" : "s");
+	printf("Removed TMM directory %lld (%s) and %ld file%s imported from it (restorable for "
+	    "%d days: 'retrovue content removed')\n", (long long)d.id, d.path, files,
+	    files == 1 ? "" : "s", removed_grace_days(db));
+	log_info("TMM directory %s removed from the command line with %ld files", d.path, files);
 	tmm_dir_clear(&d);
+	/* As the console does: what it aired leaves the schedules' unlocked future. */
+	if (files > 0)
+		cmd_reschedule(ctx, db);
 	return 0;
 }
 
@@ -159,4 +165,5 @@ const struct cmd_entry cmd_tmm_entry = {
 	.summary = "TinyMediaManager/Kodi .nfo folders to import (sync-all scans them)",
 	.flags = CMD_NO_DB,
 	.exec = tmm_exec,
+	.subs = tmm_subs,
 };
