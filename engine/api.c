@@ -140,6 +140,16 @@ cmd_status(void *arg, json_t *req, const char *peer, char **cause)
 	    "mode", api->mode, "version", PACKAGE_VERSION, "http", api->http_url,
 	    "started_ms", (json_int_t)api->started_ms, "active", active, "max_channels", max,
 	    "channels", chans);
+	if (r == NULL) {
+		set_cause(cause, "status: cannot encode the reply");
+		return NULL;
+	}
+	if (api->warn_lock_init) {
+		pthread_mutex_lock(&api->warn_lock);
+		if (api->warning[0] != '\0')
+			json_object_set_new(r, "warning", json_string(api->warning));
+		pthread_mutex_unlock(&api->warn_lock);
+	}
 	if (api->alerts != NULL) {
 		alerts_current(api->alerts, &now);
 		if (now.id != 0)
@@ -305,11 +315,28 @@ cmd_channel_stop(void *arg, json_t *req, const char *peer, char **cause)
 	return cmd_channel_startstop(arg, req, 0, cause);
 }
 
+/* The warning for the consoles. */
+void
+api_set_warning(struct api *api, const char *text)
+{
+	if (!api->warn_lock_init) {
+		snprintf(api->warning, sizeof api->warning, "%s", text);
+		return;
+	}
+	pthread_mutex_lock(&api->warn_lock);
+	snprintf(api->warning, sizeof api->warning, "%s", text);
+	pthread_mutex_unlock(&api->warn_lock);
+}
+
 /* Register everything. */
 void
 api_register(struct control *c, struct api *api)
 {
 	api->control = c;
+	if (!api->warn_lock_init) {
+		pthread_mutex_init(&api->warn_lock, NULL);
+		api->warn_lock_init = 1;
+	}
 	control_add(c, "status", cmd_status, api);
 	control_add(c, "log", cmd_log, api);
 	control_add(c, "alert.send", cmd_alert_send, api);
@@ -335,6 +362,10 @@ api_close(struct api *api)
 {
 	api_lib_free(&api->lib);
 	db_close(&api->db);
+	if (api->warn_lock_init) {
+		pthread_mutex_destroy(&api->warn_lock);
+		api->warn_lock_init = 0;
+	}
 	free(api->sched);
 	api->sched = NULL;
 	api->nsched = 0;

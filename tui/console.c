@@ -98,6 +98,7 @@ struct console {
 	int quit;
 	int in_dialog;
 	int empty_reads;                /* stdin readable without a key, in a row */
+	char warning[512];              /* the station's warning last shown */
 };
 
 static volatile sig_atomic_t got_quit;
@@ -417,6 +418,7 @@ status_done(void *arg, struct console *con, json_t *st, const char *cause)
 {
 	size_t before = con->status != NULL ?
 	    json_array_size(json_object_get(con->status, "channels")) : (size_t)-1;
+	const char *w;
 	int i;
 
 	(void)arg;
@@ -429,6 +431,13 @@ status_done(void *arg, struct console *con, json_t *st, const char *cause)
 	con->status_mono_ms = mono_ms();
 	if (json_array_size(json_object_get(st, "channels")) != before)
 		con->layout_dirty = 1;  /* the monitors need another size */
+	/* A new warning from the station is said once in full; the title keeps a tag. */
+	w = json_string_value(json_object_get(st, "warning"));
+	if (strcmp(w != NULL ? w : "", con->warning) != 0) {
+		snprintf(con->warning, sizeof con->warning, "%s", w != NULL ? w : "");
+		if (w != NULL)
+			console_message(con, "WARNING: %s", w);
+	}
 	if (con->channel[0] == '\0') {
 		json_t *first = json_array_get(json_object_get(st, "channels"), 0);
 
@@ -600,6 +609,11 @@ draw_title(struct console *con)
 		wattron(con->title, w_attr(CP_ALERT) | A_BLINK);
 		w_put(con->title, 0, COLS - (int)strlen(line), (int)strlen(line), line, 0);
 		wattroff(con->title, w_attr(CP_ALERT) | A_BLINK);
+	} else if (con->warning[0] != '\0') {
+		snprintf(line, sizeof line, " PUBLIC + SAME AUDIO ");
+		wattron(con->title, w_attr(CP_ALERT));
+		w_put(con->title, 0, COLS - (int)strlen(line), (int)strlen(line), line, 0);
+		wattroff(con->title, w_attr(CP_ALERT));
 	}
 	wnoutrefresh(con->title);
 }
