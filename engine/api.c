@@ -193,10 +193,12 @@ cmd_alert_send(void *arg, json_t *req, const char *peer, char **cause)
 {
 	struct api *api = arg;
 	struct alert_input in;
+	struct alerts_now now;
 	struct alert a;
-	char *who;
+	char *who, state[96];
 	json_t *r;
 	int64_t id;
+	int dup;
 
 	if (api->alerts == NULL) {
 		set_cause(cause, "this engine has no alert system");
@@ -212,6 +214,7 @@ cmd_alert_send(void *arg, json_t *req, const char *peer, char **cause)
 	in.display = ctl_arg_str(req, "display");
 	in.channels = ctl_arg_str(req, "channels");
 	in.attention_s = (int)ctl_arg_int(req, "attention", 0);
+	in.key = ctl_arg_str(req, "key");
 	xasprintf(&who, "%s [%s]", ctl_arg_str(req, "sent_by") != NULL ? ctl_arg_str(req, "sent_by") :
 	    "unknown", peer);
 	in.sent_by = who;
@@ -220,14 +223,23 @@ cmd_alert_send(void *arg, json_t *req, const char *peer, char **cause)
 		return NULL;
 	}
 	free(who);
-	if ((id = alerts_send(api->alerts, &a, cause)) < 0) {
+	if ((id = alerts_send(api->alerts, &a, &dup, cause)) < 0) {
 		alert_clear(&a);
 		return NULL;
 	}
-	r = json_pack("{s:I, s:s}", "id", (json_int_t)id, "channels",
-	    in.channels != NULL && *in.channels != '\0' ? in.channels : "all");
-	control_broadcast(api->control, json_pack("{s:s, s:s, s:I}", "event", "alert", "action",
-	    "sent", "id", (json_int_t)id));
+	alerts_current(api->alerts, &now);
+	if (dup)
+		snprintf(state, sizeof state, "sent before with this key: not sent again");
+	else if (now.id == id)
+		snprintf(state, sizeof state, "on the air");
+	else
+		snprintf(state, sizeof state, "queued behind alert %lld", (long long)now.id);
+	r = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)id, "channels",
+	    in.channels != NULL && *in.channels != '\0' ? in.channels : "all", "state", state,
+	    "duplicate", dup);
+	if (!dup)
+		control_broadcast(api->control, json_pack("{s:s, s:s, s:I}", "event", "alert",
+		    "action", "sent", "id", (json_int_t)id));
 	return r;
 }
 
@@ -268,17 +280,17 @@ cmd_alert_list(void *arg, json_t *req, const char *peer, char **cause)
 	if ((db = api_db(api, cause)) == NULL)
 		return NULL;
 	st = db_prepare(db, "SELECT id, created_at, event_code, channels, status, "
-	    "coalesce(sent_by, ''), message FROM emergency_alerts ORDER BY id DESC LIMIT ?1",
-	    cause);
+	    "coalesce(sent_by, ''), message, coalesce(send_key, '') FROM emergency_alerts "
+	    "ORDER BY id DESC LIMIT ?1", cause);
 	if (st == NULL)
 		return NULL;
 	sqlite3_bind_int64(st, 1, ctl_arg_int(req, "limit", 50));
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 		    "id", (json_int_t)sqlite3_column_int64(st, 0), "created_at", db_text(st, 1),
 		    "event", db_text(st, 2), "channels", db_text(st, 3), "status", db_text(st, 4),
-		    "sent_by", db_text(st, 5), "message", db_text(st, 6)));
+		    "sent_by", db_text(st, 5), "message", db_text(st, 6), "key", db_text(st, 7)));
 	sqlite3_finalize(st);
 	return json_pack("{s:o}", "alerts", list);
 }

@@ -7,7 +7,9 @@
  *                                   a "warning" the operator must see (or none)
  *   log {after, limit, level}       log lines newer than sequence "after"
  *   alert.send {event, locations, purge, message, originator, station,
- *              display, channels, attention, sent_by}
+ *              display, channels, attention, sent_by, key}: a key the sender
+ *              made; a retry with it never airs the alert twice (the reply
+ *              says "duplicate": true)
  *   alert.clear {sent_by}
  *   alert.list {limit}
  *   channel.start {number}, channel.stop {number}

@@ -589,6 +589,16 @@ read_line(struct ctl_client *cl, int timeout_ms, int *closed, char **cause)
 json_t *
 ctl_call(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms, char **cause)
 {
+	enum ctl_outcome outcome;
+
+	return ctl_request(cl, cmd, args, timeout_ms, &outcome, cause);
+}
+
+/* The same, saying whether the daemon refused or may have done it. */
+json_t *
+ctl_request(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms,
+    enum ctl_outcome *outcome, char **cause)
+{
 	json_t *req = args != NULL ? args : json_object(), *v, *result;
 	const char *err;
 	char *s;
@@ -596,6 +606,8 @@ ctl_call(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms, c
 	ssize_t w;
 	int id = ++cl->next_id, closed;
 
+	/* A request line the daemon did not get whole is never carried out. */
+	*outcome = CTL_NOT_SENT;
 	json_object_set_new(req, "id", json_integer(id));
 	json_object_set_new(req, "cmd", json_string(cmd));
 	s = json_dumps(req, JSON_COMPACT);
@@ -619,6 +631,8 @@ ctl_call(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms, c
 	}
 	free(s);
 
+	/* From here the daemon may have carried it out, until it answers. */
+	*outcome = CTL_UNKNOWN;
 	for (;;) {
 		if ((v = read_line(cl, timeout_ms, &closed, cause)) == NULL)
 			return NULL;
@@ -633,8 +647,10 @@ ctl_call(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms, c
 		if (json_is_true(json_object_get(v, "ok"))) {
 			result = json_incref(json_object_get(v, "result"));
 			json_decref(v);
+			*outcome = CTL_DONE;
 			return result != NULL ? result : json_object();
 		}
+		*outcome = CTL_REFUSED;
 		err = json_string_value(json_object_get(v, "error"));
 		set_cause(cause, "%s", err != NULL ? err : "the daemon refused");
 		json_decref(v);

@@ -58,6 +58,15 @@ const char *ctl_arg_str(json_t *req, const char *key);
 json_int_t ctl_arg_int(json_t *req, const char *key, json_int_t dflt);
 int ctl_arg_bool(json_t *req, const char *key, int dflt);
 
+/* What became of a request. */
+enum ctl_outcome {
+	CTL_DONE,                       /* the daemon answered: done */
+	CTL_REFUSED,                    /* the daemon answered: refused (the cause says why) */
+	CTL_UNKNOWN,                    /* sent, no answer (timeout, connection lost): it may
+	                                   or may not have been carried out */
+	CTL_NOT_SENT,                   /* it never reached the daemon whole: not carried out */
+};
+
 /* Connect to a running daemon; NULL with *cause if none answers. */
 struct ctl_client *ctl_connect(const char *path, char **cause);
 /*
@@ -67,6 +76,13 @@ struct ctl_client *ctl_connect(const char *path, char **cause);
  */
 json_t *ctl_call(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms,
     char **cause);
+/*
+ * ctl_call, with what became of the request in *outcome: for a request
+ * that must not be done twice (an alert), an unknown outcome is not a
+ * refusal.
+ */
+json_t *ctl_request(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms,
+    enum ctl_outcome *outcome, char **cause);
 /* The descriptor to poll for events (after a "subscribe" call). */
 int ctl_fd(struct ctl_client *cl);
 /* The next queued or readable event without blocking; NULL if none. -1 rc in *eof when closed. */

@@ -83,8 +83,8 @@ struct http {
 	uint64_t denied_logged;
 	int64_t denied_log_ms;
 
-	struct netacl allow;            /* who may connect (immutable once started) */
-	char *allow_text;               /* as configured, for the log */
+	struct netacl allow;            /* who may connect (under lock: SIGHUP changes it) */
+	char *allow_text;               /* as configured, for the log (under lock) */
 };
 
 /* Per-request state (MHD's con_cls). */
