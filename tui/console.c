@@ -219,17 +219,25 @@ lost_station(struct console *con)
 json_t *
 console_call(struct console *con, const char *cmd, json_t *args, char **cause)
 {
+	enum ctl_outcome outcome;
+
+	return console_request(con, cmd, args, &outcome, cause);
+}
+
+json_t *
+console_request(struct console *con, const char *cmd, json_t *args, enum ctl_outcome *outcome,
+    char **cause)
+{
 	json_t *r;
 
+	*outcome = CTL_NOT_SENT;
 	if (con->cl == NULL) {
 		json_decref(args);
 		set_cause(cause, "not connected to the station");
 		return NULL;
 	}
-	r = ctl_call(con->cl, cmd, args, CALL_TIMEOUT_MS, cause);
-	if (r == NULL && cause != NULL && *cause != NULL &&
-	    (strstr(*cause, "closed the control") != NULL ||
-	    strstr(*cause, "cannot talk") != NULL || strstr(*cause, "in time") != NULL))
+	r = ctl_request(con->cl, cmd, args, CALL_TIMEOUT_MS, outcome, cause);
+	if (r == NULL && *outcome != CTL_REFUSED)
 		lost_station(con);
 	return r;
 }
