@@ -1,7 +1,9 @@
 /*
  * api.c: the control socket's commands over the director, the alert
- * system, the log ring and the database. Handlers run on the control
- * thread; each reads what it needs through the thread-safe engine API.
+ * system, the log ring and the database. Status, the log and the alert
+ * commands run on the control thread itself (engine/control.h: nothing
+ * queues in front of an alert), with api->db, which only they use; they
+ * only read the database, which in WAL mode never waits for a writer.
  */
 #include "engine/api.h"
 
@@ -295,38 +297,6 @@ cmd_alert_list(void *arg, json_t *req, const char *peer, char **cause)
 	return json_pack("{s:o}", "alerts", list);
 }
 
-/* channel.start / channel.stop by hand. */
-static json_t *
-cmd_channel_startstop(struct api *api, json_t *req, int start, char **cause)
-{
-	const char *number = ctl_arg_str(req, "number");
-
-	if (number == NULL) {
-		set_cause(cause, "no channel number");
-		return NULL;
-	}
-	if ((start ? director_start_channel(api->director, number, cause) :
-	    director_stop_channel(api->director, number, cause)) != 0)
-		return NULL;
-	control_broadcast(api->control, json_pack("{s:s, s:s, s:s}", "event", "channel",
-	    "number", number, "action", start ? "start" : "stop"));
-	return json_pack("{s:s, s:s}", "number", number, "state", start ? "starting" : "idle");
-}
-
-/* channel.start. */
-static json_t *
-cmd_channel_start(void *arg, json_t *req, const char *peer, char **cause)
-{
-	return cmd_channel_startstop(arg, req, 1, cause);
-}
-
-/* channel.stop. */
-static json_t *
-cmd_channel_stop(void *arg, json_t *req, const char *peer, char **cause)
-{
-	return cmd_channel_startstop(arg, req, 0, cause);
-}
-
 /* The warning for the consoles. */
 void
 api_set_warning(struct api *api, const char *text)
@@ -349,13 +319,12 @@ api_register(struct control *c, struct api *api)
 		pthread_mutex_init(&api->warn_lock, NULL);
 		api->warn_lock_init = 1;
 	}
-	control_add(c, "status", cmd_status, api);
-	control_add(c, "log", cmd_log, api);
-	control_add(c, "alert.send", cmd_alert_send, api);
-	control_add(c, "alert.clear", cmd_alert_clear, api);
-	control_add(c, "alert.list", cmd_alert_list, api);
-	control_add(c, "channel.start", cmd_channel_start, api);
-	control_add(c, "channel.stop", cmd_channel_stop, api);
+	/* Never behind anything: the control thread runs these as they come. */
+	control_add_inline(c, "status", cmd_status, api);
+	control_add_inline(c, "log", cmd_log, api);
+	control_add_inline(c, "alert.send", cmd_alert_send, api);
+	control_add_inline(c, "alert.clear", cmd_alert_clear, api);
+	control_add_inline(c, "alert.list", cmd_alert_list, api);
 	api_console_register(c, api);
 	api->lib = api_lib_new(api, c);
 	api_lib_register(c, api->lib);
@@ -374,6 +343,7 @@ api_close(struct api *api)
 {
 	api_lib_free(&api->lib);
 	db_close(&api->db);
+	db_close(&api->console_db);
 	if (api->warn_lock_init) {
 		pthread_mutex_destroy(&api->warn_lock);
 		api->warn_lock_init = 0;

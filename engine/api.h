@@ -12,9 +12,9 @@
  *              says "duplicate": true)
  *   alert.clear {sent_by}
  *   alert.list {limit}
- *   channel.start {number}, channel.stop {number}
- *   content.*, chapters.*, frame.at, sync.*, sources.*, paths.*, tmm.*,
- *   channels.*, slots.*, job.cancel: the editing commands (engine/api_lib.h)
+ *   channel.start {number}, channel.stop {number}, content.*, chapters.*,
+ *   frame.at, sync.*, sources.*, paths.*, tmm.*, channels.*, slots.*,
+ *   job.cancel: the editing commands and jobs (engine/api_lib.h)
  *
  * and, for the console (engine/api_console.c): schedule.get, content.list,
  * channel.thumb. Events to subscribers: "alert" {action: "sent"|"cleared",
@@ -54,6 +54,7 @@ struct api {
 	char http_url[128];             /* where viewers connect */
 	int64_t started_ms;
 	sqlite3 *db;                    /* the control thread's connection (lazy) */
+	sqlite3 *console_db;            /* the worker's, for api_console.c (lazy) */
 	struct api_lib *lib;            /* the editing commands (engine/api_lib.h) */
 	struct api_sched *sched;        /* idle channels' now/next (control thread only) */
 	size_t nsched;

@@ -9,8 +9,12 @@
  *            {"id": 7, "ok": false, "error": "event code 'XYZ': ..."}
  *   event    {"event": "NAME", ...}      (to clients that sent "subscribe")
  *
- * Commands are registered by whoever owns the state they touch; handlers
- * run on the control thread, so a slow one hands its work to a job pool.
+ * Commands are registered by whoever owns the state they touch. Handlers
+ * run one at a time, in the order they came, on the control worker thread;
+ * a slow one delays those behind it (so anything slow hands its work to a
+ * job pool), but never the commands registered inline: those run on the
+ * control thread itself as soon as they are read, whatever the worker is
+ * doing. Alerts are inline.
  */
 #ifndef RV_ENGINE_CONTROL_H
 #define RV_ENGINE_CONTROL_H
@@ -38,9 +42,14 @@ struct control *control_new(const char *path, char **cause);
  */
 int control_parse_request(const char *line, size_t len, json_t **req, const char **cmd,
     char **cause);
-/* Register a command before control_start. */
+/* Register a command before control_start (run by the worker). */
 void control_add(struct control *c, const char *cmd, control_fn fn, void *arg);
-/* Start the control thread ("rv-ctl"). */
+/*
+ * Register a command run on the control thread as soon as it is read: for
+ * quick ones nothing may hold up (alerts, status). It must never block.
+ */
+void control_add_inline(struct control *c, const char *cmd, control_fn fn, void *arg);
+/* Start the control thread ("rv-ctl") and its worker ("rv-ctlw"). */
 int control_start(struct control *c, char **cause);
 /* Send an event to every subscribed client (takes ownership of ev). */
 void control_broadcast(struct control *c, json_t *ev);
