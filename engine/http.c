@@ -1229,6 +1229,7 @@ http_set_allow(struct http *h, const char *text)
 	h->allow = a;
 	free(h->allow_text);
 	h->allow_text = xstrdup(text);
+	h->denied_log_ms = 0;           /* the first refusal under a new list is said */
 	pthread_mutex_unlock(&h->lock);
 	log_info("http: clients may connect from %s", text);
 }
@@ -1272,8 +1273,10 @@ http_start(const struct http_opts *opts, struct director *d, char **cause)
 			free(h);
 			return NULL;
 		}
+		/* "::" is every address of both families, as everywhere on Linux. */
 		if (ai->ai_family == AF_INET6)
-			flags |= MHD_USE_IPv6;
+			flags |= IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)(void *)
+			    ai->ai_addr)->sin6_addr) ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	} else
 		flags |= MHD_USE_DUAL_STACK;
 
