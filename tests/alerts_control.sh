@@ -13,7 +13,7 @@
 
 M="$T/media"
 mkdir -p "$M"
-clip "$M/a.mp4" 0 120 320 180 30 -f lavfi -i sine=f=440:r=48000:d=120
+clip "$M/a.mp4" 0 30 320 180 30 -f lavfi -i sine=f=440:r=48000:d=30
 run_rc "$RETROVUE" db init
 port=$(free_port)
 t=$(now_ms)
@@ -21,10 +21,10 @@ sql "INSERT INTO channels (id, number, name, width, height, fps_num, fps_den,
        video_bitrate_kbps, audio_bitrate_kbps, always_on) VALUES
        (1, '7', 'Seven', 320, 180, 30, 1, 300, 64, 1), (2, '8', 'Eight', 320, 180, 30, 1, 300, 64, 0);
      INSERT INTO media_files (id, file_path, duration_ms, media_type, source_type)
-       VALUES (1, '$M/a.mp4', 120000, 'clip', 'manual');
+       VALUES (1, '$M/a.mp4', 30000, 'clip', 'manual');
      INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, media_file_id, in_ms, out_ms, title)
-       VALUES (1, $t - 1000, $t + 119000, 'programme', 1, 0, 120000, 'A'),
-              (2, $t - 1000, $t + 119000, 'programme', 1, 0, 120000, 'A');
+       VALUES (1, $t - 1000, $t + 29000, 'programme', 1, 0, 30000, 'A'),
+              (2, $t - 1000, $t + 29000, 'programme', 1, 0, 30000, 'A');
      INSERT INTO content_sources (id, source_type, source_name, plex_server_url) VALUES (1, 'plex', 'old', 'http://127.0.0.1:9');
      INSERT INTO system_config (key, value) VALUES ('engine.idle_timeout_s', '60');"
 
@@ -163,6 +163,7 @@ while sends < 3:
         if sends == 1:          # the first: no answer until the client gives up
             c.recv(1)
         break                   # the others: the connection drops
+    f.close()
     c.close()
 os.unlink(path)
 PY

@@ -137,4 +137,5 @@ check_grep "the refusal names it as IPv4" "refused a connection from 127.0.0.1: 
 kill -TERM $daemon_pid
 wait $daemon_pid
 check_eq "the daemon stops cleanly" 0 $?
+check_no_grep "the sanitizers found nothing (in --enable-debug builds)" "Sanitizer" "$log"
 done_testing
