@@ -7,10 +7,17 @@
  * queue, the list of channels airing and the pending log events. An alert's
  * air program (struct air) is immutable once made except end_us, which is
  * read and written under the lock; channels hold a reference while they
- * air it, so it outlives the current-pointer moving on. Database writes
- * happen only on rv-eas (its own connection) and in alerts_send (a short-
- * lived connection on the caller's thread); channel threads never wait on
- * the database.
+ * air it, so it outlives the current-pointer moving on.
+ *
+ * An alert goes on the air before it is written down: alerts_send only
+ * reads the database (which never waits, in WAL mode, whatever a sync or a
+ * removal is writing), gives the alert the next row id, and airs or queues
+ * it. Every write (the alert's row, its status, each channel's times) is
+ * an event for rv-eas, which writes them in order on its own connection
+ * with a short busy timeout; what the database cannot take yet (another
+ * connection holds the write lock) waits for the next pass, so the
+ * bookkeeping thread, and the alert queue it advances, are never stuck
+ * behind a long transaction. Channel threads never wait on the database.
  */
 #include "engine/alerts.h"
 
@@ -34,6 +41,9 @@
 #define MAX_AIRING 256
 #define MAX_QUEUE 32
 #define GRACE_US (15 * 1000000LL)       /* channels may encode this far ahead */
+#define BUSY_MS 250                     /* rv-eas's wait for the write lock, per pass */
+#define FINAL_BUSY_MS 5000              /* and at the end */
+#define RECENT_KEYS 64                  /* keys remembered until their rows are written */
 
 /* One alert's program, shared by the channels airing it. */
 struct air {
@@ -47,12 +57,27 @@ struct air {
 	char *who_cleared;
 };
 
-/* A channel started or stopped airing an alert: written by rv-eas. */
+/* Something for rv-eas to write down, in order. */
+enum air_event_kind {
+	EV_STORE,                       /* the alert's row (air holds a reference) */
+	EV_ACTIVE,                      /* it went on the air at start_ms */
+	EV_CHANNEL,                     /* a channel started (end_ms 0) or ended airing it */
+	EV_END,                         /* it is over: status, end_ms */
+};
+
 struct air_event {
+	enum air_event_kind kind;
 	int64_t alert_id;
+	struct air *air;                /* EV_STORE */
 	int64_t channel_id;
-	int64_t start_ms;               /* 0 for an end */
+	int64_t start_ms;
 	int64_t end_ms;
+	const char *status;             /* EV_END: "ended" or "cleared" (static) */
+};
+
+/* An id given out that the database had taken meanwhile, and its row's real id. */
+struct id_map {
+	int64_t given, stored;
 };
 
 struct airing {
@@ -72,8 +97,20 @@ struct alerts {
 	int nqueue;
 	struct airing airing[MAX_AIRING];
 	int nairing;
-	struct air_event *events;
+	struct air_event *events;       /* not yet taken by rv-eas */
 	size_t nevents, cap;
+	int64_t last_id;                /* the last row id given out */
+	struct {
+		char key[ALERT_KEY_MAX + 1];
+		int64_t id;
+	} recent[RECENT_KEYS];          /* keys sent lately (a ring) */
+	int nrecent;
+
+	/* rv-eas's own. */
+	struct air_event *wq;           /* taken, not yet written */
+	size_t nwq, capwq;
+	struct id_map *map;
+	size_t nmap;
 };
 
 /* One channel's plug-in state. */
@@ -124,17 +161,25 @@ samples_us(size_t n)
 	return (int64_t)n * 1000000 / ALERT_RATE;
 }
 
-/* Queue a log event; caller holds the lock. */
+/* Queue an event for rv-eas; caller holds the lock. */
 static void
-push_event(struct alerts *s, int64_t alert_id, int64_t channel_id, int64_t start_ms,
-    int64_t end_ms)
+push(struct alerts *s, const struct air_event *ev)
 {
 	if (s->nevents == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;
 		s->events = xreallocarray(s->events, s->cap, sizeof *s->events);
 	}
-	s->events[s->nevents++] = (struct air_event){ alert_id, channel_id, start_ms, end_ms };
+	s->events[s->nevents++] = *ev;
 	pthread_cond_signal(&s->wake);
+}
+
+/* A channel's start (end_ms 0) or end of airing an alert; caller holds the lock. */
+static void
+push_event(struct alerts *s, int64_t alert_id, int64_t channel_id, int64_t start_ms,
+    int64_t end_ms)
+{
+	push(s, &(struct air_event){ .kind = EV_CHANNEL, .alert_id = alert_id,
+	    .channel_id = channel_id, .start_ms = start_ms, .end_ms = end_ms });
 }
 
 /* New system. */
@@ -190,19 +235,36 @@ activate(struct alerts *s, struct air *air)
 	log_warn("EMERGENCY ALERT %lld on the air: %s %s (%s) on channels %s",
 	    (long long)air->a.id, air->a.originator, air->a.event, alert_event_name(air->a.event),
 	    air->a.channels);
-	push_event(s, air->a.id, 0, air->active_us / 1000, 0);
+	push(s, &(struct air_event){ .kind = EV_ACTIVE, .alert_id = air->a.id,
+	    .start_ms = air->active_us / 1000 });
 }
 
-/* Store, render, and air or queue. */
+/* The alert sent lately with key, or 0; caller holds the lock. */
+static int64_t
+recent_key(struct alerts *s, const char *key)
+{
+	int i;
+
+	for (i = 0; i < RECENT_KEYS; i++) {
+		if (s->recent[i].id != 0 && strcmp(s->recent[i].key, key) == 0)
+			return s->recent[i].id;
+	}
+	return 0;
+}
+
+/* Check, render, and air or queue; the row is written by rv-eas. */
 int64_t
-alerts_send(struct alerts *s, struct alert *a, char **cause)
+alerts_send(struct alerts *s, struct alert *a, int *duplicate, char **cause)
 {
 	struct air *air;
 	enum alert_audio mode = ALERT_AUDIO_SAME;
 	sqlite3 *db = NULL;
-	char *v;
-	int64_t id;
+	char *v, status[16] = "";
+	int64_t id, next;
+	int rc;
 
+	*duplicate = 0;
+	/* Reads only: they never wait for a writer. */
 	if (db_open(s->db_path, 0, &db, cause) != 0)
 		return -1;
 	if (check_channels(db, a, cause) != 0)
@@ -213,15 +275,16 @@ alerts_send(struct alerts *s, struct alert *a, char **cause)
 		mode = ALERT_AUDIO_SAME;
 	}
 	free(v);
-	pthread_mutex_lock(&s->lock);
-	if (s->nqueue == MAX_QUEUE) {
-		pthread_mutex_unlock(&s->lock);
-		set_cause(cause, "%d alerts are already queued; clear some first", MAX_QUEUE);
+	if (a->key[0] != '\0') {
+		if ((rc = alert_find_key(db, a->key, &id, status, cause)) < 0)
+			goto fail;
+		if (rc == 0)
+			goto sent_before;
+	}
+	if ((next = alert_next_id(db)) < 0) {
+		set_cause(cause, "cannot read the alerts' numbers: %s", sqlite3_errmsg(db));
 		goto fail;
 	}
-	pthread_mutex_unlock(&s->lock);
-	if (alert_store(db, a, cause) != 0)
-		goto fail;
 	db_close(&db);
 
 	air = xcalloc(1, sizeof *air);
@@ -232,13 +295,39 @@ alerts_send(struct alerts *s, struct alert *a, char **cause)
 	air->intro.rate = air->outro.rate = ALERT_RATE;
 	same_intro(&air->intro, &air->a, mode);
 	same_outro(&air->outro, mode);
-	id = air->a.id;
-	log_warn("alert %lld (%s %s, audio %s, %s) sent by %s for channels %s: %s",
-	    (long long)id, air->a.originator, air->a.event, alert_audio_name(mode),
-	    air->a.display == ALERT_SLATE ? "slate" : "crawl", air->a.sent_by, air->a.channels,
-	    air->a.message);
 
 	pthread_mutex_lock(&s->lock);
+	if (air->a.key[0] != '\0' && (id = recent_key(s, air->a.key)) != 0) {
+		*a = air->a;                    /* give it back to be cleared below */
+		memset(&air->a, 0, sizeof air->a);
+		air_unref(&air);
+		pthread_mutex_unlock(&s->lock);
+		snprintf(status, sizeof status, "sent");
+		goto sent_before;
+	}
+	if (s->nqueue == MAX_QUEUE) {
+		*a = air->a;
+		memset(&air->a, 0, sizeof air->a);
+		air_unref(&air);
+		pthread_mutex_unlock(&s->lock);
+		set_cause(cause, "%d alerts are already queued; clear some first", MAX_QUEUE);
+		return -1;
+	}
+	id = next > s->last_id ? next : s->last_id + 1;
+	s->last_id = id;
+	air->a.id = id;
+	if (air->a.key[0] != '\0') {
+		snprintf(s->recent[s->nrecent].key, sizeof s->recent[s->nrecent].key, "%s",
+		    air->a.key);
+		s->recent[s->nrecent].id = id;
+		s->nrecent = (s->nrecent + 1) % RECENT_KEYS;
+	}
+	log_warn("alert %lld (%s %s, audio %s, %s) sent by %s for channels %s%s%s: %s",
+	    (long long)id, air->a.originator, air->a.event, alert_audio_name(mode),
+	    air->a.display == ALERT_SLATE ? "slate" : "crawl", air->a.sent_by, air->a.channels,
+	    air->a.key[0] != '\0' ? ", key " : "", air->a.key, air->a.message);
+	air->refs++;                            /* the row's writer holds one */
+	push(s, &(struct air_event){ .kind = EV_STORE, .alert_id = id, .air = air });
 	if (s->current == NULL)
 		activate(s, air);
 	else {
@@ -248,6 +337,15 @@ alerts_send(struct alerts *s, struct alert *a, char **cause)
 	}
 	pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
+	return id;
+
+sent_before:
+	/* The sender's retry of an alert that went out: nothing airs twice. */
+	log_warn("alert key %s was sent before, as alert %lld (%s); not sent again", a->key,
+	    (long long)id, status);
+	db_close(&db);
+	alert_clear(a);
+	*duplicate = 1;
 	return id;
 
 fail:
@@ -326,68 +424,166 @@ alerts_on_channel(struct alerts *s, const char *number, int64_t *remaining_ms)
 	return on;
 }
 
-/* Write queued events and retire a finished alert. */
+/* The row id an alert was given, as the database has it. */
+static int64_t
+stored_id(struct alerts *s, int64_t given)
+{
+	size_t i;
+
+	for (i = 0; i < s->nmap; i++) {
+		if (s->map[i].given == given)
+			return s->map[i].stored;
+	}
+	return given;
+}
+
+/* Remember that alert given is row stored. */
+static void
+map_id(struct alerts *s, int64_t given, int64_t stored)
+{
+	s->map = xreallocarray(s->map, s->nmap + 1, sizeof *s->map);
+	s->map[s->nmap++] = (struct id_map){ given, stored };
+}
+
+/* Is an SQLite result code "someone else holds the lock, try later"? */
+static int
+busy_code(int code)
+{
+	return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+}
+
+/* The alert's row; as write_one. */
+static int
+write_store(struct alerts *s, sqlite3 *db, struct air_event *ev, char **cause)
+{
+	struct alert row = ev->air->a;  /* a shallow copy: the strings stay the air's */
+	int64_t found;
+	int code;
+
+	if (alert_store(db, &row, cause) == 0)
+		return 0;
+	code = sqlite3_extended_errcode(db);
+	if (code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		/* Another Retrovue on this database took that number meanwhile. */
+		freep(cause);
+		row.id = 0;
+		if (alert_store(db, &row, cause) == 0) {
+			map_id(s, ev->alert_id, row.id);
+			log_warn("alert %lld is recorded as alert %lld (another Retrovue on this "
+			    "database took the number)", (long long)ev->alert_id, (long long)row.id);
+			return 0;
+		}
+		code = sqlite3_extended_errcode(db);
+	} else if (code == SQLITE_CONSTRAINT_UNIQUE && row.key[0] != '\0' &&
+	    alert_find_key(db, row.key, &found, NULL, NULL) == 0) {
+		freep(cause);
+		map_id(s, ev->alert_id, found);
+		log_warn("alert %lld: its key %s is recorded already, as alert %lld",
+		    (long long)ev->alert_id, row.key, (long long)found);
+		return 0;
+	}
+	return busy_code(code) ? 1 : -1;
+}
+
+/* Write one event: 0 done, 1 the database is busy (try later), -1 failed (said). */
+static int
+write_one(struct alerts *s, sqlite3 *db, struct air_event *ev)
+{
+	int64_t id = stored_id(s, ev->alert_id);
+	char *cause = NULL;
+	int rc = 0;
+
+	switch (ev->kind) {
+	case EV_STORE:
+		rc = write_store(s, db, ev, &cause);
+		break;
+	case EV_ACTIVE:
+		rc = alert_set_status(db, id, "active", ev->start_ms, 0, &cause);
+		break;
+	case EV_CHANNEL:
+		rc = alert_log_channel(db, id, ev->channel_id, ev->start_ms, ev->end_ms, &cause);
+		break;
+	case EV_END:
+		rc = alert_set_status(db, id, ev->status, 0, ev->end_ms, &cause);
+		break;
+	}
+	if (rc != 0 && ev->kind != EV_STORE)
+		rc = busy_code(sqlite3_extended_errcode(db)) ? 1 : -1;
+	if (rc < 0)
+		log_error("alert log: alert %lld: %s", (long long)ev->alert_id,
+		    cause != NULL ? cause : "cannot be written");
+	free(cause);
+	return rc;
+}
+
+/* Drop an event's reference (the row's writer's). */
+static void
+event_done(struct alerts *s, struct air_event *ev)
+{
+	if (ev->air == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	air_unref(&ev->air);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Write what is waiting, in order, until the database says busy. */
+static void
+write_events(struct alerts *s, sqlite3 *db)
+{
+	size_t i;
+
+	for (i = 0; i < s->nwq; i++) {
+		if (db != NULL && write_one(s, db, &s->wq[i]) > 0)
+			break;
+		event_done(s, &s->wq[i]);
+	}
+	memmove(s->wq, s->wq + i, (s->nwq - i) * sizeof *s->wq);
+	s->nwq -= i;
+}
+
+/* Retire a finished alert, take the new events, write what the database takes. */
 static void
 bookkeep(struct alerts *s, sqlite3 *db)
 {
-	struct air_event *ev = NULL;
 	struct air *done = NULL;
-	size_t n = 0, i;
-	char *cause = NULL;
-	int64_t now = wall_us(), end_ms = 0;
-	int i2, held = 0;
-	const char *status;
+	int64_t now = wall_us();
+	int i, held = 0;
 
 	pthread_mutex_lock(&s->lock);
-	if (s->nevents > 0) {
-		ev = s->events;
-		n = s->nevents;
-		s->events = NULL;
-		s->nevents = s->cap = 0;
-	}
 	if (s->current != NULL) {
-		for (i2 = 0; i2 < s->nairing; i2++) {
-			if (s->airing[i2].air == s->current)
+		for (i = 0; i < s->nairing; i++) {
+			if (s->airing[i].air == s->current)
 				held = 1;
 		}
 		if (!held && now > finish_us(s->current) + GRACE_US) {
 			done = s->current;
-			end_ms = finish_us(done) / 1000;
 			s->current = NULL;
+			push(s, &(struct air_event){ .kind = EV_END, .alert_id = done->a.id,
+			    .end_ms = finish_us(done) / 1000, .status = done->cleared ? "cleared" :
+			    "ended" });
 			if (s->nqueue > 0) {
 				activate(s, s->queue[0]);
 				memmove(s->queue, s->queue + 1, (size_t)--s->nqueue * sizeof *s->queue);
 			}
 		}
 	}
-	pthread_mutex_unlock(&s->lock);
-
-	for (i = 0; i < n; i++) {
-		if (db == NULL)
-			break;
-		if (ev[i].channel_id == 0)
-			alert_set_status(db, ev[i].alert_id, "active", ev[i].start_ms, 0, &cause);
-		else
-			alert_log_channel(db, ev[i].alert_id, ev[i].channel_id, ev[i].start_ms,
-			    ev[i].end_ms, &cause);
-		if (cause != NULL) {
-			log_error("alert log: %s", cause);
-			freep(&cause);
+	if (s->nevents > 0) {
+		if (s->nwq + s->nevents > s->capwq) {
+			s->capwq = (s->nwq + s->nevents) * 2;
+			s->wq = xreallocarray(s->wq, s->capwq, sizeof *s->wq);
 		}
+		memcpy(s->wq + s->nwq, s->events, s->nevents * sizeof *s->events);
+		s->nwq += s->nevents;
+		s->nevents = 0;
 	}
-	free(ev);
 	if (done != NULL) {
-		status = done->cleared ? "cleared" : "ended";
-		if (db != NULL && alert_set_status(db, done->a.id, status, 0, end_ms, &cause) != 0) {
-			log_error("alert %lld: %s", (long long)done->a.id, cause);
-			freep(&cause);
-		}
 		log_warn("alert %lld %s; channels back on their schedules", (long long)done->a.id,
-		    status);
-		pthread_mutex_lock(&s->lock);
+		    done->cleared ? "cleared" : "ended");
 		air_unref(&done);
-		pthread_mutex_unlock(&s->lock);
 	}
+	pthread_mutex_unlock(&s->lock);
+	write_events(s, db);
 }
 
 /* rv-eas: bookkeeping every 100 ms or when woken. */
@@ -402,7 +598,8 @@ alerts_main(void *arg)
 	if (db_open(s->db_path, 0, &db, &cause) != 0) {
 		log_error("alerts: %s; alerts will air but not be logged", cause);
 		free(cause);
-	}
+	} else
+		sqlite3_busy_timeout(db, BUSY_MS);
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
 		if (!s->stop && s->nevents == 0) {
@@ -421,7 +618,15 @@ alerts_main(void *arg)
 		pthread_mutex_unlock(&s->lock);
 		bookkeep(s, db);
 	}
+	if (db != NULL)
+		sqlite3_busy_timeout(db, FINAL_BUSY_MS);
 	bookkeep(s, db);
+	if (s->nwq > 0) {
+		log_error("alerts: %zu record%s of the alert log could not be written: the "
+		    "database stayed busy", s->nwq, s->nwq == 1 ? "" : "s");
+		while (s->nwq > 0)
+			event_done(s, &s->wq[--s->nwq]);
+	}
 	db_close(&db);
 	return NULL;
 }
@@ -453,6 +658,7 @@ void
 alerts_free(struct alerts **sp)
 {
 	struct alerts *s;
+	size_t j;
 	int i;
 
 	if (sp == NULL || (s = *sp) == NULL)
@@ -470,8 +676,14 @@ alerts_free(struct alerts **sp)
 		air_unref(&s->queue[i]);
 	for (i = 0; i < s->nairing; i++)
 		air_unref(&s->airing[i].air);
+	for (j = 0; j < s->nevents; j++)
+		air_unref(&s->events[j].air);
+	for (j = 0; j < s->nwq; j++)
+		air_unref(&s->wq[j].air);
 	pthread_mutex_unlock(&s->lock);
 	free(s->events);
+	free(s->wq);
+	free(s->map);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
 	free(s->db_path);

@@ -43,11 +43,15 @@ struct alerts *alerts_new(const char *db_path, char **cause);
 /* Start the bookkeeping thread ("rv-eas"). */
 int alerts_start(struct alerts *s, char **cause);
 /*
- * Put an alert on the air, or queue it behind the current one. The alert
- * is stored (emergency_alerts) and taken (*a is cleared). Returns the id.
- * Refused when a listed channel does not exist.
+ * Put an alert on the air, or queue it behind the current one, and return
+ * its id; *a is taken (cleared). Its row in emergency_alerts is written
+ * right after, by the bookkeeping thread: a database busy with a long
+ * write never holds an alert up. An alert whose key was sent before (the
+ * sender's retry) airs nothing: its id comes back with *duplicate set.
+ * Refused (-1, *a kept) when a listed channel does not exist or too many
+ * alerts are queued.
  */
-int64_t alerts_send(struct alerts *s, struct alert *a, char **cause);
+int64_t alerts_send(struct alerts *s, struct alert *a, int *duplicate, char **cause);
 /* End the current alert now (end of message follows). 0, or 1 if none. */
 int alerts_clear(struct alerts *s, const char *who);
 /* The alert on the air now. */

@@ -1,7 +1,9 @@
 /*
  * api.c: the control socket's commands over the director, the alert
- * system, the log ring and the database. Handlers run on the control
- * thread; each reads what it needs through the thread-safe engine API.
+ * system, the log ring and the database. Status, the log and the alert
+ * commands run on the control thread itself (engine/control.h: nothing
+ * queues in front of an alert), with api->db, which only they use; they
+ * only read the database, which in WAL mode never waits for a writer.
  */
 #include "engine/api.h"
 
@@ -147,6 +149,16 @@ cmd_status(void *arg, json_t *req, const char *peer, char **cause)
 	    "mode", api->mode, "version", PACKAGE_VERSION, "http", api->http_url,
 	    "started_ms", (json_int_t)api->started_ms, "active", active, "max_channels", max,
 	    "channels", chans);
+	if (r == NULL) {
+		set_cause(cause, "status: cannot encode the reply");
+		return NULL;
+	}
+	if (api->warn_lock_init) {
+		pthread_mutex_lock(&api->warn_lock);
+		if (api->warning[0] != '\0')
+			json_object_set_new(r, "warning", json_string(api->warning));
+		pthread_mutex_unlock(&api->warn_lock);
+	}
 	if (api->alerts != NULL) {
 		alerts_current(api->alerts, &now);
 		if (now.id != 0)
@@ -190,10 +202,12 @@ cmd_alert_send(void *arg, json_t *req, const char *peer, char **cause)
 {
 	struct api *api = arg;
 	struct alert_input in;
+	struct alerts_now now;
 	struct alert a;
-	char *who;
+	char *who, state[96];
 	json_t *r;
 	int64_t id;
+	int dup;
 
 	if (api->alerts == NULL) {
 		set_cause(cause, "this engine has no alert system");
@@ -209,6 +223,7 @@ cmd_alert_send(void *arg, json_t *req, const char *peer, char **cause)
 	in.display = ctl_arg_str(req, "display");
 	in.channels = ctl_arg_str(req, "channels");
 	in.attention_s = (int)ctl_arg_int(req, "attention", 0);
+	in.key = ctl_arg_str(req, "key");
 	xasprintf(&who, "%s [%s]", ctl_arg_str(req, "sent_by") != NULL ? ctl_arg_str(req, "sent_by") :
 	    "unknown", peer);
 	in.sent_by = who;
@@ -217,14 +232,23 @@ cmd_alert_send(void *arg, json_t *req, const char *peer, char **cause)
 		return NULL;
 	}
 	free(who);
-	if ((id = alerts_send(api->alerts, &a, cause)) < 0) {
+	if ((id = alerts_send(api->alerts, &a, &dup, cause)) < 0) {
 		alert_clear(&a);
 		return NULL;
 	}
-	r = xjson_pack("{s:I, s:s}", "id", (json_int_t)id, "channels",
-	    in.channels != NULL && *in.channels != '\0' ? in.channels : "all");
-	control_broadcast(api->control, xjson_pack("{s:s, s:s, s:I}", "event", "alert", "action",
-	    "sent", "id", (json_int_t)id));
+	alerts_current(api->alerts, &now);
+	if (dup)
+		snprintf(state, sizeof state, "sent before with this key: not sent again");
+	else if (now.id == id)
+		snprintf(state, sizeof state, "on the air");
+	else
+		snprintf(state, sizeof state, "queued behind alert %lld", (long long)now.id);
+	r = xjson_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)id, "channels",
+	    in.channels != NULL && *in.channels != '\0' ? in.channels : "all", "state", state,
+	    "duplicate", dup);
+	if (!dup)
+		control_broadcast(api->control, xjson_pack("{s:s, s:s, s:I}", "event", "alert",
+		    "action", "sent", "id", (json_int_t)id));
 	return r;
 }
 
@@ -265,51 +289,32 @@ cmd_alert_list(void *arg, json_t *req, const char *peer, char **cause)
 	if ((db = api_db(api, cause)) == NULL)
 		return NULL;
 	st = db_prepare(db, "SELECT id, created_at, event_code, channels, status, "
-	    "coalesce(sent_by, ''), message FROM emergency_alerts ORDER BY id DESC LIMIT ?1",
-	    cause);
+	    "coalesce(sent_by, ''), message, coalesce(send_key, '') FROM emergency_alerts "
+	    "ORDER BY id DESC LIMIT ?1", cause);
 	if (st == NULL)
 		return NULL;
 	sqlite3_bind_int64(st, 1, ctl_arg_int(req, "limit", 50));
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(list, xjson_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
+		json_array_append_new(list, xjson_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 		    "id", (json_int_t)sqlite3_column_int64(st, 0), "created_at", db_text(st, 1),
 		    "event", db_text(st, 2), "channels", db_text(st, 3), "status", db_text(st, 4),
-		    "sent_by", db_text(st, 5), "message", db_text(st, 6)));
+		    "sent_by", db_text(st, 5), "message", db_text(st, 6), "key", db_text(st, 7)));
 	sqlite3_finalize(st);
 	return xjson_pack("{s:o}", "alerts", list);
 }
 
-/* channel.start / channel.stop by hand. */
-static json_t *
-cmd_channel_startstop(struct api *api, json_t *req, int start, char **cause)
+/* The warning for the consoles. */
+void
+api_set_warning(struct api *api, const char *text)
 {
-	const char *number = ctl_arg_str(req, "number");
-
-	if (number == NULL) {
-		set_cause(cause, "no channel number");
-		return NULL;
+	if (!api->warn_lock_init) {
+		snprintf(api->warning, sizeof api->warning, "%s", text);
+		return;
 	}
-	if ((start ? director_start_channel(api->director, number, cause) :
-	    director_stop_channel(api->director, number, cause)) != 0)
-		return NULL;
-	control_broadcast(api->control, xjson_pack("{s:s, s:s, s:s}", "event", "channel",
-	    "number", number, "action", start ? "start" : "stop"));
-	return xjson_pack("{s:s, s:s}", "number", number, "state", start ? "starting" : "idle");
-}
-
-/* channel.start. */
-static json_t *
-cmd_channel_start(void *arg, json_t *req, const char *peer, char **cause)
-{
-	return cmd_channel_startstop(arg, req, 1, cause);
-}
-
-/* channel.stop. */
-static json_t *
-cmd_channel_stop(void *arg, json_t *req, const char *peer, char **cause)
-{
-	return cmd_channel_startstop(arg, req, 0, cause);
+	pthread_mutex_lock(&api->warn_lock);
+	snprintf(api->warning, sizeof api->warning, "%s", text);
+	pthread_mutex_unlock(&api->warn_lock);
 }
 
 /* Register everything. */
@@ -317,13 +322,16 @@ void
 api_register(struct control *c, struct api *api)
 {
 	api->control = c;
-	control_add(c, "status", cmd_status, api);
-	control_add(c, "log", cmd_log, api);
-	control_add(c, "alert.send", cmd_alert_send, api);
-	control_add(c, "alert.clear", cmd_alert_clear, api);
-	control_add(c, "alert.list", cmd_alert_list, api);
-	control_add(c, "channel.start", cmd_channel_start, api);
-	control_add(c, "channel.stop", cmd_channel_stop, api);
+	if (!api->warn_lock_init) {
+		pthread_mutex_init(&api->warn_lock, NULL);
+		api->warn_lock_init = 1;
+	}
+	/* Never behind anything: the control thread runs these as they come. */
+	control_add_inline(c, "status", cmd_status, api);
+	control_add_inline(c, "log", cmd_log, api);
+	control_add_inline(c, "alert.send", cmd_alert_send, api);
+	control_add_inline(c, "alert.clear", cmd_alert_clear, api);
+	control_add_inline(c, "alert.list", cmd_alert_list, api);
 	api_console_register(c, api);
 	api->lib = api_lib_new(api, c);
 	api_lib_register(c, api->lib);
@@ -342,6 +350,11 @@ api_close(struct api *api)
 {
 	api_lib_free(&api->lib);
 	db_close(&api->db);
+	db_close(&api->console_db);
+	if (api->warn_lock_init) {
+		pthread_mutex_destroy(&api->warn_lock);
+		api->warn_lock_init = 0;
+	}
 	free(api->sched);
 	api->sched = NULL;
 	api->nsched = 0;

@@ -3,15 +3,18 @@
  * and a console running the engine itself. Each command is a JSON request
  * (see engine/control.h) with the arguments below; replies carry "result".
  *
- *   status                          engine, channels, the alert on the air
+ *   status                          engine, channels, the alert on the air, and
+ *                                   a "warning" the operator must see (or none)
  *   log {after, limit, level}       log lines newer than sequence "after"
  *   alert.send {event, locations, purge, message, originator, station,
- *              display, channels, attention, sent_by}
+ *              display, channels, attention, sent_by, key}: a key the sender
+ *              made; a retry with it never airs the alert twice (the reply
+ *              says "duplicate": true)
  *   alert.clear {sent_by}
  *   alert.list {limit}
- *   channel.start {number}, channel.stop {number}
- *   content.*, chapters.*, frame.at, sync.*, sources.*, paths.*, tmm.*,
- *   channels.*, slots.*, job.cancel: the editing commands (engine/api_lib.h)
+ *   channel.start {number}, channel.stop {number}, content.*, chapters.*,
+ *   frame.at, sync.*, sources.*, paths.*, tmm.*, channels.*, slots.*,
+ *   job.cancel: the editing commands and jobs (engine/api_lib.h)
  *
  * and, for the console (engine/api_console.c): schedule.get, content.list,
  * channel.thumb. Events to subscribers: "alert" {action: "sent"|"cleared",
@@ -21,6 +24,7 @@
 #ifndef RV_ENGINE_API_H
 #define RV_ENGINE_API_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -50,13 +54,19 @@ struct api {
 	char http_url[128];             /* where viewers connect */
 	int64_t started_ms;
 	sqlite3 *db;                    /* the control thread's connection (lazy) */
+	sqlite3 *console_db;            /* the worker's, for api_console.c (lazy) */
 	struct api_lib *lib;            /* the editing commands (engine/api_lib.h) */
 	struct api_sched *sched;        /* idle channels' now/next (control thread only) */
 	size_t nsched;
+	pthread_mutex_t warn_lock;      /* guards warning (set from the station's thread) */
+	int warn_lock_init;
+	char warning[512];              /* for the consoles ("" none): status's "warning" */
 };
 
 /* Register every command on c; api must outlive c. */
 void api_register(struct control *c, struct api *api);
+/* Set (or clear, with "") the warning every console shows; after api_register. */
+void api_set_warning(struct api *api, const char *text);
 /* Finish the background jobs; call before control_free. */
 void api_stop(struct api *api);
 /* The console's commands (api_console.c); api_register calls it. */

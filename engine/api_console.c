@@ -6,8 +6,8 @@
  *   content.list {query, type, source, rating, daypart, sort, desc, limit, offset}
  *   channel.thumb {number, width, height}   the picture on the air (RGB24, base64)
  *
- * They run on the control thread with its database connection; each is a
- * single indexed query, quick enough not to hold the socket up.
+ * They run on the control worker (engine/control.h) with a database
+ * connection of their own; each is a single indexed query.
  */
 #include "engine/api.h"
 
@@ -35,13 +35,13 @@ arg_text(json_t *req, const char *key)
 	return s != NULL && *s != '\0' ? s : NULL;
 }
 
-/* The control thread's connection. */
+/* The worker's connection. */
 static sqlite3 *
 db_of(struct api *api, char **cause)
 {
-	if (api->db == NULL && db_open(api->db_path, 0, &api->db, cause) != 0)
+	if (api->console_db == NULL && db_open(api->db_path, 0, &api->console_db, cause) != 0)
 		return NULL;
-	return api->db;
+	return api->console_db;
 }
 
 /* schedule.get: items overlapping [from_ms, to_ms) with the latest as-run status. */

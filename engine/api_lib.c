@@ -3,12 +3,17 @@
  * content metadata, chapter markers, thumbnails, detection, sync, sources,
  * path mappings, TMM directories, channels and schedule slots.
  *
- * Concurrency: handlers run on the control thread with its own database
- * connection (l->db). Jobs run in two pools: "rv-seek" (one thread, the
- * chapter editor's pictures, so a seek never waits behind a sync) and
- * "rv-job" (two threads: detection, sync, source tests); each job opens
- * its own connection. l->lock guards the job list and l->ctl; events go
- * out under it so none is sent once api_lib_stop has cleared l->ctl.
+ * Concurrency: handlers run on the control worker (engine/control.h) with
+ * its own database connection (l->db). Jobs run in pools: "rv-seek" (one
+ * thread, the chapter editor's pictures, so a seek never waits behind a
+ * sync), "rv-job" (two threads: detection, sync, source tests), "rv-sched"
+ * (rebuilds, one at a time), "rv-edit" (one thread: the library changes
+ * that touch every row, a source's or a directory's removal and a path
+ * mapping's re-mapping, in the order they were asked for) and "rv-chan"
+ * (one thread: starting and stopping channels by hand, in order; a stop
+ * waits for the channel's thread). Each job opens its own connection.
+ * l->lock guards the job list and l->ctl; events go out under it so none
+ * is sent once api_lib_stop has cleared l->ctl.
  */
 #include "engine/api_lib.h"
 
@@ -49,10 +54,18 @@ enum job_kind {
 	JOB_SYNC,
 	JOB_TEST,
 	JOB_REBUILD,
+	JOB_SOURCE_REMOVE,
+	JOB_TMM_REMOVE,
+	JOB_PATH_ADD,
+	JOB_PATH_REMOVE,
+	JOB_CHANNEL_START,
+	JOB_CHANNEL_STOP,
 };
 
+/* job.done's "kind": the slow commands' jobs are named after the command. */
 static const char *const job_kinds[] = { "frame", "detect", "sync", "source.test",
-	"rebuild" };
+	"rebuild", "sources.remove", "tmm.remove", "paths.add", "paths.remove",
+	"channel.start", "channel.stop" };
 
 struct api_lib;
 
@@ -82,7 +95,9 @@ struct api_lib {
 	struct pool *seek;
 	struct pool *work;
 	struct pool *sched;             /* rebuilds, one at a time */
-	sqlite3 *db;                    /* the control thread's connection */
+	struct pool *edit;              /* library-wide changes, one at a time, in order */
+	struct pool *chan;              /* channels started and stopped by hand, in order */
+	sqlite3 *db;                    /* the control worker's connection */
 };
 
 /* A required positive id argument. 0, or -1 with *cause. */
@@ -97,7 +112,7 @@ arg_id(json_t *req, const char *key, int64_t *id, char **cause)
 	return 0;
 }
 
-/* The control thread's connection. */
+/* The control worker's connection. */
 static sqlite3 *
 lib_db(struct api_lib *l, char **cause)
 {
@@ -385,6 +400,57 @@ rebuild_later(struct api_lib *l, const char *peer, int64_t mf_id, int64_t channe
 	json_object_update(r, sub);
 	json_decref(sub);
 	return r;
+}
+
+/* The slow commands' bodies (below, with their commands). */
+static json_t *source_remove(struct job *j, sqlite3 *db, char **cause);
+static json_t *tmm_dir_remove(struct job *j, sqlite3 *db, char **cause);
+static json_t *path_add(struct job *j, sqlite3 *db, char **cause);
+static json_t *path_remove(struct job *j, sqlite3 *db, char **cause);
+static json_t *channel_startstop(struct job *j, sqlite3 *db, char **cause);
+
+/*
+ * Job: one of the slow commands (sources.remove, tmm.remove, paths.add,
+ * paths.remove, channel.start, channel.stop) with the request it came
+ * with, on a connection of its own.
+ */
+static void
+edit_run(void *arg)
+{
+	static json_t *(*const bodies[])(struct job *, sqlite3 *, char **) = {
+		[JOB_SOURCE_REMOVE] = source_remove,
+		[JOB_TMM_REMOVE] = tmm_dir_remove,
+		[JOB_PATH_ADD] = path_add,
+		[JOB_PATH_REMOVE] = path_remove,
+		[JOB_CHANNEL_START] = channel_startstop,
+		[JOB_CHANNEL_STOP] = channel_startstop,
+	};
+	struct job *j = arg;
+	sqlite3 *db = NULL;
+	char *cause = NULL;
+	json_t *r = NULL;
+
+	if (atomic_load(&j->cancel))
+		set_cause(&cause, "cancelled before it started");
+	else if (j->kind == JOB_CHANNEL_START || j->kind == JOB_CHANNEL_STOP ||
+	    db_open(j->l->api->db_path, 0, &db, &cause) == 0)
+		r = bodies[j->kind](j, db, &cause);
+	db_close(&db);
+	if (r == NULL && cause == NULL)
+		set_cause(&cause, "failed");
+	job_done(j, r, cause);
+	free(cause);
+}
+
+/* Queue a slow command as a job; {job, kind} as its reply. */
+static json_t *
+edit_later(struct api_lib *l, enum job_kind kind, const char *peer, json_t *req, char **cause)
+{
+	struct job *j = job_new(l, kind, peer);
+
+	j->args = json_deep_copy(req);
+	return job_submit(j, kind == JOB_CHANNEL_START || kind == JOB_CHANNEL_STOP ? l->chan :
+	    l->edit, edit_run, cause);
 }
 
 /* --- content --- */
@@ -938,37 +1004,54 @@ cmd_sources_add(void *arg, json_t *req, const char *peer, char **cause)
 	return xjson_pack("{s:I}", "id", (json_int_t)id);
 }
 
-/* sources.remove {source}: with every file imported from it. */
-static json_t *
-cmd_sources_remove(void *arg, json_t *req, const char *peer, char **cause)
+/* A "source" or "dir" argument (a name, a path or an id) as text into buf; NULL if none. */
+static const char *
+key_arg(json_t *req, const char *name, char *buf, size_t len)
 {
-	struct api_lib *l = arg;
-	const char *key = ctl_arg_str(req, "source");
-	struct source s;
-	sqlite3 *db;
-	char buf[32];
-	long files;
+	const char *key = ctl_arg_str(req, name);
 
-	if (key == NULL && ctl_arg_int(req, "source", 0) > 0) {
-		snprintf(buf, sizeof buf, "%lld", (long long)ctl_arg_int(req, "source", 0));
+	if (key == NULL && ctl_arg_int(req, name, 0) > 0) {
+		snprintf(buf, len, "%lld", (long long)ctl_arg_int(req, name, 0));
 		key = buf;
 	}
-	if (key == NULL) {
-		set_cause(cause, "no \"source\" (id or name)");
-		return NULL;
-	}
-	if ((db = lib_db(l, cause)) == NULL || sources_get(db, key, &s, cause) != 0)
+	return key != NULL && *key != '\0' ? key : NULL;
+}
+
+/* Job body: remove a source with every file imported from it. */
+static json_t *
+source_remove(struct job *j, sqlite3 *db, char **cause)
+{
+	struct source s;
+	char buf[32];
+	long files;
+	int n = 0;
+
+	if (sources_get(db, key_arg(j->args, "source", buf, sizeof buf), &s, cause) != 0)
 		return NULL;
 	if (sources_remove(db, s.id, &files, cause) != 0) {
 		source_clear(&s);
 		return NULL;
 	}
-	log_info("source %s removed from the console with %ld files (%s)", s.name, files, peer);
+	log_info("source %s removed from the console with %ld files (%s)", s.name, files,
+	    j->peer);
 	source_clear(&s);
 	if (files > 0)
-		reschedule_all(db);
-	changed(l, "sources.changed", 0);
-	return xjson_pack("{s:i}", "files_removed", (int)files);
+		n = reschedule_all(db);
+	changed(j->l, "sources.changed", 0);
+	return xjson_pack("{s:i, s:i}", "files_removed", (int)files, "rescheduled", n > 0 ? n : 0);
+}
+
+/* sources.remove {source}: a job (every file imported from it goes too). */
+static json_t *
+cmd_sources_remove(void *arg, json_t *req, const char *peer, char **cause)
+{
+	char buf[32];
+
+	if (key_arg(req, "source", buf, sizeof buf) == NULL) {
+		set_cause(cause, "no \"source\" (id or name)");
+		return NULL;
+	}
+	return edit_later(arg, JOB_SOURCE_REMOVE, peer, req, cause);
 }
 
 /* Job: test a Plex source. */
@@ -1072,42 +1155,56 @@ cmd_paths_list(void *arg, json_t *req, const char *peer, char **cause)
 	return xjson_pack("{s:o}", "paths", list);
 }
 
-/* paths.add {plex_path, local_path, source}. */
+/* Job body: add a path mapping and re-map every stored path. */
+static json_t *
+path_add(struct job *j, sqlite3 *db, char **cause)
+{
+	int64_t sid, id;
+	int remapped;
+
+	if ((sid = source_id(db, j->args, cause)) < 0)
+		return NULL;
+	if (pathmap_add(db, sid, ctl_arg_str(j->args, "plex_path"),
+	    ctl_arg_str(j->args, "local_path"), &id, &remapped, cause) != 0)
+		return NULL;
+	changed(j->l, "paths.changed", id);
+	return xjson_pack("{s:I, s:i}", "id", (json_int_t)id, "remapped", remapped);
+}
+
+/* paths.add {plex_path, local_path, source}: a job (it re-maps every row). */
 static json_t *
 cmd_paths_add(void *arg, json_t *req, const char *peer, char **cause)
 {
-	struct api_lib *l = arg;
 	const char *plex = ctl_arg_str(req, "plex_path"), *local = ctl_arg_str(req, "local_path");
-	sqlite3 *db;
-	int64_t sid, id;
-	int remapped;
 
 	if (plex == NULL || *plex == '\0' || local == NULL || *local == '\0') {
 		set_cause(cause, "give \"plex_path\" and \"local_path\"");
 		return NULL;
 	}
-	if ((db = lib_db(l, cause)) == NULL || (sid = source_id(db, req, cause)) < 0)
-		return NULL;
-	if (pathmap_add(db, sid, plex, local, &id, &remapped, cause) != 0)
-		return NULL;
-	changed(l, "paths.changed", id);
-	return xjson_pack("{s:I, s:i}", "id", (json_int_t)id, "remapped", remapped);
+	return edit_later(arg, JOB_PATH_ADD, peer, req, cause);
 }
 
-/* paths.remove {rule}. */
+/* Job body: remove a path mapping and re-map every stored path. */
+static json_t *
+path_remove(struct job *j, sqlite3 *db, char **cause)
+{
+	int remapped;
+
+	if (pathmap_remove(db, ctl_arg_int(j->args, "rule", 0), &remapped, cause) != 0)
+		return NULL;
+	changed(j->l, "paths.changed", 0);
+	return xjson_pack("{s:i}", "remapped", remapped);
+}
+
+/* paths.remove {rule}: a job (it re-maps every row). */
 static json_t *
 cmd_paths_remove(void *arg, json_t *req, const char *peer, char **cause)
 {
-	struct api_lib *l = arg;
-	sqlite3 *db;
 	int64_t id;
-	int remapped;
 
-	if (arg_id(req, "rule", &id, cause) != 0 || (db = lib_db(l, cause)) == NULL ||
-	    pathmap_remove(db, id, &remapped, cause) != 0)
+	if (arg_id(req, "rule", &id, cause) != 0)
 		return NULL;
-	changed(l, "paths.changed", 0);
-	return xjson_pack("{s:i}", "remapped", remapped);
+	return edit_later(arg, JOB_PATH_REMOVE, peer, req, cause);
 }
 
 /* paths.test {path, source}: what a Plex path becomes here, and whether it is there. */
@@ -1183,36 +1280,94 @@ cmd_tmm_add(void *arg, json_t *req, const char *peer, char **cause)
 	return xjson_pack("{s:I}", "id", (json_int_t)id);
 }
 
-/* tmm.remove {dir}: with every file imported from it. */
+/* Job body: remove a TMM directory with every file imported from it. */
 static json_t *
-cmd_tmm_remove(void *arg, json_t *req, const char *peer, char **cause)
+tmm_dir_remove(struct job *j, sqlite3 *db, char **cause)
 {
-	struct api_lib *l = arg;
-	const char *key = ctl_arg_str(req, "dir");
 	struct tmm_dir d;
-	sqlite3 *db;
 	char buf[32];
 	long files;
+	int n = 0;
 
-	if (key == NULL && ctl_arg_int(req, "dir", 0) > 0) {
-		snprintf(buf, sizeof buf, "%lld", (long long)ctl_arg_int(req, "dir", 0));
-		key = buf;
-	}
-	if (key == NULL) {
-		set_cause(cause, "no \"dir\" (id, name or path)");
-		return NULL;
-	}
-	if ((db = lib_db(l, cause)) == NULL || tmm_get(db, key, &d, cause) != 0)
+	if (tmm_get(db, key_arg(j->args, "dir", buf, sizeof buf), &d, cause) != 0)
 		return NULL;
 	if (tmm_remove(db, d.id, &files, cause) != 0) {
 		tmm_dir_clear(&d);
 		return NULL;
 	}
+	log_info("TMM directory %s removed from the console with %ld files (%s)", d.path, files,
+	    j->peer);
 	tmm_dir_clear(&d);
 	if (files > 0)
-		reschedule_all(db);
-	changed(l, "tmm.changed", 0);
-	return xjson_pack("{s:i}", "files_removed", (int)files);
+		n = reschedule_all(db);
+	changed(j->l, "tmm.changed", 0);
+	return xjson_pack("{s:i, s:i}", "files_removed", (int)files, "rescheduled", n > 0 ? n : 0);
+}
+
+/* tmm.remove {dir}: a job (every file imported from it goes too). */
+static json_t *
+cmd_tmm_remove(void *arg, json_t *req, const char *peer, char **cause)
+{
+	char buf[32];
+
+	if (key_arg(req, "dir", buf, sizeof buf) == NULL) {
+		set_cause(cause, "no \"dir\" (id, name or path)");
+		return NULL;
+	}
+	return edit_later(arg, JOB_TMM_REMOVE, peer, req, cause);
+}
+
+/* --- channels by hand --- */
+
+/* Job body: start or stop a channel (a stop waits for its thread). */
+static json_t *
+channel_startstop(struct job *j, sqlite3 *db, char **cause)
+{
+	const char *number = ctl_arg_str(j->args, "number");
+	struct director *d = j->l->api->director;
+	int start = j->kind == JOB_CHANNEL_START;
+
+	(void)db;
+	if ((start ? director_start_channel(d, number, cause) :
+	    director_stop_channel(d, number, cause)) != 0)
+		return NULL;
+	lib_event(j->l, xjson_pack("{s:s, s:s, s:s}", "event", "channel", "number", number,
+	    "action", start ? "start" : "stop"));
+	return xjson_pack("{s:s, s:s}", "number", number, "state", start ? "starting" : "idle");
+}
+
+/* channel.start {number}, channel.stop {number}: jobs, in order. */
+static json_t *
+channel_later(struct api_lib *l, enum job_kind kind, json_t *req, const char *peer,
+    char **cause)
+{
+	json_t *r;
+
+	if (ctl_arg_str(req, "number") == NULL) {
+		set_cause(cause, "no channel number");
+		return NULL;
+	}
+	if (l->api->director == NULL) {
+		set_cause(cause, "this engine runs no channels");
+		return NULL;
+	}
+	if ((r = edit_later(l, kind, peer, req, cause)) != NULL)
+		json_object_set_new(r, "number", json_string(ctl_arg_str(req, "number")));
+	return r;
+}
+
+/* channel.start {number}. */
+static json_t *
+cmd_channel_start(void *arg, json_t *req, const char *peer, char **cause)
+{
+	return channel_later(arg, JOB_CHANNEL_START, req, peer, cause);
+}
+
+/* channel.stop {number}. */
+static json_t *
+cmd_channel_stop(void *arg, json_t *req, const char *peer, char **cause)
+{
+	return channel_later(arg, JOB_CHANNEL_STOP, req, peer, cause);
 }
 
 /* --- channels --- */
@@ -1601,6 +1756,8 @@ api_lib_new(struct api *api, struct control *c)
 	l->seek = pool_new("seek", 1);
 	l->work = pool_new("job", 2);
 	l->sched = pool_new("sched", 1);
+	l->edit = pool_new("edit", 1);
+	l->chan = pool_new("chan", 1);
 	return l;
 }
 
@@ -1612,6 +1769,8 @@ api_lib_register(struct control *c, struct api_lib *l)
 		const char *name;
 		control_fn fn;
 	} cmds[] = {
+		{ "channel.start", cmd_channel_start },
+		{ "channel.stop", cmd_channel_stop },
 		{ "channels.add", cmd_channels_add },
 		{ "channels.list", cmd_channels_list },
 		{ "channels.set", cmd_channels_set },
@@ -1661,6 +1820,8 @@ api_lib_stop(struct api_lib *l)
 	pool_wait(l->seek);
 	pool_wait(l->work);
 	pool_wait(l->sched);
+	pool_wait(l->edit);
+	pool_wait(l->chan);
 	pthread_mutex_lock(&l->lock);
 	l->ctl = NULL;
 	pthread_mutex_unlock(&l->lock);
@@ -1678,6 +1839,8 @@ api_lib_free(struct api_lib **lp)
 	pool_free(&l->seek);
 	pool_free(&l->work);
 	pool_free(&l->sched);
+	pool_free(&l->edit);
+	pool_free(&l->chan);
 	db_close(&l->db);
 	pthread_mutex_destroy(&l->lock);
 	freep(lp);

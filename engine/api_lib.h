@@ -22,15 +22,25 @@
  *   job.cancel {job}
  *   sync.start {plex, tmm, source, libraries: [], tmm_dirs: [], force}   job
  *   sync.history {limit}
- *   sources.list, sources.add {name, url, token}, sources.remove {source},
+ *   sources.list, sources.add {name, url, token}, sources.remove {source} (job),
  *   sources.test {source} (job)
- *   paths.list, paths.add {plex_path, local_path, source}, paths.remove {rule},
- *   paths.test {path, source}
- *   tmm.list, tmm.add {path, name, subdirs}, tmm.remove {dir}
+ *   paths.list, paths.add {plex_path, local_path, source} (job),
+ *   paths.remove {rule} (job), paths.test {path, source}
+ *   tmm.list, tmm.add {path, name, subdirs}, tmm.remove {dir} (job)
+ *   channel.start {number} (job), channel.stop {number} (job)
  *   channels.list, channels.add {number, name, ...}, channels.set {number, ...}
  *   slots.list {number, hours}, slots.add {number, days, start, end, type,
  *   show_id, shows, content_id, genre, max_rating, priority},
  *   slots.move {number, slot, days, start, end}, slots.remove {number, slot}
+ *
+ * The slow commands are jobs so that nothing waits for them: a removal
+ * (every file of a source or directory, then every channel rescheduled), a
+ * path mapping (every stored path re-mapped), a channel stopped by hand
+ * (its thread joined). They are checked at once (a missing argument is an
+ * error reply), answer {job, kind} and run in order, one at a time; their
+ * job.done carries the result: sources.remove and tmm.remove {files_removed,
+ * rescheduled}, paths.add {id, remapped}, paths.remove {remapped},
+ * channel.start and channel.stop {number, state}, or the error.
  *
  * content.set, chapters.set, channels.* and slots.* change the database at
  * once and answer {id, job, kind: "rebuild"}: the affected fine logs are

@@ -2,13 +2,19 @@
  * control.c: the control socket's server and client.
  *
  * Concurrency: the server is one thread ("rv-ctl") polling the listening
- * socket, its clients and a wake pipe. Handlers run on that thread. The
- * only entry points called from other threads are control_broadcast, which
- * appends to each subscribed client's output under the control lock and
- * writes the wake pipe, and control_free, which sets the stop flag and
- * wakes the thread before joining it. Client output is buffered; a client
- * whose buffer passes OUT_MAX (it stopped reading) is dropped, so a stuck
- * console never stalls the daemon.
+ * socket, its clients and a wake pipe; it reads every request as it comes.
+ * Commands added with control_add_inline (alerts, status) run right there,
+ * so nothing can queue in front of them. Every other command is handed to
+ * the worker ("rv-ctlw"), which runs them one at a time in the order they
+ * came and queues each reply on its client (found again by serial number:
+ * a client that left meanwhile gets nothing). A slow command therefore
+ * delays the commands behind it, never an alert. The entry points called
+ * from other threads are control_broadcast/control_send, which append to
+ * the clients' output under the control lock and write the wake pipe, and
+ * control_free, which sets the stop flag and wakes both threads before
+ * joining them. Client output is buffered; a client whose buffer passes
+ * OUT_MAX (it stopped reading) is dropped, so a stuck console never
+ * stalls the daemon.
  */
 #include "engine/control.h"
 
@@ -36,10 +42,21 @@ struct command {
 	char *name;
 	control_fn fn;
 	void *arg;
+	int on_control_thread;          /* control_add_inline */
+};
+
+/* A request for the worker. */
+struct work {
+	struct work *next;
+	uint64_t serial;                /* its client's */
+	char peer[64];
+	json_t *req;                    /* the request (a reference) */
+	const struct command *cmd;
 };
 
 struct client {
 	int fd;
+	uint64_t serial;                /* this client, not another in its slot later */
 	int subscribed;
 	char peer[64];
 	char *in;                       /* partial request line */
@@ -54,11 +71,17 @@ struct control {
 	int wake[2];
 	pthread_t thread;
 	int started;
-	pthread_mutex_t lock;           /* guards clients[] output and stop */
+	pthread_mutex_t lock;           /* guards clients[] output, the work queue and stop */
 	int stop;
 	struct client *clients[MAX_CLIENTS];
-	struct command *commands;
+	uint64_t next_serial;
+	struct command *commands;       /* fixed once started */
 	size_t ncommands;
+
+	pthread_t worker;               /* rv-ctlw */
+	int worker_started;
+	pthread_cond_t work_wake;
+	struct work *work_head, *work_tail;
 };
 
 /* A sockaddr_un for path, or -1 if the path is too long. */
@@ -145,18 +168,34 @@ control_new(const char *path, char **cause)
 		return NULL;
 	}
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->work_wake, NULL);
 	return c;
 }
 
-/* Register a command. */
-void
-control_add(struct control *c, const char *cmd, control_fn fn, void *arg)
+/* Register a command for the worker or, inline, for the control thread. */
+static void
+add(struct control *c, const char *cmd, control_fn fn, void *arg, int on_control_thread)
 {
 	c->commands = xreallocarray(c->commands, c->ncommands + 1, sizeof *c->commands);
 	c->commands[c->ncommands].name = xstrdup(cmd);
 	c->commands[c->ncommands].fn = fn;
 	c->commands[c->ncommands].arg = arg;
+	c->commands[c->ncommands].on_control_thread = on_control_thread;
 	c->ncommands++;
+}
+
+/* Register a command (run by the worker). */
+void
+control_add(struct control *c, const char *cmd, control_fn fn, void *arg)
+{
+	add(c, cmd, fn, arg, 0);
+}
+
+/* Register a command run on the control thread itself. */
+void
+control_add_inline(struct control *c, const char *cmd, control_fn fn, void *arg)
+{
+	add(c, cmd, fn, arg, 1);
 }
 
 /* Queue a JSON value plus newline on a client; caller holds the lock. */
@@ -225,6 +264,42 @@ control_parse_request(const char *line, size_t len, json_t **req, const char **c
 	return 0;
 }
 
+/* A reply to req: the result (taken) or the error. */
+static json_t *
+make_reply(json_t *req, json_t *result, const char *cause)
+{
+	json_t *reply = json_object(), *id;
+
+	if (req != NULL && (id = json_object_get(req, "id")) != NULL)
+		json_object_set(reply, "id", id);
+	if (result != NULL) {
+		json_object_set_new(reply, "ok", json_true());
+		json_object_set_new(reply, "result", result);
+	} else {
+		json_object_set_new(reply, "ok", json_false());
+		json_object_set_new(reply, "error", json_string(cause != NULL ? cause : "failed"));
+	}
+	return reply;
+}
+
+/* Hand a request to the worker; caller holds the lock. */
+static void
+queue_work(struct control *c, struct client *cl, json_t *req, const struct command *cmd)
+{
+	struct work *w = xcalloc(1, sizeof *w);
+
+	w->serial = cl->serial;
+	snprintf(w->peer, sizeof w->peer, "%s", cl->peer);
+	w->req = json_incref(req);
+	w->cmd = cmd;
+	if (c->work_tail != NULL)
+		c->work_tail->next = w;
+	else
+		c->work_head = w;
+	c->work_tail = w;
+	pthread_cond_signal(&c->work_wake);
+}
+
 /* Handle one request line from a client; caller holds the lock. */
 static void
 handle_line(struct control *c, struct client *cl, const char *line, size_t len)
@@ -257,8 +332,13 @@ handle_line(struct control *c, struct client *cl, const char *line, size_t len)
 		}
 		if (i == c->ncommands)
 			xasprintf(&cause, "unknown command '%s'", cmd);
-		else {
-			/* Handlers may take time or broadcast: run them unlocked. */
+		else if (!c->commands[i].on_control_thread) {
+			queue_work(c, cl, req, &c->commands[i]);
+			json_decref(reply);
+			json_decref(req);
+			return;
+		} else {
+			/* Handlers broadcast: run them unlocked. */
 			pthread_mutex_unlock(&c->lock);
 			result = c->commands[i].fn(c->commands[i].arg, req, cl->peer, &cause);
 			pthread_mutex_lock(&c->lock);
@@ -354,6 +434,7 @@ accept_client(struct control *c)
 	}
 	cl = xcalloc(1, sizeof *cl);
 	cl->fd = fd;
+	cl->serial = ++c->next_serial;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
 		snprintf(cl->peer, sizeof cl->peer, "uid %u pid %d", (unsigned)cred.uid,
 		    (int)cred.pid);
@@ -421,24 +502,81 @@ control_main(void *arg)
 	return NULL;
 }
 
-/* Start the thread with terminal signals blocked. */
-int
-control_start(struct control *c, char **cause)
+/* The worker: the queued commands, one at a time, in order. */
+static void *
+worker_main(void *arg)
+{
+	struct control *c = arg;
+	struct client *cl;
+	struct work *w;
+	json_t *result, *reply;
+	char *cause;
+	int i;
+
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		while (!c->stop && c->work_head == NULL)
+			pthread_cond_wait(&c->work_wake, &c->lock);
+		if (c->stop)
+			break;
+		w = c->work_head;
+		if ((c->work_head = w->next) == NULL)
+			c->work_tail = NULL;
+		pthread_mutex_unlock(&c->lock);
+
+		cause = NULL;
+		result = w->cmd->fn(w->cmd->arg, w->req, w->peer, &cause);
+		reply = make_reply(w->req, result, cause);
+		free(cause);
+
+		pthread_mutex_lock(&c->lock);
+		for (i = 0; i < MAX_CLIENTS; i++) {
+			if ((cl = c->clients[i]) != NULL && cl->serial == w->serial) {
+				queue_json(cl, reply);
+				wake(c);
+				break;
+			}
+		}
+		json_decref(reply);
+		json_decref(w->req);
+		free(w);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+/* Start a thread with terminal signals blocked. */
+static int
+start_thread(pthread_t *t, void *(*fn)(void *), void *arg, const char *name, char **cause)
 {
 	sigset_t all, old;
 	int rc;
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&c->thread, NULL, control_main, c);
+	rc = pthread_create(t, NULL, fn, arg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		set_cause(cause, "cannot start the control thread: %s", strerror(rc));
 		return -1;
 	}
 #ifdef HAVE_PTHREAD_SETNAME_NP
-	pthread_setname_np(c->thread, "rv-ctl");
+	pthread_setname_np(*t, name);
+#else
+	(void)name;
 #endif
+	return 0;
+}
+
+/* Start the worker, then the control thread. */
+int
+control_start(struct control *c, char **cause)
+{
+	if (start_thread(&c->worker, worker_main, c, "rv-ctlw", cause) != 0)
+		return -1;
+	c->worker_started = 1;
+	if (start_thread(&c->thread, control_main, c, "rv-ctl", cause) != 0)
+		return -1;
 	c->started = 1;
 	return 0;
 }
@@ -476,17 +614,26 @@ void
 control_free(struct control **cp)
 {
 	struct control *c;
+	struct work *w;
 	size_t i;
 	int j;
 
 	if (cp == NULL || (c = *cp) == NULL)
 		return;
+	pthread_mutex_lock(&c->lock);
+	c->stop = 1;
+	pthread_cond_signal(&c->work_wake);
+	pthread_mutex_unlock(&c->lock);
 	if (c->started) {
-		pthread_mutex_lock(&c->lock);
-		c->stop = 1;
-		pthread_mutex_unlock(&c->lock);
 		wake(c);
 		pthread_join(c->thread, NULL);
+	}
+	if (c->worker_started)
+		pthread_join(c->worker, NULL);
+	while ((w = c->work_head) != NULL) {
+		c->work_head = w->next;
+		json_decref(w->req);
+		free(w);
 	}
 	for (j = 0; j < MAX_CLIENTS; j++) {
 		if (c->clients[j] != NULL)
@@ -499,6 +646,7 @@ control_free(struct control **cp)
 	for (i = 0; i < c->ncommands; i++)
 		free(c->commands[i].name);
 	free(c->commands);
+	pthread_cond_destroy(&c->work_wake);
 	pthread_mutex_destroy(&c->lock);
 	free(c->path);
 	freep(cp);
@@ -589,6 +737,16 @@ read_line(struct ctl_client *cl, int timeout_ms, int *closed, char **cause)
 json_t *
 ctl_call(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms, char **cause)
 {
+	enum ctl_outcome outcome;
+
+	return ctl_request(cl, cmd, args, timeout_ms, &outcome, cause);
+}
+
+/* The same, saying whether the daemon refused or may have done it. */
+json_t *
+ctl_request(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms,
+    enum ctl_outcome *outcome, char **cause)
+{
 	json_t *req = args != NULL ? args : json_object(), *v, *result;
 	const char *err;
 	char *s;
@@ -596,6 +754,8 @@ ctl_call(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms, c
 	ssize_t w;
 	int id = ++cl->next_id, closed;
 
+	/* A request line the daemon did not get whole is never carried out. */
+	*outcome = CTL_NOT_SENT;
 	json_object_set_new(req, "id", json_integer(id));
 	json_object_set_new(req, "cmd", json_string(cmd));
 	s = json_dumps(req, JSON_COMPACT);
@@ -619,6 +779,8 @@ ctl_call(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms, c
 	}
 	free(s);
 
+	/* From here the daemon may have carried it out, until it answers. */
+	*outcome = CTL_UNKNOWN;
 	for (;;) {
 		if ((v = read_line(cl, timeout_ms, &closed, cause)) == NULL)
 			return NULL;
@@ -633,8 +795,10 @@ ctl_call(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms, c
 		if (json_is_true(json_object_get(v, "ok"))) {
 			result = json_incref(json_object_get(v, "result"));
 			json_decref(v);
+			*outcome = CTL_DONE;
 			return result != NULL ? result : json_object();
 		}
+		*outcome = CTL_REFUSED;
 		err = json_string_value(json_object_get(v, "error"));
 		set_cause(cause, "%s", err != NULL ? err : "the daemon refused");
 		json_decref(v);

@@ -9,8 +9,12 @@
  *            {"id": 7, "ok": false, "error": "event code 'XYZ': ..."}
  *   event    {"event": "NAME", ...}      (to clients that sent "subscribe")
  *
- * Commands are registered by whoever owns the state they touch; handlers
- * run on the control thread, so a slow one hands its work to a job pool.
+ * Commands are registered by whoever owns the state they touch. Handlers
+ * run one at a time, in the order they came, on the control worker thread;
+ * a slow one delays those behind it (so anything slow hands its work to a
+ * job pool), but never the commands registered inline: those run on the
+ * control thread itself as soon as they are read, whatever the worker is
+ * doing. Alerts are inline.
  */
 #ifndef RV_ENGINE_CONTROL_H
 #define RV_ENGINE_CONTROL_H
@@ -38,9 +42,14 @@ struct control *control_new(const char *path, char **cause);
  */
 int control_parse_request(const char *line, size_t len, json_t **req, const char **cmd,
     char **cause);
-/* Register a command before control_start. */
+/* Register a command before control_start (run by the worker). */
 void control_add(struct control *c, const char *cmd, control_fn fn, void *arg);
-/* Start the control thread ("rv-ctl"). */
+/*
+ * Register a command run on the control thread as soon as it is read: for
+ * quick ones nothing may hold up (alerts, status). It must never block.
+ */
+void control_add_inline(struct control *c, const char *cmd, control_fn fn, void *arg);
+/* Start the control thread ("rv-ctl") and its worker ("rv-ctlw"). */
 int control_start(struct control *c, char **cause);
 /* Send an event to every subscribed client (takes ownership of ev). */
 void control_broadcast(struct control *c, json_t *ev);
@@ -58,6 +67,15 @@ const char *ctl_arg_str(json_t *req, const char *key);
 json_int_t ctl_arg_int(json_t *req, const char *key, json_int_t dflt);
 int ctl_arg_bool(json_t *req, const char *key, int dflt);
 
+/* What became of a request. */
+enum ctl_outcome {
+	CTL_DONE,                       /* the daemon answered: done */
+	CTL_REFUSED,                    /* the daemon answered: refused (the cause says why) */
+	CTL_UNKNOWN,                    /* sent, no answer (timeout, connection lost): it may
+	                                   or may not have been carried out */
+	CTL_NOT_SENT,                   /* it never reached the daemon whole: not carried out */
+};
+
 /* Connect to a running daemon; NULL with *cause if none answers. */
 struct ctl_client *ctl_connect(const char *path, char **cause);
 /*
@@ -67,6 +85,13 @@ struct ctl_client *ctl_connect(const char *path, char **cause);
  */
 json_t *ctl_call(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms,
     char **cause);
+/*
+ * ctl_call, with what became of the request in *outcome: for a request
+ * that must not be done twice (an alert), an unknown outcome is not a
+ * refusal.
+ */
+json_t *ctl_request(struct ctl_client *cl, const char *cmd, json_t *args, int timeout_ms,
+    enum ctl_outcome *outcome, char **cause);
 /* The descriptor to poll for events (after a "subscribe" call). */
 int ctl_fd(struct ctl_client *cl);
 /* The next queued or readable event without blocking; NULL if none. -1 rc in *eof when closed. */

@@ -2,15 +2,19 @@
  * hdhr.c: HDHomeRun documents and the SSDP responder.
  *
  * The SSDP thread ("rv-ssdp") owns its socket; it waits in poll() on the
- * socket and a pipe that ssdp_stop writes to. It learns which local
- * address a search arrived on (IP_PKTINFO) so the LOCATION it answers is
- * reachable from the asker.
+ * socket and a pipe that ssdp_stop writes to. It learns which interface
+ * and local address a search arrived on (IP_PKTINFO) so the LOCATION it
+ * answers is reachable from the asker, and answers only askers on that
+ * interface's own subnets: SSDP is for the LAN, and a search from farther
+ * away (routed, or forged) gets nothing.
  */
 #include "engine/hdhr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -34,6 +38,7 @@
 #define MODEL_NUMBER "HDTC-2US"
 #define FIRMWARE_NAME "hdhomeruntc_atsc"
 #define FIRMWARE_VERSION "20200101"
+#define NETS_EVERY_US (10 * 1000000LL)  /* read the interfaces again this often */
 
 /* Device ID checksum (HDHomeRun's): alternate nibbles through a table. */
 int
@@ -202,7 +207,67 @@ struct ssdp {
 	int port;
 	struct hdhr_info info;
 	pthread_t thread;
+	struct ssdp_net *nets;          /* this machine's IPv4 subnets (rv-ssdp only) */
+	size_t nnets;
+	int64_t nets_us;                /* when they were read */
+	uint64_t refused;               /* searches from elsewhere, ever */
 };
+
+/*
+ * Is from this machine, or on one of the subnets of the interface a search
+ * came in on?
+ */
+int
+ssdp_local_peer(const struct ssdp_net *nets, size_t n, int ifindex, struct in_addr local,
+    struct in_addr from)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (from.s_addr == nets[i].addr.s_addr)
+			return 1;               /* this machine, by any of its addresses */
+	}
+	for (i = 0; i < n; i++) {
+		if (ifindex > 0 ? nets[i].ifindex != ifindex : nets[i].addr.s_addr != local.s_addr)
+			continue;
+		if ((from.s_addr & nets[i].mask.s_addr) == (nets[i].addr.s_addr &
+		    nets[i].mask.s_addr))
+			return 1;
+		if (nets[i].peer.s_addr != 0 && from.s_addr == nets[i].peer.s_addr)
+			return 1;
+	}
+	return 0;
+}
+
+/* Read this machine's IPv4 interface addresses and masks again. */
+static void
+read_nets(struct ssdp *s)
+{
+	struct ifaddrs *ifa, *i;
+	struct ssdp_net *n;
+
+	s->nets_us = mono_us();
+	if (getifaddrs(&ifa) != 0) {
+		log_warn("ssdp: cannot list the interfaces: %s", strerror(errno));
+		return;
+	}
+	s->nnets = 0;
+	for (i = ifa; i != NULL; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
+		    i->ifa_netmask == NULL)
+			continue;
+		s->nets = xreallocarray(s->nets, s->nnets + 1, sizeof *s->nets);
+		n = &s->nets[s->nnets++];
+		memset(n, 0, sizeof *n);
+		n->ifindex = (int)if_nametoindex(i->ifa_name);
+		n->addr = ((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr;
+		n->mask = ((struct sockaddr_in *)(void *)i->ifa_netmask)->sin_addr;
+		if ((i->ifa_flags & IFF_POINTOPOINT) && i->ifa_dstaddr != NULL &&
+		    i->ifa_dstaddr->sa_family == AF_INET)
+			n->peer = ((struct sockaddr_in *)(void *)i->ifa_dstaddr)->sin_addr;
+	}
+	freeifaddrs(ifa);
+}
 
 /* Header value of name in an SSDP message (copied into buf), or NULL. */
 static char *
@@ -231,7 +296,8 @@ header(const char *msg, const char *name, char *buf, size_t len)
 
 /* Answer one M-SEARCH. */
 static void
-answer(struct ssdp *s, const char *msg, struct sockaddr_in *from, struct in_addr local)
+answer(struct ssdp *s, const char *msg, struct sockaddr_in *from, int ifindex,
+    struct in_addr local)
 {
 	char st[256], id[64], reply[1024], addr[INET_ADDRSTRLEN];
 	const char *kind;
@@ -241,6 +307,16 @@ answer(struct ssdp *s, const char *msg, struct sockaddr_in *from, struct in_addr
 		return;
 	if (s->only.s_addr != 0 && s->only.s_addr != local.s_addr)
 		return;                         /* not the interface we serve on */
+	if (mono_us() - s->nets_us > NETS_EVERY_US)
+		read_nets(s);
+	if (!ssdp_local_peer(s->nets, s->nnets, ifindex, local, from->sin_addr)) {
+		/* Not this LAN: nothing back (said once in a while, at debug level). */
+		if (s->refused++ % 100 == 0)
+			log_debug("ssdp: not answering %s: not on a subnet of the interface the search "
+			    "came in on (%llu such)", inet_ntoa(from->sin_addr),
+			    (unsigned long long)s->refused);
+		return;
+	}
 	udn(&s->info, id, sizeof id);
 	if (strcmp(st, "ssdp:all") == 0 || strcmp(st, "upnp:rootdevice") == 0)
 		kind = "upnp:rootdevice";
@@ -268,7 +344,9 @@ ssdp_main(void *arg)
 	struct iovec iov;
 	struct msghdr mh;
 	struct cmsghdr *cm;
+	struct in_pktinfo *pi;
 	struct in_addr local;
+	int ifindex;
 	ssize_t n;
 
 #ifdef HAVE_PTHREAD_SETNAME_NP
@@ -298,11 +376,15 @@ ssdp_main(void *arg)
 			continue;
 		buf[n] = '\0';
 		local.s_addr = htonl(INADDR_LOOPBACK);
+		ifindex = 0;
 		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
-			if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO)
-				local = ((struct in_pktinfo *)(void *)CMSG_DATA(cm))->ipi_spec_dst;
+			if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+				pi = (struct in_pktinfo *)(void *)CMSG_DATA(cm);
+				local = pi->ipi_spec_dst;
+				ifindex = pi->ipi_ifindex;
+			}
 		}
-		answer(s, buf, &from, local);
+		answer(s, buf, &from, ifindex, local);
 	}
 	return NULL;
 }
@@ -377,5 +459,6 @@ ssdp_stop(struct ssdp **sp)
 	close(s->fd);
 	close(s->pipe[0]);
 	close(s->pipe[1]);
+	free(s->nets);
 	freep(sp);
 }

@@ -7,6 +7,7 @@
 #ifndef RV_ENGINE_HDHR_H
 #define RV_ENGINE_HDHR_H
 
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,10 +32,28 @@ char *hdhr_device_xml(const struct hdhr_info *info, const char *base_url);
 
 struct ssdp;
 
+/* One IPv4 address of this machine, on one interface. */
+struct ssdp_net {
+	int ifindex;
+	struct in_addr addr, mask;
+	struct in_addr peer;            /* a point-to-point link's other end, or 0 */
+};
+
 /*
- * Answer SSDP M-SEARCH on UDP 1900 (and announce now and then), pointing
- * at http://ADDR:port/device.xml; bind_addr limits it to one interface
- * address (NULL: all). NULL with *cause when the port cannot be had.
+ * Does SSDP answer a search from `from` that came in on interface ifindex
+ * (0: unknown, then the interface holding `local`)? Only when from is on
+ * one of that interface's subnets (or is its point-to-point peer), or is
+ * an address of this machine (a search to our own LAN address comes in
+ * on loopback).
+ */
+int ssdp_local_peer(const struct ssdp_net *nets, size_t n, int ifindex, struct in_addr local,
+    struct in_addr from);
+
+/*
+ * Answer SSDP M-SEARCH on UDP 1900, pointing at http://ADDR:port/device.xml,
+ * to askers on the local subnets of the interface a search came in on;
+ * bind_addr limits it to one interface address (NULL: all). NULL with
+ * *cause when the port cannot be had.
  */
 struct ssdp *ssdp_start(const char *bind_addr, int http_port, const struct hdhr_info *info,
     char **cause);

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -30,6 +31,8 @@
 #include "engine/route.h"
 #include "src/chanset.h"
 #include "src/log.h"
+#include "src/netacl.h"
+#include "src/tz.h"
 #include "src/util.h"
 
 #define TS_BLOCK (64 * 1024)
@@ -41,14 +44,21 @@
 #define CT_XML "application/xml; charset=utf-8"
 #define CT_M3U "audio/x-mpegurl; charset=utf-8"
 #define CT_TEXT "text/plain; charset=utf-8"
+#define CT_HTML "text/html; charset=utf-8"
 
 #define CC_NONE "no-cache"
 #define CC_SEGMENT "public, max-age=3600, immutable"
 
-/* Open connections from one client address. */
+/* Open connections from one client (an IPv4 address, an IPv6 /64). */
 struct peer_count {
-	char addr[INET6_ADDRSTRLEN];
+	char addr[64];
 	int n;
+};
+
+/* One connection's state (MHD's socket context). */
+struct conn_state {
+	char key[64];                   /* the client it is counted for */
+	int cors;                       /* the request being answered wants CORS headers */
 };
 
 struct http {
@@ -71,6 +81,12 @@ struct http {
 	int64_t mhd_log_ms;
 	char health_logged[256];        /* /healthz's last reason in the log */
 	int64_t health_log_ms;
+	uint64_t denied;                /* refused by http.allow, ever */
+	uint64_t denied_logged;
+	int64_t denied_log_ms;
+
+	struct netacl allow;            /* who may connect (under lock: SIGHUP changes it) */
+	char *allow_text;               /* as configured, for the log (under lock) */
 };
 
 /* Per-request state (MHD's con_cls). */
@@ -131,19 +147,16 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("http: limit: %s (%llu such so far)", buf, (unsigned long long)n);
 }
 
-/* The numeric address of sa into buf. */
+/* The numeric address of sa into buf (an IPv4-mapped one as IPv4). */
 static void
 addr_name(const struct sockaddr *sa, char *buf, size_t len)
 {
-	snprintf(buf, len, "?");
-	if (sa == NULL)
-		return;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-		    (socklen_t)len);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		    buf, (socklen_t)len);
+	uint8_t a[16];
+
+	if (netacl_addr(sa, a) != 0)
+		snprintf(buf, len, "?");
+	else
+		netacl_addr_text(a, buf, len);
 }
 
 /* The count of an address; caller holds the lock. NULL if none. */
@@ -160,25 +173,61 @@ find_peer_locked(struct http *h, const char *addr)
 }
 
 /*
- * Accept or refuse a new connection: the limits on connections in all and
- * from one address. Refusals are counted and logged (rate-limited).
+ * May sa connect at all (http.allow)? A refusal is counted, and said in
+ * the log now and then (not every time).
+ */
+static int
+allowed(struct http *h, const struct sockaddr *sa)
+{
+	char addr[INET6_ADDRSTRLEN], *list = NULL;
+	int64_t now = now_ms();
+	uint64_t n = 0;
+	int ok;
+
+	pthread_mutex_lock(&h->lock);
+	if (!(ok = netacl_allows(&h->allow, sa))) {
+		h->denied++;
+		if (now - h->denied_log_ms >= LIMIT_LOG_MS) {
+			n = h->denied - h->denied_logged;
+			h->denied_logged = h->denied;
+			h->denied_log_ms = now;
+			list = xstrdup(h->allow_text);
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+	if (n > 0) {
+		addr_name(sa, addr, sizeof addr);
+		log_warn("http: refused a connection from %s: not in http.allow (%s); %llu "
+		    "refused since the last such line", addr, list, (unsigned long long)n);
+	}
+	free(list);
+	return ok;
+}
+
+/*
+ * Accept or refuse a new connection: who may connect at all (http.allow),
+ * then the limits on connections in all and from one client (an IPv4
+ * address, an IPv6 /64). Refusals are counted and logged (rate-limited).
  */
 static enum MHD_Result
 accept_policy(void *cls, const struct sockaddr *sa, socklen_t salen)
 {
 	struct http *h = cls;
 	struct peer_count *p;
-	char addr[INET6_ADDRSTRLEN], why[160] = "";
+	char addr[64], why[160] = "";
 	int64_t now = now_ms();
 	uint64_t n = 0;
 
-	addr_name(sa, addr, sizeof addr);
+	if (!allowed(h, sa))
+		return MHD_NO;
+	netacl_peer_key(sa, addr, sizeof addr);
 	pthread_mutex_lock(&h->lock);
 	if (h->open >= h->opts.max_connections)
 		snprintf(why, sizeof why, "%d connections are open (http.max_connections)", h->open);
 	else if ((p = find_peer_locked(h, addr)) != NULL && p->n >= h->opts.per_ip)
-		snprintf(why, sizeof why, "%d connections are open from that address "
-		    "(http.per_ip_connections)", p->n);
+		snprintf(why, sizeof why, "%d connections are open from that %s "
+		    "(http.per_ip_connections)", p->n, strchr(addr, '/') != NULL ?
+		    "network" : "address");
 	if (why[0] != '\0') {
 		h->refused++;
 		if (now - h->refused_log_ms >= LIMIT_LOG_MS) {
@@ -194,25 +243,31 @@ accept_policy(void *cls, const struct sockaddr *sa, socklen_t salen)
 	return why[0] == '\0' ? MHD_YES : MHD_NO;
 }
 
-/* Count connections opening and closing, per address. */
+/* Count connections opening and closing, per client; keep each one's state. */
 static void
 notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
     enum MHD_ConnectionNotificationCode toe)
 {
 	struct http *h = cls;
 	const union MHD_ConnectionInfo *ci;
+	struct conn_state *cs = *socket_context;
 	struct peer_count *p;
-	char addr[INET6_ADDRSTRLEN];
 
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	addr_name(ci != NULL ? ci->client_addr : NULL, addr, sizeof addr);
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		cs = xcalloc(1, sizeof *cs);
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		netacl_peer_key(ci != NULL ? ci->client_addr : NULL, cs->key, sizeof cs->key);
+		*socket_context = cs;
+	}
+	if (cs == NULL)
+		return;
 	pthread_mutex_lock(&h->lock);
-	p = find_peer_locked(h, addr);
+	p = find_peer_locked(h, cs->key);
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		if (p == NULL) {
 			h->peers = xreallocarray(h->peers, h->npeers + 1, sizeof *h->peers);
 			p = &h->peers[h->npeers++];
-			snprintf(p->addr, sizeof p->addr, "%s", addr);
+			snprintf(p->addr, sizeof p->addr, "%s", cs->key);
 			p->n = 0;
 		}
 		p->n++;
@@ -223,6 +278,10 @@ notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 			*p = h->peers[--h->npeers];     /* last one moves into its place */
 	}
 	pthread_mutex_unlock(&h->lock);
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		free(cs);
+		*socket_context = NULL;
+	}
 }
 
 /* Suspend callback for waiters. */
@@ -297,16 +356,37 @@ common_headers(struct MHD_Response *resp, const char *type, const char *cache)
 	if (type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_SERVER, "Retrovue/" PACKAGE_VERSION);
+}
+
+/*
+ * The CORS headers, on the answers a web page's player fetches (playlists,
+ * segments, streams, the guide, logos) and only there: the status, the
+ * health check and the station's page are nobody else's business.
+ */
+static void
+cors_headers(struct MHD_Connection *conn, struct MHD_Response *resp)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct conn_state *cs;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	cs = ci != NULL ? ci->socket_context : NULL;
+	if (cs == NULL || !cs->cors || MHD_get_response_header(resp,
+	    MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN) != NULL)
+		return;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
 	MHD_add_response_header(resp, "Access-Control-Expose-Headers", "Content-Length");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_SERVER, "Retrovue/" PACKAGE_VERSION);
 }
 
 /* Queue a response and drop our reference to it. */
 static enum MHD_Result
 send_response(struct MHD_Connection *conn, unsigned status, struct MHD_Response *resp)
 {
-	enum MHD_Result ret = MHD_queue_response(conn, status, resp);
+	enum MHD_Result ret;
+
+	cors_headers(conn, resp);
+	ret = MHD_queue_response(conn, status, resp);
 
 	MHD_destroy_response(resp);
 	return ret;
@@ -657,9 +737,10 @@ serve_status(struct http *h, struct MHD_Connection *conn)
 	json_object_set_new(root, "segment_requests", json_integer((json_int_t)
 	    __atomic_load_n(&h->segment_requests, __ATOMIC_RELAXED)));
 	pthread_mutex_lock(&h->lock);
-	json_object_set_new(root, "http", json_pack("{s:i, s:i, s:I, s:I}", "connections",
+	json_object_set_new(root, "http", json_pack("{s:i, s:i, s:I, s:I, s:I}", "connections",
 	    h->open, "max_connections", h->opts.max_connections, "refused",
-	    (json_int_t)h->refused, "rejected_requests", (json_int_t)h->mhd_errors));
+	    (json_int_t)h->refused, "rejected_requests", (json_int_t)h->mhd_errors,
+	    "not_allowed", (json_int_t)h->denied));
 	pthread_mutex_unlock(&h->lock);
 	for (i = 0; i < n; i++) {
 		c = json_object();
@@ -921,6 +1002,162 @@ serve_healthz(struct http *h, struct request *req)
 	return reply_owned(req->conn, status, CT_JSON, text, strlen(text));
 }
 
+/* Text into an HTML page: escaped, invalid UTF-8 and control bytes replaced. */
+static void
+html_text(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i;
+
+	while (*p != '\0') {
+		/* The length of a well-formed UTF-8 sequence here, 0 if none. */
+		n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 && *p >= 0xc2 ? 2 : (*p & 0xf0) == 0xe0 ?
+		    3 : (*p & 0xf8) == 0xf0 && *p <= 0xf4 ? 4 : 0;
+		for (i = 1; i < n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				n = 0;
+		}
+		if (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
+			n = 0;                  /* overlong, or a surrogate */
+		if (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90)))
+			n = 0;
+		if (n == 0) {
+			fputs("\xef\xbf\xbd", f);     /* U+FFFD */
+			p++;
+			continue;
+		}
+		switch (*p) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default:
+			if (n == 1 && (*p < 0x20 || *p == 0x7f))
+				fputc(' ', f);
+			else
+				fwrite(p, 1, n, f);
+		}
+		p += n;
+	}
+}
+
+/* "20:00" in zone tz (UTC when NULL) into buf. */
+static const char *
+local_hhmm(const struct tz *tz, int64_t ms, char *buf, size_t len)
+{
+	struct tz_civil c;
+	time_t t;
+	struct tm tm;
+
+	if (tz != NULL) {
+		tz_local(tz, ms, &c);
+		snprintf(buf, len, "%02d:%02d", c.hour, c.minute);
+	} else {
+		t = (time_t)(ms / 1000);
+		gmtime_r(&t, &tm);
+		snprintf(buf, len, "%02d:%02d", tm.tm_hour, tm.tm_min);
+	}
+	return buf;
+}
+
+/* One programme cell of the station's page: title and times, or a dash. */
+static void
+home_item(FILE *f, const struct status_item *it, const struct tz *tz)
+{
+	char a[16], b[16], when[40];
+
+	fputs("<td>", f);
+	if (it->title[0] == '\0' && it->start_ms == 0) {
+		fputs("&#8212;</td>", f);
+		return;
+	}
+	html_text(f, it->title[0] != '\0' ? it->title : it->kind);
+	if (it->end_ms > it->start_ms && it->start_ms > 0)
+		fprintf(f, "<br><small title=\"from %s\">%s&#8211;%s</small>",
+		    fmt_utc(when, sizeof when, it->start_ms), local_hhmm(tz, it->start_ms, a,
+		    sizeof a), local_hhmm(tz, it->end_ms, b, sizeof b));
+	fputs("</td>", f);
+}
+
+/*
+ * GET /: the station's page. What is on each channel comes from the
+ * director's status copies (no database on this thread); a channel off
+ * the air until someone tunes in says so.
+ */
+static enum MHD_Result
+serve_home(struct http *h, struct MHD_Connection *conn)
+{
+	struct channel_status *st;
+	struct channel_conf *conf;
+	const struct tz *tz;
+	size_t n, nconf, i, k, len = 0;
+	char *page = NULL;
+	FILE *f;
+
+	n = director_status(h->d, &st);
+	director_channels(h->d, &conf, &nconf);
+	if ((f = open_memstream(&page, &len)) == NULL) {
+		free(st);
+		channels_free(&conf, nconf);
+		return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+	}
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	    "<title>", f);
+	html_text(f, h->opts.hdhr.friendly_name);
+	fputs("</title>\n<style>\nbody { font-family: sans-serif; margin: 1.5em; }\n"
+	    "table { border-collapse: collapse; }\n"
+	    "th, td { text-align: left; vertical-align: top; padding: 0.3em 0.8em; "
+	    "border-bottom: 1px solid #ccc; }\n"
+	    "small { color: #555; }\n</style>\n</head>\n<body>\n<h1>", f);
+	html_text(f, h->opts.hdhr.friendly_name);
+	fprintf(f, "</h1>\n<p>%zu channel%s. Watch one in VLC, mpv or any HLS player; "
+	    "<a href=\"/iptv/channels.m3u\">the channel list (M3U)</a> is for IPTV players and "
+	    "<a href=\"/iptv/xmltv.xml\">the guide (XMLTV)</a> for their programme guide. "
+	    "Plex Live TV finds this station as an HDHomeRun tuner.</p>\n", n, n == 1 ? "" : "s");
+	if (n == 0)
+		fputs("<p>No channels yet.</p>\n", f);
+	else
+		fputs("<table>\n<thead><tr><th>Channel</th><th>Now</th><th>Next</th>"
+		    "<th>Watch</th></tr></thead>\n<tbody>\n", f);
+	for (i = 0; i < n; i++) {
+		tz = NULL;
+		for (k = 0; k < nconf; k++) {
+			if (strcmp(conf[k].number, st[i].number) == 0 && conf[k].timezone != NULL)
+				tz = tz_get(conf[k].timezone, NULL);
+		}
+		fputs("<tr><td><b>", f);
+		html_text(f, st[i].number);
+		fputs("</b> ", f);
+		html_text(f, st[i].name);
+		fputs("</td>", f);
+		if (st[i].state == CHAN_IDLE && st[i].item.start_ms == 0 && st[i].item.title[0] ==
+		    '\0')
+			fputs("<td colspan=\"2\"><small>Off the air until someone tunes in: it "
+			    "starts where its schedule is.</small></td>", f);
+		else {
+			home_item(f, &st[i].item, tz);
+			home_item(f, &st[i].next, tz);
+		}
+		/* Numbers are digits and one dot (route_valid_number): safe in a URL. */
+		fputs("<td><a href=\"/channel/", f);
+		html_text(f, st[i].number);
+		fputs("/index.m3u8\">HLS</a> &#183; <a href=\"/channel/", f);
+		html_text(f, st[i].number);
+		fputs(".ts\">MPEG-TS</a></td></tr>\n", f);
+	}
+	if (n > 0)
+		fputs("</tbody>\n</table>\n", f);
+	fputs("<p><small>Times are each channel's local time. <a href=\"/iptv/channels.m3u\">"
+	    "channels.m3u</a> &#183; <a href=\"/iptv/xmltv.xml\">xmltv.xml</a> &#183; Retrovue "
+	    PACKAGE_VERSION "</small></p>\n</body>\n</html>\n", f);
+	fclose(f);
+	free(st);
+	channels_free(&conf, nconf);
+	return reply_owned(conn, MHD_HTTP_OK, CT_HTML, page, len);
+}
+
 /* Serve a routed request. */
 static enum MHD_Result
 serve(struct http *h, struct request *req, const struct route *r)
@@ -954,10 +1191,24 @@ serve(struct http *h, struct request *req, const struct route *r)
 		return serve_hdhr(h, conn, "/device.xml");
 	case ROUTE_LINEUP_POST:
 		return reply(conn, MHD_HTTP_OK, CT_TEXT, CC_NONE, "", 0);
+	case ROUTE_HOME:
+		return serve_home(h, conn);
 	case ROUTE_NONE:
 		break;
 	}
 	return reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
+}
+
+/* Whether the answers on conn now carry the CORS headers. */
+static void
+set_cors(struct MHD_Connection *conn, int on)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct conn_state *cs;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci != NULL && (cs = ci->socket_context) != NULL)
+		cs->cors = on;
 }
 
 /* MHD's access handler. */
@@ -979,6 +1230,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		req->h = h;
 		req->conn = conn;
 		*con_cls = req;
+		set_cors(conn, 0);
 		return MHD_YES;
 	}
 	if (*upload_data_size != 0) {
@@ -989,15 +1241,21 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		return reply_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting down\n");
 	switch (route_request(method, url, &r)) {
 	case ROUTE_SERVE:
+		set_cors(conn, route_cors(r.kind));
 		return serve(h, req, &r);
 	case ROUTE_OPTIONS:
+		set_cors(conn, route_cors(r.kind));
 		resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"",
 		    MHD_RESPMEM_PERSISTENT);
 		common_headers(resp, NULL, CC_NONE);
-		MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
-		MHD_add_response_header(resp, "Access-Control-Allow-Headers",
-		    "Range, Origin, Accept, Content-Type");
-		MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, OPTIONS");
+		if (route_cors(r.kind)) {
+			MHD_add_response_header(resp, "Access-Control-Allow-Methods",
+			    "GET, HEAD, OPTIONS");
+			MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+			    "Range, Origin, Accept, Content-Type");
+			MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
+		}
 		return send_response(conn, MHD_HTTP_NO_CONTENT, resp);
 	case ROUTE_NOT_ALLOWED:
 		resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"",
@@ -1044,6 +1302,34 @@ unescape(void *cls, struct MHD_Connection *conn, char *s)
 	return (size_t)(w - s);
 }
 
+/* Set who may connect. */
+void
+http_set_allow(struct http *h, const char *text)
+{
+	struct netacl a = { 0 };
+	char *cause = NULL;
+
+	if (text == NULL || *text == '\0')
+		text = NETACL_DEFAULT;
+	if (netacl_parse(text, &a, &cause) > 0) {
+		log_warn("setting http.allow: %s; %s", cause, a.n > 0 ? "those are left out" :
+		    "using the default (" NETACL_DEFAULT ")");
+		free(cause);
+		if (a.n == 0) {
+			text = NETACL_DEFAULT;
+			netacl_parse(text, &a, NULL);
+		}
+	}
+	pthread_mutex_lock(&h->lock);
+	netacl_clear(&h->allow);
+	h->allow = a;
+	free(h->allow_text);
+	h->allow_text = xstrdup(text);
+	h->denied_log_ms = 0;           /* the first refusal under a new list is said */
+	pthread_mutex_unlock(&h->lock);
+	log_info("http: clients may connect from %s", text);
+}
+
 /* Start. */
 struct http *
 http_start(const struct http_opts *opts, struct director *d, char **cause)
@@ -1058,6 +1344,7 @@ http_start(const struct http_opts *opts, struct director *d, char **cause)
 	h->opts = *opts;
 	h->d = d;
 	pthread_mutex_init(&h->lock, NULL);
+	http_set_allow(h, opts->allow);
 	if (h->opts.threads <= 0)
 		h->opts.threads = 4;
 	if (h->opts.max_connections <= 0)
@@ -1077,11 +1364,15 @@ http_start(const struct http_opts *opts, struct director *d, char **cause)
 			set_cause(cause, "--bind %s: not a numeric address (%s)", opts->bind,
 			    gai_strerror(ret));
 			pthread_mutex_destroy(&h->lock);
+			netacl_clear(&h->allow);
+			free(h->allow_text);
 			free(h);
 			return NULL;
 		}
+		/* "::" is every address of both families, as everywhere on Linux. */
 		if (ai->ai_family == AF_INET6)
-			flags |= MHD_USE_IPv6;
+			flags |= IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)(void *)
+			    ai->ai_addr)->sin6_addr) ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	} else
 		flags |= MHD_USE_DUAL_STACK;
 
@@ -1113,6 +1404,8 @@ http_start(const struct http_opts *opts, struct director *d, char **cause)
 		set_cause(cause, "cannot listen on %s port %d (in use, or not allowed)",
 		    opts->bind != NULL ? opts->bind : "every address", opts->port);
 		pthread_mutex_destroy(&h->lock);
+		netacl_clear(&h->allow);
+		free(h->allow_text);
 		free(h);
 		return NULL;
 	}
@@ -1140,5 +1433,7 @@ http_stop(struct http **hp)
 	MHD_stop_daemon(h->mhd);
 	pthread_mutex_destroy(&h->lock);
 	free(h->peers);
+	netacl_clear(&h->allow);
+	free(h->allow_text);
 	freep(hp);
 }

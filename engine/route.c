@@ -13,6 +13,7 @@ static const struct {
 	const char *path;
 	enum route_kind kind;
 } fixed[] = {
+	{ "/", ROUTE_HOME },
 	{ "/api/status", ROUTE_STATUS },
 	{ "/device.xml", ROUTE_DEVICE },
 	{ "/discover.json", ROUTE_DISCOVER },
@@ -39,6 +40,7 @@ static const char *names[] = {
 	[ROUTE_LINEUP_STATUS] = "lineup_status",
 	[ROUTE_DEVICE] = "device",
 	[ROUTE_LINEUP_POST] = "lineup_post",
+	[ROUTE_HOME] = "home",
 };
 
 /* A guide number: digits, at most one inner dot, at most 15 characters. */
@@ -161,6 +163,23 @@ route_request(const char *method, const char *url, struct route *r)
 	if (strcmp(method, "POST") == 0 && r->kind == ROUTE_LINEUP_POST)
 		return r->action = ROUTE_SERVE;
 	return r->action = ROUTE_NOT_ALLOWED;
+}
+
+/* CORS. */
+int
+route_cors(enum route_kind kind)
+{
+	switch (kind) {
+	case ROUTE_PLAYLIST:
+	case ROUTE_SEGMENT:
+	case ROUTE_STREAM:
+	case ROUTE_M3U:
+	case ROUTE_XMLTV:
+	case ROUTE_LOGO:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* Name. */

@@ -25,6 +25,7 @@ enum route_kind {
 	ROUTE_LINEUP_STATUS,            /* /lineup_status.json */
 	ROUTE_DEVICE,                   /* /device.xml */
 	ROUTE_LINEUP_POST,              /* /lineup.post (Plex's rescan) */
+	ROUTE_HOME,                     /* / (the station's page) */
 };
 
 /* What to answer. */
@@ -48,6 +49,11 @@ struct route {
 enum route_action route_request(const char *method, const char *url, struct route *r);
 /* Is s[0..len) a guide number ("4", "4.1")? */
 int route_valid_number(const char *s, size_t len);
+/*
+ * Does a web page's player fetch this resource (so its answers carry the
+ * CORS headers)? Playlists, segments, streams, the guide and logos.
+ */
+int route_cors(enum route_kind kind);
 /* A kind's name for logs ("playlist"). */
 const char *route_kind_name(enum route_kind kind);
 

@@ -30,7 +30,9 @@
 #include "src/db.h"
 #include "src/guide.h"
 #include "src/log.h"
+#include "src/netacl.h"
 #include "src/sched.h"
+#include "src/sysconf.h"
 #include "src/util.h"
 
 #define DEFAULT_PORT 8080
@@ -54,6 +56,8 @@ struct station {
 	struct control *ctl;
 	struct api api;
 	struct chanset *owned;          /* --channels */
+	char *bind;                     /* --bind, NULL: every address */
+	char exposure[512];             /* the warning below, or "" */
 };
 
 /* /iptv/channels.m3u: the scheduler's channel list (on the docs' builder). */
@@ -202,6 +206,50 @@ public_host(const char *bind, char *buf, size_t len)
 	freeifaddrs(ifa);
 }
 
+/* Is bind an address only this machine can reach? */
+static int
+loopback_only(const char *bind)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (bind == NULL)
+		return 0;
+	if (inet_pton(AF_INET, bind, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, bind, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/*
+ * The law (README, "The law"): EAS tones must not reach the public. If
+ * http.allow lets a public address in (and the server listens beyond
+ * loopback) while the alert audio is 'same', say so in the log, on the
+ * terminal (station_print_urls) and to the consoles (status).
+ */
+static void
+exposure_check(struct station *s, sqlite3 *db, const char *allow)
+{
+	struct netacl a = { 0 };
+	char range[64], *audio;
+
+	s->exposure[0] = '\0';
+	netacl_parse(allow != NULL && *allow != '\0' ? allow : NETACL_DEFAULT, &a, NULL);
+	if (a.n == 0)
+		netacl_parse(NETACL_DEFAULT, &a, NULL);
+	audio = sysconf_get(db, "alert.audio", "same");
+	if (!loopback_only(s->bind) && netacl_admits_public(&a, range, sizeof range) &&
+	    strcmp(audio, "same") == 0) {
+		snprintf(s->exposure, sizeof s->exposure, "the station can be reached from public "
+		    "addresses (http.allow has %s) while the alert audio is 'same': 47 CFR 11.45 "
+		    "forbids letting EAS tones reach the public; use 'retrovue alert audio tone' "
+		    "(or none), or keep http.allow to private ranges", range);
+		log_warn("WARNING: %s", s->exposure);
+	}
+	free(audio);
+	netacl_clear(&a);
+	api_set_warning(&s->api, s->exposure);
+}
+
 /* Print what to open. */
 void
 station_print_urls(struct station *s, FILE *f)
@@ -219,6 +267,8 @@ station_print_urls(struct station *s, FILE *f)
 	fprintf(f, "Guide: http://%s:%d/iptv/channels.m3u and /iptv/xmltv.xml; "
 	    "status: /api/status; Plex (HDHomeRun): http://%s:%d\n", s->host, s->port, s->host,
 	    s->port);
+	if (s->exposure[0] != '\0')
+		fprintf(f, "WARNING: %s\n", s->exposure);
 	fflush(f);
 	channels_free(&list, n);
 }
@@ -258,9 +308,11 @@ station_start(const struct station_opts *o, char **cause)
 	struct http_opts hopts;
 	struct station *s = xcalloc(1, sizeof *s);
 	sqlite3 *db = NULL;
+	char *allow = NULL;
 	int max;
 
 	s->db_path = xstrdup(o->db_path);
+	s->bind = o->bind != NULL ? xstrdup(o->bind) : NULL;
 	s->data_dir = xstrdup(o->data_dir);
 	s->lock_fd = -1;
 	if ((s->owned = chanset_parse(o->channels, cause)) == NULL)
@@ -296,8 +348,8 @@ station_start(const struct station_opts *o, char **cause)
 	fit_connections(&hopts.max_connections);
 	hopts.per_ip = setting_int(db, "http.per_ip_connections", 64, 1, 100000);
 	hopts.timeout_s = setting_int(db, "http.timeout_s", 15, 1, 3600);
+	hopts.allow = allow = setting(db, "http.allow");
 	hdhr_identity(db, &hopts.hdhr, max);
-	db_close(&db);
 	/* The guide and the health check, made off the HTTP threads. */
 	memset(&gopts, 0, sizeof gopts);
 	gopts.db_path = s->db_path;
@@ -327,6 +379,9 @@ station_start(const struct station_opts *o, char **cause)
 	if ((s->ctl = control_new(s->sock_path, cause)) == NULL)
 		goto fail;
 	api_register(s->ctl, &s->api);
+	exposure_check(s, db, allow);
+	freep(&allow);
+	db_close(&db);
 	if (control_start(s->ctl, cause) != 0)
 		goto fail;
 	if (o->ssdp &&
@@ -340,16 +395,30 @@ station_start(const struct station_opts *o, char **cause)
 	return s;
 
 fail:
+	free(allow);
 	db_close(&db);
 	station_stop(&s);
 	return NULL;
 }
 
-/* SIGHUP. */
+/* SIGHUP: the channels and the settings read here (who may connect, the warning). */
 void
 station_reload(struct station *s)
 {
+	sqlite3 *db = NULL;
+	char *cause = NULL, *allow;
+
 	director_reload(s->d);
+	if (db_open(s->db_path, 0, &db, &cause) != 0) {
+		log_warn("reload: %s", cause);
+		free(cause);
+		return;
+	}
+	allow = setting(db, "http.allow");
+	http_set_allow(s->h, allow);
+	exposure_check(s, db, allow);
+	free(allow);
+	db_close(&db);
 }
 
 /* Viewers over every channel. */
@@ -413,6 +482,7 @@ station_stop(struct station **sp)
 	free(s->sock_path);
 	free(s->db_path);
 	free(s->data_dir);
+	free(s->bind);
 	chanset_free(&s->owned);
 	freep(sp);
 }

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -306,6 +307,17 @@ alert_parse(const struct alert_input *in, struct alert *out, char **cause)
 		channels = "all";
 	if (check_channels(channels, cause) != 0)
 		return -1;
+	if (in->key != NULL && *in->key != '\0') {
+		size_t len = strspn(in->key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789._:-");
+
+		if (in->key[len] != '\0' || len < 8 || len > ALERT_KEY_MAX) {
+			set_cause(cause, "key '%.*s': must be 8 to %d of A-Z a-z 0-9 . _ : -",
+			    ALERT_KEY_MAX, in->key, ALERT_KEY_MAX);
+			return -1;
+		}
+		memcpy(out->key, in->key, len + 1);
+	}
 	out->attention_s = in->attention_s != 0 ? in->attention_s : ALERT_ATTENTION_MIN_S;
 	if (out->attention_s < ALERT_ATTENTION_MIN_S || out->attention_s > ALERT_ATTENTION_MAX_S) {
 		set_cause(cause, "attention signal of %d s: must be %d to %d seconds",
@@ -401,8 +413,8 @@ alert_store(sqlite3 *db, struct alert *a, char **cause)
 	}
 	st = db_prepare(db, "INSERT INTO emergency_alerts (originator, event_code, locations, "
 	    "purge, issue_time, station_id, message, display, channels, sent_by, status, "
-	    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'queued', "
-	    "strftime('%Y-%m-%dT%H:%M:%SZ', ?11 / 1000, 'unixepoch'))", cause);
+	    "created_at, id, send_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'queued', "
+	    "strftime('%Y-%m-%dT%H:%M:%SZ', ?11 / 1000, 'unixepoch'), ?12, ?13)", cause);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, a->originator, -1, SQLITE_STATIC);
@@ -417,6 +429,10 @@ alert_store(sqlite3 *db, struct alert *a, char **cause)
 	sqlite3_bind_text(st, 9, a->channels, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, a->sent_by, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 11, a->issued_ms);
+	if (a->id > 0)
+		sqlite3_bind_int64(st, 12, a->id);
+	if (a->key[0] != '\0')
+		sqlite3_bind_text(st, 13, a->key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
 		a->id = sqlite3_last_insert_rowid(db);
@@ -424,6 +440,68 @@ alert_store(sqlite3 *db, struct alert *a, char **cause)
 		set_cause(cause, "storing the alert: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* A random key. */
+void
+alert_new_key(char buf[33])
+{
+	uint8_t b[16];
+	size_t i;
+
+	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
+		uint64_t x = (uint64_t)mono_us() ^ ((uint64_t)now_ms() << 20);
+
+		for (i = 0; i < sizeof b; i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			b[i] = (uint8_t)(x >> 56);
+		}
+	}
+	for (i = 0; i < sizeof b; i++)
+		snprintf(buf + i * 2, 3, "%02x", b[i]);
+}
+
+/* The next row id. */
+int64_t
+alert_next_id(sqlite3 *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT coalesce(max(id), 0) + 1 FROM emergency_alerts",
+	    NULL);
+	int64_t id = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* The alert with a key. */
+int
+alert_find_key(sqlite3 *db, const char *key, int64_t *id, char *status, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_prepare(db, "SELECT id, status FROM emergency_alerts WHERE send_key = ?1", cause);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		if (status != NULL)
+			snprintf(status, 16, "%s", db_text(st, 1));
+		rc = 0;
+	} else if (rc == SQLITE_DONE)
+		rc = 1;
+	else {
+		set_cause(cause, "looking up alert key %s: %s", key, sqlite3_errmsg(db));
+		rc = -1;
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* Update status and times (0 leaves a time as it is). */

@@ -14,6 +14,7 @@
 #define ALERT_MAX_LOCATIONS 31
 #define ALERT_ATTENTION_MIN_S 8
 #define ALERT_ATTENTION_MAX_S 25
+#define ALERT_KEY_MAX 64                /* characters of a sender's key */
 
 enum alert_display {
 	ALERT_CRAWL,            /* red banner with a crawl over the picture */
@@ -42,6 +43,7 @@ struct alert {
 	char *sent_by;                  /* owned; who triggered it */
 	int attention_s;                /* attention signal length, 8..25 */
 	int64_t issued_ms;              /* UTC ms the alert was issued */
+	char key[ALERT_KEY_MAX + 1];    /* the sender's key ("": none): one alert per key */
 };
 
 /* Fill the fields from text, checking each. Strings are copied. */
@@ -57,6 +59,7 @@ struct alert_input {
 	const char *sent_by;
 	int attention_s;                /* 0: default 8 */
 	int64_t now_ms;                 /* issue time; 0: now */
+	const char *key;                /* NULL or "": none; else 8 to 64 of A-Z a-z 0-9 . _ : - */
 };
 
 /*
@@ -77,8 +80,21 @@ int alert_targets(const struct alert *a, const char *channel_number);
 const char *alert_audio_name(enum alert_audio a);
 int alert_audio_parse(const char *s, enum alert_audio *out);
 
-/* Store a new alert (status queued); sets a->id. */
+/* A new random key for an alert (32 hex digits) into buf[33]. */
+void alert_new_key(char buf[33]);
+/*
+ * Store a new alert (status queued) with its key: as row a->id when that
+ * is set, else a new row whose id goes into a->id. Fails if the id is taken
+ * (SQLITE_CONSTRAINT in sqlite3_errcode) or the database is busy.
+ */
 int alert_store(sqlite3 *db, struct alert *a, char **cause);
+/* The row id the next alert would get (a read; no lock is taken). -1 on error. */
+int64_t alert_next_id(sqlite3 *db);
+/*
+ * The alert stored with key: 0 with *id (and its status into status[16]
+ * when not NULL), 1 if none, -1 with *cause.
+ */
+int alert_find_key(sqlite3 *db, const char *key, int64_t *id, char *status, char **cause);
 /* Set status ("active", "ended", "cleared") and the start/end times. */
 int alert_set_status(sqlite3 *db, int64_t id, const char *status, int64_t start_ms,
     int64_t end_ms, char **cause);

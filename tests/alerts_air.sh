@@ -73,6 +73,9 @@ print("ZCZC-EAS-RWT-024031-051059+0015-%03d%02d%02d-KRVU/TV -" % (t.tm_yday, t.t
 run_rc "$RETROVUE" alert send --event RMT --fips 000000 --purge 0030 --message "Second" --channels 7
 check_eq "a second alert is accepted" 0 "$rc"
 curl -s "http://127.0.0.1:$port/api/status" >/dev/null
+# Alerts air first; their rows follow at once (written by the alert thread).
+i=0
+while [ $i -lt 50 ] && ! "$RETROVUE" alert list | grep -q "RMT"; do sleep 0.1; i=$((i + 1)); done
 status_json=$("$RETROVUE" alert list)
 check_grep "the first alert is active" "RWT.*active" "$(printf '%s' "$status_json" >"$T/list"; echo "$T/list")"
 check_grep "the second waits behind it" "RMT.*queued" "$T/list"

@@ -151,9 +151,13 @@ sleep 0.5
 check_eq "a wrong word sends nothing" "" "$(alert_status)"
 tm send-keys -t one S E N D Enter
 check "the alert is sent" wait_screen one "ALERT RWT sent" 5
+# The alert airs first; its row follows at once (written by the alert thread).
+i=0
+while [ $i -lt 50 ] && [ "$(alert_status)" != active ]; do sleep 0.1; i=$((i + 1)); done
 check_eq "the daemon has it on the air" "active" "$(alert_status)"
 "$RETROVUE" alert list >"$T/alerts" 2>&1
 check_grep "retrovue alert list names the console as sender" "RWT .*console (" "$T/alerts"
+check_grep "with the key the dialog made (a retry never airs it twice)" "RWT .*console (.*\[key [0-9a-f]\{32\}\]" "$T/alerts"
 check "the tiles show ALERT with the time left" wait_screen one \
 	"2 Retro Sitcoms +ALERT 00:1[45]:[0-9][0-9]" 5
 check "the second console shows it too" wait_screen two "ALERT 00:1[45]" 5

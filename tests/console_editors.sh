@@ -14,6 +14,8 @@ q() { sqlite3 -batch -noheader -cmd '.timeout 5000' "$RETROVUE_DB_PATH" "$1"; }
 # json FILE EXPR: a value from the reply (the first line of FILE; python expression on r).
 json() { python3 -c 'import json, sys; r = json.loads(open(sys.argv[1]).readline()); print(eval(sys.argv[2]))' "$1" "$2"; }
 # rebuilt FILE: what the rebuild job (the second line) says it did.
+# job_result FILE EXPR: EXPR of the job's result (r, from the job.done line of 'ctl --wait').
+job_result() { python3 -c 'import json, sys; r = json.loads(open(sys.argv[1]).readlines()[-1])["result"]; print(eval(sys.argv[2]))' "$1" "$2"; }
 rebuilt() { python3 -c 'import json, sys; ev = json.loads(open(sys.argv[1]).readlines()[1]); print(" ".join("%s:%s" % (c["number"], "ok" if c.get("items", 0) > 0 else c.get("error", "none")) for c in ev["result"]["rebuilt"]))' "$1"; }
 
 t0=$(date +%s)
@@ -91,13 +93,22 @@ run_rc "$RETROVUE" ctl channels.add '{"number": "9", "name": "Test Nine"}'
 check_eq "channels.add adds one" "Test Nine" "$(q "SELECT name FROM channels WHERE number = '9'")"
 mkdir -p "$T/nas/tv"
 run_rc "$RETROVUE" ctl paths.add "{\"plex_path\": \"/media/tv\", \"local_path\": \"$T/nas/tv\"}"
-rule=$(json "$T/out" 'r["id"]')
+check_eq "paths.add answers at once with its job (it re-maps every row)" "paths.add" \
+	"$(json "$T/out" 'r["kind"]')"
+run_rc "$RETROVUE" ctl --wait paths.add "{\"plex_path\": \"/media/tv/\", \"local_path\": \"$T/nas/tv\"}"
+rule=$(job_result "$T/out" 'r["id"]')
+check_eq "the same mapping again, after it in order, changes it in place (job.done has the rule)" \
+	"0 $rule" "$rc $(q "SELECT group_concat(id) FROM plex_path_replacements")"
+run_rc "$RETROVUE" ctl --wait paths.add '{"plex_path": "/x", "local_path": "/y", "source": "nosuch"}'
+check_eq "a mapping for an unknown source fails in its job" 1 "$rc"
+check_grep "and job.done says why" '"kind":"paths.add".*"error":".*nosuch' "$T/out"
 : > "$T/nas/tv/a.mkv"
 run_rc "$RETROVUE" ctl paths.test '{"path": "/media/tv/a.mkv"}'
 check_eq "paths.test maps a Plex path and finds the file" "$T/nas/tv/a.mkv True" \
 	"$(json "$T/out" 'r["mapped"] + " " + str(r["exists"])')"
-run_rc "$RETROVUE" ctl paths.remove "{\"rule\": $rule}"
-check_eq "paths.remove removes the mapping" "0 0" "$rc $(q "SELECT count(*) FROM plex_path_replacements")"
+run_rc "$RETROVUE" ctl --wait paths.remove "{\"rule\": $rule}"
+check_eq "paths.remove removes the mapping (a job)" "0 0 0" \
+	"$rc $(q "SELECT count(*) FROM plex_path_replacements") $(job_result "$T/out" 'r["remapped"]')"
 run_rc "$RETROVUE" ctl tmm.add "{\"path\": \"$T/nas\", \"name\": \"nas\"}"
 check_eq "tmm.add adds a directory" "0 nas" "$rc $(q "SELECT name FROM tmm_directories")"
 run_rc "$RETROVUE" ctl --wait sync.start '{"plex": false}'
@@ -105,8 +116,10 @@ check_eq "sync.start scans it as a job" 0 "$rc"
 run_rc "$RETROVUE" ctl sync.history
 check_eq "sync.history has the run" "tmm nas success" \
 	"$(json "$T/out" '" ".join((r["history"][0]["source_type"], r["history"][0]["source"], r["history"][0]["status"]))')"
-run_rc "$RETROVUE" ctl tmm.remove '{"dir": "nas"}'
-check_eq "tmm.remove removes it" "0 0" "$rc $(q "SELECT count(*) FROM tmm_directories")"
+run_rc "$RETROVUE" ctl --wait tmm.remove '{"dir": "nas"}'
+check_eq "tmm.remove removes it (a job)" "0 0" "$rc $(q "SELECT count(*) FROM tmm_directories")"
+run_rc "$RETROVUE" ctl tmm.remove '{}'
+check_grep "tmm.remove without a directory is refused at once" 'no "dir"' "$T/err"
 
 # Two consoles in tmux (UTF-8: the picture in Unicode blocks).
 tmx="tmux -L rv-editors-$$"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The daemon's HTTP face: content types and shapes of every endpoint, HEAD,
-# CORS, traversal, the channel limit, idle stop and restart with the media
+# CORS (on what web players fetch, and only there), traversal, the channel limit, idle stop and restart with the media
 # sequence never going backwards (nor across a daemon restart), the lock
 # against a second daemon, and a clean SIGTERM.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
@@ -48,7 +48,8 @@ check_grep "and says another one runs" "another Retrovue daemon (pid $daemon_pid
 hdr /api/status
 check_eq "/api/status is 200" 200 "$(status)"
 check_eq "as JSON" "application/json" "$(header Content-Type)"
-check_eq "with CORS" "*" "$(header Access-Control-Allow-Origin)"
+check_eq "without CORS headers (no web page of another site may read it)" "" \
+	"$(header Access-Control-Allow-Origin)"
 python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -60,6 +61,11 @@ assert c["7"]["state"] == "idle"
 assert d["max_channels"] == 1
 ' "$T/b"
 check_eq "it lists the enabled channels, idle, with every status field" 0 $?
+hdr /healthz
+check_eq "/healthz has no CORS headers either" "" "$(header Access-Control-Allow-Origin)"
+hdr /api/status -X OPTIONS -H "Origin: http://example.test"
+check_eq "nor does a preflight for /api/status get them" "" \
+	"$(header Access-Control-Allow-Origin)$(header Access-Control-Allow-Methods)"
 
 hdr /discover.json
 check_eq "/discover.json is JSON" "application/json" "$(header Content-Type)"
@@ -106,10 +112,12 @@ check_eq "/iptv/channels.m3u is 200" 200 "$(status)"
 check_eq "as an M3U" "audio/x-mpegurl; charset=utf-8" "$(header Content-Type)"
 check_grep "it starts #EXTM3U" "^#EXTM3U" "$T/b"
 check_grep "and points at the channel's stream on this server" "^$B/channel/7.ts" "$T/b"
+check_eq "with CORS, for web players" "*" "$(header Access-Control-Allow-Origin)"
 hdr /iptv/xmltv.xml
 check_eq "/iptv/xmltv.xml is 200" 200 "$(status)"
 check_eq "as XML" "application/xml; charset=utf-8" "$(header Content-Type)"
 check "it is well-formed XMLTV" xmllint --noout "$T/b"
+check_eq "with CORS, for web guides" "*" "$(header Access-Control-Allow-Origin)"
 check_grep "naming the channels" '<channel id="7' "$T/b"
 printf '\x89PNG\r\n\x1a\nlogo' >"$M/seven.png"
 sql "UPDATE channels SET logo_path = '$M/seven.png' WHERE id = 1"
@@ -118,6 +126,9 @@ sleep 1.5
 hdr /iptv/logos/7.png
 check_eq "the channel's logo is served where the guide points" 200 "$(status)"
 check_eq "as PNG" "image/png" "$(header Content-Type)"
+check_eq "with CORS" "*" "$(header Access-Control-Allow-Origin)"
+hdr /discover.json
+check_eq "the HDHomeRun documents have no CORS headers" "" "$(header Access-Control-Allow-Origin)"
 hdr /iptv/logos/8.1.png
 check_eq "a channel without a logo file is 404" 404 "$(status)"
 
@@ -133,17 +144,20 @@ check_eq "DELETE is 405" 405 "$(status)"
 hdr /channel/7/index.m3u8 -X OPTIONS -H "Origin: http://example.test"
 check_eq "a CORS preflight is 204" 204 "$(status)"
 check_grep "allowing GET" "^Access-Control-Allow-Methods: GET" "$T/h"
+check_eq "from any origin" "*" "$(header Access-Control-Allow-Origin)"
 
 # HEAD on an idle channel's stream does not start it.
 hdr /channel/7.ts -I
 check_eq "HEAD /channel/7.ts is 200" 200 "$(status)"
 check_eq "as MPEG-TS" "video/mp2t" "$(header Content-Type)"
+check_eq "with CORS" "*" "$(header Access-Control-Allow-Origin)"
 check_eq "and does not start the channel" idle "$(channel_state 7)"
 
 hdr /channel/7/index.m3u8
 check_eq "the playlist starts the channel" 200 "$(status)"
 check_eq "as an HLS playlist" "application/vnd.apple.mpegurl" "$(header Content-Type)"
 check_eq "not cached" "no-cache" "$(header Cache-Control)"
+check_eq "with CORS, for web players" "*" "$(header Access-Control-Allow-Origin)"
 check_grep "version 3" "^#EXT-X-VERSION:3" "$T/b"
 cp "$T/b" "$T/pl1"
 seq1=$(media_seq "$T/pl1")
@@ -152,6 +166,7 @@ hdr "/channel/7/$first"
 check_eq "a segment is 200" 200 "$(status)"
 check_eq "as MPEG-TS" "video/mp2t" "$(header Content-Type)"
 check_grep "cached as immutable" "^Cache-Control: .*immutable" "$T/h"
+check_eq "with CORS" "*" "$(header Access-Control-Allow-Origin)"
 check_eq "starting with a TS sync byte" "47" "$(od -An -tx1 -N1 "$T/b" | tr -d ' ')"
 check_eq "and its first frame a keyframe (a segment stands alone)" "1,I" \
 	"$(ffprobe -v error -select_streams v -read_intervals %+#1 -show_entries frame=key_frame,pict_type \

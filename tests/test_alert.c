@@ -200,6 +200,68 @@ START_TEST(stored)
 }
 END_TEST
 
+START_TEST(keys)
+{
+	struct alert_input in = good();
+	struct alert a, b;
+	char *path, *cause = NULL, key[33], key2[33], status[16];
+	sqlite3 *db;
+	int64_t id;
+
+	/* Keys: made at random, checked when given. */
+	alert_new_key(key);
+	alert_new_key(key2);
+	ck_assert_int_eq(strlen(key), 32);
+	ck_assert_str_ne(key, key2);
+	in.key = "short";
+	ck_assert_int_eq(alert_parse(&in, &a, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "key 'short': must be 8 to 64"));
+	freep(&cause);
+	in.key = "has space in it";
+	ck_assert_int_eq(alert_parse(&in, &a, NULL), -1);
+	in.key = key;
+	ck_assert_int_eq(alert_parse(&in, &a, NULL), 0);
+	ck_assert_str_eq(a.key, key);
+
+	/* Stored as the row id given, with the key; found by it. */
+	xasprintf(&path, "%s/rv.db", check_tmpdir());
+	ck_assert_int_eq(db_open(path, DB_CREATE, &db, &cause), 0);
+	ck_assert_int_eq(alert_next_id(db), 1);
+	ck_assert_int_eq(alert_find_key(db, key, &id, NULL, NULL), 1);
+	a.id = 7;
+	ck_assert_int_eq(alert_store(db, &a, &cause), 0);
+	ck_assert_int_eq(a.id, 7);
+	ck_assert_int_eq(alert_next_id(db), 8);
+	ck_assert_int_eq(alert_find_key(db, key, &id, status, NULL), 0);
+	ck_assert_int_eq(id, 7);
+	ck_assert_str_eq(status, "queued");
+
+	/* A taken row id, or a key stored before: refused, and SQLite says which. */
+	in.key = key2;
+	ck_assert_int_eq(alert_parse(&in, &b, NULL), 0);
+	b.id = 7;
+	ck_assert_int_eq(alert_store(db, &b, &cause), -1);
+	ck_assert_int_eq(sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_PRIMARYKEY);
+	freep(&cause);
+	snprintf(b.key, sizeof b.key, "%s", key);
+	b.id = 0;
+	ck_assert_int_eq(alert_store(db, &b, &cause), -1);
+	ck_assert_int_eq(sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_UNIQUE);
+	freep(&cause);
+	/* No key: as many as one likes. */
+	b.key[0] = '\0';
+	ck_assert_int_eq(alert_store(db, &b, &cause), 0);
+	ck_assert_int_eq(b.id, 8);
+	b.id = 0;
+	ck_assert_int_eq(alert_store(db, &b, &cause), 0);
+	ck_assert_int_eq(b.id, 9);
+	alert_clear(&a);
+	alert_clear(&b);
+	db_close(&db);
+	free(path);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -214,6 +276,7 @@ main(void)
 	tcase_add_test(tc, events);
 	tcase_add_test(tc, audio_setting);
 	tcase_add_test(tc, stored);
+	tcase_add_test(tc, keys);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
 }

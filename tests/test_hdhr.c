@@ -1,7 +1,8 @@
 /*
  * test_hdhr.c: the HDHomeRun emulation's documents and device IDs, against
- * responses of real devices (fixtures/hdhomerun).
+ * responses of real devices (fixtures/hdhomerun), and whom SSDP answers.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,54 @@ START_TEST(lineup_fields)
 }
 END_TEST
 
+/* An IPv4 address. */
+static struct in_addr
+ip(const char *text)
+{
+	struct in_addr a;
+
+	ck_assert_int_eq(inet_pton(AF_INET, text, &a), 1);
+	return a;
+}
+
+START_TEST(ssdp_subnets)
+{
+	/* lo, eth0 with two subnets, wlan0, and a point-to-point tunnel. */
+	struct ssdp_net nets[] = {
+		{ 1, ip("127.0.0.1"), ip("255.0.0.0"), { 0 } },
+		{ 2, ip("192.168.1.10"), ip("255.255.255.0"), { 0 } },
+		{ 2, ip("10.20.0.1"), ip("255.255.0.0"), { 0 } },
+		{ 3, ip("172.16.5.1"), ip("255.255.255.240"), { 0 } },
+		{ 4, ip("10.99.0.1"), ip("255.255.255.255"), ip("10.99.0.2") },
+	};
+	size_t n = sizeof nets / sizeof nets[0];
+	struct in_addr any = ip("0.0.0.0");
+
+	/* Askers on the subnets of the interface the search came in on. */
+	ck_assert(ssdp_local_peer(nets, n, 2, ip("192.168.1.10"), ip("192.168.1.77")));
+	ck_assert(ssdp_local_peer(nets, n, 2, ip("192.168.1.10"), ip("10.20.200.3")));
+	ck_assert(ssdp_local_peer(nets, n, 3, any, ip("172.16.5.14")));
+	ck_assert(ssdp_local_peer(nets, n, 1, ip("127.0.0.1"), ip("127.0.0.1")));
+	ck_assert(ssdp_local_peer(nets, n, 4, any, ip("10.99.0.2")));
+	/* Not from farther away, nor from another interface's subnet. */
+	ck_assert(!ssdp_local_peer(nets, n, 2, ip("192.168.1.10"), ip("192.168.2.1")));
+	ck_assert(!ssdp_local_peer(nets, n, 2, ip("192.168.1.10"), ip("8.8.8.8")));
+	ck_assert(!ssdp_local_peer(nets, n, 3, any, ip("172.16.5.17")));
+	ck_assert(!ssdp_local_peer(nets, n, 3, any, ip("192.168.1.77")));
+	ck_assert(!ssdp_local_peer(nets, n, 2, ip("192.168.1.10"), ip("127.0.0.2")));
+	/* This machine, by another of its addresses, arriving on loopback. */
+	ck_assert(ssdp_local_peer(nets, n, 1, ip("127.0.0.1"), ip("192.168.1.10")));
+	ck_assert(!ssdp_local_peer(nets, n, 1, ip("127.0.0.1"), ip("192.168.1.11")));
+	ck_assert(!ssdp_local_peer(nets, n, 4, any, ip("10.99.0.3")));
+	/* An interface that is gone (or unknown) answers nobody. */
+	ck_assert(!ssdp_local_peer(nets, n, 9, any, ip("192.168.1.77")));
+	/* Without the interface index, the local address names it. */
+	ck_assert(ssdp_local_peer(nets, n, 0, ip("172.16.5.1"), ip("172.16.5.2")));
+	ck_assert(!ssdp_local_peer(nets, n, 0, ip("172.16.5.1"), ip("192.168.1.77")));
+	ck_assert(!ssdp_local_peer(NULL, 0, 2, ip("192.168.1.10"), ip("192.168.1.77")));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -95,6 +144,7 @@ main(void)
 	tcase_add_test(tc, device_ids);
 	tcase_add_test(tc, discover_fields);
 	tcase_add_test(tc, lineup_fields);
+	tcase_add_test(tc, ssdp_subnets);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
 }

@@ -4,6 +4,10 @@
  * display, the message and the channels (all by default), and confirms by
  * typing SEND or the event code, so no stray key can put an alert on the
  * air. Clearing asks first too.
+ *
+ * The form carries a key for the station: sending it again after an
+ * unanswered send (the outcome unknown) never airs it twice; changing any
+ * field makes it another alert, with a new key.
  */
 #include <pwd.h>
 #include <stdlib.h>
@@ -35,8 +39,20 @@ struct form {
 	struct w_input in[F_COUNT];     /* text of the text fields */
 	int display;                    /* 0 crawl, 1 slate */
 	int field;
-	char error[256];
+	char error[400];
+	char key[33];                   /* this alert's key */
+	int key_sent;                   /* the key went out: an edit needs a new one */
 };
+
+/* The form changed: once its key has gone out, it is another alert. */
+static void
+edited(struct form *f)
+{
+	if (f->key_sent) {
+		alert_new_key(f->key);
+		f->key_sent = 0;
+	}
+}
 
 /* Who is at the keyboard, for the record. */
 static void
@@ -105,6 +121,7 @@ send_alert(struct console *con, struct form *f)
 {
 	char what[700], words[32], who[96], *cause = NULL;
 	const char *code = events[f->event];
+	enum ctl_outcome outcome;
 	json_t *r;
 
 	snprintf(what, sizeof what, "%s on channels %s for %s (HHMM).", code,
@@ -113,19 +130,30 @@ send_alert(struct console *con, struct form *f)
 	if (!w_confirm_word(con, "Air the emergency alert", what, words))
 		return 0;
 	sent_by(who, sizeof who);
-	r = console_call(con, "alert.send", xjson_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-	    "event", code, "locations", f->in[F_LOCATIONS].buf, "purge", f->in[F_DURATION].buf,
-	    "display", f->display ? "slate" : "crawl", "message", f->in[F_MESSAGE].buf,
-	    "channels", f->in[F_CHANNELS].len > 0 ? f->in[F_CHANNELS].buf : "all",
-	    "sent_by", who), &cause);
+	f->key_sent = 1;
+	r = console_request(con, "alert.send", xjson_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+	    "s:s}", "event", code, "locations", f->in[F_LOCATIONS].buf, "purge",
+	    f->in[F_DURATION].buf, "display", f->display ? "slate" : "crawl", "message",
+	    f->in[F_MESSAGE].buf, "channels", f->in[F_CHANNELS].len > 0 ?
+	    f->in[F_CHANNELS].buf : "all", "sent_by", who, "key", f->key), &outcome, &cause);
 	if (r == NULL) {
-		utf8_copy(f->error, sizeof f->error, cause != NULL ? cause : "refused");
+		if (outcome == CTL_REFUSED)
+			snprintf(f->error, sizeof f->error, "Refused: %s", cause);
+		else if (outcome == CTL_UNKNOWN)
+			snprintf(f->error, sizeof f->error, "Unknown (no answer): see `retrovue "
+			    "alert list`; Send again never airs it twice");
+		else
+			snprintf(f->error, sizeof f->error, "Not sent: %s", cause != NULL ? cause :
+			    "no connection to the station");
 		free(cause);
 		return 0;
 	}
-	console_message(con, "ALERT %s sent (id %lld) to %s", code,
+	console_message(con, "ALERT %s %s (id %lld) to %s: %s", code,
+	    json_is_true(json_object_get(r, "duplicate")) ? "was already sent" : "sent",
 	    (long long)json_integer_value(json_object_get(r, "id")),
-	    json_string_value(json_object_get(r, "channels")));
+	    json_string_value(json_object_get(r, "channels")),
+	    json_string_value(json_object_get(r, "state")) != NULL ?
+	    json_string_value(json_object_get(r, "state")) : "on the air");
 	json_decref(r);
 	return 1;
 }
@@ -143,6 +171,7 @@ dlg_alert(struct console *con)
 	w_input_set(&f.in[F_MESSAGE], "This is a test of the Emergency Alert System. "
 	    "This is only a test.");
 	w_input_set(&f.in[F_CHANNELS], "all");
+	alert_new_key(f.key);
 	while (!done) {
 		if (w == NULL && (w = w_dialog(2 + F_COUNT * 2 + 3, 78, "EMERGENCY ALERT")) ==
 		    NULL)
@@ -183,20 +212,25 @@ dlg_alert(struct console *con)
 			break;
 		case KEY_LEFT:
 		case KEY_RIGHT:
-			if (f.field == F_EVENT)
+			if (f.field == F_EVENT) {
 				f.event = (f.event + (key == KEY_RIGHT ? 1 : nitems(events) - 1)) %
 				    nitems(events);
-			else if (f.field == F_DISPLAY)
+				edited(&f);
+			} else if (f.field == F_DISPLAY) {
 				f.display = !f.display;
+				edited(&f);
+			}
 			break;
 		default:
 			if (f.field == F_EVENT || f.field == F_DISPLAY) {
-				if (key == ' ')
-					f.display = f.field == F_DISPLAY ? !f.display : f.display;
+				if (key == ' ' && f.field == F_DISPLAY) {
+					f.display = !f.display;
+					edited(&f);
+				}
 				break;
 			}
-			if (f.field != F_SEND)
-				w_input_key(&f.in[f.field], key);
+			if (f.field != F_SEND && w_input_key(&f.in[f.field], key))
+				edited(&f);
 			break;
 		}
 	}

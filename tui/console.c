@@ -98,6 +98,7 @@ struct console {
 	int quit;
 	int in_dialog;
 	int empty_reads;                /* stdin readable without a key, in a row */
+	char warning[512];              /* the station's warning last shown */
 };
 
 static volatile sig_atomic_t got_quit;
@@ -218,17 +219,25 @@ lost_station(struct console *con)
 json_t *
 console_call(struct console *con, const char *cmd, json_t *args, char **cause)
 {
+	enum ctl_outcome outcome;
+
+	return console_request(con, cmd, args, &outcome, cause);
+}
+
+json_t *
+console_request(struct console *con, const char *cmd, json_t *args, enum ctl_outcome *outcome,
+    char **cause)
+{
 	json_t *r;
 
+	*outcome = CTL_NOT_SENT;
 	if (con->cl == NULL) {
 		json_decref(args);
 		set_cause(cause, "not connected to the station");
 		return NULL;
 	}
-	r = ctl_call(con->cl, cmd, args, CALL_TIMEOUT_MS, cause);
-	if (r == NULL && cause != NULL && *cause != NULL &&
-	    (strstr(*cause, "closed the control") != NULL ||
-	    strstr(*cause, "cannot talk") != NULL || strstr(*cause, "in time") != NULL))
+	r = ctl_request(con->cl, cmd, args, CALL_TIMEOUT_MS, outcome, cause);
+	if (r == NULL && *outcome != CTL_REFUSED)
 		lost_station(con);
 	return r;
 }
@@ -417,6 +426,7 @@ status_done(void *arg, struct console *con, json_t *st, const char *cause)
 {
 	size_t before = con->status != NULL ?
 	    json_array_size(json_object_get(con->status, "channels")) : (size_t)-1;
+	const char *w;
 	int i;
 
 	(void)arg;
@@ -429,6 +439,13 @@ status_done(void *arg, struct console *con, json_t *st, const char *cause)
 	con->status_mono_ms = mono_ms();
 	if (json_array_size(json_object_get(st, "channels")) != before)
 		con->layout_dirty = 1;  /* the monitors need another size */
+	/* A new warning from the station is said once in full; the title keeps a tag. */
+	w = json_string_value(json_object_get(st, "warning"));
+	if (strcmp(w != NULL ? w : "", con->warning) != 0) {
+		snprintf(con->warning, sizeof con->warning, "%s", w != NULL ? w : "");
+		if (w != NULL)
+			console_message(con, "WARNING: %s", w);
+	}
 	if (con->channel[0] == '\0') {
 		json_t *first = json_array_get(json_object_get(st, "channels"), 0);
 
@@ -600,6 +617,11 @@ draw_title(struct console *con)
 		wattron(con->title, w_attr(CP_ALERT) | A_BLINK);
 		w_put(con->title, 0, COLS - (int)strlen(line), (int)strlen(line), line, 0);
 		wattroff(con->title, w_attr(CP_ALERT) | A_BLINK);
+	} else if (con->warning[0] != '\0') {
+		snprintf(line, sizeof line, " PUBLIC + SAME AUDIO ");
+		wattron(con->title, w_attr(CP_ALERT));
+		w_put(con->title, 0, COLS - (int)strlen(line), (int)strlen(line), line, 0);
+		wattroff(con->title, w_attr(CP_ALERT));
 	}
 	wnoutrefresh(con->title);
 }

@@ -13,6 +13,8 @@
 #include <curses.h>
 #include <jansson.h>
 
+#include "engine/control.h"
+
 struct console;
 
 struct console_opts {
@@ -32,6 +34,9 @@ int console_run(const struct console_opts *opts, char **cause);
 
 /* Call a control command synchronously (args stolen, may be NULL); result or NULL + *cause. */
 json_t *console_call(struct console *con, const char *cmd, json_t *args, char **cause);
+/* The same, saying whether the station refused or may have done it (engine/control.h). */
+json_t *console_request(struct console *con, const char *cmd, json_t *args,
+    enum ctl_outcome *outcome, char **cause);
 /*
  * The same in the console's job pool, for anything that may be slow
  * (searches, schedules, pictures): returns at once; done(arg, result,

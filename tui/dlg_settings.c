@@ -37,6 +37,7 @@ struct settings {
 	json_t *items;                  /* the tab's list (owned) */
 	struct w_list list;
 	int64_t test_job;
+	int64_t edit_job;               /* a removal or a mapping being applied */
 	char status[512];
 	int reload;
 };
@@ -175,12 +176,19 @@ source_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 	    f[1].in.buf, "token", f[2].in.buf), NULL, err, len);
 }
 
-/* Submit: add a path mapping. */
+/* Submit: add a path mapping (a job: every stored path is re-mapped). */
 static int
 path_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 {
-	return call(arg, "paths.add", xjson_pack("{s:s, s:s, s:s}", "plex_path", f[0].in.buf,
-	    "local_path", f[1].in.buf, "source", f[2].in.buf), NULL, err, len);
+	struct settings *s = arg;
+	json_t *r;
+
+	if (call(s->con, "paths.add", xjson_pack("{s:s, s:s, s:s}", "plex_path", f[0].in.buf,
+	    "local_path", f[1].in.buf, "source", f[2].in.buf), &r, err, len) != 0)
+		return -1;
+	s->edit_job = json_integer_value(json_object_get(r, "job"));
+	json_decref(r);
+	return 0;
 }
 
 /* Submit: add a TMM directory. */
@@ -308,7 +316,7 @@ add(struct settings *s)
 		f[0].label = "Plex path prefix";
 		f[1].label = "Local path prefix";
 		f[2].label = "Source (empty: every one)";
-		ok = form_run(s->con, "Add a path mapping", f, 3, NULL, 0, path_submit, s->con);
+		ok = form_run(s->con, "Add a path mapping", f, 3, NULL, 0, path_submit, s);
 		break;
 	case TAB_TMM:
 		f[0].label = "Directory";
@@ -323,7 +331,10 @@ add(struct settings *s)
 		break;
 	}
 	memset(f[2].in.buf, 0, sizeof f[2].in.buf);     /* the token */
-	if (ok)
+	if (ok && s->tab == TAB_PATHS)
+		snprintf(s->status, sizeof s->status, "Adding the mapping: re-mapping every "
+		    "stored path...");
+	else if (ok)
 		snprintf(s->status, sizeof s->status, "Added");
 	s->reload = 1;
 }
@@ -348,13 +359,12 @@ remove_row(struct settings *s, json_t *v)
 	    " and every file imported from it");
 	if (!w_confirm(s->con, "Remove", q))
 		return;
+	/* A job: the screen never waits for the rows to go. */
 	if (call(s->con, cmds[s->tab], xjson_pack("{s:I}", keys[s->tab],
 	    json_integer_value(json_object_get(v, "id"))), &r, s->status, sizeof s->status) == 0) {
-		if (json_object_get(r, "files_removed") != NULL)
-			snprintf(s->status, sizeof s->status, "Removed, with %lld files",
-			    (long long)json_integer_value(json_object_get(r, "files_removed")));
-		else
-			snprintf(s->status, sizeof s->status, "Removed");
+		s->edit_job = json_integer_value(json_object_get(r, "job"));
+		snprintf(s->status, sizeof s->status, "Removing%s...", s->tab == TAB_PATHS ?
+		    " (re-mapping every stored path)" : " (with every file imported from it)");
 		json_decref(r);
 	}
 	s->reload = 1;
@@ -400,6 +410,24 @@ on_event(void *arg, json_t *ev)
 
 	if (name == NULL)
 		return;
+	if (strcmp(name, "job.done") == 0 && s->edit_job != 0 &&
+	    json_integer_value(json_object_get(ev, "job")) == s->edit_job) {
+		s->edit_job = 0;
+		s->reload = 1;
+		if ((r = json_object_get(ev, "result")) == NULL)
+			snprintf(s->status, sizeof s->status, "Failed: %s",
+			    json_string_value(json_object_get(ev, "error")));
+		else if (json_object_get(r, "files_removed") != NULL)
+			snprintf(s->status, sizeof s->status, "Removed, with %lld files",
+			    (long long)json_integer_value(json_object_get(r, "files_removed")));
+		else if (json_object_get(r, "id") != NULL)
+			snprintf(s->status, sizeof s->status, "Added; %lld stored paths re-mapped",
+			    (long long)json_integer_value(json_object_get(r, "remapped")));
+		else
+			snprintf(s->status, sizeof s->status, "Removed; %lld stored paths re-mapped",
+			    (long long)json_integer_value(json_object_get(r, "remapped")));
+		return;
+	}
 	if (strcmp(name, "job.done") == 0 && s->test_job != 0 &&
 	    json_integer_value(json_object_get(ev, "job")) == s->test_job) {
 		s->test_job = 0;

@@ -340,12 +340,13 @@ start_stop(struct console *con, int start)
 		if (!w_confirm(con, "Stop channel", q))
 			return;
 	}
+	/* A job: its end (or why it failed) comes as job.done (mon_event). */
 	r = console_call(con, start ? "channel.start" : "channel.stop",
 	    xjson_pack("{s:s}", "number", number), &cause);
 	if (r == NULL)
 		console_message(con, "channel %s: %s", number, cause);
 	else
-		console_message(con, "channel %s: %s", number, start ? "starting" : "stopped");
+		console_message(con, "channel %s: %s...", number, start ? "starting" : "stopping");
 	json_decref(r);
 	free(cause);
 }
@@ -471,6 +472,26 @@ mon_status(void *state, struct console *con, json_t *status)
 	return changed;
 }
 
+/* A channel started or stopped by hand: say how it went. */
+static int
+mon_event(void *state, struct console *con, json_t *ev)
+{
+	const char *name = json_string_value(json_object_get(ev, "event"));
+	const char *kind = json_string_value(json_object_get(ev, "kind"));
+	json_t *r = json_object_get(ev, "result");
+
+	(void)state;
+	if (name == NULL || kind == NULL || strcmp(name, "job.done") != 0 ||
+	    strncmp(kind, "channel.", 8) != 0)
+		return 0;
+	if (r == NULL)
+		console_message(con, "%s: %s", kind, json_string_value(json_object_get(ev, "error")));
+	else
+		console_message(con, "channel %s: %s", json_string_value(json_object_get(r,
+		    "number")), strcmp(kind, "channel.start") == 0 ? "started" : "stopped");
+	return 0;
+}
+
 const struct pane_kind pane_monitors = {
 	.name = "Channel monitors",
 	.hints = "arrows:channel  u:start  d:stop  Enter:schedule  e:slots",
@@ -480,4 +501,5 @@ const struct pane_kind pane_monitors = {
 	.key = mon_key,
 	.tick = mon_tick,
 	.status = mon_status,
+	.event = mon_event,
 };

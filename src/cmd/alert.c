@@ -2,6 +2,11 @@
  * cmd/alert.c: retrovue alert send|clear|list|audio — emergency alerts from
  * the command line. send and clear go to the running daemon through its
  * control socket; list and audio read and write the database.
+ *
+ * A send carries a key made here (or given with --key): when the daemon
+ * does not answer, the send is tried again with the same key, which the
+ * daemon never airs twice; if it still does not answer, the outcome is
+ * unknown, and said so (exit status 3), never "refused".
  */
 #include <getopt.h>
 #include <pwd.h>
@@ -31,6 +36,10 @@ sender(void)
 	return s;
 }
 
+#define SEND_TRIES 3
+#define SEND_TIMEOUT_MS 5000            /* per try */
+#define EXIT_UNKNOWN 3
+
 /* Connect to the daemon or say why not. */
 static struct ctl_client *
 connect_daemon(struct cmd_ctx *ctx)
@@ -47,6 +56,68 @@ connect_daemon(struct cmd_ctx *ctx)
 	return cl;
 }
 
+/*
+ * Hand a checked alert (args) to the daemon: tried again with the same key
+ * while the daemon does not answer. 0 sent, 1 refused or not sent, 3
+ * unknown (it may be on the air).
+ */
+static int
+send_to_daemon(struct cmd_ctx *ctx, json_t *args, const struct alert *a)
+{
+	enum ctl_outcome outcome = CTL_NOT_SENT, last = CTL_NOT_SENT;
+	struct ctl_client *cl = NULL;
+	char *path = paths_join(&ctx->paths, "control.sock"), *cause = NULL;
+	json_t *r = NULL;
+	int try;
+
+	for (try = 0; try < SEND_TRIES && r == NULL; try++) {
+		if (try > 0)
+			fprintf(stderr, "retrovue: alert send: %s; trying again with the same key "
+			    "(it never airs twice)\n", cause);
+		freep(&cause);
+		ctl_close(&cl);
+		if ((cl = ctl_connect(path, &cause)) == NULL) {
+			outcome = CTL_NOT_SENT;
+			if (try == 0) {
+				cmd_error("no Retrovue daemon answers on %s (%s); start 'retrovue "
+				    "--daemon' first — nothing was sent", path, cause);
+				break;
+			}
+			continue;
+		}
+		r = ctl_request(cl, "alert.send", json_deep_copy(args), SEND_TIMEOUT_MS, &outcome,
+		    &cause);
+		if (outcome == CTL_UNKNOWN)
+			last = CTL_UNKNOWN;
+		if (outcome == CTL_REFUSED)
+			break;
+	}
+	ctl_close(&cl);
+	free(path);
+	if (r != NULL) {
+		free(cause);
+		printf("alert %lld sent (%s) to %s: %s\n",
+		    (long long)json_integer_value(json_object_get(r, "id")), a->event,
+		    json_string_value(json_object_get(r, "channels")) != NULL ?
+		    json_string_value(json_object_get(r, "channels")) : a->channels,
+		    json_string_value(json_object_get(r, "state")) != NULL ?
+		    json_string_value(json_object_get(r, "state")) : "on the air");
+		json_decref(r);
+		return 0;
+	}
+	if (outcome == CTL_REFUSED)
+		cmd_error("the daemon refused the alert: %s", cause);
+	else if (last == CTL_UNKNOWN)
+		cmd_error("alert send: unknown: see `retrovue alert list` (key %s): the daemon got "
+		    "the alert but did not answer (%s), so it may be on the air. Sending it again "
+		    "with --key %s never airs it twice", a->key, cause, a->key);
+	else if (try > 1)
+		cmd_error("alert send: the daemon stopped answering (%s); nothing was sent",
+		    cause);
+	free(cause);
+	return last == CTL_UNKNOWN && outcome != CTL_REFUSED ? EXIT_UNKNOWN : 1;
+}
+
 /* alert send: check locally, then hand to the daemon. */
 static int
 alert_send(struct cmd_ctx *ctx, int argc, char **argv)
@@ -61,13 +132,13 @@ alert_send(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "originator", required_argument, NULL, 'o' },
 		{ "display", required_argument, NULL, 'd' },
 		{ "attention", required_argument, NULL, 'a' },
+		{ "key", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct alert_input in = { 0 };
-	struct ctl_client *cl;
 	struct alert a;
-	char *fips = NULL, *n, *who, *cause = NULL, *header;
-	json_t *args, *r;
+	char *fips = NULL, *n, *who, *cause = NULL, *header, key[33];
+	json_t *args;
 	long long v;
 	int c, status = 1;
 
@@ -86,6 +157,7 @@ alert_send(struct cmd_ctx *ctx, int argc, char **argv)
 		case 's': in.station = optarg; break;
 		case 'o': in.originator = optarg; break;
 		case 'd': in.display = optarg; break;
+		case 'k': in.key = optarg; break;
 		case 'a':
 			if (parse_int(optarg, 0, 1000, &v) != 0) {
 				cmd_error("--attention: '%s' is not a number of seconds", optarg);
@@ -99,7 +171,7 @@ alert_send(struct cmd_ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "usage: retrovue alert send --event CODE --fips PSSCCC "
 			    "--purge HHMM --message TEXT [--channels 2,5] [--station ID] "
 			    "[--originator EAS|CIV|WXR|PEP] [--display crawl|slate] "
-			    "[--attention SECONDS]\n");
+			    "[--attention SECONDS] [--key KEY]\n");
 			return 2;
 		}
 	}
@@ -110,6 +182,10 @@ alert_send(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	in.locations = fips;
 	in.sent_by = who = sender();
+	if (in.key == NULL) {
+		alert_new_key(key);
+		in.key = key;
+	}
 	if (alert_parse(&in, &a, &cause) != 0) {
 		cmd_error("alert refused: %s; nothing was sent", cause);
 		goto out;
@@ -122,28 +198,13 @@ alert_send(struct cmd_ctx *ctx, int argc, char **argv)
 		status = 0;
 		goto out_alert;
 	}
-	if ((cl = connect_daemon(ctx)) == NULL)
-		goto out_alert;
-	args = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
+	args = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}",
 	    "originator", a.originator, "event", a.event, "locations", fips, "purge", a.purge,
 	    "station", a.station, "message", a.message, "display",
 	    a.display == ALERT_SLATE ? "slate" : "crawl", "channels", a.channels,
-	    "attention", a.attention_s);
-	json_object_set_new(args, "sent_by", json_string(who));
-	r = ctl_call(cl, "alert.send", args, 10000, &cause);
-	if (r == NULL)
-		cmd_error("the daemon refused the alert: %s", cause);
-	else {
-		printf("alert %lld sent (%s) to %s: %s\n",
-		    (long long)json_integer_value(json_object_get(r, "id")), a.event,
-		    json_string_value(json_object_get(r, "channels")) != NULL ?
-		    json_string_value(json_object_get(r, "channels")) : a.channels,
-		    json_string_value(json_object_get(r, "state")) != NULL ?
-		    json_string_value(json_object_get(r, "state")) : "on the air");
-		status = 0;
-		json_decref(r);
-	}
-	ctl_close(&cl);
+	    "attention", a.attention_s, "sent_by", who, "key", a.key);
+	status = send_to_daemon(ctx, args, &a);
+	json_decref(args);
 out_alert:
 	alert_clear(&a);
 out:
@@ -195,17 +256,19 @@ alert_list(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((db = cmd_db(ctx, 0)) == NULL)
 		return 1;
 	st = db_prepare(db, "SELECT id, created_at, originator, event_code, locations, purge, "
-	    "channels, status, coalesce(sent_by, ''), message FROM emergency_alerts "
-	    "ORDER BY id DESC LIMIT 100", NULL);
+	    "channels, status, coalesce(sent_by, ''), message, coalesce(send_key, '') FROM "
+	    "emergency_alerts ORDER BY id DESC LIMIT 100", NULL);
 	if (st == NULL)
 		return 1;
 	printf("%-4s %-20s %-3s %-3s %-8s %-5s %-8s %-9s %s\n", "ID", "ISSUED (UTC)", "ORG",
 	    "EVT", "CHANNELS", "PURGE", "STATUS", "LOCATIONS", "SENT BY / MESSAGE");
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		printf("%-4lld %-20s %-3s %-3s %-8s %-5s %-8s %-9s %s: %s\n",
+		printf("%-4lld %-20s %-3s %-3s %-8s %-5s %-8s %-9s %s: %s%s%s%s\n",
 		    (long long)sqlite3_column_int64(st, 0), db_text(st, 1), db_text(st, 2),
 		    db_text(st, 3), db_text(st, 6), db_text(st, 5), db_text(st, 7),
-		    db_text(st, 4), db_text(st, 8), db_text(st, 9));
+		    db_text(st, 4), db_text(st, 8), db_text(st, 9),
+		    *db_text(st, 10) != '\0' ? " [key " : "", db_text(st, 10),
+		    *db_text(st, 10) != '\0' ? "]" : "");
 		n++;
 	}
 	sqlite3_finalize(st);
@@ -249,7 +312,7 @@ alert_audio(struct cmd_ctx *ctx, int argc, char **argv)
 
 static const struct cmd_sub alert_subs[] = {
 	{ "send", "--event CODE --fips PSSCCC --purge HHMM --message TEXT [--channels 2,5] "
-	    "[--station ID] [--display crawl|slate] [--attention S]", alert_send },
+	    "[--station ID] [--display crawl|slate] [--attention S] [--key KEY]", alert_send },
 	{ "clear", "", alert_clear_cmd },
 	{ "list", "", alert_list },
 	{ "audio", "[same|tone|none]", alert_audio },

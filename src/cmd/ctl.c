@@ -115,6 +115,7 @@ ctl_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		goto fail;
 	s = json_dumps(r, JSON_COMPACT | JSON_ENCODE_ANY);
 	printf("%s\n", s);
+	fflush(stdout);                 /* the reply now, the job's end later */
 	free(s);
 	rc = 0;
 	if (wait && json_is_integer(json_object_get(r, "job")))

@@ -125,6 +125,7 @@ fuzz_control(const uint8_t *data, size_t size)
 		in.display = json_string_value(json_object_get(req, "display"));
 		in.channels = json_string_value(json_object_get(req, "channels"));
 		in.attention_s = (int)json_integer_value(json_object_get(req, "attention"));
+		in.key = json_string_value(json_object_get(req, "key"));
 		in.sent_by = "fuzz";
 		if (alert_parse(&in, &a, &cause) == 0)
 			alert_clear(&a);
