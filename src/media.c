@@ -3,6 +3,7 @@
  */
 #include "src/media.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -60,34 +61,94 @@ averr(int rc, char *buf, size_t len)
 	return buf;
 }
 
+/* The URL scheme path starts with ("http" for "http://x"), its length, or 0. */
+static size_t
+url_scheme(const char *path)
+{
+	size_t n = 0;
+
+	if (!isalpha((unsigned char)path[0]))
+		return 0;
+	while (isalnum((unsigned char)path[n]) || path[n] == '+' || path[n] == '-' ||
+	    path[n] == '.')
+		n++;
+	/* "C:" alone is a Windows drive, not a scheme; nothing else here is one. */
+	return path[n] == ':' && n > 1 ? n : 0;
+}
+
+/* Open a library file through the file protocol only. */
+int
+media_open_input(AVFormatContext **icp, const char *path, char **cause)
+{
+	AVDictionary *opts = NULL;
+	struct stat sb;
+	const char *local = path;
+	char err[128], *url;
+	size_t scheme;
+	int rc;
+
+	if (path == NULL || *path == '\0') {
+		set_cause(cause, "no file to open (an empty path)");
+		rc = AVERROR(EINVAL);
+		goto fail;
+	}
+	if (strncmp(path, "file://", 7) == 0)
+		local = path + 7;
+	else if (strncmp(path, "file:", 5) == 0)
+		local = path + 5;
+	else if ((scheme = url_scheme(path)) > 0) {
+		set_cause(cause, "%s: refused: only local files are opened, not %.*s: URLs", path,
+		    (int)scheme, path);
+		rc = AVERROR(EPERM);
+		goto fail;
+	}
+	if (stat(local, &sb) != 0) {
+		rc = AVERROR(errno);
+		set_cause(cause, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		set_cause(cause, "%s: refused: not a regular file (%s)", path,
+		    S_ISDIR(sb.st_mode) ? "a directory" : S_ISFIFO(sb.st_mode) ? "a pipe" :
+		    S_ISSOCK(sb.st_mode) ? "a socket" : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ?
+		    "a device" : "not a file");
+		rc = AVERROR(EPERM);
+		goto fail;
+	}
+	/* "file:" keeps a name with a colon in it a file name. */
+	xasprintf(&url, "file:%s", local);
+	av_dict_set(&opts, "protocol_whitelist", "file", 0);
+	rc = avformat_open_input(icp, url, NULL, &opts);
+	av_dict_free(&opts);
+	free(url);
+	if (rc < 0) {
+		set_cause(cause, "%s: cannot open: %s", path, averr(rc, err, sizeof err));
+		return rc;
+	}
+	return 0;
+
+fail:
+	avformat_close_input(icp);      /* frees a context that was never opened too */
+	return rc;
+}
+
 /* Open and read stream info. */
 static int
 open_input(const char *path, atomic_int *cancel, AVFormatContext **out, char **cause)
 {
 	AVFormatContext *ic;
-	struct stat sb;
 	char err[128];
 	int rc;
 
 	*out = NULL;
-	if (stat(path, &sb) != 0) {
-		set_cause(cause, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		set_cause(cause, "%s: not a regular file", path);
-		return -1;
-	}
 	if ((ic = avformat_alloc_context()) == NULL) {
 		set_cause(cause, "%s: out of memory", path);
 		return -1;
 	}
 	ic->interrupt_callback.callback = interrupted;
 	ic->interrupt_callback.opaque = cancel;
-	if ((rc = avformat_open_input(&ic, path, NULL, NULL)) < 0) {
-		set_cause(cause, "%s: cannot open: %s", path, averr(rc, err, sizeof err));
+	if (media_open_input(&ic, path, cause) < 0)
 		return -1;
-	}
 	if ((rc = avformat_find_stream_info(ic, NULL)) < 0) {
 		set_cause(cause, "%s: cannot read its streams: %s", path, averr(rc, err, sizeof err));
 		avformat_close_input(&ic);

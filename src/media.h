@@ -12,6 +12,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct AVFormatContext;
+
+/*
+ * Open a library file with libavformat: a local regular file, read through
+ * the file protocol only (nested opens too: a playlist or a reference
+ * inside the file cannot reach the network). A URL (http://, tcp://,
+ * udp://, pipe:, ...) and anything but a regular file (a directory, a
+ * device, a FIFO, a socket) are refused with a message naming path; a
+ * "file:" prefix is allowed. Like avformat_open_input: *icp is NULL or a
+ * context from avformat_alloc_context() (with its interrupt callback and
+ * limits set), and it is freed on failure. 0, or a negative AVERROR with
+ * *cause.
+ */
+int media_open_input(struct AVFormatContext **icp, const char *path, char **cause);
+
 struct media_info {
 	int64_t duration_ms;            /* 0: unknown */
 	int64_t size;                   /* bytes */
