@@ -483,6 +483,7 @@ source_conf(struct channel *ch, struct source_conf *sc, double gain_db)
 	sc->fps_den = ch->conf.fps_den;
 	sc->language = ch->conf.audio_language;
 	sc->gain_db = gain_db;
+	sc->loudness_target = ch->opts.loudness_target;
 	sc->decode_threads = ch->opts.decode_threads;
 	sc->interrupt.callback = interrupted;
 	sc->interrupt.opaque = ch;
@@ -644,7 +645,7 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 	struct play p;
 	char *why = NULL, *reason, at[32], len[32];
 	int64_t join_us, offset_us, end_us = it->end_ms * 1000, row, late_ms;
-	double gain = 0;
+	double gain = NAN;              /* unknown: the source measures it as it airs */
 	int ret;
 
 	if (ch->conf.guide && fine_item_is_guide(it))
@@ -674,6 +675,7 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 		ret = 1;
 	} else {
 		source_conf(ch, &sc, gain);
+		sc.title = it->title;
 		if (source_open(&p.src, it->file_path, offset_us, &sc, cause) < 0) {
 			if (stopping(ch)) {
 				freep(cause);
