@@ -26,6 +26,11 @@ struct AVFormatContext;
  * *cause.
  */
 int media_open_input(struct AVFormatContext **icp, const char *path, char **cause);
+/*
+ * The same check without opening: 0 for a local regular file, else -1
+ * with *cause and errno (ENOENT and the like: missing; EPERM: refused).
+ */
+int media_check_local(const char *path, char **cause);
 
 struct media_info {
 	int64_t duration_ms;            /* 0: unknown */
@@ -72,6 +77,7 @@ struct media_analysis {
 	struct media_span *silence;
 	size_t nsilence;
 	int64_t end_ms;                 /* the last timestamp decoded */
+	int64_t file_end_ms;            /* where the file's last packet ends (its real length); 0: unknown */
 };
 
 /* Decode path through the filters asked for. 0, or -1 with *cause. */

@@ -866,6 +866,28 @@ START_TEST(test_refused_probe)
 }
 END_TEST
 
+/* The analysis (validate, chapter detection) goes across the changes too. */
+START_TEST(test_analyse_changing)
+{
+	struct media_analyse_opts o;
+	struct media_analysis an;
+	char *cause = NULL;
+
+	ck_assert_int_eq(sh("make_changing chg.ts"), 0);
+	memset(&o, 0, sizeof o);
+	o.what = MEDIA_LOUDNESS | MEDIA_BLACK | MEDIA_SILENCE;
+	ck_assert_msg(media_analyse(in_dir("chg.ts"), &o, &an, &cause) == 0, "%s", cause);
+	ck_assert(isfinite(an.loudness_lufs));
+	/* The clock is darkest as each second begins: a "black" moment in every part. */
+	ck_assert_int_eq((int)an.nblack, 8);
+	ck_assert(an.black[7].start_ms > 6900 && an.black[7].start_ms < 7100);
+	ck_assert_int_eq((int)an.nsilence, 0);
+	ck_assert(an.end_ms > 7900 && an.end_ms < 8200);
+	ck_assert(an.file_end_ms > 7900 && an.file_end_ms < 8200);
+	media_analysis_clear(&an);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -890,6 +912,7 @@ suite(void)
 	tcase_add_test(tc, test_unknown_loudness);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_refused_probe);
+	tcase_add_test(tc, test_analyse_changing);
 	suite_add_tcase(s, tc);
 	return s;
 }
