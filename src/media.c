@@ -102,7 +102,7 @@ check_local(const char *path, const char **local, char **cause)
 	}
 	if (stat(*local, &sb) != 0) {
 		e = errno;
-		set_cause(cause, "%s: %s", path, strerror(e));
+		set_cause(cause, "cannot open %s: %s", path, strerror(e));
 		errno = e;
 		return -1;
 	}
