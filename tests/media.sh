@@ -72,16 +72,19 @@ make_clock_part() {
 	    -f mpegts "$f"
 }
 
-# make_changing FILE: 8 s of a recording whose format changes every 2 s, as
-# at ad breaks: 4:3 SD 29.97 fps 44.1 kHz stereo; 16:9 HD 25 fps 48 kHz
-# 5.1; anamorphic 16:9 SD (the first size, another aspect ratio) 48 kHz;
-# the first again.
+# make_changing FILE [ARGS...]: 8 s of a recording whose format changes
+# every 2 s, as at ad breaks: 4:3 SD 29.97 fps 44.1 kHz stereo; 16:9 HD
+# 25 fps 48 kHz 5.1; anamorphic 16:9 SD (the first size, another aspect
+# ratio) 48 kHz; the first again. ARGS go to each part's encoding.
 make_changing() {
-	make_clock_part "$1.p1" 0 2 320 240 30000/1001 1 44100 stereo &&
-	make_clock_part "$1.p2" 2 2 640 360 25 1 48000 5.1 &&
-	make_clock_part "$1.p3" 4 2 320 240 30000/1001 4/3 48000 stereo &&
-	make_clock_part "$1.p4" 6 2 320 240 30000/1001 1 44100 stereo &&
-	cat "$1.p1" "$1.p2" "$1.p3" "$1.p4" >"$1" && rm -f "$1.p1" "$1.p2" "$1.p3" "$1.p4"
+	mc_out=$1
+	shift
+	make_clock_part "$mc_out.p1" 0 2 320 240 30000/1001 1 44100 stereo "$@" &&
+	make_clock_part "$mc_out.p2" 2 2 640 360 25 1 48000 5.1 "$@" &&
+	make_clock_part "$mc_out.p3" 4 2 320 240 30000/1001 4/3 48000 stereo "$@" &&
+	make_clock_part "$mc_out.p4" 6 2 320 240 30000/1001 1 44100 stereo "$@" &&
+	cat "$mc_out.p1" "$mc_out.p2" "$mc_out.p3" "$mc_out.p4" >"$mc_out" &&
+	rm -f "$mc_out.p1" "$mc_out.p2" "$mc_out.p3" "$mc_out.p4"
 }
 
 # make_clock FILE SECONDS W H FPS [FFMPEG-ARGS...]: a clock file, stereo
