@@ -18,7 +18,7 @@ make_changing "$M/prog1.ts"
 make_changing "$M/prog2.ts" -af volume=-12dB
 make_clock "$M/spot1.mp4" 6 320 180 30 -af volume=-6dB -c:v libx264 -preset ultrafast -c:a aac
 ffmpeg -v error -y -f lavfi -i "$(clock_video 320 180 50 6)" -f lavfi -i "$(clock_audio 44100 stereo 6)" \
-    -vf "select='lt(t,2)+between(t,2,3.99)*not(mod(n,4))+gte(t,4)*not(mod(n,2))'" -fps_mode vfr \
+    -vf "select='lt(t,2)+between(t,2,3.99)*not(mod(n,3))+gte(t,4)*not(mod(n,2))'" -fps_mode vfr \
     -c:v libx264 -preset ultrafast -c:a aac "$M/spot2.mkv"
 check "the media are made" test -s "$M/prog1.ts" -a -s "$M/prog2.ts" -a -s "$M/spot1.mp4" -a \
     -s "$M/spot2.mkv"
@@ -78,7 +78,9 @@ awk '$1 >= 3 { n++; if ($2 < -26 || $2 > -22) { bad++; if (bad < 5) print "# " $
 check_eq "short-term loudness within -24 +-2 LUFS throughout" 0 $?
 
 # Picture and sound together: at each beep (an instant 0 of a clock) the
-# picture shows that instant (its luma is the clock's phase).
+# picture shows that instant (its luma is the clock's phase), within a
+# tenth of a second: the spot's pictures last up to 60 ms, a channel frame
+# 33 ms.
 ffprobe -v error -show_entries stream=codec_type,start_time -of csv=p=0 "$T/rec.ts" >"$T/starts.txt"
 ffmpeg -v error -i "$T/rec.ts" -map 0:v -fps_mode passthrough -f rawvideo -pix_fmt yuv420p \
     "$T/rec.yuv"
@@ -122,11 +124,11 @@ for t in ons:
     d = min(ph % 1.0, 1 - ph % 1.0)
     checked += 1
     worst = max(worst, d)
-    if d > 0.08:
+    if d > 0.1:
         bad += 1
         if bad < 5:
             print("# beep at %.3f s: the picture shows phase %.3f" % (t, ph))
-print("# %d beeps, %d with their picture more than 80 ms away (the farthest %d ms)" %
+print("# %d beeps, %d with their picture more than 100 ms away (the farthest %d ms)" %
       (checked, bad, worst * 1000))
 sys.exit(0 if checked >= 15 and bad == 0 else 1)
 PY
