@@ -19,15 +19,20 @@
  *   size, format or aspect ratio changes it is drained (no frame lost) and
  *   rebuilt for the new pictures.
  * - Audio is placed by its time stamps: a decoded frame's place in the
- *   output (48 kHz samples from item time 0) is its time; a gap of more
- *   than AUDIO_SLACK is filled with silence (fed as it airs), an overlap
- *   is cut. A new sample rate, format or layout drains the resampler and
- *   starts another at the same place.
+ *   output (48 kHz samples from item time 0) is its time; off by more
+ *   than AUDIO_SLACK_US, a gap is filled with silence (fed as it airs) and
+ *   an overlap is cut. A time stamp that only continues the last packet's
+ *   is not trusted (demuxers make those up, wrongly after a sample rate
+ *   change). A new sample rate, format or layout drains the resampler and
+ *   starts another, placed exactly.
  * - Joining: source_open (a helper thread; it may block) seeks and
  *   decodes from the keyframe before the join to the join, so the first
- *   source_video is quick. Packets more than PREROLL_US before the join
- *   (a failed seek, a seek that landed far back) are skipped undecoded up
- *   to a keyframe.
+ *   source_video is quick; a seek without an index that lands past that
+ *   keyframe is made again from further back. Packets more than
+ *   PREROLL_US before the join (a failed seek, a seek that landed far
+ *   back) are skipped undecoded up to a keyframe.
+ * - source_video and source_audio run on the channel's thread: each call
+ *   decodes at most MAX_FRAMES and reads at most MAX_PACKETS.
  * - Loudness: what airs is measured (engine/loudness.c). When the item's
  *   loudness is unknown, open measures its first PRESCAN_US from the join
  *   on a second reader, and the gain then follows the running measure,
