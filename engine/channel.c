@@ -74,6 +74,7 @@
 #define CATCHUP_SEGMENT_MS 500          /* segment length while catching up with the lead */
 #define CATCHUP_DONE_US 250000          /* caught up: within this of the lead */
 #define BACKDATE_MS 1000                /* a cold start joins the schedule this long ago */
+#define LOUDNESS_KEEP_S 30.0            /* a loudness measured on the air this long is kept */
 #define SLATE_LINE1 "We are experiencing technical difficulties"
 #define SLATE_LINE2 "Please stand by"
 
@@ -632,6 +633,7 @@ source_conf(struct channel *ch, struct source_conf *sc, double gain_db)
 	sc->fps_den = ch->conf.fps_den;
 	sc->language = ch->conf.audio_language;
 	sc->gain_db = gain_db;
+	sc->loudness_target = ch->opts.loudness_target;
 	sc->decode_threads = ch->opts.decode_threads;
 	sc->interrupt.callback = interrupted;
 	sc->interrupt.opaque = ch;
@@ -779,17 +781,22 @@ air_card(struct channel *ch, struct fine_item *it, char **cause)
 	return ret;
 }
 
-/* Source settings for a file item: the channel's, with the item's loudness gain. */
+/*
+ * Source settings for a file item: the channel's, with the item's loudness
+ * gain (NAN when its loudness was never measured: the source measures it
+ * as it airs) and its title (for a file without a picture).
+ */
 static void
 item_source_conf(struct channel *ch, const struct fine_item *it, struct source_conf *sc)
 {
-	double gain = 0;
+	double gain = NAN;
 
 	if (isfinite(it->loudness_lufs)) {
 		gain = ch->opts.loudness_target - it->loudness_lufs;
 		gain = gain > 20 ? 20 : gain < -30 ? -30 : gain;
 	}
 	source_conf(ch, sc, gain);
+	sc->title = it->title;
 }
 
 /* The air time of the first frame at or after t_us. */
@@ -936,6 +943,27 @@ open_item(struct channel *ch, const struct fine_item *it, struct source **srcp, 
 	return ret;
 }
 
+/*
+ * A file whose loudness was never measured was measured as it aired: keep
+ * the figure (through the writer) once it stands on enough of the file, so
+ * its next airing starts at the right level. Validation's figure, from the
+ * whole file, replaces it later.
+ */
+static void
+note_loudness(struct channel *ch, const struct fine_item *it, struct source *src)
+{
+	double lufs, secs;
+
+	if (src == NULL || it->media_file_id <= 0 || isfinite(it->loudness_lufs) ||
+	    source_measured_loudness(src, &lufs, &secs) != 0 || !isfinite(lufs))
+		return;
+	if (secs < LOUDNESS_KEEP_S && secs < 0.8 * (double)(it->end_ms - it->start_ms) / 1000)
+		return;
+	log_info("%s: %s measured at %.1f LUFS on the air (%.0f s); kept", ch->label,
+	    it->file_path, lufs, secs);
+	asrunq_loudness(ch->log, it->media_file_id, lufs);
+}
+
 /* Air one item from the current frame to its end. */
 static int
 air_item(struct channel *ch, struct fine_item *it, char **cause)
@@ -1030,6 +1058,7 @@ done:
 		asrun_interrupted(ch, row);
 		ret = 0;
 	}
+	note_loudness(ch, it, p.src);
 	source_free(&p.src);
 	free(why);
 	return ret;

@@ -13,6 +13,7 @@
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
+#include "src/media.h"
 #include "src/util.h"
 
 /* AVFormatContext interrupt: the caller's cancel flag. */
@@ -86,10 +87,8 @@ frame_grab(const char *path, int64_t ms, int max_w, int max_h, atomic_int *cance
 	}
 	if ((ic = avformat_alloc_context()) == NULL)
 		goto nomem;
-	if ((rc = avformat_open_input(&ic, path, NULL, NULL)) < 0) {
-		set_cause(cause, "%s: %s", path, av_make_error_string(err, sizeof err, rc));
+	if (media_open_input(&ic, path, cause) < 0)
 		return -1;
-	}
 	if ((rc = avformat_find_stream_info(ic, NULL)) < 0) {
 		set_cause(cause, "%s: %s", path, av_make_error_string(err, sizeof err, rc));
 		goto out;

@@ -33,6 +33,7 @@
 #include <libavutil/pixdesc.h>
 
 #include "src/log.h"
+#include "src/media.h"
 #include "src/util.h"
 
 /* Bump when the same spec would render different bytes. */
@@ -1088,7 +1089,6 @@ probe(const char *path, struct mediagen_info *info, AVFormatContext **icp, char 
 	AVFormatContext *ic = NULL;
 	AVCodecParameters *par;
 	struct stat sb;
-	char eb[128];
 	unsigned i;
 	int ret;
 
@@ -1099,10 +1099,8 @@ probe(const char *path, struct mediagen_info *info, AVFormatContext **icp, char 
 	}
 	info->size = (int64_t)sb.st_size;
 	info->mtime = (int64_t)sb.st_mtime;
-	if ((ret = avformat_open_input(&ic, path, NULL, NULL)) < 0) {
-		set_cause(cause, "%s: %s", path, averr(ret, eb, sizeof eb));
+	if ((ret = media_open_input(&ic, path, cause)) < 0)
 		return ret;
-	}
 	info->nstreams = (int)ic->nb_streams;
 	for (i = 0; i < ic->nb_streams; i++) {
 		par = ic->streams[i]->codecpar;

@@ -33,6 +33,7 @@ enum job_state { JOB_QUEUED, JOB_OPENING, JOB_READY, JOB_FAILED };
 struct job {
 	int64_t item_id, join_us, offset_us;
 	char *path;
+	char *title;                    /* conf.title's copy: the item is gone by the open */
 	struct source_conf conf;
 	enum job_state state;
 	int dropped;                    /* pruned while opening: free the result */
@@ -61,6 +62,7 @@ job_free(struct job *j)
 	source_free(&j->src);
 	free(j->cause);
 	free(j->path);
+	free(j->title);
 	free(j);
 }
 
@@ -245,6 +247,8 @@ opener_want(struct opener *o, int64_t item_id, int64_t join_us, const char *path
 	j->offset_us = offset_us;
 	j->path = xstrdup(path);
 	j->conf = *conf;
+	j->title = conf->title != NULL ? xstrdup(conf->title) : NULL;
+	j->conf.title = j->title;
 	j->asked_us = mono_us();
 	j->src = src;
 	j->reseek = src != NULL;

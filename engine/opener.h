@@ -29,8 +29,9 @@ struct opener;
 struct opener *opener_new(const char *label, const char *name, char **cause);
 /*
  * Ask for path opened so that its first frame is offset_us into the file,
- * to air from join_us (UTC us). conf is copied (its strings must outlive
- * the opener). Asking again for the same item and join does nothing.
+ * to air from join_us (UTC us). conf is copied with its title; its other
+ * strings (the language) must outlive the opener. Asking again for the
+ * same item and join does nothing.
  */
 void opener_want(struct opener *o, int64_t item_id, int64_t join_us, const char *path,
     int64_t offset_us, const struct source_conf *conf);

@@ -1,13 +1,24 @@
 /*
  * source.h: what one item airs, normalised to the channel's format. A file
- * source demuxes and decodes the file from an offset and runs the per-item
- * filter graph (deinterlace, constant frame rate, scale and pad keeping the
- * display aspect ratio, yuv420p; audio resampled to 48 kHz stereo with the
- * item's loudness gain). The slate source draws the "technical
- * difficulties" card with lavfi sources and silence.
+ * source demuxes and decodes the file from an offset and normalises it
+ * (frames flagged interlaced are deinterlaced, a constant frame rate,
+ * scaled and padded keeping the display aspect ratio, yuv420p; audio
+ * resampled to 48 kHz stereo with the item's loudness gain). Whatever
+ * changes inside the file (picture size, aspect ratio, frame rate, sample
+ * rate, channel layout, interlacing, a gap or a late stream) continues at
+ * its time. A file without video airs a card with the item's title. The
+ * slate source draws the "technical difficulties" card with lavfi sources
+ * and silence.
  *
  * Frames come out numbered from the item's join point: video frame k is
  * item time k/fps, audio samples are contiguous from item time 0.
+ *
+ * Threads: source_open() may block (it opens, probes, seeks and decodes up
+ * to the join point; run it on a helper thread, with the interrupt
+ * callback); source_video() and source_audio() do a bounded amount of
+ * work and buffer a bounded amount (QUEUE_US of compressed data ahead of
+ * what has aired), for the channel's thread. One thread at a time per
+ * source.
  */
 #ifndef RV_ENGINE_SOURCE_H
 #define RV_ENGINE_SOURCE_H
@@ -21,18 +32,29 @@ struct source_conf {
 	int width, height;
 	int fps_num, fps_den;
 	const char *language;           /* preferred audio language (ISO 639-2), or NULL */
-	double gain_db;                 /* audio gain, 0 for none */
+	/*
+	 * Audio gain in dB (0: none), from the file's stored loudness. NAN: the
+	 * loudness is unknown; the source then measures it (its first seconds
+	 * at open, then as it airs) and sets the gain to reach
+	 * loudness_target itself, ramped and clamped.
+	 */
+	double gain_db;
+	double loudness_target;         /* LUFS, for gain_db NAN; 0: -24 */
+	const char *title;              /* the item's title, for a file without video; or NULL */
 	int decode_threads;
 	AVIOInterruptCB interrupt;      /* stops a blocking read */
-	int no_video;                   /* audio only (music): a file without video is fine */
+	int no_video;                   /* audio only (music): no picture at all */
 	int no_audio;                   /* picture only (a preview) */
 };
 
 struct source;
 
 /*
- * Open path so that item time 0 is offset_us into the file (seeking to the
- * keyframe before it and dropping what precedes it). *cause names the file.
+ * Open path so that item time 0 is offset_us into the file: seek to the
+ * keyframe before it and decode up to it (or, when the file cannot seek,
+ * skip packets without decoding to the first keyframe near it). May take
+ * a while. Only local regular files open (src/media.h). *cause names the
+ * file.
  */
 int source_open(struct source **out, const char *path, int64_t offset_us,
     const struct source_conf *conf, char **cause);
@@ -56,16 +78,37 @@ int source_open_generated(struct source **out, const char *name, const char *vid
     const char *audio_desc, const struct source_conf *conf, char **cause);
 
 /*
- * The next video frame (into frame): 0, AVERROR_EOF at the end,
- * AVERROR(EAGAIN) when the file has no video for now, or an error (*cause).
+ * The next video frame (into frame): 0, AVERROR_EOF at the end (of both
+ * streams: a picture that ends before the sound gives black), or an error
+ * (*cause). A file source never makes the caller wait for data: where the
+ * file has no picture yet it gives black (or the last picture).
  */
 int source_video(struct source *s, AVFrame *frame, char **cause);
 /*
  * The next audio frame (fltp stereo 48 kHz): 0, AVERROR_EOF when there is
- * no more (or no audio at all), AVERROR(EAGAIN) when the audio lags the
- * video too far in the file, or an error.
+ * no more (or no audio at all), AVERROR(EAGAIN) when the file's audio is
+ * not within reach for now (it lies too far ahead of the picture in the
+ * file: fill with silence; the samples the caller covers are its to drop
+ * when they come), or an error.
  */
 int source_audio(struct source *s, AVFrame *frame, char **cause);
+/*
+ * The file's integrated loudness (LUFS) as measured from the join point
+ * over what has aired so far (and what open measured ahead), and how many
+ * seconds that covers. 0, or -1 while nothing audible was measured.
+ */
+int source_measured_loudness(struct source *s, double *lufs, double *seconds);
+/* The gain (dB) the audio gets now. */
+double source_gain(struct source *s);
+
+/* What a source has done and holds, for tests and the log. */
+struct source_stats {
+	int64_t decoded;                /* video frames decoded */
+	int64_t skipped;                /* packets skipped undecoded before the join */
+	int64_t queued_bytes;           /* compressed packets waiting, both streams */
+	int64_t queued_packets;
+};
+void source_stats(struct source *s, struct source_stats *st);
 /* The first read error met (the file is truncated or damaged), or NULL. */
 const char *source_error(struct source *s);
 /* 1 for the slate. */

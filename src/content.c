@@ -74,6 +74,10 @@ content_add_file(sqlite3 *db, const char *path, const struct content_add *a, int
 		    "station-id, intro, outro, interstitial, promo)", a->type != NULL ? a->type : "");
 		return -1;
 	}
+	/* A URL is refused as such (a library holds local files only). */
+	if (media_check_local(path, cause) != 0 && errno == EPERM)
+		return -1;
+	freep(cause);
 	if (realpath(path, real) == NULL) {
 		set_cause(cause, "%s: %s", path, strerror(errno));
 		return -1;

@@ -3,6 +3,7 @@
  */
 #include "src/media.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -60,34 +61,115 @@ averr(int rc, char *buf, size_t len)
 	return buf;
 }
 
+/* The URL scheme path starts with ("http" for "http://x"), its length, or 0. */
+static size_t
+url_scheme(const char *path)
+{
+	size_t n = 0;
+
+	if (!isalpha((unsigned char)path[0]))
+		return 0;
+	while (isalnum((unsigned char)path[n]) || path[n] == '+' || path[n] == '-' ||
+	    path[n] == '.')
+		n++;
+	/* "C:" alone is a Windows drive, not a scheme; nothing else here is one. */
+	return path[n] == ':' && n > 1 ? n : 0;
+}
+
+/* Is path a local regular file (a "file:" prefix allowed)? The name without the prefix. */
+static int
+check_local(const char *path, const char **local, char **cause)
+{
+	struct stat sb;
+	size_t scheme;
+	int e;
+
+	*local = path;
+	if (path == NULL || *path == '\0') {
+		set_cause(cause, "no file to open (an empty path)");
+		errno = EINVAL;
+		return -1;
+	}
+	if (strncmp(path, "file://", 7) == 0)
+		*local = path + 7;
+	else if (strncmp(path, "file:", 5) == 0)
+		*local = path + 5;
+	else if ((scheme = url_scheme(path)) > 0) {
+		set_cause(cause, "%s: refused: only local files are opened, not %.*s: URLs", path,
+		    (int)scheme, path);
+		errno = EPERM;
+		return -1;
+	}
+	if (stat(*local, &sb) != 0) {
+		e = errno;
+		set_cause(cause, "cannot open %s: %s", path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		set_cause(cause, "%s: refused: not a regular file (%s)", path,
+		    S_ISDIR(sb.st_mode) ? "a directory" : S_ISFIFO(sb.st_mode) ? "a pipe" :
+		    S_ISSOCK(sb.st_mode) ? "a socket" : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ?
+		    "a device" : "not a file");
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+/* Check. */
+int
+media_check_local(const char *path, char **cause)
+{
+	const char *local;
+
+	return check_local(path, &local, cause);
+}
+
+/* Open a library file through the file protocol only. */
+int
+media_open_input(AVFormatContext **icp, const char *path, char **cause)
+{
+	AVDictionary *opts = NULL;
+	const char *local;
+	char err[128], *url;
+	int rc;
+
+	if (check_local(path, &local, cause) != 0) {
+		rc = AVERROR(errno);
+		avformat_close_input(icp);      /* frees a context that was never opened too */
+		return rc;
+	}
+	/* "file:" keeps a name with a colon in it a file name. */
+	xasprintf(&url, "file:%s", local);
+	av_dict_set(&opts, "protocol_whitelist", "file", 0);
+	rc = avformat_open_input(icp, url, NULL, &opts);
+	av_dict_free(&opts);
+	free(url);
+	if (rc < 0) {
+		set_cause(cause, "%s: cannot open: %s", path, averr(rc, err, sizeof err));
+		return rc;
+	}
+	return 0;
+}
+
 /* Open and read stream info. */
 static int
 open_input(const char *path, atomic_int *cancel, AVFormatContext **out, char **cause)
 {
 	AVFormatContext *ic;
-	struct stat sb;
 	char err[128];
 	int rc;
 
 	*out = NULL;
-	if (stat(path, &sb) != 0) {
-		set_cause(cause, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		set_cause(cause, "%s: not a regular file", path);
-		return -1;
-	}
 	if ((ic = avformat_alloc_context()) == NULL) {
 		set_cause(cause, "%s: out of memory", path);
 		return -1;
 	}
 	ic->interrupt_callback.callback = interrupted;
 	ic->interrupt_callback.opaque = cancel;
-	if ((rc = avformat_open_input(&ic, path, NULL, NULL)) < 0) {
-		set_cause(cause, "%s: cannot open: %s", path, averr(rc, err, sizeof err));
+	if (media_open_input(&ic, path, cause) < 0)
 		return -1;
-	}
 	if ((rc = avformat_find_stream_info(ic, NULL)) < 0) {
 		set_cause(cause, "%s: cannot read its streams: %s", path, averr(rc, err, sizeof err));
 		avformat_close_input(&ic);
@@ -165,7 +247,12 @@ media_probe(const char *path, struct media_info *mi, atomic_int *cancel, char **
 	return 0;
 }
 
-/* One decoder and its filter graph. */
+/*
+ * One decoder and its filter graphs: a conversion graph to one format
+ * (48 kHz stereo float; 160x90 grey), rebuilt whenever the decoded frames
+ * change (a recording's sample rate, layout or picture size changes at its
+ * ad breaks), feeding the analysis graph that lives for the whole file.
+ */
 struct chain {
 	int index;                      /* stream, -1: unused */
 	AVCodecContext *dec;
@@ -173,7 +260,15 @@ struct chain {
 	AVFilterContext *src;
 	AVFilterContext *sink;
 	AVRational tb;
+	AVFilterGraph *conv;
+	AVFilterContext *csrc, *csink;
+	int w, h, fmt, rate;            /* what conv takes */
+	AVChannelLayout layout;
 };
+
+#define ANALYSIS_RATE 48000
+#define ANALYSIS_W 160
+#define ANALYSIS_H 90
 
 /* Build src -> desc -> sink. */
 static int
@@ -324,9 +419,119 @@ drain(struct state *s, struct chain *c, AVFrame *f, int audio)
 	}
 }
 
+/* Push what the conversion graph has into the analysis graph. */
+static int
+conv_out(struct state *s, struct chain *c, AVFrame *f, int audio)
+{
+	int rc;
+
+	for (;;) {
+		rc = av_buffersink_get_frame(c->csink, f);
+		if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
+			return 0;
+		if (rc < 0)
+			return rc;
+		rc = av_buffersrc_add_frame_flags(c->src, f, 0);
+		av_frame_unref(f);
+		if (rc < 0 || (rc = drain(s, c, f, audio)) < 0)
+			return rc;
+	}
+}
+
+/* End the conversion graph, passing on what it holds. */
+static int
+conv_end(struct state *s, struct chain *c, AVFrame *f, int audio)
+{
+	int rc = 0;
+
+	if (c->conv != NULL && av_buffersrc_add_frame_flags(c->csrc, NULL, 0) >= 0)
+		rc = conv_out(s, c, f, audio);
+	avfilter_graph_free(&c->conv);
+	return rc;
+}
+
+/* A conversion graph for frames like f (after ending the old one). */
+static int
+conv_build(struct state *s, struct chain *c, const AVFrame *f, int audio, AVFrame *tmp)
+{
+	AVFilterInOut *outs = NULL, *ins = NULL;
+	AVChannelLayout cl = { 0 };
+	char args[256], desc[256], layout[128];
+	int rc;
+
+	if ((rc = conv_end(s, c, tmp, audio)) < 0)
+		return rc;
+	if (audio) {
+		if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || f->ch_layout.nb_channels == 0)
+			av_channel_layout_default(&cl, f->ch_layout.nb_channels > 0 ?
+			    f->ch_layout.nb_channels : 2);
+		else
+			av_channel_layout_copy(&cl, &f->ch_layout);
+		av_channel_layout_describe(&cl, layout, sizeof layout);
+		av_channel_layout_uninit(&cl);
+		snprintf(args, sizeof args, "time_base=%d/%d:sample_rate=%d:sample_fmt=%s:"
+		    "channel_layout=%s", c->tb.num, c->tb.den, f->sample_rate,
+		    av_get_sample_fmt_name(f->format), layout);
+		snprintf(desc, sizeof desc, "aresample=%d,aformat=sample_fmts=fltp:sample_rates=%d:"
+		    "channel_layouts=stereo", ANALYSIS_RATE, ANALYSIS_RATE);
+	} else {
+		snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:"
+		    "pixel_aspect=1/1", f->width, f->height, f->format, c->tb.num, c->tb.den);
+		/* Small and grey is enough to tell black from picture, and much faster. */
+		snprintf(desc, sizeof desc, "scale=%d:%d:flags=fast_bilinear,format=gray,setsar=1",
+		    ANALYSIS_W, ANALYSIS_H);
+	}
+	c->w = f->width;
+	c->h = f->height;
+	c->fmt = f->format;
+	c->rate = f->sample_rate;
+	av_channel_layout_uninit(&c->layout);
+	av_channel_layout_copy(&c->layout, &f->ch_layout);
+	c->conv = avfilter_graph_alloc();
+	outs = avfilter_inout_alloc();
+	ins = avfilter_inout_alloc();
+	if (c->conv == NULL || outs == NULL || ins == NULL) {
+		rc = AVERROR(ENOMEM);
+		goto out;
+	}
+	c->conv->nb_threads = 1;
+	rc = avfilter_graph_create_filter(&c->csrc, avfilter_get_by_name(audio ? "abuffer" :
+	    "buffer"), "in", args, NULL, c->conv);
+	if (rc >= 0)
+		rc = avfilter_graph_create_filter(&c->csink, avfilter_get_by_name(audio ?
+		    "abuffersink" : "buffersink"), "out", NULL, NULL, c->conv);
+	if (rc < 0)
+		goto out;
+	outs->name = av_strdup("in");
+	outs->filter_ctx = c->csrc;
+	ins->name = av_strdup("out");
+	ins->filter_ctx = c->csink;
+	if ((rc = avfilter_graph_parse_ptr(c->conv, desc, &ins, &outs, NULL)) >= 0)
+		rc = avfilter_graph_config(c->conv, NULL);
+out:
+	avfilter_inout_free(&ins);
+	avfilter_inout_free(&outs);
+	if (rc < 0)
+		avfilter_graph_free(&c->conv);
+	return rc;
+}
+
+/* Does f need another conversion graph? */
+static int
+conv_changed(const struct chain *c, const AVFrame *f, int audio)
+{
+	if (c->conv == NULL || f->format != c->fmt)
+		return 1;
+	if (audio)
+		return f->sample_rate != c->rate || av_channel_layout_compare(&f->ch_layout,
+		    &c->layout) != 0;
+	return f->width != c->w || f->height != c->h;
+}
+
 /* Send a packet (NULL: flush) through decoder and graph. */
 static int
-feed(struct state *s, struct chain *c, AVPacket *pkt, AVFrame *f, int audio, int64_t *last_ms)
+feed(struct state *s, struct chain *c, AVPacket *pkt, AVFrame *f, AVFrame *tmp, int audio,
+    int64_t *last_ms)
 {
 	int rc;
 	int64_t ts;
@@ -349,13 +554,16 @@ feed(struct state *s, struct chain *c, AVPacket *pkt, AVFrame *f, int audio, int
 			if (ts > *last_ms)
 				*last_ms = ts;
 		}
-		if ((rc = av_buffersrc_add_frame_flags(c->src, f, 0)) < 0)
+		if (conv_changed(c, f, audio) && (rc = conv_build(s, c, f, audio, tmp)) < 0)
 			return rc;
+		rc = av_buffersrc_add_frame_flags(c->csrc, f, 0);
 		av_frame_unref(f);
-		if ((rc = drain(s, c, f, audio)) < 0)
+		if (rc < 0 || (rc = conv_out(s, c, f, audio)) < 0)
 			return rc;
 	}
-	/* Decoder flushed: flush the graph too. */
+	/* Decoder flushed: flush the graphs too. */
+	if ((rc = conv_end(s, c, f, audio)) < 0)
+		return rc;
 	if ((rc = av_buffersrc_add_frame_flags(c->src, NULL, 0)) < 0)
 		return rc;
 	return drain(s, c, f, audio);
@@ -367,6 +575,45 @@ chain_free(struct chain *c)
 {
 	avcodec_free_context(&c->dec);
 	avfilter_graph_free(&c->graph);
+	avfilter_graph_free(&c->conv);
+	av_channel_layout_uninit(&c->layout);
+}
+
+/*
+ * Where the file's last packet (of its picture or sound) ends, in ms from
+ * its start: read without decoding from a little before from_ms, what was
+ * decoded. 0 when it cannot tell.
+ */
+static int64_t
+file_end(AVFormatContext *ic, int64_t from_ms, int64_t offset_ms)
+{
+	AVPacket *pkt = av_packet_alloc();
+	AVStream *st;
+	int64_t ts, end = 0, e;
+	unsigned i;
+	int v = best_stream(ic, AVMEDIA_TYPE_VIDEO), a = best_stream(ic, AVMEDIA_TYPE_AUDIO);
+
+	for (i = 0; i < ic->nb_streams; i++)
+		ic->streams[i]->discard = (int)i == v || (int)i == a ? AVDISCARD_DEFAULT :
+		    AVDISCARD_ALL;
+	ts = (from_ms + offset_ms - 2000) * 1000;
+	if (pkt == NULL || avformat_seek_file(ic, -1, INT64_MIN, ts, ts, 0) < 0) {
+		av_packet_free(&pkt);
+		return 0;
+	}
+	while (av_read_frame(ic, pkt) >= 0) {
+		st = ic->streams[pkt->stream_index];
+		ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
+		if (ts != AV_NOPTS_VALUE) {
+			e = av_rescale_q(ts + (pkt->duration > 0 ? pkt->duration : 0), st->time_base,
+			    (AVRational){ 1, 1000 }) - offset_ms;
+			if (e > end)
+				end = e;
+		}
+		av_packet_unref(pkt);
+	}
+	av_packet_free(&pkt);
+	return end;
 }
 
 /* Analyse. */
@@ -378,8 +625,8 @@ media_analyse(const char *path, const struct media_analyse_opts *o, struct media
 	struct chain vc = { .index = -1 }, ac = { .index = -1 };
 	struct state s;
 	AVPacket *pkt = NULL;
-	AVFrame *f = NULL;
-	char args[512], desc[512], layout[128], err[128], *why = NULL;
+	AVFrame *f = NULL, *tmp = NULL;
+	char args[512], desc[512], err[128], *why = NULL;
 	int64_t total_ms, last_ms = 0, next_report = 0;
 	unsigned i;
 	int rc, v, a, ret = -1;
@@ -400,29 +647,25 @@ media_analyse(const char *path, const struct media_analyse_opts *o, struct media
 		ic->streams[i]->discard = ((int)i == v || (int)i == a) ? AVDISCARD_DEFAULT :
 		    AVDISCARD_ALL;
 
+	/* The analysis graphs take one format; the conversion graphs bring every frame to it. */
 	if (v >= 0) {
 		if (open_decoder(ic, v, 0, &vc, &why) != 0)
 			goto fail;
 		snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:"
-		    "pixel_aspect=%d/%d", vc.dec->width, vc.dec->height, vc.dec->pix_fmt, vc.tb.num,
-		    vc.tb.den, vc.dec->sample_aspect_ratio.num > 0 ? vc.dec->sample_aspect_ratio.num :
-		    1, vc.dec->sample_aspect_ratio.den > 0 ? vc.dec->sample_aspect_ratio.den : 1);
-		/* Small and grey is enough to tell black from picture, and much faster. */
-		snprintf(desc, sizeof desc, "scale=160:90:flags=fast_bilinear,format=gray,"
-		    "blackdetect=d=0:pix_th=%.3f:pic_th=%.3f", o->black_pix_th > 0 ?
-		    o->black_pix_th : 0.10, o->black_pic_th > 0 ? o->black_pic_th : 0.98);
+		    "pixel_aspect=1/1", ANALYSIS_W, ANALYSIS_H, AV_PIX_FMT_GRAY8, vc.tb.num,
+		    vc.tb.den);
+		snprintf(desc, sizeof desc, "blackdetect=d=0:pix_th=%.3f:pic_th=%.3f",
+		    o->black_pix_th > 0 ? o->black_pix_th : 0.10, o->black_pic_th > 0 ?
+		    o->black_pic_th : 0.98);
 		if (build_graph(&vc, 0, args, desc, &why) != 0)
 			goto fail;
 	}
 	if (a >= 0) {
 		if (open_decoder(ic, a, 1, &ac, &why) != 0)
 			goto fail;
-		if (ac.dec->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
-			av_channel_layout_default(&ac.dec->ch_layout, ac.dec->ch_layout.nb_channels);
-		av_channel_layout_describe(&ac.dec->ch_layout, layout, sizeof layout);
-		snprintf(args, sizeof args, "time_base=%d/%d:sample_rate=%d:sample_fmt=%s:"
-		    "channel_layout=%s", ac.tb.num, ac.tb.den, ac.dec->sample_rate,
-		    av_get_sample_fmt_name(ac.dec->sample_fmt), layout);
+		/* Stereo, as it airs: a 5.1 file is measured as its downmix sounds. */
+		snprintf(args, sizeof args, "time_base=1/%d:sample_rate=%d:sample_fmt=fltp:"
+		    "channel_layout=stereo", ANALYSIS_RATE, ANALYSIS_RATE);
 		desc[0] = '\0';
 		if (o->what & MEDIA_LOUDNESS)
 			snprintf(desc, sizeof desc, "ebur128=metadata=1");
@@ -441,15 +684,16 @@ media_analyse(const char *path, const struct media_analyse_opts *o, struct media
 
 	pkt = av_packet_alloc();
 	f = av_frame_alloc();
-	if (pkt == NULL || f == NULL) {
+	tmp = av_frame_alloc();
+	if (pkt == NULL || f == NULL || tmp == NULL) {
 		why = xstrdup("out of memory");
 		goto fail;
 	}
 	while ((rc = av_read_frame(ic, pkt)) >= 0) {
 		if (pkt->stream_index == v)
-			rc = feed(&s, &vc, pkt, f, 0, &last_ms);
+			rc = feed(&s, &vc, pkt, f, tmp, 0, &last_ms);
 		else if (pkt->stream_index == a)
-			rc = feed(&s, &ac, pkt, f, 1, &last_ms);
+			rc = feed(&s, &ac, pkt, f, tmp, 1, &last_ms);
 		else
 			rc = 0;
 		av_packet_unref(pkt);
@@ -471,13 +715,14 @@ media_analyse(const char *path, const struct media_analyse_opts *o, struct media
 		goto fail;
 	}
 	/* A read error before the end: what was read still counts; the caller sees end_ms. */
-	if (v >= 0 && feed(&s, &vc, NULL, f, 0, &last_ms) < 0)
+	if (v >= 0 && feed(&s, &vc, NULL, f, tmp, 0, &last_ms) < 0)
 		why = xstrdup("flushing the video");
-	if (a >= 0 && feed(&s, &ac, NULL, f, 1, &last_ms) < 0)
+	if (a >= 0 && feed(&s, &ac, NULL, f, tmp, 1, &last_ms) < 0)
 		why = xstrdup("flushing the audio");
 	if (why != NULL)
 		goto fail;
 	out->end_ms = last_ms;
+	out->file_end_ms = file_end(ic, last_ms, s.offset_ms);
 	if (s.black_open >= 0)
 		add_span(&out->black, &out->nblack, s.black_open, last_ms);
 	if (s.silence_open >= 0)
@@ -493,6 +738,7 @@ fail:
 	free(why);
 	av_packet_free(&pkt);
 	av_frame_free(&f);
+	av_frame_free(&tmp);
 	chain_free(&vc);
 	chain_free(&ac);
 	avformat_close_input(&ic);

@@ -12,6 +12,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct AVFormatContext;
+
+/*
+ * Open a library file with libavformat: a local regular file, read through
+ * the file protocol only (nested opens too: a playlist or a reference
+ * inside the file cannot reach the network). A URL (http://, tcp://,
+ * udp://, pipe:, ...) and anything but a regular file (a directory, a
+ * device, a FIFO, a socket) are refused with a message naming path; a
+ * "file:" prefix is allowed. Like avformat_open_input: *icp is NULL or a
+ * context from avformat_alloc_context() (with its interrupt callback and
+ * limits set), and it is freed on failure. 0, or a negative AVERROR with
+ * *cause.
+ */
+int media_open_input(struct AVFormatContext **icp, const char *path, char **cause);
+/*
+ * The same check without opening: 0 for a local regular file, else -1
+ * with *cause and errno (ENOENT and the like: missing; EPERM: refused).
+ */
+int media_check_local(const char *path, char **cause);
+
 struct media_info {
 	int64_t duration_ms;            /* 0: unknown */
 	int64_t size;                   /* bytes */
@@ -57,6 +77,7 @@ struct media_analysis {
 	struct media_span *silence;
 	size_t nsilence;
 	int64_t end_ms;                 /* the last timestamp decoded */
+	int64_t file_end_ms;            /* where the file's last packet ends (its real length); 0: unknown */
 };
 
 /* Decode path through the filters asked for. 0, or -1 with *cause. */

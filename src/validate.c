@@ -76,6 +76,51 @@ describe(const struct media_info *mi)
 	return r;
 }
 
+/* Is a differ from b by more than tol (a fraction) and a second? */
+static int
+differs(int64_t a, int64_t b, double tol)
+{
+	int64_t d = a > b ? a - b : b - a;
+
+	return d > 1000 && (double)d > tol * (double)(b > 0 ? b : a);
+}
+
+/*
+ * What decoding the file found out about its length: a container that
+ * says more (a cut download, a recording that stopped) or less than the
+ * file holds, a sound that ends early. The file's real length replaces
+ * the container's.
+ */
+static void
+lengths(struct job *j, const struct media_analysis *an, double tol, char **desc)
+{
+	char a[32], b[32], *m;
+
+	if (an->file_end_ms > 0 && j->info.duration_ms > 0 &&
+	    differs(an->file_end_ms, j->info.duration_ms, tol)) {
+		fmt_duration(a, sizeof a, j->info.duration_ms, 0);
+		fmt_duration(b, sizeof b, an->file_end_ms, 0);
+		a[8] = b[8] = '\0';
+		xasprintf(&m, "%s; its container says %s but the file %s at %s%s", *desc, a,
+		    an->file_end_ms < j->info.duration_ms ? "ends" : "goes on to", b,
+		    an->file_end_ms < j->info.duration_ms ? " (cut short?)" : "");
+		free(*desc);
+		*desc = m;
+		j->status = "warning";
+		j->info.duration_ms = an->file_end_ms;
+	}
+	if (an->end_ms > 0 && an->file_end_ms > 0 && differs(an->end_ms, an->file_end_ms, tol)
+	    && an->end_ms < an->file_end_ms) {
+		fmt_duration(a, sizeof a, an->end_ms, 0);
+		fmt_duration(b, sizeof b, an->file_end_ms, 0);
+		a[8] = b[8] = '\0';
+		xasprintf(&m, "%s; its sound ends at %s of %s", *desc, a, b);
+		free(*desc);
+		*desc = m;
+		j->status = "warning";
+	}
+}
+
 /* Check one file (on a worker). */
 static void
 check(const struct validate_opts *o, struct job *j)
@@ -88,6 +133,13 @@ check(const struct validate_opts *o, struct job *j)
 	char a[32], b[32];
 
 	j->loudness = NAN;
+	if (media_check_local(j->path, &cause) != 0 && errno == EPERM) {
+		/* A URL, a device, a directory: never opened. */
+		j->status = "error";
+		j->message = cause;
+		return;
+	}
+	freep(&cause);
 	if (stat(j->path, &sb) != 0) {
 		j->status = "missing";
 		if (j->source_type != NULL && strcmp(j->source_type, "plex") == 0 &&
@@ -109,6 +161,29 @@ check(const struct validate_opts *o, struct job *j)
 	j->opened = 1;
 	desc = describe(&j->info);
 	j->status = "ok";
+	if (o->loudness && j->info.has_audio && !cancelled(o)) {
+		memset(&ao, 0, sizeof ao);
+		ao.what = MEDIA_LOUDNESS;
+		ao.cancel = o->cancel;
+		if (media_analyse(j->path, &ao, &an, &cause) == 0) {
+			j->loudness = an.loudness_lufs;
+			media_analysis_clear(&an);
+			if (isfinite(j->loudness)) {
+				xasprintf(&m, "%s, %.1f LUFS", desc, j->loudness);
+				free(desc);
+				desc = m;
+			}
+			lengths(j, &an, tol, &desc);
+		} else {
+			xasprintf(&m, "%s; loudness not measured: %s", desc, cause);
+			free(desc);
+			desc = m;
+			freep(&cause);
+			if (!cancelled(o))
+				j->status = "warning";
+		}
+	}
+	/* The library's length against the file's (the real one when it was decoded). */
 	if (j->stored_ms > 0 && j->info.duration_ms > 0) {
 		diff = fabs((double)(j->info.duration_ms - j->stored_ms)) / (double)j->stored_ms;
 		if (diff > tol) {
@@ -126,27 +201,6 @@ check(const struct validate_opts *o, struct job *j)
 		free(desc);
 		desc = m;
 		j->status = "warning";
-	}
-	if (o->loudness && j->info.has_audio && !cancelled(o)) {
-		memset(&ao, 0, sizeof ao);
-		ao.what = MEDIA_LOUDNESS;
-		ao.cancel = o->cancel;
-		if (media_analyse(j->path, &ao, &an, &cause) == 0) {
-			j->loudness = an.loudness_lufs;
-			media_analysis_clear(&an);
-			if (isfinite(j->loudness)) {
-				xasprintf(&m, "%s, %.1f LUFS", desc, j->loudness);
-				free(desc);
-				desc = m;
-			}
-		} else {
-			xasprintf(&m, "%s; loudness not measured: %s", desc, cause);
-			free(desc);
-			desc = m;
-			freep(&cause);
-			if (!cancelled(o))
-				j->status = "warning";
-		}
 	}
 	j->message = desc;
 }

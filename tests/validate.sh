@@ -77,4 +77,39 @@ check_eq "--all re-checks everything (one still missing)" 1 "$rc"
 check_grep "all six" "Validated 6 files" "$T/out"
 check_no_grep "--quiet prints only problems" "^ok " "$T/out"
 
+# Real-world files: a recording whose format changes at its ad breaks (44.1
+# kHz stereo, 48 kHz 5.1, back) is measured across the changes, as its
+# stereo downmix airs; a container that says 8 s of a file cut at 4 s; a
+# sound that ends at 2 s of 6. And a library path that is a URL.
+make_changing "$M/changing.ts"
+make_clock "$M/full.mkv" 8 320 180 25 -c:v libx264 -preset ultrafast -c:a aac
+head -c $(($(stat -c %s "$M/full.mkv") / 2)) "$M/full.mkv" >"$M/cut.mkv"
+ffmpeg -v error -y -f lavfi -i "$(clock_video 320 180 25 6)" -f lavfi -i "$(clock_audio 48000 stereo 2)" \
+    -c:v libx264 -preset ultrafast -c:a aac "$M/early.mkv"
+for f in changing.ts cut.mkv early.mkv; do
+	run_rc "$RETROVUE" content add "$M/$f" --type commercial
+done
+run_rc "$RETROVUE" content add "http://127.0.0.1:1/movie.mkv" --type commercial
+check_eq "content add refuses a URL" 1 "$rc"
+check_grep "saying why" "refused: only local files are opened, not http: URLs" "$T/err"
+sq "INSERT INTO media_files (file_path, duration_ms, media_type, source_type) VALUES
+    ('tcp://127.0.0.1:1?listen', 1000, 'clip', 'plex')"
+run_rc "$RETROVUE" validate
+check_eq "validate: the format changes do not stop the measure" ok "$(v changing.ts)"
+ours=$(sq "SELECT printf('%.1f', loudness_lufs) FROM media_files WHERE file_path LIKE '%changing.ts'")
+# ffmpeg restarts its filters (ebur128 too) at each change: measure its stereo downmix, written out.
+ffmpeg -v error -i "$M/changing.ts" -vn -af aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo \
+    -c:a pcm_f32le "$T/downmix.wav"
+theirs=$(ebur128_of "$T/downmix.wav")
+check "across the changes: $ours LUFS, ffmpeg's ebur128 of the stereo downmix $theirs" \
+    awk -v a="$ours" -v b="$theirs" 'BEGIN { d = a - b; exit !(a != "" && d < 0.3 && d > -0.3) }'
+check_no_grep "no 'loudness not measured'" "changing.ts.*loudness not measured" "$T/out"
+check_eq "a cut file is a warning" warning "$(v cut.mkv)"
+check_grep "its real length is told" "cut: .*its container says 00:00:08 but the file ends at 00:00:0[34] (cut short?)" "$T/out"
+check_grep "and set against the library's" "cut: .*its duration 00:00:0[34] differs from the library's 00:00:08" "$T/out"
+check_eq "a sound that ends early is a warning" warning "$(v early.mkv)"
+check_grep "saying where" "early: .*its sound ends at 00:00:0[12] of 00:00:06" "$T/out"
+check_eq "a URL from a library is an error" error "$(v '127.0.0.1:1?listen')"
+check_grep "never opened" "tcp://127.0.0.1:1?listen: refused: only local files are opened, not tcp: URLs" "$T/out"
+
 done_testing
