@@ -13,7 +13,7 @@ PACKAGES="build-essential autoconf automake pkg-config
   libxml2-dev libjansson-dev libmicrohttpd-dev libchafa-dev libglib2.0-dev check
   libfontconfig-dev
   ffmpeg sqlite3 curl libxml2-utils xmltv-util tmux multimon-ng sox
-  fonts-dejavu-core python3 wrk nginx-light time tzdata strace"
+  fonts-dejavu-core python3 wrk nginx-light time tzdata strace iproute2"
 
 missing=""
 for p in $PACKAGES; do
