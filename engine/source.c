@@ -1610,6 +1610,16 @@ source_video(struct source *s, AVFrame *frame, char **cause)
 		return AVERROR_EOF;
 	if ((ret = av_frame_ref(frame, pic)) < 0)
 		return ret;
+	/*
+	 * A picture the next slot replaces is not kept: a frame the source
+	 * still held would be copied by every overlay that draws on it.
+	 */
+	if (pic == s->cur && s->next != NULL &&
+	    s->next->pts < slot_us(s, s->vout + 1) + frame_us(s) / 2) {
+		t = s->cur->pts;
+		av_frame_unref(s->cur);
+		s->cur->pts = t;
+	}
 	frame->pts = s->vout++;
 	return 0;
 }
