@@ -501,19 +501,6 @@ stopped_locked(struct director *d, struct slot *s, int failed)
 	return w;
 }
 
-/* Wake a list of waiters (no lock held). */
-static void
-wake_all(struct ring_waiter *w)
-{
-	struct ring_waiter *next;
-
-	for (; w != NULL; w = next) {
-		next = w->next;
-		w->next = NULL;
-		w->wake(w->arg);
-	}
-}
-
 /* Join the pipelines of list (no lock held), then finish their slots. */
 static void
 join_list(struct director *d, struct stopped *list, size_t n)
@@ -534,7 +521,7 @@ join_list(struct director *d, struct stopped *list, size_t n)
 		wake = w;
 	}
 	pthread_mutex_unlock(&d->lock);
-	wake_all(wake);
+	ring_waiters_wake(wake);
 	free(failed);
 }
 

@@ -161,8 +161,8 @@ take_waiters_locked(struct ring *r, int playlist)
 }
 
 /* Wake a detached list (without the lock). */
-static void
-wake_list(struct ring_waiter *w)
+void
+ring_waiters_wake(struct ring_waiter *w)
 {
 	struct ring_waiter *next;
 
@@ -294,7 +294,7 @@ ring_publish(struct ring *r, uint8_t *data, size_t len, int64_t start_ms, int64_
 		build_playlist_locked(r);
 	w = take_waiters_locked(r, r->playlist != NULL);
 	pthread_mutex_unlock(&r->lock);
-	wake_list(w);
+	ring_waiters_wake(w);
 	return seq;
 }
 
@@ -318,7 +318,7 @@ ring_append(struct ring *r, const uint8_t *data, size_t len)
 		r->readers = NULL;
 	}
 	pthread_mutex_unlock(&r->lock);
-	wake_list(w);
+	ring_waiters_wake(w);
 }
 
 /* Off the air. */
@@ -332,7 +332,7 @@ ring_end(struct ring *r)
 	clear_locked(r);
 	w = take_waiters_locked(r, 1);
 	pthread_mutex_unlock(&r->lock);
-	wake_list(w);
+	ring_waiters_wake(w);
 }
 
 /* Wake everyone. */
@@ -344,7 +344,7 @@ ring_wake_all(struct ring *r)
 	pthread_mutex_lock(&r->lock);
 	w = take_waiters_locked(r, 1);
 	pthread_mutex_unlock(&r->lock);
-	wake_list(w);
+	ring_waiters_wake(w);
 }
 
 /* Next sequence number. */

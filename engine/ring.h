@@ -41,6 +41,9 @@ struct ring_waiter {
 	struct ring_waiter *next;
 };
 
+/* Wake each waiter of a list taken off its queue (call without any lock). */
+void ring_waiters_wake(struct ring_waiter *w);
+
 /* What ring_get found. */
 enum ring_result {
 	RING_OK,                        /* *out holds a reference */
