@@ -2,12 +2,15 @@
 # The console, driven in tmux (send-keys, capture-pane) against a real
 # daemon with three channels: it attaches; the monitors show the channels;
 # navigation between panes; a channel started from the keyboard; search as
-# you type in the content browser; an emergency alert fired from the
-# keyboard reaches the daemon (retrovue alert list) and shows in a second
-# attached console, and is cleared; resizing between 80x24 and 200x60 and
-# to a terminal too small; quitting leaves the daemon's channels on the
-# air. Then the standalone mode: no daemon, the console runs the engine
-# itself (HTTP answers), in a C locale, and takes it down when it quits.
+# you type in the content browser; the help screen made from the key
+# tables; dialogs over dialogs (the keys over the settings, F9's alert over
+# them), the monitors updating under an open dialog; an emergency alert
+# fired from the keyboard reaches the daemon (retrovue alert list) and
+# shows in a second attached console, and is cleared; resizing between
+# 80x24 and 200x60 and to a terminal too small; quitting leaves the
+# daemon's channels on the air. Then the standalone mode: no daemon, the
+# console runs the engine itself (HTTP answers), in a C locale, and takes
+# it down when it quits.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 . "$TESTS_SRCDIR/engine_lib.sh"
 
@@ -136,6 +139,53 @@ tm send-keys -t one t t t
 check "t filters by type (commercial)" wait_screen one "Content \(2\).*|type:commercial" 5
 tm send-keys -t one x
 check "x clears the filters" wait_screen one "Content \(3\)" 5
+
+# The help screen is made from the key tables: every pane's and every
+# dialog's keys, by where they apply (tests/test_keys checks every row).
+tm send-keys -t one '?'
+check "the help screen has the panes' keys" wait_screen one "select a channel \(its schedule log follows\)" 2
+tm send-keys -t one End
+check "and at its end the dialogs' (the word to type)" wait_screen one "Confirming by a typed word" 2
+check "it scrolls, saying where it is" wait_screen one "lines [0-9]+-([0-9]+) of \1 " 1
+tm send-keys -t one x
+check "any other key closes it" wait_gone one "any other key closes" 2
+
+# Dialogs over dialogs, in the console's one loop.
+tm send-keys -t one F2
+check "F2 opens the settings" wait_screen one "Plex sources +Path mappings +TMM directories" 5
+tm send-keys -t one F1
+check "F1 over a dialog opens the keys at that dialog's" sh -c \
+	"tmux -S '$TS' capture-pane -p -t one | sed -n 2p | grep -q 'Settings (F2)'"
+check "with them" wait_screen one "add a source, mapping, directory or channel" 1
+tm send-keys -t one Escape
+check "Esc closes the keys" wait_gone one "any other key closes" 2
+check "the settings are still open" wait_screen one "Plex sources +Path mappings" 1
+tm send-keys -t one F9
+check "F9 opens the emergency alert over the settings" wait_screen one "EMERGENCY ALERT" 2
+check "the settings under it" wait_screen one "Plex sources +Path mappings" 1
+tm send-keys -t one Escape
+check "Esc cancels the alert" wait_gone one "EMERGENCY ALERT" 2
+check "back in the settings" wait_screen one "Plex sources +Path mappings" 1
+check_eq "nothing aired" "" "$(alert_status)"
+tm send-keys -t one Escape
+check "Esc closes the settings" wait_screen one "/:search" 2
+
+# A dialog open never stops the monitors.
+tm send-keys -t one '!'
+wait_screen one "EMERGENCY ALERT" 3 >/dev/null
+run_rc "$RETROVUE" ctl channel.start '{"number": "4"}'
+check "with the alert dialog open, a channel started elsewhere shows on its tile" \
+	wait_screen one "4 Retro Mix +(STARTING|ON AIR)" 15
+check "the dialog stayed open" wait_screen one "EMERGENCY ALERT" 1
+tm send-keys -t one Escape
+check "Esc closes it" wait_gone one "EMERGENCY ALERT" 2
+tm send-keys -t one 1 Left d
+check "d on the monitors asks before stopping a channel" wait_screen one "Stop channel 2\?" 3
+tm send-keys -t one n
+check "n closes the question" wait_gone one "Stop channel 2\?" 2
+sleep 0.5
+check_eq "and channel 2 stays on the air" "on air" "$(channel_state 2)"
+tm send-keys -t one 3
 
 # A second console, attached at the same time.
 console two 100 30 LC_ALL=C.UTF-8 TERM=screen

@@ -4,8 +4,10 @@
 # comes from the daemon's job pool), adds a marker at the playhead and
 # saves: sqlite3 finds the marker and the unlocked future of the fine log
 # rewritten; the other console, open on the same file, shows the marker.
-# The metadata editor changes a field. The control commands behind them
-# are checked with 'retrovue ctl'.
+# The metadata editor changes a field. The settings edit a channel in a
+# form, disable and enable it, open its slots over them (a slot added in a
+# form and removed after a question) and add and remove a TMM directory.
+# The control commands behind them are checked with 'retrovue ctl'.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 . "$TESTS_SRCDIR/engine_lib.sh"
 
@@ -202,6 +204,69 @@ $tmx send-keys -t a Down Enter
 check "Save says what it did" wait_screen a "Saved the metadata of $id"
 check_eq "the database has the new notes" "Edited in tmux" \
 	"$(q "SELECT scheduling_notes FROM content_scheduling_metadata WHERE media_file_id = $id")"
+
+# The settings: a channel edited in its form, disabled and enabled again,
+# its slots over the settings (a slot added in a form, removed after a
+# question), a TMM directory added and removed.
+$tmx send-keys -t a F2
+check "F2 opens the settings" wait_screen a "Plex sources  *Path mappings  *TMM directories  *Channels"
+$tmx send-keys -t a Left
+check "Left: the channels tab" wait_screen a "Retro Sitcoms .*enabled"
+$tmx send-keys -t a Down Down Down e
+check "e edits the selected channel in a form" wait_screen a "Channel 4 ─"
+$tmx send-keys -t a Down C-u
+$tmx send-keys -t a -l "Retro Mix East"
+$tmx send-keys -t a Up Up Up Enter
+check "Save says the channel is saved" wait_screen a "Channel 4 saved; its schedule is being rebuilt"
+check_eq "the database has the new name" "Retro Mix East" "$(q "SELECT name FROM channels WHERE number = '4'")"
+check "the list shows it" wait_screen a "4  *Retro Mix East"
+$tmx send-keys -t a Space
+check "Space disables the channel" wait_screen a "4  *Retro Mix East.*DISABLED"
+check_eq "in the database" 0 "$(q "SELECT enabled FROM channels WHERE number = '4'")"
+$tmx send-keys -t a Space
+check "Space enables it again" wait_screen a "4  *Retro Mix East.*enabled"
+check_eq "in the database too" 1 "$(q "SELECT enabled FROM channels WHERE number = '4'")"
+$tmx send-keys -t a s
+check "s opens the channel's slots over the settings" wait_screen a "Schedule: channel 4 Retro Mix East"
+nslots=$(q "SELECT count(*) FROM schedules s JOIN channels c ON c.id = s.channel_id WHERE c.number = '4'")
+$tmx send-keys -t a a
+check "a opens the form for a slot" wait_screen a "Add a slot"
+$tmx send-keys -t a C-u
+$tmx send-keys -t a -l sat
+$tmx send-keys -t a Down
+$tmx send-keys -t a -l 06:00
+$tmx send-keys -t a Down
+$tmx send-keys -t a -l 07:00
+$tmx send-keys -t a Down Right Right Up Up Up Up Up Enter
+check "Save adds it and the fine log is rebuilt" wait_screen a "Slot added; the fine log was rebuilt" 600
+slot=$(q "SELECT s.id FROM schedules s JOIN channels c ON c.id = s.channel_id WHERE c.number = '4' AND start_time = '06:00' AND end_time = '07:00' AND schedule_type = 'movies'")
+check "the slot is in the database" test -n "$slot"
+$tmx send-keys -t a End d
+check "d asks before removing the slot" wait_screen a "Remove slot $slot (Sat 06:00-07:00)?"
+$tmx send-keys -t a y
+check "y removes it" wait_screen a "Slot removed; the fine log was rebuilt" 600
+check_eq "and it is gone" "$nslots" "$(q "SELECT count(*) FROM schedules s JOIN channels c ON c.id = s.channel_id WHERE c.number = '4'")"
+$tmx send-keys -t a Escape
+check "Esc closes the slots: the settings again" wait_screen a "4  *Retro Mix East.*enabled"
+$tmx send-keys -t a Left a
+check "a on the TMM tab opens its form" wait_screen a "Add a TMM directory"
+$tmx send-keys -t a -l "$T/nas"
+$tmx send-keys -t a Enter
+$tmx send-keys -t a -l shelf
+$tmx send-keys -t a Enter Enter Enter
+check "Save adds the directory" wait_screen a "shelf  *$T/nas"
+check_eq "in the database" "shelf" "$(q "SELECT name FROM tmm_directories")"
+$tmx send-keys -t a d
+check "d asks before removing it" wait_screen a "Remove directory [0-9]* and every file imported from it?"
+$tmx send-keys -t a n
+check "n keeps it" wait_screen a "shelf  *$T/nas"
+$tmx send-keys -t a d
+wait_screen a "Remove directory" >/dev/null
+$tmx send-keys -t a y
+check "y removes it (a job)" wait_screen a "Removed, with 0 files"
+check_eq "it is gone" 0 "$(q "SELECT count(*) FROM tmm_directories")"
+$tmx send-keys -t a Escape
+check "Esc closes the settings" wait_screen a "Content (1)"
 
 $tmx send-keys -t a q
 $tmx send-keys -t b q

@@ -19,6 +19,7 @@
 #include "src/xjson.h"
 #include "tui/console.h"
 #include "tui/dialogs.h"
+#include "tui/form.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
 
@@ -63,7 +64,7 @@ sent_by(char *buf, size_t len)
 	snprintf(buf, len, "console (%s)", pw != NULL ? pw->pw_name : "unknown user");
 }
 
-/* Draw the form. */
+/* Draw the fields. */
 static void
 draw_form(WINDOW *w, struct form *f)
 {
@@ -115,20 +116,18 @@ draw_form(WINDOW *w, struct form *f)
 	    "Tab/Up/Down: field  Left/Right: choose  Enter: next/send  Esc: cancel", 1);
 }
 
-/* Send it after the typed confirmation. 1 when sent. */
-static int
-send_alert(struct console *con, struct form *f)
+/* The operator typed SEND (or not): send it; the dialog closes once the station has it. */
+static void
+confirmed(void *arg, struct console *con, int yes)
 {
-	char what[700], words[32], who[96], *cause = NULL;
+	struct form *f = arg;
+	char who[96], *cause = NULL;
 	const char *code = events[f->event];
 	enum ctl_outcome outcome;
 	json_t *r;
 
-	snprintf(what, sizeof what, "%s on channels %s for %s (HHMM).", code,
-	    f->in[F_CHANNELS].len > 0 ? f->in[F_CHANNELS].buf : "all", f->in[F_DURATION].buf);
-	snprintf(words, sizeof words, "SEND|%s", code);
-	if (!w_confirm_word(con, "Air the emergency alert", what, words))
-		return 0;
+	if (!yes)
+		return;
 	sent_by(who, sizeof who);
 	f->key_sent = 1;
 	r = console_request(con, "alert.send", xjson_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
@@ -146,7 +145,7 @@ send_alert(struct console *con, struct form *f)
 			snprintf(f->error, sizeof f->error, "Not sent: %s", cause != NULL ? cause :
 			    "no connection to the station");
 		free(cause);
-		return 0;
+		return;
 	}
 	console_message(con, "ALERT %s %s (id %lld) to %s: %s", code,
 	    json_is_true(json_object_get(r, "duplicate")) ? "was already sent" : "sent",
@@ -155,104 +154,180 @@ send_alert(struct console *con, struct form *f)
 	    json_string_value(json_object_get(r, "state")) != NULL ?
 	    json_string_value(json_object_get(r, "state")) : "on the air");
 	json_decref(r);
+	console_dialog_close(con, f);
+}
+
+/* Ask for the typed confirmation. */
+static void
+send_alert(struct console *con, struct form *f)
+{
+	char what[700], words[32];
+	const char *code = events[f->event];
+
+	snprintf(what, sizeof what, "%s on channels %s for %s (HHMM).", code,
+	    f->in[F_CHANNELS].len > 0 ? f->in[F_CHANNELS].buf : "all", f->in[F_DURATION].buf);
+	snprintf(words, sizeof words, "SEND|%s", code);
+	form_confirm_word(con, "Air the emergency alert", what, words, confirmed, f);
+}
+
+/* A new form: the test message everywhere for 15 minutes, a fresh key. */
+static void *
+alert_open(struct console *con)
+{
+	struct form *f = xcalloc(1, sizeof *f);
+
+	(void)con;
+	w_input_set(&f->in[F_LOCATIONS], "000000");
+	w_input_set(&f->in[F_DURATION], "0015");
+	w_input_set(&f->in[F_MESSAGE], "This is a test of the Emergency Alert System. "
+	    "This is only a test.");
+	w_input_set(&f->in[F_CHANNELS], "all");
+	alert_new_key(f->key);
+	return f;
+}
+
+/* Its size: the fields, two rows each, and the error and hint lines. */
+static void
+alert_size(void *state, int *rows, int *cols)
+{
+	(void)state;
+	*rows = 2 + F_COUNT * 2 + 3;
+	*cols = 78;
+}
+
+/* Draw. */
+static void
+alert_draw(void *state, struct console *con, WINDOW *w)
+{
+	(void)con;
+	w_frame(w, "EMERGENCY ALERT", 1);
+	draw_form(w, state);
+}
+
+/* Esc: cancel. */
+static int
+alert_key_cancel(void *state, struct console *con, int key)
+{
+	(void)key;
+	console_dialog_close(con, state);
 	return 1;
 }
 
-void
-dlg_alert(struct console *con)
+/* Tab, Down: the next field; Shift-Tab, Up: the previous. */
+static int
+alert_key_move(void *state, struct console *con, int key)
 {
-	struct form f;
-	WINDOW *w = NULL;
-	int key, done = 0;
+	struct form *f = state;
 
-	memset(&f, 0, sizeof f);
-	w_input_set(&f.in[F_LOCATIONS], "000000");
-	w_input_set(&f.in[F_DURATION], "0015");
-	w_input_set(&f.in[F_MESSAGE], "This is a test of the Emergency Alert System. "
-	    "This is only a test.");
-	w_input_set(&f.in[F_CHANNELS], "all");
-	alert_new_key(f.key);
-	while (!done) {
-		if (w == NULL && (w = w_dialog(2 + F_COUNT * 2 + 3, 78, "EMERGENCY ALERT")) ==
-		    NULL)
-			break;
-		werase(w);
-		w_frame(w, "EMERGENCY ALERT", 1);
-		draw_form(w, &f);
-		wnoutrefresh(w);
-		key = console_getch(con, w);
-		if (key == ERR)
-			continue;
-		if (key == KEY_RESIZE) {
-			w_dialog_free(&w);
-			continue;
-		}
-		f.error[0] = '\0';
-		switch (key) {
-		case 27:
-			done = 1;
-			break;
-		case '\t':
-		case KEY_DOWN:
-			f.field = (f.field + 1) % F_COUNT;
-			break;
-		case KEY_BTAB:
-		case KEY_UP:
-			f.field = (f.field + F_COUNT - 1) % F_COUNT;
-			break;
-		case '\n':
-		case '\r':
-		case KEY_ENTER:
-			if (f.field == F_SEND) {
-				if (send_alert(con, &f))
-					done = 1;
-				w_dialog_free(&w);      /* the confirmation covered it */
-			} else
-				f.field++;
-			break;
-		case KEY_LEFT:
-		case KEY_RIGHT:
-			if (f.field == F_EVENT) {
-				f.event = (f.event + (key == KEY_RIGHT ? 1 : nitems(events) - 1)) %
-				    nitems(events);
-				edited(&f);
-			} else if (f.field == F_DISPLAY) {
-				f.display = !f.display;
-				edited(&f);
-			}
-			break;
-		default:
-			if (f.field == F_EVENT || f.field == F_DISPLAY) {
-				if (key == ' ' && f.field == F_DISPLAY) {
-					f.display = !f.display;
-					edited(&f);
-				}
-				break;
-			}
-			if (f.field != F_SEND && w_input_key(&f.in[f.field], key))
-				edited(&f);
-			break;
-		}
-	}
-	w_dialog_free(&w);
-	console_redraw(con);
+	(void)con;
+	f->error[0] = '\0';
+	if (key == '\t' || key == KEY_DOWN)
+		f->field = (f->field + 1) % F_COUNT;
+	else
+		f->field = (f->field + F_COUNT - 1) % F_COUNT;
+	return 1;
 }
 
-void
-dlg_alert_clear(struct console *con)
+/* Enter: the next field; on Send, the typed confirmation. */
+static int
+alert_key_enter(void *state, struct console *con, int key)
 {
-	json_t *st = console_status(con), *alert, *r;
-	char q[200], who[96], *cause = NULL;
+	struct form *f = state;
 
-	alert = st != NULL ? json_object_get(st, "alert") : NULL;
-	if (!json_is_object(alert)) {
-		console_message(con, "no alert is on the air");
+	(void)key;
+	f->error[0] = '\0';
+	if (f->field == F_SEND)
+		send_alert(con, f);
+	else
+		f->field++;
+	return 1;
+}
+
+/* Left/Right: the event, or the display. */
+static int
+alert_key_choose(void *state, struct console *con, int key)
+{
+	struct form *f = state;
+
+	(void)con;
+	f->error[0] = '\0';
+	if (f->field == F_EVENT) {
+		f->event = (f->event + (key == KEY_RIGHT ? 1 : nitems(events) - 1)) % nitems(events);
+		edited(f);
+	} else if (f->field == F_DISPLAY) {
+		f->display = !f->display;
+		edited(f);
+	}
+	return 1;
+}
+
+/* Typing into a field; Space flips the display. */
+static void
+alert_key(void *state, struct console *con, int key)
+{
+	struct form *f = state;
+
+	(void)con;
+	f->error[0] = '\0';
+	if (f->field == F_EVENT || f->field == F_DISPLAY) {
+		if (key == ' ' && f->field == F_DISPLAY) {
+			f->display = !f->display;
+			edited(f);
+		}
 		return;
 	}
-	snprintf(q, sizeof q, "Clear the %s alert on channels %s? The end-of-message airs now.",
-	    json_string_value(json_object_get(alert, "event")),
-	    json_string_value(json_object_get(alert, "channels")));
-	if (!w_confirm(con, "Clear the alert", q))
+	if (f->field != F_SEND && w_input_key(&f->in[f->field], key))
+		edited(f);
+}
+
+/* Backspace, Ctrl-U (named here for the help screen). */
+static int
+alert_key_edit(void *state, struct console *con, int key)
+{
+	alert_key(state, con, key);
+	return 1;
+}
+
+/* Free the form. */
+static void
+alert_close(void *state, struct console *con)
+{
+	(void)con;
+	free(state);
+}
+
+static const struct key_bind alert_keys[] = {
+	{ { '\t', KEY_DOWN }, "next field", NULL, alert_key_move, NULL, 0 },
+	{ { KEY_BTAB, KEY_UP }, "previous field", NULL, alert_key_move, NULL, 0 },
+	{ { KEY_LEFT, KEY_RIGHT }, "choose the event or the display (Space flips the display)",
+	    NULL, alert_key_choose, NULL, 0 },
+	{ { '\n' }, "next field; on Send: type SEND or the event code to air it", NULL,
+	    alert_key_enter, NULL, 0 },
+	{ { KEY_BACKSPACE, 127, 8, 21 }, "delete a character; Ctrl-U clears the field", NULL,
+	    alert_key_edit, NULL, 0 },
+	{ { 27 }, "cancel: nothing airs", NULL, alert_key_cancel, NULL, 0 },
+	{ { 0 }, NULL, NULL, NULL, NULL, 0 },
+};
+
+const struct dlg_kind dlg_alert = {
+	.name = "Emergency alert",
+	.keys = alert_keys,
+	.open = alert_open,
+	.size = alert_size,
+	.draw = alert_draw,
+	.key = alert_key,
+	.close = alert_close,
+};
+
+/* The answer to "Clear the alert?". */
+static void
+clear_answered(void *arg, struct console *con, int yes)
+{
+	char who[96], *cause = NULL;
+	json_t *r;
+
+	(void)arg;
+	if (!yes)
 		return;
 	sent_by(who, sizeof who);
 	r = console_call(con, "alert.clear", xjson_pack("{s:s}", "sent_by", who), &cause);
@@ -262,4 +337,21 @@ dlg_alert_clear(struct console *con)
 		console_message(con, "alert cleared");
 	json_decref(r);
 	free(cause);
+}
+
+void
+dlg_alert_clear(struct console *con)
+{
+	json_t *st = console_status(con), *alert;
+	char q[200];
+
+	alert = st != NULL ? json_object_get(st, "alert") : NULL;
+	if (!json_is_object(alert)) {
+		console_message(con, "no alert is on the air");
+		return;
+	}
+	snprintf(q, sizeof q, "Clear the %s alert on channels %s? The end-of-message airs now.",
+	    json_string_value(json_object_get(alert, "event")),
+	    json_string_value(json_object_get(alert, "channels")));
+	form_confirm(con, "Clear the alert", q, clear_answered, NULL);
 }

@@ -1,14 +1,20 @@
 /*
  * console.c: the console's frame: the terminal, the main loop, the layout
- * of the panes, the title and status bars, the global key map, and the
- * control connection every pane and dialog talks through.
+ * of the panes, the stack of open dialogs, the title and status bars, the
+ * console's key table, and the control connection every pane and dialog
+ * talks through.
  *
- * The loop: poll() on the terminal and the control socket with a timeout
- * up to the next due work (the status twice a second, the clock each
- * second); keys go to the focused pane or the global map; events from the
- * station go to the panes and to a dialog's listener. Windows are only
- * redrawn when a pane says it changed, and ncurses sends only the cells
- * that differ, so an idle console costs next to nothing.
+ * The loop, the only one: poll() on the terminal, the job pool's answers
+ * and the control socket with a timeout up to the next due work (the
+ * status twice a second, the clock each second). A key goes to the top
+ * dialog when one is open (its table, the keys that work anywhere, its
+ * key function), else to the focused pane (its table, its key function)
+ * and then to the console's table. Events from the station go to every
+ * pane and every open dialog. Panes are only redrawn when they say they
+ * changed, dialogs at each turn, and ncurses sends only the cells that
+ * differ, so an idle console costs next to nothing. A dialog never
+ * blocks the loop to wait for an answer: the monitors and the bars go on
+ * updating under it, and F9 opens the emergency alert over any of them.
  *
  * The terminal is restored on every exit: console_run's own exit, atexit,
  * and the fatal signals (which call endwin and re-raise).
@@ -32,6 +38,7 @@
 #include "src/log.h"
 #include "src/util.h"
 #include "tui/dialogs.h"
+#include "tui/form.h"
 #include "tui/pane.h"
 #include "tui/thumb.h"
 #include "tui/widgets.h"
@@ -41,11 +48,12 @@
 #define RECONNECT_MS 2000
 #define MIN_COLS 60
 #define MIN_LINES 16
+#define DIALOGS_MAX 8                   /* dialogs open over each other */
 
 enum { P_MONITORS, P_SCHEDULE, P_CONTENT, P_LOG, P_COUNT };
 
-static const struct pane_kind *const kinds[P_COUNT] = {
-	&pane_monitors, &pane_schedule, &pane_content, &pane_log,
+const struct pane_kind *const console_panes[P_COUNT + 1] = {
+	&pane_monitors, &pane_schedule, &pane_content, &pane_log, NULL,
 };
 
 struct pane {
@@ -53,6 +61,14 @@ struct pane {
 	void *state;
 	WINDOW *win;                    /* NULL when not shown in this layout */
 	int dirty;
+};
+
+/* An open dialog. */
+struct dialog {
+	const struct dlg_kind *kind;
+	void *state;                    /* the kind's; freed by kind->close */
+	WINDOW *win;                    /* made when first drawn, again after a resize */
+	int done;                       /* it asked to close */
 };
 
 /* A call in the job pool, and then its answer. */
@@ -90,13 +106,12 @@ struct console {
 	char message[256];
 	int64_t message_until;
 	int64_t last_clock_s;
-	void (*listener)(void *, json_t *);
-	void *listener_arg;
+	struct dialog dialogs[DIALOGS_MAX];     /* bottom first */
+	int ndialogs;
 	char channel[16];
 	int64_t content_id;
 	int unicode;
 	int quit;
-	int in_dialog;
 	int empty_reads;                /* stdin readable without a key, in a row */
 	char warning[512];              /* the station's warning last shown */
 };
@@ -323,7 +338,7 @@ console_pane_dirty(struct console *con, const struct pane_kind *kind)
 	int i;
 
 	for (i = 0; i < P_COUNT; i++) {
-		if (kinds[i] == kind)
+		if (console_panes[i] == kind)
 			con->panes[i].dirty = 1;
 	}
 }
@@ -338,13 +353,6 @@ console_message(struct console *con, const char *fmt, ...)
 	va_end(ap);
 	con->message_until = mono_ms() + 6000;
 	con->bars_dirty = 1;
-}
-
-void
-console_on_event(struct console *con, void (*fn)(void *, json_t *), void *arg)
-{
-	con->listener = fn;
-	con->listener_arg = fn != NULL ? arg : NULL;
 }
 
 const char *
@@ -454,8 +462,8 @@ status_done(void *arg, struct console *con, json_t *st, const char *cause)
 			    json_string_value(json_object_get(first, "number")));
 	}
 	for (i = 0; i < P_COUNT; i++) {
-		if (kinds[i]->status != NULL &&
-		    kinds[i]->status(con->panes[i].state, con, st))
+		if (console_panes[i]->status != NULL &&
+		    console_panes[i]->status(con->panes[i].state, con, st))
 			con->panes[i].dirty = 1;
 	}
 	con->bars_dirty = 1;
@@ -473,7 +481,7 @@ fetch_status(struct console *con)
 	console_call_async(con, "status", NULL, status_done, NULL);
 }
 
-/* Hand an event to the panes and the dialog's listener. */
+/* Hand an event to the panes and the open dialogs. */
 static void
 dispatch_event(struct console *con, json_t *ev)
 {
@@ -484,11 +492,13 @@ dispatch_event(struct console *con, json_t *ev)
 	    strncmp(name, "channel", 7) == 0))
 		con->next_status_ms = 0;        /* fetch the status now */
 	for (i = 0; i < P_COUNT; i++) {
-		if (kinds[i]->event != NULL && kinds[i]->event(con->panes[i].state, con, ev))
+		if (console_panes[i]->event != NULL && console_panes[i]->event(con->panes[i].state, con, ev))
 			con->panes[i].dirty = 1;
 	}
-	if (con->listener != NULL)
-		con->listener(con->listener_arg, ev);
+	for (i = 0; i < con->ndialogs; i++) {
+		if (con->dialogs[i].kind->event != NULL)
+			con->dialogs[i].kind->event(con->dialogs[i].state, con, ev);
+	}
 }
 
 /* Lay the panes out for the terminal's size. */
@@ -511,6 +521,12 @@ layout(struct console *con)
 	if (con->bar != NULL)
 		delwin(con->bar);
 	con->title = con->bar = NULL;
+	/* The dialogs are made again at the new size when next drawn. */
+	for (i = 0; i < con->ndialogs; i++) {
+		if (con->dialogs[i].win != NULL)
+			delwin(con->dialogs[i].win);
+		con->dialogs[i].win = NULL;
+	}
 	con->layout_dirty = 0;
 	con->bars_dirty = 1;
 	thumb_reset();
@@ -626,7 +642,7 @@ draw_title(struct console *con)
 	wnoutrefresh(con->title);
 }
 
-/* The status bar: the focused pane's keys, a message, the clock. */
+/* The status bar: the keys at hand, a message, the clock. */
 static void
 draw_bar(struct console *con)
 {
@@ -642,8 +658,10 @@ draw_bar(struct console *con)
 		w_put(con->bar, 0, 1, COLS - cw - 2, con->message, 0);
 		wattroff(con->bar, A_BOLD);
 	} else {
-		snprintf(hints, sizeof hints, "%s  Tab:pane  !:alert  X:clear alert  ?:keys  q:quit",
-		    kinds[con->focus]->hints);
+		/* The focused pane's keys, then the console's: the hints of their tables. */
+		hints[0] = '\0';
+		keys_bar(console_panes[con->focus]->keys, hints, sizeof hints);
+		keys_bar(console_keys, hints, sizeof hints);
 		w_put(con->bar, 0, 1, COLS - cw - 2, hints, 0);
 	}
 	w_put(con->bar, 0, COLS - cw, cw, clock, 0);
@@ -664,13 +682,162 @@ draw_too_small(void)
 	wnoutrefresh(stdscr);
 }
 
+void
+console_dialog_open(struct console *con, const struct dlg_kind *kind, void *state)
+{
+	struct dialog *d;
+
+	if (con->quit || con->ndialogs == DIALOGS_MAX) {
+		/* Quitting, or piled too deep: it closes at once (its opener hears "cancelled"). */
+		if (!con->quit)
+			console_message(con, "too many dialogs open: close one first");
+		kind->close(state, con);
+		return;
+	}
+	d = &con->dialogs[con->ndialogs++];
+	memset(d, 0, sizeof *d);
+	d->kind = kind;
+	d->state = state;
+}
+
+void
+console_dialog_close(struct console *con, void *state)
+{
+	int i;
+
+	for (i = 0; i < con->ndialogs; i++) {
+		if (con->dialogs[i].state == state)
+			con->dialogs[i].done = 1;
+	}
+}
+
+const struct dlg_kind *
+console_dialog_top(struct console *con, const struct dlg_kind *skip)
+{
+	int i;
+
+	for (i = con->ndialogs - 1; i >= 0; i--) {
+		if (con->dialogs[i].kind != skip)
+			return con->dialogs[i].kind;
+	}
+	return NULL;
+}
+
+/* Whether a dialog of kind is open. */
+static int
+dialog_open(struct console *con, const struct dlg_kind *kind)
+{
+	int i;
+
+	for (i = 0; i < con->ndialogs; i++) {
+		if (con->dialogs[i].kind == kind)
+			return 1;
+	}
+	return 0;
+}
+
+/* Close the dialogs that are done, the top first (each tells its opener). */
+static void
+reap_dialogs(struct console *con)
+{
+	struct dialog d;
+	int i;
+
+	for (i = con->ndialogs - 1; i >= 0; i--) {
+		if (!con->dialogs[i].done)
+			continue;
+		d = con->dialogs[i];
+		memmove(&con->dialogs[i], &con->dialogs[i + 1], (size_t)(con->ndialogs - i - 1) *
+		    sizeof *con->dialogs);
+		con->ndialogs--;
+		if (d.win != NULL)
+			delwin(d.win);
+		/* It may open another (on top) or close its opener: look again from the top. */
+		d.kind->close(d.state, con);
+		i = con->ndialogs;
+		/* What it covered shows again. */
+		console_dirty(con);
+		clearok(curscr, TRUE);
+		touchwin(stdscr);
+		wnoutrefresh(stdscr);
+	}
+}
+
+/* Quitting: close every dialog, the top first. */
+static void
+close_dialogs(struct console *con)
+{
+	int i, rounds = 0;
+
+	while (con->ndialogs > 0 && rounds++ < DIALOGS_MAX * 2) {
+		for (i = 0; i < con->ndialogs; i++)
+			con->dialogs[i].done = 1;
+		reap_dialogs(con);
+	}
+}
+
+/* The open dialogs from the topmost full-screen one up, each in its window. */
+static void
+draw_dialogs(struct console *con)
+{
+	struct dialog *d;
+	int base = 0, i, rows, cols;
+
+	for (i = con->ndialogs - 1; i > 0; i--) {
+		if (con->dialogs[i].kind->size == NULL) {
+			base = i;
+			break;
+		}
+	}
+	for (i = base; i < con->ndialogs; i++) {
+		d = &con->dialogs[i];
+		if (d->win == NULL) {
+			if (d->kind->size == NULL)
+				d->win = newwin(LINES, COLS, 0, 0);
+			else {
+				rows = 10;
+				cols = 60;
+				d->kind->size(d->state, &rows, &cols);
+				d->win = w_dialog(rows, cols, NULL);
+			}
+			if (d->win == NULL)
+				continue;
+		}
+		werase(d->win);
+		d->kind->draw(d->state, con, d->win);
+		wnoutrefresh(d->win);
+	}
+}
+
+/* Whether a full-screen dialog hides the panes. */
+static int
+panes_hidden(struct console *con)
+{
+	int i;
+
+	for (i = 0; i < con->ndialogs; i++) {
+		if (con->dialogs[i].kind->size == NULL)
+			return 1;
+	}
+	return 0;
+}
+
 /* Draw what changed, then the dialogs on top, then the screen. */
 static void
-render(struct console *con, WINDOW *dialog)
+render(struct console *con)
 {
+	struct dialog *top;
 	struct pane *p;
 	int i;
 
+	reap_dialogs(con);
+	/* The top dialog gets ready (reloads, starts queued work, may ask something). */
+	if (con->ndialogs > 0) {
+		top = &con->dialogs[con->ndialogs - 1];
+		if (top->kind->update != NULL && !top->done)
+			top->kind->update(top->state, con);
+		reap_dialogs(con);
+	}
 	if (con->layout_dirty)
 		layout(con);
 	if (con->too_small) {
@@ -678,39 +845,32 @@ render(struct console *con, WINDOW *dialog)
 		doupdate();
 		return;
 	}
-	for (i = 0; i < P_COUNT; i++) {
-		p = &con->panes[i];
-		if (p->win == NULL || !p->dirty)
-			continue;
-		werase(p->win);
-		p->kind->draw(p->state, con, p->win, i == con->focus && !con->in_dialog);
-		w_frame(p->win, p->kind->title != NULL ? p->kind->title(p->state) :
-		    p->kind->name, i == con->focus);
-		wnoutrefresh(p->win);
-		p->dirty = 0;
-		if (dialog != NULL)
-			con->bars_dirty = 1;
-	}
-	if (con->bars_dirty) {
-		draw_title(con);
-		draw_bar(con);
-		con->bars_dirty = 0;
-		if (dialog != NULL) {
-			/* What changed under the dialogs: paint them over it again. */
-			w_dialogs_touch();
-			if (!w_dialog_open(dialog)) {
-				touchwin(dialog);
-				wnoutrefresh(dialog);
-			}
+	if (!panes_hidden(con)) {
+		for (i = 0; i < P_COUNT; i++) {
+			p = &con->panes[i];
+			if (p->win == NULL || !p->dirty)
+				continue;
+			werase(p->win);
+			p->kind->draw(p->state, con, p->win, i == con->focus && con->ndialogs == 0);
+			w_frame(p->win, p->kind->title != NULL ? p->kind->title(p->state) :
+			    p->kind->name, i == con->focus);
+			wnoutrefresh(p->win);
+			p->dirty = 0;
+		}
+		if (con->bars_dirty) {
+			draw_title(con);
+			draw_bar(con);
+			con->bars_dirty = 0;
 		}
 	}
+	draw_dialogs(con);
 	doupdate();
 	thumb_flush();
 }
 
 /* Wait for a key, a station event or due work; ERR on timeout. */
 static int
-pump(struct console *con, WINDOW *w, int max_wait_ms)
+pump(struct console *con, int max_wait_ms)
 {
 	struct pollfd pfd[3];
 	int64_t now = mono_ms(), wait;
@@ -739,7 +899,8 @@ pump(struct console *con, WINDOW *w, int max_wait_ms)
 		con->bars_dirty = 1;
 	}
 	for (i = 0; i < P_COUNT; i++) {
-		if (kinds[i]->tick != NULL && kinds[i]->tick(con->panes[i].state, con, now_ms()) &&
+		if (console_panes[i]->tick != NULL &&
+		    console_panes[i]->tick(con->panes[i].state, con, now_ms()) &&
 		    con->panes[i].win != NULL)
 			con->panes[i].dirty = 1;
 	}
@@ -748,9 +909,9 @@ pump(struct console *con, WINDOW *w, int max_wait_ms)
 		dispatch_event(con, ev);
 		json_decref(ev);
 	}
-	render(con, w);
+	render(con);
 
-	if ((key = wgetch(w)) != ERR)
+	if ((key = wgetch(con->input)) != ERR)
 		return key;
 	pfd[0].fd = STDIN_FILENO;
 	pfd[0].events = POLLIN;
@@ -785,7 +946,7 @@ pump(struct console *con, WINDOW *w, int max_wait_ms)
 		if (closed)
 			lost_station(con);
 	}
-	key = wgetch(w);
+	key = wgetch(con->input);
 	/* Readable again and again with no key: the terminal is gone. */
 	if (key == ERR && (pfd[0].revents & POLLIN)) {
 		if (++con->empty_reads > 100)
@@ -795,130 +956,32 @@ pump(struct console *con, WINDOW *w, int max_wait_ms)
 	return key;
 }
 
-int
-console_getch(struct console *con, WINDOW *w)
+/* The answer to "Quit?". */
+static void
+quit_answered(void *arg, struct console *con, int yes)
 {
-	int key;
-
-	con->in_dialog = 1;
-	if (con->quit || got_quit) {
-		/* Quitting (SIGHUP, SIGTERM, the terminal gone): every dialog closes. */
+	(void)arg;
+	if (yes)
 		con->quit = 1;
-		return 27;
-	}
-	wtimeout(w, 0);
-	key = pump(con, w, 100);
-	if (con->quit)
-		return 27;
-	if (key == KEY_RESIZE) {
-		con->layout_dirty = 1;
-		render(con, NULL);
-	}
-	return key;
-}
-
-WINDOW *
-console_screen(WINDOW **w)
-{
-	if (*w == NULL && (*w = newwin(LINES, COLS, 0, 0)) != NULL)
-		keypad(*w, TRUE);
-	return *w;
-}
-
-int
-console_screen_key(struct console *con, WINDOW **w)
-{
-	int key = console_getch(con, *w);
-
-	if (key != KEY_RESIZE)
-		return key;
-	delwin(*w);
-	*w = NULL;
-	return ERR;
-}
-
-void
-console_redraw(struct console *con)
-{
-	con->in_dialog = 0;
-	console_dirty(con);
-	clearok(curscr, TRUE);
-	touchwin(stdscr);
-	wnoutrefresh(stdscr);
-}
-
-/* Help: every key. */
-void
-dlg_help(struct console *con)
-{
-	static const char *const lines[] = {
-		"Everywhere",
-		"  Tab / Shift-Tab     next / previous pane (1-4 jump to a pane)",
-		"  h l  Left Right     previous / next pane (lists)",
-		"  ! or F9             emergency alert: choose, type SEND to air it",
-		"  X                   clear the alert on the air (asks first)",
-		"  ? or F1             these keys          q or F10   quit",
-		"  F5 sync  F2 settings  e the channel's slots   Ctrl-L redraw",
-		"Channel monitors",
-		"  arrows / hjkl       select a channel (its schedule log follows)",
-		"  u                   start the channel   d   stop it (asks first)",
-		"  Enter               the channel's schedule log",
-		"Schedule log",
-		"  Up Down j k PgUp PgDn  move (stops following the clock)",
-		"  f or End            follow the clock again",
-		"Content browser",
-		"  /  or F3            search as you type (Enter or Esc ends)",
-		"  t  s  r  p          filter by type, source, rating, daypart",
-		"  o  or F6            sort: title, duration, type, source, modified",
-		"  O                   reverse the order",
-		"  x                   clear the filters",
-		"  Enter  c            metadata / chapters of the selected item",
-		"Log",
-		"  v                   level: error, warning, info, debug",
-		"  f or End            follow the newest lines",
-		"Press any key to close.",
-	};
-	WINDOW *w = NULL;
-	int key = ERR;
-	size_t i;
-
-	while (key == ERR || key == KEY_RESIZE) {
-		if (w == NULL) {
-			if ((w = w_dialog((int)nitems(lines) + 2, 76, "Keys")) == NULL)
-				return;
-			for (i = 0; i < nitems(lines) && (int)i < getmaxy(w) - 2; i++) {
-				if (lines[i][0] != ' ')
-					wattron(w, A_BOLD);
-				w_put(w, (int)i + 1, 2, getmaxx(w) - 4, lines[i], 0);
-				wattroff(w, A_BOLD);
-			}
-		}
-		wnoutrefresh(w);
-		key = console_getch(con, w);
-		if (key == KEY_RESIZE)
-			w_dialog_free(&w);
-		if (con->quit)
-			break;
-	}
-	w_dialog_free(&w);
-	console_redraw(con);
 }
 
 /* Quit: attached leaves everything on the air; standalone asks when people watch. */
 static int
-want_quit(struct console *con)
+key_quit(void *state, struct console *con, int key)
 {
 	char q[160];
 	int v;
 
-	if (con->opts.viewers == NULL)
+	(void)state;
+	(void)key;
+	if (con->opts.viewers == NULL || (v = con->opts.viewers(con->opts.viewers_arg)) == 0) {
+		con->quit = 1;
 		return 1;
-	v = con->opts.viewers(con->opts.viewers_arg);
-	if (v == 0)
-		return 1;
+	}
 	snprintf(q, sizeof q, "%d viewer%s watching. Quitting takes every channel off the air. "
 	    "Quit?", v, v == 1 ? " is" : "s are");
-	return w_confirm(con, "Quit", q);
+	form_confirm(con, "Quit", q, quit_answered, NULL);
+	return 1;
 }
 
 /* Move the focus to pane i (re-laying out when it changes what is shown). */
@@ -938,75 +1001,175 @@ set_focus(struct console *con, int i)
 	con->bars_dirty = 1;
 }
 
-/* The global key map (after the focused pane declined the key). */
-static void
-global_key(struct console *con, int key)
+void
+console_focus(struct console *con, const struct pane_kind *kind)
 {
-	switch (key) {
-	case 'q':
-	case KEY_F(10):
-		if (want_quit(con))
-			con->quit = 1;
-		break;
-	case '?':
-	case KEY_F(1):
-		dlg_help(con);
-		break;
-	case '!':
-	case KEY_F(9):
-		dlg_alert(con);
-		break;
-	case 'X':
-		dlg_alert_clear(con);
-		break;
-	/* The editors (tui/dlg_*.c). */
-	case 'c':
-		dlg_chapters(con, console_content(con));
-		break;
-	case 'e':
-		dlg_slots(con, console_channel(con));
-		break;
-	case KEY_F(2):
-		dlg_settings(con);
-		break;
-	case KEY_F(5):
-		dlg_sync(con);
-		break;
-	case '\t':
-		set_focus(con, con->focus + 1);
-		break;
-	case KEY_BTAB:
-		set_focus(con, con->focus - 1);
-		break;
-	case '1':
-	case '2':
-	case '3':
-	case '4':
-		set_focus(con, key - '1');
-		break;
-	case KEY_LEFT:
-	case 'h':
-		set_focus(con, con->focus - 1);
-		break;
-	case KEY_RIGHT:
-	case 'l':
-		set_focus(con, con->focus + 1);
-		break;
-	case '\n':
-		if (con->focus == P_MONITORS)
-			set_focus(con, P_SCHEDULE);
-		else if (con->focus == P_CONTENT)
-			dlg_metadata(con, console_content(con));
-		break;
-	case 12:        /* ^L */
-		con->layout_dirty = 1;
-		break;
-	case KEY_RESIZE:
-		con->layout_dirty = 1;
-		break;
-	default:
-		break;
+	int i;
+
+	for (i = 0; i < P_COUNT; i++) {
+		if (console_panes[i] == kind)
+			set_focus(con, i);
 	}
+}
+
+int
+console_pane_rows(struct console *con, const struct pane_kind *kind)
+{
+	int i;
+
+	for (i = 0; i < P_COUNT; i++) {
+		if (console_panes[i] == kind && con->panes[i].win != NULL)
+			return getmaxy(con->panes[i].win) - 2;
+	}
+	return 10;
+}
+
+/* Tab, Right, l: the next pane. */
+static int
+key_next_pane(void *state, struct console *con, int key)
+{
+	(void)state;
+	(void)key;
+	set_focus(con, con->focus + 1);
+	return 1;
+}
+
+/* Shift-Tab, Left, h: the previous pane. */
+static int
+key_prev_pane(void *state, struct console *con, int key)
+{
+	(void)state;
+	(void)key;
+	set_focus(con, con->focus - 1);
+	return 1;
+}
+
+/* 1-4: that pane. */
+static int
+key_jump_pane(void *state, struct console *con, int key)
+{
+	(void)state;
+	set_focus(con, key - '1');
+	return 1;
+}
+
+/* X: clear the alert on the air (it asks first). */
+static int
+key_alert_clear(void *state, struct console *con, int key)
+{
+	(void)state;
+	(void)key;
+	dlg_alert_clear(con);
+	return 1;
+}
+
+/* Ctrl-L: lay out and draw everything again. */
+static int
+key_redraw(void *state, struct console *con, int key)
+{
+	(void)state;
+	(void)key;
+	con->layout_dirty = 1;
+	return 1;
+}
+
+/*
+ * The console's keys: after the focused pane's, or (those marked
+ * anywhere) over any dialog. The status bar shows the hints, the help
+ * screen every row.
+ */
+const struct key_bind console_keys[] = {
+	{ { '\t' }, "next pane", "Tab:pane", key_next_pane, NULL, 0 },
+	{ { KEY_BTAB }, "previous pane", NULL, key_prev_pane, NULL, 0 },
+	{ { '1', '2', '3', '4' }, "jump to a pane: monitors, schedule log, content, log", NULL,
+	    key_jump_pane, NULL, 0 },
+	{ { KEY_LEFT, 'h' }, "previous pane (in the panes that do not use them)", NULL,
+	    key_prev_pane, NULL, 0 },
+	{ { KEY_RIGHT, 'l' }, "next pane (in the panes that do not use them)", NULL,
+	    key_next_pane, NULL, 0 },
+	{ { '!' }, "emergency alert: choose, type SEND to air it", "!:alert", NULL, &dlg_alert, 0 },
+	{ { KEY_F(9) }, "emergency alert, from anywhere: over any dialog too", NULL, NULL,
+	    &dlg_alert, 1 },
+	{ { 'X' }, "clear the alert on the air (asks first)", "X:clear alert", key_alert_clear,
+	    NULL, 0 },
+	{ { '?' }, "these keys", "?:keys", NULL, &dlg_keys, 0 },
+	{ { KEY_F(1) }, "these keys, over any dialog too (opens at the dialog's)", NULL, NULL,
+	    &dlg_keys, 1 },
+	{ { 'q', KEY_F(10) }, "quit (attached: the channels stay on the air)", "q:quit", key_quit,
+	    NULL, 0 },
+	{ { KEY_F(5) }, "sync the library: Plex sources, TMM directories", NULL, NULL, &dlg_sync,
+	    0 },
+	{ { KEY_F(2) }, "settings: Plex sources, path mappings, TMM directories, channels", NULL,
+	    NULL, &dlg_settings, 0 },
+	{ { 'e' }, "the selected channel's schedule slots", NULL, NULL, &dlg_slots, 0 },
+	{ { 'c' }, "the chapters of the item selected in the content browser", NULL, NULL,
+	    &dlg_chapters, 0 },
+	{ { 12 }, "redraw the screen (anywhere)", NULL, key_redraw, NULL, 1 },
+	{ { 0 }, NULL, NULL, NULL, NULL, 0 },
+};
+
+/* Run a row: its function, or open its dialog (one of each kind at a time). */
+static int
+run_bind(struct console *con, const struct key_bind *b, void *state, int key)
+{
+	void *ds;
+
+	if (b->dialog != NULL) {
+		if (!dialog_open(con, b->dialog) && (ds = b->dialog->open(con)) != NULL)
+			console_dialog_open(con, b->dialog, ds);
+		return 1;
+	}
+	return b->fn(state, con, key);
+}
+
+/* A key: to the top dialog, else the focused pane, else the console's table. */
+static void
+handle_key(struct console *con, int key)
+{
+	const struct key_bind *b, *any;
+	struct dialog *d;
+	struct pane *p;
+
+	if (key == '\r' || key == KEY_ENTER)
+		key = '\n';
+	any = keys_find(console_keys, key);
+	if (any != NULL && !any->anywhere)
+		any = NULL;
+	if (con->ndialogs > 0) {
+		d = &con->dialogs[con->ndialogs - 1];
+		if ((b = keys_find(d->kind->keys, key)) != NULL && run_bind(con, b, d->state, key))
+			return;
+		if (any != NULL)
+			run_bind(con, any, NULL, key);
+		else if (d->kind->key != NULL)
+			d->kind->key(d->state, con, key);
+		return;
+	}
+	if (con->too_small) {
+		/* Nothing shows: only quitting works. */
+		if ((b = keys_find(console_keys, key)) != NULL && b->fn == key_quit)
+			run_bind(con, b, NULL, key);
+		return;
+	}
+	if (any != NULL) {
+		run_bind(con, any, NULL, key);
+		return;
+	}
+	p = &con->panes[con->focus];
+	if (p->kind->typing != NULL && p->kind->typing(p->state)) {
+		p->kind->key(p->state, con, key);
+		p->dirty = 1;
+		con->bars_dirty = 1;
+		return;
+	}
+	if (((b = keys_find(p->kind->keys, key)) != NULL && run_bind(con, b, p->state, key)) ||
+	    (p->kind->key != NULL && p->kind->key(p->state, con, key))) {
+		p->dirty = 1;
+		con->bars_dirty = 1;
+		return;
+	}
+	if ((b = keys_find(console_keys, key)) != NULL)
+		run_bind(con, b, NULL, key);
 }
 
 /* Is the locale's charset UTF-8? */
@@ -1022,8 +1185,7 @@ int
 console_run(const struct console_opts *opts, char **cause)
 {
 	struct console *con = xcalloc(1, sizeof *con);
-	struct pane *p;
-	int key, i, rows, log_flags;
+	int key, i, log_flags;
 
 	con->opts = *opts;
 	if (connect_station(con, cause) != 0) {
@@ -1071,42 +1233,27 @@ console_run(const struct console_opts *opts, char **cause)
 	keypad(con->input, TRUE);
 	wtimeout(con->input, 0);
 	for (i = 0; i < P_COUNT; i++) {
-		con->panes[i].kind = kinds[i];
-		con->panes[i].state = kinds[i]->open(con);
+		con->panes[i].kind = console_panes[i];
+		con->panes[i].state = console_panes[i]->open(con);
 	}
 	fetch_status(con);
 	con->layout_dirty = 1;
 	log_info("console: %s on %s", opts->mode, opts->socket_path);
 
 	while (!con->quit) {
-		con->in_dialog = 0;
-		key = pump(con, con->input, 1000);
+		key = pump(con, 1000);
 		if (key == ERR)
 			continue;
-		if (key == KEY_RESIZE || con->too_small) {
-			if (key == 'q' || key == KEY_F(10))
-				global_key(con, key);
+		if (key == KEY_RESIZE) {
 			con->layout_dirty = 1;
 			continue;
 		}
-		if (key == '\r')
-			key = '\n';
-		p = &con->panes[con->focus];
-		rows = p->win != NULL ? getmaxy(p->win) - 2 : 10;
-		if (p->kind->typing != NULL && p->kind->typing(p->state)) {
-			p->kind->key(p->state, con, key, rows);
-			p->dirty = 1;
-			con->bars_dirty = 1;
-			continue;
-		}
-		if (p->kind->key(p->state, con, key, rows)) {
-			p->dirty = 1;
-			con->bars_dirty = 1;
-			continue;
-		}
-		global_key(con, key);
+		handle_key(con, key);
+		reap_dialogs(con);
 	}
 
+	/* Every dialog closes (its opener hears "cancelled"), then the panes. */
+	close_dialogs(con);
 	/* The worker finishes its call; answers nobody waits for any more are dropped. */
 	pool_free(&con->pool);
 	ctl_close(&con->pool_cl);
@@ -1122,7 +1269,7 @@ console_run(const struct console_opts *opts, char **cause)
 	for (i = 0; i < P_COUNT; i++) {
 		if (con->panes[i].win != NULL)
 			delwin(con->panes[i].win);
-		kinds[i]->close(con->panes[i].state);
+		console_panes[i]->close(con->panes[i].state);
 	}
 	if (con->title != NULL)
 		delwin(con->title);

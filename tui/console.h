@@ -3,7 +3,8 @@
  * master-control room. It always talks to a station through its control
  * socket: a daemon's when one answers, else one it starts in-process. The
  * panes (monitors, schedule log, content browser, log) and the dialogs use
- * this API; only the console's main thread touches ncurses.
+ * this API; only the console's main thread touches ncurses, in one loop
+ * that runs the panes and the dialogs alike.
  */
 #ifndef RV_TUI_CONSOLE_H
 #define RV_TUI_CONSOLE_H
@@ -14,8 +15,10 @@
 #include <jansson.h>
 
 #include "engine/control.h"
+#include "tui/keys.h"
 
 struct console;
+struct dlg_kind;
 
 struct console_opts {
 	const char *socket_path;        /* the control socket to attach to */
@@ -50,29 +53,17 @@ void console_call_async(struct console *con, const char *cmd, json_t *args,
 void console_message(struct console *con, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /*
- * For modal dialogs: wait up to ~100 ms for a key on w while the console
- * keeps pumping events and refreshing monitors underneath; ERR on timeout;
- * on KEY_RESIZE it relayouts the background and returns KEY_RESIZE.
- * When the console is quitting (SIGHUP: the SSH connection dropped,
- * SIGTERM, the terminal gone) it returns Esc (27) at once, so every
- * dialog loop must close on 27.
+ * Open a dialog of kind (tui/dialogs.h) over the screen. It owns state
+ * from now on: kind->close frees it when the dialog closes or the console
+ * quits. The console's loop runs it: no dialog has a loop of its own.
  */
-int console_getch(struct console *con, WINDOW *w);
-/*
- * For full-screen dialogs: *w made (the whole screen, keypad on) when it
- * is NULL; NULL if it cannot be. Draw into it, then take the key with
- * console_screen_key.
- */
-WINDOW *console_screen(WINDOW **w);
-/*
- * console_getch on *w; on a resize *w is dropped (console_screen makes it
- * again at the new size) and ERR returned, so the loop simply draws again.
- */
-int console_screen_key(struct console *con, WINDOW **w);
-/* Repaint everything after a dialog closes. */
-void console_redraw(struct console *con);
-/* A listener for control events while a dialog is open (fn NULL removes it). */
-void console_on_event(struct console *con, void (*fn)(void *arg, json_t *ev), void *arg);
+void console_dialog_open(struct console *con, const struct dlg_kind *kind, void *state);
+/* The dialog with this state is done: it closes after the key or event at hand. */
+void console_dialog_close(struct console *con, void *state);
+/* The kind of the topmost open dialog that is not skip, or NULL. */
+const struct dlg_kind *console_dialog_top(struct console *con, const struct dlg_kind *skip);
+/* The console's own keys (its table; the panes' and dialogs' come first). */
+extern const struct key_bind console_keys[];
 /* The selected channel's number ("" when none) and content item (0 when none). */
 const char *console_channel(struct console *con);
 int64_t console_content(struct console *con);

@@ -61,6 +61,7 @@ struct chap {
 	int reload;                     /* another console saved the markers */
 	int64_t rebuild_job;            /* the schedules' rebuild after a save */
 	int saved;                      /* markers in the last save */
+	int asked_mark;                 /* the marker a title is being typed for */
 	char status[256];
 };
 
@@ -408,7 +409,7 @@ rebuilt(struct chap *c, json_t *ev)
 
 /* Control events while the editor is open. */
 static void
-on_event(void *arg, json_t *ev)
+on_event(void *arg, struct console *con, json_t *ev)
 {
 	struct chap *c = arg;
 	const char *name = json_string_value(json_object_get(ev, "event"));
@@ -416,6 +417,7 @@ on_event(void *arg, json_t *ev)
 	json_t *result = json_object_get(ev, "result");
 	int64_t job = json_integer_value(json_object_get(ev, "job"));
 
+	(void)con;
 	if (name == NULL)
 		return;
 	if (strcmp(name, "chapters.changed") == 0 &&
@@ -574,14 +576,52 @@ draw(WINDOW *w, struct chap *c)
 		w_put(w, 2, lx, LIST_COLS, "(none: 'a' adds one)", 1);
 }
 
-/* Handle a key; 1 to close. */
-static int
-key_in(struct chap *c, int key)
+/* The time to go to was typed (or not). */
+static void
+go_to(void *arg, struct console *con, const char *text)
 {
-	char buf[64], a[32];
+	struct chap *c = arg;
 	int64_t ms;
-	int i;
 
+	(void)con;
+	if (text == NULL)
+		return;
+	if ((ms = parse_time(c, text)) < 0)
+		snprintf(c->status, sizeof c->status, "'%s' is not a time", text);
+	else {
+		c->playhead = ms;
+		clamp(c);
+	}
+}
+
+/* A marker's title was typed (or not). */
+static void
+titled(void *arg, struct console *con, const char *text)
+{
+	struct chap *c = arg;
+
+	(void)con;
+	if (text == NULL || c->asked_mark < 0 || c->asked_mark >= c->nmarks)
+		return;
+	utf8_copy(c->marks[c->asked_mark].title, sizeof c->marks[c->asked_mark].title, text);
+	c->dirty = 1;
+}
+
+/* The answer to "Close without saving?". */
+static void
+close_answered(void *arg, struct console *con, int yes)
+{
+	if (yes)
+		console_dialog_close(con, arg);
+}
+
+/* Move the playhead: a frame, a second, ten seconds, a minute, the ends. */
+static int
+seek_key(void *state, struct console *con, int key)
+{
+	struct chap *c = state;
+
+	(void)con;
 	switch (key) {
 	case ',':
 		step_frames(c, -1);
@@ -614,178 +654,297 @@ key_in(struct chap *c, int key)
 	case KEY_HOME:
 		c->playhead = 0;
 		break;
-	case KEY_END:
+	default:
 		c->playhead = c->duration_ms;
 		clamp(c);
 		break;
-	case 'g':
-		hmsf(c, c->playhead, buf, sizeof buf);
-		if (form_ask(c->con, "Go to", "Time (hh:mm:ss.ff, 12:30, 750s)", buf, sizeof buf)) {
-			if ((ms = parse_time(c, buf)) < 0)
-				snprintf(c->status, sizeof c->status, "'%s' is not a time", buf);
-			else {
-				c->playhead = ms;
-				clamp(c);
-			}
-		}
-		return -1;
-	case 'n':
-	case 'p':
-		if (c->detected)
-			jump_point(c, key == 'n' ? 1 : -1);
-		else {
-			c->jump = key == 'n' ? 1 : -1;
-			detect(c);
-		}
-		break;
-	case KEY_UP:
-	case KEY_DOWN:
-	case 'k':
-	case 'j':
-		w_list_key(&c->list, key, 10);
-		break;
-	case '\n':
-	case '\r':
-	case KEY_ENTER:
-		if (c->list.sel >= 0 && c->list.sel < c->nmarks)
-			c->playhead = c->marks[c->list.sel].ms;
-		break;
-	case 'a':
-		if ((i = mark_add(c, c->playhead, "", "manual")) < 0)
-			snprintf(c->status, sizeof c->status, "There is a marker within half a second "
-			    "of %s", hmsf(c, c->playhead, a, sizeof a));
-		else {
-			c->list.sel = i;
-			snprintf(c->status, sizeof c->status, "Marker added at %s (not saved yet)",
-			    hmsf(c, c->playhead, a, sizeof a));
-		}
-		break;
-	case 't':
-		if (c->list.sel < 0 || c->list.sel >= c->nmarks)
-			break;
-		for (i = 0; i < c->nmarks; i++)
-			if (i != c->list.sel && llabs(c->marks[i].ms - c->playhead) < 500)
-				break;
-		if (i < c->nmarks) {
-			snprintf(c->status, sizeof c->status, "Another marker is within half a second");
-			break;
-		}
-		c->marks[c->list.sel].ms = c->playhead;
-		snprintf(c->marks[c->list.sel].source, sizeof c->marks[c->list.sel].source,
-		    "manual");
-		qsort(c->marks, (size_t)c->nmarks, sizeof *c->marks, mark_cmp);
-		for (i = 0; i < c->nmarks && c->marks[i].ms != c->playhead; i++)
-			;
-		c->list.sel = i;
-		c->dirty = 1;
-		break;
-	case 'T':
-		if (c->list.sel < 0 || c->list.sel >= c->nmarks)
-			break;
-		utf8_copy(buf, sizeof buf, c->marks[c->list.sel].title);
-		if (form_ask(c->con, "Marker", "Title", buf, sizeof buf)) {
-			utf8_copy(c->marks[c->list.sel].title, sizeof c->marks[c->list.sel].title,
-			    buf);
-			c->dirty = 1;
-		}
-		return -1;
-	case 'd':
-	case KEY_DC:
-		if (c->list.sel < 0 || c->list.sel >= c->nmarks)
-			break;
-		memmove(&c->marks[c->list.sel], &c->marks[c->list.sel + 1],
-		    (size_t)(c->nmarks - c->list.sel - 1) * sizeof *c->marks);
-		c->nmarks--;
-		c->list.count = c->nmarks;
-		c->dirty = 1;
-		break;
-	case 'G':
-		if (c->detected) {
-			c->generate = 1;
-			c->jump = 0;
-			{
-				json_t *r = json_object(), *pts = json_array();
-
-				for (i = 0; i < c->npoints; i++)
-					json_array_append_new(pts, xjson_pack("{s:I}", "ms",
-					    (json_int_t)c->points[i]));
-				json_object_set_new(r, "points", pts);
-				detected(c, r);
-				json_decref(r);
-			}
-		} else {
-			c->generate = 1;
-			detect(c);
-		}
-		break;
-	case 's':
-		save(c);
-		break;
-	case 27:
-	case 'q':
-		if (c->dirty && !w_confirm(c->con, "Chapters", "Close without saving the changes?"))
-			return -1;
-		return 1;
 	}
-	return 0;
+	return 1;
 }
 
-void
-dlg_chapters(struct console *con, int64_t media_file_id)
+/* g: go to a typed time. */
+static int
+go_key(void *state, struct console *con, int key)
 {
-	struct chap c;
-	WINDOW *w = NULL;
-	int key, rc;
+	struct chap *c = state;
+	char buf[64];
+
+	(void)key;
+	hmsf(c, c->playhead, buf, sizeof buf);
+	form_ask(con, "Go to", "Time (hh:mm:ss.ff, 12:30, 750s)", buf, go_to, c);
+	return 1;
+}
+
+/* n/p: the next/previous black-and-silent point (found first if need be). */
+static int
+point_key(void *state, struct console *con, int key)
+{
+	struct chap *c = state;
+
+	(void)con;
+	if (c->detected)
+		jump_point(c, key == 'n' ? 1 : -1);
+	else {
+		c->jump = key == 'n' ? 1 : -1;
+		detect(c);
+	}
+	return 1;
+}
+
+/* Up/Down: select a marker. */
+static int
+select_key(void *state, struct console *con, int key)
+{
+	(void)con;
+	w_list_key(&((struct chap *)state)->list, key, 10);
+	return 1;
+}
+
+/* Enter: go to the selected marker. */
+static int
+to_mark_key(void *state, struct console *con, int key)
+{
+	struct chap *c = state;
+
+	(void)con;
+	(void)key;
+	if (c->list.sel >= 0 && c->list.sel < c->nmarks)
+		c->playhead = c->marks[c->list.sel].ms;
+	return 1;
+}
+
+/* a: a marker at the playhead. */
+static int
+add_key(void *state, struct console *con, int key)
+{
+	struct chap *c = state;
+	char a[32];
+	int i;
+
+	(void)con;
+	(void)key;
+	if ((i = mark_add(c, c->playhead, "", "manual")) < 0)
+		snprintf(c->status, sizeof c->status, "There is a marker within half a second "
+		    "of %s", hmsf(c, c->playhead, a, sizeof a));
+	else {
+		c->list.sel = i;
+		snprintf(c->status, sizeof c->status, "Marker added at %s (not saved yet)",
+		    hmsf(c, c->playhead, a, sizeof a));
+	}
+	return 1;
+}
+
+/* t: the selected marker to the playhead. */
+static int
+set_time_key(void *state, struct console *con, int key)
+{
+	struct chap *c = state;
+	int i;
+
+	(void)con;
+	(void)key;
+	if (c->list.sel < 0 || c->list.sel >= c->nmarks)
+		return 1;
+	for (i = 0; i < c->nmarks; i++)
+		if (i != c->list.sel && llabs(c->marks[i].ms - c->playhead) < 500)
+			break;
+	if (i < c->nmarks) {
+		snprintf(c->status, sizeof c->status, "Another marker is within half a second");
+		return 1;
+	}
+	c->marks[c->list.sel].ms = c->playhead;
+	snprintf(c->marks[c->list.sel].source, sizeof c->marks[c->list.sel].source,
+	    "manual");
+	qsort(c->marks, (size_t)c->nmarks, sizeof *c->marks, mark_cmp);
+	for (i = 0; i < c->nmarks && c->marks[i].ms != c->playhead; i++)
+		;
+	c->list.sel = i;
+	c->dirty = 1;
+	return 1;
+}
+
+/* T: type the selected marker's title. */
+static int
+title_key(void *state, struct console *con, int key)
+{
+	struct chap *c = state;
+
+	(void)key;
+	if (c->list.sel < 0 || c->list.sel >= c->nmarks)
+		return 1;
+	c->asked_mark = c->list.sel;
+	form_ask(con, "Marker", "Title", c->marks[c->list.sel].title, titled, c);
+	return 1;
+}
+
+/* d, Del: delete the selected marker. */
+static int
+delete_key(void *state, struct console *con, int key)
+{
+	struct chap *c = state;
+
+	(void)con;
+	(void)key;
+	if (c->list.sel < 0 || c->list.sel >= c->nmarks)
+		return 1;
+	memmove(&c->marks[c->list.sel], &c->marks[c->list.sel + 1],
+	    (size_t)(c->nmarks - c->list.sel - 1) * sizeof *c->marks);
+	c->nmarks--;
+	c->list.count = c->nmarks;
+	c->dirty = 1;
+	return 1;
+}
+
+/* G: markers at every black-and-silent point (found first if need be). */
+static int
+generate_key(void *state, struct console *con, int key)
+{
+	struct chap *c = state;
+	int i;
+
+	(void)con;
+	(void)key;
+	if (c->detected) {
+		json_t *r = json_object(), *pts = json_array();
+
+		c->generate = 1;
+		c->jump = 0;
+		for (i = 0; i < c->npoints; i++)
+			json_array_append_new(pts, xjson_pack("{s:I}", "ms", (json_int_t)c->points[i]));
+		json_object_set_new(r, "points", pts);
+		detected(c, r);
+		json_decref(r);
+	} else {
+		c->generate = 1;
+		detect(c);
+	}
+	return 1;
+}
+
+/* s: save the markers. */
+static int
+save_key(void *state, struct console *con, int key)
+{
+	(void)con;
+	(void)key;
+	save(state);
+	return 1;
+}
+
+/* Esc, q: close (asks first when there are changes not saved). */
+static int
+close_key(void *state, struct console *con, int key)
+{
+	struct chap *c = state;
+
+	(void)key;
+	if (c->dirty)
+		form_confirm(con, "Chapters", "Close without saving the changes?", close_answered,
+		    c);
+	else
+		console_dialog_close(con, c);
+	return 1;
+}
+
+/* On top: take the markers another console saved, unless there are changes here. */
+static void
+update(void *state, struct console *con)
+{
+	struct chap *c = state;
+
+	(void)con;
+	if (c->reload) {
+		c->reload = 0;
+		if (c->dirty)
+			snprintf(c->status, sizeof c->status, "Another console saved these markers; "
+			    "saving now replaces them");
+		else
+			reload(c);
+	}
+}
+
+/* Draw, then ask for the picture at the playhead. */
+static void
+chap_draw(void *state, struct console *con, WINDOW *w)
+{
+	(void)con;
+	draw(w, state);
+	seek(state);
+}
+
+/* The selected content item's file and markers, the playhead on the first. */
+static void *
+chap_open(struct console *con)
+{
+	int64_t media_file_id = console_content(con);
+	struct chap *c;
 
 	if (media_file_id <= 0) {
 		console_message(con, "Choose a content item first");
-		return;
+		return NULL;
 	}
-	memset(&c, 0, sizeof c);
-	c.con = con;
-	c.id = media_file_id;
-	c.asked_ms = c.shown_ms = -1;
-	c.list.sel = -1;
-	if (load(&c) != 0)
-		return;
-	c.playhead = c.nmarks > 0 ? c.marks[0].ms : 0;
-	console_on_event(con, on_event, &c);
-	for (;;) {
-		if (console_screen(&w) == NULL)
-			break;
-		if (c.reload) {
-			c.reload = 0;
-			if (c.dirty)
-				snprintf(c.status, sizeof c.status, "Another console saved these markers; "
-				    "saving now replaces them");
-			else
-				reload(&c);
-		}
-		draw(w, &c);
-		seek(&c);
-		wnoutrefresh(w);
-		if ((key = console_screen_key(con, &w)) == ERR)
-			continue;
-		rc = key_in(&c, key);
-		if (rc < 0) {
-			/* A prompt covered the window. */
-			delwin(w);
-			w = NULL;
-		} else if (rc > 0)
-			break;
+	c = xcalloc(1, sizeof *c);
+	c->con = con;
+	c->id = media_file_id;
+	c->asked_ms = c->shown_ms = -1;
+	c->list.sel = -1;
+	c->asked_mark = -1;
+	if (load(c) != 0) {
+		free(c);
+		return NULL;
 	}
-	console_on_event(con, NULL, NULL);
-	if (c.detect_job > 0) {
+	c->playhead = c->nmarks > 0 ? c->marks[0].ms : 0;
+	return c;
+}
+
+/* Closed: stop a detection nobody waits for, free. */
+static void
+chap_close(void *state, struct console *con)
+{
+	struct chap *c = state;
+
+	if (c->detect_job > 0) {
 		char *cause = NULL;
 
 		json_decref(console_call(con, "job.cancel", xjson_pack("{s:I}", "job",
-		    (json_int_t)c.detect_job), &cause));
+		    (json_int_t)c->detect_job), &cause));
 		free(cause);
 	}
-	if (w != NULL)
-		delwin(w);
-	free(c.rgb);
-	free(c.marks);
-	free(c.points);
-	console_redraw(con);
+	free(c->rgb);
+	free(c->marks);
+	free(c->points);
+	free(c);
 }
+
+static const struct key_bind chap_keys[] = {
+	{ { ',', '.' }, "back / on a frame", NULL, seek_key, NULL, 0 },
+	{ { KEY_LEFT, KEY_RIGHT }, "back / on a second", NULL, seek_key, NULL, 0 },
+	{ { '[', ']', KEY_SLEFT, KEY_SRIGHT }, "back / on ten seconds", NULL, seek_key, NULL, 0 },
+	{ { KEY_PPAGE, KEY_NPAGE, '{', '}' }, "back / on a minute", NULL, seek_key, NULL, 0 },
+	{ { KEY_HOME, KEY_END }, "the start / the end of the file", NULL, seek_key, NULL, 0 },
+	{ { 'g' }, "go to a typed time (hh:mm:ss.ff, 12:30, 750s)", NULL, go_key, NULL, 0 },
+	{ { 'n', 'p' }, "next / previous black-and-silent point", NULL, point_key, NULL, 0 },
+	{ { KEY_UP, KEY_DOWN, 'k', 'j' }, "select a marker", NULL, select_key, NULL, 0 },
+	{ { '\n' }, "go to the selected marker", NULL, to_mark_key, NULL, 0 },
+	{ { 'a' }, "add a marker at the playhead", NULL, add_key, NULL, 0 },
+	{ { 't' }, "move the selected marker to the playhead", NULL, set_time_key, NULL, 0 },
+	{ { 'T' }, "type the selected marker's title", NULL, title_key, NULL, 0 },
+	{ { 'd', KEY_DC }, "delete the selected marker", NULL, delete_key, NULL, 0 },
+	{ { 'G' }, "generate markers at the black-and-silent points", NULL, generate_key, NULL,
+	    0 },
+	{ { 's' }, "save the markers (rebuilds the schedules that play the file)", NULL, save_key,
+	    NULL, 0 },
+	{ { 27, 'q' }, "close (asks first when there are changes not saved)", NULL, close_key,
+	    NULL, 0 },
+	{ { 0 }, NULL, NULL, NULL, NULL, 0 },
+};
+
+const struct dlg_kind dlg_chapters = {
+	.name = "Chapters (c)",
+	.keys = chap_keys,
+	.open = chap_open,
+	.draw = chap_draw,
+	.update = update,
+	.event = on_event,
+	.close = chap_close,
+};

@@ -3,7 +3,8 @@
  * scheduling metadata (content type, daypart, season, rating, company,
  * category, demographic, warnings, notes...) editable, what the source
  * (Plex, a .nfo) says read-only below; Save sends only what changed
- * (content.set), which rebuilds the schedules that play the item.
+ * (content.set), which rebuilds the schedules that play the item. It is a
+ * form (tui/form.c) over the screen.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,8 @@ struct meta {
 	struct console *con;
 	int64_t id;
 	char old[NFIELDS][256];
+	char **lines;                   /* the read-only lines the form shows */
+	size_t nlines;
 };
 
 /* Save: the changed fields only. */
@@ -78,11 +81,28 @@ meta_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 	return 0;
 }
 
+/* The form closed: free what it showed. */
+static void
+meta_done(void *arg, struct console *con, int saved, struct form_field *f, int n)
+{
+	struct meta *m = arg;
+	size_t i;
+
+	(void)con;
+	(void)saved;
+	(void)f;
+	(void)n;
+	for (i = 0; i < m->nlines; i++)
+		free(m->lines[i]);
+	free(m->lines);
+	free(m);
+}
+
 void
 dlg_metadata(struct console *con, int64_t media_file_id)
 {
 	struct form_field f[NFIELDS];
-	struct meta m;
+	struct meta *m;
 	json_t *r, *edit, *info, *row;
 	char *cause = NULL, title[160], **lines = NULL;
 	size_t ninfo = 0, i;
@@ -99,10 +119,10 @@ dlg_metadata(struct console *con, int64_t media_file_id)
 		free(cause);
 		return;
 	}
-	memset(&m, 0, sizeof m);
+	m = xcalloc(1, sizeof *m);
 	memset(f, 0, sizeof f);
-	m.con = con;
-	m.id = media_file_id;
+	m->con = con;
+	m->id = media_file_id;
 	edit = json_object_get(r, "edit");
 	for (k = 0; k < NFIELDS; k++) {
 		const char *v = json_string_value(json_object_get(edit, fields[k].key));
@@ -110,7 +130,7 @@ dlg_metadata(struct console *con, int64_t media_file_id)
 		f[k].label = fields[k].label;
 		f[k].choices = fields[k].choices;
 		w_input_set(&f[k].in, v);
-		utf8_copy(m.old[k], sizeof m.old[k], f[k].in.buf);
+		utf8_copy(m->old[k], sizeof m->old[k], f[k].in.buf);
 	}
 	info = json_object_get(r, "info");
 	lines = calloc(json_array_size(info) + 1, sizeof *lines);
@@ -125,9 +145,9 @@ dlg_metadata(struct console *con, int64_t media_file_id)
 	snprintf(title, sizeof title, "Metadata: %s (%s, read-only below)",
 	    json_string_value(json_object_get(r, "title")),
 	    json_string_value(json_object_get(r, "source")));
-	form_run(con, title, f, NFIELDS, (const char *const *)lines, (int)ninfo, meta_submit, &m);
-	for (i = 0; i < ninfo; i++)
-		free(lines[i]);
-	free(lines);
+	m->lines = lines;
+	m->nlines = ninfo;
 	json_decref(r);
+	form_open(con, title, f, NFIELDS, (const char *const *)lines, (int)ninfo, meta_submit,
+	    meta_done, m);
 }

@@ -40,6 +40,8 @@ struct settings {
 	int64_t edit_job;               /* a removal or a mapping being applied */
 	char status[512];
 	int reload;
+	enum tab ask_tab;               /* the row "Remove?" asks about */
+	json_int_t ask_id;
 };
 
 /* Fetch the tab's list. */
@@ -172,7 +174,9 @@ call(struct console *con, const char *cmd, json_t *args, json_t **out, char *err
 static int
 source_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 {
-	return call(arg, "sources.add", xjson_pack("{s:s, s:s, s:s}", "name", f[0].in.buf, "url",
+	struct settings *s = arg;
+
+	return call(s->con, "sources.add", xjson_pack("{s:s, s:s, s:s}", "name", f[0].in.buf, "url",
 	    f[1].in.buf, "token", f[2].in.buf), NULL, err, len);
 }
 
@@ -195,7 +199,9 @@ path_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 static int
 tmm_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 {
-	return call(arg, "tmm.add", xjson_pack("{s:s, s:s, s:b}", "path", f[0].in.buf, "name",
+	struct settings *s = arg;
+
+	return call(s->con, "tmm.add", xjson_pack("{s:s, s:s, s:b}", "path", f[0].in.buf, "name",
 	    f[1].in.buf, "subdirs", strcmp(f[2].in.buf, "yes") == 0), NULL, err, len);
 }
 
@@ -224,6 +230,8 @@ struct chan_form {
 	struct console *con;
 	const char *number;             /* NULL: a new channel */
 	char old[NCHAN][256];
+	struct settings *s;
+	char number_buf[32];
 };
 
 /* Submit: add or change a channel (changed fields only). */
@@ -263,20 +271,44 @@ chan_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 	    err, len);
 }
 
+/* The channel form closed: say so, show the list again. */
+static void
+chan_done(void *arg, struct console *con, int saved, struct form_field *f, int n)
+{
+	struct chan_form *cf = arg;
+	struct settings *s = cf->s;
+
+	(void)con;
+	(void)f;
+	(void)n;
+	if (saved && cf->number != NULL)
+		snprintf(s->status, sizeof s->status, "Channel %s saved; its schedule is being "
+		    "rebuilt", cf->number);
+	else if (saved)
+		snprintf(s->status, sizeof s->status, "Added");
+	s->reload = 1;
+	free(cf);
+}
+
 /* The channel form, for a new channel (v NULL) or an existing one. */
-static int
+static void
 chan_form(struct settings *s, json_t *v)
 {
 	struct form_field f[NCHAN];
-	struct chan_form cf;
+	struct chan_form *cf;
 	char buf[64], title[128];
 	json_t *x;
 	int k;
 
 	memset(f, 0, sizeof f);
-	memset(&cf, 0, sizeof cf);
-	cf.con = s->con;
-	cf.number = v != NULL ? json_string_value(json_object_get(v, "number")) : NULL;
+	cf = xcalloc(1, sizeof *cf);
+	cf->con = s->con;
+	cf->s = s;
+	if (v != NULL) {
+		utf8_copy(cf->number_buf, sizeof cf->number_buf, json_string_value(json_object_get(v,
+		    "number")));
+		cf->number = cf->number_buf;
+	}
 	for (k = 0; k < NCHAN; k++) {
 		f[k].label = chan_fields[k].label;
 		if (chan_fields[k].number == 2)
@@ -289,20 +321,38 @@ chan_form(struct settings *s, json_t *v)
 			w_input_set(&f[k].in, buf);
 		} else if (json_is_boolean(x) || chan_fields[k].number == 2)
 			w_input_set(&f[k].in, x == NULL || json_is_true(x) ? "yes" : "no");
-		utf8_copy(cf.old[k], sizeof cf.old[k], f[k].in.buf);
+		utf8_copy(cf->old[k], sizeof cf->old[k], f[k].in.buf);
 	}
-	snprintf(title, sizeof title, v != NULL ? "Channel %s" : "New channel%s", cf.number !=
-	    NULL ? cf.number : "");
-	return form_run(s->con, title, f, NCHAN, NULL, 0, chan_submit, &cf);
+	snprintf(title, sizeof title, v != NULL ? "Channel %s" : "New channel%s", cf->number !=
+	    NULL ? cf->number : "");
+	form_open(s->con, title, f, NCHAN, NULL, 0, chan_submit, chan_done, cf);
 }
 
-/* Add on the current tab. */
+/* An add form closed: say so, show the list again. */
 static void
-add(struct settings *s)
+add_done(void *arg, struct console *con, int saved, struct form_field *f, int n)
 {
-	struct form_field f[3];
-	int ok = 0;
+	struct settings *s = arg;
 
+	(void)con;
+	(void)f;
+	(void)n;
+	if (saved && s->tab == TAB_PATHS)
+		snprintf(s->status, sizeof s->status, "Adding the mapping: re-mapping every "
+		    "stored path...");
+	else if (saved)
+		snprintf(s->status, sizeof s->status, "Added");
+	s->reload = 1;
+}
+
+/* a: add on the current tab. */
+static int
+add(void *state, struct console *con, int key)
+{
+	struct settings *s = state;
+	struct form_field f[3];
+
+	(void)key;
 	memset(f, 0, sizeof f);
 	switch (s->tab) {
 	case TAB_SOURCES:
@@ -310,13 +360,13 @@ add(struct settings *s)
 		f[1].label = "URL (http://host:32400)";
 		f[2].label = "Token";
 		f[2].secret = 1;
-		ok = form_run(s->con, "Add a Plex server", f, 3, NULL, 0, source_submit, s->con);
+		form_open(con, "Add a Plex server", f, 3, NULL, 0, source_submit, add_done, s);
 		break;
 	case TAB_PATHS:
 		f[0].label = "Plex path prefix";
 		f[1].label = "Local path prefix";
 		f[2].label = "Source (empty: every one)";
-		ok = form_run(s->con, "Add a path mapping", f, 3, NULL, 0, path_submit, s);
+		form_open(con, "Add a path mapping", f, 3, NULL, 0, path_submit, add_done, s);
 		break;
 	case TAB_TMM:
 		f[0].label = "Directory";
@@ -324,61 +374,98 @@ add(struct settings *s)
 		f[2].label = "Subdirectories";
 		f[2].choices = yesno;
 		w_input_set(&f[2].in, "yes");
-		ok = form_run(s->con, "Add a TMM directory", f, 3, NULL, 0, tmm_submit, s->con);
+		form_open(con, "Add a TMM directory", f, 3, NULL, 0, tmm_submit, add_done, s);
 		break;
 	default:
-		ok = chan_form(s, NULL);
+		chan_form(s, NULL);
 		break;
 	}
-	memset(f[2].in.buf, 0, sizeof f[2].in.buf);     /* the token */
-	if (ok && s->tab == TAB_PATHS)
-		snprintf(s->status, sizeof s->status, "Adding the mapping: re-mapping every "
-		    "stored path...");
-	else if (ok)
-		snprintf(s->status, sizeof s->status, "Added");
-	s->reload = 1;
+	return 1;
 }
 
-/* Remove the selected row after a confirmation. */
+/* The selected row, or NULL. */
+static json_t *
+selected(struct settings *s)
+{
+	return s->list.sel >= 0 ? json_array_get(s->items, (size_t)s->list.sel) : NULL;
+}
+
+/* The answer to "Remove?": remove the row asked about. */
 static void
-remove_row(struct settings *s, json_t *v)
+remove_answered(void *arg, struct console *con, int yes)
 {
 	static const char *const cmds[] = { "sources.remove", "paths.remove", "tmm.remove" };
 	static const char *const keys[] = { "source", "rule", "dir" };
-	char q[256];
+	struct settings *s = arg;
 	json_t *r = NULL;
 
-	if (s->tab == TAB_CHANNELS) {
-		snprintf(s->status, sizeof s->status, "Channels are removed with 'retrovue channel "
-		    "remove' (it takes their schedules and as-run log); disable one with Space");
-		return;
-	}
-	snprintf(q, sizeof q, "Remove %s %lld%s?", s->tab == TAB_SOURCES ? "source" :
-	    s->tab == TAB_PATHS ? "mapping" : "directory",
-	    (long long)json_integer_value(json_object_get(v, "id")), s->tab == TAB_PATHS ? "" :
-	    " and every file imported from it");
-	if (!w_confirm(s->con, "Remove", q))
+	if (!yes)
 		return;
 	/* A job: the screen never waits for the rows to go. */
-	if (call(s->con, cmds[s->tab], xjson_pack("{s:I}", keys[s->tab],
-	    json_integer_value(json_object_get(v, "id"))), &r, s->status, sizeof s->status) == 0) {
+	if (call(con, cmds[s->ask_tab], xjson_pack("{s:I}", keys[s->ask_tab], s->ask_id), &r,
+	    s->status, sizeof s->status) == 0) {
 		s->edit_job = json_integer_value(json_object_get(r, "job"));
-		snprintf(s->status, sizeof s->status, "Removing%s...", s->tab == TAB_PATHS ?
+		snprintf(s->status, sizeof s->status, "Removing%s...", s->ask_tab == TAB_PATHS ?
 		    " (re-mapping every stored path)" : " (with every file imported from it)");
 		json_decref(r);
 	}
 	s->reload = 1;
 }
 
-/* Test: a source's connection (a job) or where a path lands. */
-static void
-test(struct settings *s, json_t *v)
+/* d, Del: remove the selected row after a question. */
+static int
+remove_row(void *state, struct console *con, int key)
 {
-	char path[256] = "";
+	struct settings *s = state;
+	json_t *v = selected(s);
+	char q[256];
+
+	(void)key;
+	if (v == NULL)
+		return 1;
+	if (s->tab == TAB_CHANNELS) {
+		snprintf(s->status, sizeof s->status, "Channels are removed with 'retrovue channel "
+		    "remove' (it takes their schedules and as-run log); disable one with Space");
+		return 1;
+	}
+	s->ask_tab = s->tab;
+	s->ask_id = json_integer_value(json_object_get(v, "id"));
+	snprintf(q, sizeof q, "Remove %s %lld%s?", s->tab == TAB_SOURCES ? "source" :
+	    s->tab == TAB_PATHS ? "mapping" : "directory", (long long)s->ask_id,
+	    s->tab == TAB_PATHS ? "" : " and every file imported from it");
+	form_confirm(con, "Remove", q, remove_answered, s);
+	return 1;
+}
+
+/* The path to test was typed (or not): where it lands here. */
+static void
+test_path(void *arg, struct console *con, const char *path)
+{
+	struct settings *s = arg;
 	json_t *r;
 
+	if (path == NULL)
+		return;
+	if (call(con, "paths.test", xjson_pack("{s:s}", "path", path), &r, s->status,
+	    sizeof s->status) == 0) {
+		snprintf(s->status, sizeof s->status, "%s -> %s (%s)", path,
+		    json_string_value(json_object_get(r, "mapped")),
+		    json_is_true(json_object_get(r, "exists")) ? "the file exists" :
+		    "not found on this machine");
+		json_decref(r);
+	}
+}
+
+/* t: test a source's connection (a job) or where a path lands. */
+static int
+test(void *state, struct console *con, int key)
+{
+	struct settings *s = state;
+	json_t *v = selected(s), *r;
+
+	(void)key;
 	if (s->tab == TAB_SOURCES && v != NULL) {
-		if (call(s->con, "sources.test", xjson_pack("{s:I}", "source",
+		if (call(con, "sources.test", xjson_pack("{s:I}", "source",
 		    json_integer_value(json_object_get(v, "id"))), &r, s->status,
 		    sizeof s->status) == 0) {
 			s->test_job = json_integer_value(json_object_get(r, "job"));
@@ -386,28 +473,20 @@ test(struct settings *s, json_t *v)
 			    json_string_value(json_object_get(v, "url")));
 			json_decref(r);
 		}
-	} else if (s->tab == TAB_PATHS) {
-		if (!form_ask(s->con, "Test a path", "Path as Plex reports it", path, sizeof path))
-			return;
-		if (call(s->con, "paths.test", xjson_pack("{s:s}", "path", path), &r, s->status,
-		    sizeof s->status) == 0) {
-			snprintf(s->status, sizeof s->status, "%s -> %s (%s)", path,
-			    json_string_value(json_object_get(r, "mapped")),
-			    json_is_true(json_object_get(r, "exists")) ? "the file exists" :
-			    "not found on this machine");
-			json_decref(r);
-		}
-	}
+	} else if (s->tab == TAB_PATHS)
+		form_ask(con, "Test a path", "Path as Plex reports it", "", test_path, s);
+	return 1;
 }
 
 /* Events: a test's result, and changes made by anyone. */
 static void
-on_event(void *arg, json_t *ev)
+on_event(void *arg, struct console *con, json_t *ev)
 {
 	struct settings *s = arg;
 	const char *name = json_string_value(json_object_get(ev, "event"));
 	json_t *r;
 
+	(void)con;
 	if (name == NULL)
 		return;
 	if (strcmp(name, "job.done") == 0 && s->edit_job != 0 &&
@@ -446,96 +525,162 @@ on_event(void *arg, json_t *ev)
 		s->reload = 1;
 }
 
-void
-dlg_settings(struct console *con)
+/* Esc, q: close. */
+static int
+close_key(void *state, struct console *con, int key)
 {
-	struct settings s;
-	WINDOW *w = NULL;
-	json_t *v;
-	int key, done = 0;
-
-	memset(&s, 0, sizeof s);
-	s.con = con;
-	s.list.sel = -1;
-	load(&s);
-	console_on_event(con, on_event, &s);
-	while (!done) {
-		if (console_screen(&w) == NULL)
-			break;
-		if (s.reload) {
-			s.reload = 0;
-			load(&s);
-		}
-		draw(w, &s);
-		wnoutrefresh(w);
-		if ((key = console_screen_key(con, &w)) == ERR)
-			continue;
-		v = s.list.sel >= 0 ? json_array_get(s.items, (size_t)s.list.sel) : NULL;
-		switch (key) {
-		case 27:
-		case 'q':
-			done = 1;
-			continue;
-		case '\t':
-		case KEY_RIGHT:
-		case KEY_BTAB:
-		case KEY_LEFT:
-			s.tab = (enum tab)((s.tab + (key == '\t' || key == KEY_RIGHT ? 1 :
-			    TAB_COUNT - 1)) % TAB_COUNT);
-			s.list.sel = -1;
-			s.list.top = 0;
-			s.status[0] = '\0';
-			load(&s);
-			continue;
-		case 'a':
-			add(&s);
-			break;
-		case 'd':
-		case KEY_DC:
-			if (v != NULL)
-				remove_row(&s, v);
-			break;
-		case 't':
-			test(&s, v);
-			break;
-		case 'e':
-		case '\n':
-		case '\r':
-			if (s.tab == TAB_CHANNELS && v != NULL && chan_form(&s, v))
-				snprintf(s.status, sizeof s.status, "Channel %s saved; its schedule is "
-				    "being rebuilt", json_string_value(json_object_get(v, "number")));
-			s.reload = 1;
-			break;
-		case ' ':
-			if (s.tab == TAB_CHANNELS && v != NULL)
-				call(con, "channels.set", xjson_pack("{s:s, s:b}", "number",
-				    json_string_value(json_object_get(v, "number")), "enabled",
-				    !json_is_true(json_object_get(v, "enabled"))), NULL, s.status,
-				    sizeof s.status);
-			s.reload = 1;
-			continue;
-		case 's':
-			if (s.tab == TAB_CHANNELS && v != NULL) {
-				char number[32];
-
-				utf8_copy(number, sizeof number, json_string_value(json_object_get(v,
-				    "number")));
-				console_on_event(con, NULL, NULL);
-				dlg_slots(con, number);
-				console_on_event(con, on_event, &s);
-			}
-			break;
-		default:
-			w_list_key(&s.list, key, getmaxy(w) - 7);
-			continue;
-		}
-		/* A form or question covered the window. */
-		delwin(w);
-		w = NULL;
-	}
-	console_on_event(con, NULL, NULL);
-	if (w != NULL)
-		delwin(w);
-	json_decref(s.items);
-	console_redraw(con);
+	(void)key;
+	console_dialog_close(con, state);
+	return 1;
 }
+
+/* Tab, Right: the next tab; Shift-Tab, Left: the previous. */
+static int
+next_tab(void *state, struct console *con, int key)
+{
+	struct settings *s = state;
+
+	(void)con;
+	s->tab = (enum tab)((s->tab + (key == '\t' || key == KEY_RIGHT ? 1 : TAB_COUNT - 1)) %
+	    TAB_COUNT);
+	s->list.sel = -1;
+	s->list.top = 0;
+	s->status[0] = '\0';
+	load(s);
+	return 1;
+}
+
+/* e, Enter: edit the selected channel. */
+static int
+edit(void *state, struct console *con, int key)
+{
+	struct settings *s = state;
+	json_t *v = selected(s);
+
+	(void)con;
+	(void)key;
+	if (s->tab == TAB_CHANNELS && v != NULL)
+		chan_form(s, v);
+	s->reload = 1;
+	return 1;
+}
+
+/* Space: enable or disable the selected channel. */
+static int
+toggle(void *state, struct console *con, int key)
+{
+	struct settings *s = state;
+	json_t *v = selected(s);
+
+	(void)key;
+	if (s->tab == TAB_CHANNELS && v != NULL)
+		call(con, "channels.set", xjson_pack("{s:s, s:b}", "number",
+		    json_string_value(json_object_get(v, "number")), "enabled",
+		    !json_is_true(json_object_get(v, "enabled"))), NULL, s->status,
+		    sizeof s->status);
+	s->reload = 1;
+	return 1;
+}
+
+/* s: the selected channel's schedule slots, over this. */
+static int
+slots(void *state, struct console *con, int key)
+{
+	struct settings *s = state;
+	json_t *v = selected(s);
+
+	(void)key;
+	if (s->tab == TAB_CHANNELS && v != NULL)
+		dlg_slots_open(con, json_string_value(json_object_get(v, "number")));
+	return 1;
+}
+
+/* r: read the list again. */
+static int
+reload(void *state, struct console *con, int key)
+{
+	(void)con;
+	(void)key;
+	((struct settings *)state)->reload = 1;
+	return 1;
+}
+
+/* Move in the list. */
+static int
+select_row(void *state, struct console *con, int key)
+{
+	(void)con;
+	w_list_key(&((struct settings *)state)->list, key, LINES - 7);
+	return 1;
+}
+
+/* On top: read the list again when something changed. */
+static void
+update(void *state, struct console *con)
+{
+	struct settings *s = state;
+
+	(void)con;
+	if (s->reload) {
+		s->reload = 0;
+		load(s);
+	}
+}
+
+/* Draw (the kind's). */
+static void
+settings_draw(void *state, struct console *con, WINDOW *w)
+{
+	(void)con;
+	draw(w, state);
+}
+
+/* Open on the first tab. */
+static void *
+settings_open(struct console *con)
+{
+	struct settings *s = xcalloc(1, sizeof *s);
+
+	s->con = con;
+	s->list.sel = -1;
+	load(s);
+	return s;
+}
+
+/* Closed: free the list. */
+static void
+settings_close(void *state, struct console *con)
+{
+	struct settings *s = state;
+
+	(void)con;
+	json_decref(s->items);
+	free(s);
+}
+
+static const struct key_bind settings_keys[] = {
+	{ { '\t', KEY_RIGHT, KEY_BTAB, KEY_LEFT }, "next / previous tab", NULL, next_tab, NULL, 0 },
+	{ { KEY_UP, KEY_DOWN, 'k', 'j', KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, 'g', 'G' },
+	    "select a row", NULL, select_row, NULL, 0 },
+	{ { 'a' }, "add a source, mapping, directory or channel", NULL, add, NULL, 0 },
+	{ { 'd', KEY_DC }, "remove the selected row (asks first; not channels)", NULL, remove_row,
+	    NULL, 0 },
+	{ { 't' }, "test: a source's connection, where a Plex path lands here", NULL, test, NULL,
+	    0 },
+	{ { 'e', '\n' }, "edit the selected channel", NULL, edit, NULL, 0 },
+	{ { ' ' }, "enable or disable the selected channel", NULL, toggle, NULL, 0 },
+	{ { 's' }, "the selected channel's schedule slots", NULL, slots, NULL, 0 },
+	{ { 'r' }, "read the list again", NULL, reload, NULL, 0 },
+	{ { 27, 'q' }, "close", NULL, close_key, NULL, 0 },
+	{ { 0 }, NULL, NULL, NULL, NULL, 0 },
+};
+
+const struct dlg_kind dlg_settings = {
+	.name = "Settings (F2)",
+	.keys = settings_keys,
+	.open = settings_open,
+	.draw = settings_draw,
+	.update = update,
+	.event = on_event,
+	.close = settings_close,
+};

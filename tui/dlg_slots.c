@@ -29,6 +29,7 @@ struct slots {
 	const char **show_names;        /* choices for the series field */
 	int64_t rebuild_job;            /* the fine log being rebuilt */
 	char done_what[64];             /* what the rebuild follows ("Slot added") */
+	json_int_t ask_slot;            /* the slot "Remove?" asks about */
 };
 
 /* Fetch the slots, the log and the series. */
@@ -210,7 +211,7 @@ move_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 
 /* Control events: another console changed this channel's slots. */
 static void
-on_event(void *arg, json_t *ev)
+on_event(void *arg, struct console *con, json_t *ev)
 {
 	struct slots *s = arg;
 	const char *name = json_string_value(json_object_get(ev, "event"));
@@ -218,6 +219,7 @@ on_event(void *arg, json_t *ev)
 
 	json_t *v;
 
+	(void)con;
 	if (name == NULL)
 		return;
 	if (strcmp(name, "job.done") == 0 && s->rebuild_job != 0 &&
@@ -240,121 +242,233 @@ on_event(void *arg, json_t *ev)
 		s->reload = 1;
 }
 
-void
-dlg_slots(struct console *con, const char *channel_number)
+/* The selected slot, or NULL. */
+static json_t *
+selected(struct slots *s)
 {
+	return s->list.sel >= 0 ? json_array_get(json_object_get(s->data, "slots"),
+	    (size_t)s->list.sel) : NULL;
+}
+
+/* a: add a slot. */
+static int
+add_slot(void *state, struct console *con, int key)
+{
+	struct slots *s = state;
 	struct form_field f[7];
-	struct slots s;
-	WINDOW *w = NULL;
-	json_t *v, *r;
-	char *cause = NULL, q[128];
-	int key, done = 0, covered;
+
+	(void)key;
+	memset(f, 0, sizeof f);
+	f[0].label = "Days (daily, mon-fri, sat,sun)";
+	f[1].label = "Start (HH:MM)";
+	f[2].label = "End (HH:MM; empty: one slot)";
+	f[3].label = "Plays";
+	f[3].choices = slot_types;
+	f[4].label = "Series";
+	f[4].choices = s->show_names;
+	f[5].label = "Genre (movies)";
+	f[6].label = "Highest rating";
+	w_input_set(&f[0].in, "daily");
+	w_input_set(&f[3].in, "series");
+	form_open(con, "Add a slot", f, 7, NULL, 0, add_submit, NULL, s);
+	return 1;
+}
+
+/* m: move the selected slot. */
+static int
+move_slot(void *state, struct console *con, int key)
+{
+	struct slots *s = state;
+	struct form_field f[3];
+	json_t *v = selected(s);
+
+	(void)key;
+	if (v == NULL)
+		return 1;
+	memset(f, 0, sizeof f);
+	f[0].label = "Days";
+	f[1].label = "Start (HH:MM)";
+	f[2].label = "End (HH:MM)";
+	w_input_set(&f[0].in, json_string_value(json_object_get(v, "days_text")));
+	w_input_set(&f[1].in, json_string_value(json_object_get(v, "start")));
+	w_input_set(&f[2].in, json_string_value(json_object_get(v, "end")));
+	form_open(con, "Move the slot", f, 3, NULL, 0, move_submit, NULL, s);
+	return 1;
+}
+
+/* The answer to "Remove slot N?". */
+static void
+remove_answered(void *arg, struct console *con, int yes)
+{
+	struct slots *s = arg;
+	char *cause = NULL;
+	json_t *r;
+
+	if (!yes)
+		return;
+	r = console_call(con, "slots.remove", xjson_pack("{s:s, s:I}", "number", s->number, "slot",
+	    s->ask_slot), &cause);
+	if (r == NULL) {
+		utf8_copy(s->status, sizeof s->status, cause);
+		freep(&cause);
+	} else {
+		changed(s, r, "Slot removed");
+		json_decref(r);
+	}
+}
+
+/* d, Del: remove the selected slot, after a question. */
+static int
+remove_slot(void *state, struct console *con, int key)
+{
+	struct slots *s = state;
+	json_t *v = selected(s);
+	char q[128];
+
+	(void)key;
+	if (v == NULL)
+		return 1;
+	s->ask_slot = json_integer_value(json_object_get(v, "id"));
+	snprintf(q, sizeof q, "Remove slot %lld (%s %s-%s)?", (long long)s->ask_slot,
+	    json_string_value(json_object_get(v, "days_text")),
+	    json_string_value(json_object_get(v, "start")),
+	    json_string_value(json_object_get(v, "end")));
+	form_confirm(con, "Schedule", q, remove_answered, s);
+	return 1;
+}
+
+/* r: read the slots and the log again. */
+static int
+reload(void *state, struct console *con, int key)
+{
+	(void)con;
+	(void)key;
+	((struct slots *)state)->reload = 1;
+	return 1;
+}
+
+/* PgUp/PgDn: scroll the fine log. */
+static int
+scroll_log(void *state, struct console *con, int key)
+{
+	struct slots *s = state;
+
+	(void)con;
+	if (key == KEY_NPAGE)
+		s->log_top += 10;
+	else
+		s->log_top = s->log_top > 10 ? s->log_top - 10 : 0;
+	return 1;
+}
+
+/* Move in the slots. */
+static int
+select_row(void *state, struct console *con, int key)
+{
+	(void)con;
+	w_list_key(&((struct slots *)state)->list, key, 5);
+	return 1;
+}
+
+/* Esc, q: close. */
+static int
+close_key(void *state, struct console *con, int key)
+{
+	(void)key;
+	console_dialog_close(con, state);
+	return 1;
+}
+
+/* On top: read again when something changed. */
+static void
+update(void *state, struct console *con)
+{
+	struct slots *s = state;
+
+	(void)con;
+	if (s->reload) {
+		s->reload = 0;
+		load(s);
+	}
+}
+
+/* Draw (the kind's). */
+static void
+slots_draw(void *state, struct console *con, WINDOW *w)
+{
+	(void)con;
+	draw(w, state);
+}
+
+/* The slots of channel_number, or NULL (the status bar says why). */
+static struct slots *
+slots_new(struct console *con, const char *channel_number)
+{
+	struct slots *s;
 
 	if (channel_number == NULL || *channel_number == '\0') {
 		console_message(con, "Choose a channel first");
-		return;
+		return NULL;
 	}
-	memset(&s, 0, sizeof s);
-	s.con = con;
-	s.list.sel = -1;
-	utf8_copy(s.number, sizeof s.number, channel_number);
-	load(&s);
-	if (s.data == NULL) {
-		console_message(con, "Schedule of channel %s: %s", s.number, s.status);
-		return;
+	s = xcalloc(1, sizeof *s);
+	s->con = con;
+	s->list.sel = -1;
+	utf8_copy(s->number, sizeof s->number, channel_number);
+	load(s);
+	if (s->data == NULL) {
+		console_message(con, "Schedule of channel %s: %s", s->number, s->status);
+		free(s);
+		return NULL;
 	}
-	console_on_event(con, on_event, &s);
-	while (!done) {
-		if (console_screen(&w) == NULL)
-			break;
-		if (s.reload) {
-			s.reload = 0;
-			load(&s);
-		}
-		draw(w, &s);
-		wnoutrefresh(w);
-		if ((key = console_screen_key(con, &w)) == ERR)
-			continue;
-		covered = 0;
-		v = s.list.sel >= 0 ? json_array_get(json_object_get(s.data, "slots"),
-		    (size_t)s.list.sel) : NULL;
-		memset(f, 0, sizeof f);
-		switch (key) {
-		case 27:
-		case 'q':
-			done = 1;
-			break;
-		case 'a':
-			f[0].label = "Days (daily, mon-fri, sat,sun)";
-			f[1].label = "Start (HH:MM)";
-			f[2].label = "End (HH:MM; empty: one slot)";
-			f[3].label = "Plays";
-			f[3].choices = slot_types;
-			f[4].label = "Series";
-			f[4].choices = s.show_names;
-			f[5].label = "Genre (movies)";
-			f[6].label = "Highest rating";
-			w_input_set(&f[0].in, "daily");
-			w_input_set(&f[3].in, "series");
-			form_run(con, "Add a slot", f, 7, NULL, 0, add_submit, &s);
-			covered = 1;
-			break;
-		case 'm':
-			if (v == NULL)
-				break;
-			f[0].label = "Days";
-			f[1].label = "Start (HH:MM)";
-			f[2].label = "End (HH:MM)";
-			w_input_set(&f[0].in, json_string_value(json_object_get(v, "days_text")));
-			w_input_set(&f[1].in, json_string_value(json_object_get(v, "start")));
-			w_input_set(&f[2].in, json_string_value(json_object_get(v, "end")));
-			form_run(con, "Move the slot", f, 3, NULL, 0, move_submit, &s);
-			covered = 1;
-			break;
-		case 'd':
-		case KEY_DC:
-			if (v == NULL)
-				break;
-			snprintf(q, sizeof q, "Remove slot %lld (%s %s-%s)?",
-			    (long long)json_integer_value(json_object_get(v, "id")),
-			    json_string_value(json_object_get(v, "days_text")),
-			    json_string_value(json_object_get(v, "start")),
-			    json_string_value(json_object_get(v, "end")));
-			covered = 1;
-			if (!w_confirm(con, "Schedule", q))
-				break;
-			r = console_call(con, "slots.remove", xjson_pack("{s:s, s:I}", "number",
-			    s.number, "slot", json_integer_value(json_object_get(v, "id"))), &cause);
-			if (r == NULL) {
-				utf8_copy(s.status, sizeof s.status, cause);
-				freep(&cause);
-			} else {
-				changed(&s, r, "Slot removed");
-				json_decref(r);
-			}
-			break;
-		case 'r':
-			s.reload = 1;
-			break;
-		case KEY_NPAGE:
-			s.log_top += 10;
-			break;
-		case KEY_PPAGE:
-			s.log_top = s.log_top > 10 ? s.log_top - 10 : 0;
-			break;
-		default:
-			w_list_key(&s.list, key, 5);
-			break;
-		}
-		if (covered) {
-			delwin(w);
-			w = NULL;
-		}
-	}
-	console_on_event(con, NULL, NULL);
-	if (w != NULL)
-		delwin(w);
-	json_decref(s.data);
-	free(s.show_names);
-	console_redraw(con);
+	return s;
 }
+
+/* Opened by a key: the selected channel's. */
+static void *
+slots_open(struct console *con)
+{
+	return slots_new(con, console_channel(con));
+}
+
+void
+dlg_slots_open(struct console *con, const char *channel_number)
+{
+	struct slots *s = slots_new(con, channel_number);
+
+	if (s != NULL)
+		console_dialog_open(con, &dlg_slots, s);
+}
+
+/* Closed: free. */
+static void
+slots_close(void *state, struct console *con)
+{
+	struct slots *s = state;
+
+	(void)con;
+	json_decref(s->data);
+	free(s->show_names);
+	free(s);
+}
+
+static const struct key_bind slots_keys[] = {
+	{ { KEY_UP, KEY_DOWN, 'k', 'j', KEY_HOME, KEY_END, 'g', 'G' }, "select a slot", NULL,
+	    select_row, NULL, 0 },
+	{ { 'a' }, "add a slot", NULL, add_slot, NULL, 0 },
+	{ { 'm' }, "move the selected slot (days, start, end)", NULL, move_slot, NULL, 0 },
+	{ { 'd', KEY_DC }, "remove the selected slot (asks first)", NULL, remove_slot, NULL, 0 },
+	{ { KEY_PPAGE, KEY_NPAGE }, "scroll the fine log", NULL, scroll_log, NULL, 0 },
+	{ { 'r' }, "read the slots and the log again", NULL, reload, NULL, 0 },
+	{ { 27, 'q' }, "close", NULL, close_key, NULL, 0 },
+	{ { 0 }, NULL, NULL, NULL, NULL, 0 },
+};
+
+const struct dlg_kind dlg_slots = {
+	.name = "Schedule slots (e)",
+	.keys = slots_keys,
+	.open = slots_open,
+	.draw = slots_draw,
+	.update = update,
+	.event = on_event,
+	.close = slots_close,
+};

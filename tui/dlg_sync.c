@@ -17,6 +17,7 @@
 #include "src/xjson.h"
 #include "tui/console.h"
 #include "tui/dialogs.h"
+#include "tui/form.h"
 #include "tui/widgets.h"
 
 #define MAX_ROWS 128
@@ -41,6 +42,7 @@ struct sync {
 	json_t *current;                /* the request running */
 	json_t *held;                   /* requests that held removals back */
 	long held_files;
+	int asking;                     /* "Remove them anyway?" is open */
 	int64_t job;                    /* the sync running (0 none, -1 starting) */
 	int64_t test_job;               /* listing a source's libraries */
 	int test_row;
@@ -207,7 +209,7 @@ next(struct sync *s)
 
 /* Control events. */
 static void
-on_event(void *arg, json_t *ev)
+on_event(void *arg, struct console *con, json_t *ev)
 {
 	struct sync *s = arg;
 	const char *name = json_string_value(json_object_get(ev, "event"));
@@ -217,6 +219,7 @@ on_event(void *arg, json_t *ev)
 	size_t i;
 	int at;
 
+	(void)con;
 	if (name == NULL || job == 0)
 		return;
 	if (job == s->test_job && strcmp(name, "job.done") == 0) {
@@ -386,21 +389,16 @@ draw(WINDOW *w, struct sync *s)
 	wattroff(w, w_attr(CP_DIM));
 }
 
-/*
- * The queue is done and some requests held removals back: ask, and run
- * them again with "force" if the operator says so.
- */
+/* The answer to "Remove them anyway?": run the held requests again with force, or not. */
 static void
-ask_force(struct sync *s, WINDOW **w)
+force_answered(void *arg, struct console *con, int yes)
 {
-	char q[512];
+	struct sync *s = arg;
 	json_t *req;
 	size_t i;
 
-	snprintf(q, sizeof q, "%ld file%s gone from the sources: more than the safety limit, or "
-	    "a folder looked empty or unmounted (see Changes). Remove %s anyway?", s->held_files,
-	    s->held_files == 1 ? " is" : "s are", s->held_files == 1 ? "it" : "them");
-	if (w_confirm_word(s->con, "Not removed", q, "REMOVE")) {
+	(void)con;
+	if (yes) {
 		json_array_foreach(s->held, i, req) {
 			json_object_set_new(req, "force", json_true());
 			json_array_append(s->queue, req);
@@ -410,110 +408,221 @@ ask_force(struct sync *s, WINDOW **w)
 		msg(s, "kept: nothing was removed");
 	json_array_clear(s->held);
 	s->held_files = 0;
-	/* The question drew over the dialog. */
-	if (*w != NULL)
-		touchwin(*w);
+	s->asking = 0;
 }
 
-void
-dlg_sync(struct console *con)
+/*
+ * The queue is done and some requests held removals back: ask, and run
+ * them again with "force" if the operator says so.
+ */
+static void
+ask_force(struct sync *s)
 {
-	struct sync s;
-	WINDOW *w = NULL;
-	json_t *r;
-	char *cause = NULL;
-	int key, done = 0, i;
-	struct row *row;
+	char q[512];
 
-	memset(&s, 0, sizeof s);
-	s.con = con;
-	s.list.sel = -1;
-	load(&s);
-	console_on_event(con, on_event, &s);
-	while (!done) {
-		if (console_screen(&w) == NULL)
-			break;
-		if (s.job == 0)
-			next(&s);
-		if (s.job == 0 && json_array_size(s.queue) == 0 && json_array_size(s.held) > 0)
-			ask_force(&s, &w);
-		draw(w, &s);
-		wnoutrefresh(w);
-		if ((key = console_screen_key(con, &w)) == ERR)
-			continue;
-		row = s.list.sel >= 0 && s.list.sel < s.nrows ? &s.rows[s.list.sel] : NULL;
-		switch (key) {
-		case 27:
-		case 'q':
-			done = 1;
-			break;
-		case ' ':
-			if (row == NULL || s.job != 0)
-				break;
-			row->on = !row->on;
-			if (row->kind == ROW_ALL && row->on)
-				for (i = 1; i < s.nrows; i++)
-					s.rows[i].on = 0;
-			else if (row->on)
-				s.rows[0].on = 0;
-			break;
-		case 'l':
-			if (row == NULL || row->kind != ROW_PLEX || s.test_job != 0)
-				break;
-			r = console_call(con, "sources.test", xjson_pack("{s:s}", "source", row->name),
-			    &cause);
-			if (r == NULL) {
-				utf8_copy(s.status, sizeof s.status, cause);
-				freep(&cause);
-				break;
-			}
-			s.test_job = json_integer_value(json_object_get(r, "job"));
-			s.test_row = s.list.sel;
-			snprintf(s.status, sizeof s.status, "Asking %s for its libraries...", row->name);
-			json_decref(r);
-			break;
-		case '\n':
-		case '\r':
-		case KEY_ENTER:
-		case 's':
-			if (s.job != 0)
-				break;
-			build_queue(&s);
-			if (json_array_size(s.queue) == 0)
-				snprintf(s.status, sizeof s.status, "Tick what to sync first");
-			else {
-				for (i = 0; i < s.nmsgs; i++)
-					free(s.msgs[i]);
-				s.nmsgs = 0;
-				s.status[0] = '\0';
-			}
-			break;
-		case 'c':
-			if (s.job > 0) {
-				json_decref(console_call(con, "job.cancel", xjson_pack("{s:I}", "job",
-				    (json_int_t)s.job), &cause));
-				freep(&cause);
-				json_array_clear(s.queue);
-				msg(&s, "cancelling...");
-			}
-			break;
-		case 'r':
-			if (s.job == 0)
-				load(&s);
-			break;
-		default:
-			w_list_key(&s.list, key, 8);
-			break;
-		}
-	}
-	console_on_event(con, NULL, NULL);
-	if (w != NULL)
-		delwin(w);
-	for (i = 0; i < s.nmsgs; i++)
-		free(s.msgs[i]);
-	json_decref(s.queue);
-	json_decref(s.current);
-	json_decref(s.held);
-	json_decref(s.history);
-	console_redraw(con);
+	snprintf(q, sizeof q, "%ld file%s gone from the sources: more than the safety limit, or "
+	    "a folder looked empty or unmounted (see Changes). Remove %s anyway?", s->held_files,
+	    s->held_files == 1 ? " is" : "s are", s->held_files == 1 ? "it" : "them");
+	s->asking = 1;
+	form_confirm_word(s->con, "Not removed", q, "REMOVE", force_answered, s);
 }
+
+/* On top: start the next queued request; when all are done, ask about what was held. */
+static void
+update(void *state, struct console *con)
+{
+	struct sync *s = state;
+
+	(void)con;
+	if (s->job == 0)
+		next(s);
+	if (s->job == 0 && !s->asking && json_array_size(s->queue) == 0 &&
+	    json_array_size(s->held) > 0)
+		ask_force(s);
+}
+
+/* Draw (the kind's). */
+static void
+sync_draw(void *state, struct console *con, WINDOW *w)
+{
+	(void)con;
+	draw(w, state);
+}
+
+/* The selected row, or NULL. */
+static struct row *
+selected(struct sync *s)
+{
+	return s->list.sel >= 0 && s->list.sel < s->nrows ? &s->rows[s->list.sel] : NULL;
+}
+
+/* Space: tick or untick the row ("Everything" unticks the rest, and the other way). */
+static int
+tick(void *state, struct console *con, int key)
+{
+	struct sync *s = state;
+	struct row *row = selected(s);
+	int i;
+
+	(void)con;
+	(void)key;
+	if (row == NULL || s->job != 0)
+		return 1;
+	row->on = !row->on;
+	if (row->kind == ROW_ALL && row->on)
+		for (i = 1; i < s->nrows; i++)
+			s->rows[i].on = 0;
+	else if (row->on)
+		s->rows[0].on = 0;
+	return 1;
+}
+
+/* l: list the selected Plex source's libraries (a job: the answer comes as job.done). */
+static int
+libraries(void *state, struct console *con, int key)
+{
+	struct sync *s = state;
+	struct row *row = selected(s);
+	char *cause = NULL;
+	json_t *r;
+
+	(void)key;
+	if (row == NULL || row->kind != ROW_PLEX || s->test_job != 0)
+		return 1;
+	r = console_call(con, "sources.test", xjson_pack("{s:s}", "source", row->name), &cause);
+	if (r == NULL) {
+		utf8_copy(s->status, sizeof s->status, cause);
+		freep(&cause);
+		return 1;
+	}
+	s->test_job = json_integer_value(json_object_get(r, "job"));
+	s->test_row = s->list.sel;
+	snprintf(s->status, sizeof s->status, "Asking %s for its libraries...", row->name);
+	json_decref(r);
+	return 1;
+}
+
+/* Enter, s: start syncing what is ticked. */
+static int
+start(void *state, struct console *con, int key)
+{
+	struct sync *s = state;
+	int i;
+
+	(void)con;
+	(void)key;
+	if (s->job != 0)
+		return 1;
+	build_queue(s);
+	if (json_array_size(s->queue) == 0)
+		snprintf(s->status, sizeof s->status, "Tick what to sync first");
+	else {
+		for (i = 0; i < s->nmsgs; i++)
+			free(s->msgs[i]);
+		s->nmsgs = 0;
+		s->status[0] = '\0';
+	}
+	return 1;
+}
+
+/* c: cancel the sync running and what is queued after it. */
+static int
+cancel(void *state, struct console *con, int key)
+{
+	struct sync *s = state;
+	char *cause = NULL;
+
+	(void)key;
+	if (s->job > 0) {
+		json_decref(console_call(con, "job.cancel", xjson_pack("{s:I}", "job",
+		    (json_int_t)s->job), &cause));
+		freep(&cause);
+		json_array_clear(s->queue);
+		msg(s, "cancelling...");
+	}
+	return 1;
+}
+
+/* r: read the sources, directories and history again (not while syncing). */
+static int
+reload(void *state, struct console *con, int key)
+{
+	struct sync *s = state;
+
+	(void)con;
+	(void)key;
+	if (s->job == 0)
+		load(s);
+	return 1;
+}
+
+/* Move in the list. */
+static int
+select_row(void *state, struct console *con, int key)
+{
+	(void)con;
+	w_list_key(&((struct sync *)state)->list, key, 8);
+	return 1;
+}
+
+/* Esc, q: close (a sync running goes on in the station). */
+static int
+close_key(void *state, struct console *con, int key)
+{
+	(void)key;
+	console_dialog_close(con, state);
+	return 1;
+}
+
+/* Everything, the sources and directories, the history. */
+static void *
+sync_open(struct console *con)
+{
+	struct sync *s = xcalloc(1, sizeof *s);
+
+	s->con = con;
+	s->list.sel = -1;
+	load(s);
+	return s;
+}
+
+/* Closed: free. */
+static void
+sync_close(void *state, struct console *con)
+{
+	struct sync *s = state;
+	int i;
+
+	(void)con;
+	for (i = 0; i < s->nmsgs; i++)
+		free(s->msgs[i]);
+	json_decref(s->queue);
+	json_decref(s->current);
+	json_decref(s->held);
+	json_decref(s->history);
+	free(s);
+}
+
+static const struct key_bind sync_keys[] = {
+	{ { KEY_UP, KEY_DOWN, 'k', 'j', KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, 'g', 'G' },
+	    "select a row", NULL, select_row, NULL, 0 },
+	{ { ' ' }, "tick or untick: everything, a source, a library, a directory", NULL, tick,
+	    NULL, 0 },
+	{ { 'l' }, "list the selected Plex source's libraries (to tick some)", NULL, libraries,
+	    NULL, 0 },
+	{ { '\n', 's' }, "start syncing what is ticked", NULL, start, NULL, 0 },
+	{ { 'c' }, "cancel the sync running", NULL, cancel, NULL, 0 },
+	{ { 'r' }, "read the sources and the history again", NULL, reload, NULL, 0 },
+	{ { 27, 'q' }, "close (a sync running goes on)", NULL, close_key, NULL, 0 },
+	{ { 0 }, NULL, NULL, NULL, NULL, 0 },
+};
+
+const struct dlg_kind dlg_sync = {
+	.name = "Sync (F5)",
+	.keys = sync_keys,
+	.open = sync_open,
+	.draw = sync_draw,
+	.update = update,
+	.event = on_event,
+	.close = sync_close,
+};

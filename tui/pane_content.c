@@ -10,6 +10,7 @@
 #include "src/util.h"
 #include "src/xjson.h"
 #include "tui/console.h"
+#include "tui/dialogs.h"
 #include "tui/pane.h"
 #include "tui/widgets.h"
 
@@ -197,67 +198,132 @@ cycle(size_t v, size_t n)
 	return (v + 1) % n;
 }
 
+/* Typing a search: the keys edit it, Enter or Esc ends it. */
 static int
-cnt_key(void *state, struct console *con, int key, int rows)
+cnt_key(void *state, struct console *con, int key)
 {
 	struct content *c = state;
+	int rows = console_pane_rows(con, &pane_content);
 
-	if (c->typing) {
-		if (key == '\n' || key == 27 || key == KEY_ENTER) {
-			c->typing = 0;
-			if (key == 27 && c->search.len > 0) {
-				w_input_set(&c->search, "");
-				c->want_fetch = 1;
-			}
-		} else if (key == KEY_UP || key == KEY_DOWN || key == KEY_NPAGE ||
-		    key == KEY_PPAGE) {
-			w_list_key(&c->list, key, rows - 3);
-		} else if (w_input_key(&c->search, key)) {
-			c->fetch_at = now_ms() + SEARCH_DELAY_MS;
-		}
-		note_selection(c, con);
-		return 1;
-	}
-	switch (key) {
-	case '/':
-	case KEY_F(3):
-		c->typing = 1;
-		return 1;
-	case 't':
-		c->type = cycle(c->type, nitems(types));
-		break;
-	case 's':
-		c->source = cycle(c->source, nitems(sources));
-		break;
-	case 'r':
-		c->rating = cycle(c->rating, nitems(ratings));
-		break;
-	case 'p':
-		c->daypart = cycle(c->daypart, nitems(dayparts));
-		break;
-	case 'o':
-	case KEY_F(6):
-		c->sort = cycle(c->sort, nitems(sorts));
-		break;
-	case 'O':
-		c->desc = !c->desc;
-		break;
-	case 'x':
-		c->type = c->source = c->rating = c->daypart = 0;
-		w_input_set(&c->search, "");
-		break;
-	default:
-		if (w_list_key(&c->list, key, rows - 3)) {
-			note_selection(c, con);
-			return 1;
-		}
+	if (!c->typing)
 		return 0;
+	if (key == '\n' || key == 27) {
+		c->typing = 0;
+		if (key == 27 && c->search.len > 0) {
+			w_input_set(&c->search, "");
+			c->want_fetch = 1;
+		}
+	} else if (key == KEY_UP || key == KEY_DOWN || key == KEY_NPAGE || key == KEY_PPAGE) {
+		w_list_key(&c->list, key, rows - 3);
+	} else if (w_input_key(&c->search, key)) {
+		c->fetch_at = now_ms() + SEARCH_DELAY_MS;
 	}
+	note_selection(c, con);
+	return 1;
+}
+
+/* The list changes: fetch it from the top. */
+static int
+refetch(struct content *c)
+{
 	c->want_fetch = 1;
 	c->list.sel = 0;
 	c->list.top = 0;
 	return 1;
 }
+
+/* / or F3: search as you type. */
+static int
+cnt_search(void *state, struct console *con, int key)
+{
+	(void)con;
+	(void)key;
+	((struct content *)state)->typing = 1;
+	return 1;
+}
+
+/* t s r p: the next type, source, rating or daypart. */
+static int
+cnt_filter(void *state, struct console *con, int key)
+{
+	struct content *c = state;
+
+	(void)con;
+	if (key == 't')
+		c->type = cycle(c->type, nitems(types));
+	else if (key == 's')
+		c->source = cycle(c->source, nitems(sources));
+	else if (key == 'r')
+		c->rating = cycle(c->rating, nitems(ratings));
+	else
+		c->daypart = cycle(c->daypart, nitems(dayparts));
+	return refetch(c);
+}
+
+/* o or F6: the next order; O: reversed. */
+static int
+cnt_sort(void *state, struct console *con, int key)
+{
+	struct content *c = state;
+
+	(void)con;
+	if (key == 'O')
+		c->desc = !c->desc;
+	else
+		c->sort = cycle(c->sort, nitems(sorts));
+	return refetch(c);
+}
+
+/* x: no filters, no search. */
+static int
+cnt_clear(void *state, struct console *con, int key)
+{
+	struct content *c = state;
+
+	(void)con;
+	(void)key;
+	c->type = c->source = c->rating = c->daypart = 0;
+	w_input_set(&c->search, "");
+	return refetch(c);
+}
+
+/* Move in the list (dialogs act on the selected item). */
+static int
+cnt_move(void *state, struct console *con, int key)
+{
+	struct content *c = state;
+
+	if (!w_list_key(&c->list, key, console_pane_rows(con, &pane_content) - 3))
+		return 0;
+	note_selection(c, con);
+	return 1;
+}
+
+/* Enter: the selected item's metadata. */
+static int
+cnt_metadata(void *state, struct console *con, int key)
+{
+	(void)state;
+	(void)key;
+	dlg_metadata(con, console_content(con));
+	return 1;
+}
+
+static const struct key_bind cnt_keys[] = {
+	{ { '/', KEY_F(3) }, "search as you type (Enter or Esc ends)", "/:search", cnt_search,
+	    NULL, 0 },
+	{ { 't', 's', 'r', 'p' }, "filter by type, source, rating, daypart", "t s r p:filter",
+	    cnt_filter, NULL, 0 },
+	{ { 'o', KEY_F(6) }, "sort: title, duration, type, source, modified", "o:sort", cnt_sort,
+	    NULL, 0 },
+	{ { 'O' }, "reverse the order", NULL, cnt_sort, NULL, 0 },
+	{ { 'x' }, "clear the filters", "x:clear", cnt_clear, NULL, 0 },
+	{ { KEY_UP, KEY_DOWN, 'k', 'j', KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, 'g', 'G' },
+	    "select an item", NULL, cnt_move, NULL, 0 },
+	{ { '\n' }, "the selected item's metadata", "Enter:metadata", cnt_metadata, NULL, 0 },
+	{ { 'c' }, "its chapters, with the picture", "c:chapters", NULL, &dlg_chapters, 0 },
+	{ { 0 }, NULL, NULL, NULL, NULL, 0 },
+};
 
 static int
 cnt_tick(void *state, struct console *con, int64_t now)
@@ -312,8 +378,8 @@ cnt_title(void *state)
 }
 
 const struct pane_kind pane_content = {
-	.name = "Content",
-	.hints = "/:search  t s r p:filter  o:sort  x:clear  Enter:metadata  c:chapters",
+	.name = "Content browser",
+	.keys = cnt_keys,
 	.open = cnt_open,
 	.close = cnt_close,
 	.draw = cnt_draw,

@@ -113,46 +113,67 @@ log_draw(void *state, struct console *con, WINDOW *w, int focus)
 	free(idx);
 }
 
+/* v: the next level (error, warning, info, debug). */
 static int
-log_key(void *state, struct console *con, int key, int rows)
+log_level(void *state, struct console *con, int key)
 {
 	struct logpane *l = state;
 
 	(void)con;
+	(void)key;
+	l->level = (l->level + 1) % 4;
+	return 1;
+}
+
+/* f, End, G: follow the newest lines. */
+static int
+log_follow(void *state, struct console *con, int key)
+{
+	(void)con;
+	(void)key;
+	((struct logpane *)state)->follow = 1;
+	return 1;
+}
+
+/* Scroll. */
+static int
+log_scroll(void *state, struct console *con, int key)
+{
+	struct logpane *l = state;
+	int rows = console_pane_rows(con, &pane_log);
+
 	switch (key) {
-	case 'v':
-		l->level = (l->level + 1) % 4;
-		return 1;
-	case 'f':
-	case KEY_END:
-	case 'G':
-		l->follow = 1;
-		return 1;
 	case KEY_UP:
 	case 'k':
 		l->follow = 0;
 		l->top = l->top > 0 ? l->top - 1 : 0;
-		return 1;
+		break;
 	case KEY_DOWN:
 	case 'j':
 		l->top++;
-		return 1;
+		break;
 	case KEY_PPAGE:
 		l->follow = 0;
 		l->top = l->top > rows ? l->top - rows : 0;
-		return 1;
+		break;
 	case KEY_NPAGE:
 		l->top += rows;
-		return 1;
-	case KEY_HOME:
-	case 'g':
+		break;
+	default:
 		l->follow = 0;
 		l->top = 0;
-		return 1;
-	default:
-		return 0;
+		break;
 	}
+	return 1;
 }
+
+static const struct key_bind log_keys[] = {
+	{ { 'v' }, "level: error, warning, info, debug", "v:level", log_level, NULL, 0 },
+	{ { KEY_UP, KEY_DOWN, 'k', 'j', KEY_PPAGE, KEY_NPAGE, KEY_HOME, 'g' }, "scroll",
+	    "Up/Down:scroll", log_scroll, NULL, 0 },
+	{ { 'f', KEY_END, 'G' }, "follow the newest lines", "f:follow", log_follow, NULL, 0 },
+	{ { 0 }, NULL, NULL, NULL, NULL, 0 },
+};
 
 /* New lines arrived. */
 static void
@@ -204,11 +225,10 @@ log_title(void *state)
 
 const struct pane_kind pane_log = {
 	.name = "Log",
-	.hints = "v:level  Up/Down:scroll  f:follow",
+	.keys = log_keys,
 	.open = log_open,
 	.close = log_close,
 	.draw = log_draw,
-	.key = log_key,
 	.tick = log_tick,
 	.title = log_title,
 };

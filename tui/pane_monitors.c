@@ -13,6 +13,8 @@
 #include "src/util.h"
 #include "src/xjson.h"
 #include "tui/console.h"
+#include "tui/dialogs.h"
+#include "tui/form.h"
 #include "tui/pane.h"
 #include "tui/thumb.h"
 #include "tui/widgets.h"
@@ -38,6 +40,7 @@ struct monitors {
 	char *last;                     /* the channels' JSON at the last draw */
 	struct thumb *thumbs;
 	size_t nthumbs;
+	char stopping[16];              /* the channel "Stop?" asks about */
 };
 
 static void *
@@ -325,22 +328,13 @@ select_tile(struct monitors *m, struct console *con, int i)
 		console_select_channel(con, jstr(c, "number"));
 }
 
-/* Start or stop the selected channel. */
+/* Start or stop a channel (a job: its end, or why it failed, comes as job.done: mon_event). */
 static void
-start_stop(struct console *con, int start)
+start_stop(struct console *con, const char *number, int start)
 {
-	const char *number = console_channel(con);
-	char *cause = NULL, q[128];
+	char *cause = NULL;
 	json_t *r;
 
-	if (*number == '\0')
-		return;
-	if (!start) {
-		snprintf(q, sizeof q, "Stop channel %s? Viewers lose the picture.", number);
-		if (!w_confirm(con, "Stop channel", q))
-			return;
-	}
-	/* A job: its end (or why it failed) comes as job.done (mon_event). */
 	r = console_call(con, start ? "channel.start" : "channel.stop",
 	    xjson_pack("{s:s}", "number", number), &cause);
 	if (r == NULL)
@@ -351,44 +345,91 @@ start_stop(struct console *con, int start)
 	free(cause);
 }
 
+/* The answer to "Stop channel N?". */
+static void
+stop_answered(void *arg, struct console *con, int yes)
+{
+	struct monitors *m = arg;
+
+	if (yes)
+		start_stop(con, m->stopping, 0);
+}
+
+/* Arrows, hjkl: select a channel (the schedule log follows). */
 static int
-mon_key(void *state, struct console *con, int key, int rows)
+mon_move(void *state, struct console *con, int key)
 {
 	struct monitors *m = state;
 	int per = m->per_row > 0 ? m->per_row : 1;
 
-	(void)rows;
 	switch (key) {
 	case KEY_LEFT:
 	case 'h':
 		select_tile(m, con, m->sel - 1);
-		return 1;
+		break;
 	case KEY_RIGHT:
 	case 'l':
 		select_tile(m, con, m->sel + 1);
-		return 1;
+		break;
 	case KEY_UP:
 	case 'k':
 		select_tile(m, con, m->sel - per);
-		return 1;
-	case KEY_DOWN:
-	case 'j':
-		select_tile(m, con, m->sel + per);
-		return 1;
-	case 'u':
-		start_stop(con, 1);
-		return 1;
-	case 'd':
-		start_stop(con, 0);
-		return 1;
-	case '\n':
-	case KEY_ENTER:
-		select_tile(m, con, m->sel);
-		return 0;       /* the console moves on to the schedule log */
+		break;
 	default:
-		return 0;
+		select_tile(m, con, m->sel + per);
+		break;
 	}
+	return 1;
 }
+
+/* u: start the selected channel. */
+static int
+mon_start(void *state, struct console *con, int key)
+{
+	(void)state;
+	(void)key;
+	if (*console_channel(con) != '\0')
+		start_stop(con, console_channel(con), 1);
+	return 1;
+}
+
+/* d: stop it, after a question. */
+static int
+mon_stop(void *state, struct console *con, int key)
+{
+	struct monitors *m = state;
+	char q[128];
+
+	(void)key;
+	if (*console_channel(con) == '\0')
+		return 1;
+	utf8_copy(m->stopping, sizeof m->stopping, console_channel(con));
+	snprintf(q, sizeof q, "Stop channel %s? Viewers lose the picture.", m->stopping);
+	form_confirm(con, "Stop channel", q, stop_answered, m);
+	return 1;
+}
+
+/* Enter: the selected channel's schedule log. */
+static int
+mon_enter(void *state, struct console *con, int key)
+{
+	struct monitors *m = state;
+
+	(void)key;
+	select_tile(m, con, m->sel);
+	console_focus(con, &pane_schedule);
+	return 1;
+}
+
+static const struct key_bind mon_keys[] = {
+	{ { KEY_LEFT, KEY_RIGHT, KEY_UP, KEY_DOWN, 'h', 'l', 'k', 'j' },
+	    "select a channel (its schedule log follows)", "arrows:channel", mon_move, NULL, 0 },
+	{ { 'u' }, "start the channel", "u:start", mon_start, NULL, 0 },
+	{ { 'd' }, "stop the channel (asks first)", "d:stop", mon_stop, NULL, 0 },
+	{ { '\n' }, "the channel's schedule log", "Enter:schedule", mon_enter, NULL, 0 },
+	{ { 'e' }, "the channel's schedule slots", "e:slots", NULL, &dlg_slots, 0 },
+	{ { 0 }, NULL, NULL, NULL, NULL, 0 },
+};
 
 /* A picture arrived. */
 static void
@@ -494,11 +535,10 @@ mon_event(void *state, struct console *con, json_t *ev)
 
 const struct pane_kind pane_monitors = {
 	.name = "Channel monitors",
-	.hints = "arrows:channel  u:start  d:stop  Enter:schedule  e:slots",
+	.keys = mon_keys,
 	.open = mon_open,
 	.close = mon_close,
 	.draw = mon_draw,
-	.key = mon_key,
 	.tick = mon_tick,
 	.status = mon_status,
 	.event = mon_event,

@@ -180,26 +180,45 @@ sch_draw(void *state, struct console *con, WINDOW *w, int focus)
 	}
 }
 
+/* f, End: follow the clock again. */
 static int
-sch_key(void *state, struct console *con, int key, int rows)
+sch_follow(void *state, struct console *con, int key)
+{
+	(void)con;
+	(void)key;
+	((struct schedule *)state)->follow = 1;
+	return 1;
+}
+
+/* r: fetch the log again. */
+static int
+sch_reload(void *state, struct console *con, int key)
+{
+	(void)con;
+	(void)key;
+	((struct schedule *)state)->want_fetch = 1;
+	return 1;
+}
+
+/* Move in the log (it stops following the clock). */
+static int
+sch_move(void *state, struct console *con, int key)
 {
 	struct schedule *s = state;
 
-	(void)con;
-	if (key == 'f' || key == KEY_END) {
-		s->follow = 1;
-		return 1;
-	}
-	if (key == 'r') {
-		s->want_fetch = 1;
-		return 1;
-	}
-	if (w_list_key(&s->list, key, rows - 1)) {
-		s->follow = 0;
-		return 1;
-	}
-	return 0;
+	if (!w_list_key(&s->list, key, console_pane_rows(con, &pane_schedule) - 1))
+		return 0;
+	s->follow = 0;
+	return 1;
 }
+
+static const struct key_bind sch_keys[] = {
+	{ { KEY_UP, KEY_DOWN, 'k', 'j', KEY_PPAGE, KEY_NPAGE, KEY_HOME, 'g', 'G' },
+	    "move (stops following the clock)", "Up/Down:move", sch_move, NULL, 0 },
+	{ { 'f', KEY_END }, "follow the clock again", "f:follow", sch_follow, NULL, 0 },
+	{ { 'r' }, "fetch the log again", "r:reload", sch_reload, NULL, 0 },
+	{ { 0 }, NULL, NULL, NULL, NULL, 0 },
+};
 
 static int
 sch_tick(void *state, struct console *con, int64_t now)
@@ -261,12 +280,11 @@ sch_title(void *state)
 
 const struct pane_kind pane_schedule = {
 	.title = sch_title,
-	.name = "Schedule",
-	.hints = "Up/Down:move  f:follow  r:reload",
+	.name = "Schedule log",
+	.keys = sch_keys,
 	.open = sch_open,
 	.close = sch_close,
 	.draw = sch_draw,
-	.key = sch_key,
 	.tick = sch_tick,
 	.event = sch_event,
 };

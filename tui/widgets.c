@@ -1,16 +1,14 @@
 /*
- * widgets.c: the console's shared drawing pieces and small modal helpers.
+ * widgets.c: the console's shared drawing pieces.
  */
 #include "tui/widgets.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <wchar.h>
 
 #include "src/util.h"
-#include "tui/console.h"
 
 /* The attribute of a colour pair; reverse/bold stand in without colour. */
 unsigned int
@@ -204,36 +202,6 @@ w_bar(WINDOW *w, int y, int x, int cols, double done, int unicode)
 	wattroff(w, attr);
 }
 
-/* The open dialogs, bottom first: repainted over the panes when those change. */
-#define DIALOGS_MAX 8
-static WINDOW *dialogs[DIALOGS_MAX];
-static int ndialogs;
-
-/* Repaint the open dialogs over whatever was drawn under them. */
-void
-w_dialogs_touch(void)
-{
-	int i;
-
-	for (i = 0; i < ndialogs; i++) {
-		touchwin(dialogs[i]);
-		wnoutrefresh(dialogs[i]);
-	}
-}
-
-/* Whether w is one of the open dialogs. */
-int
-w_dialog_open(WINDOW *w)
-{
-	int i;
-
-	for (i = 0; i < ndialogs; i++) {
-		if (dialogs[i] == w)
-			return 1;
-	}
-	return 0;
-}
-
 /* A centred framed window. */
 WINDOW *
 w_dialog(int rows, int cols, const char *title)
@@ -254,8 +222,6 @@ w_dialog(int rows, int cols, const char *title)
 	wbkgd(w, (chtype)w_attr(CP_NORMAL));
 	werase(w);
 	w_frame(w, title, 1);
-	if (ndialogs < DIALOGS_MAX)
-		dialogs[ndialogs++] = w;
 	return w;
 }
 
@@ -263,18 +229,8 @@ w_dialog(int rows, int cols, const char *title)
 void
 w_dialog_free(WINDOW **wp)
 {
-	int i;
-
 	if (wp == NULL || *wp == NULL)
 		return;
-	for (i = 0; i < ndialogs; i++) {
-		if (dialogs[i] == *wp) {
-			memmove(&dialogs[i], &dialogs[i + 1], (size_t)(ndialogs - i - 1) *
-			    sizeof *dialogs);
-			ndialogs--;
-			break;
-		}
-	}
 	delwin(*wp);
 	*wp = NULL;
 }
@@ -391,98 +347,4 @@ w_list_key(struct w_list *l, int key, int rows)
 		l->sel = 0;
 	w_list_fix(l, rows);
 	return 1;
-}
-
-/* Whether typed is one of the words in "A|B|C" (case-insensitive). */
-static int
-word_matches(const char *typed, const char *words)
-{
-	size_t n = strlen(typed);
-	const char *p = words, *end;
-
-	while (*p != '\0') {
-		end = strchr(p, '|');
-		if (end == NULL)
-			end = p + strlen(p);
-		if (n > 0 && (size_t)(end - p) == n && strncasecmp(p, typed, n) == 0)
-			return 1;
-		p = *end == '|' ? end + 1 : end;
-	}
-	return 0;
-}
-
-/* Type a word to confirm. */
-int
-w_confirm_word(struct console *con, const char *title, const char *what, const char *word)
-{
-	struct w_input in;
-	WINDOW *w = NULL;
-	char line[160];
-	int key, result = -1;
-
-	memset(&in, 0, sizeof in);
-	while (result < 0) {
-		if (w == NULL) {
-			if ((w = w_dialog(9, 64, title)) == NULL)
-				return 0;
-		}
-		w_wrap(w, 1, 2, getmaxx(w) - 4, 3, what);
-		snprintf(line, sizeof line, "Type %s and press Enter (Esc cancels):", word);
-		for (char *bar = line; (bar = strchr(bar, '|')) != NULL; )
-			*bar = '/';
-		w_put(w, 5, 2, getmaxx(w) - 4, line, 1);
-		w_input_draw(w, &in, 7, 2, getmaxx(w) - 4 < 30 ? getmaxx(w) - 4 : 30, 1);
-		wrefresh(w);
-		key = console_getch(con, w);
-		if (key == ERR)
-			continue;
-		if (key == KEY_RESIZE) {
-			w_dialog_free(&w);
-			continue;
-		}
-		if (key == 27)
-			result = 0;
-		else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
-			if (word_matches(in.buf, word))
-				result = 1;
-			else {
-				flash();
-				w_input_set(&in, "");
-			}
-		} else
-			w_input_key(&in, key);
-	}
-	w_dialog_free(&w);
-	console_redraw(con);
-	return result;
-}
-
-/* y/n. */
-int
-w_confirm(struct console *con, const char *title, const char *question)
-{
-	WINDOW *w = NULL;
-	int key, result = -1;
-
-	while (result < 0) {
-		if (w == NULL) {
-			if ((w = w_dialog(8, 64, title)) == NULL)
-				return 0;
-			w_wrap(w, 1, 2, getmaxx(w) - 4, 4, question);
-			wattron(w, A_BOLD);
-			w_put(w, 6, 2, getmaxx(w) - 4, "y: yes   n/Esc: no", 1);
-			wattroff(w, A_BOLD);
-		}
-		wrefresh(w);
-		key = console_getch(con, w);
-		if (key == KEY_RESIZE)
-			w_dialog_free(&w);
-		else if (key == 'y' || key == 'Y')
-			result = 1;
-		else if (key == 'n' || key == 'N' || key == 27)
-			result = 0;
-	}
-	w_dialog_free(&w);
-	console_redraw(con);
-	return result;
 }

@@ -1,7 +1,8 @@
 /*
  * widgets.h: small pieces the console's panes and dialogs share so they
  * look alike: a framed dialog window, a one-line text input, a list with a
- * selection, a confirmation by typing a word, and time formats.
+ * selection, and time formats. The small dialogs built on them are in
+ * tui/form.c.
  */
 #ifndef RV_TUI_WIDGETS_H
 #define RV_TUI_WIDGETS_H
@@ -10,8 +11,6 @@
 #include <stdint.h>
 
 #include <curses.h>
-
-struct console;
 
 /* Colour pairs (init by the console; 0 when the terminal has no colour). */
 enum {
@@ -57,12 +56,6 @@ void w_bar(WINDOW *w, int y, int x, int cols, double done, int unicode);
 WINDOW *w_dialog(int rows, int cols, const char *title);
 /* Free a dialog window and set *wp NULL. */
 void w_dialog_free(WINDOW **wp);
-/*
- * The console repaints the open dialogs (those from w_dialog, in the
- * order opened) over the panes whenever the panes change under them.
- */
-void w_dialogs_touch(void);
-int w_dialog_open(WINDOW *w);
 
 /* A one-line text input (UTF-8 bytes). */
 struct w_input {
@@ -88,14 +81,5 @@ struct w_list {
 int w_list_key(struct w_list *l, int key, int rows);
 /* Keep sel in range and visible in rows. */
 void w_list_fix(struct w_list *l, int rows);
-
-/*
- * Ask the operator to type word (case-insensitive; "SEND|RWT": any of
- * them) to confirm what; 1 when typed and Enter pressed, 0 on Esc. Runs
- * a modal loop.
- */
-int w_confirm_word(struct console *con, const char *title, const char *what, const char *word);
-/* A yes/no question: 1 for y, 0 for n/Esc. */
-int w_confirm(struct console *con, const char *title, const char *question);
 
 #endif
