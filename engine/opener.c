@@ -16,6 +16,7 @@
  */
 #include "engine/opener.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,12 @@ opener_main(void *arg)
 		if (mono_us() - t0 > 2000000)
 			log_warn("%s: %s took %.1f s to open", o->label, j->path,
 			    (double)(mono_us() - t0) / 1e6);
+
+		/*
+		 * What the open decoded and freed (probes, the pictures before the
+		 * join) stays in this thread's malloc arena unless given back.
+		 */
+		malloc_trim(0);
 
 		pthread_mutex_lock(&o->lock);
 		if (j->dropped) {

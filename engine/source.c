@@ -772,6 +772,15 @@ make_black(struct source *s)
 	return 0;
 }
 
+/* The black picture, made when first wanted (most files never need it); NULL: no memory. */
+static const AVFrame *
+black(struct source *s)
+{
+	if (s->black == NULL && make_black(s) < 0)
+		return NULL;
+	return s->black;
+}
+
 /* Clamp a gain. */
 static double
 clamp_gain(double g)
@@ -1416,10 +1425,6 @@ source_open(struct source **out, const char *path, int64_t offset_us,
 	if (s->v.idx < 0 && !conf->no_video && draw_title(s, cause) < 0)
 		goto fail;
 	s->conf.title = s->conf.language = NULL;        /* borrowed: used by open only */
-	if (make_black(s) < 0) {
-		set_cause(cause, "%s: out of memory", path);
-		goto fail;
-	}
 	s->start_us = s->ic->start_time != AV_NOPTS_VALUE ? s->ic->start_time : 0;
 	s->v.started = s->v.idx < 0;
 	if (s->a.idx >= 0 && s->auto_gain) {
@@ -1597,15 +1602,19 @@ source_video(struct source *s, AVFrame *frame, char **cause)
 		pic = s->cur;
 		end = s->cur->pts + (s->interval_us > frame_us(s) ? s->interval_us : frame_us(s));
 		/* After the last picture: held a while if the sound goes on, then black. */
-		if (s->video_eof && t >= end)
-			pic = !audio_left(s) ? NULL : t < end + HOLD_US ? s->cur : s->black;
+		if (s->video_eof && t >= end) {
+			if (!audio_left(s))
+				pic = NULL;
+			else if (t >= end + HOLD_US && (pic = black(s)) == NULL)
+				return AVERROR(ENOMEM);
+		}
 	} else if (s->next != NULL && (s->next->pts <= LEADIN_US ||
 	    (s->lead_in && s->next->pts <= JOIN_LEADIN_US)))
 		pic = s->next;          /* the join (or the file) starts just before its first picture */
 	else if (s->video_eof && !audio_left(s))
 		pic = NULL;
-	else
-		pic = s->black;         /* no picture here (yet) */
+	else if ((pic = black(s)) == NULL)     /* no picture here (yet) */
+		return AVERROR(ENOMEM);
 	if (pic == NULL)
 		return AVERROR_EOF;
 	if ((ret = av_frame_ref(frame, pic)) < 0)
