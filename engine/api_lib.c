@@ -1386,45 +1386,9 @@ cmd_channels_list(void *arg, json_t *req, const char *peer, char **cause)
 		return NULL;
 	list = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(list, xjson_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
-		    "s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:b, s:b}", "id", (json_int_t)c[i].id,
-		    "number", c[i].number, "name", c[i].name, "call_sign", c[i].call_sign != NULL ?
-		    c[i].call_sign : "", "description", c[i].description != NULL ?
-		    c[i].description : "", "demographic", c[i].demographic != NULL ?
-		    c[i].demographic : "", "rating_limit", c[i].rating_limit != NULL ?
-		    c[i].rating_limit : "", "timezone", c[i].timezone != NULL ? c[i].timezone : "",
-		    "slot_minutes", c[i].slot_minutes, "width", c[i].width, "height", c[i].height,
-		    "fps_num", c[i].fps_num, "fps_den", c[i].fps_den, "video_kbps", c[i].video_kbps,
-		    "audio_kbps", c[i].audio_kbps, "always_on", c[i].always_on, "enabled",
-		    c[i].enabled));
+		json_array_append_new(list, channel_conf_json(&c[i]));
 	channels_free(&c, n);
 	return xjson_pack("{s:o}", "channels", list);
-}
-
-/* A chanedit from the request's fields. */
-static void
-chanedit_from(json_t *req, struct chanedit *e)
-{
-	chanedit_init(e);
-	e->number = ctl_arg_str(req, "number");
-	e->name = ctl_arg_str(req, "name");
-	e->call_sign = ctl_arg_str(req, "call_sign");
-	e->description = ctl_arg_str(req, "description");
-	e->demographic = ctl_arg_str(req, "demographic");
-	e->rating_limit = ctl_arg_str(req, "rating_limit");
-	e->timezone = ctl_arg_str(req, "timezone");
-	e->logo_path = ctl_arg_str(req, "logo_path");
-	e->bug_path = ctl_arg_str(req, "bug_path");
-	e->audio_language = ctl_arg_str(req, "audio_language");
-	e->slot_minutes = (int)ctl_arg_int(req, "slot_minutes", -1);
-	e->width = (int)ctl_arg_int(req, "width", -1);
-	e->height = (int)ctl_arg_int(req, "height", -1);
-	e->fps_num = (int)ctl_arg_int(req, "fps_num", -1);
-	e->fps_den = (int)ctl_arg_int(req, "fps_den", -1);
-	e->video_kbps = (int)ctl_arg_int(req, "video_kbps", -1);
-	e->audio_kbps = (int)ctl_arg_int(req, "audio_kbps", -1);
-	e->always_on = ctl_arg_bool(req, "always_on", -1);
-	e->enabled = ctl_arg_bool(req, "enabled", -1);
 }
 
 /* After a channel changed: rebuild its fine log, then reload the director. */
@@ -1444,12 +1408,12 @@ cmd_channels_add(void *arg, json_t *req, const char *peer, char **cause)
 	sqlite3 *db;
 	int64_t id;
 
-	chanedit_from(req, &e);
-	if ((db = lib_db(l, cause)) == NULL || chanedit_check(&e, cause) != 0 ||
+	chanedit_init(&e);
+	if (chanedit_from_json(&e, req, cause) != 0 || (db = lib_db(l, cause)) == NULL ||
 	    chanedit_add(db, &e, &id, cause) != 0)
 		return NULL;
-	log_info("channel %s added from the console (%s)", e.number, peer);
-	return channel_changed(l, peer, id, e.number);
+	log_info("channel %s added from the console (%s)", chanedit_str(&e, "number"), peer);
+	return channel_changed(l, peer, id, chanedit_str(&e, "number"));
 }
 
 /* channels.set {number, ...}: "new_number" renumbers. */
@@ -1477,12 +1441,15 @@ cmd_channels_set(void *arg, json_t *req, const char *peer, char **cause)
 	}
 	id = c.id;
 	channel_conf_clear(&c);
-	chanedit_from(req, &e);
-	e.number = ctl_arg_str(req, "new_number");
-	if (chanedit_check(&e, cause) != 0 || chanedit_update(db, id, &e, cause) != 0)
+	chanedit_init(&e);
+	if (chanedit_from_json(&e, req, cause) != 0)
+		return NULL;
+	chanedit_set_str(&e, "number", ctl_arg_str(req, "new_number"));
+	if (chanedit_update(db, id, &e, cause) != 0)
 		return NULL;
 	log_info("channel %s changed from the console (%s)", number, peer);
-	return channel_changed(l, peer, id, e.number != NULL ? e.number : number);
+	return channel_changed(l, peer, id, chanedit_str(&e, "number") != NULL ?
+	    chanedit_str(&e, "number") : number);
 }
 
 /* --- schedule slots --- */

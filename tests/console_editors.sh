@@ -91,6 +91,21 @@ run_rc "$RETROVUE" ctl channels.set '{"number": "3", "name": "Movie Palace West"
 check_eq "channels.set renames a channel" "Movie Palace West" "$(q "SELECT name FROM channels WHERE number = '3'")"
 run_rc "$RETROVUE" ctl channels.add '{"number": "9", "name": "Test Nine"}'
 check_eq "channels.add adds one" "Test Nine" "$(q "SELECT name FROM channels WHERE number = '9'")"
+# Every setting of the table, by the names the CLI's --help lists, typed as there.
+run_rc "$RETROVUE" ctl channels.set '{"number": "9", "act_seconds": "7:30", "bumpers": "no", "station_id_minutes": "none", "test_card": "card", "guide_group": "Films"}'
+check_eq "channels.set takes any setting, typed as on the command line" "450 0 0 card Films" \
+	"$(q "SELECT act_seconds, bumpers, station_id_minutes, test_card, guide_group FROM channels WHERE number = '9'" | tr '|' ' ')"
+run_rc "$RETROVUE" ctl channels.list
+check_eq "channels.list shows them under the same names" "450 False 0 card Films" \
+	"$(json "$T/out" '" ".join(str(c[k]) for c in r["channels"] if c["number"] == "9" for k in ("act_seconds", "bumpers", "station_id_minutes", "test_card", "guide_group"))')"
+check_eq "with the names it always had" "3 Movie Palace West 640 True" \
+	"$(json "$T/out" '" ".join(str(c[k]) for c in r["channels"] if c["number"] == "3" for k in ("number", "name", "width", "enabled"))')"
+run_rc "$RETROVUE" ctl channels.set '{"number": "9", "guide_group": "none", "video_kbps": 50}'
+check_eq "a bad value is refused" 1 "$rc"
+check_grep "naming the setting" "video kbit/s 50 is out of range (100 to 100000)" "$T/err"
+check_eq "and nothing of the request is saved" "Films" "$(q "SELECT guide_group FROM channels WHERE number = '9'")"
+run_rc "$RETROVUE" ctl channels.set '{"number": "9", "act_seconds": "soon"}'
+check_grep "a value that is not one names its key" "act_seconds: 'soon'" "$T/err"
 mkdir -p "$T/nas/tv"
 run_rc "$RETROVUE" ctl paths.add "{\"plex_path\": \"/media/tv\", \"local_path\": \"$T/nas/tv\"}"
 check_eq "paths.add answers at once with its job (it re-maps every row)" "paths.add" \

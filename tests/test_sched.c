@@ -248,8 +248,8 @@ START_TEST(pod_rules)
 		fx_episode(db, show, 1, i + 1, 1320000 + i * 1000, NULL, 0);
 	ch = fx_channel(db, "9", "America/Chicago", 30);
 	chanedit_init(&e);
-	e.rating_limit = "TV-14";
-	e.demographic = "adult";
+	chanedit_set_str(&e, "rating_limit", "TV-14");
+	chanedit_set_str(&e, "demographic", "adult");
 	ck_assert(chanedit_update(db, ch, &e, &cause) == 0);
 	fx_slot(db, ch, "daily", "00:00", "24:00", COARSE_SERIES, show, 0);
 	extend(db, ch, NOW, 24 * HOUR_MS);
@@ -725,7 +725,7 @@ START_TEST(rating_limits)
 	fx_movie(db, "Nice Film", 90 * MIN_MS, "G", "Family");
 	ch = fx_channel(db, "19", "UTC", 30);
 	chanedit_init(&e);
-	e.rating_limit = "tv-14";
+	chanedit_set_str(&e, "rating_limit", "tv-14");
 	ck_assert(chanedit_update(db, ch, &e, &cause) == 0);
 	/* Stored normalised. */
 	ck_assert_int_eq(db_scalar(db, "SELECT content_rating_limit = 'TV-14' FROM channels", 0),
@@ -875,7 +875,7 @@ START_TEST(slot_length_change_realigns)
 	/* At 12:05 the 12:00 programme is locked; the rebuild starts at 12:30. */
 	extend(db, ch, fx_utc(2024, 6, 3, 12, 5), 24 * HOUR_MS);
 	chanedit_init(&e);
-	e.slot_minutes = 60;
+	chanedit_set_int(&e, "slot_minutes", 60);
 	ck_assert(chanedit_update(db, ch, &e, &cause) == 0);
 	ck_assert_msg(sched_rebuild(db, ch, fx_utc(2024, 6, 3, 12, 5), &cause) > 0, "%s", cause);
 	/* 12:30 is not on the hour: the 12:00 programme's break runs on to 13:00. */
@@ -1047,7 +1047,7 @@ START_TEST(checker_catches_broken_logs)
 	racy = fx_clip(db, "commercial", 30000, "Racy Co", "racy", NULL, NULL, "TV-MA");
 	ch = fx_channel(db, "20", "UTC", 30);
 	chanedit_init(&e);
-	e.rating_limit = "TV-PG";
+	chanedit_set_str(&e, "rating_limit", "TV-PG");
 	ck_assert(chanedit_update(db, ch, &e, &cause) == 0);
 	ck_assert(schedlib_load(db, &lib, &cause) == 0);
 	ck_assert(schedlib_channel(db, lib, ch, &sc, &cause) == 0);
@@ -1182,24 +1182,24 @@ START_TEST(guide_channel_log)
 	fx_slot(db, reg, "daily", "00:00", "24:00", COARSE_SERIES, show, 0);
 	gch = fx_channel(db, "1", "UTC", 30);
 	chanedit_init(&e);
-	e.channel_type = "guide";
-	e.guide_source = "2";
-	e.guide_hours = 3;
+	chanedit_set_str(&e, "channel_type", "guide");
+	chanedit_set_str(&e, "guide_source", "2");
+	chanedit_set_int(&e, "guide_hours", 3);
 	ck_assert_msg(chanedit_update(db, gch, &e, &cause) == 0, "%s", cause);
 	ck_assert_int_eq(db_scalar(db, "SELECT guide_source_id FROM channels WHERE number = '1'",
 	    0), reg);
 
 	/* A guide cannot show itself or another guide. */
 	chanedit_init(&e);
-	e.guide_source = "1";
+	chanedit_set_str(&e, "guide_source", "1");
 	ck_assert(chanedit_update(db, gch, &e, &cause) != 0);
 	ck_assert_msg(strstr(cause, "guide channel") != NULL, "%s", cause);
 	freep(&cause);
-	e.guide_source = "9";
+	chanedit_set_str(&e, "guide_source", "9");
 	ck_assert(chanedit_update(db, gch, &e, &cause) != 0);
 	freep(&cause);
 	chanedit_init(&e);
-	e.channel_type = "news";
+	chanedit_set_str(&e, "channel_type", "news");
 	ck_assert(chanedit_check(&e, &cause) != 0);
 	freep(&cause);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/chanfield.h"
 #include "src/util.h"
 #include "src/xjson.h"
 #include "tui/console.h"
@@ -199,62 +200,61 @@ tmm_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 	    f[1].in.buf, "subdirs", strcmp(f[2].in.buf, "yes") == 0), NULL, err, len);
 }
 
-/* The channel fields the form edits. */
-static const struct {
-	const char *key;
-	const char *label;
-	int number;                     /* an integer field */
-} chan_fields[] = {
-	{ "number", "Number", 0 },
-	{ "name", "Name", 0 },
-	{ "call_sign", "Call sign", 0 },
-	{ "description", "Description", 0 },
-	{ "demographic", "Demographic", 0 },
-	{ "rating_limit", "Rating limit", 0 },
-	{ "timezone", "Time zone", 0 },
-	{ "slot_minutes", "Slot minutes", 1 },
-	{ "width", "Width", 1 },
-	{ "height", "Height", 1 },
-	{ "video_kbps", "Video kbit/s", 1 },
-	{ "enabled", "Enabled", 2 },
-};
-#define NCHAN ((int)(sizeof chan_fields / sizeof chan_fields[0]))
+/* The channel settings the form edits: those of src/chanfield.h marked for it. */
+static int
+chan_fields(const struct chanfield **out)
+{
+	const struct chanfield *f;
+	int n = 0;
+
+	for (f = chanfields; f < chanfields + nchanfields; f++) {
+		if (f->flags & CHANFIELD_DIALOG)
+			out[n++] = f;
+	}
+	return n;
+}
 
 struct chan_form {
 	struct console *con;
 	const char *number;             /* NULL: a new channel */
-	char old[NCHAN][256];
+	const struct chanfield *fields[CHANFIELDS_MAX];
+	char old[CHANFIELDS_MAX][256];
 };
 
-/* Submit: add or change a channel (changed fields only). */
+/* Submit: add or change a channel (changed fields only), each checked as its row says. */
 static int
 chan_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 {
 	struct chan_form *cf = arg;
+	const struct chanfield *cfl;
+	struct chanval v[CHANFIELDS_MAX];
 	json_t *args = json_object();
-	long long v;
+	char *cause = NULL, buf[64];
+	const char *key;
 	int k;
 
 	for (k = 0; k < n; k++) {
-		const char *key = chan_fields[k].key;
-
+		cfl = cf->fields[k];
+		key = cfl->name;
 		if (cf->number != NULL && strcmp(f[k].in.buf, cf->old[k]) == 0)
 			continue;
 		if (cf->number == NULL && f[k].in.buf[0] == '\0')
 			continue;
-		if (cf->number != NULL && k == 0)
+		if (cf->number != NULL && strcmp(key, "number") == 0)
 			key = "new_number";
-		if (chan_fields[k].number == 2)
-			json_object_set_new(args, key, json_boolean(strcmp(f[k].in.buf, "yes") == 0));
-		else if (chan_fields[k].number == 1) {
-			if (parse_int(f[k].in.buf, 0, 100000, &v) != 0) {
-				snprintf(err, len, "%s: '%s' is not a number", chan_fields[k].label,
-				    f[k].in.buf);
-				json_decref(args);
-				return -1;
-			}
-			json_object_set_new(args, key, json_integer(v));
-		} else
+		memset(v, 0, sizeof v);
+		if (chanfield_parse(cfl, f[k].in.buf, v, buf, sizeof buf, &cause) != 0) {
+			snprintf(err, len, "%s: %s", cfl->label, cause);
+			free(cause);
+			json_decref(args);
+			return -1;
+		}
+		if (cfl->type == CHANFIELD_BOOL)
+			json_object_set_new(args, key, json_boolean(v[cfl - chanfields].i));
+		else if ((cfl->type == CHANFIELD_INT || cfl->type == CHANFIELD_SECONDS) &&
+		    !v[cfl - chanfields].null)
+			json_object_set_new(args, key, json_integer(v[cfl - chanfields].i));
+		else
 			json_object_set_new(args, key, json_string(f[k].in.buf));
 	}
 	if (cf->number != NULL)
@@ -267,33 +267,49 @@ chan_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 static int
 chan_form(struct settings *s, json_t *v)
 {
-	struct form_field f[NCHAN];
+	struct form_field f[CHANFIELDS_MAX];
 	struct chan_form cf;
+	const char *const *choices[CHANFIELDS_MAX], *const *ch;
+	const char *lists[CHANFIELDS_MAX][16];
 	char buf[64], title[128];
 	json_t *x;
-	int k;
+	int k, n, c;
 
 	memset(f, 0, sizeof f);
 	memset(&cf, 0, sizeof cf);
 	cf.con = s->con;
 	cf.number = v != NULL ? json_string_value(json_object_get(v, "number")) : NULL;
-	for (k = 0; k < NCHAN; k++) {
-		f[k].label = chan_fields[k].label;
-		if (chan_fields[k].number == 2)
-			f[k].choices = yesno;
-		x = v != NULL ? json_object_get(v, chan_fields[k].key) : NULL;
+	n = chan_fields(cf.fields);
+	for (k = 0; k < n; k++) {
+		f[k].label = cf.fields[k]->label;
+		choices[k] = NULL;
+		if (cf.fields[k]->type == CHANFIELD_BOOL)
+			choices[k] = yesno;
+		else if (cf.fields[k]->type == CHANFIELD_CHOICE) {
+			/* Its choices, with "" first for one that may be unset. */
+			ch = cf.fields[k]->choices;
+			c = 0;
+			if (cf.fields[k]->flags & CHANFIELD_CLEAR)
+				lists[k][c++] = "";
+			while (*ch != NULL && c < (int)nitems(lists[k]) - 1)
+				lists[k][c++] = *ch++;
+			lists[k][c] = NULL;
+			choices[k] = lists[k];
+		}
+		f[k].choices = choices[k];
+		x = v != NULL ? json_object_get(v, cf.fields[k]->name) : NULL;
 		if (json_is_string(x))
 			w_input_set(&f[k].in, json_string_value(x));
 		else if (json_is_integer(x)) {
 			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(x));
 			w_input_set(&f[k].in, buf);
-		} else if (json_is_boolean(x) || chan_fields[k].number == 2)
+		} else if (json_is_boolean(x) || cf.fields[k]->type == CHANFIELD_BOOL)
 			w_input_set(&f[k].in, x == NULL || json_is_true(x) ? "yes" : "no");
 		utf8_copy(cf.old[k], sizeof cf.old[k], f[k].in.buf);
 	}
 	snprintf(title, sizeof title, v != NULL ? "Channel %s" : "New channel%s", cf.number !=
 	    NULL ? cf.number : "");
-	return form_run(s->con, title, f, NCHAN, NULL, 0, chan_submit, &cf);
+	return form_run(s->con, title, f, n, NULL, 0, chan_submit, &cf);
 }
 
 /* Add on the current tab. */
