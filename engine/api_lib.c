@@ -1490,7 +1490,7 @@ cmd_slots_list(void *arg, json_t *req, const char *peer, char **cause)
 	struct channel_conf c;
 	sqlite3_stmt *st;
 	sqlite3 *db;
-	json_t *slots, *log, *shows, *r;
+	json_t *slots, *log, *shows, *r, *v;
 	char days[64], a[16], b[16], *what;
 	size_t n = 0, i;
 	int64_t now = now_ms(), hours = ctl_arg_int(req, "hours", 6);
@@ -1504,12 +1504,13 @@ cmd_slots_list(void *arg, json_t *req, const char *peer, char **cause)
 	slots = json_array();
 	for (i = 0; i < n; i++) {
 		what = coarse_describe(db, &s[i]);
-		json_array_append_new(slots, xjson_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:i}",
-		    "id", (json_int_t)s[i].id, "days", s[i].days, "days_text",
-		    coarse_format_days(s[i].days, days, sizeof days), "start", hhmm(s[i].start_min,
-		    a, sizeof a), "end", hhmm(s[i].end_min, b, sizeof b), "type",
-		    coarse_type_name(s[i].type), "what", what != NULL ? what : "", "priority",
-		    s[i].priority));
+		v = xjson_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:i}", "id", (json_int_t)s[i].id,
+		    "days", s[i].days, "days_text", coarse_format_days(s[i].days, days, sizeof days),
+		    "start", hhmm(s[i].start_min, a, sizeof a), "end", hhmm(s[i].end_min, b,
+		    sizeof b), "type", coarse_type_name(s[i].type), "what", what != NULL ? what : "",
+		    "priority", s[i].priority);
+		coarse_opt_json(&s[i], v);
+		json_array_append_new(slots, v);
 		free(what);
 	}
 	coarse_free(&s, n);
@@ -1620,13 +1621,8 @@ cmd_slots_add(void *arg, json_t *req, const char *peer, char **cause)
 	s.channel_id = c.id;
 	s.show_id = ctl_arg_int(req, "show_id", 0);
 	s.content_id = ctl_arg_int(req, "content_id", 0);
-	s.priority = (int)ctl_arg_int(req, "priority", 0);
-	s.genre = (char *)ctl_arg_str(req, "genre");
-	if ((s.max_rating = (char *)ctl_arg_str(req, "max_rating")) != NULL &&
-	    (s.max_level = rating_level(s.max_rating)) == RATING_UNRATED) {
-		set_cause(cause, "max_rating %s: not a rating", s.max_rating);
+	if (coarse_opt_from_json(req, &s, cause) != 0 || coarse_opt_check(&s, 0, cause) != 0)
 		goto out;
-	}
 	if (json_is_array(shows) && json_array_size(shows) > 0) {
 		s.shows = xcalloc(json_array_size(shows), sizeof *s.shows);
 		json_array_foreach(shows, i, v)
@@ -1640,7 +1636,7 @@ cmd_slots_add(void *arg, json_t *req, const char *peer, char **cause)
 	    peer);
 	r = slots_changed(l, peer, &c, id);
 out:
-	free(s.shows);
+	coarse_slot_clear(&s);
 	channel_conf_clear(&c);
 	return r;
 }

@@ -87,6 +87,20 @@ run_rc "$RETROVUE" ctl slots.remove "{\"number\": \"2\", \"slot\": $moved}"
 check_eq "slots.remove removes it" "0 0" "$rc $(q "SELECT count(*) FROM schedules WHERE id IN ($slot, $moved)")"
 run_rc "$RETROVUE" ctl slots.add '{"number": "2", "start": "25:00", "type": "fill"}'
 check_grep "a bad time is refused, named" "start 25:00: not a time" "$T/err"
+# The options of a slot, under the names schedule --help lists (as typed there).
+run_rc "$RETROVUE" ctl slots.add '{"number": "2", "start": "03:00", "type": "fill", "movies_only": true, "dates": "07-04", "priority": "7"}'
+opt_slot=$(json "$T/out" 'r["id"]')
+check_eq "slots.add takes any slot option" '0 {"dates":"07-04","kinds":"movies"} 7' \
+	"$rc $(q "SELECT rule, priority FROM schedules WHERE start_time = '03:00'" | tr '|' ' ')"
+run_rc "$RETROVUE" ctl slots.list '{"number": "2"}'
+check_eq "and slots.list gives them back" "True 07-04 7 False" \
+	"$(json "$T/out" '" ".join(str(s[k]) for s in r["slots"] if s["start"] == "03:00" for k in ("movies_only", "dates", "priority", "marathon"))')"
+run_rc "$RETROVUE" ctl slots.add '{"number": "2", "start": "04:00", "type": "fill", "chance": 50}'
+check_grep "an option without the one it goes with is refused" "chance goes with marathon" "$T/err"
+run_rc "$RETROVUE" ctl slots.add '{"number": "2", "start": "04:00", "type": "fill", "max_rating": "XYZ"}'
+check_grep "a bad option names its key" "max_rating: 'XYZ' is not a rating" "$T/err"
+run_rc "$RETROVUE" ctl slots.remove "{\"number\": \"2\", \"slot\": $opt_slot}"
+check_eq "and it goes" 0 "$rc"
 run_rc "$RETROVUE" ctl channels.set '{"number": "3", "name": "Movie Palace West"}'
 check_eq "channels.set renames a channel" "Movie Palace West" "$(q "SELECT name FROM channels WHERE number = '3'")"
 run_rc "$RETROVUE" ctl channels.add '{"number": "9", "name": "Test Nine"}'

@@ -19,6 +19,7 @@
 #include "src/schedcheck.h"
 #include "src/scheddemo.h"
 #include "src/schedlib.h"
+#include "src/xjson.h"
 #include "tests/sched_fixture.h"
 
 /* Monday 2024-06-03 12:05 UTC. */
@@ -1310,6 +1311,100 @@ START_TEST(coarse_parsing_and_matching)
 }
 END_TEST
 
+/* Parse a slot option as typed, or fail. */
+static void
+slot_opt(struct coarse_slot *s, const char *name, const char *text)
+{
+	const struct coarse_opt *o;
+	char *cause = NULL;
+
+	for (o = coarse_opts; o < coarse_opts + ncoarse_opts && strcmp(o->name, name) != 0; o++)
+		;
+	ck_assert_msg(o < coarse_opts + ncoarse_opts, "option %s", name);
+	ck_assert_msg(coarse_opt_parse(o, text, s, &cause) == 0, "%s '%s': %s", name, text, cause);
+}
+
+START_TEST(slot_options_round_trip)
+{
+	sqlite3 *db = fx_db();
+	int64_t ch = fx_channel(db, "4", "UTC", 30), show = fx_show(db, "Cheers", "TV-PG"), id;
+	struct coarse_slot s, *list = NULL;
+	const struct coarse_opt *o, *p;
+	char *cause = NULL;
+	json_t *j;
+	size_t n = 0;
+
+	fx_episode(db, show, 1, 1, 1320000, NULL, 0);
+	/* Every option has a flag, a name and help, and each its own. */
+	for (o = coarse_opts; o < coarse_opts + ncoarse_opts; o++) {
+		ck_assert(o->flag != NULL && o->name != NULL && o->help != NULL);
+		for (p = o + 1; p < coarse_opts + ncoarse_opts; p++)
+			ck_assert(strcmp(o->flag, p->flag) != 0 && strcmp(o->name, p->name) != 0);
+	}
+	memset(&s, 0, sizeof s);
+	s.channel_id = ch;
+	s.days = 0x7f;
+	s.start_min = 600;
+	s.end_min = 630;
+	s.type = COARSE_SERIES;
+	s.show_id = show;
+	slot_opt(&s, "genre", "Comedy");
+	slot_opt(&s, "max_rating", "TV-PG");
+	slot_opt(&s, "priority", "-3");
+	slot_opt(&s, "dates", "10-25..10-31");
+	slot_opt(&s, "marathon", NULL);
+	slot_opt(&s, "chance", "40");
+	slot_opt(&s, "start_at", "S02E05");
+	ck_assert_int_eq(s.own_position, 1);           /* --start-at gives --own-position */
+	ck_assert_int_eq(coarse_opt_check(&s, 1, &cause), 0);
+	ck_assert_msg(coarse_add(db, &s, &id, &cause) == 0, "%s", cause);
+	/* Stored as it always was. */
+	ck_assert_int_eq(db_scalar(db, "SELECT rule = '{\"chance\":40,\"dates\":\"10-25..10-31\","
+	    "\"from\":\"S02E05\",\"genre\":\"Comedy\",\"marathon\":true,\"max_rating\":"
+	    "\"TV-PG\",\"position\":\"own\"}' AND priority = -3 FROM schedules", 0), 1);
+	coarse_slot_clear(&s);
+	ck_assert(coarse_load(db, ch, &list, &n, &cause) == 0 && n == 1);
+	ck_assert_str_eq(list[0].genre, "Comedy");
+	ck_assert_int_eq(list[0].max_level, rating_level("TV-PG"));
+	ck_assert_int_eq(list[0].chance, 40);
+	ck_assert_int_eq(list[0].from_season * 100 + list[0].from_episode, 205);
+	ck_assert_int_eq(list[0].dates.n, 1);
+	j = xjson_pack("{s:I}", "id", (json_int_t)list[0].id);
+	coarse_opt_json(&list[0], j);
+	ck_assert(json_is_true(json_object_get(j, "marathon")));
+	ck_assert(json_is_false(json_object_get(j, "movies_only")));
+	ck_assert_str_eq(json_string_value(json_object_get(j, "start_at")), "S02E05");
+	json_decref(j);
+	coarse_free(&list, n);
+
+	/* From JSON; what goes together, and what is not a value, refused by name. */
+	memset(&s, 0, sizeof s);
+	j = xjson_pack("{s:b, s:s, s:i}", "episodes_only", 1, "genre", "Drama", "priority", 4);
+	ck_assert(coarse_opt_from_json(j, &s, &cause) == 0);
+	ck_assert_int_eq(s.kinds, COARSE_KIND_EPISODES);
+	ck_assert_int_eq(s.priority, 4);
+	json_decref(j);
+	coarse_slot_clear(&s);
+	j = xjson_pack("{s:i}", "chance", 30);
+	ck_assert(coarse_opt_from_json(j, &s, &cause) == 0);
+	ck_assert(coarse_opt_check(&s, 1, &cause) != 0);
+	ck_assert_str_eq(cause, "--chance goes with --marathon");
+	freep(&cause);
+	json_decref(j);
+	j = xjson_pack("{s:s}", "max_rating", "XX");
+	ck_assert(coarse_opt_from_json(j, &s, &cause) != 0);
+	ck_assert_str_eq(cause, "max_rating: 'XX' is not a rating like TV-PG");
+	freep(&cause);
+	json_decref(j);
+	j = xjson_pack("{s:i}", "priority", 5000);
+	ck_assert(coarse_opt_from_json(j, &s, &cause) != 0);
+	freep(&cause);
+	json_decref(j);
+	coarse_slot_clear(&s);
+	db_close(&db);
+}
+END_TEST
+
 START_TEST(demo_channels)
 {
 	sqlite3 *db = fx_db();
@@ -1424,6 +1519,7 @@ main(void)
 	tcase_add_test(tc, checker_catches_broken_logs);
 	tcase_add_test(tc, guide_channel_log);
 	tcase_add_test(tc, coarse_parsing_and_matching);
+	tcase_add_test(tc, slot_options_round_trip);
 	tcase_add_test(tc, demo_channels);
 	tcase_add_test(tc, demo_needs_library);
 	suite_add_tcase(s, tc);
