@@ -275,7 +275,7 @@ chanedit_add(sqlite3 *db, const struct chanedit *e, int64_t *id, char **cause)
 	const struct chanfield *f;
 	struct colset c;
 	sqlite3_stmt *st;
-	char *cols = NULL, *vals = NULL, *n, *sql, tzbuf[128];
+	char *cols, *vals, *n, *sql, tzbuf[128];
 	int i, rc;
 
 	for (f = chanfields; f < chanfields + nchanfields; f++) {
@@ -289,11 +289,13 @@ chanedit_add(sqlite3 *db, const struct chanedit *e, int64_t *id, char **cause)
 		chanedit_set_str(&d, "timezone", tz_system_name(tzbuf, sizeof tzbuf));
 	if (chanedit_check(&d, cause) != 0 || collect(db, &d, 0, &c, cause) != 0)
 		return -1;
+	cols = xstrdup("");
+	vals = xstrdup("");
 	for (i = 0; i < c.n; i++) {
-		xasprintf(&n, "%s%s%s", cols ? cols : "", cols ? ", " : "", c.col[i]);
+		xasprintf(&n, "%s%s%s", cols, i > 0 ? ", " : "", c.col[i]);
 		free(cols);
 		cols = n;
-		xasprintf(&n, "%s%s?%d", vals ? vals : "", vals ? ", " : "", i + 1);
+		xasprintf(&n, "%s%s?%d", vals, i > 0 ? ", " : "", i + 1);
 		free(vals);
 		vals = n;
 	}
@@ -323,15 +325,16 @@ chanedit_update(sqlite3 *db, int64_t id, const struct chanedit *e, char **cause)
 {
 	struct colset c;
 	sqlite3_stmt *st;
-	char *sets = NULL, *n, *sql;
+	char *sets, *n, *sql;
 	int i, rc;
 
 	if (chanedit_check(e, cause) != 0 || collect(db, e, id, &c, cause) != 0)
 		return -1;
 	if (c.n == 0)
 		return 0;
+	sets = xstrdup("");
 	for (i = 0; i < c.n; i++) {
-		xasprintf(&n, "%s%s = ?%d, ", sets ? sets : "", c.col[i], i + 1);
+		xasprintf(&n, "%s%s = ?%d, ", sets, c.col[i], i + 1);
 		free(sets);
 		sets = n;
 	}
