@@ -188,6 +188,21 @@ resolve_channel(sqlite3 *db, const struct chanfield *f, const char *number, int6
 	return 0;
 }
 
+/* A comma list as stored: "eng, fra" is "eng,fra" (a new string). */
+static char *
+list_norm(const char *s)
+{
+	char *copy = xstrdup(s), *item, *next = copy, *out = xstrdup(""), *n;
+
+	while ((item = strsep(&next, ",")) != NULL) {
+		xasprintf(&n, "%s%s%s", out, *out != '\0' ? "," : "", strtrim(item));
+		free(out);
+		out = n;
+	}
+	free(copy);
+	return out;
+}
+
 /* Collect what e sets, in the form each column stores. */
 static int
 collect(sqlite3 *db, const struct chanedit *e, int64_t self_id, struct colset *c,
@@ -221,6 +236,10 @@ collect(sqlite3 *db, const struct chanedit *e, int64_t self_id, struct colset *c
 				colset_clear(c);
 				return -1;
 			}
+			break;
+		case CHANFIELD_LIST:
+			c->is_text[k] = 1;
+			c->text[k] = list_norm(v->s);
 			break;
 		case CHANFIELD_TIME:
 			c->is_text[k] = 1;

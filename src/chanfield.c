@@ -350,7 +350,7 @@ check_list(const struct chanfield *f, const char *s, char **cause)
 
 	chanfield_noun(f, noun, sizeof noun);
 	while (rc == 0 && (item = strsep(&next, ",")) != NULL) {
-		strtrim(item);
+		item = strtrim(item);
 		if (*item == '\0' || !printable(item, 1, 64)) {
 			set_cause(cause, "%s '%s' is not a comma-separated list", noun, s);
 			rc = -1;

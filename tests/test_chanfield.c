@@ -292,6 +292,32 @@ START_TEST(bad_values_are_named)
 }
 END_TEST
 
+START_TEST(list_values)
+{
+	static const char *const langs[] = { "eng", "fra", "deu", NULL };
+	const struct chanfield f = { .name = "langs", .type = CHANFIELD_LIST, .choices = langs,
+	    .label = "Languages", .flags = CHANFIELD_CLEAR };
+	struct chanval v;
+	char *cause = NULL;
+
+	memset(&v, 0, sizeof v);
+	v.set = 1;
+	v.s = "eng, fra";
+	ck_assert_int_eq(chanfield_check(&f, &v, &cause), 0);
+	v.s = "eng,xx";
+	ck_assert(chanfield_check(&f, &v, &cause) != 0);
+	ck_assert_msg(strstr(cause, "languages: 'xx' is not one of eng, fra, deu") != NULL, "%s",
+	    cause);
+	freep(&cause);
+	v.s = "eng,,fra";
+	ck_assert(chanfield_check(&f, &v, &cause) != 0);
+	ck_assert_msg(strstr(cause, "not a comma-separated list") != NULL, "%s", cause);
+	freep(&cause);
+	v.s = "";
+	ck_assert_int_eq(chanfield_check(&f, &v, &cause), 0);
+}
+END_TEST
+
 START_TEST(json_in)
 {
 	struct chanedit e;
@@ -333,6 +359,7 @@ main(void)
 	tcase_add_test(tc, table_matches_schema);
 	tcase_add_test(tc, every_setting_round_trips);
 	tcase_add_test(tc, bad_values_are_named);
+	tcase_add_test(tc, list_values);
 	tcase_add_test(tc, json_in);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
