@@ -187,11 +187,11 @@ generate_channels(sqlite3 *db, int64_t *ids)
 		snprintf(number, sizeof number, "%d", c + 2);
 		snprintf(name, sizeof name, "Bench %d", c + 2);
 		chanedit_init(&e);
-		e.number = number;
-		e.name = name;
-		e.timezone = zones[c % 8];
-		e.rating_limit = limits[c % 5];
-		e.slot_minutes = c % 10 == 9 ? 60 : 30;
+		chanedit_set_str(&e, "number", number);
+		chanedit_set_str(&e, "name", name);
+		chanedit_set_str(&e, "timezone", zones[c % 8]);
+		chanedit_set_str(&e, "rating_limit", limits[c % 5]);
+		chanedit_set_int(&e, "slot_minutes", c % 10 == 9 ? 60 : 30);
 		if (chanedit_add(db, &e, &ids[c], &cause) != 0)
 			goto fail;
 		memset(&s, 0, sizeof s);

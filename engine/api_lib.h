@@ -4,11 +4,16 @@
  * ctl'. Each changes the database through the same core functions the CLI
  * uses, rebuilds what the change affects, and broadcasts an event so every
  * attached console shows it. Slow work runs as a job in a pool; the
- * command answers {"job": N} at once and the job reports through events:
+ * command answers {"job": N} at once and the job reports through events
+ * (engine/api_job.h):
  *
  *   job.progress {job, kind, done, total, message[, level, index, count]}
  *   job.message  {job, kind, level, text}            (sync changes, warnings)
  *   job.done     {job, kind, peer, result | error}   (frame.at's: to the asker only)
+ *
+ * The commands live in one file per resource, each with a table of its
+ * commands (engine/api_cmd.h says which file holds which, and how to add
+ * one); api_lib.c registers them all.
  *
  * Commands (arguments in braces):
  *   (a media file is "file", not "id": "id" numbers the request itself)
@@ -28,9 +33,11 @@
  *   paths.remove {rule} (job), paths.test {path, source}
  *   tmm.list, tmm.add {path, name, subdirs}, tmm.remove {dir} (job)
  *   channel.start {number} (job), channel.stop {number} (job)
- *   channels.list, channels.add {number, name, ...}, channels.set {number, ...}
+ *   channels.list, channels.add {number, name, ...}, channels.set {number,
+ *   new_number, ...}: every channel setting under its name (src/chanfield.h)
  *   slots.list {number, hours}, slots.add {number, days, start, end, type,
- *   show_id, shows, content_id, genre, max_rating, priority},
+ *   show_id, shows, content_id, and the slot options of src/coarse.h: genre,
+ *   max_rating, priority, dates, marathon, ...},
  *   slots.move {number, slot, days, start, end}, slots.remove {number, slot}
  *
  * The slow commands are jobs so that nothing waits for them: a removal

@@ -1,55 +1,53 @@
 /*
  * chanedit.h: creating, changing and removing channels, with every value
  * checked before it reaches the database (src/channels.h reads them). The
- * CLI's 'retrovue channel' and the console's channel dialog share it.
+ * CLI's 'retrovue channel', the control socket's channels.* and the demo
+ * share it. The settings are the rows of src/chanfield.h, set by name.
  */
 #ifndef RV_CHANEDIT_H
 #define RV_CHANEDIT_H
 
 #include <stdint.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
+#include "src/chanfield.h"
+
 /*
- * What to set. Strings: NULL leaves a value alone (or takes the default on
- * add), "" clears it. Integers: -1 leaves it alone.
+ * What to set: a value for each row of chanfields[], used when given.
+ * Text is borrowed (it must outlive the edit); "" or "none" typed (or ""
+ * set) unsets a CHANFIELD_CLEAR setting.
  */
 struct chanedit {
-	const char *number;             /* "4" or "4.1" */
-	const char *name;
-	const char *call_sign;
-	const char *description;
-	const char *demographic;        /* family, children, teens, adult, seniors, general */
-	const char *rating_limit;       /* any rating src/rating.h parses; stored normalised */
-	const char *timezone;           /* IANA name; default: the machine's zone */
-	const char *logo_path;          /* file or http(s) URL */
-	const char *bug_path;
-	const char *audio_language;     /* ISO 639-2 */
-	const char *guide_group;        /* M3U group-title */
-	int slot_minutes;               /* divides 1440 */
-	int width, height;
-	int fps_num, fps_den;
-	int video_kbps, audio_kbps;
-	int always_on, enabled;
-	int act_seconds;
-	int break_margin_s;
-	int bumpers;
-	int station_id_minutes;         /* 0 or divides 1440 */
-	int unrated_ok;
-	const char *channel_type;       /* "regular" or "guide" */
-	const char *guide_source;       /* number of the channel a guide shows; "" none */
-	const char *guide_music_dir;    /* a guide's background music folder */
-	int guide_hours;                /* hours of listings a guide shows, 1 to 12 */
-	const char *signoff_time;       /* local "HH:MM"; with signon_time, "" both: none */
-	const char *signon_time;
-	const char *anthem_path;        /* an audio file under the sign-off card */
-	const char *test_card;          /* "bars" or "card" */
-	int rating_cards;
-	int next_bumpers;
+	struct chanval v[CHANFIELDS_MAX];       /* by row of chanfields[] */
+	char buf[64];                           /* text a flag's parser made */
 };
 
 /* Everything unset. */
 void chanedit_init(struct chanedit *e);
+/*
+ * Set a setting by name from C: text (NULL: leave it alone again; "":
+ * unset it) or a number. A name that is not a row is a bug: abort.
+ */
+void chanedit_set_str(struct chanedit *e, const char *name, const char *s);
+void chanedit_set_int(struct chanedit *e, const char *name, long long n);
+/* A setting's text (NULL if not given, "" if unset), or its number (dflt if not given). */
+const char *chanedit_str(const struct chanedit *e, const char *name);
+long long chanedit_int(const struct chanedit *e, const char *name, long long dflt);
+/*
+ * A setting as an operator types it (see chanfield_parse), by field. 0, or
+ * -1 with *cause saying what is wrong with the text.
+ */
+int chanedit_parse(struct chanedit *e, const struct chanfield *f, const char *text,
+    char **cause);
+/*
+ * The settings a JSON object gives under their names (a string is taken
+ * as typed, a number or true/false as such; null or absent: not given;
+ * other keys are ignored). Strings are borrowed from obj. 0, or -1 with
+ * *cause naming the key.
+ */
+int chanedit_from_json(struct chanedit *e, json_t *obj, char **cause);
 /* Check what is set; 0, or -1 with *cause naming the field and value. */
 int chanedit_check(const struct chanedit *e, char **cause);
 /* Add a channel (number and name required); its id in *id. */

@@ -1,19 +1,95 @@
 /*
- * channels.c: read channel definitions.
+ * channels.c: read channel definitions: every setting of src/chanfield.h
+ * from its column.
  */
 #include "src/channels.h"
 
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/chanfield.h"
 #include "src/db.h"
 #include "src/util.h"
+#include "src/xjson.h"
 
-#define CHANNEL_COLUMNS "id, number, name, call_sign, description, target_demographic, " \
-	"content_rating_limit, timezone, logo_path, bug_path, audio_language, slot_minutes, " \
-	"width, height, fps_num, fps_den, video_bitrate_kbps, audio_bitrate_kbps, always_on, " \
-	"enabled, channel_type = 'guide', guide_source_id, guide_music_dir, guide_hours " \
-	"FROM channels"
+/*
+ * The members of struct channel_conf the engine reads by name, filled
+ * from the settings of the same name. A new setting needs none: it is
+ * read with channel_conf_int/str.
+ */
+static const struct {
+	const char *name;
+	size_t off;
+} members[] = {
+	{ "number", offsetof(struct channel_conf, number) },
+	{ "name", offsetof(struct channel_conf, name) },
+	{ "call_sign", offsetof(struct channel_conf, call_sign) },
+	{ "description", offsetof(struct channel_conf, description) },
+	{ "demographic", offsetof(struct channel_conf, demographic) },
+	{ "rating_limit", offsetof(struct channel_conf, rating_limit) },
+	{ "timezone", offsetof(struct channel_conf, timezone) },
+	{ "logo_path", offsetof(struct channel_conf, logo_path) },
+	{ "bug_path", offsetof(struct channel_conf, bug_path) },
+	{ "audio_language", offsetof(struct channel_conf, audio_language) },
+	{ "slot_minutes", offsetof(struct channel_conf, slot_minutes) },
+	{ "width", offsetof(struct channel_conf, width) },
+	{ "height", offsetof(struct channel_conf, height) },
+	{ "fps_num", offsetof(struct channel_conf, fps_num) },
+	{ "fps_den", offsetof(struct channel_conf, fps_den) },
+	{ "video_kbps", offsetof(struct channel_conf, video_kbps) },
+	{ "audio_kbps", offsetof(struct channel_conf, audio_kbps) },
+	{ "always_on", offsetof(struct channel_conf, always_on) },
+	{ "enabled", offsetof(struct channel_conf, enabled) },
+	{ "guide_source", offsetof(struct channel_conf, guide_source_id) },
+	{ "guide_music_dir", offsetof(struct channel_conf, guide_music_dir) },
+	{ "guide_hours", offsetof(struct channel_conf, guide_hours) },
+};
+
+/* Is a setting's value text (else a number)? */
+static int
+is_text(const struct chanfield *f)
+{
+	return f->type != CHANFIELD_INT && f->type != CHANFIELD_SECONDS &&
+	    f->type != CHANFIELD_BOOL && f->type != CHANFIELD_CHANNEL;
+}
+
+/* The member of a setting, or NULL. */
+static void *
+member(const struct channel_conf *c, const struct chanfield *f)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(members); i++) {
+		if (strcmp(members[i].name, f->name) == 0)
+			return (char *)c + members[i].off;
+	}
+	return NULL;
+}
+
+/* "SELECT id, <every setting's column> FROM channels" (a new string). */
+static char *
+select_sql(void)
+{
+	const struct chanfield *f;
+	char *sql = xstrdup("SELECT id"), *n;
+
+	for (f = chanfields; f < chanfields + nchanfields; f++) {
+		if (f->column == NULL)
+			continue;
+		if (f->type == CHANFIELD_CHANNEL)
+			xasprintf(&n, "%s, %s, (SELECT r.number FROM channels r WHERE r.id = "
+			    "channels.%s)", sql, f->column, f->column);
+		else
+			xasprintf(&n, "%s, %s", sql, f->column);
+		free(sql);
+		sql = n;
+	}
+	xasprintf(&n, "%s FROM channels", sql);
+	free(sql);
+	return n;
+}
 
 /* A text column, copied, or NULL. */
 static char *
@@ -24,37 +100,43 @@ col_str(sqlite3_stmt *st, int i)
 	return t != NULL ? xstrdup((const char *)t) : NULL;
 }
 
-/* Fill c from the current row of a CHANNEL_COLUMNS query. */
+/* Fill c from the current row of a select_sql() query. */
 static void
 from_row(sqlite3_stmt *st, struct channel_conf *c)
 {
+	const struct chanfield *f;
+	struct chanval *v;
+	void *m;
+	int col = 1;
+
 	memset(c, 0, sizeof *c);
 	c->id = sqlite3_column_int64(st, 0);
-	c->number = col_str(st, 1);
-	c->name = col_str(st, 2);
-	c->call_sign = col_str(st, 3);
-	c->description = col_str(st, 4);
-	c->demographic = col_str(st, 5);
-	c->rating_limit = col_str(st, 6);
-	c->timezone = col_str(st, 7);
-	c->logo_path = col_str(st, 8);
-	c->bug_path = col_str(st, 9);
-	c->audio_language = col_str(st, 10);
-	c->slot_minutes = sqlite3_column_int(st, 11);
-	c->width = sqlite3_column_int(st, 12);
-	c->height = sqlite3_column_int(st, 13);
-	c->fps_num = sqlite3_column_int(st, 14);
-	c->fps_den = sqlite3_column_int(st, 15);
-	c->video_kbps = sqlite3_column_int(st, 16);
-	c->audio_kbps = sqlite3_column_int(st, 17);
-	c->always_on = sqlite3_column_int(st, 18);
-	c->enabled = sqlite3_column_int(st, 19);
-	c->guide = sqlite3_column_int(st, 20);
-	c->guide_source_id = sqlite3_column_int64(st, 21);
-	c->guide_music_dir = col_str(st, 22);
-	c->guide_hours = sqlite3_column_int(st, 23);
+	c->vals = xcalloc(nchanfields, sizeof *c->vals);
+	for (f = chanfields; f < chanfields + nchanfields; f++) {
+		if (f->column == NULL)
+			continue;
+		v = &c->vals[f - chanfields];
+		v->null = sqlite3_column_type(st, col) == SQLITE_NULL;
+		if (is_text(f))
+			v->s = col_str(st, col);
+		else
+			v->i = sqlite3_column_int64(st, col);
+		col++;
+		if (f->type == CHANFIELD_CHANNEL)
+			v->s = col_str(st, col++);
+		if ((m = member(c, f)) == NULL)
+			continue;
+		if (is_text(f))
+			*(char **)m = v->s != NULL ? xstrdup(v->s) : NULL;
+		else if (f->type == CHANFIELD_CHANNEL)
+			*(int64_t *)m = v->i;
+		else
+			*(int *)m = (int)v->i;
+	}
 	if (c->timezone == NULL)
 		c->timezone = xstrdup("UTC");
+	c->guide = strcmp(channel_conf_str(c, "channel_type") != NULL ?
+	    channel_conf_str(c, "channel_type") : "", "guide") == 0;
 }
 
 /* All channels, numerically ordered. */
@@ -62,13 +144,16 @@ int
 channels_load(sqlite3 *db, struct channel_conf **out, size_t *n, char **cause)
 {
 	sqlite3_stmt *st;
+	char *sql, *base;
 	size_t cap = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	st = db_prepare(db, "SELECT " CHANNEL_COLUMNS " ORDER BY CAST(number AS REAL), number",
-	    cause);
+	xasprintf(&sql, "%s ORDER BY CAST(number AS REAL), number", (base = select_sql()));
+	free(base);
+	st = db_prepare(db, sql, cause);
+	free(sql);
 	if (st == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -94,10 +179,11 @@ find_one(sqlite3 *db, const char *where, const char *text, int64_t id,
     struct channel_conf *out, char **cause)
 {
 	sqlite3_stmt *st;
-	char *sql;
+	char *sql, *base;
 	int rc;
 
-	xasprintf(&sql, "SELECT " CHANNEL_COLUMNS " WHERE %s", where);
+	xasprintf(&sql, "%s WHERE %s", (base = select_sql()), where);
+	free(base);
 	st = db_prepare(db, sql, cause);
 	free(sql);
 	if (st == NULL)
@@ -133,39 +219,44 @@ channels_get(sqlite3 *db, int64_t id, struct channel_conf *out, char **cause)
 void
 channel_conf_copy(struct channel_conf *dst, const struct channel_conf *src)
 {
+	const struct chanfield *f;
+	char **m;
+	size_t i;
+
 	*dst = *src;
-#define DUP(f) dst->f = src->f != NULL ? xstrdup(src->f) : NULL
-	DUP(number);
-	DUP(name);
-	DUP(call_sign);
-	DUP(description);
-	DUP(demographic);
-	DUP(rating_limit);
-	DUP(timezone);
-	DUP(logo_path);
-	DUP(bug_path);
-	DUP(audio_language);
-	DUP(guide_music_dir);
-#undef DUP
+	for (f = chanfields; f < chanfields + nchanfields; f++) {
+		if (is_text(f) && (m = member(dst, f)) != NULL && *m != NULL)
+			*m = xstrdup(*m);
+	}
+	if (src->vals == NULL)
+		return;
+	dst->vals = xcalloc(nchanfields, sizeof *dst->vals);
+	for (i = 0; i < nchanfields; i++) {
+		dst->vals[i] = src->vals[i];
+		if (src->vals[i].s != NULL)
+			dst->vals[i].s = xstrdup(src->vals[i].s);
+	}
 }
 
 /* Free one conf's strings. */
 void
 channel_conf_clear(struct channel_conf *c)
 {
+	const struct chanfield *f;
+	char **m;
+	size_t i;
+
 	if (c == NULL)
 		return;
-	free(c->number);
-	free(c->name);
-	free(c->call_sign);
-	free(c->description);
-	free(c->demographic);
-	free(c->rating_limit);
-	free(c->timezone);
-	free(c->logo_path);
-	free(c->bug_path);
-	free(c->audio_language);
-	free(c->guide_music_dir);
+	for (f = chanfields; f < chanfields + nchanfields; f++) {
+		if (is_text(f) && (m = member(c, f)) != NULL)
+			free(*m);
+	}
+	if (c->vals != NULL) {
+		for (i = 0; i < nchanfields; i++)
+			free((char *)c->vals[i].s);
+		free(c->vals);
+	}
 	memset(c, 0, sizeof *c);
 }
 
@@ -180,4 +271,86 @@ channels_free(struct channel_conf **list, size_t n)
 	for (i = 0; i < n; i++)
 		channel_conf_clear(&(*list)[i]);
 	freep(list);
+}
+
+/* A setting's row; a name that is no row is a bug. */
+static const struct chanfield *
+field(const char *name)
+{
+	const struct chanfield *f = chanfield_find(name);
+
+	if (f == NULL) {
+		fprintf(stderr, "retrovue: no channel setting '%s'\n", name);
+		abort();
+	}
+	return f;
+}
+
+/* A number. */
+long long
+channel_conf_int(const struct channel_conf *c, const char *name)
+{
+	const struct chanfield *f = field(name);
+	void *m;
+
+	if (c->vals != NULL)
+		return c->vals[f - chanfields].i;
+	if ((m = member(c, f)) == NULL || is_text(f))
+		return 0;
+	return f->type == CHANFIELD_CHANNEL ? *(int64_t *)m : *(int *)m;
+}
+
+/* Text. */
+const char *
+channel_conf_str(const struct channel_conf *c, const char *name)
+{
+	const struct chanfield *f = field(name);
+	void *m;
+
+	if (c->vals != NULL)
+		return c->vals[f - chanfields].s;
+	if ((m = member(c, f)) == NULL || !is_text(f))
+		return NULL;
+	return *(char **)m;
+}
+
+/* NULL? */
+int
+channel_conf_null(const struct channel_conf *c, const char *name)
+{
+	const struct chanfield *f = field(name);
+
+	if (c->vals != NULL)
+		return c->vals[f - chanfields].null;
+	return is_text(f) && channel_conf_str(c, name) == NULL;
+}
+
+/* As JSON. */
+json_t *
+channel_conf_json(const struct channel_conf *c)
+{
+	const struct chanfield *f;
+	json_t *o = xjson_pack("{s:I}", "id", (json_int_t)c->id), *x;
+	const char *s;
+
+	for (f = chanfields; f < chanfields + nchanfields; f++) {
+		switch (f->type) {
+		case CHANFIELD_VIRTUAL:
+			continue;
+		case CHANFIELD_INT:
+		case CHANFIELD_SECONDS:
+			x = channel_conf_null(c, f->name) ? json_null() :
+			    json_integer(channel_conf_int(c, f->name));
+			break;
+		case CHANFIELD_BOOL:
+			x = json_boolean(channel_conf_int(c, f->name) != 0);
+			break;
+		default:
+			s = channel_conf_str(c, f->name);
+			x = xjson_str(s != NULL ? s : "");
+			break;
+		}
+		json_object_set_new(o, f->name, x);
+	}
+	return o;
 }

@@ -4,6 +4,7 @@
 #include "src/coarse.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "src/rating.h"
 #include "src/tz.h"
 #include "src/util.h"
+#include "src/xjson.h"
 
 static const char *type_names[] = {
 	[COARSE_SERIES] = "series",
@@ -36,6 +38,228 @@ static const struct {
 	[DAYPART_PRIME] = { "prime", 18 * 60, 23 * 60 },
 	[DAYPART_LATE_NIGHT] = { "late_night", 23 * 60, 6 * 60 },
 };
+
+#define OPT(m) offsetof(struct coarse_slot, m)
+
+/* A slot's options (src/coarse.h): schedule add's usage lists them in this order. */
+const struct coarse_opt coarse_opts[] = {
+	{ .name = "genre", .flag = "genre", .arg = "G", .rule = "genre", .type = COARSE_OPT_TEXT,
+	  .off = OPT(genre), .label = "Genre (movies)",
+	  .help = "movies, fill: programmes whose genre has this" },
+	{ .name = "max_rating", .flag = "max-rating", .arg = "R", .rule = "max_rating",
+	  .type = COARSE_OPT_RATING, .off = OPT(max_rating), .label = "Highest rating",
+	  .help = "movies, fill, shuffle: nothing rated above this (TV-PG, PG-13)" },
+	{ .name = "episodes_only", .flag = "episodes-only", .rule = "kinds",
+	  .rule_on = "episodes", .type = COARSE_OPT_FLAG, .value = COARSE_KIND_EPISODES,
+	  .off = OPT(kinds), .help = "fill: episodes only" },
+	{ .name = "movies_only", .flag = "movies-only", .rule = "kinds", .rule_on = "movies",
+	  .type = COARSE_OPT_FLAG, .value = COARSE_KIND_MOVIES, .off = OPT(kinds),
+	  .help = "fill: movies only" },
+	{ .name = "priority", .flag = "priority", .arg = "N", .type = COARSE_OPT_INT,
+	  .min = -1000, .max = 1000, .off = OPT(priority),
+	  .help = "where slots overlap, the higher priority plays" },
+	{ .name = "dates", .flag = "dates", .arg = "SPEC", .rule = "dates",
+	  .type = COARSE_OPT_DATES, .off = OPT(dates_text),
+	  .help = "only on these dates: december, 10-25..10-31, 2026-07-04" },
+	{ .name = "marathon", .flag = "marathon", .rule = "marathon", .type = COARSE_OPT_FLAG,
+	  .value = 1, .off = OPT(marathon),
+	  .help = "series: one series in order all through, beating every other slot" },
+	{ .name = "chance", .flag = "chance", .arg = "PERCENT", .rule = "chance",
+	  .type = COARSE_OPT_INT, .min = 1, .max = 100, .dflt = 100, .needs = "marathon",
+	  .off = OPT(chance), .help = "a marathon: the share of its days it runs on" },
+	{ .name = "own_position", .flag = "own-position", .rule = "position", .rule_on = "own",
+	  .type = COARSE_OPT_FLAG, .value = 1, .off = OPT(own_position),
+	  .help = "series: its own place in the series, apart from the channel's" },
+	{ .name = "start_at", .flag = "start-at", .arg = "S01E01", .rule = "from",
+	  .type = COARSE_OPT_EPISODE, .needs = "own_position", .implies = "own_position",
+	  .off = OPT(from_season), .help = "own position: the episode it begins at" },
+};
+
+const size_t ncoarse_opts = nitems(coarse_opts);
+
+/* An option's int member. */
+static int *
+opt_int(const struct coarse_opt *o, const struct coarse_slot *s)
+{
+	return (int *)((char *)s + o->off);
+}
+
+/* An option's text member. */
+static char **
+opt_text(const struct coarse_opt *o, const struct coarse_slot *s)
+{
+	return (char **)((char *)s + o->off);
+}
+
+/* An option by name, or NULL. */
+static const struct coarse_opt *
+opt_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(coarse_opts); i++) {
+		if (strcmp(coarse_opts[i].name, name) == 0)
+			return &coarse_opts[i];
+	}
+	return NULL;
+}
+
+/* Is an option given (set to something other than nothing)? */
+static int
+opt_given(const struct coarse_opt *o, const struct coarse_slot *s)
+{
+	switch (o->type) {
+	case COARSE_OPT_FLAG:
+		return *opt_int(o, s) == o->value;
+	case COARSE_OPT_INT:
+		return *opt_int(o, s) != 0 && *opt_int(o, s) != o->dflt;
+	case COARSE_OPT_EPISODE:
+		return s->from_season > 0 || s->from_episode > 0;
+	default:
+		return *opt_text(o, s) != NULL;
+	}
+}
+
+/* Parse one option. */
+int
+coarse_opt_parse(const struct coarse_opt *o, const char *text, struct coarse_slot *s,
+    char **cause)
+{
+	struct season dates;
+	long long v;
+	int a, b;
+
+	switch (o->type) {
+	case COARSE_OPT_FLAG:
+		*opt_int(o, s) = o->value;
+		break;
+	case COARSE_OPT_INT:
+		if (parse_int(text, o->min, o->max, &v) != 0) {
+			set_cause(cause, "'%s' is not a number from %d to %d", text, o->min, o->max);
+			return -1;
+		}
+		*opt_int(o, s) = (int)v;
+		break;
+	case COARSE_OPT_EPISODE:
+		if (coarse_parse_episode(text, &a, &b) != 0) {
+			set_cause(cause, "'%s' is not an episode like S02E05", text);
+			return -1;
+		}
+		s->from_season = a;
+		s->from_episode = b;
+		break;
+	case COARSE_OPT_RATING:
+		if (rating_level(text) == RATING_UNRATED) {
+			set_cause(cause, "'%s' is not a rating like TV-PG", text);
+			return -1;
+		}
+		s->max_level = rating_level(text);
+		free(*opt_text(o, s));
+		*opt_text(o, s) = xstrdup(text);
+		break;
+	case COARSE_OPT_DATES:
+		if (season_parse(text, &dates, cause) != 0)
+			return -1;
+		s->dates = dates;
+		free(*opt_text(o, s));
+		*opt_text(o, s) = xstrdup(text);
+		break;
+	case COARSE_OPT_TEXT:
+		free(*opt_text(o, s));
+		*opt_text(o, s) = xstrdup(text);
+		break;
+	}
+	if (o->implies != NULL)
+		*opt_int(opt_find(o->implies), s) = opt_find(o->implies)->value;
+	return 0;
+}
+
+/* Options from JSON. */
+int
+coarse_opt_from_json(json_t *obj, struct coarse_slot *s, char **cause)
+{
+	const struct coarse_opt *o;
+	char *why = NULL, buf[32];
+	json_t *x;
+
+	for (o = coarse_opts; o < coarse_opts + nitems(coarse_opts); o++) {
+		if ((x = json_object_get(obj, o->name)) == NULL || json_is_null(x) ||
+		    (o->type == COARSE_OPT_FLAG && json_is_false(x)))
+			continue;
+		if (json_is_integer(x) && o->type == COARSE_OPT_INT) {
+			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(x));
+			if (coarse_opt_parse(o, buf, s, &why) != 0)
+				goto bad;
+		} else if (json_is_string(x) || (json_is_true(x) && o->type == COARSE_OPT_FLAG)) {
+			if (coarse_opt_parse(o, json_is_string(x) ? json_string_value(x) : "", s,
+			    &why) != 0)
+				goto bad;
+		} else {
+			set_cause(cause, "%s: give %s", o->name, o->type == COARSE_OPT_FLAG ? "true" :
+			    o->type == COARSE_OPT_INT ? "a number" : "a string");
+			return -1;
+		}
+	}
+	return 0;
+bad:
+	set_cause(cause, "%s: %s", o->name, why);
+	free(why);
+	return -1;
+}
+
+/* Options that need another. */
+int
+coarse_opt_check(const struct coarse_slot *s, int by_flag, char **cause)
+{
+	const struct coarse_opt *o, *n;
+
+	for (o = coarse_opts; o < coarse_opts + nitems(coarse_opts); o++) {
+		if (o->needs == NULL || !opt_given(o, s) || opt_given((n = opt_find(o->needs)), s))
+			continue;
+		if (by_flag)
+			set_cause(cause, "--%s goes with --%s", o->flag, n->flag);
+		else
+			set_cause(cause, "%s goes with %s", o->name, n->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* An option's value as JSON, or NULL when it has none. */
+static json_t *
+opt_value(const struct coarse_opt *o, const struct coarse_slot *s, int for_rule)
+{
+	char ep[32];
+
+	if (!opt_given(o, s))
+		return NULL;
+	switch (o->type) {
+	case COARSE_OPT_FLAG:
+		return for_rule && o->rule_on != NULL ? json_string(o->rule_on) : json_true();
+	case COARSE_OPT_INT:
+		return json_integer(*opt_int(o, s));
+	case COARSE_OPT_EPISODE:
+		snprintf(ep, sizeof ep, "S%02dE%02d", s->from_season, s->from_episode);
+		return json_string(ep);
+	default:
+		return xjson_str(*opt_text(o, s));
+	}
+}
+
+/* Options into a slot's JSON. */
+void
+coarse_opt_json(const struct coarse_slot *s, json_t *o)
+{
+	const struct coarse_opt *opt;
+	json_t *v;
+
+	for (opt = coarse_opts; opt < coarse_opts + nitems(coarse_opts); opt++) {
+		if ((v = opt_value(opt, s, 0)) == NULL)
+			v = opt->type == COARSE_OPT_FLAG ? json_false() :
+			    opt->type == COARSE_OPT_INT ? json_integer(*opt_int(opt, s)) : json_null();
+		json_object_set_new(o, opt->name, v);
+	}
+}
 
 /* Type name. */
 const char *
@@ -266,8 +490,10 @@ coarse_free(struct coarse_slot **slots, size_t n)
 void
 coarse_parse_rule(const char *text, struct coarse_slot *s)
 {
+	const struct coarse_opt *o;
 	json_t *root, *v, *e;
 	size_t i;
+	int a, b;
 
 	s->max_level = RATING_UNRATED;
 	if (text == NULL || *text == '\0')
@@ -284,32 +510,44 @@ coarse_parse_rule(const char *text, struct coarse_slot *s)
 				s->shows[s->n_shows++] = json_integer_value(e);
 		}
 	}
-	if ((v = json_object_get(root, "max_rating")) != NULL && json_is_string(v)) {
-		s->max_rating = xstrdup(json_string_value(v));
-		s->max_level = rating_level(s->max_rating);
-	}
-	if ((v = json_object_get(root, "genre")) != NULL && json_is_string(v))
-		s->genre = xstrdup(json_string_value(v));
 	if ((v = json_object_get(root, "daypart")) != NULL && json_is_string(v))
 		s->daypart = xstrdup(json_string_value(v));
-	if ((v = json_object_get(root, "kinds")) != NULL && json_is_string(v)) {
-		if (strcmp(json_string_value(v), "episodes") == 0)
-			s->kinds = COARSE_KIND_EPISODES;
-		else if (strcmp(json_string_value(v), "movies") == 0)
-			s->kinds = COARSE_KIND_MOVIES;
+	for (o = coarse_opts; o < coarse_opts + nitems(coarse_opts); o++) {
+		if (o->rule == NULL)
+			continue;
+		v = json_object_get(root, o->rule);
+		switch (o->type) {
+		case COARSE_OPT_FLAG:
+			if (o->rule_on != NULL ? json_is_string(v) &&
+			    strcmp(json_string_value(v), o->rule_on) == 0 : json_is_true(v))
+				*opt_int(o, s) = o->value;
+			break;
+		case COARSE_OPT_INT:
+			*opt_int(o, s) = json_is_integer(v) && json_integer_value(v) >= o->min &&
+			    json_integer_value(v) <= o->max ? (int)json_integer_value(v) : o->dflt;
+			break;
+		case COARSE_OPT_EPISODE:
+			if (json_is_string(v) && coarse_parse_episode(json_string_value(v), &a, &b) == 0) {
+				s->from_season = a;
+				s->from_episode = b;
+			}
+			break;
+		case COARSE_OPT_DATES:
+			if (json_is_string(v) && season_parse(json_string_value(v), &s->dates, NULL) == 0)
+				*opt_text(o, s) = xstrdup(json_string_value(v));
+			break;
+		case COARSE_OPT_RATING:
+			if (json_is_string(v)) {
+				*opt_text(o, s) = xstrdup(json_string_value(v));
+				s->max_level = rating_level(json_string_value(v));
+			}
+			break;
+		case COARSE_OPT_TEXT:
+			if (json_is_string(v))
+				*opt_text(o, s) = xstrdup(json_string_value(v));
+			break;
+		}
 	}
-	if ((v = json_object_get(root, "dates")) != NULL && json_is_string(v) &&
-	    season_parse(json_string_value(v), &s->dates, NULL) == 0)
-		s->dates_text = xstrdup(json_string_value(v));
-	s->marathon = (v = json_object_get(root, "marathon")) != NULL && json_is_true(v);
-	s->chance = 100;
-	if ((v = json_object_get(root, "chance")) != NULL && json_is_integer(v) &&
-	    json_integer_value(v) >= 1 && json_integer_value(v) <= 100)
-		s->chance = (int)json_integer_value(v);
-	s->own_position = (v = json_object_get(root, "position")) != NULL &&
-	    json_is_string(v) && strcmp(json_string_value(v), "own") == 0;
-	if ((v = json_object_get(root, "from")) != NULL && json_is_string(v))
-		coarse_parse_episode(json_string_value(v), &s->from_season, &s->from_episode);
 	json_decref(root);
 }
 
@@ -334,7 +572,8 @@ coarse_parse_episode(const char *s, int *season, int *episode)
 static char *
 format_rule(const struct coarse_slot *s)
 {
-	json_t *root = json_object(), *a;
+	const struct coarse_opt *o;
+	json_t *root = json_object(), *a, *v;
 	char *text = NULL;
 	size_t i;
 
@@ -344,29 +583,13 @@ format_rule(const struct coarse_slot *s)
 			json_array_append_new(a, json_integer(s->shows[i]));
 		json_object_set_new(root, "shows", a);
 	}
-	if (s->max_rating != NULL)
-		json_object_set_new(root, "max_rating", json_string(s->max_rating));
-	if (s->genre != NULL)
-		json_object_set_new(root, "genre", json_string(s->genre));
-	if (s->kinds == COARSE_KIND_EPISODES)
-		json_object_set_new(root, "kinds", json_string("episodes"));
-	else if (s->kinds == COARSE_KIND_MOVIES)
-		json_object_set_new(root, "kinds", json_string("movies"));
 	if (s->daypart != NULL)
-		json_object_set_new(root, "daypart", json_string(s->daypart));
-	if (s->dates_text != NULL)
-		json_object_set_new(root, "dates", json_string(s->dates_text));
-	if (s->marathon)
-		json_object_set_new(root, "marathon", json_true());
-	if (s->marathon && s->chance > 0 && s->chance < 100)
-		json_object_set_new(root, "chance", json_integer(s->chance));
-	if (s->own_position)
-		json_object_set_new(root, "position", json_string("own"));
-	if (s->own_position && (s->from_season > 0 || s->from_episode > 0)) {
-		char ep[32];
-
-		snprintf(ep, sizeof ep, "S%02dE%02d", s->from_season, s->from_episode);
-		json_object_set_new(root, "from", json_string(ep));
+		json_object_set_new(root, "daypart", xjson_str(s->daypart));
+	for (o = coarse_opts; o < coarse_opts + nitems(coarse_opts); o++) {
+		if (o->rule == NULL || (o->needs != NULL && !opt_given(opt_find(o->needs), s)) ||
+		    (v = opt_value(o, s, 1)) == NULL)
+			continue;
+		json_object_set_new(root, o->rule, v);
 	}
 	if (json_object_size(root) > 0)
 		text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);

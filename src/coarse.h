@@ -17,16 +17,29 @@
  * everything, any non-fill slot beats a fill slot, then the higher
  * priority, then the newer slot.
  *
- * Options of any slot (schedules.rule):
+ * Options of any slot, one row each in coarse_opts[] (src/coarse.c) that
+ * drives 'retrovue schedule add' (--flag), the control socket's slots.add
+ * and slots.list (the name), the console's slot form (the label) and the
+ * JSON kept in schedules.rule (the rule key):
+ *   genre     movies, fill: the genre contains this
+ *   max_rating  movies, fill, shuffle: nothing rated above it
+ *   episodes_only, movies_only   fill: one kind only (rule "kinds")
+ *   priority  where slots overlap, the higher wins (a column)
  *   dates     active only on these dates (src/season.h: "december",
  *             "10-25..10-31", "2026-07-04"), the date the slot starts
  *   marathon  a series slot that takes its whole span for one series, in
  *             order, beating every other slot
  *   chance    with marathon: on each of its days it runs with this chance
  *             in percent (chosen by a hash of the date, so it is stable)
- *   position  "own": a series slot keeps its own place in the series
- *             (syndication), apart from the channel's other slots
- *   from      "S02E05": where an own-position slot begins
+ *   own_position  (rule "position": "own") a series slot keeps its own
+ *             place in the series (syndication), apart from the channel's
+ *             other slots
+ *   start_at  (rule "from": "S02E05") where an own-position slot begins
+ *
+ * Adding a slot option: a member of struct coarse_slot (what the
+ * scheduler reads) and a row in coarse_opts[] naming it (offsetof) with
+ * its flag, name, rule key, type and help; a label puts it in the
+ * console's form. No migration: options live in schedules.rule.
  */
 #ifndef RV_COARSE_H
 #define RV_COARSE_H
@@ -34,6 +47,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "src/season.h"
@@ -85,6 +99,53 @@ struct coarse_slot {
 	int own_position;               /* series: its own place in the series */
 	int from_season, from_episode;  /* own position: where it begins (0: the start) */
 };
+
+/* Kinds of option value. */
+enum coarse_opt_type {
+	COARSE_OPT_TEXT,                /* char *, any printable text */
+	COARSE_OPT_RATING,              /* char *, a rating; max_level follows it */
+	COARSE_OPT_DATES,               /* char * dates_text; dates follows it */
+	COARSE_OPT_INT,                 /* int, from min to max */
+	COARSE_OPT_FLAG,                /* int, value when given (a flag without argument) */
+	COARSE_OPT_EPISODE,             /* "S02E05": from_season, from_episode */
+};
+
+struct coarse_opt {
+	const char *name;               /* slots.add and slots.list key */
+	const char *flag;               /* schedule add --flag */
+	const char *arg;                /* its argument in the usage; NULL: none (FLAG) */
+	const char *rule;               /* its key in schedules.rule; NULL: a column */
+	const char *rule_on;            /* FLAG: the rule's text for it (NULL: true) */
+	enum coarse_opt_type type;
+	int min, max;                   /* INT */
+	int dflt;                       /* INT: when the rule has none (not stored) */
+	int value;                      /* FLAG: the member's value when given */
+	const char *needs;              /* another option it goes with */
+	const char *implies;            /* a FLAG option giving it gives too */
+	size_t off;                     /* its member of struct coarse_slot */
+	const char *label;              /* the console's slot form; NULL: not there */
+	const char *help;               /* a line of 'retrovue schedule --help' */
+};
+
+extern const struct coarse_opt coarse_opts[];
+extern const size_t ncoarse_opts;
+
+/*
+ * An option's value as typed (text ignored for a FLAG) into s; text is
+ * copied (free it with coarse_slot_clear). 0, or -1 with *cause saying
+ * what is wrong with text (without the option's name).
+ */
+int coarse_opt_parse(const struct coarse_opt *o, const char *text, struct coarse_slot *s,
+    char **cause);
+/*
+ * The options a JSON object gives under their names (strings as typed,
+ * numbers, true for a FLAG) into s. 0, or -1 with *cause naming the key.
+ */
+int coarse_opt_from_json(json_t *obj, struct coarse_slot *s, char **cause);
+/* What options say together: one given without the one it needs (CLI: by --flag). */
+int coarse_opt_check(const struct coarse_slot *s, int by_flag, char **cause);
+/* Add s's options to a slot's JSON object o under their names. */
+void coarse_opt_json(const struct coarse_slot *s, json_t *o);
 
 /* "series", ...; and back (0 on success). */
 const char *coarse_type_name(enum coarse_type type);

@@ -40,8 +40,29 @@ int gfxconf_load(sqlite3 *db, int64_t channel_id, struct gfx_conf *g, char **cau
  */
 int gfxconf_set(sqlite3 *db, int64_t channel_id, const char *key, const char *value,
     char **cause);
-/* The keys, NULL-terminated, for help and listing. */
-extern const char *const gfxconf_keys[];
+/* Kinds of setting. */
+enum gfxconf_kind {
+	GFXCONF_BOOL,                   /* on/off (yes/no, 1/0, true/false) */
+	GFXCONF_INT,                    /* min..max */
+	GFXCONF_REAL,                   /* min..max */
+	GFXCONF_CORNER,                 /* top-left, top-right, bottom-left, bottom-right */
+	GFXCONF_COLOR,                  /* a colour FFmpeg knows */
+	GFXCONF_FONT,                   /* a readable font file, or "" */
+};
+
+/* One setting: its key (and column), kind, range, member, default and help. */
+struct gfxconf_field {
+	const char *key;
+	enum gfxconf_kind kind;
+	double min, max;
+	size_t off, size;               /* its member of struct gfx_conf */
+	const char *dflt;               /* as in the migration */
+	const char *help;
+};
+
+/* The settings, in the order they are shown (src/gfxconf.c says how to add one). */
+extern const struct gfxconf_field gfxconf_fields[];
+extern const size_t ngfxconf_fields;
 /* Setting key's value in g as text into buf. */
 void gfxconf_get(const struct gfx_conf *g, const char *key, char *buf, size_t len);
 

@@ -112,35 +112,36 @@ make_channel(sqlite3 *db, const struct demo_channel *dc, const char *tzname,
 	int rc;
 
 	chanedit_init(&e);
-	e.number = dc->number;
-	e.name = dc->name;
-	e.call_sign = dc->call_sign;
-	e.description = dc->description;
-	e.timezone = tzname;
-	e.slot_minutes = 5;
-	e.width = 640;
-	e.height = 360;
-	e.fps_num = 25;
-	e.fps_den = 1;
-	e.video_kbps = 800;
-	e.audio_kbps = 96;
-	e.act_seconds = 90;
-	e.break_margin_s = 30;
-	e.bumpers = 1;
-	e.station_id_minutes = 10;
-	e.guide_group = "Retrovue Demo";
-	e.bug_path = bug_path != NULL && file_exists(bug_path) ? bug_path : NULL;
-	e.enabled = 1;
+	chanedit_set_str(&e, "number", dc->number);
+	chanedit_set_str(&e, "name", dc->name);
+	chanedit_set_str(&e, "call_sign", dc->call_sign);
+	chanedit_set_str(&e, "description", dc->description);
+	chanedit_set_str(&e, "timezone", tzname);
+	chanedit_set_int(&e, "slot_minutes", 5);
+	chanedit_set_int(&e, "width", 640);
+	chanedit_set_int(&e, "height", 360);
+	chanedit_set_int(&e, "fps_num", 25);
+	chanedit_set_int(&e, "fps_den", 1);
+	chanedit_set_int(&e, "video_kbps", 800);
+	chanedit_set_int(&e, "audio_kbps", 96);
+	chanedit_set_int(&e, "act_seconds", 90);
+	chanedit_set_int(&e, "break_margin_s", 30);
+	chanedit_set_int(&e, "bumpers", 1);
+	chanedit_set_int(&e, "station_id_minutes", 10);
+	chanedit_set_str(&e, "guide_group", "Retrovue Demo");
+	chanedit_set_str(&e, "bug_path", bug_path != NULL && file_exists(bug_path) ? bug_path :
+	    NULL);
+	chanedit_set_int(&e, "enabled", 1);
 	if (dc->guide) {
 		/* The listings of the others, a picture of channel 2, an hour ahead. */
-		e.channel_type = "guide";
-		e.guide_source = demo_channels[0].number;
-		e.guide_hours = 1;
-		e.slot_minutes = 30;
+		chanedit_set_str(&e, "channel_type", "guide");
+		chanedit_set_str(&e, "guide_source", demo_channels[0].number);
+		chanedit_set_int(&e, "guide_hours", 1);
+		chanedit_set_int(&e, "slot_minutes", 30);
 	}
-	e.signoff_time = dc->signoff != NULL ? dc->signoff : "";
-	e.signon_time = dc->signon != NULL ? dc->signon : "";
-	e.rating_cards = dc->rating_cards;
+	chanedit_set_str(&e, "signoff_time", dc->signoff != NULL ? dc->signoff : "");
+	chanedit_set_str(&e, "signon_time", dc->signon != NULL ? dc->signon : "");
+	chanedit_set_int(&e, "rating_cards", dc->rating_cards);
 
 	rc = channels_find(db, dc->number, &c, cause);
 	if (rc < 0)
@@ -161,7 +162,7 @@ make_channel(sqlite3 *db, const struct demo_channel *dc, const char *tzname,
 		}
 		*id = c.id;
 		channel_conf_clear(&c);
-		e.number = NULL;
+		chanedit_set_str(&e, "number", NULL);
 		if (chanedit_update(db, *id, &e, cause) != 0)
 			return -1;
 		/* Its old plan goes; its fine log is rebuilt after the lock. */

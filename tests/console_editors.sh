@@ -89,10 +89,39 @@ run_rc "$RETROVUE" ctl slots.remove "{\"number\": \"2\", \"slot\": $moved}"
 check_eq "slots.remove removes it" "0 0" "$rc $(q "SELECT count(*) FROM schedules WHERE id IN ($slot, $moved)")"
 run_rc "$RETROVUE" ctl slots.add '{"number": "2", "start": "25:00", "type": "fill"}'
 check_grep "a bad time is refused, named" "start 25:00: not a time" "$T/err"
+# The options of a slot, under the names schedule --help lists (as typed there).
+run_rc "$RETROVUE" ctl slots.add '{"number": "2", "start": "03:00", "type": "fill", "movies_only": true, "dates": "07-04", "priority": "7"}'
+opt_slot=$(json "$T/out" 'r["id"]')
+check_eq "slots.add takes any slot option" '0 {"dates":"07-04","kinds":"movies"} 7' \
+	"$rc $(q "SELECT rule, priority FROM schedules WHERE start_time = '03:00'" | tr '|' ' ')"
+run_rc "$RETROVUE" ctl slots.list '{"number": "2"}'
+check_eq "and slots.list gives them back" "True 07-04 7 False" \
+	"$(json "$T/out" '" ".join(str(s[k]) for s in r["slots"] if s["start"] == "03:00" for k in ("movies_only", "dates", "priority", "marathon"))')"
+run_rc "$RETROVUE" ctl slots.add '{"number": "2", "start": "04:00", "type": "fill", "chance": 50}'
+check_grep "an option without the one it goes with is refused" "chance goes with marathon" "$T/err"
+run_rc "$RETROVUE" ctl slots.add '{"number": "2", "start": "04:00", "type": "fill", "max_rating": "XYZ"}'
+check_grep "a bad option names its key" "max_rating: 'XYZ' is not a rating" "$T/err"
+run_rc "$RETROVUE" ctl slots.remove "{\"number\": \"2\", \"slot\": $opt_slot}"
+check_eq "and it goes" 0 "$rc"
 run_rc "$RETROVUE" ctl channels.set '{"number": "3", "name": "Movie Palace West"}'
 check_eq "channels.set renames a channel" "Movie Palace West" "$(q "SELECT name FROM channels WHERE number = '3'")"
 run_rc "$RETROVUE" ctl channels.add '{"number": "9", "name": "Test Nine"}'
 check_eq "channels.add adds one" "Test Nine" "$(q "SELECT name FROM channels WHERE number = '9'")"
+# Every setting of the table, by the names the CLI's --help lists, typed as there.
+run_rc "$RETROVUE" ctl channels.set '{"number": "9", "act_seconds": "7:30", "bumpers": "no", "station_id_minutes": "none", "test_card": "card", "guide_group": "Films"}'
+check_eq "channels.set takes any setting, typed as on the command line" "450 0 0 card Films" \
+	"$(q "SELECT act_seconds, bumpers, station_id_minutes, test_card, guide_group FROM channels WHERE number = '9'" | tr '|' ' ')"
+run_rc "$RETROVUE" ctl channels.list
+check_eq "channels.list shows them under the same names" "450 False 0 card Films" \
+	"$(json "$T/out" '" ".join(str(c[k]) for c in r["channels"] if c["number"] == "9" for k in ("act_seconds", "bumpers", "station_id_minutes", "test_card", "guide_group"))')"
+check_eq "with the names it always had" "3 Movie Palace West 640 True" \
+	"$(json "$T/out" '" ".join(str(c[k]) for c in r["channels"] if c["number"] == "3" for k in ("number", "name", "width", "enabled"))')"
+run_rc "$RETROVUE" ctl channels.set '{"number": "9", "guide_group": "none", "video_kbps": 50}'
+check_eq "a bad value is refused" 1 "$rc"
+check_grep "naming the setting" "video kbit/s 50 is out of range (100 to 100000)" "$T/err"
+check_eq "and nothing of the request is saved" "Films" "$(q "SELECT guide_group FROM channels WHERE number = '9'")"
+run_rc "$RETROVUE" ctl channels.set '{"number": "9", "act_seconds": "soon"}'
+check_grep "a value that is not one names its key" "act_seconds: 'soon'" "$T/err"
 mkdir -p "$T/nas/tv"
 run_rc "$RETROVUE" ctl paths.add "{\"plex_path\": \"/media/tv\", \"local_path\": \"$T/nas/tv\"}"
 check_eq "paths.add answers at once with its job (it re-maps every row)" "paths.add" \

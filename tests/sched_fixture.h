@@ -143,10 +143,10 @@ fx_channel(sqlite3 *db, const char *number, const char *zone, int slot_minutes)
 	int64_t id;
 
 	chanedit_init(&e);
-	e.number = number;
-	e.name = "Test Channel";
-	e.timezone = zone;
-	e.slot_minutes = slot_minutes;
+	chanedit_set_str(&e, "number", number);
+	chanedit_set_str(&e, "name", "Test Channel");
+	chanedit_set_str(&e, "timezone", zone);
+	chanedit_set_int(&e, "slot_minutes", slot_minutes);
 	ck_assert_msg(chanedit_add(db, &e, &id, &cause) == 0, "%s", cause);
 	return id;
 }

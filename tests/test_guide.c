@@ -85,8 +85,8 @@ guide_db(int64_t *a, int64_t *b)
 	*a = fx_channel(db, "4.1", "America/New_York", 30);
 	*b = fx_channel(db, "12", "Europe/London", 30);
 	chanedit_init(&e);
-	e.call_sign = "KRVU";
-	e.logo_path = "https://example.com/logo.png";
+	chanedit_set_str(&e, "call_sign", "KRVU");
+	chanedit_set_str(&e, "logo_path", "https://example.com/logo.png");
 	ck_assert(chanedit_update(db, *a, &e, &cause) == 0);
 	fx_slot(db, *a, "daily", "00:00", "24:00", COARSE_SERIES, show, 0);
 	fx_slot(db, *a, "daily", "13:00", "13:30", COARSE_SERIES, odd, 0);

@@ -59,18 +59,18 @@ fixture(int64_t *guide)
 	c4 = fx_channel(db, "4", "UTC", 30);
 	*guide = fx_channel(db, "1", "UTC", 30);
 	chanedit_init(&e);
-	e.call_sign = "WTWO";
+	chanedit_set_str(&e, "call_sign", "WTWO");
 	ck_assert(chanedit_update(db, c2, &e, &cause) == 0);
 	chanedit_init(&e);
-	e.name = "Three";
+	chanedit_set_str(&e, "name", "Three");
 	ck_assert(chanedit_update(db, c3, &e, &cause) == 0);
 	chanedit_init(&e);
-	e.enabled = 0;
+	chanedit_set_int(&e, "enabled", 0);
 	ck_assert(chanedit_update(db, c4, &e, &cause) == 0);
 	chanedit_init(&e);
-	e.channel_type = "guide";
-	e.guide_hours = 2;
-	e.name = "GUIDE";
+	chanedit_set_str(&e, "channel_type", "guide");
+	chanedit_set_int(&e, "guide_hours", 2);
+	chanedit_set_str(&e, "name", "GUIDE");
 	ck_assert(chanedit_update(db, *guide, &e, &cause) == 0);
 	fx_exec(db, "UPDATE channels SET width = 320, height = 180, fps_num = 25");
 

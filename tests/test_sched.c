@@ -19,6 +19,7 @@
 #include "src/schedcheck.h"
 #include "src/scheddemo.h"
 #include "src/schedlib.h"
+#include "src/xjson.h"
 #include "tests/sched_fixture.h"
 
 /* Monday 2024-06-03 12:05 UTC. */
@@ -248,8 +249,8 @@ START_TEST(pod_rules)
 		fx_episode(db, show, 1, i + 1, 1320000 + i * 1000, NULL, 0);
 	ch = fx_channel(db, "9", "America/Chicago", 30);
 	chanedit_init(&e);
-	e.rating_limit = "TV-14";
-	e.demographic = "adult";
+	chanedit_set_str(&e, "rating_limit", "TV-14");
+	chanedit_set_str(&e, "demographic", "adult");
 	ck_assert(chanedit_update(db, ch, &e, &cause) == 0);
 	fx_slot(db, ch, "daily", "00:00", "24:00", COARSE_SERIES, show, 0);
 	extend(db, ch, NOW, 24 * HOUR_MS);
@@ -725,7 +726,7 @@ START_TEST(rating_limits)
 	fx_movie(db, "Nice Film", 90 * MIN_MS, "G", "Family");
 	ch = fx_channel(db, "19", "UTC", 30);
 	chanedit_init(&e);
-	e.rating_limit = "tv-14";
+	chanedit_set_str(&e, "rating_limit", "tv-14");
 	ck_assert(chanedit_update(db, ch, &e, &cause) == 0);
 	/* Stored normalised. */
 	ck_assert_int_eq(db_scalar(db, "SELECT content_rating_limit = 'TV-14' FROM channels", 0),
@@ -875,7 +876,7 @@ START_TEST(slot_length_change_realigns)
 	/* At 12:05 the 12:00 programme is locked; the rebuild starts at 12:30. */
 	extend(db, ch, fx_utc(2024, 6, 3, 12, 5), 24 * HOUR_MS);
 	chanedit_init(&e);
-	e.slot_minutes = 60;
+	chanedit_set_int(&e, "slot_minutes", 60);
 	ck_assert(chanedit_update(db, ch, &e, &cause) == 0);
 	ck_assert_msg(sched_rebuild(db, ch, fx_utc(2024, 6, 3, 12, 5), &cause) > 0, "%s", cause);
 	/* 12:30 is not on the hour: the 12:00 programme's break runs on to 13:00. */
@@ -1047,7 +1048,7 @@ START_TEST(checker_catches_broken_logs)
 	racy = fx_clip(db, "commercial", 30000, "Racy Co", "racy", NULL, NULL, "TV-MA");
 	ch = fx_channel(db, "20", "UTC", 30);
 	chanedit_init(&e);
-	e.rating_limit = "TV-PG";
+	chanedit_set_str(&e, "rating_limit", "TV-PG");
 	ck_assert(chanedit_update(db, ch, &e, &cause) == 0);
 	ck_assert(schedlib_load(db, &lib, &cause) == 0);
 	ck_assert(schedlib_channel(db, lib, ch, &sc, &cause) == 0);
@@ -1182,24 +1183,24 @@ START_TEST(guide_channel_log)
 	fx_slot(db, reg, "daily", "00:00", "24:00", COARSE_SERIES, show, 0);
 	gch = fx_channel(db, "1", "UTC", 30);
 	chanedit_init(&e);
-	e.channel_type = "guide";
-	e.guide_source = "2";
-	e.guide_hours = 3;
+	chanedit_set_str(&e, "channel_type", "guide");
+	chanedit_set_str(&e, "guide_source", "2");
+	chanedit_set_int(&e, "guide_hours", 3);
 	ck_assert_msg(chanedit_update(db, gch, &e, &cause) == 0, "%s", cause);
 	ck_assert_int_eq(db_scalar(db, "SELECT guide_source_id FROM channels WHERE number = '1'",
 	    0), reg);
 
 	/* A guide cannot show itself or another guide. */
 	chanedit_init(&e);
-	e.guide_source = "1";
+	chanedit_set_str(&e, "guide_source", "1");
 	ck_assert(chanedit_update(db, gch, &e, &cause) != 0);
 	ck_assert_msg(strstr(cause, "guide channel") != NULL, "%s", cause);
 	freep(&cause);
-	e.guide_source = "9";
+	chanedit_set_str(&e, "guide_source", "9");
 	ck_assert(chanedit_update(db, gch, &e, &cause) != 0);
 	freep(&cause);
 	chanedit_init(&e);
-	e.channel_type = "news";
+	chanedit_set_str(&e, "channel_type", "news");
 	ck_assert(chanedit_check(&e, &cause) != 0);
 	freep(&cause);
 
@@ -1307,6 +1308,100 @@ START_TEST(coarse_parsing_and_matching)
 	ck_assert(coarse_match(s, 3, 6, 120) == &s[0]);
 	ck_assert(coarse_match(s, 2, 4, 90) == &s[0]);
 	ck_assert(coarse_match(s, 0, 4, 90) == NULL);
+}
+END_TEST
+
+/* Parse a slot option as typed, or fail. */
+static void
+slot_opt(struct coarse_slot *s, const char *name, const char *text)
+{
+	const struct coarse_opt *o;
+	char *cause = NULL;
+
+	for (o = coarse_opts; o < coarse_opts + ncoarse_opts && strcmp(o->name, name) != 0; o++)
+		;
+	ck_assert_msg(o < coarse_opts + ncoarse_opts, "option %s", name);
+	ck_assert_msg(coarse_opt_parse(o, text, s, &cause) == 0, "%s '%s': %s", name, text, cause);
+}
+
+START_TEST(slot_options_round_trip)
+{
+	sqlite3 *db = fx_db();
+	int64_t ch = fx_channel(db, "4", "UTC", 30), show = fx_show(db, "Cheers", "TV-PG"), id;
+	struct coarse_slot s, *list = NULL;
+	const struct coarse_opt *o, *p;
+	char *cause = NULL;
+	json_t *j;
+	size_t n = 0;
+
+	fx_episode(db, show, 1, 1, 1320000, NULL, 0);
+	/* Every option has a flag, a name and help, and each its own. */
+	for (o = coarse_opts; o < coarse_opts + ncoarse_opts; o++) {
+		ck_assert(o->flag != NULL && o->name != NULL && o->help != NULL);
+		for (p = o + 1; p < coarse_opts + ncoarse_opts; p++)
+			ck_assert(strcmp(o->flag, p->flag) != 0 && strcmp(o->name, p->name) != 0);
+	}
+	memset(&s, 0, sizeof s);
+	s.channel_id = ch;
+	s.days = 0x7f;
+	s.start_min = 600;
+	s.end_min = 630;
+	s.type = COARSE_SERIES;
+	s.show_id = show;
+	slot_opt(&s, "genre", "Comedy");
+	slot_opt(&s, "max_rating", "TV-PG");
+	slot_opt(&s, "priority", "-3");
+	slot_opt(&s, "dates", "10-25..10-31");
+	slot_opt(&s, "marathon", NULL);
+	slot_opt(&s, "chance", "40");
+	slot_opt(&s, "start_at", "S02E05");
+	ck_assert_int_eq(s.own_position, 1);           /* --start-at gives --own-position */
+	ck_assert_int_eq(coarse_opt_check(&s, 1, &cause), 0);
+	ck_assert_msg(coarse_add(db, &s, &id, &cause) == 0, "%s", cause);
+	/* Stored as it always was. */
+	ck_assert_int_eq(db_scalar(db, "SELECT rule = '{\"chance\":40,\"dates\":\"10-25..10-31\","
+	    "\"from\":\"S02E05\",\"genre\":\"Comedy\",\"marathon\":true,\"max_rating\":"
+	    "\"TV-PG\",\"position\":\"own\"}' AND priority = -3 FROM schedules", 0), 1);
+	coarse_slot_clear(&s);
+	ck_assert(coarse_load(db, ch, &list, &n, &cause) == 0 && n == 1);
+	ck_assert_str_eq(list[0].genre, "Comedy");
+	ck_assert_int_eq(list[0].max_level, rating_level("TV-PG"));
+	ck_assert_int_eq(list[0].chance, 40);
+	ck_assert_int_eq(list[0].from_season * 100 + list[0].from_episode, 205);
+	ck_assert_int_eq(list[0].dates.n, 1);
+	j = xjson_pack("{s:I}", "id", (json_int_t)list[0].id);
+	coarse_opt_json(&list[0], j);
+	ck_assert(json_is_true(json_object_get(j, "marathon")));
+	ck_assert(json_is_false(json_object_get(j, "movies_only")));
+	ck_assert_str_eq(json_string_value(json_object_get(j, "start_at")), "S02E05");
+	json_decref(j);
+	coarse_free(&list, n);
+
+	/* From JSON; what goes together, and what is not a value, refused by name. */
+	memset(&s, 0, sizeof s);
+	j = xjson_pack("{s:b, s:s, s:i}", "episodes_only", 1, "genre", "Drama", "priority", 4);
+	ck_assert(coarse_opt_from_json(j, &s, &cause) == 0);
+	ck_assert_int_eq(s.kinds, COARSE_KIND_EPISODES);
+	ck_assert_int_eq(s.priority, 4);
+	json_decref(j);
+	coarse_slot_clear(&s);
+	j = xjson_pack("{s:i}", "chance", 30);
+	ck_assert(coarse_opt_from_json(j, &s, &cause) == 0);
+	ck_assert(coarse_opt_check(&s, 1, &cause) != 0);
+	ck_assert_str_eq(cause, "--chance goes with --marathon");
+	freep(&cause);
+	json_decref(j);
+	j = xjson_pack("{s:s}", "max_rating", "XX");
+	ck_assert(coarse_opt_from_json(j, &s, &cause) != 0);
+	ck_assert_str_eq(cause, "max_rating: 'XX' is not a rating like TV-PG");
+	freep(&cause);
+	json_decref(j);
+	j = xjson_pack("{s:i}", "priority", 5000);
+	ck_assert(coarse_opt_from_json(j, &s, &cause) != 0);
+	freep(&cause);
+	json_decref(j);
+	coarse_slot_clear(&s);
+	db_close(&db);
 }
 END_TEST
 
@@ -1424,6 +1519,7 @@ main(void)
 	tcase_add_test(tc, checker_catches_broken_logs);
 	tcase_add_test(tc, guide_channel_log);
 	tcase_add_test(tc, coarse_parsing_and_matching);
+	tcase_add_test(tc, slot_options_round_trip);
 	tcase_add_test(tc, demo_channels);
 	tcase_add_test(tc, demo_needs_library);
 	suite_add_tcase(s, tc);

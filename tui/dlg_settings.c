@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/chanfield.h"
 #include "src/util.h"
 #include "src/xjson.h"
 #include "tui/console.h"
@@ -205,64 +206,66 @@ tmm_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 	    f[1].in.buf, "subdirs", strcmp(f[2].in.buf, "yes") == 0), NULL, err, len);
 }
 
-/* The channel fields the form edits. */
-static const struct {
-	const char *key;
-	const char *label;
-	int number;                     /* an integer field */
-} chan_fields[] = {
-	{ "number", "Number", 0 },
-	{ "name", "Name", 0 },
-	{ "call_sign", "Call sign", 0 },
-	{ "description", "Description", 0 },
-	{ "demographic", "Demographic", 0 },
-	{ "rating_limit", "Rating limit", 0 },
-	{ "timezone", "Time zone", 0 },
-	{ "slot_minutes", "Slot minutes", 1 },
-	{ "width", "Width", 1 },
-	{ "height", "Height", 1 },
-	{ "video_kbps", "Video kbit/s", 1 },
-	{ "enabled", "Enabled", 2 },
-};
-#define NCHAN ((int)(sizeof chan_fields / sizeof chan_fields[0]))
+/* The channel settings the form edits: those of src/chanfield.h marked for it. */
+static int
+chan_fields(const struct chanfield **out)
+{
+	const struct chanfield *f;
+	int n = 0;
+
+	for (f = chanfields; f < chanfields + nchanfields; f++) {
+		if (f->flags & CHANFIELD_DIALOG)
+			out[n++] = f;
+	}
+	return n;
+}
 
 struct chan_form {
 	struct console *con;
 	const char *number;             /* NULL: a new channel */
-	char old[NCHAN][256];
+	const struct chanfield *fields[CHANFIELDS_MAX];
+	char old[CHANFIELDS_MAX][256];
 	struct settings *s;
 	char number_buf[32];
+	/* The choices the form shows (it stays open after chan_form returns). */
+	const char *const *choices[CHANFIELDS_MAX];
+	const char *lists[CHANFIELDS_MAX][16];
 };
 
-/* Submit: add or change a channel (changed fields only). */
+/* Submit: add or change a channel (changed fields only), each checked as its row says. */
 static int
 chan_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 {
 	struct chan_form *cf = arg;
+	const struct chanfield *cfl;
+	struct chanval v[CHANFIELDS_MAX];
 	json_t *args = json_object();
-	long long v;
+	char *cause = NULL, buf[64];
+	const char *key;
 	int k;
 
 	for (k = 0; k < n; k++) {
-		const char *key = chan_fields[k].key;
-
+		cfl = cf->fields[k];
+		key = cfl->name;
 		if (cf->number != NULL && strcmp(f[k].in.buf, cf->old[k]) == 0)
 			continue;
 		if (cf->number == NULL && f[k].in.buf[0] == '\0')
 			continue;
-		if (cf->number != NULL && k == 0)
+		if (cf->number != NULL && strcmp(key, "number") == 0)
 			key = "new_number";
-		if (chan_fields[k].number == 2)
-			json_object_set_new(args, key, json_boolean(strcmp(f[k].in.buf, "yes") == 0));
-		else if (chan_fields[k].number == 1) {
-			if (parse_int(f[k].in.buf, 0, 100000, &v) != 0) {
-				snprintf(err, len, "%s: '%s' is not a number", chan_fields[k].label,
-				    f[k].in.buf);
-				json_decref(args);
-				return -1;
-			}
-			json_object_set_new(args, key, json_integer(v));
-		} else
+		memset(v, 0, sizeof v);
+		if (chanfield_parse(cfl, f[k].in.buf, v, buf, sizeof buf, &cause) != 0) {
+			snprintf(err, len, "%s: %s", cfl->label, cause);
+			free(cause);
+			json_decref(args);
+			return -1;
+		}
+		if (cfl->type == CHANFIELD_BOOL)
+			json_object_set_new(args, key, json_boolean(v[cfl - chanfields].i));
+		else if ((cfl->type == CHANFIELD_INT || cfl->type == CHANFIELD_SECONDS) &&
+		    !v[cfl - chanfields].null)
+			json_object_set_new(args, key, json_integer(v[cfl - chanfields].i));
+		else
 			json_object_set_new(args, key, json_string(f[k].in.buf));
 	}
 	if (cf->number != NULL)
@@ -294,11 +297,12 @@ chan_done(void *arg, struct console *con, int saved, struct form_field *f, int n
 static void
 chan_form(struct settings *s, json_t *v)
 {
-	struct form_field f[NCHAN];
+	struct form_field f[CHANFIELDS_MAX];
 	struct chan_form *cf;
+	const char *const *ch;
 	char buf[64], title[128];
 	json_t *x;
-	int k;
+	int k, n, c;
 
 	memset(f, 0, sizeof f);
 	cf = xcalloc(1, sizeof *cf);
@@ -309,23 +313,37 @@ chan_form(struct settings *s, json_t *v)
 		    "number")));
 		cf->number = cf->number_buf;
 	}
-	for (k = 0; k < NCHAN; k++) {
-		f[k].label = chan_fields[k].label;
-		if (chan_fields[k].number == 2)
-			f[k].choices = yesno;
-		x = v != NULL ? json_object_get(v, chan_fields[k].key) : NULL;
+	n = chan_fields(cf->fields);
+	for (k = 0; k < n; k++) {
+		f[k].label = cf->fields[k]->label;
+		cf->choices[k] = NULL;
+		if (cf->fields[k]->type == CHANFIELD_BOOL)
+			cf->choices[k] = yesno;
+		else if (cf->fields[k]->type == CHANFIELD_CHOICE) {
+			/* Its choices, with "" first for one that may be unset. */
+			ch = cf->fields[k]->choices;
+			c = 0;
+			if (cf->fields[k]->flags & CHANFIELD_CLEAR)
+				cf->lists[k][c++] = "";
+			while (*ch != NULL && c < (int)nitems(cf->lists[k]) - 1)
+				cf->lists[k][c++] = *ch++;
+			cf->lists[k][c] = NULL;
+			cf->choices[k] = cf->lists[k];
+		}
+		f[k].choices = cf->choices[k];
+		x = v != NULL ? json_object_get(v, cf->fields[k]->name) : NULL;
 		if (json_is_string(x))
 			w_input_set(&f[k].in, json_string_value(x));
 		else if (json_is_integer(x)) {
 			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(x));
 			w_input_set(&f[k].in, buf);
-		} else if (json_is_boolean(x) || chan_fields[k].number == 2)
+		} else if (json_is_boolean(x) || cf->fields[k]->type == CHANFIELD_BOOL)
 			w_input_set(&f[k].in, x == NULL || json_is_true(x) ? "yes" : "no");
 		utf8_copy(cf->old[k], sizeof cf->old[k], f[k].in.buf);
 	}
 	snprintf(title, sizeof title, v != NULL ? "Channel %s" : "New channel%s", cf->number !=
 	    NULL ? cf->number : "");
-	form_open(s->con, title, f, NCHAN, NULL, 0, chan_submit, chan_done, cf);
+	form_open(s->con, title, f, n, NULL, 0, chan_submit, chan_done, cf);
 }
 
 /* An add form closed: say so, show the list again. */

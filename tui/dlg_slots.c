@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "src/coarse.h"
 #include "src/util.h"
 #include "src/xjson.h"
 #include "tui/console.h"
@@ -17,6 +18,7 @@
 #include "tui/widgets.h"
 
 static const char *const slot_types[] = { "series", "shuffle", "movies", "fill", NULL };
+static const char *const yesno[] = { "", "yes", "no", NULL };
 
 struct slots {
 	struct console *con;
@@ -157,14 +159,33 @@ changed(struct slots *s, json_t *r, const char *what)
 	s->reload = 1;
 }
 
+/* The add form: days, start, end, what it plays, the series, then these options. */
+#define ADD_FIXED 5
+
+/* The slot options of src/coarse.h the add form offers (those with a label). */
+static int
+add_opts(const struct coarse_opt **out)
+{
+	const struct coarse_opt *o;
+	int n = 0;
+
+	for (o = coarse_opts; o < coarse_opts + ncoarse_opts; o++) {
+		if (o->label != NULL)
+			out[n++] = o;
+	}
+	return n;
+}
+
 /* Submit: add a slot. */
 static int
 add_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 {
+	const struct coarse_opt *opts[64];
 	struct slots *s = arg;
 	char *cause = NULL;
 	json_t *args, *r;
 	json_int_t show = show_id(s, f[4].in.buf);
+	int k;
 
 	args = xjson_pack("{s:s, s:s, s:s, s:s}", "number", s->number, "days", f[0].in.buf,
 	    "start", f[1].in.buf, "type", f[3].in.buf);
@@ -174,10 +195,17 @@ add_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 		json_object_set_new(args, strcmp(f[3].in.buf, "fill") == 0 ? "shows" : "show_id",
 		    strcmp(f[3].in.buf, "fill") == 0 ? xjson_pack("[I]", show) :
 		    json_integer(show));
-	if (f[5].in.buf[0] != '\0')
-		json_object_set_new(args, "genre", json_string(f[5].in.buf));
-	if (f[6].in.buf[0] != '\0')
-		json_object_set_new(args, "max_rating", json_string(f[6].in.buf));
+	/* The options as typed (a flag as yes/no): the daemon reads them as the CLI does. */
+	add_opts(opts);
+	for (k = ADD_FIXED; k < n; k++) {
+		if (f[k].in.buf[0] == '\0')
+			continue;
+		if (opts[k - ADD_FIXED]->type == COARSE_OPT_FLAG)
+			json_object_set_new(args, opts[k - ADD_FIXED]->name,
+			    json_boolean(strcmp(f[k].in.buf, "yes") == 0));
+		else
+			json_object_set_new(args, opts[k - ADD_FIXED]->name, json_string(f[k].in.buf));
+	}
 	if ((r = console_call(s->con, "slots.add", args, &cause)) == NULL) {
 		snprintf(err, len, "%s", cause != NULL ? cause : "refused");
 		free(cause);
@@ -255,7 +283,9 @@ static int
 add_slot(void *state, struct console *con, int key)
 {
 	struct slots *s = state;
-	struct form_field f[7];
+	const struct coarse_opt *opts[64];
+	struct form_field f[ADD_FIXED + 64];
+	int nopts, k;
 
 	(void)key;
 	memset(f, 0, sizeof f);
@@ -266,11 +296,15 @@ add_slot(void *state, struct console *con, int key)
 	f[3].choices = slot_types;
 	f[4].label = "Series";
 	f[4].choices = s->show_names;
-	f[5].label = "Genre (movies)";
-	f[6].label = "Highest rating";
+	nopts = add_opts(opts);
+	for (k = 0; k < nopts; k++) {
+		f[ADD_FIXED + k].label = opts[k]->label;
+		if (opts[k]->type == COARSE_OPT_FLAG)
+			f[ADD_FIXED + k].choices = yesno;
+	}
 	w_input_set(&f[0].in, "daily");
 	w_input_set(&f[3].in, "series");
-	form_open(con, "Add a slot", f, 7, NULL, 0, add_submit, NULL, s);
+	form_open(con, "Add a slot", f, ADD_FIXED + nopts, NULL, 0, add_submit, NULL, s);
 	return 1;
 }
 

@@ -83,7 +83,8 @@ cmd_help(const struct cmd_entry *entry, int argc, char **argv)
 	if (argc >= 3 && entry->subs != NULL && is_help(argv[2])) {
 		for (s = entry->subs; s->name != NULL; s++) {
 			if (strcmp(s->name, argv[1]) == 0) {
-				printf("usage: retrovue %s %s %s\n", entry->name, s->name, s->usage);
+				printf("usage: retrovue %s %s %s\n", entry->name, s->name,
+				    cmd_sub_usage(entry, s));
 				return 1;
 			}
 		}
@@ -93,7 +94,7 @@ cmd_help(const struct cmd_entry *entry, int argc, char **argv)
 	if (entry->subs != NULL) {
 		printf("usage:\n");
 		for (s = entry->subs; s->name != NULL; s++)
-			printf("  retrovue %s %s %s\n", entry->name, s->name, s->usage);
+			printf("  retrovue %s %s %s\n", entry->name, s->name, cmd_sub_usage(entry, s));
 	} else
 		printf("usage: retrovue %s %s\n", entry->name, entry->usage);
 	printf("\n%s\n", entry->summary);
@@ -167,6 +168,15 @@ cmd_reschedule(struct cmd_ctx *ctx, sqlite3 *db)
 		printf("Rescheduled: %d fine log item%s written\n", n, n == 1 ? "" : "s");
 }
 
+/* A sub-command's usage. */
+const char *
+cmd_sub_usage(const struct cmd_entry *entry, const struct cmd_sub *s)
+{
+	const char *u = entry->usage_of != NULL ? entry->usage_of(s) : NULL;
+
+	return u != NULL ? u : s->usage;
+}
+
 /* Route "NAME SUB args..." to the sub's function. */
 int
 cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *entry,
@@ -184,6 +194,7 @@ cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *entry,
 	}
 	fprintf(stderr, "usage:\n");
 	for (s = subs; s->name != NULL; s++)
-		fprintf(stderr, "  retrovue %s %s %s\n", entry->name, s->name, s->usage);
+		fprintf(stderr, "  retrovue %s %s %s\n", entry->name, s->name,
+		    cmd_sub_usage(entry, s));
 	return 2;
 }

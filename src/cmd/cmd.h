@@ -48,6 +48,8 @@ struct cmd_entry {
 	int (*exec)(struct cmd_ctx *ctx, int argc, char **argv);
 	const struct cmd_sub *subs;     /* its sub-commands (for --help), or NULL */
 	void (*help)(FILE *f);          /* lines after the usage (options), or NULL */
+	/* A sub-command's usage made at run time (from a table), or NULL: its usage. */
+	const char *(*usage_of)(const struct cmd_sub *s);
 };
 
 /* Look a subcommand up by name; NULL if there is none. */
@@ -80,6 +82,8 @@ struct cmd_sub {
 	const char *usage;
 	int (*exec)(struct cmd_ctx *ctx, int argc, char **argv);
 };
+/* A sub-command's usage (the entry's usage_of, else the sub's usage). */
+const char *cmd_sub_usage(const struct cmd_entry *entry, const struct cmd_sub *s);
 /* Dispatch argv[1] through subs; prints usage on an unknown name. */
 int cmd_dispatch(struct cmd_ctx *ctx, const struct cmd_entry *entry,
     const struct cmd_sub *subs, int argc, char **argv);

@@ -17,12 +17,16 @@
 static void
 graphics_help(FILE *f)
 {
-	int i;
+	size_t i;
 
 	fprintf(f, "keys:");
-	for (i = 0; gfxconf_keys[i] != NULL; i++)
-		fprintf(f, " %s", gfxconf_keys[i]);
+	for (i = 0; i < ngfxconf_fields; i++)
+		fprintf(f, " %s", gfxconf_fields[i].key);
 	fprintf(f, "\n");
+	for (i = 0; i < ngfxconf_fields; i++)
+		fprintf(f, "  %-16s %s (default %s)\n", gfxconf_fields[i].key,
+		    gfxconf_fields[i].help, *gfxconf_fields[i].dflt != '\0' ?
+		    gfxconf_fields[i].dflt : "none");
 }
 
 /* Show or set. */
@@ -78,9 +82,9 @@ graphics_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		goto fail;
 	printf("channel %s (%s) graphics; bug image: %s\n", ch.number, ch.name,
 	    ch.bug_path != NULL ? ch.bug_path : "(none: set one with 'retrovue channel edit')");
-	for (i = 0; gfxconf_keys[i] != NULL; i++) {
-		gfxconf_get(&g, gfxconf_keys[i], buf, sizeof buf);
-		printf("  %-16s %s\n", gfxconf_keys[i], buf);
+	for (i = 0; i < (int)ngfxconf_fields; i++) {
+		gfxconf_get(&g, gfxconf_fields[i].key, buf, sizeof buf);
+		printf("  %-16s %s\n", gfxconf_fields[i].key, buf);
 	}
 	channel_conf_clear(&ch);
 	return 0;

@@ -29,13 +29,13 @@ static int schedule_build(struct cmd_ctx *, int, char **);
 static int schedule_rebuild(struct cmd_ctx *, int, char **);
 static int schedule_check(struct cmd_ctx *, int, char **);
 
+/* schedule add's when and what; its options follow from coarse_opts[] (schedule_usage). */
+#define ADD_USAGE "CHANNEL [--days mon-fri] (--at HH:MM [--until HH:MM] | --daypart NAME)\n" \
+	"      (--series TITLE... | --shuffle TITLE | --episode 'TITLE S01E02' | --movie TITLE\n" \
+	"      | --movies | --fill [--series TITLE...])"
+
 static const struct cmd_sub schedule_subs[] = {
-	{ "add", "CHANNEL [--days mon-fri] (--at HH:MM [--until HH:MM] | --daypart NAME)\n"
-	    "      (--series TITLE... | --shuffle TITLE | --episode 'TITLE S01E02' | --movie TITLE\n"
-	    "      | --movies | --fill [--series TITLE...] [--episodes-only|--movies-only])\n"
-	    "      [--genre G] [--max-rating R] [--priority N] [--dates SPEC]\n"
-	    "      [--marathon [--chance PERCENT]] [--own-position [--start-at S01E01]]",
-	    schedule_add },
+	{ "add", ADD_USAGE " [options]", schedule_add },
 	{ "list", "CHANNEL", schedule_list },
 	{ "remove", "CHANNEL SLOT-ID", schedule_remove },
 	{ "show", "CHANNEL [--from TIME] [--hours N]", schedule_show },
@@ -53,7 +53,8 @@ usage(const char *sub)
 
 	for (s = schedule_subs; s->name != NULL; s++) {
 		if (strcmp(s->name, sub) == 0)
-			fprintf(stderr, "usage: retrovue schedule %s %s\n", s->name, s->usage);
+			fprintf(stderr, "usage: retrovue schedule %s %s\n", s->name,
+			    cmd_sub_usage(&cmd_schedule_entry, s));
 	}
 	return 2;
 }
@@ -197,51 +198,91 @@ rebuild(sqlite3 *db, const struct channel_conf *c)
 
 enum {
 	O_DAYS = 256, O_AT, O_UNTIL, O_DAYPART, O_SERIES, O_SHUFFLE, O_EPISODE, O_MOVIE, O_MOVIES,
-	O_FILL, O_GENRE, O_MAXR, O_EPS_ONLY, O_MOVIES_ONLY, O_PRIORITY, O_FROM, O_HOURS,
-	O_DATES, O_MARATHON, O_CHANCE, O_OWNPOS, O_STARTAT,
+	O_FILL, O_FROM, O_HOURS,
+	O_OPT = 512,                    /* + a row of coarse_opts[] */
 };
+
+/* What schedule add takes besides the slot's options: when, and what it plays. */
+static const struct option add_options[] = {
+	{ "days", required_argument, NULL, O_DAYS },
+	{ "at", required_argument, NULL, O_AT },
+	{ "until", required_argument, NULL, O_UNTIL },
+	{ "daypart", required_argument, NULL, O_DAYPART },
+	{ "series", required_argument, NULL, O_SERIES },
+	{ "shuffle", required_argument, NULL, O_SHUFFLE },
+	{ "episode", required_argument, NULL, O_EPISODE },
+	{ "movie", required_argument, NULL, O_MOVIE },
+	{ "movies", no_argument, NULL, O_MOVIES },
+	{ "fill", no_argument, NULL, O_FILL },
+};
+
+/* schedule add's usage: when, what, then the options of coarse_opts[]. */
+static const char *
+schedule_usage(const struct cmd_sub *sub)
+{
+	static char buf[4096];
+	const struct coarse_opt *o;
+	char opt[128];
+	size_t off, line;
+
+	if (sub->exec != schedule_add)
+		return NULL;
+	off = (size_t)snprintf(buf, sizeof buf, "%s", ADD_USAGE);
+	line = 6 + strlen(strrchr(ADD_USAGE, '\n') + 1);
+	for (o = coarse_opts; o < coarse_opts + ncoarse_opts && off < sizeof buf; o++) {
+		snprintf(opt, sizeof opt, "[--%s%s%s]", o->flag, o->arg != NULL ? " " : "",
+		    o->arg != NULL ? o->arg : "");
+		if (line + 1 + strlen(opt) > 92) {
+			off += (size_t)snprintf(buf + off, sizeof buf - off, "\n     ");
+			line = 5;
+		}
+		off += (size_t)snprintf(buf + off, sizeof buf - off, " %s", opt);
+		line += 1 + strlen(opt);
+	}
+	return buf;
+}
+
+/* The slot options, for 'retrovue schedule --help'. */
+static void
+schedule_help(FILE *out)
+{
+	const struct coarse_opt *o;
+	char opt[128];
+
+	fprintf(out, "Options of a slot (schedule add):\n");
+	for (o = coarse_opts; o < coarse_opts + ncoarse_opts; o++) {
+		snprintf(opt, sizeof opt, "--%s%s%s", o->flag, o->arg != NULL ? " " : "",
+		    o->arg != NULL ? o->arg : "");
+		fprintf(out, "  %-22s %s\n", opt, o->help);
+	}
+}
 
 /* schedule add. */
 static int
 schedule_add(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "days", required_argument, NULL, O_DAYS },
-		{ "at", required_argument, NULL, O_AT },
-		{ "until", required_argument, NULL, O_UNTIL },
-		{ "daypart", required_argument, NULL, O_DAYPART },
-		{ "series", required_argument, NULL, O_SERIES },
-		{ "shuffle", required_argument, NULL, O_SHUFFLE },
-		{ "episode", required_argument, NULL, O_EPISODE },
-		{ "movie", required_argument, NULL, O_MOVIE },
-		{ "movies", no_argument, NULL, O_MOVIES },
-		{ "fill", no_argument, NULL, O_FILL },
-		{ "genre", required_argument, NULL, O_GENRE },
-		{ "max-rating", required_argument, NULL, O_MAXR },
-		{ "episodes-only", no_argument, NULL, O_EPS_ONLY },
-		{ "movies-only", no_argument, NULL, O_MOVIES_ONLY },
-		{ "priority", required_argument, NULL, O_PRIORITY },
-		{ "dates", required_argument, NULL, O_DATES },
-		{ "marathon", no_argument, NULL, O_MARATHON },
-		{ "chance", required_argument, NULL, O_CHANCE },
-		{ "own-position", no_argument, NULL, O_OWNPOS },
-		{ "start-at", required_argument, NULL, O_STARTAT },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option opts[nitems(add_options) + 64 + 1];
+	const struct coarse_opt *o;
 	struct coarse_slot s;
 	struct channel_conf c;
 	const char *series[32], *days = "daily", *at = NULL, *until = NULL, *daypart = NULL;
 	const char *shuffle = NULL, *episode = NULL, *movie = NULL;
 	char *cause = NULL, *what, dbuf[64];
-	int n_series = 0, types = 0, ch, rc = 1, dp;
-	long long v;
+	int n_series = 0, types = 0, ch, rc = 2, dp;
+	size_t i, n = 0;
 	sqlite3 *db;
 	int64_t id;
-	size_t i;
 
 	memset(&s, 0, sizeof s);
+	memset(&c, 0, sizeof c);
 	s.max_level = RATING_UNRATED;
 	s.type = COARSE_SERIES;
+	for (i = 0; i < nitems(add_options); i++)
+		opts[n++] = add_options[i];
+	for (o = coarse_opts; o < coarse_opts + ncoarse_opts && n < nitems(opts) - 1; o++)
+		opts[n++] = (struct option){ o->flag, o->arg != NULL ? required_argument :
+		    no_argument, NULL, O_OPT + (int)(o - coarse_opts) };
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
@@ -260,7 +301,7 @@ schedule_add(struct cmd_ctx *ctx, int argc, char **argv)
 		case O_SERIES:
 			if (n_series == (int)nitems(series)) {
 				cmd_error("--series: at most %zu series", nitems(series));
-				return 2;
+				goto out;
 			}
 			series[n_series++] = optarg;
 			break;
@@ -287,87 +328,50 @@ schedule_add(struct cmd_ctx *ctx, int argc, char **argv)
 			s.type = COARSE_FILL;
 			types++;
 			break;
-		case O_GENRE:
-			s.genre = optarg;
-			break;
-		case O_MAXR:
-			s.max_rating = optarg;
-			if ((s.max_level = rating_level(optarg)) == RATING_UNRATED) {
-				chanopts_bad("--max-rating", optarg, "a rating like TV-PG");
-				return 2;
-			}
-			break;
-		case O_EPS_ONLY:
-			s.kinds = COARSE_KIND_EPISODES;
-			break;
-		case O_MOVIES_ONLY:
-			s.kinds = COARSE_KIND_MOVIES;
-			break;
-		case O_PRIORITY:
-			if (parse_int(optarg, -1000, 1000, &v) != 0) {
-				chanopts_bad("--priority", optarg, "a number from -1000 to 1000");
-				return 2;
-			}
-			s.priority = (int)v;
-			break;
-		case O_DATES:
-			if (season_parse(optarg, &s.dates, &cause) != 0) {
-				cmd_error("--dates: %s", cause);
-				free(cause);
-				return 2;
-			}
-			s.dates_text = optarg;
-			break;
-		case O_MARATHON:
-			s.marathon = 1;
-			break;
-		case O_CHANCE:
-			if (parse_int(optarg, 1, 100, &v) != 0) {
-				chanopts_bad("--chance", optarg, "a percentage from 1 to 100");
-				return 2;
-			}
-			s.chance = (int)v;
-			break;
-		case O_OWNPOS:
-			s.own_position = 1;
-			break;
-		case O_STARTAT:
-			if (coarse_parse_episode(optarg, &s.from_season, &s.from_episode) != 0) {
-				chanopts_bad("--start-at", optarg, "an episode like S02E05");
-				return 2;
-			}
-			s.own_position = 1;
-			break;
 		default:
-			return usage("add");
+			if (ch < O_OPT || ch >= O_OPT + (int)ncoarse_opts) {
+				rc = usage("add");
+				goto out;
+			}
+			o = &coarse_opts[ch - O_OPT];
+			if (coarse_opt_parse(o, optarg, &s, &cause) != 0) {
+				cmd_error("--%s: %s", o->flag, cause);
+				freep(&cause);
+				goto out;
+			}
+			break;
 		}
 	}
-	if (argc - optind != 1)
-		return usage("add");
+	if (argc - optind != 1) {
+		rc = usage("add");
+		goto out;
+	}
 	if (types > 1 || (types == 0 && n_series == 0)) {
 		cmd_error("say what the slot plays: one of --series, --shuffle, --episode, --movie, "
 		    "--movies or --fill");
-		return 2;
+		goto out;
 	}
 	if (n_series > 0 && s.type != COARSE_SERIES && s.type != COARSE_FILL) {
 		cmd_error("--series goes with a series slot or --fill");
-		return 2;
+		goto out;
 	}
-	if (s.chance != 0 && !s.marathon) {
-		cmd_error("--chance goes with --marathon");
-		return 2;
+	if (coarse_opt_check(&s, 1, &cause) != 0) {
+		cmd_error("%s", cause);
+		freep(&cause);
+		goto out;
 	}
 	if ((at == NULL) == (daypart == NULL)) {
 		cmd_error("give the slot's time: --at HH:MM or --daypart NAME");
-		return 2;
+		goto out;
 	}
 	if (coarse_parse_days(days, &s.days, &cause) != 0) {
 		cmd_error("--days: %s", cause);
-		free(cause);
-		return 2;
+		freep(&cause);
+		goto out;
 	}
+	rc = 1;
 	if ((db = cmd_db(ctx, 0)) == NULL || chanopts_find(db, argv[optind], &c) != 0)
-		return 1;
+		goto out;
 	s.channel_id = c.id;
 	if (daypart != NULL) {
 		if ((dp = coarse_daypart_parse(daypart)) < 0) {
@@ -375,7 +379,7 @@ schedule_add(struct cmd_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		coarse_daypart_span(dp, &s.start_min, &s.end_min);
-		s.daypart = (char *)coarse_daypart_name(dp);
+		s.daypart = xstrdup(coarse_daypart_name(dp));
 	} else {
 		if (coarse_parse_time(at, &s.start_min) != 0 || s.start_min >= 1440) {
 			chanopts_bad("--at", at, "a time HH:MM");
@@ -424,7 +428,7 @@ schedule_add(struct cmd_ctx *ctx, int argc, char **argv)
 	free(what);
 	rc = rebuild(db, &c) == 0 ? 0 : 1;
 out:
-	free(s.shows);
+	coarse_slot_clear(&s);
 	channel_conf_clear(&c);
 	return rc;
 }
@@ -767,4 +771,6 @@ const struct cmd_entry cmd_schedule_entry = {
 	.flags = CMD_NO_DB,
 	.exec = schedule_exec,
 	.subs = schedule_subs,
+	.help = schedule_help,
+	.usage_of = schedule_usage,
 };
