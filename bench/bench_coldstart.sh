@@ -2,7 +2,7 @@
 # bench/bench_coldstart.sh: cold tune-ins as a live HLS player lives them.
 # For N tune-ins of a stopped channel (the demo's channel 2, 640x360 at
 # 25 fps, and a 720p30 channel decoding a 1080p source), a simulated
-# player (tests/hlssim.py: hls.js's default live start, reloads and
+# player (tests/helpers/hlssim.py: hls.js's default live start, reloads and
 # real-time play) prints: the first playlist and first playable segment
 # after the first request, the media the playlist holds 1 s and 2 s after
 # it, the stalls over PLAY seconds of play, how far behind the schedule

@@ -1,7 +1,7 @@
 #!/bin/sh
 # contrib/docker-build.sh SRCDIR BUILDDIR DESTDIR: build Retrovue out of
 # the source tree and install it under DESTDIR with prefix /usr. The
-# Dockerfile's build stage runs it; tests/docker_steps.sh runs it too (with
+# Dockerfile's build stage runs it; tests/system/docker_steps.sh runs it too (with
 # the build directory the tests were built in, which it reuses as it is).
 set -e
 src=$(cd "$1" && pwd)

@@ -2,7 +2,7 @@
 # tests/fuzz/run.sh: build every fuzz target with clang and run each for
 # FUZZ_TIME seconds (make fuzz sets the variables). A crash leaves its input
 # in fuzz/crashes/NAME/; copy it to tests/fuzz/regress/NAME/ once fixed, and
-# make check replays it for ever (tests/test_fuzz_regress).
+# make check replays it for ever (tests/unit/test_fuzz_regress).
 #   FUZZ_CC SRCDIR BUILDDIR FUZZ_CPPFLAGS FUZZ_DEPFLAGS FUZZ_LIBS FUZZ_FILES
 #   FUZZ_TIME (60) FUZZ_TARGETS (all) FUZZ_JOBS (1)
 set -e

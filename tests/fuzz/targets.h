@@ -1,7 +1,7 @@
 /*
  * tests/fuzz/targets.h: the entry points the fuzzers drive, one per parser
  * that takes outside input. tests/fuzz/fuzz_main.c wraps one of them for
- * libFuzzer; tests/test_fuzz_regress.c replays the corpora and every input
+ * libFuzzer; tests/unit/test_fuzz_regress.c replays the corpora and every input
  * that ever crashed through all of them in the normal build.
  */
 #ifndef RV_TESTS_FUZZ_TARGETS_H
