@@ -19,6 +19,7 @@
 #include <libxml/tree.h>
 
 #include "src/log.h"
+#include "src/sources.h"
 #include "src/util.h"
 
 #define MAX_BODY (256L * 1024 * 1024)   /* a hostile server cannot fill the memory */
@@ -34,6 +35,7 @@ struct plex {
 	long backoff_ms;
 	atomic_int *cancel;
 	long requests;
+	int listed_marks;               /* some listing carried Chapter or Marker arrays */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -532,9 +534,83 @@ tags(json_t *o, const char *key, int max)
 	return out;
 }
 
+/* Add a stream's language to a comma list (once). */
+static void
+add_lang(char **list, const char *code)
+{
+	char *n;
+	const char *p;
+	size_t len = strlen(code);
+
+	if (len == 0 || len > 8)
+		return;
+	for (p = *list; p != NULL && (p = strstr(p, code)) != NULL; p += len) {
+		if ((p == *list || p[-1] == ',') && (p[len] == '\0' || p[len] == ','))
+			return;
+	}
+	xasprintf(&n, "%s%s%s", *list != NULL ? *list : "", *list != NULL ? "," : "", code);
+	free(*list);
+	*list = n;
+}
+
+/* The languages of a part's audio (streamType 2) and subtitle (3) streams. */
+static void
+streams(json_t *part, struct srv_item *it)
+{
+	json_t *st;
+	int64_t type;
+	char *code;
+	size_t i;
+
+	for (i = 0; (st = jat(json_object_get(part, "Stream"), i)) != NULL; i++) {
+		if (jint(st, "streamType", &type) != 0 || (type != 2 && type != 3))
+			continue;
+		if ((code = jstr(st, "languageCode")) == NULL)
+			continue;
+		add_lang(type == 2 ? &it->audio_langs : &it->subtitle_langs, code);
+		free(code);
+	}
+}
+
+/* The Chapter and Marker arrays, when the answer has them. */
+static void
+marks(json_t *m, struct srv_item *it)
+{
+	json_t *arr, *e;
+	int64_t a, b;
+	char *type, *tag;
+	size_t i;
+
+	if ((arr = json_object_get(m, "Chapter")) != NULL) {
+		it->marks_known |= SRV_MARKS_CHAPTERS;
+		for (i = 0; (e = jat(arr, i)) != NULL; i++) {
+			if (jint(e, "startTimeOffset", &a) != 0 || a < 0)
+				continue;
+			if (jint(e, "endTimeOffset", &b) != 0)
+				b = 0;
+			tag = jstr(e, "tag");
+			srv_item_mark(it, MARK_CHAPTER, a, b, tag);
+			free(tag);
+		}
+	}
+	if ((arr = json_object_get(m, "Marker")) != NULL) {
+		it->marks_known |= SRV_MARKS_SPANS;
+		for (i = 0; (e = jat(arr, i)) != NULL; i++) {
+			if (jint(e, "startTimeOffset", &a) != 0 || jint(e, "endTimeOffset", &b) != 0 ||
+			    a < 0 || b <= a || (type = jstr(e, "type")) == NULL)
+				continue;
+			if (strcmp(type, "intro") == 0)
+				srv_item_mark(it, MARK_INTRO, a, b, NULL);
+			else if (strcmp(type, "credits") == 0)
+				srv_item_mark(it, MARK_CREDITS, a, b, NULL);
+			free(type);
+		}
+	}
+}
+
 /* Read one item. */
 int
-plex_item_parse(json_t *m, struct plex_item *it)
+plex_item_parse(json_t *m, struct srv_item *it)
 {
 	json_t *media, *part, *g;
 	struct guid guid;
@@ -545,7 +621,7 @@ plex_item_parse(json_t *m, struct plex_item *it)
 	memset(it, 0, sizeof *it);
 	it->season = it->episode = -1;
 	it->leaf_count = -1;
-	if (!json_is_object(m) || (it->rating_key = jstr(m, "ratingKey")) == NULL)
+	if (!json_is_object(m) || (it->key = jstr(m, "ratingKey")) == NULL)
 		return -1;
 	it->type = jstr(m, "type");
 	it->title = jstr(m, "title");
@@ -564,7 +640,7 @@ plex_item_parse(json_t *m, struct plex_item *it)
 	if (jint(m, "index", &v) == 0 && v >= 0 && v < 1000000)
 		it->episode = (int)v;
 	if (jint(m, "updatedAt", &v) == 0 && v > 0)
-		it->updated_at = v;
+		it->stamp = v;
 	if (jint(m, "duration", &v) == 0 && v > 0)
 		it->duration_ms = v;
 	if (jint(m, "leafCount", &v) == 0 && v >= 0)
@@ -594,6 +670,7 @@ plex_item_parse(json_t *m, struct plex_item *it)
 				it->file_size = v;
 			if (it->duration_ms == 0 && jint(part, "duration", &v) == 0 && v > 0)
 				it->duration_ms = v;
+			streams(part, it);
 			break;
 		}
 		if (it->file != NULL) {
@@ -602,26 +679,15 @@ plex_item_parse(json_t *m, struct plex_item *it)
 			break;
 		}
 	}
+	marks(m, it);
 	return 0;
 }
 
 /* Free an item's strings. */
 void
-plex_item_clear(struct plex_item *it)
+plex_item_clear(struct srv_item *it)
 {
-	free(it->rating_key);
-	free(it->type);
-	free(it->title);
-	free(it->show_title);
-	free(it->show_key);
-	free(it->content_rating);
-	free(it->summary);
-	free(it->genre);
-	free(it->director);
-	free(it->studio);
-	free(it->air_date);
-	free(it->file);
-	memset(it, 0, sizeof *it);
+	srv_item_clear(it);
 }
 
 /* "path?" or "path&" for appending a query. */
@@ -781,3 +847,217 @@ plex_escape(const char *s)
 	*o = '\0';
 	return out;
 }
+
+/* Plex as an importer: its client in the shape of every server's. */
+
+/* The client. */
+static struct srv_conn *
+plex_open(const struct srv_opts *o)
+{
+	struct plex_opts po;
+
+	memset(&po, 0, sizeof po);
+	po.url = o->url;
+	po.token = o->secret;
+	po.connect_timeout_ms = o->connect_timeout_ms;
+	po.stall_timeout_ms = o->stall_timeout_ms;
+	po.retries = o->retries;
+	po.backoff_ms = o->backoff_ms;
+	po.cancel = o->cancel;
+	return (struct srv_conn *)plex_new(&po);
+}
+
+static void
+plex_close(struct srv_conn **cp)
+{
+	plex_free((struct plex **)cp);
+}
+
+static long
+plex_srv_requests(const struct srv_conn *c)
+{
+	return c != NULL ? plex_requests((const struct plex *)c) : 0;
+}
+
+static int
+plex_srv_identify(struct srv_conn *c, char **name, char **version, char **cause)
+{
+	char *n = NULL, *v = NULL;
+
+	if (plex_identity((struct plex *)c, &n, &v, cause) != 0)
+		return -1;
+	*name = n != NULL ? n : xstrdup("Plex");
+	xasprintf(version, "Plex Media Server %s", v != NULL ? v : "?");
+	free(v);
+	return 0;
+}
+
+/* The sections; with count, their sizes. */
+static int
+plex_srv_libraries(struct srv_conn *c, int count, struct srv_library **out, size_t *n,
+    char **cause)
+{
+	struct plex *p = (struct plex *)c;
+	struct plex_section *secs = NULL;
+	struct srv_library *libs;
+	size_t nsecs = 0, i;
+	char *path;
+	int movie, rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (plex_sections(p, &secs, &nsecs, cause) != 0)
+		return -1;
+	libs = xcalloc(nsecs ? nsecs : 1, sizeof *libs);
+	for (i = 0; i < nsecs; i++) {
+		libs[i].key = secs[i].key;
+		libs[i].title = secs[i].title;
+		libs[i].type = secs[i].type;
+		libs[i].items = libs[i].episodes = -1;
+		secs[i].key = secs[i].title = secs[i].type = NULL;
+		movie = strcmp(libs[i].type, "movie") == 0;
+		if (!count || rc != 0 || (!movie && strcmp(libs[i].type, "show") != 0))
+			continue;
+		xasprintf(&path, "/library/sections/%s/all?type=%d", libs[i].key, movie ? 1 : 2);
+		rc = plex_count(p, path, &libs[i].items, cause);
+		free(path);
+		if (rc == 0 && !movie) {
+			xasprintf(&path, "/library/sections/%s/all?type=4", libs[i].key);
+			rc = plex_count(p, path, &libs[i].episodes, cause);
+			free(path);
+		}
+	}
+	plex_sections_free(&secs, nsecs);
+	if (rc != 0) {
+		srv_libraries_free(&libs, nsecs);
+		return -1;
+	}
+	*out = libs;
+	*n = nsecs;
+	return 0;
+}
+
+/* A listing's pages, parsed. */
+struct plex_pages {
+	struct plex *p;
+	srv_page_fn fn;
+	void *arg;
+};
+
+static int
+plex_page(void *arg, json_t *items, long offset, long total)
+{
+	struct plex_pages *pp = arg;
+	struct srv_item *it;
+	size_t n = json_array_size(items), i;
+	int rc;
+
+	it = xcalloc(n ? n : 1, sizeof *it);
+	for (i = 0; i < n; i++) {
+		if (plex_item_parse(json_array_get(items, i), &it[i]) != 0)
+			srv_item_clear(&it[i]);         /* key NULL: unreadable */
+		else if (it[i].marks_known)
+			pp->p->listed_marks = 1;
+	}
+	rc = pp->fn(pp->arg, it, n, offset, total);
+	for (i = 0; i < n; i++)
+		srv_item_clear(&it[i]);
+	free(it);
+	return rc;
+}
+
+/* Movies or shows of a section. */
+static int
+plex_srv_items(struct srv_conn *c, const struct srv_library *lib, int shows, const char *title,
+    int page_size, srv_page_fn fn, void *arg, char **cause)
+{
+	struct plex_pages pp = { (struct plex *)c, fn, arg };
+	char *path, *esc;
+	int rc;
+
+	if (title != NULL) {
+		esc = plex_escape(title);
+		xasprintf(&path, "/library/sections/%s/all?type=%d&includeGuids=1%s&title=%s",
+		    lib->key, shows ? 2 : 1, shows ? "" : "&includeChapters=1&includeMarkers=1", esc);
+		free(esc);
+	} else
+		xasprintf(&path, "/library/sections/%s/all?type=%d&includeGuids=1%s", lib->key,
+		    shows ? 2 : 1, shows ? "" : "&includeChapters=1&includeMarkers=1");
+	rc = plex_get_paged(pp.p, path, page_size, plex_page, &pp, cause);
+	free(path);
+	return rc;
+}
+
+/* A show's episodes. */
+static int
+plex_srv_episodes(struct srv_conn *c, const struct srv_item *show, int page_size,
+    srv_page_fn fn, void *arg, char **cause)
+{
+	struct plex_pages pp = { (struct plex *)c, fn, arg };
+	char *path;
+	int rc;
+
+	xasprintf(&path, "/library/metadata/%s/allLeaves?includeChapters=1&includeMarkers=1",
+	    show->key);
+	rc = plex_get_paged(pp.p, path, page_size, plex_page, &pp, cause);
+	free(path);
+	return rc;
+}
+
+/*
+ * The marks of one item. A server whose listings carried marks has given
+ * them already (an item without is an item without); else ask for it.
+ */
+static int
+plex_srv_marks(struct srv_conn *c, struct srv_item *it, char **cause)
+{
+	struct plex *p = (struct plex *)c;
+	struct srv_item full;
+	json_t *doc, *meta;
+	char *path;
+	size_t i;
+
+	if (p->listed_marks) {
+		it->marks_known = SRV_MARKS_CHAPTERS | SRV_MARKS_SPANS;
+		return 0;
+	}
+	xasprintf(&path, "/library/metadata/%s?includeChapters=1&includeMarkers=1", it->key);
+	if (plex_get(p, path, &doc, cause) != 0) {
+		free(path);
+		return -1;
+	}
+	free(path);
+	meta = plex_metadata(doc);
+	if (meta != NULL && plex_item_parse(json_array_get(meta, 0), &full) == 0) {
+		for (i = 0; i < full.nmarks; i++)
+			srv_item_mark(it, full.marks[i].kind, full.marks[i].start_ms,
+			    full.marks[i].end_ms, full.marks[i].title);
+		srv_item_clear(&full);
+	}
+	/* An answer to includeChapters/includeMarkers without them: the item has none. */
+	it->marks_known = SRV_MARKS_CHAPTERS | SRV_MARKS_SPANS;
+	json_decref(doc);
+	return 0;
+}
+
+const struct importer importer_plex = {
+	.name = "plex",
+	.label = "Plex",
+	.flags = IMPORTER_SERVER,
+	.add_usage = "--name NAME --url URL --token TOKEN",
+	.secret_flag = "token",
+	.secret_noun = "token",
+	.url_example = "http://host:32400",
+	.key_noun = "ratingKey",
+	.add = sources_add,
+	.list = sources_list_kind,
+	.remove = sources_remove,
+	.open = plex_open,
+	.close = plex_close,
+	.requests = plex_srv_requests,
+	.identify = plex_srv_identify,
+	.libraries = plex_srv_libraries,
+	.items = plex_srv_items,
+	.episodes = plex_srv_episodes,
+	.marks = plex_srv_marks,
+};

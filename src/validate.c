@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "src/db.h"
+#include "src/importer.h"
 #include "src/library.h"
 #include "src/log.h"
 #include "src/util.h"
@@ -28,7 +29,7 @@ struct job {
 	int64_t id;
 	char *path;
 	char *source_path;
-	char *source_type;
+	char *server;                   /* "Plex": the kind of server it came from; NULL: none */
 	char *title;
 	int64_t stored_ms;
 	/* Results. */
@@ -142,13 +143,13 @@ check(const struct validate_opts *o, struct job *j)
 	freep(&cause);
 	if (stat(j->path, &sb) != 0) {
 		j->status = "missing";
-		if (j->source_type != NULL && strcmp(j->source_type, "plex") == 0 &&
-		    j->source_path != NULL && strcmp(j->source_path, j->path) != 0)
-			xasprintf(&j->message, "%s: %s (Plex reports %s; see 'retrovue pathmap')",
-			    j->path, strerror(errno), j->source_path);
-		else if (j->source_type != NULL && strcmp(j->source_type, "plex") == 0)
-			xasprintf(&j->message, "%s: %s (the path Plex reports; map it with 'retrovue "
-			    "pathmap add')", j->path, strerror(errno));
+		if (j->server != NULL && j->source_path != NULL &&
+		    strcmp(j->source_path, j->path) != 0)
+			xasprintf(&j->message, "%s: %s (%s reports %s; see 'retrovue pathmap')",
+			    j->path, strerror(errno), j->server, j->source_path);
+		else if (j->server != NULL)
+			xasprintf(&j->message, "%s: %s (the path %s reports; map it with 'retrovue "
+			    "pathmap add')", j->path, strerror(errno), j->server);
 		else
 			xasprintf(&j->message, "%s: %s", j->path, strerror(errno));
 		return;
@@ -253,6 +254,7 @@ static int
 load(sqlite3 *db, const struct validate_opts *o, struct job **out, size_t *n, char **cause)
 {
 	sqlite3_stmt *st;
+	const struct importer *imp;
 	struct job *jobs = NULL;
 	size_t count = 0, i;
 	int rc;
@@ -273,7 +275,9 @@ load(sqlite3 *db, const struct validate_opts *o, struct job **out, size_t *n, ch
 			jobs[count].id = sqlite3_column_int64(st, 0);
 			jobs[count].path = col(st, 1);
 			jobs[count].source_path = col(st, 2);
-			jobs[count].source_type = col(st, 3);
+			imp = importer_find(db_text(st, 3));
+			if (imp != NULL && (imp->flags & IMPORTER_SERVER))
+				jobs[count].server = xstrdup(imp->label);
 			jobs[count].title = col(st, 4);
 			jobs[count].stored_ms = sqlite3_column_int64(st, 5);
 			count++;
@@ -284,7 +288,7 @@ load(sqlite3 *db, const struct validate_opts *o, struct job **out, size_t *n, ch
 			for (i = 0; i < count; i++) {
 				free(jobs[i].path);
 				free(jobs[i].source_path);
-				free(jobs[i].source_type);
+				free(jobs[i].server);
 				free(jobs[i].title);
 			}
 			free(jobs);
@@ -446,7 +450,7 @@ out:
 	for (i = 0; i < p.n; i++) {
 		free(p.jobs[i].path);
 		free(p.jobs[i].source_path);
-		free(p.jobs[i].source_type);
+		free(p.jobs[i].server);
 		free(p.jobs[i].title);
 		free(p.jobs[i].message);
 	}

@@ -125,8 +125,8 @@ check_eq "sync-all --page-size 1 exits 0" 0 "$rc"
 check_eq "and imports the same" "5|3|12" \
     "$(sq 'SELECT (SELECT count(*) FROM movies), (SELECT count(*) FROM shows), (SELECT count(*) FROM episodes)')"
 stub_log > "$T/log"
-check_grep "it pages through the movies" "sections/1/all?type=1&includeGuids=1&X-Plex-Container-Start=4&X-Plex-Container-Size=1" "$T/log"
-check_grep "and through episodes" "allLeaves?X-Plex-Container-Start=3&X-Plex-Container-Size=1" "$T/log"
+check_grep "it pages through the movies" "sections/1/all?type=1&includeGuids=1&includeChapters=1&includeMarkers=1&X-Plex-Container-Start=4&X-Plex-Container-Size=1" "$T/log"
+check_grep "and through episodes" "allLeaves?includeChapters=1&includeMarkers=1&X-Plex-Container-Start=3&X-Plex-Container-Size=1" "$T/log"
 
 # Title sync: only the 1978 series.
 fresh_db
