@@ -12,11 +12,15 @@
 #include "src/util.h"
 
 extern const struct importer importer_plex;
+extern const struct importer importer_jellyfin;
+extern const struct importer importer_emby;
 extern const struct importer importer_tmm;
 
 /* Adding a backend: its file, and a line here. */
 const struct importer *const importers[] = {
 	&importer_plex,
+	&importer_jellyfin,
+	&importer_emby,
 	&importer_tmm,
 	NULL,
 };
