@@ -140,31 +140,22 @@ chars_in(const struct guidech_layout *l, int px)
 char *
 guidech_fit(const char *title, int chars)
 {
-	size_t i, n = 0, cut = 0, len = strlen(title);
+	size_t len = strlen(title), cut;
 	char *out;
 
 	if (chars <= 0)
 		return xstrdup("");
-	for (i = 0; i < len; i++) {
-		if (((unsigned char)title[i] & 0xc0) != 0x80) {
-			if (n == (size_t)(chars > 3 ? chars - 3 : chars))
-				cut = i;
-			n++;
-		}
-	}
-	if (n <= (size_t)chars)
+	if (utf8_chars(title, len) <= (size_t)chars)
 		return xstrdup(title);
 	if (chars <= 3) {
 		/* Too narrow for dots: the first characters. */
-		for (i = 0, n = 0; i < len; i++) {
-			if (((unsigned char)title[i] & 0xc0) != 0x80 && n++ == (size_t)chars)
-				break;
-		}
-		out = xmalloc(i + 1);
-		memcpy(out, title, i);
-		out[i] = '\0';
+		cut = utf8_prefix(title, len, (size_t)chars);
+		out = xmalloc(cut + 1);
+		memcpy(out, title, cut);
+		out[cut] = '\0';
 		return out;
 	}
+	cut = utf8_prefix(title, len, (size_t)chars - 3);
 	while (cut > 0 && title[cut - 1] == ' ')
 		cut--;
 	out = xmalloc(cut + 4);

@@ -1007,25 +1007,16 @@ static void
 html_text(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n, i;
+	size_t n, left = strlen(s);
 
 	while (*p != '\0') {
-		/* The length of a well-formed UTF-8 sequence here, 0 if none. */
-		n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 && *p >= 0xc2 ? 2 : (*p & 0xf0) == 0xe0 ?
-		    3 : (*p & 0xf8) == 0xf0 && *p <= 0xf4 ? 4 : 0;
-		for (i = 1; i < n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				n = 0;
-		}
-		if (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
-			n = 0;                  /* overlong, or a surrogate */
-		if (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90)))
-			n = 0;
-		if (n == 0) {
+		if ((n = utf8_char(p, left)) == 0) {
 			fputs("\xef\xbf\xbd", f);     /* U+FFFD */
 			p++;
+			left--;
 			continue;
 		}
+		left -= n;
 		switch (*p) {
 		case '&': fputs("&amp;", f); break;
 		case '<': fputs("&lt;", f); break;
