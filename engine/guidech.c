@@ -32,6 +32,7 @@
 #include "src/finelog.h"
 #include "src/log.h"
 #include "src/util.h"
+#include "src/thread.h"
 
 #define BG_COLOR     "0x0b1640"         /* the background */
 #define BAR_COLOR    "0x5a1f6e"         /* the time bar and the banner */
@@ -470,9 +471,6 @@ paint_main(void *arg)
 {
 	struct paint *p = arg;
 
-#ifdef HAVE_PTHREAD_SETNAME_NP
-	pthread_setname_np(pthread_self(), "rv-guide");
-#endif
 	p->ret = render(p->desc, &p->frame, NULL);
 	__atomic_store_n(&p->finished, 1, __ATOMIC_RELEASE);
 	return NULL;
@@ -487,7 +485,7 @@ paint_start(struct paint *p, char *desc, int64_t apply_ms)
 	p->apply_ms = apply_ms;
 	p->finished = 0;
 	p->ret = -1;
-	if (pthread_create(&p->thread, NULL, paint_main, p) != 0) {
+	if (thread_start(&p->thread, "rv-guide", paint_main, p) != 0) {
 		/* No thread: draw it here. */
 		paint_main(p);
 		return;
