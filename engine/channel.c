@@ -622,6 +622,22 @@ asrun_interrupted(struct channel *ch, int64_t row)
 	free(reason);
 }
 
+/*
+ * A channel's picture shape: its aspect policy (SOURCE_FIT...) and its
+ * display aspect ratio (0:0 when its pixels are square).
+ */
+static void
+channel_shape(const struct channel_conf *c, int *aspect, int *dar_num, int *dar_den)
+{
+	const char *p = channel_conf_str(c, "aspect"), *d = channel_conf_str(c, "display_aspect");
+
+	*aspect = p != NULL && strcmp(p, "stretch") == 0 ? SOURCE_STRETCH :
+	    p != NULL && strcmp(p, "zoom") == 0 ? SOURCE_ZOOM : SOURCE_FIT;
+	if (d == NULL || sscanf(d, "%d:%d", dar_num, dar_den) != 2 || *dar_num <= 0 ||
+	    *dar_den <= 0)
+		*dar_num = *dar_den = 0;
+}
+
 /* Source settings for this channel. */
 static void
 source_conf(struct channel *ch, struct source_conf *sc, double gain_db)
@@ -632,6 +648,8 @@ source_conf(struct channel *ch, struct source_conf *sc, double gain_db)
 	sc->fps_num = ch->conf.fps_num;
 	sc->fps_den = ch->conf.fps_den;
 	sc->language = ch->conf.audio_language;
+	sc->sap_language = channel_conf_str(&ch->conf, "sap_language");
+	channel_shape(&ch->conf, &sc->aspect, &sc->dar_num, &sc->dar_den);
 	sc->gain_db = gain_db;
 	sc->loudness_target = ch->opts.loudness_target;
 	sc->decode_threads = ch->opts.decode_threads;
