@@ -362,9 +362,11 @@ is_hdr(const AVFrame *f)
 /*
  * The filters that scale a picture like f to ow x oh and make it 8-bit
  * SDR BT.709 yuv420p. HDR is scaled first (in its own format: tone mapping
- * costs by the pixel), then made linear (100 nits = 1.0), its gamut
- * converted to BT.709, tone mapped (hable: highlights roll off instead of
- * clipping, mid-tones keep their contrast), and made BT.709 again.
+ * costs by the pixel), then made linear with HDR's reference white (203
+ * nits, ITU-R BT.2408) as SDR's white, its gamut converted to BT.709, tone
+ * mapped (mobius: what SDR can show stays as it is, only the highlights
+ * above it roll off; hable would darken everything by a third), and made
+ * BT.709 again.
  */
 static void
 colour_chain(const AVFrame *f, int ow, int oh, char *buf, size_t len)
@@ -374,7 +376,7 @@ colour_chain(const AVFrame *f, int ow, int oh, char *buf, size_t len)
 
 	if (is_hdr(f))
 		snprintf(buf, len, "scale=%d:%d,zscale=tin=%s:pin=bt2020:min=%s:rin=%s:t=linear:"
-		    "npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,"
+		    "npl=203,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=mobius:desat=0,"
 		    "zscale=t=bt709:m=bt709:r=tv,format=yuv420p", ow, oh, z_transfer(f->color_trc),
 		    matrix, range);
 	else if (f->color_primaries == AVCOL_PRI_BT2020)
