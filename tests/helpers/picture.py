@@ -52,7 +52,8 @@ def segment_at(url, wall, patience=30):
                 dur = float(line.split(":", 1)[1].split(",")[0])
             elif line and not line.startswith("#"):
                 if pdt is not None and pdt <= wall < pdt + dur:
-                    return base + line, wall - pdt
+                    # Not past its last frame (seeking there would give none).
+                    return base + line, min(wall - pdt, max(0.0, dur - 0.1))
                 if pdt is not None:
                     end = pdt + dur
                     spans.append("%.3f+%.3f" % (pdt, dur))
