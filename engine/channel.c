@@ -115,6 +115,7 @@ struct channel {
 	int64_t a;                      /* audio samples pushed into the tail */
 	int sap;                        /* a second audio program */
 	int sap_mirror;                 /* this play's SAP is its main audio */
+	int64_t sap_ahead;              /* mirroring: SAP samples already there, to skip */
 	int64_t a2;                     /* SAP samples pushed into the tail */
 	char main_lang[8];              /* the first of the channel's languages, or "" */
 	AVFrame *frame, *last;          /* last: the picture to hold, near a play's end */
@@ -380,14 +381,26 @@ drain_tail(struct channel *ch, char **cause)
 	return 0;
 }
 
+static int push_samples(struct channel *ch, int prog, AVFrame *f, int off, int n,
+    char **cause);
+
 /* Push a frame into lane prog (0 the programme, 1 the SAP), numbered by its count. */
 static int
 push_lane(struct channel *ch, int prog, AVFrame *f, char **cause)
 {
 	AVFrame *copy;
-	int ret;
+	int ret, k;
 
-	if (prog == 0 && ch->sap && ch->sap_mirror) {
+	if (prog == 0 && ch->sap && ch->sap_mirror && ch->sap_ahead > 0) {
+		/* The SAP's lane ran ahead of the programme's (a play cut short). */
+		k = ch->sap_ahead < f->nb_samples ? (int)ch->sap_ahead : f->nb_samples;
+		ch->sap_ahead -= k;
+		if (k < f->nb_samples && (ret = push_samples(ch, 1, f, k, f->nb_samples - k,
+		    cause)) < 0) {
+			av_frame_unref(f);
+			return ret;
+		}
+	} else if (prog == 0 && ch->sap && ch->sap_mirror) {
 		/* The SAP airs the programme's audio: the same samples. */
 		if ((copy = av_frame_clone(f)) == NULL)
 			return AVERROR(ENOMEM);
@@ -535,11 +548,16 @@ sap_begin(struct channel *ch, struct play *p, char **cause)
 		return 0;
 	if (p->src != NULL)
 		source_audio_streams(p->src, &main_idx, &sap_idx);
-	/* Not level (a play that stopped short): silence brings the SAP up. */
+	/*
+	 * Not level (a play that stopped short): silence brings the SAP up; a
+	 * SAP ahead skips as much of the audio it mirrors (its own reader's
+	 * play starts where it is and ends with the other at the play's end).
+	 */
 	ch->sap_mirror = 0;
 	if (ch->a2 < ch->a && push_silence(ch, 1, ch->a - ch->a2, cause) < 0)
 		return -1;
 	ch->sap_mirror = sap_idx < 0;
+	ch->sap_ahead = ch->sap_mirror && ch->a2 > ch->a ? ch->a2 - ch->a : 0;
 	return 0;
 }
 
