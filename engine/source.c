@@ -1200,7 +1200,7 @@ static int
 draw_title(struct source *s, char **cause)
 {
 	const char *title = s->conf.title, *base;
-	char *name = NULL, *wrapped, *text, *font, *desc, *dot;
+	char *name = NULL, *wrapped, *text, *font, *face, *desc, *dot;
 	int h = s->conf.height, ret;
 
 	if (title == NULL || *title == '\0') {
@@ -1212,7 +1212,9 @@ draw_title(struct source *s, char **cause)
 	}
 	wrapped = text_wrap(title, 30, 3);
 	text = text_value(wrapped);
-	font = text_value(text_font(1));
+	face = text_font(1);
+	font = text_value(face);
+	free(face);
 	xasprintf(&desc, "color=c=0x101828:size=%dx%d:rate=%d/%d,drawtext=fontfile=%s:"
 	    "expansion=none:text=%s:fontcolor=white:fontsize=%d:line_spacing=%d:"
 	    "x=(w-text_w)/2:y=(h-text_h)/2,format=yuv420p", s->conf.width, s->conf.height,

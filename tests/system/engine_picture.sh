@@ -64,7 +64,8 @@ sql "INSERT INTO media_files (id, file_path, duration_ms, media_type, source_typ
        (3, '$M/wide.mp4', 3000, 'clip', 'manual', -24), (4, '$M/smpte2084.mkv', 3000, 'clip', 'manual', -24),
        (5, '$M/arib-std-b67.mkv', 3000, 'clip', 'manual', -24), (6, '$M/sdr.mp4', 3000, 'clip', 'manual', -24);
      INSERT INTO system_config (key, value) VALUES ('engine.idle_timeout_s', '120');"
-t=$(($(now_ms) + 2500))
+# Time enough for the daemon to start (a sanitizer build is slow) before the first item.
+t=$(($(now_ms) + 5000))
 # Channel N airs files F... for 2 s each from t.
 air() {
 	n=$1
