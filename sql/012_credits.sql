@@ -1,4 +1,4 @@
--- Retrovue schema, migration 11: what a channel does with a programme's
+-- Retrovue schema, migration 12: what a channel does with a programme's
 -- end credits in a tight slot (a programme that runs over its slots by
 -- less than its credits, or leaves its breaks no room): 'keep' airs them
 -- whole (the programme takes the next slot too), 'squeeze' keeps what

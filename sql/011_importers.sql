@@ -1,4 +1,4 @@
--- Retrovue schema, migration 10: importers behind one interface (Plex,
+-- Retrovue schema, migration 11: importers behind one interface (Plex,
 -- Jellyfin, Emby, TMM folders), and break points from every source.
 --
 -- The kind of a source is no longer a fixed list: src/importer.c's table of
