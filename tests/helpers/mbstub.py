@@ -388,6 +388,7 @@ def trim(item, fields):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Kestrel"
+    disable_nagle_algorithm = True      # headers and body go as they are written
 
     def log_message(self, fmt, *args):
         pass
