@@ -182,6 +182,11 @@ struct importer {
 	    int page_size, srv_page_fn fn, void *arg, char **cause);
 	/* Optional: the marks of a new or changed item its listing left out. */
 	int (*marks)(struct srv_conn *c, struct srv_item *it, char **cause);
+	/*
+	 * Optional: marks for many items at once (in parallel). What could not
+	 * be read is left as it was: marks then asks for it alone, and warns.
+	 */
+	void (*marks_many)(struct srv_conn *c, struct srv_item **items, size_t n);
 
 	/* Folders: check one (is it there, mounted, how many .nfo) and scan it. */
 	int (*test)(sqlite3 *db, const struct source *s, char **report, char **cause);

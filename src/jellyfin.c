@@ -25,6 +25,8 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,12 +39,14 @@
 #include "src/importer.h"
 #include "src/log.h"
 #include "src/sources.h"
+#include "src/thread.h"
 #include "src/util.h"
 #include "src/webget.h"
 
 #define MAX_PAGES 1000000
 #define TICKS_PER_MS 10000LL
 #define SEGMENT_404S 3                  /* this many in a row: the server has no segments API */
+#define SEGMENT_THREADS 4               /* media segment requests at once */
 
 /* Where the two servers differ. */
 struct mb_dialect {
@@ -68,9 +72,15 @@ static const struct mb_dialect emby = {
 struct mb {
 	const struct mb_dialect *d;
 	struct webget *w;
+	struct webget_opts wo;          /* to open more clients (segments in parallel) */
+	char *url;
+	char *secret;                   /* wiped at close */
+	char *headers[4];               /* wiped at close */
+	struct webget *pool[SEGMENT_THREADS];   /* opened when first wanted */
 	char *user;                     /* the user asked for, or NULL */
 	char *user_id;                  /* found at the first request that needs it */
 	int no_segments;                /* the server has no media segments API */
+	int segments_ok;                /* it answered a media segments request */
 	int seg404;                     /* media segment requests answered 404 in a row */
 };
 
@@ -351,16 +361,17 @@ mb_item(const struct mb *m, json_t *o, struct srv_item *it)
 	return 0;
 }
 
-/* GET and parse a JSON object. */
+/* GET and parse a JSON object with client w (m->w or one of the pool's). */
 static int
-mb_get(struct mb *m, const char *path, json_t **out, long *status, char **cause)
+mb_get_with(const struct mb *m, struct webget *w, const char *path, json_t **out, long *status,
+    char **cause)
 {
 	json_error_t err;
 	char *body;
 	size_t len;
 
 	*out = NULL;
-	if (webget_get(m->w, path, &body, &len, status, cause) != 0)
+	if (webget_get(w, path, &body, &len, status, cause) != 0)
 		return -1;
 	*out = json_loadb(body, len, 0, &err);
 	free(body);
@@ -376,6 +387,13 @@ mb_get(struct mb *m, const char *path, json_t **out, long *status, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+/* GET and parse a JSON object. */
+static int
+mb_get(struct mb *m, const char *path, json_t **out, long *status, char **cause)
+{
+	return mb_get_with(m, m->w, path, out, status, cause);
 }
 
 /* The user whose libraries are read: the one asked for, else the first administrator. */
@@ -484,45 +502,35 @@ static struct mb *
 mb_open(const struct mb_dialect *d, const struct srv_opts *o)
 {
 	struct mb *m = xcalloc(1, sizeof *m);
-	struct webget_opts wo;
-	const char *headers[6];
-	char *key = NULL, *client = NULL;
 	size_t n = 0;
 
 	m->d = d;
 	m->user = o->user != NULL ? xstrdup(o->user) : NULL;
-	headers[n++] = "Accept: application/json";
+	m->url = xstrdup(o->url != NULL ? o->url : "");
+	m->secret = o->secret != NULL ? xstrdup(o->secret) : NULL;
+	m->headers[n++] = xstrdup("Accept: application/json");
 	if (d->auth_header) {
-		xasprintf(&key, "Authorization: MediaBrowser Client=\"Retrovue\", Device=\"Retrovue\", "
-		    "DeviceId=\"retrovue\", Version=\"%s\"%s%s%s", PACKAGE_VERSION, o->secret != NULL ?
-		    ", Token=\"" : "", o->secret != NULL ? o->secret : "", o->secret != NULL ? "\"" :
-		    "");
-		headers[n++] = key;
+		xasprintf(&m->headers[n++], "Authorization: MediaBrowser Client=\"Retrovue\", "
+		    "Device=\"Retrovue\", DeviceId=\"retrovue\", Version=\"%s\"%s%s%s",
+		    PACKAGE_VERSION, o->secret != NULL ? ", Token=\"" : "", o->secret != NULL ?
+		    o->secret : "", o->secret != NULL ? "\"" : "");
 	} else {
-		xasprintf(&client, "X-Emby-Client: Retrovue");
-		headers[n++] = client;
-		if (o->secret != NULL) {
-			xasprintf(&key, "X-Emby-Token: %s", o->secret);
-			headers[n++] = key;
-		}
+		m->headers[n++] = xstrdup("X-Emby-Client: Retrovue");
+		if (o->secret != NULL)
+			xasprintf(&m->headers[n++], "X-Emby-Token: %s", o->secret);
 	}
-	headers[n] = NULL;
-	memset(&wo, 0, sizeof wo);
-	wo.url = o->url;
-	wo.label = d->label;
-	wo.secret_noun = "API key";
-	wo.headers = headers;
-	wo.secret = o->secret;
-	wo.connect_timeout_ms = o->connect_timeout_ms;
-	wo.stall_timeout_ms = o->stall_timeout_ms;
-	wo.retries = o->retries;
-	wo.backoff_ms = o->backoff_ms;
-	wo.cancel = o->cancel;
-	m->w = webget_new(&wo);
-	if (key != NULL)
-		explicit_bzero(key, strlen(key));
-	free(key);
-	free(client);
+	m->headers[n] = NULL;
+	m->wo.url = m->url;
+	m->wo.label = d->label;
+	m->wo.secret_noun = "API key";
+	m->wo.headers = (const char *const *)m->headers;
+	m->wo.secret = m->secret;
+	m->wo.connect_timeout_ms = o->connect_timeout_ms;
+	m->wo.stall_timeout_ms = o->stall_timeout_ms;
+	m->wo.retries = o->retries;
+	m->wo.backoff_ms = o->backoff_ms;
+	m->wo.cancel = o->cancel;
+	m->w = webget_new(&m->wo);
 	return m;
 }
 
@@ -531,10 +539,21 @@ static void
 mb_close(struct srv_conn **cp)
 {
 	struct mb *m;
+	size_t i;
 
 	if (cp == NULL || (m = (struct mb *)*cp) == NULL)
 		return;
 	webget_free(&m->w);
+	for (i = 0; i < SEGMENT_THREADS; i++)
+		webget_free(&m->pool[i]);
+	for (i = 0; m->headers[i] != NULL; i++) {
+		explicit_bzero(m->headers[i], strlen(m->headers[i]));
+		free(m->headers[i]);
+	}
+	if (m->secret != NULL)
+		explicit_bzero(m->secret, strlen(m->secret));
+	free(m->secret);
+	free(m->url);
 	free(m->user);
 	free(m->user_id);
 	free(m);
@@ -556,7 +575,16 @@ emby_open(const struct srv_opts *o)
 static long
 mb_requests(const struct srv_conn *c)
 {
-	return c != NULL ? webget_requests(((const struct mb *)c)->w) : 0;
+	const struct mb *m = (const struct mb *)c;
+	long n;
+	size_t i;
+
+	if (m == NULL)
+		return 0;
+	n = webget_requests(m->w);
+	for (i = 0; i < SEGMENT_THREADS; i++)
+		n += m->pool[i] != NULL ? webget_requests(m->pool[i]) : 0;
+	return n;
 }
 
 /* The server's name and version (and that the key works). */
@@ -745,37 +773,23 @@ mb_changed(struct srv_conn *c, const struct srv_library *lib, int64_t since, int
 	return rc;
 }
 
-/* Jellyfin's media segments of an item: its intro and credits. */
+/* Read an item's media segments with client w: its intro and credits. */
 static int
-jellyfin_marks(struct srv_conn *c, struct srv_item *it, char **cause)
+segments_read(const struct mb *m, struct webget *w, struct srv_item *it, long *status,
+    char **cause)
 {
-	struct mb *m = (struct mb *)c;
 	json_t *doc, *seg;
 	const char *type;
 	int64_t a, b;
 	char *path;
 	size_t i;
-	long status = 0;
+	int rc;
 
-	if (m->no_segments)
-		return 0;
 	xasprintf(&path, "/MediaSegments/%s", it->key);
-	if (mb_get(m, path, &doc, &status, cause) != 0) {
-		free(path);
-		/* A server before 10.10 has no such API: stop asking after a few. */
-		if (status == 404) {
-			if (++m->seg404 >= SEGMENT_404S) {
-				m->no_segments = 1;
-				log_info("%s %s: no media segments API (404); intro and credits are not "
-				    "read from it", m->d->label, webget_base(m->w));
-			}
-			freep(cause);
-			return 0;
-		}
-		return -1;
-	}
+	rc = mb_get_with(m, w, path, &doc, status, cause);
 	free(path);
-	m->seg404 = 0;
+	if (rc != 0)
+		return -1;
 	json_array_foreach(json_object_get(doc, "Items"), i, seg) {
 		type = json_string_value(json_object_get(seg, "Type"));
 		if (type == NULL || mb_int(seg, "StartTicks", &a) != 0 ||
@@ -789,6 +803,100 @@ jellyfin_marks(struct srv_conn *c, struct srv_item *it, char **cause)
 	it->marks_known |= SRV_MARKS_SPANS;
 	json_decref(doc);
 	return 0;
+}
+
+/* Jellyfin's media segments of an item: its intro and credits. */
+static int
+jellyfin_marks(struct srv_conn *c, struct srv_item *it, char **cause)
+{
+	struct mb *m = (struct mb *)c;
+	long status = 0;
+
+	if (m->no_segments)
+		return 0;
+	if (segments_read(m, m->w, it, &status, cause) != 0) {
+		/* A server before 10.10 has no such API: stop asking after a few. */
+		if (status == 404) {
+			if (++m->seg404 >= SEGMENT_404S) {
+				m->no_segments = 1;
+				log_info("%s %s: no media segments API (404); intro and credits are not "
+				    "read from it", m->d->label, webget_base(m->w));
+			}
+			freep(cause);
+			return 0;
+		}
+		return -1;
+	}
+	m->seg404 = 0;
+	m->segments_ok = 1;
+	return 0;
+}
+
+/* One thread of jellyfin_marks_many: items from a shared counter. */
+struct seg_run {
+	const struct mb *m;
+	struct webget *w;
+	struct srv_item **items;
+	size_t n;
+	atomic_size_t *next;
+};
+
+static void *
+seg_worker(void *arg)
+{
+	struct seg_run *r = arg;
+	char *err;
+	size_t i;
+
+	while ((i = atomic_fetch_add(r->next, 1)) < r->n && !webget_cancelled(r->w)) {
+		err = NULL;
+		/* A failure leaves the item as it was: it is asked for again alone, and warned. */
+		if (segments_read(r->m, r->w, r->items[i], NULL, &err) != 0)
+			free(err);
+	}
+	return NULL;
+}
+
+/*
+ * The media segments of many items, SEGMENT_THREADS requests at once (one
+ * request per item is all the API offers). Until the server has answered
+ * one, they are asked one at a time: a server without the API says 404.
+ */
+static void
+jellyfin_marks_many(struct srv_conn *c, struct srv_item **items, size_t n)
+{
+	struct mb *m = (struct mb *)c;
+	struct seg_run runs[SEGMENT_THREADS];
+	pthread_t threads[SEGMENT_THREADS];
+	atomic_size_t next;
+	size_t i = 0, k, started = 0;
+	char *err;
+
+	while (i < n && !m->no_segments && !m->segments_ok) {
+		err = NULL;
+		if (jellyfin_marks(c, items[i++], &err) != 0)
+			free(err);
+	}
+	if (m->no_segments || i >= n)
+		return;
+	atomic_init(&next, 0);
+	for (k = 0; k < SEGMENT_THREADS && k < n - i; k++) {
+		if (m->pool[k] == NULL)
+			m->pool[k] = webget_new(&m->wo);
+		runs[k].m = m;
+		runs[k].w = m->pool[k];
+		runs[k].items = items + i;
+		runs[k].n = n - i;
+		runs[k].next = &next;
+		if (thread_start(&threads[k], "rv-segments", seg_worker, &runs[k]) != 0)
+			break;
+		started++;
+	}
+	/* No thread: this one does them (with the first client). */
+	if (started == 0)
+		seg_worker(&runs[0]);
+	for (k = 0; k < started; k++)
+		pthread_join(threads[k], NULL);
 }
 
 const struct importer importer_jellyfin = {
@@ -812,6 +920,7 @@ const struct importer importer_jellyfin = {
 	.episodes = mb_episodes,
 	.changed = mb_changed,
 	.marks = jellyfin_marks,
+	.marks_many = jellyfin_marks_many,
 };
 
 const struct importer importer_emby = {

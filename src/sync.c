@@ -563,6 +563,35 @@ show_changed(const struct sync *s, const char *key)
 	return v != NULL && v->seen;
 }
 
+/*
+ * Before a show is written: ask the server at once for the marks of the
+ * episodes that will be written (new or changed), if it can (marks_many).
+ */
+static void
+prefetch_marks(struct sync *s, const struct collect *c)
+{
+	struct strmap_val *v;
+	struct srv_item **want, *it;
+	size_t i, n = 0;
+
+	if (s->imp->marks_many == NULL || c->n < 2)
+		return;
+	want = xcalloc(c->n, sizeof *want);
+	for (i = 0; i < c->n; i++) {
+		it = &c->items[i];
+		if (it->key == NULL || it->file == NULL ||
+		    it->marks_known == (SRV_MARKS_CHAPTERS | SRV_MARKS_SPANS))
+			continue;
+		v = strmap_get(s->episodes, it->key);
+		if (v != NULL && v->id > 0 && !s->req->force && it->stamp > 0 && v->stamp == it->stamp)
+			continue;
+		want[n++] = it;
+	}
+	if (n > 1)
+		s->imp->marks_many(s->conn, want, n);
+	free(want);
+}
+
 /* One show: fetch its episodes unless unchanged, write it in one transaction. */
 static int
 show_one(struct sync *s, const struct srv_item *show)
@@ -628,6 +657,7 @@ show_one(struct sync *s, const struct srv_item *show)
 	ls.total_episodes = show->leaf_count >= 0 ? show->leaf_count : count;
 	ls.guids = show->guids;
 	ls.nguids = show->nguids;
+	prefetch_marks(s, &c);
 	if (import_tx_begin(&s->tx) != 0) {
 		collect_free(&c);
 		return -1;

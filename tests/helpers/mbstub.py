@@ -267,17 +267,15 @@ class Library:
             s["ChildCount"] = len({e["ParentIndexNumber"] for e in eps})
 
     def find(self, key):
-        for m in self.movies:
-            if m["Id"] == key:
-                return m
-        for s in self.series:
-            if s["Id"] == key:
-                return s
-        for eps in self.episodes.values():
-            for e in eps:
-                if e["Id"] == key:
-                    return e
-        return None
+        """The item with Id key (an index, built again after every change)."""
+        index = getattr(self, "index", None)
+        if index is None:
+            index = {}
+            for e in [i for eps in self.episodes.values() for i in eps] + self.series + self.movies:
+                if isinstance(e, dict) and isinstance(e.get("Id"), str):
+                    index[e["Id"]] = e
+            self.index = index
+        return index.get(key)
 
     def by_name(self, name, year=None):
         for s in self.series:
@@ -464,6 +462,7 @@ class Handler(BaseHTTPRequestHandler):
     def control(self, st, path, q):
         with LOCK:
             st.cache = {}
+            st.lib.index = None
             if path == "/_stub/set":
                 sc = q.get("scenario")
                 if sc == "run2":
