@@ -3,7 +3,7 @@
 # plain chapters become break points of source 'file', chapters named as
 # an intro or the end credits become spans the scheduler breaks around;
 # 'chapters list' names each marker's source; a re-validation replaces the
-# file's own markers and keeps those made by hand.
+# file's own markers and keeps those made by hand. A channel's --credits.
 . "${TESTS_HELPERS:-$(dirname "$0")/../helpers}/lib.sh"
 sq() { sqlite3 "$RETROVUE_DB_PATH" "$1"; }
 M="$T/media"
@@ -77,6 +77,17 @@ check_eq "the file's chapters went with them, the one made by hand stays" "6500|
     "$(sq "SELECT group_concat(timestamp_ms || '|' || source, ' ') FROM chapter_markers WHERE media_file_id = $mkv")"
 check_eq "and so did its intro and credits" 0 "$(sq "SELECT count(*) FROM media_markers WHERE media_file_id = $mkv")"
 check_eq "the other file keeps its own" 2 "$(sq "SELECT count(*) FROM media_markers WHERE media_file_id = $mp4")"
+
+# What a channel does with the end credits in a tight slot.
+run_rc "$RETROVUE" channel add 4 "Four"
+run_rc "$RETROVUE" channel show 4
+check_grep "a channel keeps the end credits by default" "credits: *keep" "$T/out"
+run_rc "$RETROVUE" channel edit 4 --credits squeeze
+check_eq "channel edit --credits squeeze exits 0" 0 "$rc"
+check_eq "and stores it" squeeze "$(sq "SELECT credits FROM channels WHERE number = '4'")"
+run_rc "$RETROVUE" channel edit 4 --credits fold
+check_eq "another word is refused" 1 "$rc"
+check_grep "naming the choices" "end credits 'fold' is not one of keep, squeeze, cut" "$T/err"
 run_rc "$RETROVUE" db check
 check_eq "the database checks out" 0 "$rc"
 
