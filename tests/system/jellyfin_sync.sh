@@ -266,6 +266,11 @@ run_rc "$RETROVUE" ctl --wait sync.start '{"source": "den"}'; keep
 check_eq "sync.start syncs it as a job" 0 "$rc"
 check_eq "its history" "jellyfin|den|success" \
     "$(sq "SELECT source_type, source_name, status FROM sync_history ORDER BY id DESC LIMIT 1")"
+ep1=$(sq "SELECT e.media_file_id FROM episodes e JOIN shows s ON s.id = e.show_id JOIN media_files mf ON mf.id = e.media_file_id WHERE s.title = 'Night Desk' AND e.episode_number = 1 AND mf.source_type = 'jellyfin'")
+run_rc "$RETROVUE" ctl chapters.get "{\"file\": $ep1}"; keep
+check_eq "chapters.get gives the chapter editor the intro and credits, with their source" \
+    "intro 60000 90000 jellyfin,credits 1350000 1440000 jellyfin" \
+    "$(python3 -c 'import json, sys; r = json.loads(open(sys.argv[1]).readline()); print(",".join("%s %d %d %s" % (x["kind"], x["start_ms"], x["end_ms"], x["source"]) for x in r["spans"]))' "$T/out")"
 if command -v tmux >/dev/null 2>&1; then
 	tmx="tmux -L rv-jf-$$"
 	at_exit "$tmx kill-server 2>/dev/null"
@@ -290,6 +295,14 @@ if command -v tmux >/dev/null 2>&1; then
 	$tmx send-keys -t c Space Down Space Enter
 	check "syncing it from the console" wait_screen "done: success, 0 added, 0 updated, 0 removed, 23 unchanged"
 	check_eq "only den was synced" "0" "$(sq "SELECT count(*) FROM sync_history WHERE source_name = 'attic'")"
+	$tmx send-keys -t c Escape
+	# The chapter editor shows the intro and credits under the markers.
+	$tmx send-keys -t c 3 /
+	$tmx send-keys -t c -l "Night Desk 1x01"
+	$tmx send-keys -t c Enter
+	wait_screen "Content (2)" && $tmx send-keys -t c c
+	check "the chapter editor shows the intro with its source" wait_screen "00:01:00.00-00:01:30.00 intro [a-z]"
+	check "and the end credits" wait_screen "00:22:30.00-00:24:00.00 credits [a-z]"
 	$tmx send-keys -t c Escape
 	$tmx send-keys -t c q
 else
