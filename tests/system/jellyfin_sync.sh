@@ -4,7 +4,9 @@
 # credits segments, an incremental one (unchanged series not fetched, an
 # episode changed inside an unchanged series found), changes between runs,
 # path mapping per source, the safety rules, faults, a user, Emby's
-# dialect, the control socket and the console's sync dialog; and the API
+# dialect, the scheduler breaking at its chapters around the intro and
+# credits (and cutting the credits when a channel says so), the control
+# socket, the console's sync dialog and chapter editor; and the API
 # key in no log and no output.
 . "${TESTS_HELPERS:-$(dirname "$0")/../helpers}/lib.sh"
 . "${TESTS_HELPERS:-$(dirname "$0")/../helpers}/mblib.sh"
@@ -157,6 +159,28 @@ check_eq "the movie with its daypart is there (never removed)" "prime" \
     "$(sq "SELECT c.daypart_preference FROM movies m JOIN content_scheduling_metadata c USING (media_file_id) WHERE m.title = 'The Long Weekend'")"
 run_rc "$RETROVUE" db check; keep
 check_eq "the database checks out" 0 "$rc"
+
+# The scheduler breaks at Jellyfin's chapters, never inside the intro or the credits.
+for i in 1 2 3 4; do
+	ffmpeg -v error -f lavfi -i "testsrc=size=160x90:rate=25:duration=30" -f lavfi -i "sine=duration=30" \
+	    -c:v mpeg4 -c:a aac -shortest "$T/ad$i.mp4"
+	run_rc "$RETROVUE" content add "$T/ad$i.mp4" --type commercial --company "Co $i"
+done
+desk1=$(sq "SELECT e.media_file_id FROM episodes e JOIN shows s ON s.id = e.show_id WHERE s.title = 'Night Desk' AND e.episode_number = 1")
+acts() { sq "SELECT group_concat(x, ' ') FROM (SELECT in_ms || '-' || out_ms AS x FROM schedule_items WHERE channel_id = (SELECT id FROM channels WHERE number = '$1') AND media_file_id = $desk1 AND kind = 'programme' AND programme_start_ms = (SELECT min(programme_start_ms) FROM schedule_items WHERE channel_id = (SELECT id FROM channels WHERE number = '$1') AND media_file_id = $desk1) ORDER BY in_ms)"; }
+for ch in 5 6; do
+	run_rc "$RETROVUE" channel add $ch "Desk $ch"; keep
+	run_rc "$RETROVUE" schedule add $ch --at 00:00 --until 24:00 --series "Night Desk"; keep
+done
+run_rc "$RETROVUE" channel edit 6 --credits cut; keep
+run_rc "$RETROVUE" schedule build --hours 6; keep
+check_eq "schedule build exits 0" 0 "$rc"
+check_eq "the break falls on Jellyfin's chapter, the credits air whole" "0-660000 660000-1440000" "$(acts 5)"
+check_eq "a channel that cuts the credits ends the programme where they start" "0-660000 660000-1350000" "$(acts 6)"
+for ch in 5 6; do
+	run_rc "$RETROVUE" schedule check $ch; keep
+	check_eq "channel $ch's schedule checks out" 0 "$rc"
+done
 
 # Faults.
 mb_ctl "fault?match=/Shows/&kind=500&count=1"
