@@ -1,0 +1,171 @@
+#!/bin/sh
+# Master-control alarms on what airs. A generated file holds 4 s of
+# silence, 4 s of black and 6 s of a frozen picture (with an I-frame every
+# 2 s, so the frozen picture is coded again and again); channel 5 airs it
+# with alarms after 2, 2 and 3 s, then a generated card. Each alarm must be
+# raised and cleared, in order, in /api/status, on the console's monitor
+# tile (tmux), in the log with the item and its position, and in the item's
+# as-run row; the card after it must raise nothing (it carries the bed).
+# Channel 6 cuts an item after 3 s of an alarm (alarm_action_s): a file
+# that falls silent gives way to the slate, whose sound (the generated
+# bed) ffmpeg's silencedetect hears. Channel 7 wants silent cards
+# (--card-audio silence): its silent card and slate raise nothing.
+. "${TESTS_HELPERS:-$(dirname "$0")/../helpers}/lib.sh"
+. "$TESTS_HELPERS/engine_lib.sh"
+
+command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+
+M="$T/media"
+mkdir -p "$M"
+ffmpeg -v error -nostdin -y -f lavfi -i "testsrc2=s=320x180:r=25:d=26" \
+	-f lavfi -i "sine=f=440:r=48000:d=26" -filter_complex \
+	"[0:v]split[a][b];[a][b]freezeframes=first=400:last=550:replace=400,drawbox=c=black:t=fill:enable='between(t,10,14)'[v];[1:a]volume=0:enable='between(t,4,8)',aformat=channel_layouts=stereo[s]" \
+	-map "[v]" -map "[s]" -c:v libx264 -preset ultrafast -g 50 -c:a aac "$M/faults.mp4"
+ffmpeg -v error -nostdin -y -f lavfi -i "testsrc2=s=320x180:r=25:d=16" \
+	-f lavfi -i "sine=f=660:r=48000:d=16,volume=0:enable='gte(t,2)'" -ac 2 \
+	-c:v libx264 -preset ultrafast -c:a aac -shortest "$M/quiet.mp4"
+check "the test media is made" test -s "$M/faults.mp4" -a -s "$M/quiet.mp4"
+
+# The settings, through the CLI.
+run_rc "$RETROVUE" db init
+run_rc "$RETROVUE" channel add 5 Five --format 320x180@25 --video-kbps 300 \
+	--alarm-dead-air 2 --alarm-black 2 --alarm-frozen 3 --always-on yes
+check_eq "a channel with its alarms is added" 0 "$rc"
+run_rc "$RETROVUE" channel show 5
+check_grep "channel show tells its alarms" \
+	"alarms: *dead air after 2 s, black after 2 s, frozen after 3 s; no automatic action" "$T/out"
+check_grep "and the sound under its cards" "card audio: *music" "$T/out"
+run_rc "$RETROVUE" channel add 6 Six --format 320x180@25 --video-kbps 300 --always-on yes \
+	--alarm-dead-air 2 --alarm-action 3 --card-audio tone
+check_eq "a channel whose alarms cut the item is added" 0 "$rc"
+run_rc "$RETROVUE" channel show 6
+check_grep "channel show tells the action" "an item is cut to the slate after 3 s of an alarm" \
+	"$T/out"
+run_rc "$RETROVUE" channel add 7 Seven --format 320x180@25 --video-kbps 300 --always-on yes \
+	--alarm-dead-air 2
+run_rc "$RETROVUE" channel edit 7 --card-audio loud
+check_eq "a card audio that is not one of the three is refused" 2 "$rc"
+check_grep "saying which there are" "music, tone, silence" "$T/err"
+run_rc "$RETROVUE" channel edit 7 --alarm-frozen 2h
+check_eq "so is a threshold that is not a duration" 2 "$rc"
+run_rc "$RETROVUE" channel edit 7 --card-audio silence
+check_eq "silent cards may be asked for" 0 "$rc"
+run_rc "$RETROVUE" ctl channels.list '{}'
+check_grep "the control socket lists the settings under their names" \
+	'"alarm_dead_air_s": 2' "$T/out"
+
+t=$(($(now_ms) + 5000))
+sql "INSERT INTO media_files (id, file_path, duration_ms, media_type, source_type) VALUES
+       (1, '$M/faults.mp4', 26000, 'clip', 'manual'), (2, '$M/quiet.mp4', 16000, 'clip', 'manual');
+     INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, media_file_id, in_ms, out_ms, title)
+       SELECT id, $t, $t + 26000, 'programme', 1, 0, 26000, 'Faults' FROM channels WHERE number = '5';
+     INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, media_file_id, in_ms, out_ms, title)
+       SELECT id, $t + 26000, $t + 32000, 'next_bumper', NULL, 0, 6000, 'Coming up next'
+       FROM channels WHERE number = '5';
+     INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, media_file_id, in_ms, out_ms, title)
+       SELECT id, $t, $t + 16000, 'programme', 2, 0, 16000, 'Quiet' FROM channels WHERE number = '6';
+     INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, media_file_id, in_ms, out_ms, title)
+       SELECT id, $t + 16000, $t + 22000, 'next_bumper', NULL, 0, 6000, 'Coming up next'
+       FROM channels WHERE number = '6';
+     INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind, media_file_id, in_ms, out_ms, title)
+       SELECT id, $t, $t + 6000, 'rating_card', NULL, 0, 6000, 'Rated TV-PG' FROM channels
+       WHERE number = '7';"
+end=$((t + 33000))
+
+port=$(free_port)
+check "the daemon starts" start_daemon "$T/daemon.log"
+ffmpeg -v error -i "http://127.0.0.1:$port/channel/6.ts" -map 0:a -c copy -f mpegts \
+	-t $(((end - $(now_ms)) / 1000)) "$T/ch6.ts" &
+rec=$!
+
+TS="$T/tmux.sock"
+at_exit "tmux -S '$TS' kill-server 2>/dev/null"
+tmux -S "$TS" -u new-session -d -s mon -x 120 -y 40 \
+	"env RETROVUE_DATA_DIR='$RETROVUE_DATA_DIR' RETROVUE_DB_PATH='$RETROVUE_DB_PATH' \
+	LC_ALL=C.UTF-8 TERM=tmux-256color '$RETROVUE' --no-ssdp --bind 127.0.0.1 --port $port \
+	2>'$T/console.err'; sleep 30"
+
+# Until the end: the status of each channel and channel 5's tile (the
+# first of three, 39 columns), a line per look.
+: >"$T/status"
+: >"$T/tiles"
+while [ "$(now_ms)" -lt "$end" ]; do
+	curl -s "http://127.0.0.1:$port/api/status" | python3 -c '
+import json, sys
+for c in json.load(sys.stdin)["channels"]:
+    print(c["number"], (c["item"] or {}).get("title"), " ".join(a["kind"] for a in c["alarms"]) or "-")' >>"$T/status"
+	tmux -S "$TS" capture-pane -p -t mon 2>/dev/null | cut -c2-40 | grep -E "ON AIR|DEAD|BLACK|FROZEN" | head -1 >>"$T/tiles"
+	sleep 0.25
+done
+wait $rec
+
+# alarm_seen N KIND TITLE: channel N showed KIND while TITLE aired, and
+# later did not while TITLE was still on the air.
+raised_cleared() {
+	awk -v n="$1" -v k="$2" -v title="$3" '
+	$1 == n && index($0, " " title " ") {
+		up = index(" " $0 " ", " " k " ") > 0
+		if (up) seen = 1; else if (seen) cleared = 1
+	}
+	END { exit !(seen && cleared) }' "$T/status"
+}
+for k in dead_air black frozen; do
+	check "status: channel 5 raises $k on the faulty file, and clears it" \
+		raised_cleared 5 "$k" Faults
+done
+check_eq "status: in the file's order, each alone" "dead_air black frozen" \
+	"$(awk '$1 == 5 && $NF != "-" { print $NF }' "$T/status" | uniq | tr '\n' ' ' | sed 's/ $//')"
+check_eq "status: nothing on channel 5's card (the bed is under it)" "" \
+	"$(awk '$1 == 5 && /Coming up next/ && $NF != "-"' "$T/status")"
+check "status: channel 6 raises dead air on the quiet file" raised_cleared 6 dead_air Quiet
+check_eq "status: nothing under its slate or its card" "" \
+	"$(awk '$1 == 6 && (/slate/ || /Coming up next/) && $NF != "-"' "$T/status")"
+check_eq "status: nothing on channel 7 (silent cards, as it asked)" "" \
+	"$(awk '$1 == 7 && $NF != "-"' "$T/status" | head -3)"
+for k in "DEAD AIR" BLACK FROZEN; do
+	check "console: channel 5's tile says $k with how long" \
+		grep -q "5 Five.*$k 00:00:0[0-9]" "$T/tiles"
+done
+check_eq "console: and then ON AIR again" "ON AIR" \
+	"$(tail -1 "$T/tiles" | grep -o "ON AIR")"
+tmux -S "$TS" capture-pane -p -t mon | head -8 | sed 's/^/# | /'
+
+stop_daemon
+L="$T/daemon.log"
+check_grep "log: dead air with the item and its position" \
+	"channel 5: DEAD AIR: Faults (programme), 00:00:06.00 into it: no sound since 00:00:04.00 into it" "$L"
+check_grep "log: and when it is over" "channel 5: DEAD AIR over: Faults (programme), 00:00:0[78]" "$L"
+check_grep "log: black" "channel 5: BLACK: Faults (programme), 00:00:12.00 into it: a black picture since 00:00:10.00" "$L"
+check_grep "log: black over" "channel 5: BLACK over: Faults (programme), 00:00:1[34]" "$L"
+check_grep "log: frozen" "channel 5: FROZEN: Faults (programme), 00:00:19.00 into it: the same picture since 00:00:16.00" "$L"
+check_grep "log: frozen over" "channel 5: FROZEN over: Faults (programme), 00:00:2[12]" "$L"
+check_grep "log: the action on channel 6" \
+	"channel 6: Quiet: cut 00:00:05.00 into the item after 3 s of DEAD AIR; the slate until the next item" "$L"
+check "log: no alarm on channel 7" sh -c "! grep -E 'channel 7: (DEAD AIR|BLACK|FROZEN)' '$L'"
+
+errors=$(sql "SELECT p.errors FROM playout_logs p JOIN channels c ON c.id = p.channel_id
+    WHERE c.number = '5' AND p.title = 'Faults'")
+diag "as-run errors of Faults: $errors"
+check_eq "as-run: the faulty item's row lists each alarm at its place" \
+	"DEAD AIR at 00:00:04.00 for 4.0 s; BLACK at 00:00:10.00 for 4.0 s; FROZEN at 00:00:16.00 for 6.0 s" \
+	"$(echo "$errors" | sed 's/for \([0-9]\)\.[0-9] s/for \1.0 s/g')"
+check_eq "as-run: and its card's row none" "" \
+	"$(sql "SELECT p.errors FROM playout_logs p JOIN channels c ON c.id = p.channel_id
+	    WHERE c.number = '5' AND p.title = 'Coming up next'")"
+check_grep "as-run: the cut item is partial, saying why" "^partial|.*cut 00:00:05.00 into the item after 3 s of DEAD AIR.*DEAD AIR at 00:00:02.00" \
+	"$(sql "SELECT p.status || '|' || p.errors FROM playout_logs p JOIN channels c ON
+	    c.id = p.channel_id WHERE c.number = '6' AND p.title = 'Quiet'" >"$T/q"; echo "$T/q")"
+check_eq "as-run: the slate takes the rest of its time" "slate" \
+	"$(sql "SELECT p.status FROM playout_logs p JOIN channels c ON c.id = p.channel_id
+	    WHERE c.number = '6' AND p.title LIKE 'Technical difficulties slate for Quiet%'")"
+
+# What channel 6 sent: one silence (the file's, until the cut), then sound.
+ffmpeg -nostats -i "$T/ch6.ts" -af silencedetect=n=-60dB:d=1 -f null - 2>"$T/silence6"
+grep silence_ "$T/silence6" | sed 's/^/# /'
+check_eq "silencedetect hears one silence on channel 6" 1 "$(grep -c silence_end "$T/silence6")"
+check "of about 3 s (from the file's 2 s to the cut at 5 s): the slate has sound" python3 -c "
+import re, sys
+d = [float(x) for x in re.findall(r'silence_duration: ([0-9.]+)', open('$T/silence6').read())]
+sys.exit(not (d and 2.5 <= d[0] <= 4))"
+
+done_testing
