@@ -102,9 +102,11 @@ for k in signoff offair signon bumper commercial next_bumper rating_card; do
 done
 
 check "the daemon starts" start_daemon "$T/daemon.log"
+recs=
 for n in 4 3; do
 	ffmpeg -v error -i "http://127.0.0.1:$port/channel/$n.ts" -map 0:a -c copy -f mpegts \
 		-t $(((end - $(now_ms)) / 1000 + 1)) "$T/ch$n.ts" &
+	recs="$recs $!"
 done
 # The status all along: every alarm any channel shows.
 : >"$T/alarms"
@@ -116,7 +118,7 @@ for c in json.load(sys.stdin)["channels"]:
         print(c["number"], a["name"], a["seconds"], (c["item"] or {}).get("title"))' >>"$T/alarms"
 	sleep 0.5
 done
-wait
+wait $recs                      # the recorders (the daemon is a child too)
 stop_daemon
 
 check_eq "no alarm showed in the status" "" "$(sort -u "$T/alarms" | head -5)"
