@@ -194,7 +194,8 @@ observe(struct alarm *a, enum alarm_kind k, int cond, int64_t t, int64_t end, in
 		/* The scheduled black of a break does not start a stretch. */
 		if (k != ALARM_FROZEN && near_boundary(s, t))
 			return;
-		d->since_us = began;
+		/* A picture frozen since a stretch where it did not count: from there. */
+		d->since_us = began > s->at_us ? began : s->at_us;
 	}
 	if (!d->up && end - d->since_us >= a->conf.after_us[k]) {
 		d->up = 1;
