@@ -71,6 +71,7 @@ struct bed {
 	char **tracks;
 	size_t ntracks, next;
 	int asked;                      /* a track is asked of the opener */
+	size_t asked_i;                 /* which */
 	int64_t rescan_ms;              /* monotonic ms: nothing opens; look again then */
 	size_t fails;                   /* tracks in a row that did not open */
 	struct source *music;
@@ -138,7 +139,8 @@ ask(struct bed *b)
 	sc.no_audio = 0;
 	sc.title = NULL;
 	sc.gain_db = NAN;               /* measured, brought to the target */
-	opener_want(b->opener, BED_ITEM_ID, BED_JOIN_US, b->tracks[b->next++], 0, &sc);
+	b->asked_i = b->next++;
+	opener_want(b->opener, BED_ITEM_ID, BED_JOIN_US, b->tracks[b->asked_i], 0, &sc);
 	b->asked = 1;
 }
 
@@ -153,6 +155,8 @@ music(struct bed *b)
 		return b->music;
 	switch (opener_take(b->opener, BED_ITEM_ID, BED_JOIN_US, &src, &cause)) {
 	case OPENER_READY:
+		log_info("%s: music under the generated items: %s", b->label,
+		    b->tracks[b->asked_i]);
 		b->asked = 0;
 		b->fails = 0;
 		b->music = src;
