@@ -238,7 +238,7 @@ check_eq "the database has the new notes" "Edited in tmux" \
 # its slots over the settings (a slot added in a form, removed after a
 # question), a TMM directory added and removed.
 $tmx send-keys -t a F2
-check "F2 opens the settings" wait_screen a "Plex sources  *Path mappings  *TMM directories  *Channels"
+check "F2 opens the settings" wait_screen a "Servers  *Path mappings  *TMM directories  *Channels"
 $tmx send-keys -t a Left
 check "Left: the channels tab" wait_screen a "Retro Sitcoms .*enabled"
 $tmx send-keys -t a Down Down Down e

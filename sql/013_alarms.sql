@@ -1,4 +1,4 @@
--- Retrovue schema, migration 11: master-control alarms and the sound
+-- Retrovue schema, migration 13: master-control alarms and the sound
 -- under generated items.
 --
 -- Each channel's output is watched for dead air (sound below -60 dBFS),
