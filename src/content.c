@@ -25,7 +25,7 @@ const char *const content_types[] = {
 };
 
 const char *const content_set_keys = "title, type, daypart, seasonal, rating, company, "
-    "category, duration, expires, demographic, warnings, notes, year, summary, genre";
+    "category, duration, expires, demographic, warnings, notes, year, series, summary, genre";
 
 /* Normalise a type. */
 const char *
@@ -282,9 +282,18 @@ content_set(sqlite3 *db, int64_t id, char *const *pairs, size_t n, char **cause)
 				set_cause(cause, "year=%s: not a year", val);
 				goto fail;
 			}
+			/* The scheduler's year (any file), and a movie's own. */
+			sch.production_year = *val != '\0' ? (int)y : -1;
 			if (update_one(db, "UPDATE movies SET year = ?1 WHERE media_file_id = ?2", val, id,
 			    cause) != 0)
 				goto fail;
+		} else if (strcmp(key, "series") == 0) {
+			if (strlen(val) > 200) {
+				set_cause(cause, "series=%.20s...: a series title is at most 200 characters",
+				    val);
+				goto fail;
+			}
+			sch.series = pairs[i] + (val - key);
 		} else if (strcmp(key, "summary") == 0) {
 			if (update_one(db, "UPDATE movies SET summary = ?1 WHERE media_file_id = ?2", val,
 			    id, cause) != 0 || update_one(db, "UPDATE episodes SET summary = ?1 WHERE "
@@ -311,6 +320,23 @@ fail:
 	free(key);
 	library_free(&lib);
 	return -1;
+}
+
+/* A series by title, or "Title (Year)". */
+int
+content_series_known(sqlite3 *db, const char *title)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	st = db_prepare(db, "SELECT 1 FROM shows WHERE title = ?1 COLLATE NOCASE OR "
+	    "title || ' (' || year || ')' = ?1 COLLATE NOCASE LIMIT 1", NULL);
+	if (st == NULL)
+		return 1;       /* cannot tell: do not worry the operator */
+	sqlite3_bind_text(st, 1, title, -1, SQLITE_TRANSIENT);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
 }
 
 /* Columns content_list can sort on. */
@@ -447,9 +473,9 @@ content_show(sqlite3 *db, int64_t id, struct content_field **out, size_t *n, cha
 		"duration", "size", "validation", "message", "validated", "video", "audio",
 		"resolution", "frame rate", "loudness", "rating", "rating level", "daypart",
 		"seasonal", "company", "category", "commercial length", "expires", "demographic",
-		"warnings", "notes", "show", "season", "episode", "year", "genre", "director",
-		"studio", "aired", "summary", "plex ratingKey", "primary id", "plex updatedAt",
-		"nfo", "added", "modified",
+		"warnings", "notes", "series", "show", "season", "episode", "year", "genre",
+		"director", "studio", "aired", "summary", "plex ratingKey", "primary id",
+		"plex updatedAt", "nfo", "added", "modified",
 	};
 	struct content_field *f = NULL;
 	struct chapter *ch = NULL;
@@ -471,8 +497,9 @@ content_show(sqlite3 *db, int64_t id, struct content_field **out, size_t *n, cha
 	    "c.content_rating, c.rating_level, c.daypart_preference, c.seasonal_preference, "
 	    "c.commercial_company, c.commercial_category, c.commercial_duration || ' s', "
 	    "c.commercial_expiration, c.target_demographic, c.content_warnings, "
-	    "c.scheduling_notes, s.title || coalesce(' (' || s.year || ')', ''), e.season_number, "
-	    "e.episode_number, m.year, m.genre, "
+	    "c.scheduling_notes, c.series_title, s.title || coalesce(' (' || s.year || ')', ''), "
+	    "e.season_number, e.episode_number, coalesce(c.production_year, mf.production_year, "
+	    "m.year), m.genre, "
 	    "m.director, coalesce(m.studio, s.studio), e.air_date, coalesce(m.summary, e.summary), "
 	    "coalesce(m.plex_rating_key, e.plex_rating_key), coalesce(m.guid_primary, "
 	    "e.guid_primary), coalesce(m.updated_at_plex, e.updated_at_plex), mf.nfo_path, "

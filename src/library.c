@@ -51,21 +51,26 @@ enum {
 	S_COUNT,
 };
 
-/* The media_files columns ?1..?16, in this order, in both S_MF_INSERT and S_MF_UPDATE. */
+/*
+ * The media_files columns ?1..?16 and ?18 (the production year), in this
+ * order, in both S_MF_INSERT and S_MF_UPDATE (?17 is the update's id).
+ */
 static const char *const sql[S_COUNT] = {
 	[S_MF_INSERT] = "INSERT INTO media_files (file_path, source_path, duration_ms, media_type, "
 	    "source_type, source_id, tmm_directory_id, source_key, library_name, library_key, "
-	    "file_size, file_mtime, nfo_path, nfo_mtime, nfo_size, title) VALUES (?1, ?2, ?3, ?4, "
-	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	    "file_size, file_mtime, nfo_path, nfo_mtime, nfo_size, title, production_year) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?18)",
 	[S_MF_UPDATE] = "UPDATE media_files SET file_path = ?1, source_path = ?2, duration_ms = ?3, "
 	    "media_type = ?4, source_type = ?5, source_id = ?6, tmm_directory_id = ?7, "
 	    "source_key = ?8, library_name = ?9, library_key = ?10, file_size = ?11, "
-	    "nfo_path = ?13, title = ?16, validation_status = CASE WHEN file_path IS NOT ?1 "
-	    "THEN 'unchecked' ELSE validation_status END, updated_at = " NOW " WHERE id = ?17 AND "
+	    "nfo_path = ?13, title = ?16, production_year = ?18, validation_status = CASE WHEN "
+	    "file_path IS NOT ?1 THEN 'unchecked' ELSE validation_status END, updated_at = " NOW
+	    " WHERE id = ?17 AND "
 	    "(file_path IS NOT ?1 OR source_path IS NOT ?2 OR duration_ms IS NOT ?3 OR "
 	    "media_type IS NOT ?4 OR source_key IS NOT ?8 OR library_name IS NOT ?9 OR "
 	    "library_key IS NOT ?10 OR file_size IS NOT ?11 OR nfo_path IS NOT ?13 OR "
-	    "title IS NOT ?16 OR source_id IS NOT ?6 OR tmm_directory_id IS NOT ?7)",
+	    "title IS NOT ?16 OR source_id IS NOT ?6 OR tmm_directory_id IS NOT ?7 OR "
+	    "production_year IS NOT ?18)",
 	[S_MF_STAMPS] = "UPDATE media_files SET file_mtime = ?1, nfo_mtime = ?2, nfo_size = ?3 "
 	    "WHERE id = ?4",
 	[S_CSM_INSERT] = "INSERT OR IGNORE INTO content_scheduling_metadata (media_file_id, "
@@ -261,6 +266,7 @@ bind_file(sqlite3_stmt *st, const struct lib_origin *o, const struct lib_item *i
 	bind_int(st, 14, it->nfo_mtime, 0);
 	bind_int(st, 15, it->nfo_size, -1);
 	bind_text(st, 16, it->title);
+	bind_int(st, 18, it->year >= 1800 && it->year <= 2999 ? it->year : 0, 0);
 }
 
 /*
@@ -700,7 +706,7 @@ library_set_sched(struct library *lib, int64_t mf_id, const struct lib_sched *s,
 	static const char *const cols[] = {
 		"content_type", "daypart_preference", "seasonal_preference", "commercial_company",
 		"commercial_category", "commercial_expiration", "target_demographic",
-		"content_warnings", "scheduling_notes",
+		"content_warnings", "scheduling_notes", "series_title",
 	};
 	const char *vals[nitems(cols)];
 	sqlite3_stmt *st;
@@ -718,6 +724,7 @@ library_set_sched(struct library *lib, int64_t mf_id, const struct lib_sched *s,
 	vals[6] = s->demographic;
 	vals[7] = s->warnings;
 	vals[8] = s->notes;
+	vals[9] = s->series;
 	/* A row exists for every file; make one for files written before it did. */
 	st = lib->st[S_CSM_INSERT];
 	sqlite3_bind_int64(st, 1, mf_id);
@@ -738,6 +745,22 @@ library_set_sched(struct library *lib, int64_t mf_id, const struct lib_sched *s,
 		sqlite3_bind_int64(st, 2, mf_id);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			set_cause(cause, "%s: %s", cols[i], sqlite3_errmsg(lib->db));
+			sqlite3_finalize(st);
+			return -1;
+		}
+		total += sqlite3_changes(lib->db);
+		sqlite3_finalize(st);
+	}
+	if (s->production_year != 0) {
+		st = db_prepare(lib->db, "UPDATE content_scheduling_metadata SET production_year = "
+		    "?1, updated_at = " NOW " WHERE media_file_id = ?2 AND production_year IS NOT ?1",
+		    cause);
+		if (st == NULL)
+			return -1;
+		bind_int(st, 1, s->production_year, 0);
+		sqlite3_bind_int64(st, 2, mf_id);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			set_cause(cause, "production year: %s", sqlite3_errmsg(lib->db));
 			sqlite3_finalize(st);
 			return -1;
 		}
