@@ -42,6 +42,7 @@ static const struct {
 	{ "series", "Series (bumpers)", NULL },
 	{ "warnings", "Warnings", NULL },
 	{ "notes", "Notes", NULL },
+	{ "audio", "Audio (spa, or track 2)", NULL },
 };
 #define NFIELDS ((int)(sizeof fields / sizeof fields[0]))
 
