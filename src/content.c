@@ -63,7 +63,7 @@ content_add_file(sqlite3 *db, const char *path, const struct content_add *a, int
 	struct lib_sched sch;
 	struct media_info mi;
 	enum lib_result res;
-	char real[PATH_MAX], *title = NULL, *show = NULL, *dot;
+	char real[PATH_MAX], *title = NULL, *show = NULL, *name, *dot;
 	const char *type, *base, *mtype;
 	sqlite3_stmt *st;
 	int64_t existing = 0, show_id = 0;
@@ -100,13 +100,20 @@ content_add_file(sqlite3 *db, const char *path, const struct content_add *a, int
 	if (media_probe(real, &mi, NULL, cause) != 0)
 		return -1;
 
-	if (a->title != NULL && *a->title != '\0')
+	/* The name: "Cola (1987).mp4" is titled Cola, of 1987, unless told otherwise. */
+	base = strrchr(real, '/');
+	name = xstrdup(base != NULL ? base + 1 : real);
+	if ((dot = strrchr(name, '.')) != NULL && dot != name)
+		*dot = '\0';
+	title = split_year(name, &year);
+	if (*title == '\0') {
+		free(title);
+		title = xstrdup(name);
+	}
+	free(name);
+	if (a->title != NULL && *a->title != '\0') {
+		free(title);
 		title = xstrdup(a->title);
-	else {
-		base = strrchr(real, '/');
-		title = xstrdup(base != NULL ? base + 1 : real);
-		if ((dot = strrchr(title, '.')) != NULL && dot != title)
-			*dot = '\0';
 	}
 	mtype = strcmp(type, "movie") == 0 || strcmp(type, "episode") == 0 ? type : "clip";
 	memset(&it, 0, sizeof it);
@@ -118,7 +125,7 @@ content_add_file(sqlite3 *db, const char *path, const struct content_add *a, int
 	it.duration_ms = mi.duration_ms;
 	it.file_size = mi.size;
 	it.title = title;
-	it.year = a->year;
+	it.year = a->year != 0 ? a->year : year;
 	it.rating = a->sched.rating;
 	it.season = a->season;
 	it.episode = a->episode;

@@ -22,7 +22,7 @@ const char *content_type_parse(const char *s);
 struct content_add {
 	const char *type;               /* a content type (required) */
 	const char *title;              /* NULL: from the file name */
-	int year;                       /* movies */
+	int year;                       /* the production year; 0: from the name, "Ad (1987).mp4" */
 	const char *show;               /* episodes: "Title" or "Title (Year)" */
 	int season;                     /* episodes; -1 */
 	int episode;
