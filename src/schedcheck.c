@@ -12,6 +12,7 @@
 #include "src/db.h"
 #include "src/finelog.h"
 #include "src/rating.h"
+#include "src/strbuf.h"
 #include "src/tz.h"
 #include "src/util.h"
 
@@ -820,6 +821,138 @@ check_simultaneous(sqlite3 *db, const struct sched_channel *ch, int64_t from_ms,
 	else
 		free(r.text);
 	return r.problems;
+}
+
+/* What an era came to for one kind of clip (schedcheck_era_note). */
+struct era_tally {
+	int total, other;               /* clips in breaks that prefer an era; of another */
+	int empty[8][2];                /* eras with nothing of the kind the channel may air */
+	int n_empty;
+};
+
+/* Has the library a clip of kind the channel may air of the years lo..hi? */
+static int
+era_has_pool(const struct schedlib *lib, const struct sched_channel *ch, enum sl_kind kind,
+    int lo, int hi)
+{
+	const struct sl_item *it;
+	size_t i;
+
+	for (i = 0; i < lib->n_kind[kind]; i++) {
+		it = &lib->items[lib->by_kind[kind][i]];
+		if (SCHEDLIB_IN_ERA(it, lo, hi) && it->card == SL_CARD_NONE &&
+		    schedlib_allowed(ch, it))
+			return 1;
+	}
+	return 0;
+}
+
+/* Count a clip of kind aired in a break that prefers lo..hi. */
+static void
+era_count(struct era_tally *t, const struct schedlib *lib, const struct sched_channel *ch,
+    const struct sl_item *li, int lo, int hi)
+{
+	int k;
+
+	t->total++;
+	if (SCHEDLIB_IN_ERA(li, lo, hi))
+		return;
+	t->other++;
+	for (k = 0; k < t->n_empty; k++) {
+		if (t->empty[k][0] == lo)
+			return;
+	}
+	if (t->n_empty < (int)nitems(t->empty) && !era_has_pool(lib, ch, li->kind, lo, hi)) {
+		t->empty[t->n_empty][0] = lo;
+		t->empty[t->n_empty++][1] = hi;
+	}
+}
+
+/* One line of the note: a kind's clips of another era and why. */
+static void
+era_line(struct strbuf *sb, const struct sched_channel *ch, const char *what,
+    const struct era_tally *t)
+{
+	char era[32];
+	int k;
+
+	if (t->other == 0)
+		return;
+	strbuf_add(sb, "channel %s: %d of %d %s in breaks preferring %s were of other years: ",
+	    ch->number, t->other, t->total, what, ch->era.programme ? "their programme's decade" :
+	    era_format(&ch->era, era, sizeof era));
+	if (t->n_empty == 0)
+		strbuf_add(sb, "none of those years fitted (the pod rules, dayparts, lengths)");
+	for (k = 0; k < t->n_empty; k++)
+		strbuf_add(sb, "%s%d-%d", k == 0 ? "the library has none the channel may air of " :
+		    ", ", t->empty[k][0], t->empty[k][1]);
+	strbuf_add(sb, "\n");
+}
+
+/* What a channel's era came to in a stored range. */
+int
+schedcheck_era_note(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms,
+    char **note, char **cause)
+{
+	static const char *const what[] = { "commercials", "bumpers", "station IDs" };
+	struct schedlib *lib = NULL;
+	struct sched_channel ch;
+	struct fine_item *items = NULL;
+	const struct sl_item *prog, *li;
+	struct era_tally t[3];
+	struct strbuf sb;
+	size_t n = 0, i, j, k;
+	int lo, hi, rc = -1, unknown;
+
+	*note = NULL;
+	memset(t, 0, sizeof t);
+	if (schedlib_load(db, &lib, cause) != 0)
+		return -1;
+	if (schedlib_channel(db, lib, channel_id, &ch, cause) != 0) {
+		schedlib_free(&lib);
+		return -1;
+	}
+	if (finelog_items(db, channel_id, from_ms, to_ms, &items, &n, cause) != 0)
+		goto out;
+	for (i = 0; i < n && (ch.era.programme || ch.era.lo > 0); i = j) {
+		for (j = i + 1; j < n && items[j].programme_start_ms == items[i].programme_start_ms;
+		    j++)
+			;
+		/* The block's programme, as check_prefs finds it. */
+		prog = NULL;
+		unknown = items[i].start_ms != items[i].programme_start_ms;
+		for (k = i; k < j; k++) {
+			if (items[k].kind != ITEM_PROGRAMME || fine_item_is_guide(&items[k]))
+				continue;
+			prog = items[k].media_file_id != 0 ? schedlib_item(lib,
+			    items[k].media_file_id) : NULL;
+			unknown = prog == NULL;
+			break;
+		}
+		if (unknown || !schedlib_era(&ch, prog, &lo, &hi))
+			continue;
+		for (k = i; k < j; k++) {
+			if (items[k].kind == ITEM_PROGRAMME || items[k].media_file_id == 0 ||
+			    (li = schedlib_item(lib, items[k].media_file_id)) == NULL)
+				continue;
+			if (items[k].kind == ITEM_COMMERCIAL && li->kind == SL_COMMERCIAL)
+				era_count(&t[0], lib, &ch, li, lo, hi);
+			else if (items[k].kind == ITEM_BUMPER && li->kind == SL_BUMPER)
+				era_count(&t[1], lib, &ch, li, lo, hi);
+			else if (items[k].kind == ITEM_STATION_ID && li->kind == SL_STATION_ID)
+				era_count(&t[2], lib, &ch, li, lo, hi);
+		}
+	}
+	memset(&sb, 0, sizeof sb);
+	for (k = 0; k < nitems(t); k++)
+		era_line(&sb, &ch, what[k], &t[k]);
+	*note = sb.len > 0 ? strbuf_take(&sb) : NULL;
+	rc = 0;
+out:
+	fine_items_free(&items, n);
+	schedlib_channel_clear(&ch);
+	schedlib_free(&lib);
+	return rc;
 }
 
 /* Check a stored range. */

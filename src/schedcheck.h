@@ -64,5 +64,16 @@ int schedcheck_items_slots(const struct schedlib *lib, const struct sched_channe
  */
 int schedcheck_channel(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms,
     char **report, char **cause);
+/*
+ * What a channel's era came to over [from_ms, to_ms) of its stored fine
+ * log: a line for each kind of clip (commercials, bumpers, station IDs)
+ * of which some aired in breaks preferring an era but were of another,
+ * saying why (the library has none of that era the channel may air, or
+ * the pod rules left none); *note NULL when every clip was of its era or
+ * the channel has none. Not a problem: any era fills when none fits.
+ * 0, or -1 with *cause.
+ */
+int schedcheck_era_note(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms,
+    char **note, char **cause);
 
 #endif

@@ -62,6 +62,11 @@ for year in 1985 1985 1985 1985 1985 1985 1985 1985 1985 1985 1995 1995; do
 done
 check_eq "content add --year stores the year of a clip" 10 \
     "$(sq "SELECT count(*) FROM media_files WHERE production_year = 1985 AND media_type = 'clip'")"
+cp "$M/clip.mp4" "$M/Ad 13 (1987).mp4"
+run_rc "$R" content add "$M/Ad 13 (1987).mp4" --type commercial --company "Company 13" \
+    --category cat13
+check_eq "without --year, the year in a file's name" "Ad 13|1987" \
+    "$(sq "SELECT title, production_year FROM media_files WHERE file_path LIKE '%Ad 13 (1987).mp4'")"
 cp "$M/clip.mp4" "$M/cheers-brb.mp4"
 run_rc "$R" content add "$M/cheers-brb.mp4" --type bumper --category out --series Cheers \
     --title "Cheers will be right back"
@@ -120,6 +125,7 @@ run_rc "$R" schedule build 4 --hours 48
 run_rc "$R" schedule check 4
 check_eq "the log passes the checker" 0 "$rc"
 check_grep "and says so" "fine log ok" "$T/out"
+check_no_grep "with no note: every clip is of the era" "^note:" "$T/out"
 check "commercials air" test "$(sq "SELECT count(*) FROM schedule_items WHERE kind = 'commercial'")" -gt 100
 check_eq "only the era's: every 1985 spot before any 1995 one" 0 \
     "$(sq "SELECT count(*) FROM schedule_items s JOIN media_files m ON m.id = s.media_file_id WHERE s.kind = 'commercial' AND m.production_year = 1995")"
@@ -150,6 +156,18 @@ run_rc "$R" schedule check 4
 check_eq "the programme's decade: the log passes" 0 "$rc"
 check_eq "and has no 1995 spot in a 1983 programme" 0 \
     "$(sq "SELECT count(*) FROM schedule_items s JOIN media_files m ON m.id = s.media_file_id WHERE s.kind = 'commercial' AND m.production_year = 1995 AND s.start_ms > strftime('%s','now') * 1000 + 3600000")"
+
+# An era the library has nothing of: any era fills, and the check says so.
+run_rc "$R" channel edit 4 --era 1960s
+run_rc "$R" schedule rebuild 4
+run_rc "$R" schedule check 4
+check_eq "an era with no clips of its own: the log passes" 0 "$rc"
+check_grep "and the check notes that other eras filled its breaks" \
+    "^note: channel 4: [0-9]* of [0-9]* commercials in breaks preferring 1960-1969 were of other years: the library has none the channel may air of 1960-1969$" "$T/out"
+sed "s/^/# /" "$T/out"
+check_grep "its bumpers too" "^note: channel 4: [0-9]* of [0-9]* bumpers in breaks preferring 1960-1969 were of other years" "$T/out"
+check "the 1995 spots, kept out before, fill as well" test \
+    "$(sq "SELECT count(*) FROM schedule_items s JOIN media_files m ON m.id = s.media_file_id WHERE s.kind = 'commercial' AND m.production_year = 1995 AND s.start_ms > strftime('%s','now') * 1000 + 3600000")" -gt 0
 run_rc "$R" channel edit 4 --era none
 run_rc "$R" channel show 4
 check_grep "no era: any" "^era: *any" "$T/out"

@@ -115,6 +115,16 @@ log_text(sqlite3 *db, int64_t ch)
 	return text;
 }
 
+/* The checker's note on what the era came to (NULL: nothing to say). */
+static char *
+era_note(sqlite3 *db, int64_t ch)
+{
+	char *note = NULL, *cause = NULL;
+
+	ck_assert_msg(schedcheck_era_note(db, ch, 0, INT64_MAX, &note, &cause) == 0, "%s", cause);
+	return note;
+}
+
 /* Set a channel's era as typed. */
 static void
 set_era(sqlite3 *db, int64_t ch, const char *era)
@@ -392,6 +402,7 @@ START_TEST(channel_era_preferred)
 	extend(db, late, JUNE, 24 * HOUR_MS);
 	b = log_text(db, late);
 	ck_assert_str_eq(a, b);
+	ck_assert_ptr_null(era_note(db, ch));
 	free(a);
 	free(b);
 	db_close(&db);
@@ -401,8 +412,8 @@ END_TEST
 START_TEST(era_pool_too_short_fills_from_others)
 {
 	sqlite3 *db = fx_db();
-	int64_t show, ch;
-	char name[32];
+	int64_t show, ch, n;
+	char name[32], *note, want[256];
 	int i;
 
 	/* The era has only minute-long spots; 15-second gaps take any era's. */
@@ -436,6 +447,30 @@ START_TEST(era_pool_too_short_fills_from_others)
 	    "content_scheduling_metadata cb ON cb.media_file_id = b.media_file_id WHERE "
 	    "a.kind = 'commercial' AND b.kind = 'commercial' AND ca.production_year = 2010 AND "
 	    "cb.production_year = 1984"), 0);
+	/* The checker says other eras filled, and why: not for want of the era's spots. */
+	note = era_note(db, ch);
+	ck_assert_ptr_nonnull(note);
+	ck_assert_msg(strstr(note, "channel 4: ") == note && strstr(note, " commercials in breaks "
+	    "preferring 1980-1989 were of other years: none of those years fitted (the pod rules, "
+	    "dayparts, lengths)\n") != NULL, "%s", note);
+	ck_assert_ptr_null(strstr(note, "bumpers"));
+	free(note);
+
+	/* An era with nothing of its own: every spot is another era's, and it says so. */
+	set_era(db, ch, "1950-1959");
+	fx_exec(db, "DELETE FROM schedule_items");
+	fx_exec(db, "DELETE FROM sched_airings");
+	extend(db, ch, JUNE, 24 * HOUR_MS);
+	assert_clean(db, ch, 0, INT64_MAX);
+	note = era_note(db, ch);
+	ck_assert_ptr_nonnull(note);
+	n = q(db, "SELECT count(*) FROM schedule_items WHERE kind = 'commercial'");
+	ck_assert_int_gt(n, 50);
+	snprintf(want, sizeof want, "channel 4: %lld of %lld commercials in breaks preferring "
+	    "1950-1959 were of other years: the library has none the channel may air of "
+	    "1950-1959\n", (long long)n, (long long)n);
+	ck_assert_str_eq(note, want);
+	free(note);
 	db_close(&db);
 }
 END_TEST
@@ -482,6 +517,8 @@ START_TEST(programme_decade_preferred)
 	    "schedule_items s JOIN content_scheduling_metadata c USING (media_file_id) WHERE "
 	    "s.kind = 'commercial' AND s.programme_start_ms IN (SELECT programme_start_ms FROM "
 	    "schedule_items WHERE media_file_id = %lld)", (long long)film), 3);
+	/* Every break that prefers a decade had it: the checker has nothing to note. */
+	ck_assert_ptr_null(era_note(db, ch));
 	db_close(&db);
 }
 END_TEST
