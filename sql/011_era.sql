@@ -1,4 +1,4 @@
--- Retrovue schema, migration 10: commercials and bumpers of their time.
+-- Retrovue schema: commercials and bumpers of their time.
 --
 -- media_files.production_year: the year its source gives (Plex's year, an
 -- .nfo's <year> or the year of its <aired> date, a name like "Ad (1987)").
