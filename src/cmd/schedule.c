@@ -723,7 +723,7 @@ schedule_check(struct cmd_ctx *ctx, int argc, char **argv)
 	struct channel_conf c;
 	const struct tz *tz;
 	const char *from_s;
-	char *number, *cause = NULL, *report = NULL, *note = NULL, *line, *end;
+	char *number, *cause = NULL, *report = NULL;
 	int64_t from;
 	int hours, rc, problems;
 	sqlite3 *db;
@@ -753,14 +753,8 @@ schedule_check(struct cmd_ctx *ctx, int argc, char **argv)
 	} else
 		printf("channel %s: fine log ok for %d hours\n", c.number, hours);
 	/* Not a problem, but the operator should know when the era did not hold. */
-	if (problems >= 0 && schedcheck_era_note(db, c.id, from, from + hours * 3600000LL, &note,
-	    NULL) == 0 && note != NULL) {
-		for (line = note; *line != '\0'; line = end + 1) {
-			end = strchr(line, '\n');
-			printf("note: %.*s\n", (int)(end - line), line);
-		}
-	}
-	free(note);
+	if (problems >= 0)
+		chanopts_era_note(db, c.id, from, from + hours * 3600000LL);
 	free(report);
 	channel_conf_clear(&c);
 	return rc;

@@ -149,6 +149,8 @@ check_eq "the rebuilt log passes" 0 "$rc"
 # Each programme's decade: the 1980s for Cheers of 1983; none for the rest.
 run_rc "$R" channel edit 4 --era programme
 check_eq "channel edit --era programme" 0 "$rc"
+check_grep "rebuilds the log" "schedule rebuilt" "$T/out"
+check_no_grep "with no note: Cheers' decade has its own" "^note:" "$T/out"
 run_rc "$R" channel show 4
 check_grep "shown as it is stored" "^era: *programme" "$T/out"
 run_rc "$R" schedule rebuild 4
@@ -159,6 +161,9 @@ check_eq "and has no 1995 spot in a 1983 programme" 0 \
 
 # An era the library has nothing of: any era fills, and the check says so.
 run_rc "$R" channel edit 4 --era 1960s
+sed "s/^/# /" "$T/out"
+check_grep "channel edit says at once that other eras fill the new one" \
+    "^note: channel 4: [0-9]* of [0-9]* commercials in breaks preferring 1960-1969 were of other years: the library has none the channel may air of 1960-1969$" "$T/out"
 run_rc "$R" schedule rebuild 4
 run_rc "$R" schedule check 4
 check_eq "an era with no clips of its own: the log passes" 0 "$rc"
