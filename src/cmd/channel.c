@@ -290,7 +290,7 @@ channel_edit(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = rebuild(db, c.id, number);
 		/* A new era: say at once if the library cannot fill it. */
 		if (rc == 0 && chanedit_str(&e, "era") != NULL)
-			chanopts_era_note(db, c.id, now_ms() + SCHED_LOCK_MS, now_ms() + 48 * 3600000LL);
+			chanopts_era_note(db, c.id, now_ms() + SCHED_LOCK_MS, finelog_horizon(db, c.id));
 	}
 	if (cause != NULL) {
 		cmd_error("channel %s: %s", c.number, cause);

@@ -193,6 +193,7 @@ rebuild(sqlite3 *db, const struct channel_conf *c)
 	}
 	printf("channel %s: schedule rebuilt after the next 10 minutes (%d items)\n", c->number,
 	    n);
+	chanopts_era_note(db, c->id, now_ms() + SCHED_LOCK_MS, finelog_horizon(db, c->id));
 	return 0;
 }
 
@@ -695,6 +696,7 @@ schedule_build(struct cmd_ctx *ctx, int argc, char **argv)
 	tz = tz_get(c.timezone, NULL);
 	printf("channel %s: %d items added; scheduled to %s\n", c.number, n,
 	    tz != NULL ? chanopts_local(tz, finelog_horizon(db, c.id), until, sizeof until) : "?");
+	chanopts_era_note(db, c.id, now_ms(), finelog_horizon(db, c.id));
 	channel_conf_clear(&c);
 	return 0;
 }

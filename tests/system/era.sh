@@ -165,6 +165,8 @@ sed "s/^/# /" "$T/out"
 check_grep "channel edit says at once that other eras fill the new one" \
     "^note: channel 4: [0-9]* of [0-9]* commercials in breaks preferring 1960-1969 were of other years: the library has none the channel may air of 1960-1969$" "$T/out"
 run_rc "$R" schedule rebuild 4
+check_grep "and schedule rebuild after it" \
+    "^note: channel 4: [0-9]* of [0-9]* station IDs in breaks preferring 1960-1969 were of other years" "$T/out"
 run_rc "$R" schedule check 4
 check_eq "an era with no clips of its own: the log passes" 0 "$rc"
 check_grep "and the check notes that other eras filled its breaks" \
