@@ -12,6 +12,12 @@
  * write it (PER_CHANNEL=1: one sched_extend_lib call per channel). It runs
  * RUNS times (default 3) from an empty fine log; the best run is reported,
  * since the machine may be shared.
+ *
+ * Eras (src/era.h): commercials, bumpers and station IDs have production
+ * years from 1955 to 2014, one bumper in five belongs to a series, and of
+ * the channels one in three prefers a decade and one in three each
+ * programme's own. BENCH_ERA=0 leaves all that out (the library and
+ * channels of before eras existed).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,6 +77,7 @@ exec(sqlite3 *db, const char *fmt, ...)
 }
 
 static int n_channels = N_CHANNELS;
+static int eras = 1;                    /* BENCH_ERA */
 
 /* A deterministic random number. */
 static uint64_t
@@ -93,7 +100,7 @@ generate_library(sqlite3 *db)
 	static const char *genres[] = { "Comedy", "Drama", "Action", "Family", "Crime", "Sci-Fi" };
 	static const char *dayparts[] = { "NULL", "NULL", "'morning'", "'afternoon'", "'prime'",
 	    "'late_night'" };
-	char company[32], category[32];
+	char company[32], category[32], series[32];
 	int64_t id = 0, dur;
 	int s, e, m, k, n;
 
@@ -145,16 +152,23 @@ generate_library(sqlite3 *db)
 		exec(db, "INSERT INTO media_files (id, file_path, duration_ms, media_type, source_type) "
 		    "VALUES (%lld, '/lib/clip%d.mp4', %lld, 'clip', 'manual')", (long long)id, k,
 		    (long long)dur);
+		if (eras && k < N_SPOTS + N_BUMPERS + N_IDS)
+			exec(db, "UPDATE media_files SET production_year = %d WHERE id = %lld",
+			    1955 + (int)(rnd() % 60), (long long)id);
+		if (eras && k >= N_SPOTS && k < N_SPOTS + N_BUMPERS && k % 5 == 0)
+			snprintf(series, sizeof series, "'Show %d'", 1 + (k / 5) % N_SHOWS);
+		else
+			snprintf(series, sizeof series, "NULL");
 		exec(db, "INSERT INTO content_scheduling_metadata (media_file_id, content_type, "
 		    "commercial_company, commercial_category, daypart_preference, "
-		    "commercial_expiration, content_rating, scheduling_notes) VALUES (%lld, '%s', "
-		    "%s, %s, %s, %s, '%s', %s)", (long long)id, type,
+		    "commercial_expiration, content_rating, scheduling_notes, series_title) VALUES "
+		    "(%lld, '%s', %s, %s, %s, %s, '%s', %s, %s)", (long long)id, type,
 		    k < N_SPOTS ? company : "NULL", k < N_SPOTS ? category : "NULL",
 		    k < N_SPOTS ? dayparts[k % 6] : "NULL",
 		    k < N_SPOTS && k % 50 == 0 ? "'2001-01-01'" : "NULL",
 		    k % 11 == 0 ? "TV-14" : "TV-G",
 		    k >= N_SPOTS && k < N_SPOTS + N_BUMPERS ? (k % 3 == 0 ? "'break-in'" :
-		    k % 3 == 1 ? "'break-out'" : "NULL") : "NULL");
+		    k % 3 == 1 ? "'break-out'" : "NULL") : "NULL", series);
 	}
 	exec(db, "COMMIT");
 }
@@ -179,7 +193,7 @@ generate_channels(sqlite3 *db, int64_t *ids)
 	static const char *limits[] = { NULL, "TV-14", "TV-PG", NULL, "R" };
 	struct coarse_slot s;
 	struct chanedit e;
-	char number[16], name[32], *cause = NULL;
+	char number[16], name[32], era[16], *cause = NULL;
 	int64_t shows[6];
 	int c, k;
 
@@ -192,6 +206,11 @@ generate_channels(sqlite3 *db, int64_t *ids)
 		chanedit_set_str(&e, "timezone", zones[c % 8]);
 		chanedit_set_str(&e, "rating_limit", limits[c % 5]);
 		chanedit_set_int(&e, "slot_minutes", c % 10 == 9 ? 60 : 30);
+		if (eras && c % 3 == 1) {
+			snprintf(era, sizeof era, "%ds", 1960 + c % 5 * 10);
+			chanedit_set_str(&e, "era", era);
+		} else if (eras && c % 3 == 2)
+			chanedit_set_str(&e, "era", "programme");
 		if (chanedit_add(db, &e, &ids[c], &cause) != 0)
 			goto fail;
 		memset(&s, 0, sizeof s);
@@ -265,14 +284,16 @@ main(int argc, char **argv)
 	if (getenv("BENCH_CHANNELS") != NULL && atoi(getenv("BENCH_CHANNELS")) > 0 &&
 	    atoi(getenv("BENCH_CHANNELS")) < N_CHANNELS)
 		n_channels = atoi(getenv("BENCH_CHANNELS"));
+	if (getenv("BENCH_ERA") != NULL)
+		eras = atoi(getenv("BENCH_ERA")) != 0;
 	xasprintf(&path, "%s/bench_sched.%d.db", dir, (int)getpid());
 	if (db_open(path, DB_CREATE, &db, &cause) != 0) {
 		fprintf(stderr, "bench_sched: %s\n", cause);
 		return 1;
 	}
-	printf("generating a library of %d items with chapter markers and %d channels in %s...\n",
-	    N_SHOWS * EPS_PER_SHOW + N_MOVIES + N_SPOTS + N_BUMPERS + N_IDS + N_PROMOS,
-	    n_channels, path);
+	printf("generating a library of %d items with chapter markers and %d channels%s in "
+	    "%s...\n", N_SHOWS * EPS_PER_SHOW + N_MOVIES + N_SPOTS + N_BUMPERS + N_IDS + N_PROMOS,
+	    n_channels, eras ? " (two in three with an era)" : "", path);
 	fflush(stdout);
 	generate_library(db);
 	generate_channels(db, ids);

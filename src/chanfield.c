@@ -13,6 +13,7 @@
 
 #include "src/coarse.h"
 #include "src/db.h"
+#include "src/era.h"
 #include "src/rating.h"
 #include "src/tz.h"
 #include "src/util.h"
@@ -29,7 +30,9 @@ static int check_even(const struct chanfield *, const char *, long long, char **
 static int check_ratio(const struct chanfield *, const char *, long long, char **);
 static int check_slot(const struct chanfield *, const char *, long long, char **);
 static int check_station_ids(const struct chanfield *, const char *, long long, char **);
+static int check_era(const struct chanfield *, const char *, long long, char **);
 static const char *norm_rating(const char *, char *, size_t);
+static const char *norm_era(const char *, char *, size_t);
 static int parse_format(const char *, struct chanval *, char *, size_t, char **);
 static int parse_offair(const char *, struct chanval *, char *, size_t, char **);
 static void print_format(FILE *, const struct chanfield *, const struct chanval *, sqlite3 *);
@@ -181,6 +184,11 @@ const struct chanfield chanfields[] = {
 	  .type = CHANFIELD_BOOL, .label = "Next bumpers",
 	  .help = "a generated \"coming up next\" bumper when no bumper fits",
 	  .show = "next bumpers", .some = "generated when no bumper fits" },
+	{ .name = "era", .flag = "era", .arg = "YYYY-YYYY|programme|none", .column = "era",
+	  .type = CHANFIELD_TEXT, .max = 16, .label = "Era",
+	  .help = "breaks prefer commercials, bumpers and IDs of these years (1980-1989, "
+	  "1980s), or of each programme's decade (programme)", .show = "era",
+	  .none = "any", .flags = CHANFIELD_CLEAR, .check = check_era, .norm = norm_era },
 	{ .name = "channel_type", .flag = "type", .column = "channel_type",
 	  .type = CHANFIELD_CHOICE, .choices = channel_types, .label = "Channel type",
 	  .help = "regular, or a guide channel that airs the listings", .show = "type",
@@ -680,6 +688,26 @@ norm_rating(const char *s, char *buf, size_t len)
 		return s;
 	snprintf(buf, len, "%s", r.name);
 	return buf;
+}
+
+/* Years like 1980-1989 or 1980s, or programme (src/era.h). */
+static int
+check_era(const struct chanfield *f, const char *s, long long i, char **cause)
+{
+	struct era e;
+
+	return era_parse(s, &e, cause);
+}
+
+/* An era as stored: "1980s" is "1980-1989", "program" is "programme". */
+static const char *
+norm_era(const char *s, char *buf, size_t len)
+{
+	struct era e;
+
+	if (era_parse(s, &e, NULL) != 0)
+		return s;
+	return era_format(&e, buf, len);
 }
 
 /* A file that exists or an http(s) URL. */

@@ -25,7 +25,8 @@ const char *const content_types[] = {
 };
 
 const char *const content_set_keys = "title, type, daypart, seasonal, rating, company, "
-    "category, duration, expires, demographic, warnings, notes, year, summary, genre, audio";
+    "category, duration, expires, demographic, warnings, notes, year, series, summary, genre, "
+    "audio";
 
 /* Normalise a type. */
 const char *
@@ -62,7 +63,7 @@ content_add_file(sqlite3 *db, const char *path, const struct content_add *a, int
 	struct lib_sched sch;
 	struct media_info mi;
 	enum lib_result res;
-	char real[PATH_MAX], *title = NULL, *show = NULL, *dot;
+	char real[PATH_MAX], *title = NULL, *show = NULL, *name, *dot;
 	const char *type, *base, *mtype;
 	sqlite3_stmt *st;
 	int64_t existing = 0, show_id = 0;
@@ -99,13 +100,20 @@ content_add_file(sqlite3 *db, const char *path, const struct content_add *a, int
 	if (media_probe(real, &mi, NULL, cause) != 0)
 		return -1;
 
-	if (a->title != NULL && *a->title != '\0')
+	/* The name: "Cola (1987).mp4" is titled Cola, of 1987, unless told otherwise. */
+	base = strrchr(real, '/');
+	name = xstrdup(base != NULL ? base + 1 : real);
+	if ((dot = strrchr(name, '.')) != NULL && dot != name)
+		*dot = '\0';
+	title = split_year(name, &year);
+	if (*title == '\0') {
+		free(title);
+		title = xstrdup(name);
+	}
+	free(name);
+	if (a->title != NULL && *a->title != '\0') {
+		free(title);
 		title = xstrdup(a->title);
-	else {
-		base = strrchr(real, '/');
-		title = xstrdup(base != NULL ? base + 1 : real);
-		if ((dot = strrchr(title, '.')) != NULL && dot != title)
-			*dot = '\0';
 	}
 	mtype = strcmp(type, "movie") == 0 || strcmp(type, "episode") == 0 ? type : "clip";
 	memset(&it, 0, sizeof it);
@@ -117,7 +125,7 @@ content_add_file(sqlite3 *db, const char *path, const struct content_add *a, int
 	it.duration_ms = mi.duration_ms;
 	it.file_size = mi.size;
 	it.title = title;
-	it.year = a->year;
+	it.year = a->year != 0 ? a->year : year;
 	it.rating = a->sched.rating;
 	it.season = a->season;
 	it.episode = a->episode;
@@ -300,9 +308,18 @@ content_set(sqlite3 *db, int64_t id, char *const *pairs, size_t n, char **cause)
 				set_cause(cause, "year=%s: not a year", val);
 				goto fail;
 			}
+			/* The scheduler's year (any file), and a movie's own. */
+			sch.production_year = *val != '\0' ? (int)y : -1;
 			if (update_one(db, "UPDATE movies SET year = ?1 WHERE media_file_id = ?2", val, id,
 			    cause) != 0)
 				goto fail;
+		} else if (strcmp(key, "series") == 0) {
+			if (strlen(val) > 200) {
+				set_cause(cause, "series=%.20s...: a series title is at most 200 characters",
+				    val);
+				goto fail;
+			}
+			sch.series = pairs[i] + (val - key);
 		} else if (strcmp(key, "summary") == 0) {
 			if (update_one(db, "UPDATE movies SET summary = ?1 WHERE media_file_id = ?2", val,
 			    id, cause) != 0 || update_one(db, "UPDATE episodes SET summary = ?1 WHERE "
@@ -339,6 +356,23 @@ fail:
 	free(key);
 	library_free(&lib);
 	return -1;
+}
+
+/* A series by title, or "Title (Year)". */
+int
+content_series_known(sqlite3 *db, const char *title)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	st = db_prepare(db, "SELECT 1 FROM shows WHERE title = ?1 COLLATE NOCASE OR "
+	    "title || ' (' || year || ')' = ?1 COLLATE NOCASE LIMIT 1", NULL);
+	if (st == NULL)
+		return 1;       /* cannot tell: do not worry the operator */
+	sqlite3_bind_text(st, 1, title, -1, SQLITE_TRANSIENT);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
 }
 
 /* Columns content_list can sort on. */
@@ -475,9 +509,9 @@ content_show(sqlite3 *db, int64_t id, struct content_field **out, size_t *n, cha
 		"duration", "size", "validation", "message", "validated", "video", "audio",
 		"resolution", "frame rate", "loudness", "audio track", "rating", "rating level", "daypart",
 		"seasonal", "company", "category", "commercial length", "expires", "demographic",
-		"warnings", "notes", "show", "season", "episode", "year", "genre", "director",
-		"studio", "aired", "summary", "plex ratingKey", "primary id", "plex updatedAt",
-		"nfo", "added", "modified",
+		"warnings", "notes", "series", "show", "season", "episode", "year", "genre",
+		"director", "studio", "aired", "summary", "plex ratingKey", "primary id",
+		"plex updatedAt", "nfo", "added", "modified",
 	};
 	struct content_field *f = NULL;
 	struct chapter *ch = NULL;
@@ -500,8 +534,9 @@ content_show(sqlite3 *db, int64_t id, struct content_field **out, size_t *n, cha
 	    "c.content_rating, c.rating_level, c.daypart_preference, c.seasonal_preference, "
 	    "c.commercial_company, c.commercial_category, c.commercial_duration || ' s', "
 	    "c.commercial_expiration, c.target_demographic, c.content_warnings, "
-	    "c.scheduling_notes, s.title || coalesce(' (' || s.year || ')', ''), e.season_number, "
-	    "e.episode_number, m.year, m.genre, "
+	    "c.scheduling_notes, c.series_title, s.title || coalesce(' (' || s.year || ')', ''), "
+	    "e.season_number, e.episode_number, coalesce(c.production_year, mf.production_year, "
+	    "m.year), m.genre, "
 	    "m.director, coalesce(m.studio, s.studio), e.air_date, coalesce(m.summary, e.summary), "
 	    "coalesce(m.plex_rating_key, e.plex_rating_key), coalesce(m.guid_primary, "
 	    "e.guid_primary), coalesce(m.updated_at_plex, e.updated_at_plex), mf.nfo_path, "

@@ -22,7 +22,7 @@ const char *content_type_parse(const char *s);
 struct content_add {
 	const char *type;               /* a content type (required) */
 	const char *title;              /* NULL: from the file name */
-	int year;                       /* movies */
+	int year;                       /* the production year; 0: from the name, "Ad (1987).mp4" */
 	const char *show;               /* episodes: "Title" or "Title (Year)" */
 	int season;                     /* episodes; -1 */
 	int episode;
@@ -40,10 +40,13 @@ int content_add_file(sqlite3 *db, const char *path, const struct content_add *a,
 /*
  * Set metadata: key=value pairs (title, type, daypart, seasonal, rating,
  * company, category, duration, expires, demographic, warnings, notes,
- * year, summary, genre). All or nothing. 0, or -1 with *cause naming the
- * bad pair.
+ * year: the production year the scheduler's eras read, series: the series
+ * a bumper belongs to, summary, genre). All or nothing. 0, or -1 with
+ * *cause naming the bad pair.
  */
 int content_set(sqlite3 *db, int64_t id, char *const *pairs, size_t n, char **cause);
+/* Is there a series titled title, or "Title (Year)", in the library? */
+int content_series_known(sqlite3 *db, const char *title);
 /* The keys content_set knows, for usage messages. */
 extern const char *const content_set_keys;
 

@@ -166,6 +166,7 @@ static const struct demo_item items[] = {
 	/* Commercials: companies, categories, dayparts and ratings to choose between. */
 	{
 		.key = "commercial/sunrise-crunchy-os-30", .kind = DEMO_COMMERCIAL,
+		.year = 1986,
 		.file = "Commercials/sunrise-foods-crunchy-os-30.mp4",
 		.company = "Sunrise Foods", .title = "Crunchy O's Cereal", .category = "food",
 		.duration_ms = MS(0, 30), .daypart = "morning", .demographic = "children",
@@ -176,6 +177,7 @@ static const struct demo_item items[] = {
 	},
 	{
 		.key = "commercial/big-als-summer-sale-30", .kind = DEMO_COMMERCIAL,
+		.year = 1984,
 		.file = "Commercials/big-als-motors-summer-sale-30.mp4",
 		.company = "Big Al's Motors", .title = "Summer Sales Event", .category = "automotive",
 		.duration_ms = MS(0, 30), .daypart = NULL, .demographic = "adult",
@@ -187,6 +189,7 @@ static const struct demo_item items[] = {
 	},
 	{
 		.key = "commercial/megamart-back-to-school-15", .kind = DEMO_COMMERCIAL,
+		.year = 1991,
 		.file = "Commercials/megamart-back-to-school-15.mp4",
 		.company = "MegaMart", .title = "Back to School Savings", .category = "retail",
 		.duration_ms = MS(0, 15), .daypart = "afternoon", .demographic = "family",
@@ -196,6 +199,7 @@ static const struct demo_item items[] = {
 	},
 	{
 		.key = "commercial/zoom-turbo-racer-30", .kind = DEMO_COMMERCIAL,
+		.year = 1989,
 		.file = "Commercials/zoom-toys-turbo-racer-30.mp4",
 		.company = "Zoom Toys", .title = "Turbo Racer 3000", .category = "toys",
 		.duration_ms = MS(0, 30), .daypart = "afternoon", .demographic = "children",
@@ -207,6 +211,7 @@ static const struct demo_item items[] = {
 	},
 	{
 		.key = "commercial/horizon-air-coast-30", .kind = DEMO_COMMERCIAL,
+		.year = 1993,
 		.file = "Commercials/horizon-air-coast-to-coast-30.mp4",
 		.company = "Horizon Air", .title = "Fly Coast to Coast", .category = "travel",
 		.duration_ms = MS(0, 30), .daypart = "prime", .demographic = "adult",
@@ -217,6 +222,7 @@ static const struct demo_item items[] = {
 	},
 	{
 		.key = "commercial/first-federal-checking-15", .kind = DEMO_COMMERCIAL,
+		.year = 1985,
 		.file = "Commercials/first-federal-bank-free-checking-15.mp4",
 		.company = "First Federal Bank", .title = "Free Checking", .category = "finance",
 		.duration_ms = MS(0, 15), .daypart = "morning", .demographic = "seniors",
@@ -225,6 +231,7 @@ static const struct demo_item items[] = {
 	},
 	{
 		.key = "commercial/cosmo-cola-15", .kind = DEMO_COMMERCIAL,
+		.year = 1987,
 		.file = "Commercials/cosmo-cola-15.mp4",
 		.company = "Cosmo Cola", .title = "Cosmo Cola", .category = "beverages",
 		.duration_ms = MS(0, 15), .daypart = NULL, .demographic = "family",
@@ -235,6 +242,7 @@ static const struct demo_item items[] = {
 	},
 	{
 		.key = "commercial/sunrise-coffee-15", .kind = DEMO_COMMERCIAL,
+		.year = 1979,
 		.file = "Commercials/sunrise-foods-instant-coffee-15.mp4",
 		.company = "Sunrise Foods", .title = "Sunrise Instant Coffee", .category = "beverages",
 		.duration_ms = MS(0, 15), .daypart = "morning", .demographic = "adult",
@@ -243,6 +251,7 @@ static const struct demo_item items[] = {
 	},
 	{
 		.key = "commercial/galaxy-pizza-30", .kind = DEMO_COMMERCIAL,
+		.year = 1992,
 		.file = "Commercials/galaxy-pizza-two-large-30.mp4",
 		.company = "Galaxy Pizza", .title = "Two Large for $9.99", .category = "food",
 		.duration_ms = MS(0, 30), .daypart = "prime", .demographic = "family",
@@ -253,6 +262,7 @@ static const struct demo_item items[] = {
 	},
 	{
 		.key = "commercial/lakeside-insurance-15", .kind = DEMO_COMMERCIAL,
+		.year = 1994,
 		.file = "Commercials/lakeside-insurance-bundles-15.mp4",
 		.company = "Lakeside Insurance", .title = "Auto & Home Bundles", .category = "finance",
 		.duration_ms = MS(0, 15), .daypart = "late_night", .demographic = "adult",
@@ -262,6 +272,7 @@ static const struct demo_item items[] = {
 	},
 	{
 		.key = "commercial/dr-sparkle-toothpaste-15", .kind = DEMO_COMMERCIAL,
+		.year = 1983,
 		.file = "Commercials/dr-sparkle-toothpaste-15.mp4",
 		.company = "Dr. Sparkle", .title = "Sparkle Toothpaste", .category = "health",
 		.duration_ms = MS(0, 15), .daypart = "morning", .demographic = "family",
@@ -271,6 +282,7 @@ static const struct demo_item items[] = {
 	},
 	{
 		.key = "commercial/midnight-records-70s-hits-30", .kind = DEMO_COMMERCIAL,
+		.year = 1978,
 		.file = "Commercials/midnight-records-70s-hits-30.mp4",
 		.company = "Midnight Records", .title = "Smooth Hits of the '70s", .category = "music",
 		.duration_ms = MS(0, 30), .daypart = "late_night", .demographic = "adult",
@@ -677,8 +689,8 @@ static const char *const register_sql[ST_COUNT] = {
 	[ST_MEDIA] =
 	    "INSERT INTO media_files (file_path, source_path, duration_ms, media_type, "
 	    "source_type, source_id, source_key, library_name, file_size, file_mtime, "
-	    "video_codec, audio_codec, width, height, frame_rate) "
-	    "VALUES (?1, ?2, ?3, ?4, 'demo', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+	    "video_codec, audio_codec, width, height, frame_rate, production_year) "
+	    "VALUES (?1, ?2, ?3, ?4, 'demo', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
 	    "ON CONFLICT (source_type, source_id, source_key) WHERE source_key IS NOT NULL "
 	    "DO UPDATE SET file_path = excluded.file_path, source_path = excluded.source_path, "
 	    "duration_ms = excluded.duration_ms, media_type = excluded.media_type, "
@@ -688,13 +700,15 @@ static const char *const register_sql[ST_COUNT] = {
 	    "file_size = excluded.file_size, file_mtime = excluded.file_mtime, "
 	    "video_codec = excluded.video_codec, audio_codec = excluded.audio_codec, "
 	    "width = excluded.width, height = excluded.height, "
-	    "frame_rate = excluded.frame_rate, updated_at = " NOW " "
+	    "frame_rate = excluded.frame_rate, production_year = excluded.production_year, "
+	    "updated_at = " NOW " "
 	    "WHERE file_path IS NOT excluded.file_path OR source_path IS NOT excluded.source_path "
 	    "OR duration_ms IS NOT excluded.duration_ms OR media_type IS NOT excluded.media_type "
 	    "OR library_name IS NOT excluded.library_name OR file_size IS NOT excluded.file_size "
 	    "OR file_mtime IS NOT excluded.file_mtime OR video_codec IS NOT excluded.video_codec "
 	    "OR audio_codec IS NOT excluded.audio_codec OR width IS NOT excluded.width "
-	    "OR height IS NOT excluded.height OR frame_rate IS NOT excluded.frame_rate",
+	    "OR height IS NOT excluded.height OR frame_rate IS NOT excluded.frame_rate "
+	    "OR production_year IS NOT excluded.production_year",
 	[ST_MEDIA_ID] =
 	    "SELECT id FROM media_files WHERE source_type = 'demo' AND source_id = ?1 "
 	    "AND source_key = ?2",
@@ -966,6 +980,8 @@ register_item(struct reg *r, const char *data_dir, const struct demo_item *it,
 	sqlite3_bind_int(st, 12, f->width);
 	sqlite3_bind_int(st, 13, f->height);
 	sqlite3_bind_double(st, 14, f->fps);
+	if (it->year > 0)
+		sqlite3_bind_int(st, 15, it->year);
 	if (run(r, ST_MEDIA, it->key) != 0)
 		goto out;
 

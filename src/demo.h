@@ -84,7 +84,7 @@ struct demo_item {
 	const struct demo_show *show;   /* episodes */
 	int season, episode;            /* episodes */
 	const char *title;              /* episode or movie title; product; bumper text */
-	int year;                       /* movies */
+	int year;                       /* movies; commercials and clips: made in (eras) */
 	int64_t duration_ms;            /* whole frames at DEMO_FPS */
 	int64_t breaks_ms[DEMO_MAX_BREAKS];     /* chapter markers, ascending */
 	int nbreaks;

@@ -52,26 +52,28 @@ enum {
 };
 
 /*
- * The media_files columns ?1..?16 and ?18, ?19 (the stream languages), in
- * this order, in both S_MF_INSERT and S_MF_UPDATE (?17: the row to update).
+ * The media_files columns ?1..?16 and ?18, ?19 (the stream languages), ?20
+ * (the production year), in this order, in both S_MF_INSERT and S_MF_UPDATE
+ * (?17: the row to update).
  */
 static const char *const sql[S_COUNT] = {
 	[S_MF_INSERT] = "INSERT INTO media_files (file_path, source_path, duration_ms, media_type, "
 	    "source_type, source_id, tmm_directory_id, source_key, library_name, library_key, "
 	    "file_size, file_mtime, nfo_path, nfo_mtime, nfo_size, title, source_audio_langs, "
-	    "source_subtitle_langs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	    "?14, ?15, ?16, ?18, ?19)",
+	    "source_subtitle_langs, production_year) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?18, ?19, ?20)",
 	[S_MF_UPDATE] = "UPDATE media_files SET file_path = ?1, source_path = ?2, duration_ms = ?3, "
 	    "media_type = ?4, source_type = ?5, source_id = ?6, tmm_directory_id = ?7, "
 	    "source_key = ?8, library_name = ?9, library_key = ?10, file_size = ?11, "
 	    "nfo_path = ?13, title = ?16, source_audio_langs = ?18, source_subtitle_langs = ?19, "
-	    "validation_status = CASE WHEN file_path IS NOT ?1 "
+	    "production_year = ?20, validation_status = CASE WHEN file_path IS NOT ?1 "
 	    "THEN 'unchecked' ELSE validation_status END, updated_at = " NOW " WHERE id = ?17 AND "
 	    "(file_path IS NOT ?1 OR source_path IS NOT ?2 OR duration_ms IS NOT ?3 OR "
 	    "media_type IS NOT ?4 OR source_key IS NOT ?8 OR library_name IS NOT ?9 OR "
 	    "library_key IS NOT ?10 OR file_size IS NOT ?11 OR nfo_path IS NOT ?13 OR "
 	    "title IS NOT ?16 OR source_id IS NOT ?6 OR tmm_directory_id IS NOT ?7 OR "
-	    "source_audio_langs IS NOT ?18 OR source_subtitle_langs IS NOT ?19)",
+	    "source_audio_langs IS NOT ?18 OR source_subtitle_langs IS NOT ?19 OR "
+	    "production_year IS NOT ?20)",
 	[S_MF_STAMPS] = "UPDATE media_files SET file_mtime = ?1, nfo_mtime = ?2, nfo_size = ?3 "
 	    "WHERE id = ?4",
 	[S_CSM_INSERT] = "INSERT OR IGNORE INTO content_scheduling_metadata (media_file_id, "
@@ -269,6 +271,7 @@ bind_file(sqlite3_stmt *st, const struct lib_origin *o, const struct lib_item *i
 	bind_text(st, 16, it->title);
 	bind_text(st, 18, it->audio_langs);
 	bind_text(st, 19, it->subtitle_langs);
+	bind_int(st, 20, it->year >= 1800 && it->year <= 2999 ? it->year : 0, 0);
 }
 
 /*
@@ -809,7 +812,7 @@ library_set_sched(struct library *lib, int64_t mf_id, const struct lib_sched *s,
 	static const char *const cols[] = {
 		"content_type", "daypart_preference", "seasonal_preference", "commercial_company",
 		"commercial_category", "commercial_expiration", "target_demographic",
-		"content_warnings", "scheduling_notes",
+		"content_warnings", "scheduling_notes", "series_title",
 	};
 	const char *vals[nitems(cols)];
 	sqlite3_stmt *st;
@@ -827,6 +830,7 @@ library_set_sched(struct library *lib, int64_t mf_id, const struct lib_sched *s,
 	vals[6] = s->demographic;
 	vals[7] = s->warnings;
 	vals[8] = s->notes;
+	vals[9] = s->series;
 	/* A row exists for every file; make one for files written before it did. */
 	st = lib->st[S_CSM_INSERT];
 	sqlite3_bind_int64(st, 1, mf_id);
@@ -847,6 +851,22 @@ library_set_sched(struct library *lib, int64_t mf_id, const struct lib_sched *s,
 		sqlite3_bind_int64(st, 2, mf_id);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			set_cause(cause, "%s: %s", cols[i], sqlite3_errmsg(lib->db));
+			sqlite3_finalize(st);
+			return -1;
+		}
+		total += sqlite3_changes(lib->db);
+		sqlite3_finalize(st);
+	}
+	if (s->production_year != 0) {
+		st = db_prepare(lib->db, "UPDATE content_scheduling_metadata SET production_year = "
+		    "?1, updated_at = " NOW " WHERE media_file_id = ?2 AND production_year IS NOT ?1",
+		    cause);
+		if (st == NULL)
+			return -1;
+		bind_int(st, 1, s->production_year, 0);
+		sqlite3_bind_int64(st, 2, mf_id);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			set_cause(cause, "production year: %s", sqlite3_errmsg(lib->db));
 			sqlite3_finalize(st);
 			return -1;
 		}

@@ -94,6 +94,8 @@ struct lib_sched {
 	const char *demographic;
 	const char *warnings;
 	const char *notes;
+	int production_year;            /* the scheduler's year (src/era.h); 0: leave, -1: unset */
+	const char *series;             /* bumpers: the series whose breaks they are for */
 };
 
 enum lib_result {

@@ -489,6 +489,8 @@ read_retrovue(struct ctx *c, const xmlNode *rv, struct nfo_retrovue *r)
 	r->demographic = child_text(rv, "demographic");
 	r->warnings = child_text(rv, "warnings");
 	r->notes = child_text(rv, "notes");
+	r->series = child_text(rv, "series");
+	r->year = int_child(c, rv, "year", 1800, 2999, 0);
 	if ((n = child(rv, "duration")) != NULL && num_of(c, n, &dur) == 0) {
 		if (dur > 0 && dur < 86400)
 			r->commercial_duration = (int)lround(dur);
@@ -611,6 +613,7 @@ item_clear(struct nfo_item *it)
 	free(it->rv.demographic);
 	free(it->rv.warnings);
 	free(it->rv.notes);
+	free(it->rv.series);
 	for (i = 0; i < it->rv.nchapters; i++)
 		free(it->rv.chapters[i].title);
 	free(it->rv.chapters);

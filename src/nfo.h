@@ -10,8 +10,10 @@
  *
  * The <retrovue> element carries Retrovue's scheduling fields (see the
  * README): <type>, <daypart>, <seasonal>, <rating>, <company>, <category>,
- * <duration>, <expires>, <demographic>, <warnings>, <notes>, and any
- * number of <chapter time="hh:mm:ss.s">title</chapter>.
+ * <duration>, <expires>, <demographic>, <warnings>, <notes>, <year> (the
+ * production year the scheduler's eras read, over the item's own),
+ * <series> (the series a bumper belongs to), and any number of
+ * <chapter time="hh:mm:ss.s">title</chapter>.
  *
  * No global state: files can be read on several threads at once.
  */
@@ -50,6 +52,8 @@ struct nfo_retrovue {
 	char *demographic;
 	char *warnings;
 	char *notes;
+	int year;                       /* 0: not given */
+	char *series;
 	struct nfo_chapter *chapters;
 	size_t nchapters;
 };

@@ -28,6 +28,17 @@
  * and commercials (struct occupancy) are avoided: a programme never airs
  * while another channel airs the same file, a commercial only when the
  * pool has nothing else.
+ *
+ * Eras and series (migration 10): breaks prefer commercials, bumpers and
+ * station IDs of the channel's era (src/era.h: its years, or the decade
+ * of the programme the break is in), and bumpers of the programme's own
+ * series; a bumper of a series airs in that series' breaks only. The
+ * preference comes before every other one (a spot of the era airs again
+ * within the hour before another era's fills in), after every rule (pods,
+ * dayparts, ratings, expiry, seasons). So that it costs no scan, each
+ * pool is split into rotations by class (struct pool): its era group and,
+ * for bumpers, its series; a pick looks in the preferred classes first,
+ * then in the others, least recently aired first across them.
  */
 #include "src/sched.h"
 
@@ -96,6 +107,27 @@ struct rot {
 	size_t n;
 };
 
+/*
+ * A pool of clips (commercials, bumpers or station IDs): one rotation per
+ * class and list. A class is an era group, times a series for bumpers
+ * (class = series * n_groups + group); commercials have a list per
+ * daypart (list 0: any daypart, 1 + d: daypart d). A member is named by a
+ * handle: member * n_rots + rotation.
+ */
+struct pool {
+	struct rot *rots;               /* n_rots = classes * lists */
+	int64_t *min;                   /* the shortest member of each rotation, 0 if empty */
+	size_t *off;                    /* where each rotation's members start in 0..total */
+	int n_rots, lists;
+	size_t total;                   /* members in all */
+};
+
+/* What a break prefers: an era group and a series (pref_of). */
+struct pref {
+	int group;                      /* era group, -1: none */
+	int series;                     /* bumpers: the programme's series class, 0: none */
+};
+
 /* media id -> last start, open addressing. */
 struct i64map {
 	int64_t *keys;                  /* 0: empty */
@@ -159,6 +191,7 @@ struct occupancy {
 struct pod {
 	int64_t t;
 	int32_t day;                    /* local day number */
+	int32_t end_day;                /* ... of the end of the time it may fill */
 	int daypart;
 	int companies[32], categories[32];
 	int n_companies, n_categories;
@@ -172,9 +205,14 @@ struct build {
 	struct coarse_slot *slots;
 	size_t n_slots;
 	struct slotstate *ss;           /* n_slots + 1 */
-	struct rot spots[SPOT_LISTS];   /* commercials: any daypart, then one per daypart */
-	int64_t spot_min[SPOT_LISTS];   /* the shortest in each, 0 if empty */
-	struct rot bumpers, ids, fillers;
+	struct pool spots;              /* commercials: lists for any daypart, then each */
+	struct pool bumpers, ids;
+	struct rot fillers;             /* promos and interstitials */
+	int n_groups;                   /* era groups (1: no era preferred) */
+	int dec_lo, n_dec;              /* era "programme": the decades clips are of */
+	int *dec_group;                 /* ... decade - dec_lo -> group, 0 none */
+	int n_series;                   /* bumper series classes, 0 for no series */
+	int *series_key;                /* ... each one's sl_show.title_key */
 	int64_t min_spot;               /* shortest commercial allowed, 0 if none */
 	struct i64map recent;           /* programmes: media id -> last start */
 	int *progress;                  /* per series: next position in eps, -1 unknown */
@@ -397,17 +435,20 @@ occ_load(sqlite3 *db, struct occupancy *o, int64_t channel_id, int64_t from, int
 
 /* Sort key for building a rotation. */
 struct rot_seed {
+	int32_t rot;                    /* which rotation of a pool */
 	int32_t item;
 	int64_t last;
 	uint64_t h;
 };
 
-/* Oldest first, never-aired first of all, then by hash. */
+/* By rotation; oldest first, never-aired first of all, then by hash. */
 static int
 cmp_seed(const void *a, const void *b)
 {
 	const struct rot_seed *x = a, *y = b;
 
+	if (x->rot != y->rot)
+		return x->rot < y->rot ? -1 : 1;
 	if (x->last != y->last)
 		return x->last < y->last ? -1 : 1;
 	if (x->h != y->h)
@@ -415,44 +456,13 @@ cmp_seed(const void *a, const void *b)
 	return x->item < y->item ? -1 : x->item > y->item;
 }
 
-/*
- * Build a rotation of the allowed items of kinds, ordered by history:
- * with daypart -1 every one, else those of daypart - 1 (0: no preference);
- * none that expired before day.
- */
+/* Fill rotation r with the n sorted seeds. */
 static void
-rot_init(struct build *b, struct rot *r, const enum sl_kind *kinds, size_t nk,
-    const struct i64map *history, int daypart, int32_t day)
+rot_fill(struct rot *r, const struct rot_seed *seed, size_t n)
 {
-	const struct schedlib *lib = b->lib;
-	struct rot_seed *seed;
-	size_t i, k, n = 0, total = 0;
-	const struct sl_item *it;
+	size_t i;
 
 	memset(r, 0, sizeof *r);
-	r->head = r->tail = -1;
-	for (k = 0; k < nk; k++)
-		total += lib->n_kind[kinds[k]];
-	if (total == 0)
-		return;
-	seed = xreallocarray(NULL, total, sizeof *seed);
-	for (k = 0; k < nk; k++) {
-		for (i = 0; i < lib->n_kind[kinds[k]]; i++) {
-			int32_t idx = lib->by_kind[kinds[k]][i];
-
-			it = &lib->items[idx];
-			if (!schedlib_allowed(&b->ch, it) || it->expires < day ||
-			    it->card != SL_CARD_NONE)
-				continue;
-			if (daypart >= 0 && it->daypart + 1 != daypart)
-				continue;
-			seed[n].item = idx;
-			seed[n].last = map_get(history, it->id, NEVER);
-			seed[n].h = hash3((uint64_t)b->ch.id, (uint64_t)it->id, 0x706f6f6c);
-			n++;
-		}
-	}
-	qsort(seed, n, sizeof *seed, cmp_seed);
 	r->n = n;
 	r->item = xreallocarray(NULL, n + 1, sizeof *r->item);
 	r->last = xreallocarray(NULL, n + 1, sizeof *r->last);
@@ -466,8 +476,128 @@ rot_init(struct build *b, struct rot *r, const enum sl_kind *kinds, size_t nk,
 	}
 	r->head = n > 0 ? 0 : -1;
 	r->tail = n > 0 ? (int32_t)n - 1 : -1;
+}
+
+/* May item it be in a channel's rotations from day on? */
+static int
+rot_allows(const struct build *b, const struct sl_item *it, int32_t day)
+{
+	return schedlib_allowed(&b->ch, it) && it->expires >= day && it->card == SL_CARD_NONE;
+}
+
+/* The seed of item idx for rotation rot, ordered by history. */
+static void
+seed_of(const struct build *b, struct rot_seed *s, int32_t idx, int rot,
+    const struct i64map *history)
+{
+	const struct sl_item *it = &b->lib->items[idx];
+
+	s->rot = rot;
+	s->item = idx;
+	s->last = map_get(history, it->id, NEVER);
+	s->h = hash3((uint64_t)b->ch.id, (uint64_t)it->id, 0x706f6f6c);
+}
+
+/*
+ * Build a rotation of the items of kinds allowed from day on, ordered by
+ * history.
+ */
+static void
+rot_init(struct build *b, struct rot *r, const enum sl_kind *kinds, size_t nk,
+    const struct i64map *history, int32_t day)
+{
+	const struct schedlib *lib = b->lib;
+	struct rot_seed *seed;
+	size_t i, k, n = 0, total = 0;
+
+	for (k = 0; k < nk; k++)
+		total += lib->n_kind[kinds[k]];
+	seed = xreallocarray(NULL, total + 1, sizeof *seed);
+	for (k = 0; k < nk; k++) {
+		for (i = 0; i < lib->n_kind[kinds[k]]; i++) {
+			int32_t idx = lib->by_kind[kinds[k]][i];
+
+			if (rot_allows(b, &lib->items[idx], day))
+				seed_of(b, &seed[n++], idx, 0, history);
+		}
+	}
+	qsort(seed, n, sizeof *seed, cmp_seed);
+	rot_fill(r, seed, n);
 	free(seed);
 }
+
+/* An item's era group (see struct build). */
+static int
+era_group(const struct build *b, const struct sl_item *it)
+{
+	if (b->n_groups == 1)
+		return 0;
+	if (!b->ch.era.programme)
+		return SCHEDLIB_IN_ERA(it, b->ch.era.lo, b->ch.era.hi);
+	return it->year > 0 ? b->dec_group[it->year / 10 - b->dec_lo] : 0;
+}
+
+/* A bumper's series class: 0 for none. */
+static int
+series_class(const struct build *b, const struct sl_item *it)
+{
+	int i;
+
+	for (i = 1; i < b->n_series; i++) {
+		if (b->series_key[i] == it->series)
+			return i;
+	}
+	return 0;
+}
+
+/*
+ * Build pool pl of the items of kind allowed from day on, ordered by
+ * history, with lists lists per class (SPOT_LISTS: by daypart) and, with
+ * series, a class per series. A bumper of a series not in the library is
+ * left out.
+ */
+static void
+pool_init(struct build *b, struct pool *pl, enum sl_kind kind, int lists, int series,
+    const struct i64map *history, int32_t day)
+{
+	const struct schedlib *lib = b->lib;
+	const struct sl_item *it;
+	struct rot_seed *seed;
+	size_t i, n = 0, from;
+	int rot, k;
+
+	memset(pl, 0, sizeof *pl);
+	pl->lists = lists;
+	pl->n_rots = b->n_groups * lists * (series ? b->n_series : 1);
+	pl->rots = xcalloc((size_t)pl->n_rots, sizeof *pl->rots);
+	pl->min = xcalloc((size_t)pl->n_rots, sizeof *pl->min);
+	pl->off = xcalloc((size_t)pl->n_rots + 1, sizeof *pl->off);
+	seed = xreallocarray(NULL, lib->n_kind[kind] + 1, sizeof *seed);
+	for (i = 0; i < lib->n_kind[kind]; i++) {
+		it = &lib->items[lib->by_kind[kind][i]];
+		if (!rot_allows(b, it, day) || it->series < 0)
+			continue;
+		rot = ((series ? series_class(b, it) : 0) * b->n_groups + era_group(b, it)) * lists +
+		    (lists > 1 ? it->daypart + 1 : 0);
+		seed_of(b, &seed[n++], lib->by_kind[kind][i], rot, history);
+		if (pl->min[rot] == 0 || it->duration_ms < pl->min[rot])
+			pl->min[rot] = it->duration_ms;
+	}
+	qsort(seed, n, sizeof *seed, cmp_seed);
+	for (i = 0, k = 0; k < pl->n_rots; k++) {
+		for (from = i; i < n && seed[i].rot == k; i++)
+			;
+		pl->off[k] = from;
+		rot_fill(&pl->rots[k], seed + from, i - from);
+	}
+	pl->off[pl->n_rots] = n;
+	pl->total = n;
+	free(seed);
+}
+
+/* The rotation and member of a pool's handle. */
+#define POOL_ROT(pl, h) (&(pl)->rots[(h) % (pl)->n_rots])
+#define POOL_M(pl, h)   ((int32_t)((h) / (pl)->n_rots))
 
 /* Move member m to the tail (most recently aired) at time t. */
 static void
@@ -496,6 +626,20 @@ rot_free(struct rot *r)
 	free(r->prev);
 	free(r->next);
 	memset(r, 0, sizeof *r);
+}
+
+/* Free a pool. */
+static void
+pool_free(struct pool *pl)
+{
+	int k;
+
+	for (k = 0; k < pl->n_rots; k++)
+		rot_free(&pl->rots[k]);
+	free(pl->rots);
+	free(pl->min);
+	free(pl->off);
+	memset(pl, 0, sizeof *pl);
 }
 
 /* The library item of member m. */
@@ -529,9 +673,19 @@ in_season_at(const struct build *b, const struct sl_item *it, int64_t t)
 	return schedlib_in_season(b->lib, it, c.year, c.month, c.day);
 }
 
-/* Set up a pod at time t. */
+/* The local day number at UTC time t. */
+static int32_t
+local_day(const struct build *b, int64_t t)
+{
+	struct tz_civil c;
+
+	tz_local(b->ch.tz, t, &c);
+	return (int32_t)tz_days_from_civil(c.year, c.month, c.day);
+}
+
+/* Set up a pod at time t that may fill the time until end. */
 static void
-pod_init(const struct build *b, struct pod *p, int64_t t)
+pod_init(const struct build *b, struct pod *p, int64_t t, int64_t end)
 {
 	struct tz_civil c;
 
@@ -540,6 +694,18 @@ pod_init(const struct build *b, struct pod *p, int64_t t)
 	p->t = t;
 	p->day = (int32_t)tz_days_from_civil(c.year, c.month, c.day);
 	p->daypart = coarse_daypart_at(c.hour * 60 + c.minute);
+	p->end_day = end - 1 > t ? local_day(b, end - 1) : p->day;
+}
+
+/*
+ * May it air anywhere in pod p: not expired on its last day, in season
+ * on its first and last (a pod spans a day at most)?
+ */
+static int
+pod_allows(const struct build *b, const struct sl_item *it, const struct pod *p)
+{
+	return it->expires >= p->end_day && in_season_day(b, it, p->day) &&
+	    (p->end_day == p->day || in_season_day(b, it, p->end_day));
 }
 
 /* Is v in the first n of set? */
@@ -555,30 +721,26 @@ in_set(const int *set, int n, int v)
 	return 0;
 }
 
-/* The rotation and member of a spot handle from pick_spot. */
-#define SPOT_ROT(b, h)  (&(b)->spots[(h) % SPOT_LISTS])
-#define SPOT_M(h)       ((int32_t)((h) / SPOT_LISTS))
-
 /*
- * The first eligible member of spot list l, or -1. Pass 0: not aired within
- * the hour, nor on another channel meanwhile; pass 1: not on another
- * channel; pass 2: any.
+ * The first eligible member of spot rotation l, or -1. Pass 0: not aired
+ * within the hour, nor on another channel meanwhile; pass 1: not on
+ * another channel; pass 2: any.
  */
 static int32_t
 first_spot(const struct build *b, int l, const struct pod *p, int64_t t, int64_t max_ms,
     int strict, int pass)
 {
-	const struct rot *r = &b->spots[l];
+	const struct rot *r = &b->spots.rots[l];
 	const struct sl_item *it;
 	int32_t m;
 
-	if (b->spot_min[l] == 0 || b->spot_min[l] > max_ms)
+	if (b->spots.min[l] == 0 || b->spots.min[l] > max_ms)
 		return -1;
 	for (m = r->head; m >= 0; m = r->next[m]) {
 		if (pass == 0 && r->last[m] != NEVER && r->last[m] > t - HOUR_MS)
 			return -1;      /* the rest aired even more recently */
 		it = rot_item(b, r, m);
-		if (it->duration_ms > max_ms || it->expires < p->day || !in_season_day(b, it, p->day))
+		if (it->duration_ms > max_ms || !pod_allows(b, it, p))
 			continue;
 		if (strict && ((it->company != 0 &&
 		    in_set(p->companies, p->n_companies, it->company)) ||
@@ -594,35 +756,44 @@ first_spot(const struct build *b, int l, const struct pod *p, int64_t t, int64_t
 
 /*
  * The commercial to air next in pod p: at most max_ms long, not expired,
- * for the daypart (from the list of spots for any daypart and the list for
- * this one); with strict, no company or category already in the pod. Least
- * recently aired first; one aired within the hour only if nothing else
- * fits, one on another channel at the same moment only if nothing at all
- * else fits. A handle for SPOT_ROT/SPOT_M, or -1.
+ * for the daypart (from the lists of spots for any daypart and for this
+ * one); with strict, no company or category already in the pod. Of era
+ * group (-1: any) if one fits, else of any other. Least recently aired
+ * first; one aired within the hour only if nothing else fits, one on
+ * another channel at the same moment only if nothing at all else fits. A
+ * handle (POOL_ROT, POOL_M), or -1.
  */
-static int32_t
-pick_spot(const struct build *b, const struct pod *p, int64_t t, int64_t max_ms, int strict)
+static int64_t
+pick_spot(const struct build *b, const struct pod *p, int64_t t, int64_t max_ms, int strict,
+    int group)
 {
-	int lists[2] = { 0, 1 + p->daypart }, pass, k, best_l = -1;
+	int pass, k, g, l, tier, best_l = -1;
 	int32_t m, best = -1;
 	const struct sl_item *it, *bi = NULL;
 	int64_t last;
 
-	for (pass = 0; pass < 3 && best < 0; pass++) {
-		for (k = 0; k < 2; k++) {
-			if ((m = first_spot(b, lists[k], p, t, max_ms, strict, pass)) < 0)
-				continue;
-			it = rot_item(b, &b->spots[lists[k]], m);
-			last = b->spots[lists[k]].last[m];
-			if (best < 0 || last < b->spots[best_l].last[best] ||
-			    (last == b->spots[best_l].last[best] && it->id < bi->id)) {
-				best = m;
-				best_l = lists[k];
-				bi = it;
+	for (tier = group >= 0 ? 0 : 1; tier < 2 && best < 0; tier++) {
+		for (pass = 0; pass < 3 && best < 0; pass++) {
+			for (g = 0; g < b->n_groups; g++) {
+				if (tier == 0 ? g != group : g == group)
+					continue;
+				for (k = 0; k < 2; k++) {
+					l = g * SPOT_LISTS + (k == 0 ? 0 : 1 + p->daypart);
+					if ((m = first_spot(b, l, p, t, max_ms, strict, pass)) < 0)
+						continue;
+					it = rot_item(b, &b->spots.rots[l], m);
+					last = b->spots.rots[l].last[m];
+					if (best < 0 || last < b->spots.rots[best_l].last[best] ||
+					    (last == b->spots.rots[best_l].last[best] && it->id < bi->id)) {
+						best = m;
+						best_l = l;
+						bi = it;
+					}
+				}
 			}
 		}
 	}
-	return best < 0 ? -1 : best * SPOT_LISTS + best_l;
+	return best < 0 ? -1 : (int64_t)best * b->spots.n_rots + best_l;
 }
 
 /* Note a commercial in pod p. */
@@ -636,13 +807,14 @@ pod_add(struct pod *p, const struct sl_item *it)
 }
 
 /*
- * A member of r at most max_ms long, least recently aired first; role
- * filters bumpers (SL_ROLE_ANY: any); skip is a member not to take. With
- * hour_rule, one aired within the hour only if nothing else fits.
+ * A member of r at most max_ms long that may air in pod p at t, least
+ * recently aired first; role filters bumpers (SL_ROLE_ANY: any); skip is
+ * a member not to take. With hour_rule, one aired within the hour only if
+ * nothing else fits. With daypart, for the pod's daypart.
  */
 static int32_t
 pick_rot(const struct build *b, const struct rot *r, int64_t t, int64_t max_ms, int role,
-    int32_t skip, int hour_rule, const struct pod *p)
+    int32_t skip, int hour_rule, const struct pod *p, int daypart)
 {
 	const struct sl_item *it;
 	int32_t m;
@@ -653,19 +825,76 @@ pick_rot(const struct build *b, const struct rot *r, int64_t t, int64_t max_ms, 
 			if (pass == 0 && r->last[m] != NEVER && r->last[m] > t - HOUR_MS)
 				break;
 			it = rot_item(b, r, m);
-			if (m == skip || it->duration_ms > max_ms || !in_season_at(b, it, t))
+			if (m == skip || it->duration_ms > max_ms || !pod_allows(b, it, p))
 				continue;
 			if (role & ROLE_ONLY ? it->role != (role & ~ROLE_ONLY) :
 			    role == ROLE_NEUTRAL ? it->role != SL_ROLE_ANY :
 			    role != SL_ROLE_ANY && it->role != SL_ROLE_ANY && it->role != role)
 				continue;
-			if (p != NULL && (it->expires < p->day ||
-			    (it->daypart >= 0 && it->daypart != p->daypart)))
+			if (daypart && it->daypart >= 0 && it->daypart != p->daypart)
 				continue;
 			return m;
 		}
 	}
 	return -1;
+}
+
+/*
+ * A member of pool pl (bumpers, station IDs) at most max_ms long that may
+ * air in pod p at t, for a break that prefers pf, least recently aired
+ * first; skip is a handle not to take. With series (bumpers), those of
+ * the programme's series first, then those of none; within each, the
+ * era's first, then any; within each, bumpers for side (SL_ROLE_OUT,
+ * SL_ROLE_IN: made for it, then neutral ones; ROLE_NEUTRAL: neutral ones;
+ * SL_ROLE_ANY: any). A handle, or -1.
+ */
+static int64_t
+pick_clip(const struct build *b, const struct pool *pl, int64_t t, int64_t max_ms, int side,
+    int64_t skip, const struct pod *p, const struct pref *pf, int series)
+{
+	int roles[2], n_roles = 0, s, tier, g, k, rot, best_rot = -1;
+	int32_t m, best = -1;
+	const struct sl_item *it, *bi = NULL;
+
+	if (side == SL_ROLE_OUT || side == SL_ROLE_IN)
+		roles[n_roles++] = side | ROLE_ONLY;
+	roles[n_roles++] = side == SL_ROLE_ANY ? SL_ROLE_ANY : ROLE_NEUTRAL;
+	for (s = series && pf->series > 0 ? pf->series : 0; s >= 0; s = s > 0 ? 0 : -1) {
+		for (tier = pf->group >= 0 ? 0 : 1; tier < 2; tier++) {
+			for (k = 0; k < n_roles; k++) {
+				for (g = 0; g < b->n_groups; g++) {
+					if (tier == 0 ? g != pf->group : g == pf->group)
+						continue;
+					rot = s * b->n_groups + g;
+					if (pl->rots[rot].n == 0 || pl->min[rot] > max_ms)
+						continue;
+					m = pick_rot(b, &pl->rots[rot], t, max_ms, roles[k],
+					    skip >= 0 && skip % pl->n_rots == rot ? POOL_M(pl, skip) : -1, 0,
+					    p, 0);
+					if (m < 0)
+						continue;
+					it = rot_item(b, &pl->rots[rot], m);
+					if (best < 0 || pl->rots[rot].last[m] < pl->rots[best_rot].last[best] ||
+					    (pl->rots[rot].last[m] == pl->rots[best_rot].last[best] &&
+					    it->id < bi->id)) {
+						best = m;
+						best_rot = rot;
+						bi = it;
+					}
+				}
+				if (best >= 0)
+					return (int64_t)best * pl->n_rots + best_rot;
+			}
+		}
+	}
+	return -1;
+}
+
+/* The length of a pool's member by handle. */
+static int64_t
+clip_ms(const struct build *b, const struct pool *pl, int64_t h)
+{
+	return rot_item(b, POOL_ROT(pl, h), POOL_M(pl, h))->duration_ms;
 }
 
 /* Append an item of dur ms at *t; advances *t. title must outlive the build. */
@@ -728,49 +957,42 @@ emit_member(struct build *b, struct rot *r, int32_t m, int64_t *t, int64_t sched
 
 /*
  * A commercial break inside a programme at *t, at most target ms long:
- * bumper out, commercials, the station ID if want_id, bumper in. Bumpers
- * only around at least one commercial.
+ * bumper out, commercials, the station ID if want_id, bumper in, as pf
+ * prefers. Bumpers only around at least one commercial.
  */
 static void
 fill_pod(struct build *b, int64_t *t, int64_t target, int want_id, int64_t sched_id,
-    int64_t prog)
+    int64_t prog, const struct pref *pf)
 {
 	struct pod p;
-	int32_t bo = -1, bi = -1, id = -1, m, ads[64];
+	int64_t bo = -1, bi = -1, id = -1, m, ads[64];
 	int64_t left = target, bumpers = 0, tt;
 	int n_ads = 0, i;
 
-	pod_init(b, &p, *t);
+	pod_init(b, &p, *t, *t + target);
 	if (b->ch.bumpers && b->min_spot > 0) {
 		/* Bumpers made for their side of the break first, else neutral ones. */
-		bo = pick_rot(b, &b->bumpers, *t, left, SL_ROLE_OUT | ROLE_ONLY, -1, 0, NULL);
-		if (bo < 0)
-			bo = pick_rot(b, &b->bumpers, *t, left, ROLE_NEUTRAL, -1, 0, NULL);
-		if (bo >= 0) {
-			int64_t rest = left - rot_item(b, &b->bumpers, bo)->duration_ms;
-
-			bi = pick_rot(b, &b->bumpers, *t, rest, SL_ROLE_IN | ROLE_ONLY, bo, 0, NULL);
-			if (bi < 0)
-				bi = pick_rot(b, &b->bumpers, *t, rest, ROLE_NEUTRAL, bo, 0, NULL);
-		}
+		bo = pick_clip(b, &b->bumpers, *t, left - b->min_spot, SL_ROLE_OUT, -1, &p, pf, 1);
+		if (bo >= 0)
+			bi = pick_clip(b, &b->bumpers, *t, left - clip_ms(b, &b->bumpers, bo) -
+			    b->min_spot, SL_ROLE_IN, bo, &p, pf, 1);
 		if (bo >= 0 && bi >= 0)
-			bumpers = rot_item(b, &b->bumpers, bo)->duration_ms +
-			    rot_item(b, &b->bumpers, bi)->duration_ms;
+			bumpers = clip_ms(b, &b->bumpers, bo) + clip_ms(b, &b->bumpers, bi);
 		if (bo < 0 || bi < 0 || bumpers + b->min_spot > left) {
 			bo = bi = -1;
 			bumpers = 0;
 		}
 	}
 	left -= bumpers;
-	if (want_id && (id = pick_rot(b, &b->ids, *t, left, SL_ROLE_ANY, -1, 0, NULL)) >= 0)
-		left -= rot_item(b, &b->ids, id)->duration_ms;
+	if (want_id && (id = pick_clip(b, &b->ids, *t, left, SL_ROLE_ANY, -1, &p, pf, 0)) >= 0)
+		left -= clip_ms(b, &b->ids, id);
 	/* The commercials, timed as if the bumper out were already placed. */
-	tt = *t + (bo >= 0 ? rot_item(b, &b->bumpers, bo)->duration_ms : 0);
+	tt = *t + (bo >= 0 ? clip_ms(b, &b->bumpers, bo) : 0);
 	while (n_ads < (int)nitems(ads) &&
-	    (m = pick_spot(b, &p, tt, left, 1)) >= 0) {
-		const struct sl_item *it = rot_item(b, SPOT_ROT(b, m), SPOT_M(m));
+	    (m = pick_spot(b, &p, tt, left, 1, pf->group)) >= 0) {
+		const struct sl_item *it = rot_item(b, POOL_ROT(&b->spots, m), POOL_M(&b->spots, m));
 
-		rot_touch(SPOT_ROT(b, m), SPOT_M(m), tt);
+		rot_touch(POOL_ROT(&b->spots, m), POOL_M(&b->spots, m), tt);
 		pod_add(&p, it);
 		ads[n_ads++] = m;
 		left -= it->duration_ms;
@@ -779,16 +1001,71 @@ fill_pod(struct build *b, int64_t *t, int64_t target, int want_id, int64_t sched
 	if (n_ads == 0)
 		bo = bi = -1;
 	if (bo >= 0)
-		emit_member(b, &b->bumpers, bo, t, sched_id, prog);
+		emit_member(b, POOL_ROT(&b->bumpers, bo), POOL_M(&b->bumpers, bo), t, sched_id, prog);
 	for (i = 0; i < n_ads; i++) {
-		const struct sl_item *it = rot_item(b, SPOT_ROT(b, ads[i]), SPOT_M(ads[i]));
+		const struct sl_item *it = rot_item(b, POOL_ROT(&b->spots, ads[i]),
+		    POOL_M(&b->spots, ads[i]));
 
 		emit(b, t, it->duration_ms, ITEM_COMMERCIAL, it, 0, it->title, sched_id, prog, 0);
 	}
 	if (id >= 0)
-		emit_member(b, &b->ids, id, t, sched_id, prog);
+		emit_member(b, POOL_ROT(&b->ids, id), POOL_M(&b->ids, id), t, sched_id, prog);
 	if (bi >= 0)
-		emit_member(b, &b->bumpers, bi, t, sched_id, prog);
+		emit_member(b, POOL_ROT(&b->bumpers, bi), POOL_M(&b->bumpers, bi), t, sched_id, prog);
+}
+
+/*
+ * Emit each bumper of pool pl that may close a station break of pf once,
+ * at most until end: of no role (not "we'll be right back" or "back to
+ * the show"), not expired, in season; the programme's series' first, then
+ * those of none, each the era's first.
+ */
+static void
+fill_bumpers_once(struct build *b, const struct pool *pl, const struct pod *p, int64_t *t,
+    int64_t end, const struct pref *pf, int64_t sched_id, int64_t prog)
+{
+	unsigned char *used;
+	const struct sl_item *it, *best_it;
+	const struct rot *r;
+	int32_t m, best;
+	int s, tier, g, rot, best_rot;
+
+	if (pl->total == 0)
+		return;
+	used = xcalloc(pl->total, 1);
+	for (s = pf->series > 0 ? pf->series : 0; s >= 0; s = s > 0 ? 0 : -1) {
+		for (tier = pf->group >= 0 ? 0 : 1; tier < 2; tier++) {
+			for (;;) {
+				best = best_rot = -1;
+				best_it = NULL;
+				for (g = 0; g < b->n_groups; g++) {
+					if (tier == 0 ? g != pf->group : g == pf->group)
+						continue;
+					rot = s * b->n_groups + g;
+					r = &pl->rots[rot];
+					for (m = r->head; m >= 0; m = r->next[m]) {
+						it = rot_item(b, r, m);
+						if (!used[pl->off[rot] + (size_t)m] &&
+						    it->duration_ms <= end - *t && it->role == SL_ROLE_ANY &&
+						    pod_allows(b, it, p))
+							break;
+					}
+					if (m >= 0 && (best < 0 || r->last[m] < pl->rots[best_rot].last[best] ||
+					    (r->last[m] == pl->rots[best_rot].last[best] &&
+					    rot_item(b, r, m)->id < best_it->id))) {
+						best = m;
+						best_rot = rot;
+						best_it = rot_item(b, r, m);
+					}
+				}
+				if (best < 0)
+					break;
+				used[pl->off[best_rot] + (size_t)best] = 1;
+				emit_member(b, &pl->rots[best_rot], best, t, sched_id, prog);
+			}
+		}
+	}
+	free(used);
 }
 
 /*
@@ -797,24 +1074,25 @@ fill_pod(struct build *b, int64_t *t, int64_t target, int want_id, int64_t sched
  * run out), then promos, interstitials and bumpers, each once, then a
  * generated "coming up next" bumper (if next_bumper, or for what is left
  * when the channel allows them; else a slate for what is left), and the
- * station ID last if want_id. With ads unset (a block with no programme)
- * only the slate and the ID.
+ * station ID last if want_id; clips as pf prefers. With ads unset (a block
+ * with no programme) only the slate and the ID.
  */
 static int offair_at(const struct build *b, int64_t t, int64_t *signon);
 
 static void
 fill_station_break(struct build *b, int64_t *t, int64_t end, int want_id, int ads,
-    int next_bumper, int64_t sched_id, int64_t prog, const char *slate_title)
+    int next_bumper, int64_t sched_id, int64_t prog, const char *slate_title,
+    const struct pref *pf)
 {
 	struct pod p;
-	int32_t id = -1, m, sep;
-	int64_t left = end - *t, id_ms = 0, nb_ms = 0;
+	int64_t id = -1, m, sep_h, left = end - *t, id_ms = 0, nb_ms = 0, sep_ms;
 	unsigned char *used;
 	struct rot *r;
-	int k;
+	int32_t sep;
 
-	if (want_id && (id = pick_rot(b, &b->ids, end, left, SL_ROLE_ANY, -1, 0, NULL)) >= 0) {
-		id_ms = rot_item(b, &b->ids, id)->duration_ms;
+	pod_init(b, &p, *t, end);
+	if (want_id && (id = pick_clip(b, &b->ids, *t, left, SL_ROLE_ANY, -1, &p, pf, 0)) >= 0) {
+		id_ms = clip_ms(b, &b->ids, id);
 		left -= id_ms;
 	}
 	if (next_bumper && left >= NEXT_BUMPER_MIN) {
@@ -822,57 +1100,57 @@ fill_station_break(struct build *b, int64_t *t, int64_t end, int want_id, int ad
 		left -= nb_ms;
 		id_ms += nb_ms;         /* reserved at the end, with the ID */
 	}
-	pod_init(b, &p, *t);
 	while (ads && left > 0) {
-		if ((m = pick_spot(b, &p, *t, left, 1)) >= 0) {
-			pod_add(&p, rot_item(b, SPOT_ROT(b, m), SPOT_M(m)));
-			emit_member(b, SPOT_ROT(b, m), SPOT_M(m), t, sched_id, prog);
+		if ((m = pick_spot(b, &p, *t, left, 1, pf->group)) >= 0) {
+			pod_add(&p, rot_item(b, POOL_ROT(&b->spots, m), POOL_M(&b->spots, m)));
+			emit_member(b, POOL_ROT(&b->spots, m), POOL_M(&b->spots, m), t, sched_id, prog);
 			left = end - id_ms - *t;
 			continue;
 		}
 		/* The pod has used up its advertisers: a separator starts another. */
 		if (b->min_spot == 0 || left < b->min_spot)
 			break;
-		sep = pick_rot(b, &b->fillers, *t, left - b->min_spot, SL_ROLE_ANY, -1, 1, &p);
+		sep = pick_rot(b, &b->fillers, *t, left - b->min_spot, SL_ROLE_ANY, -1, 1, &p, 1);
 		r = &b->fillers;
-		if (sep < 0) {
-			sep = pick_rot(b, &b->bumpers, *t, left - b->min_spot, ROLE_NEUTRAL, -1, 0,
-			    NULL);
-			r = &b->bumpers;
+		if (sep < 0 && (sep_h = pick_clip(b, &b->bumpers, *t, left - b->min_spot,
+		    ROLE_NEUTRAL, -1, &p, pf, 1)) >= 0) {
+			r = POOL_ROT(&b->bumpers, sep_h);
+			sep = POOL_M(&b->bumpers, sep_h);
 		}
-		if (sep < 0 ||
-		    pick_spot(b, &p, *t + rot_item(b, r, sep)->duration_ms,
-		    left - rot_item(b, r, sep)->duration_ms, 0) < 0)
+		if (sep < 0)
+			break;
+		sep_ms = rot_item(b, r, sep)->duration_ms;
+		if (pick_spot(b, &p, *t + sep_ms, left - sep_ms, 0, pf->group) < 0)
 			break;
 		emit_member(b, r, sep, t, sched_id, prog);
-		pod_init(b, &p, *t);
+		pod_init(b, &p, *t, end);
 		left = end - id_ms - *t;
 	}
 	/*
 	 * Promos and interstitials, then bumpers that are not "we'll be right
 	 * back" or "back to the show": each at most once here.
 	 */
-	for (k = 0; ads && k < 2; k++) {
-		r = k == 0 ? &b->fillers : &b->bumpers;
-		if (r->n == 0)
-			continue;
+	if (ads && b->fillers.n > 0) {
+		r = &b->fillers;
 		used = xcalloc(r->n, 1);
 		for (;;) {
 			left = end - id_ms - *t;
-			for (m = r->head; m >= 0; m = r->next[m]) {
-				const struct sl_item *it = rot_item(b, r, m);
+			for (sep = r->head; sep >= 0; sep = r->next[sep]) {
+				const struct sl_item *it = rot_item(b, r, sep);
 
-				if (!used[m] && it->duration_ms <= left && it->expires >= p.day &&
-				    it->role == SL_ROLE_ANY && in_season_day(b, it, p.day))
+				if (!used[sep] && it->duration_ms <= left && it->role == SL_ROLE_ANY &&
+				    pod_allows(b, it, &p))
 					break;
 			}
-			if (m < 0)
+			if (sep < 0)
 				break;
-			used[m] = 1;
-			emit_member(b, r, m, t, sched_id, prog);
+			used[sep] = 1;
+			emit_member(b, r, sep, t, sched_id, prog);
 		}
 		free(used);
 	}
+	if (ads)
+		fill_bumpers_once(b, &b->bumpers, &p, t, end - id_ms, pf, sched_id, prog);
 	left = end - id_ms - *t;
 	/*
 	 * What the pool could not fill goes to the generated "coming up next"
@@ -891,7 +1169,7 @@ fill_station_break(struct build *b, int64_t *t, int64_t end, int want_id, int ad
 	if (nb_ms > 0)
 		emit(b, t, nb_ms, ITEM_NEXT_BUMPER, NULL, 0, "Coming up next", sched_id, prog, 0);
 	if (id >= 0)
-		emit_member(b, &b->ids, id, t, sched_id, prog);
+		emit_member(b, POOL_ROT(&b->ids, id), POOL_M(&b->ids, id), t, sched_id, prog);
 }
 
 /* Is t a station ID mark? */
@@ -1143,6 +1421,40 @@ keep_title(struct build *b, char *title)
 	return title;
 }
 
+/* What the breaks in and after programme prog (NULL: none) prefer. */
+static void
+pref_of(const struct build *b, const struct sl_item *prog, struct pref *pf)
+{
+	int lo, hi, d, i, key;
+
+	pf->group = -1;
+	pf->series = 0;
+	if (b->n_groups > 1 && schedlib_era(&b->ch, prog, &lo, &hi)) {
+		if (!b->ch.era.programme)
+			pf->group = 1;
+		else if ((d = lo / 10 - b->dec_lo) >= 0 && d < b->n_dec && b->dec_group[d] > 0)
+			pf->group = b->dec_group[d];
+	}
+	if (prog != NULL && prog->show >= 0) {
+		key = b->lib->shows[prog->show].title_key;
+		for (i = 1; i < b->n_series; i++) {
+			if (b->series_key[i] == key)
+				pf->series = i;
+		}
+	}
+}
+
+/* How many bumpers may air in a break of pf: its series' and those of none. */
+static size_t
+bumpers_for(const struct build *b, const struct pref *pf)
+{
+	const struct pool *pl = &b->bumpers;
+	int g = b->n_groups;
+
+	return (pl->off[g] - pl->off[0]) +
+	    (pf->series > 0 ? pl->off[(pf->series + 1) * g] - pl->off[pf->series * g] : 0);
+}
+
 /* Lay out one block [t0, t1) around programme it (NULL: nothing to air). */
 static void
 emit_block(struct build *b, int64_t t0, int64_t t1, const struct sl_item *it,
@@ -1153,13 +1465,16 @@ emit_block(struct build *b, int64_t t0, int64_t t1, const struct sl_item *it,
 	int n_ideal, n_budget, n, i, j, n_marks = 0, want[65], bi, next_bumper;
 	const struct sl_item *card = NULL;
 	char *title, *card_title = NULL, rating[32];
+	struct pref pf;
 
 	memset(want, 0, sizeof want);
 	b->signed_on = 1;
-	next_bumper = b->ch.bumpers && b->ch.next_bumpers && b->bumpers.n == 0 &&
+	pref_of(b, it, &pf);
+	next_bumper = b->ch.bumpers && b->ch.next_bumpers && bumpers_for(b, &pf) == 0 &&
 	    !offair_at(b, t1, NULL);
 	if (it == NULL) {
-		fill_station_break(b, &t, t1, id_mark(b, t1), 0, 0, sched_id, t0, "To Be Announced");
+		fill_station_break(b, &t, t1, id_mark(b, t1), 0, 0, sched_id, t0, "To Be Announced",
+		    &pf);
 		return;
 	}
 	dur = air_len(b, it);
@@ -1220,9 +1535,9 @@ emit_block(struct build *b, int64_t t0, int64_t t1, const struct sl_item *it,
 		emit(b, &t, out - in, ITEM_PROGRAMME, it, in, title, sched_id, t0, i + 1);
 		in = out;
 		if (i < n)
-			fill_pod(b, &t, share, want[i], sched_id, t0);
+			fill_pod(b, &t, share, want[i], sched_id, t0, &pf);
 	}
-	fill_station_break(b, &t, t1, want[n], 1, next_bumper, sched_id, t0, NULL);
+	fill_station_break(b, &t, t1, want[n], 1, next_bumper, sched_id, t0, NULL, &pf);
 }
 
 /* Would item it be shown in the ratings of slot s (its own max rating)? */
@@ -1708,14 +2023,69 @@ load_placed(struct build *b, char **cause)
 	return 0;
 }
 
+/*
+ * The classes the channel's pools are split into: era groups (none: one;
+ * a channel's years: out of them, in them; "programme": clips of no year,
+ * then one per decade that clips are of) and the series bumpers belong to.
+ */
+static void
+classes_init(struct build *b)
+{
+	static const enum sl_kind kinds[] = { SL_COMMERCIAL, SL_BUMPER, SL_STATION_ID };
+	const struct schedlib *lib = b->lib;
+	const struct sl_item *it;
+	int lo = INT_MAX, hi = INT_MIN, d, k, i;
+	size_t j;
+
+	b->n_groups = b->ch.era.lo > 0 ? 2 : 1;
+	for (k = 0; b->ch.era.programme && k < (int)nitems(kinds); k++) {
+		for (j = 0; j < lib->n_kind[kinds[k]]; j++) {
+			it = &lib->items[lib->by_kind[kinds[k]][j]];
+			if (it->year > 0) {
+				lo = it->year / 10 < lo ? it->year / 10 : lo;
+				hi = it->year / 10 > hi ? it->year / 10 : hi;
+			}
+		}
+	}
+	if (lo <= hi) {
+		b->dec_lo = lo;
+		b->n_dec = hi - lo + 1;
+		b->dec_group = xcalloc((size_t)b->n_dec, sizeof *b->dec_group);
+		for (k = 0; k < (int)nitems(kinds); k++) {
+			for (j = 0; j < lib->n_kind[kinds[k]]; j++) {
+				it = &lib->items[lib->by_kind[kinds[k]][j]];
+				if (it->year > 0)
+					b->dec_group[it->year / 10 - lo] = 1;
+			}
+		}
+		for (d = 0; d < b->n_dec; d++) {
+			if (b->dec_group[d] != 0)
+				b->dec_group[d] = b->n_groups++;
+		}
+	}
+	/* Series: class 0 is none; the others in the order bumpers name them. */
+	b->n_series = 1;
+	b->series_key = xmalloc(sizeof *b->series_key);
+	b->series_key[0] = 0;
+	for (j = 0; j < lib->n_kind[SL_BUMPER]; j++) {
+		it = &lib->items[lib->by_kind[SL_BUMPER][j]];
+		if (it->series <= 0)
+			continue;
+		for (i = 1; i < b->n_series && b->series_key[i] != it->series; i++)
+			;
+		if (i == b->n_series) {
+			b->series_key = xreallocarray(b->series_key, (size_t)b->n_series + 1,
+			    sizeof *b->series_key);
+			b->series_key[b->n_series++] = it->series;
+		}
+	}
+}
+
 /* Set up a build of channel ch starting at from. */
 static int
 build_init(struct build *b, sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
     int64_t from, int64_t to, struct occupancy *shared, char **cause)
 {
-	static const enum sl_kind spots[] = { SL_COMMERCIAL };
-	static const enum sl_kind bumpers[] = { SL_BUMPER };
-	static const enum sl_kind ids[] = { SL_STATION_ID };
 	static const enum sl_kind fillers[] = { SL_PROMO, SL_INTERSTITIAL };
 	struct i64map hist;
 	struct pod p;
@@ -1763,21 +2133,16 @@ build_init(struct build *b, sqlite3 *db, const struct schedlib *lib, int64_t cha
 		map_free(&hist);
 		return -1;
 	}
-	pod_init(b, &p, from);
-	for (l = 0; l < SPOT_LISTS; l++) {
-		rot_init(b, &b->spots[l], spots, nitems(spots), &hist, l, p.day);
-		for (i = 0; i < b->spots[l].n; i++) {
-			int64_t d = rot_item(b, &b->spots[l], (int32_t)i)->duration_ms;
-
-			if (b->spot_min[l] == 0 || d < b->spot_min[l])
-				b->spot_min[l] = d;
-		}
-		if (b->spot_min[l] != 0 && (b->min_spot == 0 || b->spot_min[l] < b->min_spot))
-			b->min_spot = b->spot_min[l];
+	pod_init(b, &p, from, from);
+	classes_init(b);
+	pool_init(b, &b->spots, SL_COMMERCIAL, SPOT_LISTS, 0, &hist, p.day);
+	for (l = 0; l < b->spots.n_rots; l++) {
+		if (b->spots.min[l] != 0 && (b->min_spot == 0 || b->spots.min[l] < b->min_spot))
+			b->min_spot = b->spots.min[l];
 	}
-	rot_init(b, &b->bumpers, bumpers, nitems(bumpers), &hist, -1, p.day);
-	rot_init(b, &b->ids, ids, nitems(ids), &hist, -1, p.day);
-	rot_init(b, &b->fillers, fillers, nitems(fillers), &hist, -1, p.day);
+	pool_init(b, &b->bumpers, SL_BUMPER, 1, 1, &hist, p.day);
+	pool_init(b, &b->ids, SL_STATION_ID, 1, 0, &hist, p.day);
+	rot_init(b, &b->fillers, fillers, nitems(fillers), &hist, p.day);
 	map_free(&hist);
 	return 0;
 }
@@ -1804,11 +2169,12 @@ build_free(struct build *b)
 	free(b->ss);
 	free(b->progress);
 	coarse_free(&b->slots, b->n_slots);
-	for (i = 0; i < SPOT_LISTS; i++)
-		rot_free(&b->spots[i]);
-	rot_free(&b->bumpers);
-	rot_free(&b->ids);
+	pool_free(&b->spots);
+	pool_free(&b->bumpers);
+	pool_free(&b->ids);
 	rot_free(&b->fillers);
+	free(b->dec_group);
+	free(b->series_key);
 	map_free(&b->recent);
 	schedlib_channel_clear(&b->ch);
 }

@@ -12,6 +12,7 @@
 #include "src/db.h"
 #include "src/finelog.h"
 #include "src/rating.h"
+#include "src/strbuf.h"
 #include "src/tz.h"
 #include "src/util.h"
 
@@ -249,6 +250,379 @@ check_slots(struct report *r, const struct coarse_slot *slots, size_t n_slots,
 	}
 }
 
+/*
+ * The preference checks (src/era.h, sched.c's design note): clips of a
+ * kind that may stand in for another, sorted so that those of one era or
+ * series and at most so long are read in a row.
+ */
+struct pref_index {
+	const struct sl_item **v;
+	size_t n;
+	int (*key)(const struct pref_index *, const struct sl_item *);
+	int lo, hi;                     /* a channel's years (key 0), or 0: by decade */
+};
+
+/* Key of an era index: 0 for a channel's years, else the decade. */
+static int
+era_key(const struct pref_index *x, const struct sl_item *it)
+{
+	return x->lo > 0 ? 0 : it->year / 10;
+}
+
+/* Key of the series index: the series. */
+static int
+series_key(const struct pref_index *x, const struct sl_item *it)
+{
+	return it->series;
+}
+
+/* By key, length, id. */
+static int
+cmp_pref(const void *a, const void *b, void *arg)
+{
+	const struct pref_index *idx = arg;
+	const struct sl_item *x = *(const struct sl_item *const *)a;
+	const struct sl_item *y = *(const struct sl_item *const *)b;
+	int kx = idx->key(idx, x), ky = idx->key(idx, y);
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	if (x->duration_ms != y->duration_ms)
+		return x->duration_ms < y->duration_ms ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * Index the clips of kind: with series, the bumpers of a series; else
+ * those of an era (a channel's years lo..hi, or lo 0: every dated clip,
+ * by decade).
+ */
+static void
+pref_index_init(struct pref_index *x, const struct schedlib *lib, enum sl_kind kind, int series,
+    int lo, int hi)
+{
+	const struct sl_item *it;
+	size_t i;
+
+	memset(x, 0, sizeof *x);
+	x->key = series ? series_key : era_key;
+	x->lo = lo;
+	x->hi = hi;
+	x->v = xreallocarray(NULL, lib->n_kind[kind] + 1, sizeof *x->v);
+	for (i = 0; i < lib->n_kind[kind]; i++) {
+		it = &lib->items[lib->by_kind[kind][i]];
+		if (series ? it->series > 0 : lo > 0 ? SCHEDLIB_IN_ERA(it, lo, hi) : it->year > 0)
+			x->v[x->n++] = it;
+	}
+	qsort_r(x->v, x->n, sizeof *x->v, cmp_pref, x);
+}
+
+/* The first entry of key k. */
+static size_t
+pref_index_find(const struct pref_index *x, int k)
+{
+	size_t lo = 0, hi = x->n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (x->key(x, x->v[mid]) < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Where a clip airs, as the scheduler saw it when it chose. */
+struct place {
+	const struct sl_item *prog;     /* the block's programme, NULL none */
+	struct tz_civil c[4];           /* the break's start, its commercials' start, the
+	                                   clip's start and end */
+	int32_t day;                    /* of the clip's start */
+	int32_t end_day;                /* of its block's end (INT32_MAX: unknown) */
+	struct tz_civil end;            /* ... that day */
+	const int *companies, *categories;      /* the commercials before it in the pod */
+	int n_comp, n_cat;
+	int side;                       /* bumpers around a programme's break: SL_ROLE_OUT
+	                                   or SL_ROLE_IN; -1 elsewhere */
+	int64_t skip;                   /* a file that may not stand in (the bumper out) */
+};
+
+/* Set a place's times. */
+static void
+place_times(struct place *pl, const struct sched_channel *ch, int64_t run, int64_t ads,
+    int64_t start, int64_t end)
+{
+	int64_t t[4] = { run, ads, start, end };
+	int k;
+
+	for (k = 0; k < 4; k++)
+		tz_local(ch->tz, t[k], &pl->c[k]);
+	pl->day = (int32_t)tz_days_from_civil(pl->c[2].year, pl->c[2].month, pl->c[2].day);
+}
+
+/*
+ * Could it have aired at pl in the scheduler's eyes? Every rule a pick
+ * applies, at every moment the pick may have looked at (so a doubt never
+ * makes a problem).
+ */
+static int
+could_air(const struct schedlib *lib, const struct sched_channel *ch, const struct sl_item *it,
+    const struct place *pl)
+{
+	int k, j;
+
+	/* A pick looks as far as its pod may reach: the block's end at most. */
+	if (!schedlib_allowed(ch, it) || it->card != SL_CARD_NONE || it->expires < pl->day ||
+	    (it->expires != INT32_MAX && it->expires < pl->end_day))
+		return 0;
+	if (it->seasonal >= 0 && (pl->end_day == INT32_MAX ||
+	    !schedlib_in_season(lib, it, pl->end.year, pl->end.month, pl->end.day)))
+		return 0;
+	for (k = 0; it->seasonal >= 0 && k < 4; k++) {
+		if (!schedlib_in_season(lib, it, pl->c[k].year, pl->c[k].month, pl->c[k].day))
+			return 0;
+	}
+	if (it->kind == SL_COMMERCIAL) {
+		for (k = 0; it->daypart >= 0 && k < 3; k++) {
+			if (coarse_daypart_at(pl->c[k].hour * 60 + pl->c[k].minute) != it->daypart)
+				return 0;
+		}
+		for (j = 0; j < pl->n_comp; j++) {
+			if (it->company != 0 && pl->companies[j] == it->company)
+				return 0;
+		}
+		for (j = 0; j < pl->n_cat; j++) {
+			if (it->category != 0 && pl->categories[j] == it->category)
+				return 0;
+		}
+	}
+	if (it->kind == SL_BUMPER && (it->id == pl->skip || !schedlib_bumper_fits(lib, it, pl->prog) ||
+	    (it->role != SL_ROLE_ANY && it->role != pl->side)))
+		return 0;
+	return 1;
+}
+
+/* Preferred first: lower for the programme's series' bumpers, then the era's clips. */
+static int
+pref_tier(const struct sl_item *it, int series, int has_era, int lo, int hi)
+{
+	return (series > 0 && it->series == series ? 0 : 2) +
+	    (has_era && SCHEDLIB_IN_ERA(it, lo, hi) ? 0 : 1);
+}
+
+/* A clip for messages: "commercial 12 (1987)", "bumper 3 (no year, Cheers)". */
+static const char *
+clip_name(const struct schedlib *lib, const struct sl_item *it, char *buf, size_t len)
+{
+	static const char *const kinds[] = {
+		[SL_COMMERCIAL] = "commercial", [SL_BUMPER] = "bumper",
+		[SL_STATION_ID] = "station ID",
+	};
+	char year[16];
+
+	if (it->year > 0)
+		snprintf(year, sizeof year, "%d", it->year);
+	else
+		snprintf(year, sizeof year, "no year");
+	snprintf(buf, len, "%s %lld (%s%s%s)", it->kind < (int)nitems(kinds) &&
+	    kinds[it->kind] != NULL ? kinds[it->kind] : "clip", (long long)it->id, year,
+	    it->series > 0 ? ", " : "", it->series > 0 ? lib->strings[it->series] : "");
+	return buf;
+}
+
+struct prefs {
+	const struct schedlib *lib;
+	const struct sched_channel *ch;
+	struct pref_index era[3];       /* commercials, bumpers, station IDs of an era */
+	struct pref_index series;       /* bumpers of a series */
+	int built;
+};
+
+/*
+ * Clip li airs at pl in a break that prefers the series series and (with
+ * has_era) the years lo..hi: report it if a clip preferred over it, as
+ * long or shorter, could have aired there.
+ */
+static void
+check_preferred(struct report *r, struct prefs *x, const struct sl_item *li,
+    const struct place *pl, int series, int has_era, int lo, int hi, int64_t t)
+{
+	const struct pref_index *idx[2];
+	const struct sl_item *it;
+	char a[96], b[96], era[32];
+	int tier = pref_tier(li, series, has_era, lo, hi), k, key[2], n = 0;
+	size_t i;
+
+	if (li->kind == SL_BUMPER && series > 0 && tier > 0) {
+		idx[n] = &x->series;
+		key[n++] = series;
+	}
+	if (has_era && tier % 2 == 1) {
+		idx[n] = &x->era[li->kind == SL_COMMERCIAL ? 0 : li->kind == SL_BUMPER ? 1 : 2];
+		key[n] = idx[n]->lo > 0 ? 0 : lo / 10;
+		n++;
+	}
+	for (k = 0; k < n; k++) {
+		for (i = pref_index_find(idx[k], key[k]); i < idx[k]->n &&
+		    idx[k]->key(idx[k], idx[k]->v[i]) == key[k] &&
+		    idx[k]->v[i]->duration_ms <= li->duration_ms; i++) {
+			it = idx[k]->v[i];
+			if (pref_tier(it, series, has_era, lo, hi) >= tier ||
+			    !could_air(x->lib, x->ch, it, pl))
+				continue;
+			if (has_era)
+				snprintf(era, sizeof era, "%d-%d", lo, hi);
+			k = li->kind == SL_BUMPER && series > 0;
+			problem(r, t, "%s airs where %s could (the break prefers %s%s%s%s)",
+			    clip_name(x->lib, li, a, sizeof a), clip_name(x->lib, it, b, sizeof b),
+			    k ? "the series " : "", k ? x->lib->strings[series] : "",
+			    k && has_era ? " and " : "", has_era ? era : "");
+			return;
+		}
+	}
+}
+
+/*
+ * The clips of one break [a, e) of a block of programme prog (NULL:
+ * none): each bumper of a series in that series' programme only; a
+ * commercial, station ID, or bumper around a programme's break (mid) no
+ * less preferred than any that could have aired in its place.
+ */
+static void
+check_break(struct report *r, struct prefs *x, const struct fine_item *items, size_t a,
+    size_t e, int mid, const struct sl_item *prog, int32_t end_day, const struct tz_civil *end)
+{
+	const struct schedlib *lib = x->lib;
+	const struct sl_item *li;
+	const struct fine_item *it;
+	struct place pl;
+	int64_t ads = -1;
+	int companies[64], categories[64], n_comp = 0, n_cat = 0, has_era, lo = 0, hi = 0;
+	int series = prog != NULL && prog->show >= 0 ? lib->shows[prog->show].title_key : 0;
+	size_t k;
+
+	has_era = schedlib_era(x->ch, prog, &lo, &hi);
+	for (k = a; k < e; k++) {
+		it = &items[k];
+		if (it->kind != ITEM_COMMERCIAL) {
+			n_comp = n_cat = 0;
+			ads = -1;
+		} else if (ads < 0)
+			ads = it->start_ms;
+		li = it->media_file_id != 0 ? schedlib_item(lib, it->media_file_id) : NULL;
+		if (li == NULL)
+			continue;
+		memset(&pl, 0, sizeof pl);
+		pl.prog = prog;
+		pl.end_day = end_day;
+		pl.end = *end;
+		pl.side = -1;
+		pl.companies = companies;
+		pl.categories = categories;
+		pl.n_comp = n_comp;
+		pl.n_cat = n_cat;
+		if (it->kind == ITEM_BUMPER && li->kind == SL_BUMPER) {
+			if (!schedlib_bumper_fits(lib, li, prog)) {
+				problem(r, it->start_ms, "bumper %lld of %s%s%s airs in a break of %s",
+				    (long long)li->id, li->series > 0 ? "the series '" : "a series not in "
+				    "the library", li->series > 0 ? lib->strings[li->series] : "",
+				    li->series > 0 ? "'" : "", series > 0 ? lib->strings[series] :
+				    "no series");
+				continue;
+			}
+			if (!mid || (k != a && k != e - 1))
+				continue;
+			pl.side = k == a ? SL_ROLE_OUT : SL_ROLE_IN;
+			pl.skip = k != a && items[a].kind == ITEM_BUMPER ? items[a].media_file_id : 0;
+		} else if (!((it->kind == ITEM_COMMERCIAL && li->kind == SL_COMMERCIAL) ||
+		    (it->kind == ITEM_STATION_ID && li->kind == SL_STATION_ID)))
+			continue;
+		if ((has_era && !SCHEDLIB_IN_ERA(li, lo, hi)) || (li->kind == SL_BUMPER &&
+		    series > 0 && li->series != series)) {
+			if (!x->built) {
+				pref_index_init(&x->era[0], lib, SL_COMMERCIAL, 0, x->ch->era.lo,
+				    x->ch->era.hi);
+				pref_index_init(&x->era[1], lib, SL_BUMPER, 0, x->ch->era.lo,
+				    x->ch->era.hi);
+				pref_index_init(&x->era[2], lib, SL_STATION_ID, 0, x->ch->era.lo,
+				    x->ch->era.hi);
+				pref_index_init(&x->series, lib, SL_BUMPER, 1, 0, 0);
+				x->built = 1;
+			}
+			place_times(&pl, x->ch, items[a].start_ms, ads >= 0 ? ads : it->start_ms,
+			    it->start_ms, it->end_ms);
+			check_preferred(r, x, li, &pl, series, has_era, lo, hi, it->start_ms);
+		}
+		if (li->kind == SL_COMMERCIAL) {
+			if (li->company != 0 && n_comp < (int)nitems(companies))
+				companies[n_comp++] = li->company;
+			if (li->category != 0 && n_cat < (int)nitems(categories))
+				categories[n_cat++] = li->category;
+		}
+	}
+}
+
+/*
+ * Eras and series, block by block: the breaks inside and after each
+ * programme (see check_break). A block that began before the range and
+ * shows no programme in it is left alone.
+ */
+static void
+check_prefs(struct report *r, const struct schedlib *lib, const struct sched_channel *ch,
+    const struct fine_item *items, size_t n)
+{
+	struct prefs x;
+	const struct sl_item *prog;
+	struct tz_civil c;
+	size_t i, j, a, e, k;
+	int32_t end_day;
+	int unknown;
+
+	memset(&x, 0, sizeof x);
+	x.lib = lib;
+	x.ch = ch;
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && items[j].programme_start_ms == items[i].programme_start_ms;
+		    j++)
+			;
+		prog = NULL;
+		unknown = items[i].start_ms != items[i].programme_start_ms;
+		for (k = i; k < j; k++) {
+			if (items[k].kind != ITEM_PROGRAMME || fine_item_is_guide(&items[k]))
+				continue;
+			prog = items[k].media_file_id != 0 ? schedlib_item(lib,
+			    items[k].media_file_id) : NULL;
+			unknown = prog == NULL;
+			break;
+		}
+		if (unknown)
+			continue;
+		/* The last block may run past the range: its end is not known. */
+		end_day = INT32_MAX;
+		memset(&c, 0, sizeof c);
+		if (j < n) {
+			tz_local(ch->tz, items[j - 1].end_ms - 1, &c);
+			end_day = (int32_t)tz_days_from_civil(c.year, c.month, c.day);
+		}
+		for (a = i; a < j; a = e) {
+			if (items[a].kind == ITEM_PROGRAMME) {
+				e = a + 1;
+				continue;
+			}
+			for (e = a; e < j && items[e].kind != ITEM_PROGRAMME; e++)
+				;
+			check_break(r, &x, items, a, e, a > i && items[a - 1].kind == ITEM_PROGRAMME &&
+			    e < j, prog, end_day, &c);
+		}
+	}
+	if (x.built) {
+		for (k = 0; k < 3; k++)
+			free(x.era[k].v);
+		free(x.series.v);
+	}
+}
+
 /* Check items. */
 int
 schedcheck_items(const struct schedlib *lib, const struct sched_channel *ch,
@@ -410,6 +784,7 @@ schedcheck_items_slots(const struct schedlib *lib, const struct sched_channel *c
 	memset(&acts, 0, sizeof acts);
 	check_offair(&r, ch, items, n);
 	check_cards_seasons(&r, lib, ch, items, n);
+	check_prefs(&r, lib, ch, items, n);
 	if (slots != NULL)
 		check_slots(&r, slots, n_slots, ch, items, n);
 	if (report != NULL)
@@ -455,6 +830,138 @@ check_simultaneous(sqlite3 *db, const struct sched_channel *ch, int64_t from_ms,
 	else
 		free(r.text);
 	return r.problems;
+}
+
+/* What an era came to for one kind of clip (schedcheck_era_note). */
+struct era_tally {
+	int total, other;               /* clips in breaks that prefer an era; of another */
+	int empty[8][2];                /* eras with nothing of the kind the channel may air */
+	int n_empty;
+};
+
+/* Has the library a clip of kind the channel may air of the years lo..hi? */
+static int
+era_has_pool(const struct schedlib *lib, const struct sched_channel *ch, enum sl_kind kind,
+    int lo, int hi)
+{
+	const struct sl_item *it;
+	size_t i;
+
+	for (i = 0; i < lib->n_kind[kind]; i++) {
+		it = &lib->items[lib->by_kind[kind][i]];
+		if (SCHEDLIB_IN_ERA(it, lo, hi) && it->card == SL_CARD_NONE &&
+		    schedlib_allowed(ch, it))
+			return 1;
+	}
+	return 0;
+}
+
+/* Count a clip of kind aired in a break that prefers lo..hi. */
+static void
+era_count(struct era_tally *t, const struct schedlib *lib, const struct sched_channel *ch,
+    const struct sl_item *li, int lo, int hi)
+{
+	int k;
+
+	t->total++;
+	if (SCHEDLIB_IN_ERA(li, lo, hi))
+		return;
+	t->other++;
+	for (k = 0; k < t->n_empty; k++) {
+		if (t->empty[k][0] == lo)
+			return;
+	}
+	if (t->n_empty < (int)nitems(t->empty) && !era_has_pool(lib, ch, li->kind, lo, hi)) {
+		t->empty[t->n_empty][0] = lo;
+		t->empty[t->n_empty++][1] = hi;
+	}
+}
+
+/* One line of the note: a kind's clips of another era and why. */
+static void
+era_line(struct strbuf *sb, const struct sched_channel *ch, const char *what,
+    const struct era_tally *t)
+{
+	char era[32];
+	int k;
+
+	if (t->other == 0)
+		return;
+	strbuf_add(sb, "channel %s: %d of %d %s in breaks preferring %s were of other years: ",
+	    ch->number, t->other, t->total, what, ch->era.programme ? "their programme's decade" :
+	    era_format(&ch->era, era, sizeof era));
+	if (t->n_empty == 0)
+		strbuf_add(sb, "none of those years fitted (the pod rules, dayparts, lengths)");
+	for (k = 0; k < t->n_empty; k++)
+		strbuf_add(sb, "%s%d-%d", k == 0 ? "the library has none the channel may air of " :
+		    ", ", t->empty[k][0], t->empty[k][1]);
+	strbuf_add(sb, "\n");
+}
+
+/* What a channel's era came to in a stored range. */
+int
+schedcheck_era_note(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms,
+    char **note, char **cause)
+{
+	static const char *const what[] = { "commercials", "bumpers", "station IDs" };
+	struct schedlib *lib = NULL;
+	struct sched_channel ch;
+	struct fine_item *items = NULL;
+	const struct sl_item *prog, *li;
+	struct era_tally t[3];
+	struct strbuf sb;
+	size_t n = 0, i, j, k;
+	int lo, hi, rc = -1, unknown;
+
+	*note = NULL;
+	memset(t, 0, sizeof t);
+	if (schedlib_load(db, &lib, cause) != 0)
+		return -1;
+	if (schedlib_channel(db, lib, channel_id, &ch, cause) != 0) {
+		schedlib_free(&lib);
+		return -1;
+	}
+	if (finelog_items(db, channel_id, from_ms, to_ms, &items, &n, cause) != 0)
+		goto out;
+	for (i = 0; i < n && (ch.era.programme || ch.era.lo > 0); i = j) {
+		for (j = i + 1; j < n && items[j].programme_start_ms == items[i].programme_start_ms;
+		    j++)
+			;
+		/* The block's programme, as check_prefs finds it. */
+		prog = NULL;
+		unknown = items[i].start_ms != items[i].programme_start_ms;
+		for (k = i; k < j; k++) {
+			if (items[k].kind != ITEM_PROGRAMME || fine_item_is_guide(&items[k]))
+				continue;
+			prog = items[k].media_file_id != 0 ? schedlib_item(lib,
+			    items[k].media_file_id) : NULL;
+			unknown = prog == NULL;
+			break;
+		}
+		if (unknown || !schedlib_era(&ch, prog, &lo, &hi))
+			continue;
+		for (k = i; k < j; k++) {
+			if (items[k].kind == ITEM_PROGRAMME || items[k].media_file_id == 0 ||
+			    (li = schedlib_item(lib, items[k].media_file_id)) == NULL)
+				continue;
+			if (items[k].kind == ITEM_COMMERCIAL && li->kind == SL_COMMERCIAL)
+				era_count(&t[0], lib, &ch, li, lo, hi);
+			else if (items[k].kind == ITEM_BUMPER && li->kind == SL_BUMPER)
+				era_count(&t[1], lib, &ch, li, lo, hi);
+			else if (items[k].kind == ITEM_STATION_ID && li->kind == SL_STATION_ID)
+				era_count(&t[2], lib, &ch, li, lo, hi);
+		}
+	}
+	memset(&sb, 0, sizeof sb);
+	for (k = 0; k < nitems(t); k++)
+		era_line(&sb, &ch, what[k], &t[k]);
+	*note = sb.len > 0 ? strbuf_take(&sb) : NULL;
+	rc = 0;
+out:
+	fine_items_free(&items, n);
+	schedlib_channel_clear(&ch);
+	schedlib_free(&lib);
+	return rc;
 }
 
 /* Check a stored range. */

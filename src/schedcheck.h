@@ -22,7 +22,18 @@
  *     dates or a marathon places programmes only on the dates it is
  *     active (when the slots are given);
  *   - (stored fine log) no programme airs while another channel airs the
- *     same file.
+ *     same file;
+ *   - eras and series (src/era.h): a bumper of a series airs only in that
+ *     series' programmes; a commercial or station ID of another era than
+ *     its break prefers (the channel's years, or its programme's decade),
+ *     or a bumper around a programme's break that is not its series' own
+ *     or not of the era, airs only when no preferred one as long or
+ *     shorter could have: one the channel allows, not expired and in
+ *     season over the break, for the daypart, of no company or category
+ *     already in the pod (commercials), for its side of the break
+ *     (bumpers). These are judged against the library as it is now: a log
+ *     built before clips were added or dated may fail them until it is
+ *     rebuilt.
  */
 #ifndef RV_SCHEDCHECK_H
 #define RV_SCHEDCHECK_H
@@ -53,5 +64,16 @@ int schedcheck_items_slots(const struct schedlib *lib, const struct sched_channe
  */
 int schedcheck_channel(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms,
     char **report, char **cause);
+/*
+ * What a channel's era came to over [from_ms, to_ms) of its stored fine
+ * log: a line for each kind of clip (commercials, bumpers, station IDs)
+ * of which some aired in breaks preferring an era but were of another,
+ * saying why (the library has none of that era the channel may air, or
+ * the pod rules left none); *note NULL when every clip was of its era or
+ * the channel has none. Not a problem: any era fills when none fits.
+ * 0, or -1 with *cause.
+ */
+int schedcheck_era_note(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms,
+    char **note, char **cause);
 
 #endif

@@ -26,16 +26,18 @@ struct demo_channel {
 	int guide;                      /* the guide channel, showing channel 2 */
 	const char *signoff, *signon;   /* off the air between, or NULL */
 	int rating_cards;
+	const char *era;                /* the years its breaks prefer (src/era.h), or NULL */
 };
 
 static const struct demo_channel demo_channels[] = {
-	{ "2", "Retro Sitcoms", "RVSC", DEMO_DESCRIPTION ": the series in rotation", 0, NULL, NULL,
-	  0 },
-	{ "3", "Movie Palace", "RVMP", DEMO_DESCRIPTION ": movies all day", 0, NULL, NULL, 0 },
+	{ "2", "Retro Sitcoms", "RVSC", DEMO_DESCRIPTION ": the series in rotation, with "
+	  "commercials of each one's decade", 0, NULL, NULL, 0, "programme" },
+	{ "3", "Movie Palace", "RVMP", DEMO_DESCRIPTION ": movies all day", 0, NULL, NULL, 0,
+	  NULL },
 	{ "4", "Retro Mix", "RVMX", DEMO_DESCRIPTION ": something of everything, off the air "
-	  "03:00-05:00, holiday movies in season", 0, "03:00", "05:00", 1 },
+	  "03:00-05:00, holiday movies in season", 0, "03:00", "05:00", 1, NULL },
 	{ SCHEDDEMO_GUIDE, "Retro Guide", "RVGD", DEMO_DESCRIPTION ": the listings", 1, NULL, NULL,
-	  0 },
+	  0, NULL },
 };
 
 /* The ids a query returns. */
@@ -142,6 +144,7 @@ make_channel(sqlite3 *db, const struct demo_channel *dc, const char *tzname,
 	chanedit_set_str(&e, "signoff_time", dc->signoff != NULL ? dc->signoff : "");
 	chanedit_set_str(&e, "signon_time", dc->signon != NULL ? dc->signon : "");
 	chanedit_set_int(&e, "rating_cards", dc->rating_cards);
+	chanedit_set_str(&e, "era", dc->era != NULL ? dc->era : "");
 
 	rc = channels_find(db, dc->number, &c, cause);
 	if (rc < 0)

@@ -196,7 +196,8 @@ load_shows(sqlite3 *db, struct schedlib *lib, char **cause)
 	struct sl_show *s;
 	int rc;
 
-	st = db_prepare(db, "SELECT id, title, genre, show_rating FROM shows ORDER BY id", cause);
+	st = db_prepare(db, "SELECT id, title, genre, show_rating, year FROM shows ORDER BY id",
+	    cause);
 	if (st == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -210,6 +211,8 @@ load_shows(sqlite3 *db, struct schedlib *lib, char **cause)
 		s->title = xstrdup(col(st, 1) ? col(st, 1) : "");
 		s->genre = col(st, 2) ? xstrdup(col(st, 2)) : NULL;
 		s->level = rating_level(col(st, 3));
+		s->title_key = intern(lib, s->title, 1);
+		s->year = sqlite3_column_int(st, 4);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -235,7 +238,8 @@ load_items(sqlite3 *db, struct schedlib *lib, char **cause)
 	    "e.show_id, e.season_number, e.episode_number, e.episode_title, e.rating, "
 	    "mv.title, mv.rating, mv.genre, mv.year, s.show_rating, "
 	    "e.media_file_id IS NOT NULL, mv.media_file_id IS NOT NULL, c.scheduling_notes, "
-	    "c.seasonal_preference "
+	    "c.seasonal_preference, coalesce(c.production_year, m.production_year, mv.year, "
+	    "CAST(substr(e.air_date, 1, 4) AS INTEGER), s.year), c.series_title "
 	    "FROM media_files m "
 	    "LEFT JOIN content_scheduling_metadata c ON c.media_file_id = m.id "
 	    "LEFT JOIN episodes e ON e.media_file_id = m.id "
@@ -294,6 +298,11 @@ load_items(sqlite3 *db, struct schedlib *lib, char **cause)
 		it->card = card_role(kind, col(st, 23));
 		it->seasonal = season_index(lib, col(st, 24), it->id);
 		it->demographic = intern(lib, col(st, 10), 1);
+		it->year = sqlite3_column_int(st, 25);
+		if (it->year < ERA_MIN_YEAR || it->year > ERA_MAX_YEAR)
+			it->year = 0;
+		if (kind == SL_BUMPER)
+			it->series = intern(lib, col(st, 26), 1);
 		it->show = -1;
 		if (sqlite3_column_int(st, 21)) {
 			it->show = schedlib_show(lib, sqlite3_column_int64(st, 11));
@@ -304,7 +313,6 @@ load_items(sqlite3 *db, struct schedlib *lib, char **cause)
 		} else if (sqlite3_column_int(st, 22)) {
 			it->title = xstrdup(col(st, 16) ? col(st, 16) : "");
 			it->genre = col(st, 18) ? xstrdup(col(st, 18)) : NULL;
-			it->year = sqlite3_column_int(st, 19);
 		}
 		if (it->title == NULL && it->show < 0)
 			it->title = base_title(col(st, 2) ? col(st, 2) : "");
@@ -366,6 +374,46 @@ load_marks(sqlite3 *db, struct schedlib *lib, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Each bumper's series as the title key of a show: its title, or "Title
+ * (Year)" of a show of that title and year; -1 when no show has it.
+ */
+static void
+resolve_series(struct schedlib *lib)
+{
+	unsigned char *is_title = xcalloc(lib->n_strings + 1, 1);
+	struct sl_item *it;
+	const char *text, *p;
+	char *title;
+	size_t i, j;
+	int y, n, key, k;
+
+	for (i = 0; i < lib->n_shows; i++)
+		is_title[lib->shows[i].title_key] = 1;
+	for (i = 0; i < lib->n; i++) {
+		it = &lib->items[i];
+		if (it->series <= 0 || is_title[it->series])
+			continue;
+		text = lib->strings[it->series];
+		key = -1;
+		if ((p = strrchr(text, '(')) != NULL && p > text && sscanf(p, "(%4d)%n", &y, &n) == 1 &&
+		    p[n] == '\0') {
+			title = xstrndup(text, (size_t)(p - text));
+			k = intern(lib, strtrim(title), 0);
+			free(title);
+			for (j = 0; k > 0 && j < lib->n_shows; j++) {
+				if (lib->shows[j].title_key == k && lib->shows[j].year == y)
+					key = k;
+			}
+		}
+		if (key < 0)
+			log_debug("bumper %lld belongs to the series '%s', which is not in the "
+			    "library: it does not air", (long long)it->id, text);
+		it->series = key;
+	}
+	free(is_title);
 }
 
 /*
@@ -458,6 +506,7 @@ schedlib_load(sqlite3 *db, struct schedlib **out, char **cause)
 		schedlib_free(&lib);
 		return -1;
 	}
+	resolve_series(lib);
 	index_items(lib);
 	log_debug("scheduler library: %zu files, %zu series, %zu markers, %zu commercials",
 	    lib->n, lib->n_shows, lib->n_marks, lib->n_kind[SL_COMMERCIAL]);
@@ -556,14 +605,15 @@ schedlib_channel(sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
     struct sched_channel *ch, char **cause)
 {
 	sqlite3_stmt *st;
-	char *tzcause = NULL;
+	char *tzcause = NULL, *why = NULL;
 	int rc;
 
 	memset(ch, 0, sizeof *ch);
 	st = db_prepare(db, "SELECT number, timezone, slot_minutes, content_rating_limit, "
 	    "unrated_ok, target_demographic, act_seconds, break_margin_s, bumpers, "
 	    "station_id_minutes, fps_num, fps_den, enabled, channel_type = 'guide', signoff_time, "
-	    "signon_time, rating_cards, next_bumpers, credits FROM channels WHERE id = ?1", cause);
+	    "signon_time, rating_cards, next_bumpers, credits, era FROM channels WHERE id = ?1",
+	    cause);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, channel_id);
@@ -627,6 +677,10 @@ schedlib_channel(sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
 		ch->credits = SCHED_CREDITS_SQUEEZE;
 	else if (col(st, 18) != NULL && strcmp(col(st, 18), "cut") == 0)
 		ch->credits = SCHED_CREDITS_CUT;
+	if (era_parse(col(st, 19), &ch->era, &why) != 0) {
+		log_warn("channel %s: %s; no era preferred", ch->number, why);
+		free(why);
+	}
 	sqlite3_finalize(st);
 	return 0;
 }
@@ -649,6 +703,24 @@ schedlib_in_season(const struct schedlib *lib, const struct sl_item *it, int yea
 	if (it->seasonal < 0 || (size_t)it->seasonal >= lib->n_seasons)
 		return 1;
 	return season_contains(&lib->seasons[it->seasonal], year, month, day);
+}
+
+/* The years a break prefers. */
+int
+schedlib_era(const struct sched_channel *ch, const struct sl_item *prog, int *lo, int *hi)
+{
+	return era_range(&ch->era, prog != NULL ? prog->year : 0, lo, hi);
+}
+
+/* A bumper of no series, or of the programme's. */
+int
+schedlib_bumper_fits(const struct schedlib *lib, const struct sl_item *it,
+    const struct sl_item *prog)
+{
+	if (it->series == 0)
+		return 1;
+	return it->series > 0 && prog != NULL && prog->show >= 0 &&
+	    lib->shows[prog->show].title_key == it->series;
 }
 
 /* Rating and demographic. */

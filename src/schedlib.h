@@ -15,6 +15,8 @@
 
 #include <sqlite3.h>
 
+#include "src/era.h"
+
 struct tz;
 
 enum sl_kind {
@@ -66,7 +68,10 @@ struct sl_item {
 	int seasonal;                   /* index in seasons (seasonal_preference), or -1 */
 	int32_t show;                   /* index in shows, or -1 */
 	int season, episode;
-	int year;
+	int year;                       /* production year (src/era.h), 0 unknown */
+	int series;                     /* bumpers: interned title of the series it belongs
+	                                   to (sl_show.title_key), 0 none, -1 a series not in
+	                                   the library (it never airs) */
 	uint32_t mk_off, mk_n;          /* chapter markers made by hand (manual, nfo): marks[mk_off..] */
 	uint32_t dt_off, dt_n;          /* detected black+silent points */
 	uint32_t sv_off, sv_n;          /* chapters from a server or the file (plex, jellyfin, file...) */
@@ -81,6 +86,8 @@ struct sl_show {
 	char *title;
 	char *genre;
 	int level;                      /* the show's own rating level */
+	int title_key;                  /* its title interned: what a bumper's series names */
+	int year;                       /* 0: unknown */
 	int32_t *eps;                   /* item indexes in air order (no specials) */
 	size_t n_eps;
 };
@@ -124,6 +131,7 @@ struct sched_channel {
 	int rating_cards;
 	int next_bumpers;
 	int credits;                    /* SCHED_CREDITS_*: end credits in a tight slot */
+	struct era era;                 /* the years its breaks prefer */
 };
 
 #define SCHED_CREDITS_KEEP    0     /* aired whole */
@@ -138,6 +146,17 @@ int schedlib_channel(sqlite3 *db, const struct schedlib *lib, int64_t channel_id
     struct sched_channel *out, char **cause);
 /* Free its strings. */
 void schedlib_channel_clear(struct sched_channel *ch);
+/*
+ * The years a break inside (or after) programme prog (NULL: none) prefers
+ * on the channel: 1 with *lo and *hi, or 0 for none (src/era.h).
+ */
+int schedlib_era(const struct sched_channel *ch, const struct sl_item *prog, int *lo,
+    int *hi);
+/* Is the item of the years lo..hi (its year known and inside)? */
+#define SCHEDLIB_IN_ERA(it, lo, hi) ((it)->year >= (lo) && (it)->year <= (hi) && (it)->year > 0)
+/* May bumper it air in a break of programme prog (NULL: none)? Its series' only. */
+int schedlib_bumper_fits(const struct schedlib *lib, const struct sl_item *it,
+    const struct sl_item *prog);
 /* Is a file allowed on the channel (rating and demographic)? */
 int schedlib_allowed(const struct sched_channel *ch, const struct sl_item *it);
 /* Is it in season on the local date (no seasonal preference: always)? */

@@ -873,6 +873,8 @@ do_file(struct scan *s, const char *path, const struct stat *sb)
 		sch.demographic = merged.rv.demographic;
 		sch.warnings = merged.rv.warnings;
 		sch.notes = merged.rv.notes;
+		sch.production_year = merged.rv.year;
+		sch.series = merged.rv.series;
 		if (library_set_sched(s->lib, mf, &sch, &changed, &cause) != 0)
 			goto write_fail;
 		if (put_chapters(s, mf, &merged.rv, li.duration_ms, path, &changed) != 0) {

@@ -1,10 +1,10 @@
 /*
  * dlg_metadata.c: the metadata editor (Enter on a content item): the
  * scheduling metadata (content type, daypart, season, rating, company,
- * category, demographic, warnings, notes...) editable, what the source
- * (Plex, a .nfo) says read-only below; Save sends only what changed
- * (content.set), which rebuilds the schedules that play the item. It is a
- * form (tui/form.c) over the screen.
+ * category, demographic, year, a bumper's series, warnings, notes...)
+ * editable, what the source (Plex, a .nfo) says read-only below; Save
+ * sends only what changed (content.set), which rebuilds the schedules
+ * that play the item. It is a form (tui/form.c) over the screen.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +38,8 @@ static const struct {
 	{ "duration", "Commercial length (s)", NULL },
 	{ "expires", "Expires (YYYY-MM-DD)", NULL },
 	{ "demographic", "Demographic", demographics },
+	{ "year", "Year (for eras)", NULL },
+	{ "series", "Series (bumpers)", NULL },
 	{ "warnings", "Warnings", NULL },
 	{ "notes", "Notes", NULL },
 	{ "audio", "Audio (spa, or track 2)", NULL },

@@ -288,6 +288,9 @@ channel_edit(struct cmd_ctx *ctx, int argc, char **argv)
 		number = chanedit_str(&e, "number") != NULL ? chanedit_str(&e, "number") : c.number;
 		printf("channel %s: saved\n", number);
 		rc = rebuild(db, c.id, number);
+		/* A new era: say at once if the library cannot fill it. */
+		if (rc == 0 && chanedit_str(&e, "era") != NULL)
+			chanopts_era_note(db, c.id, now_ms() + SCHED_LOCK_MS, finelog_horizon(db, c.id));
 	}
 	if (cause != NULL) {
 		cmd_error("channel %s: %s", c.number, cause);

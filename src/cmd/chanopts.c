@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "src/cmd/cmd.h"
+#include "src/schedcheck.h"
 #include "src/tz.h"
 #include "src/util.h"
 
@@ -122,4 +123,17 @@ chanopts_local(const struct tz *tz, int64_t t_ms, char *buf, size_t len)
 	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d", c.year, c.month, c.day, c.hour,
 	    c.minute, c.second);
 	return buf;
+}
+
+/* What the channel's era came to: "note: ..." lines, if other eras filled in. */
+void
+chanopts_era_note(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms)
+{
+	char *note = NULL, *line, *end;
+
+	if (schedcheck_era_note(db, channel_id, from_ms, to_ms, &note, NULL) != 0 || note == NULL)
+		return;
+	for (line = note; (end = strchr(line, '\n')) != NULL; line = end + 1)
+		printf("note: %.*s\n", (int)(end - line), line);
+	free(note);
 }

@@ -1,7 +1,7 @@
 /*
  * chanopts.h: what the channel, schedule, guide and asrun commands share:
  * finding a channel by number, reading times in a channel's zone, yes/no
- * options.
+ * options, the note on what a channel's era came to.
  */
 #ifndef RV_CHANOPTS_H
 #define RV_CHANOPTS_H
@@ -28,5 +28,11 @@ int chanopts_yesno(const char *opt, const char *s);
 const char *chanopts_local(const struct tz *tz, int64_t t_ms, char *buf, size_t len);
 /* Print the option's complaint and return -1: "--hours: 'x' is not ...". */
 int chanopts_bad(const char *opt, const char *value, const char *want);
+/*
+ * Print "note: ..." lines when clips of other eras filled breaks that
+ * prefer an era in [from_ms, to_ms) of the stored fine log
+ * (schedcheck_era_note); nothing otherwise.
+ */
+void chanopts_era_note(sqlite3 *db, int64_t channel_id, int64_t from_ms, int64_t to_ms);
 
 #endif

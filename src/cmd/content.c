@@ -12,6 +12,15 @@
 #include "src/removed.h"
 #include "src/util.h"
 
+/* Tell the operator when a bumper names a series the library does not have (yet). */
+static void
+series_note(sqlite3 *db, const char *series)
+{
+	if (series != NULL && *series != '\0' && !content_series_known(db, series))
+		fprintf(stderr, "note: no series '%s' in the library: a bumper of it airs only once "
+		    "the series is there\n", series);
+}
+
 /* content add FILE... --type TYPE [metadata] */
 static int
 content_add_cmd(struct cmd_ctx *ctx, int argc, char **argv)
@@ -33,6 +42,7 @@ content_add_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "notes", required_argument, NULL, 'n' },
 		{ "expires", required_argument, NULL, 'x' },
 		{ "duration", required_argument, NULL, 'u' },
+		{ "series", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct content_add a;
@@ -59,6 +69,7 @@ content_add_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'w': a.sched.warnings = optarg; break;
 		case 'n': a.sched.notes = optarg; break;
 		case 'x': a.sched.expiration = optarg; break;
+		case 'R': a.sched.series = optarg; break;
 		case 'y':
 			if (parse_int(optarg, 1800, 2999, &v) != 0)
 				goto usage;
@@ -87,6 +98,7 @@ content_add_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if ((db = cmd_db(ctx, 1)) == NULL)
 		return 1;
+	series_note(db, a.sched.series);
 	for (i = optind; i < argc; i++) {
 		if (content_add_file(db, argv[i], &a, &id, &cause) != 0) {
 			cmd_error("%s", cause);
@@ -103,6 +115,7 @@ usage:
 	fprintf(stderr, "usage: retrovue content add FILE... --type TYPE [--title T] [--company C] "
 	    "[--category C]\n       [--daypart D] [--seasonal S] [--rating R] [--demographic D] "
 	    "[--warnings W]\n       [--notes N] [--expires YYYY-MM-DD] [--duration SEC] [--year Y]\n"
+	    "       [--series \"TITLE\"] (a bumper for that series' breaks)\n"
 	    "       [--show \"TITLE (YEAR)\" --season N --episode N]\n"
 	    "TYPE: movie episode commercial bumper station-id intro outro interstitial promo\n");
 	return 2;
@@ -115,6 +128,7 @@ content_set_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	sqlite3 *db;
 	char *cause = NULL;
 	long long id;
+	int i;
 
 	if (argc < 3 || parse_int(argv[1], 1, INT64_MAX, &id) != 0) {
 		fprintf(stderr, "usage: retrovue content set ID key=value...\nkeys: %s\n",
@@ -127,6 +141,10 @@ content_set_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error("%s", cause);
 		free(cause);
 		return 1;
+	}
+	for (i = 2; i < argc; i++) {
+		if (strncmp(argv[i], "series=", 7) == 0)
+			series_note(db, argv[i] + 7);
 	}
 	printf("Updated %lld\n", id);
 	return 0;

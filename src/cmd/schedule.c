@@ -193,6 +193,7 @@ rebuild(sqlite3 *db, const struct channel_conf *c)
 	}
 	printf("channel %s: schedule rebuilt after the next 10 minutes (%d items)\n", c->number,
 	    n);
+	chanopts_era_note(db, c->id, now_ms() + SCHED_LOCK_MS, finelog_horizon(db, c->id));
 	return 0;
 }
 
@@ -695,6 +696,7 @@ schedule_build(struct cmd_ctx *ctx, int argc, char **argv)
 	tz = tz_get(c.timezone, NULL);
 	printf("channel %s: %d items added; scheduled to %s\n", c.number, n,
 	    tz != NULL ? chanopts_local(tz, finelog_horizon(db, c.id), until, sizeof until) : "?");
+	chanopts_era_note(db, c.id, now_ms(), finelog_horizon(db, c.id));
 	channel_conf_clear(&c);
 	return 0;
 }
@@ -752,6 +754,9 @@ schedule_check(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = 1;
 	} else
 		printf("channel %s: fine log ok for %d hours\n", c.number, hours);
+	/* Not a problem, but the operator should know when the era did not hold. */
+	if (problems >= 0)
+		chanopts_era_note(db, c.id, from, from + hours * 3600000LL);
 	free(report);
 	channel_conf_clear(&c);
 	return rc;

@@ -62,6 +62,11 @@ check_eq "the database has it" "mild peril" "$(q "SELECT content_warnings FROM c
 run_rc "$RETROVUE" ctl content.set "{\"file\": $id, \"set\": {\"rating\": \"XYZ-99\"}}"
 check_eq "content.set refuses a bad rating" 1 "$rc"
 check_grep "and says why" "rating=XYZ-99: not a rating" "$T/err"
+bumper=$(q "SELECT media_file_id FROM content_scheduling_metadata WHERE content_type = 'bumper' LIMIT 1")
+run_rc "$RETROVUE" ctl --wait content.set "{\"file\": $bumper, \"set\": {\"year\": 1987, \"series\": \"Signal and Noise\"}}"
+run_rc "$RETROVUE" ctl content.get "{\"file\": $bumper}"
+check_eq "content.get has the year and series content.set gave a bumper" "1987 Signal and Noise" \
+	"$(json "$T/out" 'r["edit"]["year"] + " " + r["edit"]["series"]')"
 run_rc "$RETROVUE" ctl sources.add '{"name": "nas", "url": "http://127.0.0.1:9", "token": "s3cr3tT0ken"}'
 check_eq "sources.add stores a Plex server" 0 "$rc"
 run_rc "$RETROVUE" ctl sources.list
@@ -222,7 +227,8 @@ check "console B shows the marker console A saved" wait_screen b "$t2  *manual"
 $tmx send-keys -t a Escape
 $tmx send-keys -t b Escape
 
-# The metadata editor: Enter on the item, the notes field, Save.
+# The metadata editor: Enter on the item, the notes field (Up from the first
+# field: Cancel, Save, Audio, Notes), Save (Down: Audio, Save).
 check "console A is back on the main screen" wait_screen a "Content (1)"
 $tmx send-keys -t a Enter
 check "Enter on the item opens the metadata editor" wait_screen a "Metadata: Signal and Noise S01E01 Pilot"

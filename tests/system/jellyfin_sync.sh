@@ -65,6 +65,8 @@ check_eq "official ratings are levelled" "PG|8
 de/12|12" "$(sq "SELECT c.content_rating, c.rating_level FROM movies m JOIN content_scheduling_metadata c USING (media_file_id) WHERE m.title IN ('Cold Harbour', 'The Long Weekend') ORDER BY 1")"
 check_eq "genres and the studio of a movie" "Thriller, Crime|Eastside Films|1983" \
     "$(sq "SELECT genre, studio, year FROM movies WHERE title = 'Night Freight'")"
+check_eq "its year is its file's production year (the scheduler's eras)" "1983" \
+    "$(sq "SELECT f.production_year FROM media_files f JOIN movies m ON m.media_file_id = f.id WHERE m.title = 'Night Freight'")"
 check_eq "a series' network" "ABC|Science Fiction|TV-PG" \
     "$(sq "SELECT studio, genre, show_rating FROM shows WHERE year = 1978")"
 check_eq "episodes: season, number, title, air date" "1|2|Night Desk 1x02|1985-02-02" \

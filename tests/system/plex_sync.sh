@@ -65,6 +65,9 @@ check_eq "the two-version movie takes the first version" \
     "/mnt/media/Libraries/movies/Black Panther Wakanda Forever (2022)/Black Panther Wakanda Forever (2022).mkv" \
     "$(sq "SELECT file_path FROM media_files WHERE source_key = '159637'")"
 check_eq "updatedAt is stored" "1677122881" "$(sq "SELECT updated_at_plex FROM movies WHERE title = 'Reign of Fire'")"
+check_eq "Plex's year is each movie file's production year (its era)" "6" \
+    "$(sq "SELECT count(*) FROM movies m JOIN media_files f ON f.id = m.media_file_id WHERE f.production_year = m.year")"
+check "and an episode's" test "$(sq "SELECT count(*) FROM episodes e JOIN media_files f ON f.id = e.media_file_id WHERE f.production_year BETWEEN 1978 AND 2030")" -gt 0
 check_eq "library names are stored" "Movies|6
 TV Shows|15" "$(sq 'SELECT library_name, count(*) FROM media_files GROUP BY 1 ORDER BY 1')"
 check_eq "sync_history records the run" "plex|home|success|21|0|0" \

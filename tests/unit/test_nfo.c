@@ -348,6 +348,20 @@ START_TEST(retrovue_element)
 	ck_assert_ptr_nonnull(strstr(warnings, "type 'jingle' is not one of"));
 	ck_assert_ptr_nonnull(strstr(warnings, "<expires> 'soon' is not YYYY-MM-DD"));
 	nfo_file_clear(&f);
+	/* A bumper's series and the year its era is read from. */
+	ck_assert_int_eq(parse_str("<movie><title>Cheers will be right back</title><year>2004</year>"
+	    "<retrovue><type>bumper</type><series>Cheers</series><year>1986</year></retrovue>"
+	    "</movie>", &f, &cause), 0);
+	ck_assert_str_eq(f.items[0].rv.series, "Cheers");
+	ck_assert_int_eq(f.items[0].rv.year, 1986);
+	ck_assert_int_eq(f.items[0].year, 2004);
+	nfo_file_clear(&f);
+	ck_assert_int_eq(parse_str("<movie><retrovue><year>86</year></retrovue></movie>", &f,
+	    &cause), 0);
+	ck_assert_int_eq(f.items[0].rv.year, 0);
+	ck_assert_ptr_null(f.items[0].rv.series);
+	ck_assert_ptr_nonnull(strstr(warnings, "<year> 86 is out of range"));
+	nfo_file_clear(&f);
 	ck_assert_str_eq(nfo_content_type("station-id"), "station_id");
 	ck_assert_ptr_null(nfo_content_type("x"));
 }
