@@ -365,6 +365,13 @@ alarm_later(struct channel *ch, int64_t at_us, int kind, int raised, int64_t sin
 	va_end(ap);
 }
 
+/* The channel's frame rate, for the timecodes of its log lines. */
+static double
+chan_fps(const struct channel *ch)
+{
+	return (double)ch->conf.fps_num / ch->conf.fps_den;
+}
+
 /* A position in the row being encoded: "00:01:07.12 into it". */
 static char *
 watch_pos(struct channel *ch, char *buf, size_t len, int64_t at_us)
@@ -1208,7 +1215,8 @@ air_card(struct channel *ch, struct fine_item *it, char **cause)
 		asrun_interrupted(ch, row);
 		ret = 0;
 	} else if (ret == 0 && late_ms > 1000) {
-		xasprintf(&why, "joined %s into the item", fmt_duration(at, sizeof at, late_ms, 0));
+		xasprintf(&why, "joined %s into the item", fmt_duration(at, sizeof at, late_ms,
+		    chan_fps(ch)));
 		asrun_close(ch, row, ASRUN_PARTIAL, why);
 		free(why);
 	} else if (ret == 0)
@@ -1318,7 +1326,8 @@ open_item(struct channel *ch, const struct fine_item *it, struct source **srcp, 
 		join = output_frame_time(&ch->oconf, ch->v);
 		if (join >= end_us) {
 			xasprintf(why, "%s did not open before the item ended (waited %s)",
-			    it->file_path, fmt_duration(len, sizeof len, (join - waited0) / 1000, 0));
+			    it->file_path, fmt_duration(len, sizeof len, (join - waited0) / 1000,
+			    chan_fps(ch)));
 			ret = 1;
 			break;
 		}
@@ -1379,7 +1388,8 @@ open_item(struct channel *ch, const struct fine_item *it, struct source **srcp, 
 			asrun_interrupted(ch, row);
 		} else {
 			xasprintf(&note, "waited %s for %s to open", fmt_duration(len, sizeof len,
-			    (output_frame_time(&ch->oconf, ch->v) - waited0) / 1000, 0), it->file_path);
+			    (output_frame_time(&ch->oconf, ch->v) - waited0) / 1000, chan_fps(ch)),
+			    it->file_path);
 			asrun_close(ch, row, ASRUN_SLATE, note);
 			free(note);
 		}
@@ -1462,13 +1472,13 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 	p.a2_item0 = ch->a2;
 	log_info("%s: on air: %s (%s) from %s", ch->label, it->title != NULL ?
 	    it->title : it->file_path, it->file_path,
-	    fmt_duration(at, sizeof at, offset_us / 1000, 0));
+	    fmt_duration(at, sizeof at, offset_us / 1000, chan_fps(ch)));
 	ret = run_play(ch, &p, cause);
 	if (ret == PLAY_CUT) {
 		/* The automation: an item that stays faulty gives way to the slate. */
 		xasprintf(&why, "cut %s into the item after %.0f s of %s; the slate until the next "
 		    "item", fmt_duration(at, sizeof at, output_frame_time(&ch->oconf, ch->v) /
-		    1000 - it->start_ms, 0), (double)p.cut_held_us / 1e6,
+		    1000 - it->start_ms, chan_fps(ch)), (double)p.cut_held_us / 1e6,
 		    alarm_kind_name(p.cut_kind));
 		alarm_later(ch, output_frame_time(&ch->oconf, ch->v), -1, 0, 0, "%s: %s",
 		    it->title != NULL ? it->title : it->file_path, why);
@@ -1480,8 +1490,8 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 		xasprintf(&why, "%s ended %s into the item (%s scheduled)%s%s%s: "
 		    "the file is truncated or damaged", it->file_path,
 		    fmt_duration(at, sizeof at, output_frame_time(&ch->oconf,
-		    ch->v) / 1000 - it->start_ms, 0), fmt_duration(len, sizeof len,
-		    it->end_ms - it->start_ms, 0),
+		    ch->v) / 1000 - it->start_ms, chan_fps(ch)), fmt_duration(len, sizeof len,
+		    it->end_ms - it->start_ms, chan_fps(ch)),
 		    source_error(p.src) != NULL || (cause != NULL && *cause != NULL) ?
 		    " (" : "", source_error(p.src) != NULL ? source_error(p.src) :
 		    cause != NULL && *cause != NULL ? *cause : "",
@@ -1499,7 +1509,7 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 			char *note;
 
 			xasprintf(&note, "joined %s into the item%s", fmt_duration(at, sizeof at,
-			    late_ms, 0), join_us - first_us > 1000000 ?
+			    late_ms, chan_fps(ch)), join_us - first_us > 1000000 ?
 			    " (the file was late to open)" : "");
 			asrun_close(ch, row, ASRUN_PARTIAL, note);
 			free(note);
