@@ -35,12 +35,15 @@ static void print_format(FILE *, const struct chanfield *, const struct chanval 
 static void print_acts(FILE *, const struct chanfield *, const struct chanval *, sqlite3 *);
 static void print_offair(FILE *, const struct chanfield *, const struct chanval *, sqlite3 *);
 static void print_type(FILE *, const struct chanfield *, const struct chanval *, sqlite3 *);
+static void print_subtitles(FILE *, const struct chanfield *, const struct chanval *,
+    sqlite3 *);
 
 static const char *const demographics[] = {
 	"family", "children", "teens", "adult", "seniors", "general", NULL,
 };
 static const char *const channel_types[] = { "regular", "guide", NULL };
 static const char *const test_cards[] = { "bars", "card", NULL };
+static const char *const subtitle_modes[] = { "off", "forced", "always", "selectable", NULL };
 
 /*
  * The settings, in the order 'channel show' prints them (and the usage,
@@ -112,6 +115,15 @@ const struct chanfield chanfields[] = {
 	  .column = "audio_language", .type = CHANFIELD_TEXT, .label = "Audio language",
 	  .help = "the language of its sound, an ISO 639-2 code", .show = "language",
 	  .flags = CHANFIELD_CLEAR, .check = check_language },
+	{ .name = "subtitles", .flag = "subtitles", .column = "subtitles",
+	  .type = CHANFIELD_CHOICE, .choices = subtitle_modes, .label = "Subtitles",
+	  .help = "burned in: forced ones only, or always; selectable: HLS players switch "
+	  "them on (forced ones burned in)",
+	  .show = "subtitles", .print = print_subtitles, .flags = CHANFIELD_DIALOG },
+	{ .name = "subtitle_languages", .flag = "subtitle-language", .arg = "eng[,spa...]|none",
+	  .column = "subtitle_languages", .type = CHANFIELD_LIST, .label = "Subtitle languages",
+	  .help = "the subtitle languages wanted, in order (ISO 639-2 codes)",
+	  .flags = CHANFIELD_CLEAR | CHANFIELD_DIALOG, .check = check_language },
 	{ .name = "act_seconds", .flag = "act-length", .arg = "DUR", .column = "act_seconds",
 	  .type = CHANFIELD_SECONDS, .min = 30, .max = 14400, .label = "Act length",
 	  .help = "about how long a programme runs between breaks (8:00)", .show = "acts",
@@ -842,6 +854,20 @@ print_offair(FILE *out, const struct chanfield *f, const struct chanval *v, sqli
 		    "colour bars and tone");
 	else
 		fprintf(out, "never\n");
+}
+
+/* "subtitles: always, in eng, spa", "forced, in any language", "off". */
+static void
+print_subtitles(FILE *out, const struct chanfield *f, const struct chanval *v, sqlite3 *db)
+{
+	const char *mode = val(v, "subtitles")->s, *langs = val(v, "subtitle_languages")->s;
+
+	print_label(out, f->show);
+	if (mode == NULL || strcmp(mode, "off") == 0)
+		fprintf(out, "off\n");
+	else
+		fprintf(out, "%s, in %s\n", mode, langs != NULL && *langs != '\0' ? langs :
+		    "any language");
 }
 
 /* "type: regular", or a guide with its hours, source and music. */

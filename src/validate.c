@@ -22,6 +22,7 @@
 #include "src/db.h"
 #include "src/library.h"
 #include "src/log.h"
+#include "src/subtitles.h"
 #include "src/util.h"
 
 struct job {
@@ -39,6 +40,9 @@ struct job {
 	int opened;
 	struct media_info info;
 	double loudness;
+	struct subs_track *subs;        /* its subtitle tracks (streams, sidecars) */
+	size_t nsubs;
+	int subs_read;                  /* they were read: store them */
 };
 
 struct pool {
@@ -160,6 +164,15 @@ check(const struct validate_opts *o, struct job *j)
 	}
 	j->opened = 1;
 	desc = describe(&j->info);
+	if (subs_scan(j->path, NULL, &j->subs, &j->nsubs, NULL) == 0) {
+		j->subs_read = 1;
+		if (j->nsubs > 0) {
+			xasprintf(&m, "%s, %zu subtitle track%s", desc, j->nsubs, j->nsubs == 1 ?
+			    "" : "s");
+			free(desc);
+			desc = m;
+		}
+	}
 	j->status = "ok";
 	if (o->loudness && j->info.has_audio && !cancelled(o)) {
 		memset(&ao, 0, sizeof ao);
@@ -332,6 +345,8 @@ store(sqlite3 *db, sqlite3_stmt *st, const struct job *j, char **cause)
 		set_cause(cause, "saving the result for %s: %s", j->path, sqlite3_errmsg(db));
 		return -1;
 	}
+	if (j->subs_read && subs_store(db, j->id, j->subs, j->nsubs, cause) != 0)
+		return -1;
 	return 0;
 }
 
@@ -449,6 +464,7 @@ out:
 		free(p.jobs[i].source_type);
 		free(p.jobs[i].title);
 		free(p.jobs[i].message);
+		free(p.jobs[i].subs);
 	}
 	free(p.jobs);
 	return st == NULL ? -1 : rc;
