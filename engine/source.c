@@ -170,6 +170,8 @@ struct source {
 	int64_t card_n;
 	AVFilterGraph *ag;              /* generated sound */
 	AVFilterContext *asink;
+
+	struct subs *subs;              /* subtitles (engine/subs.c), or NULL */
 };
 
 /* First error worth reporting. */
@@ -359,6 +361,8 @@ build_video(struct source *s, const AVFrame *f, char **cause)
 	s->vfmt = f->format;
 	s->vsar = f->sample_aspect_ratio;
 	fit(s, f->width, f->height, f->sample_aspect_ratio, &ow, &oh);
+	subs_picture(s->subs, (s->conf.width - ow) / 2 & ~1, (s->conf.height - oh) / 2 & ~1, ow,
+	    oh, f->width, f->height);
 
 	s->vg = avfilter_graph_alloc();
 	s->vg->nb_threads = 1;
@@ -1364,6 +1368,37 @@ join(struct source *s, char **cause)
 	}
 }
 
+/*
+ * The subtitles the channel and the item want (a file with a picture);
+ * when they cannot be had, the item airs without them.
+ */
+static void
+open_subs(struct source *s)
+{
+	char *why = NULL;
+
+	if (s->v.idx < 0 || (s->conf.subs.mode == SUBS_OFF && s->conf.subs.track.id == 0))
+		return;
+	if (subs_open(&s->subs, &s->conf.subs, s->path, s->ic, s->offset_us, s->conf.width,
+	    s->conf.height, &s->conf.interrupt, &why) < 0) {
+		log_warn("%s: no subtitles: %s", s->path, why);
+		free(why);
+		return;
+	}
+	if (s->subs != NULL)
+		log_info("%s: subtitles %s", s->path, subs_what(s->subs));
+}
+
+/* Burn the subtitles of item time t into a picture about to air (never fatal). */
+static void
+burn_subs(struct source *s, AVFrame *frame, int64_t t)
+{
+	int ret;
+
+	if (s->subs != NULL && (ret = subs_burn(s->subs, frame, t)) < 0 && s->error == NULL)
+		note_error(s, "drawing subtitles", ret);
+}
+
 /* Open a file. */
 int
 source_open(struct source **out, const char *path, int64_t offset_us,
@@ -1435,6 +1470,7 @@ source_open(struct source **out, const char *path, int64_t offset_us,
 		log_info("%s: loudness unknown; %s", path, isfinite(lufs) ?
 		    "measured ahead, and measuring as it airs" : "measuring as it airs");
 	}
+	open_subs(s);
 	if (join(s, cause) < 0)
 		goto fail;
 	*out = s;
@@ -1467,6 +1503,8 @@ source_seek(struct source *s, int64_t offset_us, char **cause)
 	s->lead_in = 0;
 	s->measured_to = 0;
 	s->offset_us = offset_us > 0 ? offset_us : 0;
+	if (s->subs != NULL)
+		subs_seek(s->subs, s->offset_us, NULL);
 	return join(s, cause);
 }
 
@@ -1629,6 +1667,7 @@ source_video(struct source *s, AVFrame *frame, char **cause)
 		av_frame_unref(s->cur);
 		s->cur->pts = t;
 	}
+	burn_subs(s, frame, slot_us(s, s->vout));
 	frame->pts = s->vout++;
 	return 0;
 }
@@ -1671,6 +1710,22 @@ source_audio(struct source *s, AVFrame *frame, char **cause)
 		}
 	}
 	return AVERROR(EAGAIN);
+}
+
+/* The next cue, relative to the last picture given. */
+int
+source_subtitle_cue(struct source *s, struct subs_cue *cue)
+{
+	int64_t t;
+
+	if (s->subs == NULL || s->vout == 0)
+		return 0;
+	t = slot_us(s, s->vout - 1);
+	if (subs_cue(s->subs, t, cue) != 1)
+		return 0;
+	cue->start_us -= t;
+	cue->end_us -= t;
+	return 1;
 }
 
 /* Measured loudness. */
@@ -1744,6 +1799,7 @@ source_free(struct source **sp)
 	swr_free(&s->swr);
 	av_channel_layout_uninit(&s->alayout);
 	loudness_free(&s->meter);
+	subs_free(&s->subs);
 	av_frame_free(&s->card);
 	free(s->path);
 	free(s->error);
