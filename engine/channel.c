@@ -52,13 +52,18 @@
 #include "engine/asrunq.h"
 #include "engine/cards.h"
 #include "engine/guidech.h"
+#include "engine/master.h"
 #include "engine/opener.h"
 #include "engine/output.h"
 #include "engine/source.h"
+#include "engine/webvtt.h"
 #include "src/asrun.h"
 #include "src/db.h"
 #include "src/finelog.h"
+#include "src/gfxconf.h"
+#include "src/iso639.h"
 #include "src/log.h"
+#include "src/subtitles.h"
 #include "src/thread.h"
 #include "src/util.h"
 
@@ -114,6 +119,8 @@ struct channel {
 	int64_t look_v;                 /* look ahead for files to open at this frame */
 	int catchup;                    /* behind the lead: short segments */
 	int64_t lead_us;                /* the lead now: lead_ms, less while a file is late */
+	struct webvtt *vtt;             /* the subtitle rendition's cues (selectable), or NULL */
+	char subs_font[512];            /* the font subtitles are drawn in ("" the default) */
 	/* What the status block will show, each from its air time (oldest first). */
 	struct status_change {
 		int64_t at_us;          /* UTC */
@@ -500,6 +507,25 @@ black_frame(struct channel *ch, AVFrame *f)
 }
 
 /*
+ * The rendition's cues that started by the picture the source just gave
+ * (frame v), into the channel's WebVTT, within the play.
+ */
+static void
+take_cues(struct channel *ch, struct play *p)
+{
+	struct subs_cue c;
+	int64_t now = output_frame_time(&ch->oconf, ch->v) - ch->oconf.t0_us, a, b;
+	int64_t end = output_frame_time(&ch->oconf, p->v_end) - ch->oconf.t0_us;
+
+	while (source_subtitle_cue(p->src, &c) == 1) {
+		/* One that began before the join shows from it. */
+		a = c.start_us < -frame_us(ch) ? now : now + c.start_us;
+		b = now + c.end_us < end ? now + c.end_us : end;
+		webvtt_add(ch->vtt, a, b, c.text);
+	}
+}
+
+/*
  * Air p until v reaches p->v_end. Returns 0 when the play completed, 1 if
  * the source ended or broke early (the caller airs the slate), -1 on an
  * encoder error (*cause), -2 when stopped.
@@ -558,6 +584,8 @@ run_play(struct channel *ch, struct play *p, char **cause)
 				if (remaining <= TRUNCATED_US + 2 * frame_us(ch))
 					av_frame_ref(ch->last, ch->frame);
 			}
+			if (ch->vtt != NULL && p->src != NULL && !held)
+				take_cues(ch, p);
 			ch->frame->pts = ch->v;
 			ch->v++;
 			if (tail_video_in(ch->tail, ch->frame, cause) < 0)
@@ -782,6 +810,40 @@ air_card(struct channel *ch, struct fine_item *it, char **cause)
 }
 
 /*
+ * The subtitles of a file item: the channel's mode and languages, the
+ * item's own mode and track over them (a track chosen on a channel
+ * without subtitles burns in), drawn in the channel's font.
+ */
+static void
+item_subs_conf(struct channel *ch, const struct fine_item *it, struct source_conf *sc)
+{
+	struct subs_conf *c = &sc->subs;
+	const char *mode = channel_conf_str(&ch->conf, "subtitles");
+	const char *langs = channel_conf_str(&ch->conf, "subtitle_languages");
+	char *cause = NULL;
+	int own = -1;
+
+	memset(c, 0, sizeof *c);
+	c->track.stream_index = -1;
+	c->mode = mode != NULL && subs_mode_parse(mode) > 0 ? subs_mode_parse(mode) : SUBS_OFF;
+	snprintf(c->languages, sizeof c->languages, "%s", langs != NULL ? langs : "");
+	snprintf(c->audio_language, sizeof c->audio_language, "%s",
+	    ch->conf.audio_language != NULL ? ch->conf.audio_language : "");
+	snprintf(c->font, sizeof c->font, "%s", ch->subs_font);
+	if (it->media_file_id > 0 && subs_item_choice(ch->db, it->media_file_id, &own, &c->track,
+	    &cause) != 0) {
+		log_warn("%s: the subtitles of %s: %s", ch->label, it->file_path, cause);
+		free(cause);
+	}
+	if (own >= 0)
+		c->mode = own;
+	else if (c->track.id > 0 && c->mode == SUBS_OFF)
+		c->mode = SUBS_ALWAYS;
+	if (c->track.id == 0)
+		c->track.stream_index = -1;
+}
+
+/*
  * Source settings for a file item: the channel's, with the item's loudness
  * gain (NAN when its loudness was never measured: the source measures it
  * as it airs) and its title (for a file without a picture).
@@ -797,6 +859,7 @@ item_source_conf(struct channel *ch, const struct fine_item *it, struct source_c
 	}
 	source_conf(ch, sc, gain);
 	sc->title = it->title;
+	item_subs_conf(ch, it, sc);
 }
 
 /* The air time of the first frame at or after t_us. */
@@ -1103,6 +1166,80 @@ air(struct channel *ch, char **cause)
 	return 0;
 }
 
+/* The channel's font (its graphics' lower-third font) for subtitles. */
+static void
+subs_font(struct channel *ch)
+{
+	struct gfx_conf g;
+	char *cause = NULL;
+
+	if (gfxconf_load(ch->db, ch->conf.id, &g, &cause) != 0) {
+		log_debug("%s: graphics settings: %s", ch->label, cause);
+		free(cause);
+		return;
+	}
+	snprintf(ch->subs_font, sizeof ch->subs_font, "%s", g.lt_font);
+}
+
+/* The sides of a segment being cut: the subtitle rendition's WebVTT. */
+static void
+channel_sides(void *arg, int64_t from_us, int64_t to_us, int64_t pts, uint8_t **data,
+    size_t *len)
+{
+	struct channel *ch = arg;
+
+	if (ch->vtt != NULL)
+		data[RING_SIDE_SUBTITLES] = webvtt_segment(ch->vtt, from_us, to_us, pts,
+		    &len[RING_SIDE_SUBTITLES]);
+}
+
+/*
+ * The channel's master playlist and what it lists beside the variant: a
+ * WebVTT subtitle rendition when its subtitles are selectable, named after
+ * its first subtitle language. Before the thread starts (the output takes
+ * the sides from its first segment).
+ */
+static void
+renditions(struct channel *ch)
+{
+	struct master_rendition r[RING_SIDES];
+	struct master_variant v;
+	const char *mode = channel_conf_str(&ch->conf, "subtitles");
+	const char *langs = channel_conf_str(&ch->conf, "subtitle_languages");
+	char first[16] = "", tag[8], name[64];
+	size_t n = 0;
+	char *m;
+
+	memset(&v, 0, sizeof v);
+	memset(r, 0, sizeof r);
+	v.bandwidth = (int64_t)(ch->conf.video_kbps + ch->conf.audio_kbps) * 1100;
+	v.width = ch->conf.width;
+	v.height = ch->conf.height;
+	v.fps_num = ch->conf.fps_num;
+	v.fps_den = ch->conf.fps_den;
+	v.uri = "index.m3u8";
+	if (mode != NULL && subs_mode_parse(mode) == SUBS_SELECTABLE) {
+		if (langs != NULL)
+			sscanf(langs, "%15[^,]", first);
+		snprintf(name, sizeof name, "%s", iso639_name(first) != NULL ? iso639_name(first) :
+		    "Subtitles");
+		r[n].type = MASTER_SUBTITLES;
+		r[n].group = "subs";
+		r[n].name = name;
+		r[n].language = iso639_bcp47(first, tag, sizeof tag);
+		r[n].autoselect = 1;
+		r[n].uri = "subs.m3u8";
+		n++;
+		ch->vtt = webvtt_new();
+		ch->oconf.sides = channel_sides;
+		ch->oconf.sides_arg = ch;
+		ring_side_on(ch->ring, RING_SIDE_SUBTITLES, "vtt");
+	}
+	m = master_playlist(&v, r, n);
+	ring_set_master(ch->ring, m);
+	free(m);
+}
+
 /* Thread body. */
 static void *
 channel_main(void *arg)
@@ -1114,6 +1251,7 @@ channel_main(void *arg)
 
 	if (db_open(ch->db_path, 0, &ch->db, &cause) != 0)
 		goto fail;
+	subs_font(ch);
 	snprintf(name, sizeof name, "rv-ch%s-open", ch->conf.number);
 	if ((ch->opener = opener_new(ch->label, name, &cause)) == NULL)
 		goto fail;
@@ -1223,6 +1361,7 @@ channel_start(const struct channel_opts *opts, struct ring *ring,
 	status->s.fps = status->s.speed = status->s.load = 0;
 	pthread_mutex_unlock(&status->lock);
 	ring_begin(ring, min_seq, (opts->segment_ms + 999) / 1000);
+	renditions(ch);
 
 	snprintf(name, sizeof name, "rv-ch%s", c->number);
 	if ((ret = thread_start(&ch->thread, name, channel_main, ch)) != 0) {
@@ -1274,6 +1413,7 @@ channel_free(struct channel **chp, const char *reason)
 	pthread_mutex_destroy(&ch->lock);
 	pthread_cond_destroy(&ch->wake);
 	channel_conf_clear(&ch->conf);
+	webvtt_free(&ch->vtt);
 	free(ch->db_path);
 	free(ch->preset);
 	free(ch->reason);

@@ -40,6 +40,7 @@
 
 #define CT_M3U8 "application/vnd.apple.mpegurl"
 #define CT_TS "video/mp2t"
+#define CT_VTT "text/vtt; charset=utf-8"
 #define CT_JSON "application/json"
 #define CT_XML "application/xml; charset=utf-8"
 #define CT_M3U "audio/x-mpegurl; charset=utf-8"
@@ -570,6 +571,65 @@ serve_playlist(struct http *h, struct request *req, const char *number, int head
 		return reply_text(req->conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "channel %s is not on the air (see /api/status)\n", number);
 	return reply_segment(req->conn, CT_M3U8, CC_NONE, pl);
+}
+
+/*
+ * GET /channel/N/master.m3u8 (the variant and its renditions) and
+ * /channel/N/subs.m3u8 (the subtitle rendition's playlist; 404 on a
+ * channel whose subtitles are not selectable). Like the playlist, they
+ * start the channel.
+ */
+static enum MHD_Result
+serve_master(struct http *h, struct request *req, const char *number, int head, int subs)
+{
+	struct segment *pl = NULL;
+	enum director_result res;
+	enum ring_result rr;
+
+	if (!req->waiting) {
+		req->waiter.suspend = suspend_conn;
+		req->waiter.wake = resume_conn;
+		req->waiter.arg = req;
+		res = director_tune(h->d, number, TUNE_HLS | (head ? TUNE_NO_START : 0),
+		    viewer_key(req->conn), &req->ring, &req->waiter);
+		if (res == DIRECTOR_WAIT)
+			return MHD_YES;
+		if (res != DIRECTOR_OK)
+			return tune_failed(h, req->conn, res, number);
+		if (!subs)
+			rr = ring_master(req->ring, &pl);
+		else if ((rr = ring_side_playlist(req->ring, RING_SIDE_SUBTITLES, &pl,
+		    head ? NULL : &req->waiter)) == RING_WAIT) {
+			req->waiting = 1;
+			return MHD_YES;
+		}
+	} else
+		rr = ring_side_playlist(req->ring, RING_SIDE_SUBTITLES, &pl, NULL);
+	if (rr == RING_GONE)
+		return reply_text(req->conn, MHD_HTTP_NOT_FOUND, "channel %s has no subtitle "
+		    "rendition (its subtitles are not selectable)\n", number);
+	if (rr != RING_OK)
+		return reply_text(req->conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "channel %s is not on the air (see /api/status)\n", number);
+	return reply_segment(req->conn, CT_M3U8, CC_NONE, pl);
+}
+
+/* GET /channel/N/SEQ.vtt: a segment of the subtitle rendition. */
+static enum MHD_Result
+serve_subs_segment(struct http *h, struct request *req, const char *number, int64_t seq)
+{
+	struct segment *s = NULL;
+	enum director_result res;
+	struct ring *ring;
+
+	res = director_tune(h->d, number, TUNE_HLS | TUNE_NO_START, viewer_key(req->conn),
+	    &ring, NULL);
+	if (res == DIRECTOR_NOT_HERE)
+		return tune_failed(h, req->conn, res, number);
+	if (res != DIRECTOR_OK || ring_get_side(ring, RING_SIDE_SUBTITLES, seq, &s) != RING_OK)
+		return reply_text(req->conn, MHD_HTTP_NOT_FOUND, "subtitle segment %lld of channel "
+		    "%s is not (or no longer) here\n", (long long)seq, number);
+	return reply_segment(req->conn, CT_VTT, CC_SEGMENT, s);
 }
 
 /* GET /channel/N/SEQ.ts. */
@@ -1169,6 +1229,12 @@ serve(struct http *h, struct request *req, const struct route *r)
 		return serve_playlist(h, req, r->number, r->head);
 	case ROUTE_SEGMENT:
 		return serve_segment(h, req, r->number, r->seq);
+	case ROUTE_MASTER:
+		return serve_master(h, req, r->number, r->head, 0);
+	case ROUTE_SUBS_PLAYLIST:
+		return serve_master(h, req, r->number, r->head, 1);
+	case ROUTE_SUBS_SEGMENT:
+		return serve_subs_segment(h, req, r->number, r->seq);
 	case ROUTE_STREAM:
 		return serve_stream(h, req, r->number, r->head);
 	case ROUTE_STATUS:

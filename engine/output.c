@@ -144,7 +144,8 @@ static int
 cut(struct output *o, int64_t v)
 {
 	int64_t start, end;
-	uint8_t *data;
+	uint8_t *data, *side[RING_SIDES] = { NULL };
+	size_t side_len[RING_SIDES] = { 0 };
 
 	if (o->seg_start < 0) {
 		o->seg_start = v;
@@ -155,7 +156,11 @@ cut(struct output *o, int64_t v)
 	start = output_frame_time(&o->conf, o->seg_start);
 	end = output_frame_time(&o->conf, v);
 	data = xreallocarray(o->buf, 1, o->len > 0 ? o->len : 1);
-	ring_publish(o->ring, data, o->len, start / 1000, end - start);
+	if (o->conf.sides != NULL)
+		o->conf.sides(o->conf.sides_arg, start - o->conf.t0_us, end - o->conf.t0_us,
+		    av_rescale_q(o->seg_start, o->venc->time_base, (AVRational){ 1, 90000 }), side,
+		    side_len);
+	ring_publish_sides(o->ring, data, o->len, start / 1000, end - start, side, side_len);
 	o->cap = o->len + o->len / 4 + 4096;
 	o->buf = xmalloc(o->cap);
 	o->len = 0;

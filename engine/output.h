@@ -25,6 +25,16 @@ struct output_conf {
 	int catchup_ms;                 /* segment length while catching up (0: steady) */
 	const char *preset;             /* x264 preset */
 	int64_t t0_us;                  /* wall clock of frame 0, UTC us */
+	/*
+	 * The sides of each segment (engine/ring.h), asked for as it is cut:
+	 * its span [from_us, to_us) in the channel's time (us from frame 0) and
+	 * its first frame's 90 kHz time stamp in the TS; data[k] (a malloc'd
+	 * buffer, taken) and len[k] for each of RING_SIDES, NULL for none.
+	 * NULL: no sides.
+	 */
+	void (*sides)(void *arg, int64_t from_us, int64_t to_us, int64_t pts, uint8_t **data,
+	    size_t *len);
+	void *sides_arg;
 };
 
 struct output;

@@ -43,6 +43,9 @@ struct ring {
 	uint8_t *open;                  /* segment next_seq as written so far */
 	size_t open_len, open_cap;
 	int64_t open_woken_us;          /* last wake for open bytes (mono) */
+	char side_ext[RING_SIDES][8];   /* a side's segment extension; "" while off */
+	struct segment *side_playlist[RING_SIDES];
+	struct segment *master;         /* the master playlist, or NULL */
 };
 
 #define OPEN_WAKE_US 40000
@@ -62,11 +65,14 @@ void
 segment_unref(struct segment **sp)
 {
 	struct segment *s;
+	int i;
 
 	if (sp == NULL || (s = *sp) == NULL)
 		return;
 	*sp = NULL;
 	if (__atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		for (i = 0; i < RING_SIDES; i++)
+			segment_unref(&s->side[i]);
 		free(s->data);
 		free(s);
 	}
@@ -110,6 +116,8 @@ clear_locked(struct ring *r)
 		segment_unref(&r->segs[i]);
 	r->n = 0;
 	segment_unref(&r->playlist);
+	for (i = 0; i < RING_SIDES; i++)
+		segment_unref(&r->side_playlist[i]);
 	r->open_len = 0;
 }
 
@@ -122,6 +130,7 @@ ring_free(struct ring **rp)
 	if (rp == NULL || (r = *rp) == NULL)
 		return;
 	clear_locked(r);
+	segment_unref(&r->master);
 	free(r->segs);
 	free(r->open);
 	pthread_mutex_destroy(&r->lock);
@@ -193,6 +202,31 @@ ring_begin(struct ring *r, int64_t min_seq, int target_s)
 	r->target_s = target_s < 1 ? 1 : target_s;
 	r->on_air = 1;
 	r->aired_us = 0;
+	memset(r->side_ext, 0, sizeof r->side_ext);
+	segment_unref(&r->master);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* A side on. */
+void
+ring_side_on(struct ring *r, int k, const char *ext)
+{
+	if (k < 0 || k >= RING_SIDES)
+		return;
+	pthread_mutex_lock(&r->lock);
+	snprintf(r->side_ext[k], sizeof r->side_ext[k], "%s", ext);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* The master playlist. */
+void
+ring_set_master(struct ring *r, const char *text)
+{
+	struct segment *m = segment_new((uint8_t *)xstrdup(text), strlen(text));
+
+	pthread_mutex_lock(&r->lock);
+	segment_unref(&r->master);
+	r->master = m;
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -214,14 +248,14 @@ first_listed_locked(struct ring *r)
 	return first;
 }
 
-/* Rebuild the playlist snapshot; caller holds the lock. */
-static void
-build_playlist_locked(struct ring *r)
+/* The playlist of the current segments named SEQ.ext; caller holds the lock. */
+static struct segment *
+playlist_locked(struct ring *r, const char *ext)
 {
 	char *buf, *p, when[40];
 	size_t cap;
 	int first, i, len;
-	struct segment *s;
+	struct segment *s, *pl;
 	time_t secs;
 	struct tm tm;
 
@@ -238,13 +272,29 @@ build_playlist_locked(struct ring *r)
 		gmtime_r(&secs, &tm);
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
 		len = snprintf(p, cap - (size_t)(p - buf),
-		    "#EXT-X-PROGRAM-DATE-TIME:%s.%03dZ\n#EXTINF:%.3f,\n%lld.ts\n", when,
-		    (int)(s->start_ms % 1000), (double)s->duration_us / 1e6, (long long)s->seq);
+		    "#EXT-X-PROGRAM-DATE-TIME:%s.%03dZ\n#EXTINF:%.3f,\n%lld.%s\n", when,
+		    (int)(s->start_ms % 1000), (double)s->duration_us / 1e6, (long long)s->seq,
+		    ext);
 		p += len;
 	}
+	pl = segment_new((uint8_t *)buf, (size_t)(p - buf));
+	pl->seq = r->segs[r->n - 1]->seq;
+	return pl;
+}
+
+/* Rebuild the playlist snapshots (the main one's and the sides'); caller holds the lock. */
+static void
+build_playlist_locked(struct ring *r)
+{
+	int k;
+
 	segment_unref(&r->playlist);
-	r->playlist = segment_new((uint8_t *)buf, (size_t)(p - buf));
-	r->playlist->seq = r->segs[r->n - 1]->seq;
+	r->playlist = playlist_locked(r, "ts");
+	for (k = 0; k < RING_SIDES; k++) {
+		segment_unref(&r->side_playlist[k]);
+		if (r->side_ext[k][0] != '\0')
+			r->side_playlist[k] = playlist_locked(r, r->side_ext[k]);
+	}
 }
 
 /* Drop the oldest segment; caller holds the lock. */
@@ -272,14 +322,34 @@ held_us_locked(struct ring *r)
 int64_t
 ring_publish(struct ring *r, uint8_t *data, size_t len, int64_t start_ms, int64_t duration_us)
 {
+	return ring_publish_sides(r, data, len, start_ms, duration_us, NULL, NULL);
+}
+
+/* Publish with sides. */
+int64_t
+ring_publish_sides(struct ring *r, uint8_t *data, size_t len, int64_t start_ms,
+    int64_t duration_us, uint8_t *const *side, const size_t *side_len)
+{
 	struct segment *s = segment_new(data, len);
 	struct ring_waiter *w;
 	int64_t seq;
+	int k;
 
 	s->start_ms = start_ms;
 	s->duration_us = duration_us;
+	for (k = 0; side != NULL && k < RING_SIDES; k++) {
+		if (side[k] != NULL) {
+			s->side[k] = segment_new(side[k], side_len[k]);
+			s->side[k]->start_ms = start_ms;
+			s->side[k]->duration_us = duration_us;
+		}
+	}
 	pthread_mutex_lock(&r->lock);
 	seq = s->seq = r->next_seq++;
+	for (k = 0; k < RING_SIDES; k++) {
+		if (s->side[k] != NULL)
+			s->side[k]->seq = seq;
+	}
 	if (r->n == r->cap)
 		drop_oldest_locked(r);
 	r->segs[r->n++] = s;
@@ -470,6 +540,69 @@ ring_read(struct ring *r, int64_t seq, size_t off, uint8_t *buf, size_t max, siz
 	if (res == RING_OK && off < len) {
 		*n = len - off < max ? len - off : max;
 		memcpy(buf, src + off, *n);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return res;
+}
+
+/* A side's segment. */
+enum ring_result
+ring_get_side(struct ring *r, int k, int64_t seq, struct segment **out)
+{
+	enum ring_result res = RING_GONE;
+	int64_t first;
+
+	*out = NULL;
+	if (k < 0 || k >= RING_SIDES)
+		return RING_GONE;
+	pthread_mutex_lock(&r->lock);
+	first = r->n > 0 ? r->segs[0]->seq : r->next_seq;
+	if (seq >= first && seq < r->next_seq && r->n > 0 && r->segs[seq - first]->side[k] != NULL) {
+		*out = segment_ref(r->segs[seq - first]->side[k]);
+		res = RING_OK;
+	} else if (!r->on_air)
+		res = RING_OFF;
+	pthread_mutex_unlock(&r->lock);
+	return res;
+}
+
+/* A side's playlist. */
+enum ring_result
+ring_side_playlist(struct ring *r, int k, struct segment **out, struct ring_waiter *w)
+{
+	enum ring_result res;
+
+	*out = NULL;
+	if (k < 0 || k >= RING_SIDES)
+		return RING_GONE;
+	pthread_mutex_lock(&r->lock);
+	if (!r->on_air)
+		res = RING_OFF;
+	else if (r->side_ext[k][0] == '\0')
+		res = RING_GONE;
+	else if (r->side_playlist[k] != NULL) {
+		*out = segment_ref(r->side_playlist[k]);
+		res = RING_OK;
+	} else if (w != NULL) {
+		wait_locked(&r->plwaiters, w);
+		res = RING_WAIT;
+	} else
+		res = RING_OFF;
+	pthread_mutex_unlock(&r->lock);
+	return res;
+}
+
+/* The master playlist. */
+enum ring_result
+ring_master(struct ring *r, struct segment **out)
+{
+	enum ring_result res = RING_OFF;
+
+	*out = NULL;
+	pthread_mutex_lock(&r->lock);
+	if (r->master != NULL) {
+		*out = segment_ref(r->master);
+		res = RING_OK;
 	}
 	pthread_mutex_unlock(&r->lock);
 	return res;

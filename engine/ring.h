@@ -13,6 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Sides: the segments of a rendition beside the main ones (engine/master.h),
+ * one per main segment, with the same number and times, listed in a
+ * playlist of their own (a WebVTT subtitle segment, "SEQ.vtt").
+ */
+#define RING_SIDES 2
+#define RING_SIDE_SUBTITLES 0
+
 /* An immutable, reference-counted byte buffer: a TS segment or a playlist. */
 struct segment {
 	int refs;                       /* atomic */
@@ -21,6 +29,7 @@ struct segment {
 	int64_t duration_us;
 	size_t len;
 	uint8_t *data;                  /* owned */
+	struct segment *side[RING_SIDES];       /* a main segment's sides (owned refs), or NULL */
 };
 
 /* Take a reference. */
@@ -74,6 +83,19 @@ void ring_begin(struct ring *r, int64_t min_seq, int target_s);
 int64_t ring_publish(struct ring *r, uint8_t *data, size_t len, int64_t start_ms,
     int64_t duration_us);
 /*
+ * Publish a segment and its sides (side[k] of side_len[k] bytes, taken;
+ * NULL for a side that is off). Returns its sequence number.
+ */
+int64_t ring_publish_sides(struct ring *r, uint8_t *data, size_t len, int64_t start_ms,
+    int64_t duration_us, uint8_t *const *side, const size_t *side_len);
+/*
+ * Producer: side k is on for this airing (ring_begin turns every side off):
+ * its segments are named SEQ.ext ("vtt") in its playlist.
+ */
+void ring_side_on(struct ring *r, int k, const char *ext);
+/* Producer: the master playlist for this airing (copied; ring_begin drops it). */
+void ring_set_master(struct ring *r, const char *text);
+/*
  * Producer: bytes of the segment being written, as the muxer writes them
  * (the same bytes ring_publish gets when it is done).
  */
@@ -116,6 +138,20 @@ enum ring_result ring_read(struct ring *r, int64_t seq, size_t off, uint8_t *buf
  * while no segment exists yet, or RING_OFF.
  */
 enum ring_result ring_playlist(struct ring *r, struct segment **out, struct ring_waiter *w);
+/*
+ * Side k's segment seq: RING_OK with a reference in *out, RING_GONE when
+ * there is none (the side is off, or seq is not here), or RING_OFF.
+ */
+enum ring_result ring_get_side(struct ring *r, int k, int64_t seq, struct segment **out);
+/*
+ * Side k's playlist (the main one's segments, named SEQ.ext): RING_OK with
+ * a reference, RING_GONE when the side is off, RING_WAIT (w queued) while
+ * no segment exists yet, or RING_OFF.
+ */
+enum ring_result ring_side_playlist(struct ring *r, int k, struct segment **out,
+    struct ring_waiter *w);
+/* The master playlist: RING_OK with a reference, else RING_OFF. */
+enum ring_result ring_master(struct ring *r, struct segment **out);
 /* Wake every waiter now (shutdown). */
 void ring_wake_all(struct ring *r);
 

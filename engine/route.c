@@ -41,6 +41,9 @@ static const char *names[] = {
 	[ROUTE_DEVICE] = "device",
 	[ROUTE_LINEUP_POST] = "lineup_post",
 	[ROUTE_HOME] = "home",
+	[ROUTE_MASTER] = "master",
+	[ROUTE_SUBS_PLAYLIST] = "subtitles playlist",
+	[ROUTE_SUBS_SEGMENT] = "subtitles segment",
 };
 
 /* A guide number: digits, at most one inner dot, at most 15 characters. */
@@ -73,7 +76,7 @@ static enum route_kind
 channel_route(const char *rest, struct route *r)
 {
 	const char *slash = strchr(rest, '/'), *seg;
-	size_t len = strlen(rest), i;
+	size_t len = strlen(rest), i, ext;
 	int64_t seq = 0;
 
 	if (slash == NULL) {
@@ -90,17 +93,27 @@ channel_route(const char *rest, struct route *r)
 	seg = slash + 1;
 	if (strcmp(seg, "index.m3u8") == 0)
 		return ROUTE_PLAYLIST;
+	if (strcmp(seg, "master.m3u8") == 0)
+		return ROUTE_MASTER;
+	if (strcmp(seg, "subs.m3u8") == 0)
+		return ROUTE_SUBS_PLAYLIST;
 	len = strlen(seg);
-	/* At most 18 digits: no overflow. */
-	if (len <= 3 || len > 21 || strcmp(seg + len - 3, ".ts") != 0)
+	/* SEQ.ts or SEQ.vtt; at most 18 digits: no overflow. */
+	if (len > 3 && strcmp(seg + len - 3, ".ts") == 0)
+		ext = 3;
+	else if (len > 4 && strcmp(seg + len - 4, ".vtt") == 0)
+		ext = 4;
+	else
 		return ROUTE_NONE;
-	for (i = 0; i < len - 3; i++) {
+	if (len - ext > 18)
+		return ROUTE_NONE;
+	for (i = 0; i < len - ext; i++) {
 		if (seg[i] < '0' || seg[i] > '9')
 			return ROUTE_NONE;
 		seq = seq * 10 + (seg[i] - '0');
 	}
 	r->seq = seq;
-	return ROUTE_SEGMENT;
+	return ext == 3 ? ROUTE_SEGMENT : ROUTE_SUBS_SEGMENT;
 }
 
 /* /iptv/logos/N.EXT; name follows "/iptv/logos/". */
@@ -172,6 +185,9 @@ route_cors(enum route_kind kind)
 	switch (kind) {
 	case ROUTE_PLAYLIST:
 	case ROUTE_SEGMENT:
+	case ROUTE_MASTER:
+	case ROUTE_SUBS_PLAYLIST:
+	case ROUTE_SUBS_SEGMENT:
 	case ROUTE_STREAM:
 	case ROUTE_M3U:
 	case ROUTE_XMLTV:

@@ -26,6 +26,9 @@ enum route_kind {
 	ROUTE_DEVICE,                   /* /device.xml */
 	ROUTE_LINEUP_POST,              /* /lineup.post (Plex's rescan) */
 	ROUTE_HOME,                     /* / (the station's page) */
+	ROUTE_MASTER,                   /* /channel/N/master.m3u8 (engine/master.h) */
+	ROUTE_SUBS_PLAYLIST,            /* /channel/N/subs.m3u8: the subtitle rendition */
+	ROUTE_SUBS_SEGMENT,             /* /channel/N/SEQ.vtt */
 };
 
 /* What to answer. */

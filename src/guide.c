@@ -591,7 +591,8 @@ guide_m3u_only(sqlite3 *db, const struct chanset *only, const char *base_url, in
 			append(out, len, " tvg-logo=\"%s\"", logo);
 		append(out, len, " group-title=\"%s\",%s %s\n", group, chans[i].number, name);
 		if (flags & GUIDE_M3U_HLS)
-			append(out, len, "%s/channel/%s/index.m3u8\n", base, chans[i].number);
+			append(out, len, "%s/channel/%s/%s\n", base, chans[i].number,
+			    channel_hls_playlist(&chans[i]));
 		else
 			append(out, len, "%s/channel/%s.ts\n", base, chans[i].number);
 		free(name);
