@@ -17,6 +17,14 @@ playable segment, the media the playlist holds 1 and 2 s after the first
 request, the stalls (count and seconds), how far behind the schedule the
 viewer watches (from EXT-X-PROGRAM-DATE-TIME), and the buffer's low point
 after the start.
+
+Given a master playlist, it plays its variant, and when the master has a
+subtitle rendition (EXT-X-MEDIA:TYPE=SUBTITLES) it also follows that
+rendition as a player with subtitles on does: for each media segment the
+WebVTT segment of the same number, placed on the TS clock by its
+X-TIMESTAMP-MAP. It then also reports the renditions, the subtitle
+segments fetched and missing, and the cues (start and end in seconds of
+the TS clock, text), each once.
 """
 import calendar
 import json
@@ -55,7 +63,74 @@ def get(url, timeout=10):
         return r.read()
 
 
+def attributes(line):
+    """The attributes of an EXT-X-MEDIA or EXT-X-STREAM-INF line."""
+    out, rest = {}, line.split(":", 1)[1]
+    while rest:
+        key, _, rest = rest.partition("=")
+        if rest.startswith('"'):
+            value, _, rest = rest[1:].partition('"')
+            rest = rest[1:] if rest.startswith(",") else rest
+        else:
+            value, _, rest = rest.partition(",")
+        out[key.strip()] = value
+    return out
+
+
+def master(text):
+    """([rendition attributes], variant URI) of a master playlist, or None."""
+    if "#EXT-X-STREAM-INF" not in text:
+        return None
+    media, variant, want = [], None, False
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("#EXT-X-MEDIA:"):
+            media.append(attributes(line))
+        elif line.startswith("#EXT-X-STREAM-INF:"):
+            want = True
+        elif want and line and not line.startswith("#"):
+            variant, want = line, False
+    return media, variant
+
+
+def vtt_cues(text):
+    """[(start s, end s, text)] of a WebVTT segment, on the TS clock."""
+    offset, cues, lines = 0.0, [], text.splitlines()
+
+    def secs(stamp):
+        h, m, s = stamp.strip().split(":")
+        return int(h) * 3600 + int(m) * 60 + float(s)
+
+    for line in lines:
+        if line.startswith("X-TIMESTAMP-MAP="):
+            a = dict(x.split(":", 1) for x in line.split("=", 1)[1].split(","))
+            offset = int(a["MPEGTS"]) / 90000.0 - secs(a["LOCAL"])
+    i = 0
+    while i < len(lines):
+        if "-->" in lines[i]:
+            a, b = lines[i].split("-->")
+            body = []
+            i += 1
+            while i < len(lines) and lines[i].strip():
+                body.append(lines[i])
+                i += 1
+            cues.append((round(secs(a) + offset, 3), round(secs(b.split()[0]) + offset, 3),
+                         "\n".join(body)))
+        i += 1
+    return cues
+
+
 def simulate(url, seconds):
+    subs_url, renditions = None, []
+    found = master(get(url).decode())
+    if found is not None:
+        renditions, variant = found
+        for r in renditions:
+            if r.get("TYPE") == "SUBTITLES" and "URI" in r and subs_url is None:
+                subs_url = urllib.request.urljoin(url, r["URI"])
+        url = urllib.request.urljoin(url, variant)
+    subs_known, cues = {}, []
+    sub_stats = {"fetched": 0, "missing": 0}
     base = url.rsplit("/", 1)[0] + "/"
     t0 = time.monotonic()
     known = {}                      # seq -> (duration, pdt, name)
@@ -126,6 +201,22 @@ def simulate(url, seconds):
             data = get(base + name)
             if len(data) == 0:
                 raise SystemExit("segment %s is empty" % name)
+            if subs_url is not None:
+                # The subtitle segment of the same number, as a player with subtitles on.
+                if want not in subs_known:
+                    for seq, _, _, sname in parse(get(subs_url).decode())[1]:
+                        subs_known.setdefault(seq, sname)
+                if want in subs_known:
+                    try:
+                        for c in vtt_cues(get(urllib.request.urljoin(subs_url,
+                                                                     subs_known[want])).decode()):
+                            if c not in cues:
+                                cues.append(c)
+                        sub_stats["fetched"] += 1
+                    except OSError:
+                        sub_stats["missing"] += 1
+                else:
+                    sub_stats["missing"] += 1
             now = time.monotonic() - t0
             if media_pdt0 is None and pdt is not None:
                 media_pdt0 = pdt + (skip if want == start_seq else 0)
@@ -156,7 +247,7 @@ def simulate(url, seconds):
                 best = media
         return best
 
-    return {
+    result = {
         "first_playlist_s": round(first_playlist, 3),
         "first_frame_s": round(first_frame, 3),
         "start": "live edge - 3 targets" if total >= 3 * target else "first segment",
@@ -168,6 +259,12 @@ def simulate(url, seconds):
         "behind_s": round(sorted(behind)[len(behind) // 2], 3) if behind else None,
         "played_s": seconds,
     }
+    if found is not None:
+        result["renditions"] = renditions
+        result["subtitle_segments"] = sub_stats["fetched"]
+        result["subtitle_missing"] = sub_stats["missing"]
+        result["cues"] = cues
+    return result
 
 
 def main():
