@@ -23,7 +23,6 @@
 
 #include <math.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +35,7 @@
 #include "src/log.h"
 #include "src/sysconf.h"
 #include "src/util.h"
+#include "src/thread.h"
 
 #define ALERT_RATE 48000
 #define MAX_AIRING 256
@@ -635,20 +635,10 @@ alerts_main(void *arg)
 int
 alerts_start(struct alerts *s, char **cause)
 {
-	sigset_t all, old;
-	int rc;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&s->thread, NULL, alerts_main, s);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	if (thread_start(&s->thread, "rv-eas", alerts_main, s) != 0) {
 		set_cause(cause, "cannot start the alert thread");
 		return -1;
 	}
-#ifdef HAVE_PTHREAD_SETNAME_NP
-	pthread_setname_np(s->thread, "rv-eas");
-#endif
 	s->started = 1;
 	return 0;
 }

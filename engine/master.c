@@ -1,110 +1,145 @@
 /*
- * master.c: the master playlist's text.
+ * master.c: HLS master playlists (RFC 8216 4.3.4): EXT-X-MEDIA for each
+ * rendition, grouped by type, and the variant's EXT-X-STREAM-INF naming
+ * the groups. An audio rendition without a URI is the audio the
+ * variant's own segments carry (its first audio stream); players show
+ * every rendition of a group in their audio (or subtitle) menu.
  */
 #include "engine/master.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "src/util.h"
 
-/* An attribute's quoted value may hold neither '"' nor a line break. */
-static char *
-quoted(const char *s)
-{
-	char *q = xstrdup(s != NULL ? s : ""), *p;
+/* Languages: ISO 639-2 (B and T), 639-1, their own names. */
+static const struct {
+	const char *b, *t, *tag, *name;
+} languages[] = {
+	{ "eng", "eng", "en", "English" }, { "spa", "spa", "es", "Español" },
+	{ "fre", "fra", "fr", "Français" }, { "ger", "deu", "de", "Deutsch" },
+	{ "ita", "ita", "it", "Italiano" }, { "por", "por", "pt", "Português" },
+	{ "dut", "nld", "nl", "Nederlands" }, { "jpn", "jpn", "ja", "日本語" },
+	{ "chi", "zho", "zh", "中文" }, { "kor", "kor", "ko", "한국어" },
+	{ "rus", "rus", "ru", "Русский" }, { "pol", "pol", "pl", "Polski" },
+	{ "swe", "swe", "sv", "Svenska" }, { "nor", "nor", "no", "Norsk" },
+	{ "dan", "dan", "da", "Dansk" }, { "fin", "fin", "fi", "Suomi" },
+	{ "gre", "ell", "el", "Ελληνικά" }, { "tur", "tur", "tr", "Türkçe" },
+	{ "ara", "ara", "ar", "العربية" }, { "heb", "heb", "he", "עברית" },
+	{ "hin", "hin", "hi", "हिन्दी" }, { "vie", "vie", "vi", "Tiếng Việt" },
+	{ "ukr", "ukr", "uk", "Українська" }, { "cat", "cat", "ca", "Català" },
+};
 
-	for (p = q; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\n' || *p == '\r')
-			*p = '\'';
-	}
-	return q;
-}
-
-/* The group of a type the list has, or NULL. */
-static const char *
-group_of(const struct master_rendition *r, size_t n, enum master_type type)
+/* The row of a language, or -1. */
+static int
+language(const char *code)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (r[i].type == type)
-			return r[i].group;
+	for (i = 0; code != NULL && i < nitems(languages); i++) {
+		if (strcasecmp(code, languages[i].b) == 0 || strcasecmp(code, languages[i].t) == 0 ||
+		    strcasecmp(code, languages[i].tag) == 0)
+			return (int)i;
 	}
-	return NULL;
+	return -1;
 }
 
-/* Append to a growing string. */
-static void
-add(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-add(char **s, const char *fmt, ...)
+/* BCP 47 tag. */
+const char *
+master_language_tag(const char *iso639, char *buf, size_t len)
 {
-	char *more, *joined;
-	va_list ap;
+	int i = language(iso639);
 
-	va_start(ap, fmt);
-	xvasprintf(&more, fmt, ap);
-	va_end(ap);
-	xasprintf(&joined, "%s%s", *s, more);
-	free(*s);
-	free(more);
-	*s = joined;
+	snprintf(buf, len, "%s", i >= 0 ? languages[i].tag : iso639 != NULL ? iso639 : "und");
+	return buf;
 }
 
-/* The playlist. */
+/* Own name. */
+const char *
+master_language_name(const char *iso639)
+{
+	int i = language(iso639);
+
+	return i >= 0 ? languages[i].name : iso639 != NULL ? iso639 : "Main";
+}
+
+/* An H.264 level (as avc1's last byte) for pictures of w x h at fps (High profile). */
+static int
+avc_level(int w, int h, double fps)
+{
+	static const struct {
+		int level;
+		double mbps, fs;
+	} levels[] = {
+		{ 30, 40500, 1620 }, { 31, 108000, 3600 }, { 32, 216000, 5120 },
+		{ 40, 245760, 8192 }, { 42, 522240, 8704 }, { 50, 589824, 22080 },
+		{ 51, 983040, 36864 }, { 52, 2073600, 36864 },
+	};
+	double fs = (double)((w + 15) / 16) * ((h + 15) / 16);
+	size_t i;
+
+	for (i = 0; i < nitems(levels); i++) {
+		if (fs <= levels[i].fs && fs * fps <= levels[i].mbps)
+			return levels[i].level;
+	}
+	return 52;
+}
+
+/* Append an attribute list line of one rendition. */
+static void
+media_line(FILE *f, const struct master_rendition *r)
+{
+	char tag[16];
+
+	fprintf(f, "#EXT-X-MEDIA:TYPE=%s,GROUP-ID=\"%s\",NAME=\"%s\"",
+	    r->type == MASTER_AUDIO ? "AUDIO" : "SUBTITLES", r->type == MASTER_AUDIO ? "aud" :
+	    "subs", r->name != NULL ? r->name : master_language_name(r->language));
+	if (r->language != NULL)
+		fprintf(f, ",LANGUAGE=\"%s\"", master_language_tag(r->language, tag, sizeof tag));
+	fprintf(f, ",DEFAULT=%s,AUTOSELECT=YES", r->dflt ? "YES" : "NO");
+	if (r->type == MASTER_SUBTITLES && r->forced)
+		fprintf(f, ",FORCED=YES");
+	if (r->type == MASTER_AUDIO)
+		fprintf(f, ",CHANNELS=\"2\"");
+	if (r->uri != NULL)
+		fprintf(f, ",URI=\"%s\"", r->uri);
+	fputc('\n', f);
+}
+
+/* The master playlist. */
 char *
 master_playlist(const struct master_variant *v, const struct master_rendition *r, size_t n)
 {
-	char *s = xstrdup("#EXTM3U\n#EXT-X-VERSION:4\n#EXT-X-INDEPENDENT-SEGMENTS\n"), *a, *b;
-	const char *audio = group_of(r, n, MASTER_AUDIO), *subs = group_of(r, n, MASTER_SUBTITLES);
-	size_t i;
+	char *text = NULL;
+	size_t len = 0, i;
+	int audio = 0, subs = 0;
+	double fps = v->fps_den > 0 ? (double)v->fps_num / v->fps_den : 25;
+	long long bw;
+	FILE *f = open_memstream(&text, &len);
 
+	if (f == NULL)
+		abort();                /* memory is gone, as xmalloc says */
+	fprintf(f, "#EXTM3U\n#EXT-X-VERSION:4\n#EXT-X-INDEPENDENT-SEGMENTS\n");
 	for (i = 0; i < n; i++) {
-		a = quoted(r[i].group);
-		b = quoted(r[i].name);
-		add(&s, "#EXT-X-MEDIA:TYPE=%s,GROUP-ID=\"%s\",NAME=\"%s\"",
-		    r[i].type == MASTER_AUDIO ? "AUDIO" : "SUBTITLES", a, b);
-		free(a);
-		free(b);
-		if (r[i].language != NULL && *r[i].language != '\0') {
-			a = quoted(r[i].language);
-			add(&s, ",LANGUAGE=\"%s\"", a);
-			free(a);
-		}
-		add(&s, ",DEFAULT=%s,AUTOSELECT=%s", r[i].is_default ? "YES" : "NO",
-		    r[i].autoselect || r[i].is_default ? "YES" : "NO");
-		if (r[i].type == MASTER_SUBTITLES)
-			add(&s, ",FORCED=%s", r[i].forced ? "YES" : "NO");
-		if (r[i].channels != NULL)
-			add(&s, ",CHANNELS=\"%s\"", r[i].channels);
-		if (r[i].uri != NULL) {
-			a = quoted(r[i].uri);
-			add(&s, ",URI=\"%s\"", a);
-			free(a);
-		}
-		add(&s, "\n");
+		media_line(f, &r[i]);
+		if (r[i].type == MASTER_AUDIO)
+			audio = 1;
+		else
+			subs = 1;
 	}
-	add(&s, "#EXT-X-STREAM-INF:BANDWIDTH=%lld", (long long)v->bandwidth);
-	if (v->width > 0 && v->height > 0)
-		add(&s, ",RESOLUTION=%dx%d", v->width, v->height);
-	if (v->fps_num > 0 && v->fps_den > 0)
-		add(&s, ",FRAME-RATE=%.3f", (double)v->fps_num / v->fps_den);
-	if (v->codecs != NULL)
-		add(&s, ",CODECS=\"%s\"", v->codecs);
-	if (audio != NULL) {
-		a = quoted(audio);
-		add(&s, ",AUDIO=\"%s\"", a);
-		free(a);
-	}
-	if (subs != NULL) {
-		a = quoted(subs);
-		add(&s, ",SUBTITLES=\"%s\"", a);
-		free(a);
-	}
-	add(&s, "\n%s\n", v->uri);
-	return s;
+	/* Peak: the rates, and the TS's overhead (about a tenth). */
+	bw = ((long long)v->video_kbps + (long long)v->audio_kbps * (v->audio_streams > 0 ?
+	    v->audio_streams : 1)) * 1100;
+	fprintf(f, "#EXT-X-STREAM-INF:BANDWIDTH=%lld,RESOLUTION=%dx%d,FRAME-RATE=%.3f,"
+	    "CODECS=\"avc1.64%04x,mp4a.40.2\"", bw, v->width, v->height, fps,
+	    avc_level(v->width, v->height, fps));
+	if (audio)
+		fprintf(f, ",AUDIO=\"aud\"");
+	if (subs)
+		fprintf(f, ",SUBTITLES=\"subs\"");
+	fprintf(f, "\n%s\n", v->uri);
+	fclose(f);
+	return text;
 }

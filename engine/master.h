@@ -1,16 +1,9 @@
 /*
- * master.h: a channel's HLS master playlist: its one variant (the video
- * and main audio, /channel/N/index.m3u8) and the renditions beside it,
- * each an EXT-X-MEDIA line: a WebVTT subtitle rendition, alternate audio.
- * Whatever a channel offers is a list of renditions; the variant names
- * the group of each type the list has.
- *
- * URLs (all relative to /channel/N/, engine/route.h):
- *   master.m3u8     this playlist (every channel has one)
- *   index.m3u8      the variant's media playlist, as it always was
- *   subs.m3u8       the subtitle rendition's playlist, SEQ.vtt its segments
- * A player that only knows index.m3u8 keeps playing it, without the
- * renditions.
+ * master.h: an HLS master playlist: the channel's one variant (its video
+ * and main audio, a media playlist) and the renditions a player lets the
+ * viewer switch to: alternate audio (a second audio program) and
+ * subtitles. It only writes text; what serves it is the channel's ring
+ * (ring_set_master).
  */
 #ifndef RV_ENGINE_MASTER_H
 #define RV_ENGINE_MASTER_H
@@ -19,32 +12,33 @@
 #include <stdint.h>
 
 enum master_type {
-	MASTER_AUDIO,
-	MASTER_SUBTITLES,
+	MASTER_AUDIO,                   /* EXT-X-MEDIA:TYPE=AUDIO, group "aud" */
+	MASTER_SUBTITLES,               /* EXT-X-MEDIA:TYPE=SUBTITLES, group "subs" */
 };
 
 struct master_rendition {
 	enum master_type type;
-	const char *group;              /* GROUP-ID ("subs") */
-	const char *name;               /* NAME, what a player's menu shows */
-	const char *language;           /* LANGUAGE (BCP 47, "en"), or NULL */
-	int is_default;                 /* DEFAULT=YES */
-	int autoselect;                 /* AUTOSELECT=YES */
-	int forced;                     /* FORCED=YES (subtitles) */
-	const char *channels;           /* CHANNELS ("2", audio), or NULL */
-	const char *uri;                /* its playlist, relative ("subs.m3u8"); NULL: in the variant */
+	const char *language;           /* ISO 639-2 ("spa"), or NULL: unknown */
+	const char *name;               /* NULL: the language's own name */
+	const char *uri;                /* relative ("sap/index.m3u8"); NULL: in the variant */
+	int dflt;                       /* DEFAULT=YES (and AUTOSELECT) */
+	int forced;                     /* subtitles: FORCED=YES */
 };
 
 struct master_variant {
-	int64_t bandwidth;              /* bits a second, peak */
+	const char *uri;                /* relative: "main.m3u8" */
 	int width, height;
 	int fps_num, fps_den;
-	const char *codecs;             /* CODECS, or NULL */
-	const char *uri;                /* "index.m3u8" */
+	int video_kbps, audio_kbps;     /* every audio stream in its segments at audio_kbps */
+	int audio_streams;              /* how many its segments carry */
 };
 
-/* The master playlist: a new string. Quotes and line breaks in names are dropped. */
+/* The master playlist (new text) of v with its n renditions r. */
 char *master_playlist(const struct master_variant *v, const struct master_rendition *r,
     size_t n);
+/* A language's BCP 47 tag for HLS ("spa" is "es"), in buf. */
+const char *master_language_tag(const char *iso639, char *buf, size_t len);
+/* A language's own name ("spa" is "Español"), or the code itself. */
+const char *master_language_name(const char *iso639);
 
 #endif

@@ -14,6 +14,12 @@
  * flows continuously instead of in segment-sized bursts; its readers are
  * woken at most every OPEN_WAKE_US as bytes arrive, and when it is
  * published the same bytes become the immutable segment.
+ *
+ * Tracks (a second audio program's rendition) ride on the segments: the
+ * part attached before a publish belongs to that segment (it holds a
+ * reference), so a track's segments leave the ring with the main ones
+ * and its playlist, built with the main one, lists the same numbers and
+ * times.
  */
 #include "engine/ring.h"
 
@@ -43,8 +49,13 @@ struct ring {
 	uint8_t *open;                  /* segment next_seq as written so far */
 	size_t open_len, open_cap;
 	int64_t open_woken_us;          /* last wake for open bytes (mono) */
-	char side_ext[RING_SIDES][8];   /* a side's segment extension; "" while off */
-	struct segment *side_playlist[RING_SIDES];
+	struct track {
+		char name[16];
+		char ext[8];
+		struct segment *pending;        /* attached to the next segment */
+		struct segment *playlist;
+	} tracks[RING_TRACKS];
+	int ntracks;
 	struct segment *master;         /* the master playlist, or NULL */
 };
 
@@ -71,8 +82,8 @@ segment_unref(struct segment **sp)
 		return;
 	*sp = NULL;
 	if (__atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0) {
-		for (i = 0; i < RING_SIDES; i++)
-			segment_unref(&s->side[i]);
+		for (i = 0; i < RING_TRACKS; i++)
+			segment_unref(&s->parts[i]);
 		free(s->data);
 		free(s);
 	}
@@ -116,9 +127,26 @@ clear_locked(struct ring *r)
 		segment_unref(&r->segs[i]);
 	r->n = 0;
 	segment_unref(&r->playlist);
-	for (i = 0; i < RING_SIDES; i++)
-		segment_unref(&r->side_playlist[i]);
+	for (i = 0; i < r->ntracks; i++) {
+		segment_unref(&r->tracks[i].pending);
+		segment_unref(&r->tracks[i].playlist);
+	}
 	r->open_len = 0;
+}
+
+/* Forget the tracks and the master playlist; caller holds the lock. */
+static void
+forget_tracks_locked(struct ring *r)
+{
+	int i;
+
+	for (i = 0; i < r->ntracks; i++) {
+		segment_unref(&r->tracks[i].pending);
+		segment_unref(&r->tracks[i].playlist);
+	}
+	memset(r->tracks, 0, sizeof r->tracks);
+	r->ntracks = 0;
+	segment_unref(&r->master);
 }
 
 /* Free. */
@@ -130,7 +158,7 @@ ring_free(struct ring **rp)
 	if (rp == NULL || (r = *rp) == NULL)
 		return;
 	clear_locked(r);
-	segment_unref(&r->master);
+	forget_tracks_locked(r);
 	free(r->segs);
 	free(r->open);
 	pthread_mutex_destroy(&r->lock);
@@ -197,36 +225,12 @@ ring_begin(struct ring *r, int64_t min_seq, int target_s)
 {
 	pthread_mutex_lock(&r->lock);
 	clear_locked(r);
+	forget_tracks_locked(r);
 	if (min_seq > r->next_seq)
 		r->next_seq = min_seq;
 	r->target_s = target_s < 1 ? 1 : target_s;
 	r->on_air = 1;
 	r->aired_us = 0;
-	memset(r->side_ext, 0, sizeof r->side_ext);
-	segment_unref(&r->master);
-	pthread_mutex_unlock(&r->lock);
-}
-
-/* A side on. */
-void
-ring_side_on(struct ring *r, int k, const char *ext)
-{
-	if (k < 0 || k >= RING_SIDES)
-		return;
-	pthread_mutex_lock(&r->lock);
-	snprintf(r->side_ext[k], sizeof r->side_ext[k], "%s", ext);
-	pthread_mutex_unlock(&r->lock);
-}
-
-/* The master playlist. */
-void
-ring_set_master(struct ring *r, const char *text)
-{
-	struct segment *m = segment_new((uint8_t *)xstrdup(text), strlen(text));
-
-	pthread_mutex_lock(&r->lock);
-	segment_unref(&r->master);
-	r->master = m;
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -248,25 +252,37 @@ first_listed_locked(struct ring *r)
 	return first;
 }
 
-/* The playlist of the current segments named SEQ.ext; caller holds the lock. */
+/*
+ * A playlist of the segments from first: the main one (track -1), or a
+ * track's (from its first segment with a part, to the last before a
+ * segment without one); NULL when it would list nothing.
+ */
 static struct segment *
-playlist_locked(struct ring *r, const char *ext)
+playlist_locked(struct ring *r, int first, int track)
 {
 	char *buf, *p, when[40];
+	const char *ext = track < 0 ? "ts" : r->tracks[track].ext;
 	size_t cap;
-	int first, i, len;
+	int i, last = r->n, len;
 	struct segment *s, *pl;
 	time_t secs;
 	struct tm tm;
 
-	first = first_listed_locked(r);
-	cap = 256 + (size_t)(r->n - first) * 128;
+	if (track >= 0) {
+		while (first < r->n && r->segs[first]->parts[track] == NULL)
+			first++;
+		for (last = first; last < r->n && r->segs[last]->parts[track] != NULL; last++)
+			;
+	}
+	if (first >= last)
+		return NULL;
+	cap = 256 + (size_t)(last - first) * 128;
 	p = buf = xmalloc(cap);
 	len = snprintf(p, cap, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n"
 	    "#EXT-X-MEDIA-SEQUENCE:%lld\n#EXT-X-INDEPENDENT-SEGMENTS\n", r->target_s,
 	    (long long)r->segs[first]->seq);
 	p += len;
-	for (i = first; i < r->n; i++) {
+	for (i = first; i < last; i++) {
 		s = r->segs[i];
 		secs = (time_t)(s->start_ms / 1000);
 		gmtime_r(&secs, &tm);
@@ -278,22 +294,25 @@ playlist_locked(struct ring *r, const char *ext)
 		p += len;
 	}
 	pl = segment_new((uint8_t *)buf, (size_t)(p - buf));
-	pl->seq = r->segs[r->n - 1]->seq;
+	pl->seq = r->segs[last - 1]->seq;
 	return pl;
 }
 
-/* Rebuild the playlist snapshots (the main one's and the sides'); caller holds the lock. */
+/* Rebuild the playlist snapshots (the main one, each track's); caller holds the lock. */
 static void
 build_playlist_locked(struct ring *r)
 {
-	int k;
+	int first = first_listed_locked(r), i;
+	struct segment *pl;
 
 	segment_unref(&r->playlist);
-	r->playlist = playlist_locked(r, "ts");
-	for (k = 0; k < RING_SIDES; k++) {
-		segment_unref(&r->side_playlist[k]);
-		if (r->side_ext[k][0] != '\0')
-			r->side_playlist[k] = playlist_locked(r, r->side_ext[k]);
+	r->playlist = playlist_locked(r, first, -1);
+	for (i = 0; i < r->ntracks; i++) {
+		pl = playlist_locked(r, first, i);
+		if (pl != NULL || r->tracks[i].playlist == NULL) {
+			segment_unref(&r->tracks[i].playlist);
+			r->tracks[i].playlist = pl;
+		}
 	}
 }
 
@@ -322,33 +341,23 @@ held_us_locked(struct ring *r)
 int64_t
 ring_publish(struct ring *r, uint8_t *data, size_t len, int64_t start_ms, int64_t duration_us)
 {
-	return ring_publish_sides(r, data, len, start_ms, duration_us, NULL, NULL);
-}
-
-/* Publish with sides. */
-int64_t
-ring_publish_sides(struct ring *r, uint8_t *data, size_t len, int64_t start_ms,
-    int64_t duration_us, uint8_t *const *side, const size_t *side_len)
-{
 	struct segment *s = segment_new(data, len);
 	struct ring_waiter *w;
 	int64_t seq;
-	int k;
+	int i;
 
 	s->start_ms = start_ms;
 	s->duration_us = duration_us;
-	for (k = 0; side != NULL && k < RING_SIDES; k++) {
-		if (side[k] != NULL) {
-			s->side[k] = segment_new(side[k], side_len[k]);
-			s->side[k]->start_ms = start_ms;
-			s->side[k]->duration_us = duration_us;
-		}
-	}
 	pthread_mutex_lock(&r->lock);
 	seq = s->seq = r->next_seq++;
-	for (k = 0; k < RING_SIDES; k++) {
-		if (s->side[k] != NULL)
-			s->side[k]->seq = seq;
+	for (i = 0; i < r->ntracks; i++) {
+		s->parts[i] = r->tracks[i].pending;
+		r->tracks[i].pending = NULL;
+		if (s->parts[i] != NULL) {
+			s->parts[i]->seq = seq;
+			s->parts[i]->start_ms = start_ms;
+			s->parts[i]->duration_us = duration_us;
+		}
 	}
 	if (r->n == r->cap)
 		drop_oldest_locked(r);
@@ -366,6 +375,53 @@ ring_publish_sides(struct ring *r, uint8_t *data, size_t len, int64_t start_ms,
 	pthread_mutex_unlock(&r->lock);
 	ring_waiters_wake(w);
 	return seq;
+}
+
+/* The index of track name, or -1; caller holds the lock. */
+static int
+track_locked(struct ring *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->ntracks; i++) {
+		if (strcmp(r->tracks[i].name, name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* A track's part of the next segment. */
+void
+ring_attach(struct ring *r, const char *track, const char *ext, uint8_t *data, size_t len)
+{
+	struct segment *s = segment_new(data, len);
+	int i;
+
+	pthread_mutex_lock(&r->lock);
+	if ((i = track_locked(r, track)) < 0 && r->ntracks < RING_TRACKS) {
+		i = r->ntracks++;
+		snprintf(r->tracks[i].name, sizeof r->tracks[i].name, "%s", track);
+		snprintf(r->tracks[i].ext, sizeof r->tracks[i].ext, "%s", ext);
+	}
+	if (i >= 0) {
+		segment_unref(&r->tracks[i].pending);
+		r->tracks[i].pending = s;
+		s = NULL;
+	}
+	pthread_mutex_unlock(&r->lock);
+	segment_unref(&s);
+}
+
+/* The master playlist. */
+void
+ring_set_master(struct ring *r, char *text)
+{
+	struct segment *s = text != NULL ? segment_new((uint8_t *)text, strlen(text)) : NULL;
+
+	pthread_mutex_lock(&r->lock);
+	segment_unref(&r->master);
+	r->master = s;
+	pthread_mutex_unlock(&r->lock);
 }
 
 /* Bytes of the segment being written. */
@@ -545,69 +601,6 @@ ring_read(struct ring *r, int64_t seq, size_t off, uint8_t *buf, size_t max, siz
 	return res;
 }
 
-/* A side's segment. */
-enum ring_result
-ring_get_side(struct ring *r, int k, int64_t seq, struct segment **out)
-{
-	enum ring_result res = RING_GONE;
-	int64_t first;
-
-	*out = NULL;
-	if (k < 0 || k >= RING_SIDES)
-		return RING_GONE;
-	pthread_mutex_lock(&r->lock);
-	first = r->n > 0 ? r->segs[0]->seq : r->next_seq;
-	if (seq >= first && seq < r->next_seq && r->n > 0 && r->segs[seq - first]->side[k] != NULL) {
-		*out = segment_ref(r->segs[seq - first]->side[k]);
-		res = RING_OK;
-	} else if (!r->on_air)
-		res = RING_OFF;
-	pthread_mutex_unlock(&r->lock);
-	return res;
-}
-
-/* A side's playlist. */
-enum ring_result
-ring_side_playlist(struct ring *r, int k, struct segment **out, struct ring_waiter *w)
-{
-	enum ring_result res;
-
-	*out = NULL;
-	if (k < 0 || k >= RING_SIDES)
-		return RING_GONE;
-	pthread_mutex_lock(&r->lock);
-	if (!r->on_air)
-		res = RING_OFF;
-	else if (r->side_ext[k][0] == '\0')
-		res = RING_GONE;
-	else if (r->side_playlist[k] != NULL) {
-		*out = segment_ref(r->side_playlist[k]);
-		res = RING_OK;
-	} else if (w != NULL) {
-		wait_locked(&r->plwaiters, w);
-		res = RING_WAIT;
-	} else
-		res = RING_OFF;
-	pthread_mutex_unlock(&r->lock);
-	return res;
-}
-
-/* The master playlist. */
-enum ring_result
-ring_master(struct ring *r, struct segment **out)
-{
-	enum ring_result res = RING_OFF;
-
-	*out = NULL;
-	pthread_mutex_lock(&r->lock);
-	if (r->master != NULL) {
-		*out = segment_ref(r->master);
-		res = RING_OK;
-	}
-	pthread_mutex_unlock(&r->lock);
-	return res;
-}
-
 /* The playlist snapshot. */
 enum ring_result
 ring_playlist(struct ring *r, struct segment **out, struct ring_waiter *w)
@@ -627,4 +620,85 @@ ring_playlist(struct ring *r, struct segment **out, struct ring_waiter *w)
 		res = RING_OFF;
 	pthread_mutex_unlock(&r->lock);
 	return res;
+}
+
+/* The index: the master, or the playlist. */
+enum ring_result
+ring_index(struct ring *r, struct segment **out, struct ring_waiter *w)
+{
+	enum ring_result res = ring_playlist(r, out, w);
+
+	if (res != RING_OK)
+		return res;
+	pthread_mutex_lock(&r->lock);
+	if (r->master != NULL) {
+		segment_unref(out);
+		*out = segment_ref(r->master);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return res;
+}
+
+/* A track's playlist. */
+enum ring_result
+ring_track_playlist(struct ring *r, const char *track, struct segment **out,
+    struct ring_waiter *w)
+{
+	enum ring_result res;
+	int i;
+
+	*out = NULL;
+	pthread_mutex_lock(&r->lock);
+	i = track_locked(r, track);
+	if (i >= 0 && r->tracks[i].playlist != NULL) {
+		*out = segment_ref(r->tracks[i].playlist);
+		res = RING_OK;
+	} else if (!r->on_air)
+		res = RING_OFF;
+	else if ((i >= 0 || (r->playlist == NULL && r->master != NULL)) && w != NULL) {
+		/* Starting (the track's first part comes with the first segments). */
+		wait_locked(&r->plwaiters, w);
+		res = RING_WAIT;
+	} else
+		res = RING_GONE;
+	pthread_mutex_unlock(&r->lock);
+	return res;
+}
+
+/* A track's part of a segment. */
+enum ring_result
+ring_track_get(struct ring *r, const char *track, int64_t seq, struct segment **out)
+{
+	enum ring_result res = RING_GONE;
+	int64_t first;
+	int i;
+
+	*out = NULL;
+	pthread_mutex_lock(&r->lock);
+	first = r->n > 0 ? r->segs[0]->seq : r->next_seq;
+	i = track_locked(r, track);
+	if (i >= 0 && seq >= first && seq < r->next_seq && r->n > 0 &&
+	    r->segs[seq - first]->parts[i] != NULL) {
+		*out = segment_ref(r->segs[seq - first]->parts[i]);
+		res = RING_OK;
+	} else if (!r->on_air)
+		res = RING_OFF;
+	pthread_mutex_unlock(&r->lock);
+	return res;
+}
+
+/* A track's file extension. */
+const char *
+ring_track_ext(struct ring *r, const char *track, char *buf, size_t len)
+{
+	const char *ext = NULL;
+	int i;
+
+	pthread_mutex_lock(&r->lock);
+	if ((i = track_locked(r, track)) >= 0) {
+		snprintf(buf, len, "%s", r->tracks[i].ext);
+		ext = buf;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return ext;
 }

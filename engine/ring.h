@@ -13,13 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/*
- * Sides: the segments of a rendition beside the main ones (engine/master.h),
- * one per main segment, with the same number and times, listed in a
- * playlist of their own (a WebVTT subtitle segment, "SEQ.vtt").
- */
-#define RING_SIDES 2
-#define RING_SIDE_SUBTITLES 0
+#define RING_TRACKS 4
 
 /* An immutable, reference-counted byte buffer: a TS segment or a playlist. */
 struct segment {
@@ -29,7 +23,7 @@ struct segment {
 	int64_t duration_us;
 	size_t len;
 	uint8_t *data;                  /* owned */
-	struct segment *side[RING_SIDES];       /* a main segment's sides (owned refs), or NULL */
+	struct segment *parts[RING_TRACKS];     /* its tracks' parts (references), or NULL */
 };
 
 /* Take a reference. */
@@ -83,25 +77,30 @@ void ring_begin(struct ring *r, int64_t min_seq, int target_s);
 int64_t ring_publish(struct ring *r, uint8_t *data, size_t len, int64_t start_ms,
     int64_t duration_us);
 /*
- * Publish a segment and its sides (side[k] of side_len[k] bytes, taken;
- * NULL for a side that is off). Returns its sequence number.
- */
-int64_t ring_publish_sides(struct ring *r, uint8_t *data, size_t len, int64_t start_ms,
-    int64_t duration_us, uint8_t *const *side, const size_t *side_len);
-/*
- * Producer: side k is on for this airing (ring_begin turns every side off):
- * its segments are named SEQ.ext ("vtt") in its playlist.
- */
-void ring_side_on(struct ring *r, int k, const char *ext);
-/* Producer: the master playlist for this airing (copied; ring_begin drops it). */
-void ring_set_master(struct ring *r, const char *text);
-/*
  * Producer: bytes of the segment being written, as the muxer writes them
  * (the same bytes ring_publish gets when it is done).
  */
 void ring_append(struct ring *r, const uint8_t *data, size_t len);
 /* Off the air: drop the segments, wake every waiter. */
 void ring_end(struct ring *r);
+
+/*
+ * Tracks: renditions beside the segments (a second audio program's
+ * audio-only TS, subtitles), up to RING_TRACKS, each named by a word of
+ * lower-case letters and digits. The producer attaches each track's part
+ * of a segment (data taken; its file extension ext, "ts") before it
+ * publishes the segment; the track's playlist lists the same segments,
+ * numbered and timed alike, its parts named SEQ.ext relative to it.
+ * ring_begin forgets the tracks.
+ */
+void ring_attach(struct ring *r, const char *track, const char *ext, uint8_t *data,
+    size_t len);
+/*
+ * Producer: the master playlist (text taken; NULL: none), given at the
+ * index (ring_index) instead of the main playlist; set before the first
+ * segment. ring_begin forgets it.
+ */
+void ring_set_master(struct ring *r, char *text);
 
 /* The next sequence number the ring will give. */
 int64_t ring_next_seq(struct ring *r);
@@ -139,19 +138,22 @@ enum ring_result ring_read(struct ring *r, int64_t seq, size_t off, uint8_t *buf
  */
 enum ring_result ring_playlist(struct ring *r, struct segment **out, struct ring_waiter *w);
 /*
- * Side k's segment seq: RING_OK with a reference in *out, RING_GONE when
- * there is none (the side is off, or seq is not here), or RING_OFF.
+ * The index: the master playlist when there is one, else the playlist;
+ * as ring_playlist (it waits for the first playlist either way).
  */
-enum ring_result ring_get_side(struct ring *r, int k, int64_t seq, struct segment **out);
+enum ring_result ring_index(struct ring *r, struct segment **out, struct ring_waiter *w);
 /*
- * Side k's playlist (the main one's segments, named SEQ.ext): RING_OK with
- * a reference, RING_GONE when the side is off, RING_WAIT (w queued) while
- * no segment exists yet, or RING_OFF.
+ * A track's playlist: RING_OK with a reference, RING_WAIT (w queued) while
+ * there is no playlist yet, RING_GONE when the channel has no such track,
+ * or RING_OFF.
  */
-enum ring_result ring_side_playlist(struct ring *r, int k, struct segment **out,
+enum ring_result ring_track_playlist(struct ring *r, const char *track, struct segment **out,
     struct ring_waiter *w);
-/* The master playlist: RING_OK with a reference, else RING_OFF. */
-enum ring_result ring_master(struct ring *r, struct segment **out);
+/* A track's part of segment seq: RING_OK with a reference, RING_GONE, or RING_OFF. */
+enum ring_result ring_track_get(struct ring *r, const char *track, int64_t seq,
+    struct segment **out);
+/* A track's file extension ("ts"), or NULL when the ring has no such track now. */
+const char *ring_track_ext(struct ring *r, const char *track, char *buf, size_t len);
 /* Wake every waiter now (shutdown). */
 void ring_wake_all(struct ring *r);
 

@@ -678,13 +678,13 @@ subs_picture(struct subs *s, int x, int y, int w, int h, int src_w, int src_h)
 	s->geometry++;
 }
 
-/* BT.601 limited range of an RGB colour. */
+/* BT.709 limited range of an RGB colour (every picture a source gives is BT.709). */
 static void
 yuv_of(int r, int g, int b, int *y, int *u, int *v)
 {
-	*y = (66 * r + 129 * g + 25 * b + 128) / 256 + 16;
-	*u = (-38 * r - 74 * g + 112 * b + 128) / 256 + 128;
-	*v = (112 * r - 94 * g - 18 * b + 128) / 256 + 128;
+	*y = (47 * r + 157 * g + 16 * b + 128) / 256 + 16;
+	*u = (-26 * r - 86 * g + 112 * b + 128) / 256 + 128;
+	*v = (112 * r - 102 * g - 10 * b + 128) / 256 + 128;
 }
 
 /*

@@ -32,6 +32,7 @@ struct tail_format {
 	int width, height;
 	int fps_num, fps_den;
 	int sample_rate;                /* 48000, stereo, fltp */
+	int sap;                        /* a second audio program (tail_sap_in) */
 };
 
 struct tail;
@@ -117,5 +118,13 @@ int tail_video_in(struct tail *t, AVFrame *frame, char **cause);
 int tail_video_out(struct tail *t, AVFrame *frame, int64_t wall_us);
 int tail_audio_in(struct tail *t, AVFrame *frame, char **cause);
 int tail_audio_out(struct tail *t, AVFrame *frame, int64_t wall_us);
+/*
+ * The second audio program (fmt.sap): through a limiter of its own (the
+ * plug-ins' audio chains are the programme's), and out through the same
+ * audio_frame hooks as the programme's audio, so an alert replaces both.
+ * The caller pulls it no further ahead than the programme's audio.
+ */
+int tail_sap_in(struct tail *t, AVFrame *frame, char **cause);
+int tail_sap_out(struct tail *t, AVFrame *frame, int64_t wall_us);
 
 #endif

@@ -354,12 +354,3 @@ channel_conf_json(const struct channel_conf *c)
 	}
 	return o;
 }
-
-/* The playlist for players. */
-const char *
-channel_hls_playlist(const struct channel_conf *c)
-{
-	const char *subs = c->vals != NULL ? channel_conf_str(c, "subtitles") : NULL;
-
-	return subs != NULL && strcmp(subs, "selectable") == 0 ? "master.m3u8" : "index.m3u8";
-}

@@ -67,12 +67,6 @@ const char *channel_conf_str(const struct channel_conf *c, const char *name);
 /* Is a setting NULL (unset)? */
 int channel_conf_null(const struct channel_conf *c, const char *name);
 /*
- * The HLS playlist to give a player: "master.m3u8" for a channel with
- * renditions beside its picture (selectable subtitles), else
- * "index.m3u8" (engine/master.h).
- */
-const char *channel_hls_playlist(const struct channel_conf *c);
-/*
  * The control socket's view of a channel: {"id", then every setting
  * under its name} (text "" when NULL, numbers, BOOLs true/false); new.
  */

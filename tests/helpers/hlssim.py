@@ -10,7 +10,7 @@ segment's duration near the live edge, the target duration otherwise, half
 of it when nothing changed). A stall is the play position reaching the end
 of what is downloaded.
 
-    hlssim.py URL SECONDS [--json] [-v]
+    hlssim.py URL SECONDS [--json] [-v] [--audio LANG (as the playlist has it: es)]
 
 prints (or returns as JSON): time to the first playlist and the first
 playable segment, the media the playlist holds 1 and 2 s after the first
@@ -18,13 +18,19 @@ request, the stalls (count and seconds), how far behind the schedule the
 viewer watches (from EXT-X-PROGRAM-DATE-TIME), and the buffer's low point
 after the start.
 
-Given a master playlist, it plays its variant, and when the master has a
-subtitle rendition (EXT-X-MEDIA:TYPE=SUBTITLES) it also follows that
-rendition as a player with subtitles on does: for each media segment the
-WebVTT segment of the same number, placed on the TS clock by its
-X-TIMESTAMP-MAP. It then also reports the renditions, the subtitle
-segments fetched and missing, and the cues (start and end in seconds of
-the TS clock, text), each once.
+A master playlist is followed as hls.js does: its (first) variant plays,
+and an audio rendition with a URI of its own (the one in LANG, else the
+DEFAULT=YES one) is loaded beside it, segment for segment: "audio" then
+says which (language, name), how many of its segments came, how many
+the variant had that it lacked (missing), and how many did not match the
+variant's in number, duration and date (misaligned).
+
+A subtitle rendition (EXT-X-MEDIA:TYPE=SUBTITLES) is followed as a player
+with subtitles switched on does: for each media segment, the WebVTT
+segment of the same number, its cues placed on the TS clock by its
+X-TIMESTAMP-MAP. "subtitles" then says which (language, name) and how
+many of its segments came and were missing, and "cues" lists each cue
+once: [start, end] in seconds of the TS clock, and its text.
 """
 import calendar
 import json
@@ -58,49 +64,58 @@ def parse(text):
 VERBOSE = False
 
 
-def get(url, timeout=10):
-    with urllib.request.urlopen(url, timeout=timeout) as r:
-        return r.read()
-
-
 def attributes(line):
-    """The attributes of an EXT-X-MEDIA or EXT-X-STREAM-INF line."""
+    """The attribute list of a tag line as a dict (quoted values unquoted)."""
     out, rest = {}, line.split(":", 1)[1]
     while rest:
         key, _, rest = rest.partition("=")
         if rest.startswith('"'):
-            value, _, rest = rest[1:].partition('"')
+            val, _, rest = rest[1:].partition('"')
             rest = rest[1:] if rest.startswith(",") else rest
         else:
-            value, _, rest = rest.partition(",")
-        out[key.strip()] = value
+            val, _, rest = rest.partition(",")
+        out[key.strip()] = val
     return out
 
 
-def master(text):
-    """([rendition attributes], variant URI) of a master playlist, or None."""
-    if "#EXT-X-STREAM-INF" not in text:
-        return None
-    media, variant, want = [], None, False
-    for line in text.splitlines():
+def master(url, text, lang):
+    """(variant URL, audio rendition dict with its URL or None, all renditions)."""
+    media, variant, lines = [], None, text.splitlines()
+    for i, line in enumerate(lines):
         line = line.strip()
         if line.startswith("#EXT-X-MEDIA:"):
             media.append(attributes(line))
-        elif line.startswith("#EXT-X-STREAM-INF:"):
-            want = True
-        elif want and line and not line.startswith("#"):
-            variant, want = line, False
-    return media, variant
+        elif line.startswith("#EXT-X-STREAM-INF:") and variant is None:
+            for nxt in lines[i + 1:]:
+                if nxt.strip() and not nxt.startswith("#"):
+                    variant = nxt.strip()
+                    break
+    base = url.rsplit("/", 1)[0] + "/"
+    audio = [m for m in media if m.get("TYPE") == "AUDIO"]
+    pick = None
+    for m in audio:
+        if lang and m.get("LANGUAGE", "").lower().split("-")[0] == lang.lower():
+            pick = m
+            break
+    if pick is None:
+        pick = next((m for m in audio if m.get("DEFAULT") == "YES"), None)
+    if pick is not None and "URI" in pick:
+        pick = dict(pick, url=base + pick["URI"])
+    elif pick is not None:
+        pick = dict(pick, url=None)
+    return base + variant, pick, media
 
 
 def vtt_cues(text):
-    """[(start s, end s, text)] of a WebVTT segment, on the TS clock."""
+    """[(start s, end s, text)] of a WebVTT segment, on the TS clock (90 kHz)."""
     offset, cues, lines = 0.0, [], text.splitlines()
 
     def secs(stamp):
         h, m, s = stamp.strip().split(":")
         return int(h) * 3600 + int(m) * 60 + float(s)
 
+    if not lines or not lines[0].startswith("WEBVTT"):
+        raise SystemExit("a subtitle segment is not WebVTT: %r" % text[:40])
     for line in lines:
         if line.startswith("X-TIMESTAMP-MAP="):
             a = dict(x.split(":", 1) for x in line.split("=", 1)[1].split(","))
@@ -120,19 +135,57 @@ def vtt_cues(text):
     return cues
 
 
-def simulate(url, seconds):
-    subs_url, renditions = None, []
-    found = master(get(url).decode())
-    if found is not None:
-        renditions, variant = found
-        for r in renditions:
-            if r.get("TYPE") == "SUBTITLES" and "URI" in r and subs_url is None:
-                subs_url = urllib.request.urljoin(url, r["URI"])
-        url = urllib.request.urljoin(url, variant)
-    subs_known, cues = {}, []
-    sub_stats = {"fetched": 0, "missing": 0}
-    base = url.rsplit("/", 1)[0] + "/"
+def get(url, timeout=10):
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return r.read()
+
+
+def simulate(url, seconds, lang=None):
     t0 = time.monotonic()
+    text = get(url).decode()
+    rendition, renditions = None, []
+    if "#EXT-X-STREAM-INF:" in text:
+        url, rendition, renditions = master(url, text, lang)
+    base = url.rsplit("/", 1)[0] + "/"
+    a_url = rendition["url"] if rendition is not None else None
+    a_base = a_url.rsplit("/", 1)[0] + "/" if a_url else None
+    a_known = {}
+    a_stats = {"segments": 0, "missing": 0, "misaligned": 0}
+    subs = next((m for m in renditions if m.get("TYPE") == "SUBTITLES" and "URI" in m), None)
+    s_url = urllib.request.urljoin(url, subs["URI"]) if subs is not None else None
+    s_known, cues = {}, []
+    s_stats = {"segments": 0, "missing": 0}
+
+    def fetch_subs(seq):
+        if seq not in s_known:
+            for sseq, _, _, name in parse(get(s_url).decode())[1]:
+                s_known.setdefault(sseq, name)
+        if seq not in s_known:
+            s_stats["missing"] += 1
+            return
+        for c in vtt_cues(get(urllib.request.urljoin(s_url, s_known[seq])).decode()):
+            if c not in cues:
+                cues.append(c)
+        s_stats["segments"] += 1
+
+    def reload_audio():
+        _, segs = parse(get(a_url).decode())
+        for seq, dur, pdt, name in segs:
+            a_known.setdefault(seq, (dur, pdt, name))
+
+    def fetch_audio(seq, dur, pdt):
+        if seq not in a_known:
+            reload_audio()
+        if seq not in a_known:
+            a_stats["missing"] += 1
+            return
+        adur, apdt, aname = a_known[seq]
+        if len(get(a_base + aname)) == 0:
+            raise SystemExit("audio segment %s is empty" % aname)
+        a_stats["segments"] += 1
+        if abs(adur - dur) > 0.001 or (pdt is not None and apdt != pdt):
+            a_stats["misaligned"] += 1
+
     known = {}                      # seq -> (duration, pdt, name)
     target = 2.0
     playlist_at = []                # (seconds since t0, media seconds listed)
@@ -201,22 +254,10 @@ def simulate(url, seconds):
             data = get(base + name)
             if len(data) == 0:
                 raise SystemExit("segment %s is empty" % name)
-            if subs_url is not None:
-                # The subtitle segment of the same number, as a player with subtitles on.
-                if want not in subs_known:
-                    for seq, _, _, sname in parse(get(subs_url).decode())[1]:
-                        subs_known.setdefault(seq, sname)
-                if want in subs_known:
-                    try:
-                        for c in vtt_cues(get(urllib.request.urljoin(subs_url,
-                                                                     subs_known[want])).decode()):
-                            if c not in cues:
-                                cues.append(c)
-                        sub_stats["fetched"] += 1
-                    except OSError:
-                        sub_stats["missing"] += 1
-                else:
-                    sub_stats["missing"] += 1
+            if a_url is not None:
+                fetch_audio(want, dur, pdt)
+            if s_url is not None:
+                fetch_subs(want)
             now = time.monotonic() - t0
             if media_pdt0 is None and pdt is not None:
                 media_pdt0 = pdt + (skip if want == start_seq else 0)
@@ -247,7 +288,7 @@ def simulate(url, seconds):
                 best = media
         return best
 
-    result = {
+    r = {
         "first_playlist_s": round(first_playlist, 3),
         "first_frame_s": round(first_frame, 3),
         "start": "live edge - 3 targets" if total >= 3 * target else "first segment",
@@ -259,12 +300,16 @@ def simulate(url, seconds):
         "behind_s": round(sorted(behind)[len(behind) // 2], 3) if behind else None,
         "played_s": seconds,
     }
-    if found is not None:
-        result["renditions"] = renditions
-        result["subtitle_segments"] = sub_stats["fetched"]
-        result["subtitle_missing"] = sub_stats["missing"]
-        result["cues"] = cues
-    return result
+    if renditions:
+        r["renditions"] = [m.get("NAME") for m in renditions]
+    if subs is not None:
+        r["subtitles"] = dict(s_stats, language=subs.get("LANGUAGE"), name=subs.get("NAME"),
+                              uri=subs.get("URI"))
+        r["cues"] = cues
+    if rendition is not None:
+        r["audio"] = dict(a_stats, language=rendition.get("LANGUAGE"),
+                          name=rendition.get("NAME"), uri=rendition.get("URI"))
+    return r
 
 
 def main():
@@ -272,7 +317,8 @@ def main():
         raise SystemExit(__doc__)
     global VERBOSE
     VERBOSE = "-v" in sys.argv
-    r = simulate(sys.argv[1], float(sys.argv[2]))
+    lang = sys.argv[sys.argv.index("--audio") + 1] if "--audio" in sys.argv else None
+    r = simulate(sys.argv[1], float(sys.argv[2]), lang)
     if "--json" in sys.argv:
         print(json.dumps(r))
     else:

@@ -1,13 +1,14 @@
 #!/bin/sh
 # Selectable subtitles: a channel whose subtitles are 'selectable' offers a
-# WebVTT rendition in a master playlist beside its variant; the forced ones
+# WebVTT rendition (subs/index.m3u8, subs/SEQ.vtt) in its master playlist
+# (index.m3u8) beside its variant (main.m3u8); the forced ones
 # are burned in, the rest are cues a player switches on and off. Checked with
 # ffprobe (it sees the rendition), the simulated live player hlssim.py (it
 # follows the rendition segment by segment and gets every cue once, no
 # stall), and against the TS itself: each WebVTT segment's X-TIMESTAMP-MAP is
 # its TS segment's first time stamp, and a cue's time lands on the frame of
 # the clip where the subtitle starts. A channel without keeps its single
-# playlist, and index.m3u8 plays on everywhere.
+# playlist at index.m3u8.
 . "${TESTS_HELPERS:-$(dirname "$0")/../helpers}/lib.sh"
 . "$TESTS_HELPERS/engine_lib.sh"
 
@@ -53,27 +54,45 @@ U="http://127.0.0.1:$port/channel/9"
 check "the daemon starts" start_daemon "$T/daemon.log"
 
 # The master playlist: the variant, and the subtitle rendition beside it.
-curl -s -o "$T/master.m3u8" -w '%{http_code}' "$U/master.m3u8" >"$T/code"
-check_eq "master.m3u8 is served" 200 "$(cat "$T/code")"
+curl -s -o "$T/master.m3u8" -w '%{http_code}' "$U/index.m3u8" >"$T/code"
+check_eq "index.m3u8 is served" 200 "$(cat "$T/code")"
 sed 's/^/# /' "$T/master.m3u8"
-check_grep "it lists a WebVTT subtitle rendition in English" \
-	'^#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,URI="subs.m3u8"$' \
+check_grep "it is a master playlist with a WebVTT subtitle rendition in English" \
+	'^#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",DEFAULT=NO,AUTOSELECT=YES,URI="subs/index.m3u8"$' \
 	"$T/master.m3u8"
-check_grep "the variant names the group" '^#EXT-X-STREAM-INF:BANDWIDTH=[0-9]*,RESOLUTION=640x360,FRAME-RATE=25.000,SUBTITLES="subs"$' \
+check_no_grep "no audio rendition (no SAP)" 'TYPE=AUDIO' "$T/master.m3u8"
+check_grep "the variant names the group" '^#EXT-X-STREAM-INF:BANDWIDTH=[0-9]*,RESOLUTION=640x360,FRAME-RATE=25.000,CODECS="[^"]*",SUBTITLES="subs"$' \
 	"$T/master.m3u8"
-check_grep "the variant is the old playlist" '^index.m3u8$' "$T/master.m3u8"
-curl -s -o "$T/index.m3u8" "$U/index.m3u8"
-check_grep "index.m3u8 still plays (a player that only knows it)" '^[0-9]*\.ts$' "$T/index.m3u8"
-curl -s -o "$T/subs.m3u8" "$U/subs.m3u8"
-check_grep "subs.m3u8 lists WebVTT segments" '^[0-9]*\.vtt$' "$T/subs.m3u8"
+check_grep "the variant is main.m3u8" '^main.m3u8$' "$T/master.m3u8"
+curl -s -o "$T/main.m3u8" "$U/main.m3u8"
+check_grep "main.m3u8 lists the TS segments" '^[0-9]*\.ts$' "$T/main.m3u8"
+curl -s -o "$T/subs.m3u8" "$U/subs/index.m3u8"
+check_grep "subs/index.m3u8 lists WebVTT segments" '^[0-9]*\.vtt$' "$T/subs.m3u8"
+python3 - "$T/main.m3u8" "$T/subs.m3u8" <<'EOF' >"$T/lists"
+import sys
+def segs(p):
+    out, inf = {}, None
+    for l in open(p).read().splitlines():
+        if l.startswith("#EXTINF:"):
+            inf = l
+        elif l and not l.startswith("#"):
+            out[l.split(".")[0]] = inf
+    return out
+m, s = segs(sys.argv[1]), segs(sys.argv[2])
+both = set(m) & set(s)
+print("common", len(both), "same durations", all(m[k] == s[k] for k in both))
+EOF
+sed 's/^/# /' "$T/lists"
+check_grep "the rendition's segments are the variant's: numbers and durations" \
+	"^common [1-9][0-9]* same durations True" "$T/lists"
 
 # The player's view: hlssim follows the rendition as a player with subtitles
 # on; meanwhile ffmpeg reads the rendition's cues (FFmpeg 5.1 reads an HLS
 # subtitle rendition only with -strict experimental).
-ffmpeg -v error -strict experimental -live_start_index 0 -i "$U/master.m3u8" -map 0:s:0 \
+ffmpeg -v error -strict experimental -live_start_index 0 -i "$U/index.m3u8" -map 0:s:0 \
 	-t 10 -f webvtt "$T/read.vtt" &
 ff_pid=$!
-python3 "$TESTS_HELPERS/hlssim.py" "$U/master.m3u8" 14 --json >"$T/sim.json"
+python3 "$TESTS_HELPERS/hlssim.py" "$U/index.m3u8" 14 --json >"$T/sim.json"
 wait $ff_pid
 check_eq "ffmpeg reads the subtitle rendition" 0 $?
 check_grep "and gets its cues" "^Hello$" "$T/read.vtt"
@@ -82,16 +101,16 @@ python3 - "$T/sim.json" <<'EOF' >"$T/sim.check"
 import json, sys
 r = json.load(open(sys.argv[1]))
 texts = [c[2] for c in r["cues"]]
-print("renditions", len(r["renditions"]), r["renditions"][0].get("TYPE"))
+print("renditions", len(r["renditions"]), r["subtitles"]["name"], r["subtitles"]["language"])
 print("stalls", r["stalls"])
-print("subtitle segments", r["subtitle_segments"] > 4, "missing", r["subtitle_missing"])
+print("subtitle segments", r["subtitles"]["segments"] > 4, "missing", r["subtitles"]["missing"])
 print("cues", " ".join(texts))
 # Each cue once; each "Hello" 1.5 s, each "World" 3 s long.
 ok = all(abs((c[1] - c[0]) - (1.5 if c[2] == "Hello" else 3.0)) < 0.05 for c in r["cues"])
 print("durations", "right" if ok else "wrong")
 EOF
 sed 's/^/# /' "$T/sim.check"
-check_grep "hlssim sees the subtitle rendition" "^renditions 1 SUBTITLES" "$T/sim.check"
+check_grep "hlssim sees the subtitle rendition" "^renditions 1 English en" "$T/sim.check"
 check_grep "and plays without a stall" "^stalls 0" "$T/sim.check"
 check_grep "every segment has its WebVTT segment" "^subtitle segments True missing 0" "$T/sim.check"
 check_grep "the cues: Hello on both clips; World only where it is not burned in" \
@@ -106,17 +125,17 @@ check_eq "each cue comes once" 0 $?
 
 # ffprobe (FFmpeg's HLS reader) sees the rendition too.
 ffprobe -v error -strict experimental -show_entries stream=codec_type,codec_name -of csv=p=0 \
-	"$U/master.m3u8" >"$T/probe" 2>&1
+	"$U/index.m3u8" >"$T/probe" 2>&1
 sed 's/^/# /' "$T/probe"
 check_grep "ffprobe sees a WebVTT subtitle stream" "webvtt,subtitle" "$T/probe"
 check_grep "and the video" "h264,video" "$T/probe"
 
 # Against the TS: WebVTT segment N's X-TIMESTAMP-MAP is TS segment N's first
 # time stamp, and a cue's time is the frame where its subtitle starts.
-curl -s -o "$T/subs2.m3u8" "$U/subs.m3u8"
+curl -s -o "$T/subs2.m3u8" "$U/subs/index.m3u8"
 aligned=0 landed=0 looked=0
 for seq in $(grep '\.vtt$' "$T/subs2.m3u8" | sed 's/\.vtt$//' | tail -5); do
-	curl -s -o "$T/$seq.vtt" "$U/$seq.vtt"
+	curl -s -o "$T/$seq.vtt" "$U/subs/$seq.vtt"
 	curl -s -o "$T/$seq.ts" "http://127.0.0.1:$port/channel/9/$seq.ts"
 	map=$(sed -n 's/^X-TIMESTAMP-MAP=MPEGTS:\([0-9]*\),LOCAL:.*/\1/p' "$T/$seq.vtt")
 	first=$(ffprobe -v error -select_streams v:0 -show_entries packet=pts -of csv=p=0 \
@@ -163,16 +182,19 @@ check_eq "selectable: forced subtitles burned in, the others not" 0 "$rc"
 
 # A channel without: its single playlist as before, no rendition.
 P="http://127.0.0.1:$port/channel/7"
-curl -s -o "$T/master7.m3u8" "$P/master.m3u8"
-check_no_grep "a channel without selectable subtitles has no rendition" "EXT-X-MEDIA" "$T/master7.m3u8"
-check_eq "nor a subtitle playlist (404)" 404 "$(curl -s -o /dev/null -w '%{http_code}' "$P/subs.m3u8")"
-check_eq "nor WebVTT segments (404)" 404 "$(curl -s -o /dev/null -w '%{http_code}' "$P/1.vtt")"
+curl -s -o "$T/index7.m3u8" "$P/index.m3u8"
+check_grep "a channel without selectable subtitles keeps its media playlist" '^[0-9]*\.ts$' \
+	"$T/index7.m3u8"
+check_no_grep "and lists no rendition" "EXT-X-MEDIA" "$T/index7.m3u8"
+check_eq "nor a subtitle playlist (404)" 404 \
+	"$(curl -s -o /dev/null -w '%{http_code}' "$P/subs/index.m3u8")"
+check_eq "nor WebVTT segments (404)" 404 "$(curl -s -o /dev/null -w '%{http_code}' "$P/subs/1.vtt")"
+check_eq "a .vtt is no segment of the main playlist (404)" 404 \
+	"$(curl -s -o /dev/null -w '%{http_code}' "$U/1.vtt")"
 "$RETROVUE" guide m3u --hls --base-url http://tv.test >"$T/m3u"
 sed 's/^/# /' "$T/m3u"
-check_grep "the M3U gives the selectable channel's master playlist" \
-	"^http://tv.test/channel/9/master.m3u8$" "$T/m3u"
-check_grep "and the other channel's playlist as before" "^http://tv.test/channel/7/index.m3u8$" \
-	"$T/m3u"
+check_grep "the M3U gives each channel's index.m3u8 (the master with its renditions)" \
+	"^http://tv.test/channel/9/index.m3u8$" "$T/m3u"
 
 stop_daemon
 check_eq "SIGTERM stops the daemon cleanly" 0 "$stop_rc"
