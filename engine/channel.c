@@ -1369,6 +1369,10 @@ publish_master(struct channel *ch)
 	memset(&v, 0, sizeof v);
 	memset(r, 0, sizeof r);
 	v.uri = "main.m3u8";
+	v.width = ch->conf.width;
+	v.height = ch->conf.height;
+	v.fps_num = ch->conf.fps_num;
+	v.fps_den = ch->conf.fps_den;
 	v.video_kbps = ch->conf.video_kbps;
 	v.audio_kbps = ch->conf.audio_kbps;
 	v.audio_streams = ch->sap ? 2 : 1;

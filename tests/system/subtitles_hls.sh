@@ -40,7 +40,7 @@ X=$(sql "SELECT id FROM media_files WHERE file_path LIKE '%/x.mp4'")
 now=$(now_ms)
 items=""
 t=$((now - 500))
-for id in $A $X $A $X $A $X $A $X; do
+for id in $A $X $A $X $A $X $A $X $A $X $A $X $A $X; do
 	for ch in 9 7; do
 		items="$items INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind,
 		    media_file_id, in_ms, out_ms, title) VALUES ((SELECT id FROM channels WHERE
@@ -86,16 +86,12 @@ sed 's/^/# /' "$T/lists"
 check_grep "the rendition's segments are the variant's: numbers and durations" \
 	"^common [1-9][0-9]* same durations True" "$T/lists"
 
-# The player's view: hlssim follows the rendition as a player with subtitles
-# on; meanwhile ffmpeg reads the rendition's cues (FFmpeg 5.1 reads an HLS
-# subtitle rendition only with -strict experimental).
-ffmpeg -v error -strict experimental -live_start_index 0 -i "$U/index.m3u8" -map 0:s:0 \
-	-t 10 -f webvtt "$T/read.vtt" &
-ff_pid=$!
+# The player's view: hlssim follows the rendition as a player with
+# subtitles on, while the endless TS is recorded (the burned-in check).
+curl -s -m 13 -o "$T/nine.ts" "http://127.0.0.1:$port/channel/9.ts" &
+rec_pid=$!
 python3 "$TESTS_HELPERS/hlssim.py" "$U/index.m3u8" 14 --json >"$T/sim.json"
-wait $ff_pid
-check_eq "ffmpeg reads the subtitle rendition" 0 $?
-check_grep "and gets its cues" "^Hello$" "$T/read.vtt"
+wait $rec_pid
 cat "$T/sim.json" | sed 's/^/# /'
 python3 - "$T/sim.json" <<'EOF' >"$T/sim.check"
 import json, sys
@@ -105,8 +101,12 @@ print("renditions", len(r["renditions"]), r["subtitles"]["name"], r["subtitles"]
 print("stalls", r["stalls"])
 print("subtitle segments", r["subtitles"]["segments"] > 4, "missing", r["subtitles"]["missing"])
 print("cues", " ".join(texts))
-# Each cue once; each "Hello" 1.5 s, each "World" 3 s long.
-ok = all(abs((c[1] - c[0]) - (1.5 if c[2] == "Hello" else 3.0)) < 0.05 for c in r["cues"])
+# Each "Hello" 1.5 s, each "World" 3 s long; the first may be on screen at
+# the channel's join, shown from there: no longer.
+want = lambda c: 1.5 if c[2] == "Hello" else 3.0
+first, rest = r["cues"][0], r["cues"][1:]
+ok = first[1] - first[0] <= want(first) + 0.05 and len(rest) >= 3 and \
+    all(abs((c[1] - c[0]) - want(c)) < 0.05 for c in rest)
 print("durations", "right" if ok else "wrong")
 EOF
 sed 's/^/# /' "$T/sim.check"
@@ -123,12 +123,15 @@ seen = [(c[0], c[2]) for c in r["cues"]]
 sys.exit(0 if len(seen) == len(set(seen)) else 1)' "$T/sim.json"
 check_eq "each cue comes once" 0 $?
 
-# ffprobe (FFmpeg's HLS reader) sees the rendition too.
-ffprobe -v error -strict experimental -show_entries stream=codec_type,codec_name -of csv=p=0 \
-	"$U/index.m3u8" >"$T/probe" 2>&1
+# FFmpeg's WebVTT reader takes a segment as WebVTT with its cues. (Its
+# HLS reader in 5.1 does not follow a live subtitle rendition: it waits
+# for ever, so the rendition is read by hlssim above.)
+vtt=$(grep '\.vtt$' "$T/subs.m3u8" | head -1)
+curl -s -o "$T/one.vtt" "$U/subs/$vtt"
+timeout 20 ffprobe -v error -show_entries stream=codec_type,codec_name -of csv=p=0 \
+	"$T/one.vtt" >"$T/probe" 2>&1
 sed 's/^/# /' "$T/probe"
-check_grep "ffprobe sees a WebVTT subtitle stream" "webvtt,subtitle" "$T/probe"
-check_grep "and the video" "h264,video" "$T/probe"
+check_grep "ffprobe reads a WebVTT segment as a WebVTT subtitle stream" "webvtt,subtitle" "$T/probe"
 
 # Against the TS: WebVTT segment N's X-TIMESTAMP-MAP is TS segment N's first
 # time stamp, and a cue's time is the frame where its subtitle starts.
@@ -174,18 +177,19 @@ check_eq "every WebVTT segment's X-TIMESTAMP-MAP is its TS segment's first PTS" 
 check "cues land on the frame where their subtitle starts (within 2 frames)" test "$landed" -gt 0
 
 # The forced line is burned in on the picture (a.mkv's "World"), nothing else.
-curl -s -m 13 -o "$T/nine.ts" "http://127.0.0.1:$port/channel/9.ts"
 $SUB check "$T/nine.ts" 25 1=2.5-5.5 2= >"$T/check9"
 rc=$?
 sed 's/^/# /' "$T/check9"
 check_eq "selectable: forced subtitles burned in, the others not" 0 "$rc"
+check_grep "a.mkv was judged" "^item 1: [1-9]" "$T/check9"
+check_grep "x.mp4 was judged" "^item 2: [1-9]" "$T/check9"
 
 # A channel without: its single playlist as before, no rendition.
 P="http://127.0.0.1:$port/channel/7"
 curl -s -o "$T/index7.m3u8" "$P/index.m3u8"
 check_grep "a channel without selectable subtitles keeps its media playlist" '^[0-9]*\.ts$' \
 	"$T/index7.m3u8"
-check_no_grep "and lists no rendition" "EXT-X-MEDIA" "$T/index7.m3u8"
+check_no_grep "and lists no rendition" "EXT-X-MEDIA:" "$T/index7.m3u8"
 check_eq "nor a subtitle playlist (404)" 404 \
 	"$(curl -s -o /dev/null -w '%{http_code}' "$P/subs/index.m3u8")"
 check_eq "nor WebVTT segments (404)" 404 "$(curl -s -o /dev/null -w '%{http_code}' "$P/subs/1.vtt")"
