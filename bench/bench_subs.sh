@@ -37,7 +37,7 @@ measure() {
 	c1=$(cpu_ticks "$daemon_pid"); f1=$(status_field 1 frames)
 	kill "$viewer"
 	stop_daemon
-	if [ "$1" = always ] && ! grep -q "subtitles English" "$B/daemon.log"; then
+	if [ "$1" = always ] && ! grep -q "subtitles burned in: .*English" "$B/daemon.log"; then
 		echo "the channel aired no subtitles:" >&2
 		grep -i subtit "$B/daemon.log" >&2
 		exit 1

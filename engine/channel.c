@@ -962,8 +962,7 @@ item_subs_conf(struct channel *ch, const struct fine_item *it, struct source_con
 	c->track.stream_index = -1;
 	c->mode = mode != NULL && subs_mode_parse(mode) > 0 ? subs_mode_parse(mode) : SUBS_OFF;
 	snprintf(c->languages, sizeof c->languages, "%s", langs != NULL ? langs : "");
-	snprintf(c->audio_language, sizeof c->audio_language, "%s",
-	    ch->conf.audio_language != NULL ? ch->conf.audio_language : "");
+	snprintf(c->audio_language, sizeof c->audio_language, "%s", ch->main_lang);
 	snprintf(c->font, sizeof c->font, "%s", ch->subs_font);
 	if (it->media_file_id > 0 && subs_item_choice(ch->db, it->media_file_id, &own, &c->track,
 	    &cause) != 0) {
