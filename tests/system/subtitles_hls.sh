@@ -33,6 +33,9 @@ run_rc "$RETROVUE" channel add 9 "Selectable" --format 640x360@25 --video-kbps 1
 	--subtitles selectable --subtitle-language eng
 check_eq "a channel with selectable subtitles" 0 "$rc"
 run_rc "$RETROVUE" channel add 7 "Plain" --format 320x180@25 --video-kbps 300
+run_rc "$RETROVUE" channel add 8 "Both" --format 320x180@25 --video-kbps 300 \
+	--language eng --sap-language spa --subtitles selectable --subtitle-language spa,eng
+check_eq "a channel with a SAP and selectable subtitles" 0 "$rc"
 "$RETROVUE" graphics 9 enabled=off >/dev/null
 sql "INSERT INTO system_config (key, value) VALUES ('engine.idle_timeout_s', '60')"
 A=$(sql "SELECT id FROM media_files WHERE file_path LIKE '%/a.mkv'")
@@ -41,7 +44,7 @@ now=$(now_ms)
 items=""
 t=$((now - 500))
 for id in $A $X $A $X $A $X $A $X $A $X $A $X $A $X; do
-	for ch in 9 7; do
+	for ch in 9 7 8; do
 		items="$items INSERT INTO schedule_items (channel_id, start_ms, end_ms, kind,
 		    media_file_id, in_ms, out_ms, title) VALUES ((SELECT id FROM channels WHERE
 		    number = '$ch'), $t, $t + 6000, 'programme', $id, 0, 6000, 'clip $id');"
@@ -183,6 +186,19 @@ sed 's/^/# /' "$T/check9"
 check_eq "selectable: forced subtitles burned in, the others not" 0 "$rc"
 check_grep "a.mkv was judged" "^item 1: [1-9]" "$T/check9"
 check_grep "x.mp4 was judged" "^item 2: [1-9]" "$T/check9"
+
+# A SAP and subtitles: one master playlist with both renditions' groups.
+curl -s -o "$T/index8.m3u8" "http://127.0.0.1:$port/channel/8/index.m3u8"
+sed 's/^/# /' "$T/index8.m3u8"
+check_grep "with a SAP: the audio renditions" '^#EXT-X-MEDIA:TYPE=AUDIO,.*URI="sap/index.m3u8"' \
+	"$T/index8.m3u8"
+check_grep "and the subtitle rendition, in the first wanted language" \
+	'^#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="Español",LANGUAGE="es",.*URI="subs/index.m3u8"$' \
+	"$T/index8.m3u8"
+check_grep "the variant names both groups" '^#EXT-X-STREAM-INF:.*RESOLUTION=320x180,.*AUDIO="aud",SUBTITLES="subs"$' \
+	"$T/index8.m3u8"
+check_eq "and its WebVTT playlist is served" 200 \
+	"$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/channel/8/subs/index.m3u8")"
 
 # A channel without: its single playlist as before, no rendition.
 P="http://127.0.0.1:$port/channel/7"
