@@ -103,6 +103,22 @@ scheduled_items(struct api *api, struct channel_status *cs)
 		cs->next = c->next;
 }
 
+/* The alarms up: [{"kind": "dead_air", "name": "DEAD AIR", "since_ms": ...}]. */
+static json_t *
+alarms_json(const struct channel_status *st)
+{
+	json_t *a = json_array();
+	int k;
+
+	for (k = 0; k < ALARM_KINDS; k++) {
+		if (st->alarm_ms[k] > 0)
+			json_array_append_new(a, xjson_pack("{s:s, s:s, s:I}", "kind",
+			    alarm_kind_key(k), "name", alarm_kind_name(k), "since_ms",
+			    (json_int_t)st->alarm_ms[k]));
+	}
+	return a;
+}
+
 /* status: every channel and the alert on the air. */
 static json_t *
 cmd_status(void *arg, json_t *req, const char *peer, char **cause)
@@ -142,6 +158,7 @@ cmd_status(void *arg, json_t *req, const char *peer, char **cause)
 		}
 		if (api->alerts != NULL && alerts_on_channel(api->alerts, st[i].number, &remaining))
 			json_object_set_new(c, "alert_remaining_ms", json_integer(remaining));
+		json_object_set_new(c, "alarms", alarms_json(&st[i]));
 		json_array_append_new(chans, c);
 	}
 	free(st);

@@ -208,7 +208,7 @@ signon_time(sqlite3 *db, const struct channel_conf *conf, const struct fine_item
 /* Open. */
 int
 cards_open(struct source **out, sqlite3 *db, const struct channel_conf *conf,
-    const struct fine_item *it, int64_t offset_ms, const struct source_conf *sc,
+    const struct fine_item *it, int64_t offset_ms, const struct source_conf *sc, int *sound,
     char **cause)
 {
 	struct card_ctx c;
@@ -248,7 +248,7 @@ cards_open(struct source **out, sqlite3 *db, const struct channel_conf *conf,
 			add_text(&video, "Good night.", 0, h / 22, h * 74 / 100, "white");
 			if (c.anthem != NULL) {
 				path = text_value(c.anthem);
-				xasprintf(&audio, "amovie=filename=%s:seek_point=%.3f,aresample=%d,apad"
+				xasprintf(&audio, "amovie=filename=%s:seek_point=%.3f,aresample=%d"
 				    AUDIO_OUT, path, (double)offset_ms / 1000, OUTPUT_SAMPLE_RATE,
 				    OUTPUT_SAMPLE_RATE);
 				free(path);
@@ -287,9 +287,8 @@ cards_open(struct source **out, sqlite3 *db, const struct channel_conf *conf,
 			free(c.anthem);
 			return -1;
 		}
-		if (audio == NULL)
-			xasprintf(&audio, "anullsrc=r=%d:cl=stereo" AUDIO_OUT, OUTPUT_SAMPLE_RATE,
-			    OUTPUT_SAMPLE_RATE);
+		/* No sound of its own: silence, for the channel's bed to fill. */
+		*sound = audio != NULL;
 		ret = source_open_generated(out, item_kind_name(it->kind), video, audio, sc, cause);
 		if (ret == 0 || !c.logo || attempt == 1)
 			break;

@@ -6,6 +6,7 @@
  *                and a 1 kHz tone at -20 dBFS (peak; AES17)
  *   signoff      the station's name, "This concludes our broadcast day",
  *                the time it returns, and the anthem file if one is set
+ *                (then the channel's bed)
  *   signon       the station's name and "We now begin our broadcast day"
  *   rating_card  "The following program is rated TV-PG" and what it means
  *   next_bumper  "Coming up next: TITLE" and "Later: TITLE", the titles
@@ -29,9 +30,12 @@
 /*
  * Open the source for generated item it of channel conf, joined offset_ms
  * into the item (the anthem starts there). db is the channel's connection.
+ * *sound says whether the card has a sound of its own (the tone, the
+ * anthem, which ends when the file does); a card without one is silent,
+ * and the channel lays its bed under it (engine/bed.h).
  */
 int cards_open(struct source **out, sqlite3 *db, const struct channel_conf *conf,
-    const struct fine_item *it, int64_t offset_ms, const struct source_conf *sc,
+    const struct fine_item *it, int64_t offset_ms, const struct source_conf *sc, int *sound,
     char **cause);
 
 #endif

@@ -27,6 +27,16 @@
  * when nothing is scheduled, the slate airs until something is. Every
  * item, slate and gap gets an as-run row.
  *
+ * Master control (engine/alarm.h) watches the frames and samples as they
+ * leave the tail for the encoders: the channel tells it what each stretch
+ * of air time is (a still card, the slate, a programme and its scheduled
+ * boundaries), notes each alarm in the as-run row of the item being
+ * encoded, and shows it (status block, log) when its air time comes,
+ * like every other change. With alarm_action_s, an item whose alarm has
+ * lasted that long is cut for the slate. What the engine draws itself
+ * (cards, the slate, a guide without music) carries the channel's bed
+ * (engine/bed.h).
+ *
  * A second audio program (SAP) is a second audio lane counted like the
  * first (ch->a2): an item with a track in the SAP language fills it from
  * the source's second reader, padded and cut to the same boundaries;
@@ -45,6 +55,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +66,9 @@
 #include <libavutil/pixfmt.h>
 #include <libavutil/samplefmt.h>
 
+#include "engine/alarm.h"
 #include "engine/asrunq.h"
+#include "engine/bed.h"
 #include "engine/cards.h"
 #include "engine/guidech.h"
 #include "engine/master.h"
@@ -86,6 +99,7 @@
 #define CATCHUP_DONE_US 250000          /* caught up: within this of the lead */
 #define BACKDATE_MS 1000                /* a cold start joins the schedule this long ago */
 #define LOUDNESS_KEEP_S 30.0            /* a loudness measured on the air this long is kept */
+#define ALARM_PENDING 16
 #define SLATE_LINE1 "We are experiencing technical difficulties"
 #define SLATE_LINE2 "Please stand by"
 
@@ -128,6 +142,7 @@ struct channel {
 	int64_t busy_us;                /* work time in the current stats window */
 	int64_t win_start, win_v;       /* stats window start (mono) and frames then */
 	int64_t look_v;                 /* look ahead for files to open at this frame */
+	int64_t work_us;                /* work time since the start */
 	int catchup;                    /* behind the lead: short segments */
 	int64_t lead_us;                /* the lead now: lead_ms, less while a file is late */
 	struct webvtt *vtt;             /* the subtitle rendition's cues (selectable), or NULL */
@@ -139,6 +154,31 @@ struct channel {
 		int slate;
 	} pend[STATUS_PENDING];
 	int npend;
+
+	/* Master control. */
+	struct alarm *alarm;            /* the detectors; NULL when all are off */
+	struct bed *bed;                /* the sound under generated items; NULL: silence */
+	int64_t cut_after_us;           /* alarm_action_s: cut an item after this long */
+	/* What the alarms know of the as-run row being encoded. */
+	struct watch {
+		int64_t row;            /* its token; 0: none */
+		char title[160];
+		char kind[16];
+		int64_t start_ms;       /* positions count from here (the scheduled start) */
+		int64_t at_us;          /* air time of its first frame */
+		int64_t since[ALARM_KINDS];     /* an alarm up in it since (air time); 0: not */
+		char *notes;            /* for the row's errors */
+	} watch;
+	/* Alarm changes and their log lines, each shown from its air time. */
+	struct alarm_change {
+		int64_t at_us;          /* UTC */
+		int kind;               /* enum alarm_kind; -1: only the log line */
+		int raised;
+		int64_t since_ms;
+		int warn;
+		char line[400];
+	} apend[ALARM_PENDING];
+	int napend;
 };
 
 /* State of one play (an item's file, a slate, or the guide's listings). */
@@ -149,9 +189,20 @@ struct play {
 	int64_t a_item0;                /* a when this play started */
 	int64_t a_src;                  /* samples the source has given */
 	int audio_eof;
+	int bed;                        /* PLAY_BED_*: the channel's bed under it */
+	int bed_on;                     /* the bed has started (at sample bed_a0) */
+	int64_t bed_a0;
+	int64_t cut_from_us;            /* the alarm action may cut it (air time it began) */
+	int cut_kind;                   /* PLAY_CUT: the alarm, and how long it had lasted */
+	int64_t cut_held_us;
 	int64_t a2_item0, a2_src;       /* the same for the SAP lane (its own source) */
 	int sap_eof;
 };
+
+#define PLAY_BED_NONE 0
+#define PLAY_BED_ONLY 1                 /* the bed instead of the source's silence */
+#define PLAY_BED_AFTER 2                /* the bed once the source's own sound ends */
+#define PLAY_CUT 2                      /* run_play: the alarm action cut the play */
 
 /* Is a stop requested? */
 static int
@@ -258,6 +309,140 @@ status_due_locked(struct channel *ch, int64_t now_us)
 	}
 }
 
+/* Show an alarm change: the status block, then its log line (no lock held). */
+static void
+apply_alarm(struct channel *ch, const struct alarm_change *c)
+{
+	if (c->kind >= 0) {
+		pthread_mutex_lock(&ch->status->lock);
+		ch->status->s.alarm_ms[c->kind] = c->raised ? c->since_ms : 0;
+		pthread_mutex_unlock(&ch->status->lock);
+	}
+	if (c->warn)
+		log_warn("%s: %s", ch->label, c->line);
+	else
+		log_info("%s: %s", ch->label, c->line);
+	if (c->kind < 0)
+		status_set_error(ch->status, c->line);
+}
+
+/* Alarm changes whose air time has come. */
+static void
+alarms_due(struct channel *ch, int64_t now_us)
+{
+	struct alarm_change c;
+
+	while (ch->napend > 0 && ch->apend[0].at_us <= now_us) {
+		c = ch->apend[0];
+		memmove(ch->apend, ch->apend + 1, (size_t)(ch->napend - 1) * sizeof *ch->apend);
+		ch->napend--;
+		apply_alarm(ch, &c);
+	}
+}
+
+/*
+ * An alarm change (kind -1: a line of the log and the status's error
+ * only) to show at air time at_us.
+ */
+static void alarm_later(struct channel *ch, int64_t at_us, int kind, int raised,
+    int64_t since_ms, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void
+alarm_later(struct channel *ch, int64_t at_us, int kind, int raised, int64_t since_ms,
+    const char *fmt, ...)
+{
+	struct alarm_change *c;
+	va_list ap;
+
+	if (ch->napend == ALARM_PENDING) {
+		/* Many changes within the lead: the oldest is shown now. */
+		apply_alarm(ch, &ch->apend[0]);
+		memmove(ch->apend, ch->apend + 1, (ALARM_PENDING - 1) * sizeof *ch->apend);
+		ch->napend--;
+	}
+	c = &ch->apend[ch->napend++];
+	c->at_us = at_us;
+	c->kind = kind;
+	c->raised = raised;
+	c->since_ms = since_ms;
+	c->warn = kind < 0 || raised;
+	va_start(ap, fmt);
+	vsnprintf(c->line, sizeof c->line, fmt, ap);
+	va_end(ap);
+}
+
+/* A position in the row being encoded: "00:01:07.12 into it". */
+static char *
+watch_pos(struct channel *ch, char *buf, size_t len, int64_t at_us)
+{
+	char t[32];
+
+	if (at_us < ch->watch.at_us)
+		snprintf(buf, len, "before it began");
+	else
+		snprintf(buf, len, "%s into it", fmt_duration(t, sizeof t, at_us / 1000 -
+		    ch->watch.start_ms, (double)ch->conf.fps_num / ch->conf.fps_den));
+	return buf;
+}
+
+/* Note an alarm's stretch in the row's errors (open: still up at its end). */
+static void
+watch_note(struct channel *ch, int k, int64_t from_us, int64_t to_us, int open)
+{
+	struct watch *w = &ch->watch;
+	char at[64], pos[48], *n;
+	int carried = from_us < w->at_us;
+
+	if (carried)
+		from_us = w->at_us;
+	/* Up when the item began and over at once: the item before's, not this one's. */
+	if (carried && !open && to_us - from_us < ALARM_GRACE_US)
+		return;
+	if (carried)
+		snprintf(at, sizeof at, "from its start (up since the item before)");
+	else
+		snprintf(at, sizeof at, "at %s", fmt_duration(pos, sizeof pos, from_us / 1000 -
+		    w->start_ms, (double)ch->conf.fps_num / ch->conf.fps_den));
+	xasprintf(&n, "%s%s%s %s for %.1f s%s", w->notes != NULL ? w->notes : "",
+	    w->notes != NULL ? "; " : "", alarm_kind_name(k), at,
+	    (double)(to_us - from_us) / 1e6, open ? ", still up at its end" : "");
+	free(w->notes);
+	w->notes = n;
+}
+
+/* What each alarm says in the log. */
+static const char *const alarm_what[ALARM_KINDS] = {
+	[ALARM_DEAD_AIR] = "no sound",
+	[ALARM_BLACK] = "a black picture",
+	[ALARM_FROZEN] = "the same picture",
+};
+
+/* An event of the detectors, for the frames being encoded. */
+static void
+on_alarm(struct channel *ch, const struct alarm_event *ev)
+{
+	struct watch *w = &ch->watch;
+	char at[48], since[48];
+	int k = (int)ev->kind;
+
+	if (ev->raised) {
+		alarm_later(ch, ev->at_us, k, 1, ev->since_us / 1000, "%s: %s (%s), %s: %s since %s "
+		    "(%.0f s)", alarm_kind_name(ev->kind), w->title, w->kind,
+		    watch_pos(ch, at, sizeof at, ev->at_us), alarm_what[k],
+		    watch_pos(ch, since, sizeof since, ev->since_us),
+		    (double)(ev->at_us - ev->since_us) / 1e6);
+		if (w->row > 0 && w->since[k] == 0)
+			w->since[k] = ev->since_us;
+		return;
+	}
+	alarm_later(ch, ev->at_us, k, 0, 0, "%s over: %s (%s), %s, after %.1f s",
+	    alarm_kind_name(ev->kind), w->title, w->kind, watch_pos(ch, at, sizeof at, ev->at_us),
+	    (double)(ev->at_us - ev->since_us) / 1e6);
+	if (w->since[k] != 0)
+		watch_note(ch, k, w->since[k], ev->at_us, 0);
+	w->since[k] = 0;
+}
+
 /* Every frame: progress; once a second: fps, speed, load, position, bitrate. */
 static void
 status_tick(struct channel *ch)
@@ -276,8 +461,10 @@ status_tick(struct channel *ch)
 		if (ch->npend > 0 && ch->pend[0].at_us <= wall)
 			status_due_locked(ch, wall);
 		pthread_mutex_unlock(&ch->status->lock);
+		alarms_due(ch, wall);
 		return;
 	}
+	alarms_due(ch, wall);
 	ring_last_stats(ch->ring, &len, &dur);
 	pthread_mutex_lock(&ch->status->lock);
 	status_due_locked(ch, wall);
@@ -342,6 +529,7 @@ pace(struct channel *ch)
 static int
 drain_tail(struct channel *ch, char **cause)
 {
+	struct alarm_event ev;
 	int64_t wall;
 	int ret;
 
@@ -352,6 +540,7 @@ drain_tail(struct channel *ch, char **cause)
 			break;
 		if (ret < 0)
 			return ret;
+		alarm_video(ch->alarm, ch->frame, wall);
 		ret = output_video(ch->out, ch->frame, cause);
 		av_frame_unref(ch->frame);
 		if (ret < 0)
@@ -365,6 +554,7 @@ drain_tail(struct channel *ch, char **cause)
 			break;
 		if (ret < 0)
 			return ret;
+		alarm_audio(ch->alarm, ch->frame, wall);
 		ret = output_audio(ch->out, ch->frame, cause);
 		av_frame_unref(ch->frame);
 		if (ret < 0)
@@ -384,6 +574,8 @@ drain_tail(struct channel *ch, char **cause)
 		if (ret < 0)
 			return ret;
 	}
+	while (alarm_next(ch->alarm, &ev))
+		on_alarm(ch, &ev);
 	return 0;
 }
 
@@ -480,6 +672,27 @@ push_silence(struct channel *ch, int prog, int64_t n, char **cause)
 	return ret;
 }
 
+/* The channel's bed under a play, up to sample target. */
+static int
+fill_bed(struct channel *ch, struct play *p, AVFrame *f, int64_t target, char **cause)
+{
+	int64_t n;
+	int ret = 0;
+
+	if (!p->bed_on) {
+		p->bed_on = 1;
+		p->bed_a0 = ch->a;
+	}
+	while (ch->a < target && ret >= 0) {
+		if ((ret = bed_audio(ch->bed, f, ch->a - p->bed_a0, p->a_end - ch->a)) < 0)
+			break;
+		n = f->nb_samples < p->a_end - ch->a ? f->nb_samples : p->a_end - ch->a;
+		ret = push_samples(ch, 0, f, 0, (int)n, cause);
+		av_frame_unref(f);
+	}
+	return ret;
+}
+
 /*
  * Bring lane prog (0 the programme, 1 the SAP from its own reader) up to
  * sample target (within the play's end).
@@ -498,6 +711,11 @@ fill_audio(struct channel *ch, struct play *p, int prog, int64_t target, char **
 	f = av_frame_alloc();
 	ret = 0;
 	while (*pos < target) {
+		if (prog == 0 && p->bed != PLAY_BED_NONE && ch->bed != NULL &&
+		    (p->bed == PLAY_BED_ONLY || *eof)) {
+			ret = fill_bed(ch, p, f, target, cause);
+			break;
+		}
 		if (*eof) {
 			ret = push_silence(ch, prog, target - *pos, cause);
 			break;
@@ -622,14 +840,15 @@ take_cues(struct channel *ch, struct play *p)
 
 /*
  * Air p until v reaches p->v_end. Returns 0 when the play completed, 1 if
- * the source ended or broke early (the caller airs the slate), -1 on an
- * encoder error (*cause), -2 when stopped.
+ * the source ended or broke early (the caller airs the slate), PLAY_CUT
+ * when the alarm action cut it (p->cut_kind), -1 on an encoder error
+ * (*cause), -2 when stopped.
  */
 static int
 run_play(struct channel *ch, struct play *p, char **cause)
 {
-	int64_t t0, remaining;
-	int ret, early = 0, held;
+	int64_t t0, remaining, up;
+	int ret, early = 0, held, k;
 
 	if (sap_begin(ch, p, cause) < 0)
 		return -1;
@@ -699,26 +918,106 @@ run_play(struct channel *ch, struct play *p, char **cause)
 		if (drain_tail(ch, cause) < 0)
 			return -1;
 		ch->busy_us += mono_us() - t0;
+		ch->work_us += mono_us() - t0;
 		status_tick(ch);
+		if (p->cut_from_us > 0 && ch->cut_after_us > 0 &&
+		    (k = alarm_longest(ch->alarm, p->cut_from_us, &up)) >= 0 &&
+		    up >= ch->cut_after_us) {
+			p->cut_kind = k;
+			p->cut_held_us = up;
+			return PLAY_CUT;
+		}
 	}
 	return 0;
+}
+
+/*
+ * The row being encoded ends at end_us: its alarm notes (new, or NULL),
+ * with the alarms still up noted as up at its end.
+ */
+static char *
+watch_end(struct channel *ch, int64_t row, int64_t end_us)
+{
+	struct watch *w = &ch->watch;
+	char *notes;
+	int k;
+
+	if (row <= 0 || row != w->row)
+		return NULL;
+	for (k = 0; k < ALARM_KINDS; k++) {
+		if (w->since[k] != 0)
+			watch_note(ch, k, w->since[k], end_us, 1);
+	}
+	notes = w->notes;
+	memset(w, 0, sizeof *w);
+	return notes;
+}
+
+/* errors and the row's alarm notes, as one text (new), or NULL. */
+static char *
+with_notes(const char *errors, char *notes)
+{
+	char *all;
+
+	if (notes == NULL)
+		return errors != NULL ? xstrdup(errors) : NULL;
+	if (errors == NULL || *errors == '\0')
+		return notes;
+	xasprintf(&all, "%s; %s", errors, notes);
+	free(notes);
+	return all;
 }
 
 /* Close an as-run row (through the writer: the channel never waits on SQLite). */
 static void
 asrun_close(struct channel *ch, int64_t row, const char *status, const char *errors)
 {
-	if (row > 0)
-		asrunq_end(ch->log, row, output_frame_time(&ch->oconf, ch->v) / 1000, status,
-		    errors);
+	int64_t end = output_frame_time(&ch->oconf, ch->v);
+	char *all;
+
+	if (row <= 0)
+		return;
+	all = with_notes(errors, watch_end(ch, row, end));
+	asrunq_end(ch->log, row, end / 1000, status, all);
+	free(all);
 }
 
-/* Open an as-run row at the current frame (item may be NULL); its token. */
+/*
+ * Open an as-run row at the current frame (item may be NULL); its token.
+ * The alarms watch it from here: exempt says which do not apply to it
+ * (ALARM_EXEMPT bits: a still card is not frozen).
+ */
 static int64_t
-asrun_open(struct channel *ch, const struct fine_item *it, const char *title)
+asrun_open(struct channel *ch, const struct fine_item *it, const char *title,
+    unsigned exempt)
 {
-	return asrunq_begin(ch->log, ch->conf.id, it, title,
-	    output_frame_time(&ch->oconf, ch->v) / 1000);
+	struct watch *w = &ch->watch;
+	int64_t at = output_frame_time(&ch->oconf, ch->v), row;
+	int k;
+
+	row = asrunq_begin(ch->log, ch->conf.id, it, title, at / 1000);
+	free(w->notes);
+	memset(w, 0, sizeof *w);
+	w->row = row;
+	copy_str(w->title, sizeof w->title, title != NULL ? title : it == NULL ? "slate" :
+	    it->title != NULL ? it->title : it->file_path != NULL ? it->file_path :
+	    item_kind_name(it->kind));
+	copy_str(w->kind, sizeof w->kind, it != NULL ? item_kind_name(it->kind) : "slate");
+	w->start_ms = it != NULL && it->start_ms > 0 ? it->start_ms : at / 1000;
+	w->at_us = at;
+	for (k = 0; k < ALARM_KINDS; k++)
+		w->since[k] = alarm_up(ch->alarm, k);
+	alarm_segment(ch->alarm, at, it != NULL ? it->start_ms * 1000 : 0,
+	    it != NULL ? it->end_ms * 1000 : 0, exempt);
+	return row;
+}
+
+/* What does not apply to a play the engine draws: a still, silent if the channel says so. */
+static unsigned
+exempt_drawn(struct channel *ch)
+{
+	return ALARM_EXEMPT(ALARM_FROZEN) | ALARM_EXEMPT(ALARM_BLACK) |
+	    (ch->bed == NULL ? ALARM_EXEMPT(ALARM_DEAD_AIR) : 0);
 }
 
 /* The stop reason, for the as-run log. */
@@ -748,6 +1047,7 @@ asrun_interrupted(struct channel *ch, int64_t row)
 	if (end > wall_now(ch))
 		end = wall_now(ch);
 	reason = stop_reason(ch);
+	free(watch_end(ch, row, end));  /* its notes may be of frames that never aired */
 	asrunq_end(ch->log, row, end / 1000, ASRUN_INTERRUPTED, reason);
 	free(reason);
 }
@@ -822,10 +1122,11 @@ air_slate(struct channel *ch, const struct fine_item *it, const char *why, int64
 		    it != NULL && it->title != NULL ? it->title : "");
 	status_now(ch, it, it != NULL ? title : "Technical difficulties slate (nothing scheduled)",
 	    1);
-	row = asrun_open(ch, it, title);
+	row = asrun_open(ch, it, title, exempt_drawn(ch));
 	p.v_end = output_frames_before(&ch->oconf, end_us);
 	p.a_end = output_samples_before(&ch->oconf, end_us);
 	p.a_item0 = ch->a;
+	p.bed = PLAY_BED_ONLY;
 	p.a2_item0 = ch->a2;
 	ret = run_play(ch, &p, cause);
 	if (ret == -2) {
@@ -861,7 +1162,10 @@ air_guide(struct channel *ch, struct fine_item *it, char **cause)
 		}
 	}
 	status_now(ch, it, NULL, 0);
-	row = asrun_open(ch, it, NULL);
+	/* Without its music, the guide has the bed (or the silence the channel wants). */
+	p.bed = ch->conf.guide_music_dir == NULL ? PLAY_BED_ONLY : PLAY_BED_NONE;
+	row = asrun_open(ch, it, NULL, p.bed == PLAY_BED_ONLY && ch->bed == NULL ?
+	    ALARM_EXEMPT(ALARM_DEAD_AIR) : 0);
 	p.guide = ch->guide;
 	p.v_end = output_frames_before(&ch->oconf, end_us);
 	p.a_end = output_samples_before(&ch->oconf, end_us);
@@ -903,24 +1207,26 @@ air_card(struct channel *ch, struct fine_item *it, char **cause)
 	struct play p;
 	char *why = NULL, at[32];
 	int64_t join_us, end_us = it->end_ms * 1000, row, late_ms;
-	int ret;
+	int ret, sound;
 
 	memset(&p, 0, sizeof p);
 	join_us = output_frame_time(&ch->oconf, ch->v);
 	late_ms = join_us / 1000 - it->start_ms;
 	source_conf(ch, &sc, 0);
 	status_now(ch, it, NULL, 0);
-	if (cards_open(&p.src, ch->db, &ch->conf, it, late_ms > 0 ? late_ms : 0, &sc,
+	if (cards_open(&p.src, ch->db, &ch->conf, it, late_ms > 0 ? late_ms : 0, &sc, &sound,
 	    &why) < 0) {
 		log_error("%s: %s", ch->label, why);
 		ret = air_slate(ch, it, why, end_us, cause);
 		free(why);
 		return ret;
 	}
-	row = asrun_open(ch, it, NULL);
+	row = asrun_open(ch, it, NULL, exempt_drawn(ch));
 	p.v_end = output_frames_before(&ch->oconf, end_us);
 	p.a_end = output_samples_before(&ch->oconf, end_us);
 	p.a_item0 = ch->a;
+	/* A card's own sound (the tone, the anthem), then the bed; or the bed. */
+	p.bed = sound ? PLAY_BED_AFTER : PLAY_BED_ONLY;
 	p.a2_item0 = ch->a2;
 	log_info("%s: on air: %s (%s, generated)", ch->label, it->title != NULL ? it->title :
 	    item_kind_name(it->kind), item_kind_name(it->kind));
@@ -1111,9 +1417,10 @@ open_item(struct channel *ch, const struct fine_item *it, struct source **srcp, 
 			xasprintf(&note, "Technical difficulties slate for %s", it->title != NULL ?
 			    it->title : it->file_path);
 			status_now(ch, it, note, 1);
-			row = asrun_open(ch, it, note);
+			row = asrun_open(ch, it, note, exempt_drawn(ch));
 			free(note);
 			p.a_item0 = ch->a;
+			p.bed = PLAY_BED_ONLY;
 			p.a2_item0 = ch->a2;
 		}
 		next = frame_at(ch, join + RETRY_JOIN_US < end_us ? join + RETRY_JOIN_US : end_us);
@@ -1200,7 +1507,7 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 	join_us = output_frame_time(&ch->oconf, ch->v);
 	late_ms = join_us / 1000 - it->start_ms;
 	status_now(ch, it, NULL, 0);
-	row = asrun_open(ch, it, NULL);
+	row = asrun_open(ch, it, NULL, 0);
 	if (ret == 1) {
 		log_error("%s: %s", ch->label, why);
 		status_set_error(ch->status, why);
@@ -1212,11 +1519,24 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 	p.v_end = output_frames_before(&ch->oconf, end_us);
 	p.a_end = output_samples_before(&ch->oconf, end_us);
 	p.a_item0 = ch->a;
+	p.cut_from_us = join_us;
 	p.a2_item0 = ch->a2;
 	log_info("%s: on air: %s (%s) from %s", ch->label, it->title != NULL ?
 	    it->title : it->file_path, it->file_path,
 	    fmt_duration(at, sizeof at, offset_us / 1000, 0));
 	ret = run_play(ch, &p, cause);
+	if (ret == PLAY_CUT) {
+		/* The automation: an item that stays faulty gives way to the slate. */
+		xasprintf(&why, "cut %s into the item after %.0f s of %s; the slate until the next "
+		    "item", fmt_duration(at, sizeof at, output_frame_time(&ch->oconf, ch->v) /
+		    1000 - it->start_ms, 0), (double)p.cut_held_us / 1e6,
+		    alarm_kind_name(p.cut_kind));
+		alarm_later(ch, output_frame_time(&ch->oconf, ch->v), -1, 0, 0, "%s: %s",
+		    it->title != NULL ? it->title : it->file_path, why);
+		asrun_close(ch, row, ASRUN_PARTIAL, why);
+		row = -1;
+		goto slate;
+	}
 	if (ret == 1) {
 		xasprintf(&why, "%s ended %s into the item (%s scheduled)%s%s%s: "
 		    "the file is truncated or damaged", it->file_path,
@@ -1330,6 +1650,29 @@ attach_cues(void *arg, int64_t from_us, int64_t to_us, int64_t pts)
 	ring_attach(ch->ring, SUBS_TRACK, "vtt", data, len);
 }
 
+/* The channel's master control: its detectors, its bed, its action. */
+static void
+master_control(struct channel *ch)
+{
+	static const char *const after[ALARM_KINDS] = {
+		[ALARM_DEAD_AIR] = "alarm_dead_air_s",
+		[ALARM_BLACK] = "alarm_black_s",
+		[ALARM_FROZEN] = "alarm_frozen_s",
+	};
+	struct alarm_conf ac;
+	struct source_conf sc;
+	int k;
+
+	for (k = 0; k < ALARM_KINDS; k++)
+		ac.after_us[k] = channel_conf_int(&ch->conf, after[k]) * 1000000LL;
+	ch->alarm = alarm_new(&ac);
+	ch->cut_after_us = channel_conf_int(&ch->conf, "alarm_action_s") * 1000000LL;
+	source_conf(ch, &sc, NAN);
+	/* A guide plays its music itself: its bed is the generated one. */
+	ch->bed = bed_new(ch->label, channel_conf_str(&ch->conf, "card_audio"),
+	    ch->conf.guide ? NULL : ch->conf.guide_music_dir, &sc, ch->opener);
+}
+
 /*
  * Subtitles the viewer switches on: when the channel's are selectable,
  * its cues go to a WebVTT rendition, a part of each segment (before the
@@ -1416,6 +1759,7 @@ channel_main(void *arg)
 	snprintf(name, sizeof name, "rv-ch%s-log", ch->conf.number);
 	if ((ch->log = asrunq_new(ch->db_path, ch->label, name, &cause)) == NULL)
 		goto fail;
+	master_control(ch);
 	if (output_open(&ch->out, &ch->oconf, ch->ring, &cause) < 0)
 		goto fail;
 	if (ch->sap || ch->vtt != NULL)
@@ -1436,7 +1780,13 @@ channel_main(void *arg)
 	ch->last = av_frame_alloc();
 	if (air(ch, &cause) < 0)
 		goto fail;
-	log_info("%s: off the air", ch->label);
+	if (ch->alarm != NULL && ch->work_us > 0)
+		log_info("%s: off the air; the alarm detectors took %.3f s of its %.1f s of work "
+		    "(%.2f%%)", ch->label, (double)alarm_cost_ns(ch->alarm) / 1e9,
+		    (double)ch->work_us / 1e6, (double)alarm_cost_ns(ch->alarm) / 1e7 /
+		    ((double)ch->work_us / 1e6));
+	else
+		log_info("%s: off the air", ch->label);
 	goto out;
 
 fail:
@@ -1447,6 +1797,13 @@ fail:
 	status_set_error(ch->status, cause != NULL ? cause : "failed");
 	free(cause);
 out:
+	pthread_mutex_lock(&ch->status->lock);
+	memset(ch->status->s.alarm_ms, 0, sizeof ch->status->s.alarm_ms);
+	pthread_mutex_unlock(&ch->status->lock);
+	alarm_free(&ch->alarm);
+	bed_free(&ch->bed);
+	free(ch->watch.notes);
+	ch->watch.notes = NULL;
 	opener_free(&ch->opener);
 	guidech_free(&ch->guide);
 	av_frame_free(&ch->frame);

@@ -34,6 +34,7 @@
 #include "src/netacl.h"
 #include "src/tz.h"
 #include "src/util.h"
+#include "src/xjson.h"
 
 #define TS_BLOCK (64 * 1024)
 #define REQUEST_MEMORY (32 * 1024)      /* per connection: a longer header is refused */
@@ -741,6 +742,28 @@ item_json(const struct status_item *it, int64_t now)
 	return o;
 }
 
+/*
+ * The alarms up: [{"kind": "dead_air", "name": "DEAD AIR", "since": UTC,
+ * "seconds": how long so far}].
+ */
+static json_t *
+alarms_json(const struct channel_status *st, int64_t now)
+{
+	json_t *a = json_array();
+	char when[40];
+	int k;
+
+	for (k = 0; k < ALARM_KINDS; k++) {
+		if (st->alarm_ms[k] <= 0)
+			continue;
+		json_array_append_new(a, xjson_pack("{s:s, s:s, s:s, s:f}", "kind",
+		    alarm_kind_key(k), "name", alarm_kind_name(k), "since",
+		    fmt_utc(when, sizeof when, st->alarm_ms[k]), "seconds",
+		    (double)(now - st->alarm_ms[k]) / 1000));
+	}
+	return a;
+}
+
 /* GET /api/status. */
 static enum MHD_Result
 serve_status(struct http *h, struct MHD_Connection *conn)
@@ -795,6 +818,7 @@ serve_status(struct http *h, struct MHD_Connection *conn)
 		    json_string(st[i].last_error) : json_null());
 		json_object_set_new(c, "last_error_time", st[i].last_error_ms > 0 ?
 		    json_string(fmt_utc(when, sizeof when, st[i].last_error_ms)) : json_null());
+		json_object_set_new(c, "alarms", alarms_json(&st[i], now));
 		urls = json_object();
 		xasprintf(&path, "/channel/%s/index.m3u8", st[i].number);
 		json_object_set_new(urls, "hls", json_string(path));

@@ -14,6 +14,14 @@ static const char *state_names[] = {
 	[CHAN_FAILING] = "failing",
 };
 
+static const struct {
+	const char *name, *key;
+} alarm_names[] = {
+	[ALARM_DEAD_AIR] = { "DEAD AIR", "dead_air" },
+	[ALARM_BLACK] = { "BLACK", "black" },
+	[ALARM_FROZEN] = { "FROZEN", "frozen" },
+};
+
 /* State name. */
 const char *
 chan_state_name(enum chan_state state)
@@ -21,6 +29,20 @@ chan_state_name(enum chan_state state)
 	if ((unsigned)state >= nitems(state_names))
 		return "?";
 	return state_names[state];
+}
+
+/* Alarm name. */
+const char *
+alarm_kind_name(enum alarm_kind kind)
+{
+	return (unsigned)kind < nitems(alarm_names) ? alarm_names[kind].name : "?";
+}
+
+/* Alarm key. */
+const char *
+alarm_kind_key(enum alarm_kind kind)
+{
+	return (unsigned)kind < nitems(alarm_names) ? alarm_names[kind].key : "?";
 }
 
 /* Record an error. */

@@ -17,6 +17,18 @@ enum chan_state {
 	CHAN_FAILING,                   /* the pipeline cannot run; retried on demand */
 };
 
+/*
+ * The master-control alarms (engine/alarm.h measures them on what the
+ * encoders get): the sound below -60 dBFS, the picture black, the picture
+ * unchanged.
+ */
+enum alarm_kind {
+	ALARM_DEAD_AIR,
+	ALARM_BLACK,
+	ALARM_FROZEN,
+	ALARM_KINDS,
+};
+
 struct status_item {
 	int64_t id;                     /* schedule_items.id, 0 for none/gap */
 	char title[160];
@@ -48,6 +60,8 @@ struct channel_status {
 	int64_t frames;                 /* video frames encoded since start */
 	char last_error[256];
 	int64_t last_error_ms;
+	int64_t alarm_ms[ALARM_KINDS];  /* air time (UTC ms) each alarm's condition began;
+	                                   0: the alarm is not up */
 };
 
 struct status_block {
@@ -57,6 +71,10 @@ struct status_block {
 
 /* "on air", "idle", "starting", "failing". */
 const char *chan_state_name(enum chan_state state);
+/* "DEAD AIR", "BLACK", "FROZEN": what the console and the log say. */
+const char *alarm_kind_name(enum alarm_kind kind);
+/* "dead_air", "black", "frozen": the key in JSON. */
+const char *alarm_kind_key(enum alarm_kind kind);
 /* Record an error (message copied) with the time. */
 void status_set_error(struct status_block *b, const char *msg);
 

@@ -38,6 +38,7 @@ static void print_offair(FILE *, const struct chanfield *, const struct chanval 
 static void print_type(FILE *, const struct chanfield *, const struct chanval *, sqlite3 *);
 static void print_subtitles(FILE *, const struct chanfield *, const struct chanval *,
     sqlite3 *);
+static void print_alarms(FILE *, const struct chanfield *, const struct chanval *, sqlite3 *);
 
 static const char *const demographics[] = {
 	"family", "children", "teens", "adult", "seniors", "general", NULL,
@@ -45,6 +46,7 @@ static const char *const demographics[] = {
 static const char *const channel_types[] = { "regular", "guide", NULL };
 static const char *const test_cards[] = { "bars", "card", NULL };
 static const char *const subtitle_modes[] = { "off", "forced", "always", "selectable", NULL };
+static const char *const card_audios[] = { "music", "tone", "silence", NULL };
 static const char *const aspect_policies[] = { "pillarbox", "stretch", "zoom", NULL };
 static const char *const credits_policies[] = { "keep", "squeeze", "cut", NULL };
 
@@ -200,11 +202,30 @@ const struct chanfield chanfields[] = {
 	  .help = "a guide: the channel shown above the listings", .flags = CHANFIELD_CLEAR },
 	{ .name = "guide_music_dir", .flag = "music-dir", .arg = "DIR|none",
 	  .column = "guide_music_dir", .type = CHANFIELD_TEXT, .max = 4096,
-	  .label = "Music folder", .help = "a guide: the music under the listings",
-	  .flags = CHANFIELD_CLEAR, .check = check_dir },
+	  .label = "Music folder", .help = "music under a guide's listings and the generated "
+	  "cards", .flags = CHANFIELD_CLEAR, .check = check_dir },
 	{ .name = "guide_hours", .flag = "guide-hours", .arg = "H", .column = "guide_hours",
 	  .type = CHANFIELD_INT, .min = 1, .max = 12, .label = "Guide hours",
 	  .help = "a guide: the hours of listings it shows" },
+	{ .name = "card_audio", .flag = "card-audio", .column = "card_audio",
+	  .type = CHANFIELD_CHOICE, .choices = card_audios, .label = "Card audio",
+	  .help = "the sound under generated cards and the slate: music (the music folder, "
+	  "else a generated bed), tone (the generated bed) or silence", .show = "card audio" },
+	{ .name = "alarm_dead_air_s", .flag = "alarm-dead-air", .arg = "DUR",
+	  .column = "alarm_dead_air_s", .type = CHANFIELD_SECONDS, .min = 0, .max = 3600,
+	  .label = "Dead air alarm", .help = "alarm after this long below -60 dBFS (0: never)",
+	  .show = "alarms", .print = print_alarms },
+	{ .name = "alarm_black_s", .flag = "alarm-black", .arg = "DUR",
+	  .column = "alarm_black_s", .type = CHANFIELD_SECONDS, .min = 0, .max = 3600,
+	  .label = "Black alarm", .help = "alarm after this long of black picture (0: never)" },
+	{ .name = "alarm_frozen_s", .flag = "alarm-frozen", .arg = "DUR",
+	  .column = "alarm_frozen_s", .type = CHANFIELD_SECONDS, .min = 0, .max = 3600,
+	  .label = "Frozen alarm",
+	  .help = "alarm after this long of a picture that does not change (0: never)" },
+	{ .name = "alarm_action_s", .flag = "alarm-action", .arg = "DUR",
+	  .column = "alarm_action_s", .type = CHANFIELD_SECONDS, .min = 0, .max = 3600,
+	  .label = "Alarm action", .help = "once an alarm has lasted this long in an item, cut "
+	  "it and air the slate until the next (0: never)" },
 	{ .name = "always_on", .flag = "always-on", .column = "always_on",
 	  .type = CHANFIELD_BOOL, .label = "Always on",
 	  .help = "runs without viewers (else it stops when the last one leaves)",
@@ -902,6 +923,33 @@ print_subtitles(FILE *out, const struct chanfield *f, const struct chanval *v, s
 	else
 		fprintf(out, "%s, in %s\n", mode, langs != NULL && *langs != '\0' ? langs :
 		    "any language");
+}
+
+/* "alarms: dead air 5 s, black 5 s, frozen 20 s; no automatic action". */
+static void
+print_alarms(FILE *out, const struct chanfield *f, const struct chanval *v, sqlite3 *db)
+{
+	static const char *const names[][2] = {
+		{ "alarm_dead_air_s", "dead air" },
+		{ "alarm_black_s", "black" },
+		{ "alarm_frozen_s", "frozen" },
+	};
+	long long s, act = val(v, "alarm_action_s")->i;
+	size_t i;
+
+	print_label(out, f->show);
+	for (i = 0; i < nitems(names); i++) {
+		s = val(v, names[i][0])->i;
+		fprintf(out, "%s%s ", i > 0 ? ", " : "", names[i][1]);
+		if (s > 0)
+			fprintf(out, "after %lld s", s);
+		else
+			fprintf(out, "off");
+	}
+	if (act > 0)
+		fprintf(out, "; an item is cut to the slate after %lld s of an alarm\n", act);
+	else
+		fprintf(out, "; no automatic action\n");
 }
 
 /* "type: regular", or a guide with its hours, source and music. */

@@ -491,7 +491,12 @@ programme_overlays(const struct demo_item *it, struct demo_overlay *out, int max
 	return n;
 }
 
-/* Company, product, slogan and call to action, all through the spot. */
+/*
+ * Company and product all through the spot, the slogan from its second
+ * second, the call to action from half-way: a spot that builds up, as
+ * real ones do, and no still picture long enough to look frozen to
+ * master control (engine/alarm.h: 20 s).
+ */
 static int
 commercial_overlays(const struct demo_item *it, struct demo_overlay *out, int max)
 {
@@ -525,6 +530,7 @@ commercial_overlays(const struct demo_item *it, struct demo_overlay *out, int ma
 	snprintf(o.text, sizeof o.text, "%s", it->slogan);
 	o.dy = 34;
 	o.size = 22;
+	o.from_ms = 2000;
 	add(out, max, &n, &o);
 
 	snprintf(o.text, sizeof o.text, "%s", it->call);
@@ -532,6 +538,7 @@ commercial_overlays(const struct demo_item *it, struct demo_overlay *out, int ma
 	o.dy = -8;
 	o.size = 24;
 	o.color = look.accent;
+	o.from_ms = it->duration_ms / 2;
 	add(out, max, &n, &o);
 	return n;
 }

@@ -194,7 +194,7 @@ pathmap_reapply(sqlite3 *db, int *remapped, char **cause)
 	if (pathmap_load(db, &pm, cause) != 0)
 		return -1;
 	sel = db_prepare(db, "SELECT id, coalesce(source_id, 0), source_path, file_path, "
-	    "source_type FROM media_files WHERE source_id IS NOT NULL AND source_path IS NOT NULL",
+	    "source_type FROM media_files WHERE source_path IS NOT NULL",
 	    cause);
 	upd = db_prepare(db, "UPDATE media_files SET file_path = ?, validation_status = "
 	    "'unchecked', validation_message = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', "

@@ -1,9 +1,11 @@
 /*
  * pane_monitors.c: the channel monitors, a tile per channel: number, call
  * sign, state in colour (ON AIR, IDLE, STARTING, ALERT with the time left,
- * FAULT), now and next with a remaining-time bar, viewers, encoder fps and
- * speed, bitrate, the last error, and when the tile is big enough a
- * thumbnail of the picture on the air (channel.thumb, once a second).
+ * FAULT, and over them all master control's alarms, DEAD AIR, BLACK or
+ * FROZEN with how long, blinking), now and next with a remaining-time bar,
+ * viewers, encoder fps and speed, bitrate, the alarms and the last error,
+ * and when the tile is big enough a thumbnail of the picture on the air
+ * (channel.thumb, once a second).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +121,42 @@ alert_left(struct console *con, json_t *c)
 	return -1;
 }
 
+/*
+ * The alarms up on a channel: the longest one's name and how long it has
+ * lasted into badge ("DEAD AIR 00:00:12", "+1" when there are more), every
+ * one of them into line. 0 when none is up.
+ */
+static int
+alarms_text(struct console *con, json_t *c, char *badge, size_t blen, char *line,
+    size_t llen)
+{
+	json_t *alarms = json_object_get(c, "alarms"), *a;
+	const char *longest = NULL;
+	char t[32];
+	int64_t since, oldest = 0, now = console_now(con);
+	size_t i, n = json_array_size(alarms), off = 0;
+
+	*line = '\0';
+	for (i = 0; i < n; i++) {
+		a = json_array_get(alarms, i);
+		since = json_integer_value(json_object_get(a, "since_ms"));
+		if (longest == NULL || since < oldest) {
+			longest = jstr(a, "name");
+			oldest = since;
+		}
+		if (off < llen)
+			off += (size_t)snprintf(line + off, llen - off, "%s%s %s", i > 0 ? "  " : "",
+			    jstr(a, "name"), w_hms(now - since, t, sizeof t));
+	}
+	if (longest == NULL)
+		return 0;
+	snprintf(badge, blen, " %s %s%s ", longest, w_hms(now - oldest, t, sizeof t),
+	    n > 1 ? " +1" : "");
+	if (n > 2)
+		badge[strlen(badge) - 2] = (char)('0' + n - 1);
+	return 1;
+}
+
 /* State word and colour. */
 static const char *
 state_badge(json_t *c, int64_t alert, int *pair)
@@ -151,9 +189,9 @@ draw_tile(struct monitors *m, struct console *con, WINDOW *win, json_t *c, int y
     int h, int w, int selected)
 {
 	json_t *now = json_object_get(c, "now"), *next = json_object_get(c, "next");
-	char line[256], a[32], b[32];
+	char line[256], a[48], b[32], alarms[128];
 	const char *badge;
-	int pair, used, row = y, unicode = console_unicode(con);
+	int pair, used, row = y, unicode = console_unicode(con), alarm;
 	int64_t start, end, t = console_now(con), rem, alert;
 	struct thumb *th;
 	double done;
@@ -161,7 +199,12 @@ draw_tile(struct monitors *m, struct console *con, WINDOW *win, json_t *c, int y
 	/* Header: number and call sign, the state on the right. */
 	alert = alert_left(con, c);
 	badge = state_badge(c, alert, &pair);
-	if (alert >= 0) {
+	alarm = alarms_text(con, c, a, sizeof a, alarms, sizeof alarms);
+	if (alarm) {
+		/* Master control's alarm: nothing on the tile says more. */
+		pair = CP_FAULT;
+		badge = a;
+	} else if (alert >= 0) {
 		snprintf(a, sizeof a, " ALERT %s ", w_hms(alert, b, sizeof b));
 		badge = a;
 	} else {
@@ -174,7 +217,7 @@ draw_tile(struct monitors *m, struct console *con, WINDOW *win, json_t *c, int y
 	wattroff(win, selected ? w_attr(CP_SELECT) : A_BOLD);
 	used = (int)strlen(badge);
 	if (used < w - 4) {
-		wattron(win, w_attr(pair) | (pair == CP_ALERT ? A_BLINK : 0) |
+		wattron(win, w_attr(pair) | (pair == CP_ALERT || alarm ? A_BLINK : 0) |
 		    (pair != CP_ALERT && pair != CP_IDLE ? A_REVERSE : 0));
 		w_put(win, row, x + w - 1 - used, used, badge, 0);
 		wattroff(win, w_attr(pair) | A_BLINK | A_REVERSE);
@@ -224,6 +267,13 @@ draw_tile(struct monitors *m, struct console *con, WINDOW *win, json_t *c, int y
 	w_put(win, row, x, w - 1, line, 1);
 	if (++row >= y + h)
 		return;
+	if (alarm) {
+		wattron(win, w_attr(CP_FAULT) | A_BOLD);
+		w_put(win, row, x, w - 1, alarms, 1);
+		wattroff(win, w_attr(CP_FAULT) | A_BOLD);
+		if (++row >= y + h)
+			return;
+	}
 	if (*jstr(c, "last_error") != '\0') {
 		wattron(win, w_attr(CP_FAULT));
 		w_put(win, row, x, w - 1, jstr(c, "last_error"), 1);

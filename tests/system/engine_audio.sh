@@ -19,8 +19,10 @@ check "the clips are made" test -s "$M/tone.mp4" -a -s "$M/two.mkv"
 run_rc "$RETROVUE" db init
 port=$(free_port)
 t=$(($(now_ms) + 1500))
+# Silent cards: the slate around the items must not count as their sound.
 sql "INSERT INTO channels (id, number, name, width, height, fps_num, fps_den, video_bitrate_kbps,
-       audio_bitrate_kbps, audio_language) VALUES (1, '3', 'Three', 320, 180, 30, 1, 300, 128, 'fre');
+       audio_bitrate_kbps, audio_language, card_audio) VALUES (1, '3', 'Three', 320, 180, 30, 1,
+       300, 128, 'fre', 'silence');
      INSERT INTO media_files (id, file_path, duration_ms, media_type, source_type, loudness_lufs) VALUES
        (1, '$M/tone.mp4', 4000, 'clip', 'manual', -24), (2, '$M/tone.mp4', 4000, 'clip', 'manual', -34),
        (3, '$M/two.mkv', 4000, 'clip', 'manual', NULL);

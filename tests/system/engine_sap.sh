@@ -36,14 +36,15 @@ check "the test files are made" test -s "$M/langs.mkv" -a -s "$M/langs.mp4" -a -
 
 run_rc "$RETROVUE" db init
 run_rc "$RETROVUE" channel add 3 "Bilingual" --format 320x180@30 --video-kbps 300 \
-	--language eng --sap-language spa
+	--language eng --sap-language spa --card-audio silence
 check_eq "a channel takes --sap-language" 0 "$rc"
 run_rc "$RETROVUE" channel add 5 "Continental" --format 320x180@30 --video-kbps 300 \
-	--language ger,fre
+	--language ger,fre --card-audio silence
 check_eq "a channel takes a list of languages" 0 "$rc"
-run_rc "$RETROVUE" channel add 6 "Elsewhere" --format 320x180@30 --video-kbps 300 --language jpn
+run_rc "$RETROVUE" channel add 6 "Elsewhere" --format 320x180@30 --video-kbps 300 --language jpn \
+	--card-audio silence
 run_rc "$RETROVUE" channel add 7 "Alerted" --format 320x180@30 --video-kbps 300 \
-	--language eng --sap-language spa
+	--language eng --sap-language spa --card-audio silence
 run_rc "$RETROVUE" channel edit 6 --sap-language english
 check_eq "a SAP language that is not a code is refused" 1 "$rc"
 check_grep "... saying why" "ISO 639-2" "$T/err"
@@ -119,7 +120,8 @@ pitch_at() {
 near() { [ "$1" -ge $(($2 * 97 / 100)) ] && [ "$1" -le $(($2 * 103 / 100)) ]; }
 # The items start on the channel's clock; a recording starts where the
 # channel joined (a second or so before the first item, the slate's
-# silence): find the first item by its sound.
+# silence: these channels have silent cards, no bed): find the first item
+# by its sound.
 first() { $TONES "$1" a:0 | awk '$2 > 400 { print $1; exit }'; }
 start=$(first "$T/c3.ts")
 diag "the first item starts at ${start:-?} s of the recording"
