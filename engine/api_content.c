@@ -21,7 +21,7 @@ cmd_content_get(struct api_lib *l, json_t *req, const char *peer, char **cause)
 {
 	static const char *const keys[] = { "type", "daypart", "seasonal", "rating", "company",
 	    "category", "duration", "expires", "demographic", "warnings", "notes", "year",
-	    "series", "audio" };
+	    "series", "audio", "subtitles", "subtitle_track" };
 	struct content_field *f = NULL;
 	sqlite3_stmt *st;
 	sqlite3 *db;
@@ -44,7 +44,8 @@ cmd_content_get(struct api_lib *l, json_t *req, const char *peer, char **cause)
 	    "c.commercial_duration, c.commercial_expiration, c.target_demographic, "
 	    "c.content_warnings, c.scheduling_notes, coalesce(c.production_year, "
 	    "mf.production_year, (SELECT year FROM movies WHERE media_file_id = mf.id)), "
-	    "c.series_title, mf.audio_track FROM media_files mf LEFT JOIN "
+	    "c.series_title, mf.audio_track, c.subtitle_mode, c.subtitle_track_id FROM "
+	    "media_files mf LEFT JOIN "
 	    "content_scheduling_metadata c ON c.media_file_id = mf.id WHERE mf.id = ?", cause);
 	if (st == NULL) {
 		json_decref(info);

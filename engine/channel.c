@@ -75,10 +75,13 @@
 #include "engine/opener.h"
 #include "engine/output.h"
 #include "engine/source.h"
+#include "engine/webvtt.h"
 #include "src/asrun.h"
 #include "src/db.h"
 #include "src/finelog.h"
+#include "src/gfxconf.h"
 #include "src/log.h"
+#include "src/subtitles.h"
 #include "src/thread.h"
 #include "src/util.h"
 
@@ -92,6 +95,7 @@
 #define RETRY_JOIN_US 1000000           /* a file still not open: try to join it this much later */
 #define STATUS_PENDING 8
 #define CATCHUP_SEGMENT_MS 500          /* segment length while catching up with the lead */
+#define SUBS_TRACK "subs"               /* the ring track of the WebVTT rendition */
 #define CATCHUP_DONE_US 250000          /* caught up: within this of the lead */
 #define BACKDATE_MS 1000                /* a cold start joins the schedule this long ago */
 #define LOUDNESS_KEEP_S 30.0            /* a loudness measured on the air this long is kept */
@@ -141,6 +145,8 @@ struct channel {
 	int64_t work_us;                /* work time since the start */
 	int catchup;                    /* behind the lead: short segments */
 	int64_t lead_us;                /* the lead now: lead_ms, less while a file is late */
+	struct webvtt *vtt;             /* the subtitle rendition's cues (selectable), or NULL */
+	char subs_font[512];            /* the font subtitles are drawn in ("" the default) */
 	/* What the status block will show, each from its air time (oldest first). */
 	struct status_change {
 		int64_t at_us;          /* UTC */
@@ -821,6 +827,25 @@ black_frame(struct channel *ch, AVFrame *f)
 }
 
 /*
+ * The rendition's cues that started by the picture the source just gave
+ * (frame v), into the channel's WebVTT, within the play.
+ */
+static void
+take_cues(struct channel *ch, struct play *p)
+{
+	struct subs_cue c;
+	int64_t now = output_frame_time(&ch->oconf, ch->v) - ch->oconf.t0_us, a, b;
+	int64_t end = output_frame_time(&ch->oconf, p->v_end) - ch->oconf.t0_us;
+
+	while (source_subtitle_cue(p->src, &c) == 1) {
+		/* One that began before the join shows from it. */
+		a = c.start_us < -frame_us(ch) ? now : now + c.start_us;
+		b = now + c.end_us < end ? now + c.end_us : end;
+		webvtt_add(ch->vtt, a, b, c.text);
+	}
+}
+
+/*
  * Air p until v reaches p->v_end. Returns 0 when the play completed, 1 if
  * the source ended or broke early (the caller airs the slate), PLAY_CUT
  * when the alarm action cut it (p->cut_kind), -1 on an encoder error
@@ -883,6 +908,8 @@ run_play(struct channel *ch, struct play *p, char **cause)
 				if (remaining <= TRUNCATED_US + 2 * frame_us(ch))
 					av_frame_ref(ch->last, ch->frame);
 			}
+			if (ch->vtt != NULL && p->src != NULL && !held)
+				take_cues(ch, p);
 			ch->frame->pts = ch->v;
 			ch->v++;
 			if (tail_video_in(ch->tail, ch->frame, cause) < 0)
@@ -1232,6 +1259,39 @@ air_card(struct channel *ch, struct fine_item *it, char **cause)
 }
 
 /*
+ * The subtitles of a file item: the channel's mode and languages, the
+ * item's own mode and track over them (a track chosen on a channel
+ * without subtitles burns in), drawn in the channel's font.
+ */
+static void
+item_subs_conf(struct channel *ch, const struct fine_item *it, struct source_conf *sc)
+{
+	struct subs_conf *c = &sc->subs;
+	const char *mode = channel_conf_str(&ch->conf, "subtitles");
+	const char *langs = channel_conf_str(&ch->conf, "subtitle_languages");
+	char *cause = NULL;
+	int own = -1;
+
+	memset(c, 0, sizeof *c);
+	c->track.stream_index = -1;
+	c->mode = mode != NULL && subs_mode_parse(mode) > 0 ? subs_mode_parse(mode) : SUBS_OFF;
+	snprintf(c->languages, sizeof c->languages, "%s", langs != NULL ? langs : "");
+	snprintf(c->audio_language, sizeof c->audio_language, "%s", ch->main_lang);
+	snprintf(c->font, sizeof c->font, "%s", ch->subs_font);
+	if (it->media_file_id > 0 && subs_item_choice(ch->db, it->media_file_id, &own, &c->track,
+	    &cause) != 0) {
+		log_warn("%s: the subtitles of %s: %s", ch->label, it->file_path, cause);
+		free(cause);
+	}
+	if (own >= 0)
+		c->mode = own;
+	else if (c->track.id > 0 && c->mode == SUBS_OFF)
+		c->mode = SUBS_ALWAYS;
+	if (c->track.id == 0)
+		c->track.stream_index = -1;
+}
+
+/*
  * Source settings for a file item: the channel's, with the item's loudness
  * gain (NAN when its loudness was never measured: the source measures it
  * as it airs) and its title (for a file without a picture).
@@ -1248,6 +1308,7 @@ item_source_conf(struct channel *ch, const struct fine_item *it, struct source_c
 	source_conf(ch, sc, gain);
 	sc->title = it->title;
 	sc->audio_override = it->audio_track;
+	item_subs_conf(ch, it, sc);
 }
 
 /* The air time of the first frame at or after t_us. */
@@ -1572,6 +1633,33 @@ air(struct channel *ch, char **cause)
 	return 0;
 }
 
+/* The channel's font (its graphics' lower-third font) for subtitles. */
+static void
+subs_font(struct channel *ch)
+{
+	struct gfx_conf g;
+	char *cause = NULL;
+
+	if (gfxconf_load(ch->db, ch->conf.id, &g, &cause) != 0) {
+		log_debug("%s: graphics settings: %s", ch->label, cause);
+		free(cause);
+		return;
+	}
+	snprintf(ch->subs_font, sizeof ch->subs_font, "%s", g.lt_font);
+}
+
+/* A segment being cut: the subtitle rendition's part of it (its WebVTT). */
+static void
+attach_cues(void *arg, int64_t from_us, int64_t to_us, int64_t pts)
+{
+	struct channel *ch = arg;
+	uint8_t *data;
+	size_t len;
+
+	data = webvtt_segment(ch->vtt, from_us, to_us, pts, &len);
+	ring_attach(ch->ring, SUBS_TRACK, "vtt", data, len);
+}
+
 /* The channel's master control: its detectors, its bed, its action. */
 static void
 master_control(struct channel *ch)
@@ -1596,18 +1684,39 @@ master_control(struct channel *ch)
 }
 
 /*
- * A channel with a second audio program: the master playlist, its variant
- * (main.m3u8: the video, the main audio and the SAP's PID) with two audio
- * renditions, the main one in the variant's segments and the SAP on its
- * own (sap/index.m3u8, engine/output.c).
+ * Subtitles the viewer switches on: when the channel's are selectable,
+ * its cues go to a WebVTT rendition, a part of each segment (before the
+ * thread starts: the output attaches it from the first segment).
+ */
+static void
+subs_rendition(struct channel *ch)
+{
+	const char *mode = channel_conf_str(&ch->conf, "subtitles");
+
+	if (mode == NULL || subs_mode_parse(mode) != SUBS_SELECTABLE)
+		return;
+	ch->vtt = webvtt_new();
+	ch->oconf.on_cut = attach_cues;
+	ch->oconf.on_cut_arg = ch;
+}
+
+/*
+ * A channel with renditions: the master playlist, its variant (main.m3u8:
+ * the video, the main audio and the SAP's PID) with, for a second audio
+ * program, two audio renditions, the main one in the variant's segments
+ * and the SAP on its own (sap/index.m3u8, engine/output.c), and for
+ * selectable subtitles a WebVTT rendition (subs/index.m3u8) named after
+ * the channel's first subtitle language.
  */
 static void
 publish_master(struct channel *ch)
 {
 	struct master_variant v;
-	struct master_rendition r[2];
+	struct master_rendition r[3];
 	const char *sap = channel_conf_str(&ch->conf, "sap_language");
-	char name[64];
+	const char *langs = channel_conf_str(&ch->conf, "subtitle_languages");
+	char name[64], first[16] = "";
+	size_t n = 0;
 
 	memset(&v, 0, sizeof v);
 	memset(r, 0, sizeof r);
@@ -1618,16 +1727,28 @@ publish_master(struct channel *ch)
 	v.fps_den = ch->conf.fps_den;
 	v.video_kbps = ch->conf.video_kbps;
 	v.audio_kbps = ch->conf.audio_kbps;
-	v.audio_streams = 2;
-	r[0].type = r[1].type = MASTER_AUDIO;
-	r[0].language = ch->main_lang[0] != '\0' ? ch->main_lang : NULL;
-	r[0].name = r[0].language == NULL ? "Main" : NULL;
-	r[0].dflt = 1;
-	r[1].language = sap;
-	snprintf(name, sizeof name, "%s (SAP)", master_language_name(sap));
-	r[1].name = name;
-	r[1].uri = OUTPUT_SAP_TRACK "/index.m3u8";
-	ring_set_master(ch->ring, master_playlist(&v, r, 2));
+	v.audio_streams = ch->sap ? 2 : 1;
+	if (ch->sap) {
+		r[0].type = r[1].type = MASTER_AUDIO;
+		r[0].language = ch->main_lang[0] != '\0' ? ch->main_lang : NULL;
+		r[0].name = r[0].language == NULL ? "Main" : NULL;
+		r[0].dflt = 1;
+		r[1].language = sap;
+		snprintf(name, sizeof name, "%s (SAP)", master_language_name(sap));
+		r[1].name = name;
+		r[1].uri = OUTPUT_SAP_TRACK "/index.m3u8";
+		n = 2;
+	}
+	if (ch->vtt != NULL) {
+		if (langs != NULL)
+			sscanf(langs, "%15[^,]", first);
+		r[n].type = MASTER_SUBTITLES;
+		r[n].language = first[0] != '\0' ? first : NULL;
+		r[n].name = first[0] != '\0' ? NULL : "Subtitles";
+		r[n].uri = SUBS_TRACK "/index.m3u8";
+		n++;
+	}
+	ring_set_master(ch->ring, master_playlist(&v, r, n));
 }
 
 /* Thread body. */
@@ -1641,6 +1762,7 @@ channel_main(void *arg)
 
 	if (db_open(ch->db_path, 0, &ch->db, &cause) != 0)
 		goto fail;
+	subs_font(ch);
 	snprintf(name, sizeof name, "rv-ch%s-open", ch->conf.number);
 	if ((ch->opener = opener_new(ch->label, name, &cause)) == NULL)
 		goto fail;
@@ -1650,7 +1772,7 @@ channel_main(void *arg)
 	master_control(ch);
 	if (output_open(&ch->out, &ch->oconf, ch->ring, &cause) < 0)
 		goto fail;
-	if (ch->sap)
+	if (ch->sap || ch->vtt != NULL)
 		publish_master(ch);
 	ch->catchup = 1;                /* a cold start: the burst */
 	output_catchup(ch->out, 1);
@@ -1774,6 +1896,7 @@ channel_start(const struct channel_opts *opts, struct ring *ring,
 	status->s.fps = status->s.speed = status->s.load = 0;
 	pthread_mutex_unlock(&status->lock);
 	ring_begin(ring, min_seq, (opts->segment_ms + 999) / 1000);
+	subs_rendition(ch);
 
 	snprintf(name, sizeof name, "rv-ch%s", c->number);
 	if ((ret = thread_start(&ch->thread, name, channel_main, ch)) != 0) {
@@ -1825,6 +1948,7 @@ channel_free(struct channel **chp, const char *reason)
 	pthread_mutex_destroy(&ch->lock);
 	pthread_cond_destroy(&ch->wake);
 	channel_conf_clear(&ch->conf);
+	webvtt_free(&ch->vtt);
 	free(ch->db_path);
 	free(ch->preset);
 	free(ch->reason);

@@ -201,6 +201,9 @@ cut(struct output *o, int64_t v)
 	data = take_segment(&o->ts, &len);
 	start = output_frame_time(&o->conf, o->seg_start);
 	end = output_frame_time(&o->conf, v);
+	if (o->conf.on_cut != NULL)
+		o->conf.on_cut(o->conf.on_cut_arg, start - o->conf.t0_us, end - o->conf.t0_us,
+		    av_rescale_q(o->seg_start, o->venc->time_base, (AVRational){ 1, 90000 }));
 	ring_publish(o->ring, data, len, start / 1000, end - start);
 	o->seg_start = v;
 	return 0;

@@ -35,6 +35,14 @@ struct output_conf {
 	 * ring's track OUTPUT_SAP_TRACK (the HLS rendition).
 	 */
 	const char *sap_language;
+	/*
+	 * Called as each segment is cut, before it is published (a channel
+	 * attaches its subtitle rendition's part then, ring_attach): the
+	 * segment's span [from_us, to_us) in us from frame 0 and its first
+	 * frame's 90 kHz time stamp in the TS. NULL: nothing.
+	 */
+	void (*on_cut)(void *arg, int64_t from_us, int64_t to_us, int64_t pts);
+	void *on_cut_arg;
 };
 
 #define OUTPUT_SAP_TRACK "sap"

@@ -175,6 +175,8 @@ struct source {
 	int64_t card_n;
 	AVFilterGraph *ag;              /* generated sound */
 	AVFilterContext *asink;
+
+	struct subs *subs;              /* subtitles (engine/subs.c), or NULL */
 };
 
 /* First error worth reporting. */
@@ -486,7 +488,7 @@ static int
 build_video(struct source *s, const AVFrame *f, char **cause)
 {
 	char args[256], desc[1024], shape[768];
-	int ret;
+	int ret, ow, oh;
 
 	drain_video(s);
 	s->vw = f->width;
@@ -495,6 +497,12 @@ build_video(struct source *s, const AVFrame *f, char **cause)
 	s->vsar = f->sample_aspect_ratio;
 	s->vtrc = f->color_trc;
 	s->vpri = f->color_primaries;
+	/* Subtitles go on the picture's visible part (zoom crops it). */
+	fit(s, f->width, f->height, f->sample_aspect_ratio, &ow, &oh);
+	ow = ow < s->conf.width ? ow : s->conf.width;
+	oh = oh < s->conf.height ? oh : s->conf.height;
+	subs_picture(s->subs, (s->conf.width - ow) / 2 & ~1, (s->conf.height - oh) / 2 & ~1, ow,
+	    oh, f->width, f->height);
 
 	s->vg = avfilter_graph_alloc();
 	s->vg->nb_threads = 1;
@@ -1643,6 +1651,37 @@ join(struct source *s, char **cause)
 	}
 }
 
+/*
+ * The subtitles the channel and the item want (a file with a picture);
+ * when they cannot be had, the item airs without them.
+ */
+static void
+open_subs(struct source *s)
+{
+	char *why = NULL;
+
+	if (s->v.idx < 0 || (s->conf.subs.mode == SUBS_OFF && s->conf.subs.track.id == 0))
+		return;
+	if (subs_open(&s->subs, &s->conf.subs, s->path, s->ic, s->offset_us, s->conf.width,
+	    s->conf.height, &s->conf.interrupt, &why) < 0) {
+		log_warn("%s: no subtitles: %s", s->path, why);
+		free(why);
+		return;
+	}
+	if (s->subs != NULL)
+		log_info("%s: subtitles %s", s->path, subs_what(s->subs));
+}
+
+/* Burn the subtitles of item time t into a picture about to air (never fatal). */
+static void
+burn_subs(struct source *s, AVFrame *frame, int64_t t)
+{
+	int ret;
+
+	if (s->subs != NULL && (ret = subs_burn(s->subs, frame, t)) < 0 && s->error == NULL)
+		note_error(s, "drawing subtitles", ret);
+}
+
 static int open_source(struct source **out, const char *path, int64_t offset_us,
     const struct source_conf *conf, int force_audio, char **cause);
 
@@ -1753,6 +1792,7 @@ open_source(struct source **out, const char *path, int64_t offset_us,
 		log_info("%s: loudness unknown; %s", path, isfinite(lufs) ?
 		    "measured ahead, and measuring as it airs" : "measuring as it airs");
 	}
+	open_subs(s);
 	if (join(s, cause) < 0)
 		goto fail;
 	*out = s;
@@ -1785,6 +1825,8 @@ source_seek(struct source *s, int64_t offset_us, char **cause)
 	s->lead_in = 0;
 	s->measured_to = 0;
 	s->offset_us = offset_us > 0 ? offset_us : 0;
+	if (s->subs != NULL)
+		subs_seek(s->subs, s->offset_us, NULL);
 	if (s->sap != NULL && source_seek(s->sap, offset_us, cause) < 0) {
 		log_warn("%s; the second audio program airs the main audio", *cause);
 		freep(cause);
@@ -1961,6 +2003,7 @@ source_video(struct source *s, AVFrame *frame, char **cause)
 		av_frame_unref(s->cur);
 		s->cur->pts = t;
 	}
+	burn_subs(s, frame, slot_us(s, s->vout));
 	frame->pts = s->vout++;
 	return 0;
 }
@@ -2003,6 +2046,22 @@ source_audio(struct source *s, AVFrame *frame, char **cause)
 		}
 	}
 	return AVERROR(EAGAIN);
+}
+
+/* The next cue, relative to the last picture given. */
+int
+source_subtitle_cue(struct source *s, struct subs_cue *cue)
+{
+	int64_t t;
+
+	if (s->subs == NULL || s->vout == 0)
+		return 0;
+	t = slot_us(s, s->vout - 1);
+	if (subs_cue(s->subs, t, cue) != 1)
+		return 0;
+	cue->start_us -= t;
+	cue->end_us -= t;
+	return 1;
 }
 
 /* Next SAP audio frame. */
@@ -2094,6 +2153,7 @@ source_free(struct source **sp)
 	swr_free(&s->swr);
 	av_channel_layout_uninit(&s->alayout);
 	loudness_free(&s->meter);
+	subs_free(&s->subs);
 	av_frame_free(&s->card);
 	free(s->path);
 	free(s->error);

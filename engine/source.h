@@ -28,6 +28,8 @@
 #include <libavformat/avio.h>
 #include <libavutil/frame.h>
 
+#include "engine/subs.h"
+
 struct source_conf {
 	int width, height;
 	int fps_num, fps_den;
@@ -59,6 +61,7 @@ struct source_conf {
 	AVIOInterruptCB interrupt;      /* stops a blocking read */
 	int no_video;                   /* audio only (music): no picture at all */
 	int no_audio;                   /* picture only (a preview) */
+	struct subs_conf subs;          /* subtitles burned in and given as cues (engine/subs.h) */
 	/*
 	 * Picture shape: the channel's display aspect ratio (dar_num:dar_den,
 	 * 0: its pixels are square) and what a picture of another shape gets
@@ -137,6 +140,13 @@ void source_audio_streams(struct source *s, int *main, int *sap);
 int source_measured_loudness(struct source *s, double *lufs, double *seconds);
 /* The gain (dB) the audio gets now. */
 double source_gain(struct source *s);
+
+/*
+ * The next subtitle cue for the channel's rendition that has started by
+ * the last picture source_video gave, its times relative to that
+ * picture's: 1 with *cue (text valid until the next call), else 0.
+ */
+int source_subtitle_cue(struct source *s, struct subs_cue *cue);
 
 /* What a source has done and holds, for tests and the log. */
 struct source_stats {

@@ -39,6 +39,8 @@ static void print_format(FILE *, const struct chanfield *, const struct chanval 
 static void print_acts(FILE *, const struct chanfield *, const struct chanval *, sqlite3 *);
 static void print_offair(FILE *, const struct chanfield *, const struct chanval *, sqlite3 *);
 static void print_type(FILE *, const struct chanfield *, const struct chanval *, sqlite3 *);
+static void print_subtitles(FILE *, const struct chanfield *, const struct chanval *,
+    sqlite3 *);
 static void print_alarms(FILE *, const struct chanfield *, const struct chanval *, sqlite3 *);
 
 static const char *const demographics[] = {
@@ -46,6 +48,7 @@ static const char *const demographics[] = {
 };
 static const char *const channel_types[] = { "regular", "guide", NULL };
 static const char *const test_cards[] = { "bars", "card", NULL };
+static const char *const subtitle_modes[] = { "off", "forced", "always", "selectable", NULL };
 static const char *const card_audios[] = { "music", "tone", "silence", NULL };
 static const char *const aspect_policies[] = { "pillarbox", "stretch", "zoom", NULL };
 static const char *const credits_policies[] = { "keep", "squeeze", "cut", NULL };
@@ -125,6 +128,15 @@ const struct chanfield chanfields[] = {
 	  .help = "a second audio program in this language (the main audio where an item "
 	  "has none)", .show = "second audio", .none = "none",
 	  .flags = CHANFIELD_DIALOG | CHANFIELD_CLEAR, .check = check_language },
+	{ .name = "subtitles", .flag = "subtitles", .column = "subtitles",
+	  .type = CHANFIELD_CHOICE, .choices = subtitle_modes, .label = "Subtitles",
+	  .help = "burned in: forced ones only, or always; selectable: HLS players switch "
+	  "them on (forced ones burned in)",
+	  .show = "subtitles", .print = print_subtitles, .flags = CHANFIELD_DIALOG },
+	{ .name = "subtitle_languages", .flag = "subtitle-language", .arg = "eng[,spa...]|none",
+	  .column = "subtitle_languages", .type = CHANFIELD_LIST, .label = "Subtitle languages",
+	  .help = "the subtitle languages wanted, in order (ISO 639-2 codes)",
+	  .flags = CHANFIELD_CLEAR | CHANFIELD_DIALOG, .check = check_language },
 	{ .name = "aspect", .flag = "aspect", .column = "aspect_policy",
 	  .type = CHANFIELD_CHOICE, .choices = aspect_policies, .label = "Aspect",
 	  .help = "a picture of another shape: pillarbox (or letterbox), stretch, or zoom to "
@@ -925,6 +937,20 @@ print_offair(FILE *out, const struct chanfield *f, const struct chanval *v, sqli
 		    "colour bars and tone");
 	else
 		fprintf(out, "never\n");
+}
+
+/* "subtitles: always, in eng, spa", "forced, in any language", "off". */
+static void
+print_subtitles(FILE *out, const struct chanfield *f, const struct chanval *v, sqlite3 *db)
+{
+	const char *mode = val(v, "subtitles")->s, *langs = val(v, "subtitle_languages")->s;
+
+	print_label(out, f->show);
+	if (mode == NULL || strcmp(mode, "off") == 0)
+		fprintf(out, "off\n");
+	else
+		fprintf(out, "%s, in %s\n", mode, langs != NULL && *langs != '\0' ? langs :
+		    "any language");
 }
 
 /* "alarms: dead air 5 s, black 5 s, frozen 20 s; no automatic action". */

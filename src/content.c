@@ -17,6 +17,7 @@
 #include "src/media.h"
 #include "src/nfo.h"
 #include "src/removed.h"
+#include "src/subtitles.h"
 #include "src/util.h"
 
 const char *const content_types[] = {
@@ -26,7 +27,7 @@ const char *const content_types[] = {
 
 const char *const content_set_keys = "title, type, daypart, seasonal, rating, company, "
     "category, duration, expires, demographic, warnings, notes, year, series, summary, genre, "
-    "audio";
+    "audio, subtitles, subtitle_track";
 
 /* Normalise a type. */
 const char *
@@ -190,6 +191,80 @@ update_one(sqlite3 *db, const char *sql, const char *value, int64_t id, char **c
 	return ok ? 0 : -1;
 }
 
+/* The file's scheduling metadata row, made if it has none. */
+static int
+ensure_csm(sqlite3 *db, int64_t id, char **cause)
+{
+	return update_one(db, "INSERT INTO content_scheduling_metadata (media_file_id, "
+	    "content_type) SELECT id, CASE media_type WHEN 'clip' THEN 'interstitial' ELSE "
+	    "media_type END FROM media_files WHERE id = ?2 AND ?1 IS NULL AND NOT EXISTS (SELECT "
+	    "1 FROM content_scheduling_metadata WHERE media_file_id = ?2)", NULL, id, cause);
+}
+
+/*
+ * subtitles=off|forced|always (none or channel: the channel's), or
+ * subtitle_track=ID (one of the file's tracks; none or auto: by language).
+ */
+static int
+set_subtitles(sqlite3 *db, int64_t id, const char *key, const char *val, char **cause)
+{
+	sqlite3_stmt *st;
+	long long track = 0;
+	int mode, ok;
+
+	if (strcmp(key, "subtitles") == 0) {
+		if (*val != '\0' && strcasecmp(val, "none") != 0 && strcasecmp(val, "channel") != 0 &&
+		    ((mode = subs_mode_parse(val)) < 0 || mode == SUBS_SELECTABLE)) {
+			set_cause(cause, "subtitles=%s: not off, forced, always, or channel (the "
+			    "channel's)", val);
+			return -1;
+		}
+		if (strcasecmp(val, "none") == 0 || strcasecmp(val, "channel") == 0)
+			val = "";
+		if (ensure_csm(db, id, cause) != 0)
+			return -1;
+		return update_one(db, "UPDATE content_scheduling_metadata SET subtitle_mode = "
+		    "lower(?1), updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE "
+		    "media_file_id = ?2", val, id, cause);
+	}
+	if (*val != '\0' && strcasecmp(val, "none") != 0 && strcasecmp(val, "auto") != 0) {
+		if (*val == '#')
+			val++;
+		if (parse_int(val, 1, INT64_MAX, &track) != 0) {
+			set_cause(cause, "subtitle_track=%s: not a track number (see 'retrovue "
+			    "content show %lld')", val, (long long)id);
+			return -1;
+		}
+		if ((st = db_prepare(db, "SELECT 1 FROM subtitle_tracks WHERE id = ? AND "
+		    "media_file_id = ?", cause)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, track);
+		sqlite3_bind_int64(st, 2, id);
+		ok = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (!ok) {
+			set_cause(cause, "subtitle_track=%s: media file %lld has no subtitle track #%lld "
+			    "(see 'retrovue content show %lld')", val, (long long)id, track,
+			    (long long)id);
+			return -1;
+		}
+	}
+	if (ensure_csm(db, id, cause) != 0)
+		return -1;
+	if ((st = db_prepare(db, "UPDATE content_scheduling_metadata SET subtitle_track_id = ?1, "
+	    "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE media_file_id = ?2",
+	    cause)) == NULL)
+		return -1;
+	if (track > 0)
+		sqlite3_bind_int64(st, 1, track);
+	sqlite3_bind_int64(st, 2, id);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	if (!ok)
+		set_cause(cause, "%s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return ok ? 0 : -1;
+}
+
 /* The operator's audio choice: a language code ("spa", "en") or a track number ("2"). */
 static int
 valid_audio_track(const char *s)
@@ -334,6 +409,9 @@ content_set(sqlite3 *db, int64_t id, char *const *pairs, size_t n, char **cause)
 			if (update_one(db, "UPDATE media_files SET audio_track = nullif(?1, ''), "
 			    "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?2", val, id,
 			    cause) != 0)
+				goto fail;
+		} else if (strcmp(key, "subtitles") == 0 || strcmp(key, "subtitle_track") == 0) {
+			if (set_subtitles(db, id, key, val, cause) != 0)
 				goto fail;
 		} else if (strcmp(key, "genre") == 0) {
 			if (update_one(db, "UPDATE movies SET genre = ?1 WHERE media_file_id = ?2", val, id,
@@ -500,6 +578,34 @@ field(struct content_field **f, size_t *n, const char *key, const char *value)
 	(*n)++;
 }
 
+/* The subtitle choice and tracks of a file, for content_show. */
+static void
+subtitle_fields(sqlite3 *db, int64_t id, struct content_field **f, size_t *count)
+{
+	struct subs_track *t = NULL, own;
+	char line[600];
+	size_t n = 0, i;
+	int mode;
+
+	if (subs_item_choice(db, id, &mode, &own, NULL) == 0 && (mode >= 0 || own.id > 0)) {
+		snprintf(line, sizeof line, "%s%s%s", mode >= 0 ? subs_mode_name(mode) :
+		    "the channel's", own.id > 0 ? ", track " : "", "");
+		if (own.id > 0) {
+			size_t len = strlen(line);
+
+			subs_describe(&own, line + len, sizeof line - len);
+		}
+		field(f, count, "subtitles", line);
+	}
+	if (subs_load(db, id, &t, &n, NULL) != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		subs_describe(&t[i], line, sizeof line);
+		field(f, count, "subtitle track", line);
+	}
+	free(t);
+}
+
 /* Details. */
 int
 content_show(sqlite3 *db, int64_t id, struct content_field **out, size_t *n, char **cause)
@@ -568,6 +674,7 @@ content_show(sqlite3 *db, int64_t id, struct content_field **out, size_t *n, cha
 		field(&f, &count, labels[col], v);
 	}
 	sqlite3_finalize(st);
+	subtitle_fields(db, id, &f, &count);
 	if (chapters_list(db, id, &ch, &nch, NULL) == 0) {
 		for (i = 0; i < nch; i++) {
 			snprintf(line, sizeof line, "%s %s (%s)", chapters_time(buf, sizeof buf, ch[i].ms),

@@ -18,6 +18,7 @@
 #include "src/log.h"
 #include "src/rating.h"
 #include "src/removed.h"
+#include "src/subtitles.h"
 #include "src/util.h"
 
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -298,13 +299,23 @@ put_find_removed(struct library *lib, const struct lib_origin *o, const struct l
 	lib->pending = removed_match(lib->rm, &k);
 }
 
-/* The put is written: what came back gets its metadata, markers and slots. */
+/*
+ * The put is written: what came back gets its metadata, markers and slots;
+ * a new or changed file's subtitle tracks are looked for (src/subtitles.h:
+ * a file this machine cannot read, a Plex path not mapped, has none).
+ */
 static int
-put_done(struct library *lib, int64_t mf_id, const struct lib_item *it, char **cause)
+put_done(struct library *lib, int64_t mf_id, const struct lib_item *it, enum lib_result res,
+    char **cause)
 {
 	int64_t rid = lib->pending;
+	char *why = NULL;
 
 	lib->pending = 0;
+	if (res != LIB_UNCHANGED && subs_refresh(lib->db, mf_id, it->file_path, &why) != 0) {
+		log_debug("%s: no subtitle tracks: %s", it->file_path, why);
+		free(why);
+	}
 	if (rid == 0)
 		return 0;
 	if (removed_apply(lib->rm, rid, mf_id, 0, &lib->restored_chapters, cause) != 0)
@@ -451,7 +462,7 @@ library_put_movie(struct library *lib, const struct lib_origin *o, const struct 
 	if (movie_id > 0 && put_guids(lib, S_MGUID_DEL, S_MGUID_INS, movie_id, it->guids,
 	    it->nguids, cause) != 0)
 		return -1;
-	return put_done(lib, *mf_id, it, cause);
+	return put_done(lib, *mf_id, it, *res, cause);
 }
 
 /* A clip. */
@@ -462,7 +473,7 @@ library_put_clip(struct library *lib, const struct lib_origin *o, const struct l
 	*res = LIB_UNCHANGED;
 	if (put_file(lib, o, it, mf_id, res, cause) != 0)
 		return -1;
-	return put_done(lib, *mf_id, it, cause);
+	return put_done(lib, *mf_id, it, *res, cause);
 }
 
 /* An episode. */
@@ -496,7 +507,7 @@ library_put_episode(struct library *lib, const struct lib_origin *o, int64_t sho
 	sqlite3_bind_int64(st, 2, *mf_id);
 	if (run(lib, S_EP_STAMP, "writing an episode", cause) != 0)
 		return -1;
-	return put_done(lib, *mf_id, it, cause);
+	return put_done(lib, *mf_id, it, *res, cause);
 }
 
 struct show_row {

@@ -23,6 +23,7 @@
 #include "src/library.h"
 #include "src/log.h"
 #include "src/media.h"
+#include "src/subtitles.h"
 #include "src/util.h"
 #include "src/thread.h"
 
@@ -43,6 +44,9 @@ struct job {
 	struct media_chapter *chapters; /* embedded in the file */
 	size_t nchapters;
 	double loudness;
+	struct subs_track *subs;        /* its subtitle tracks (streams, sidecars) */
+	size_t nsubs;
+	int subs_read;                  /* they were read: store them */
 };
 
 struct pool {
@@ -165,6 +169,15 @@ check(const struct validate_opts *o, struct job *j)
 	}
 	j->opened = 1;
 	desc = describe(&j->info);
+	if (subs_scan(j->path, NULL, &j->subs, &j->nsubs, NULL) == 0) {
+		j->subs_read = 1;
+		if (j->nsubs > 0) {
+			xasprintf(&m, "%s, %zu subtitle track%s", desc, j->nsubs, j->nsubs == 1 ?
+			    "" : "s");
+			free(desc);
+			desc = m;
+		}
+	}
 	j->status = "ok";
 	if (o->loudness && j->info.has_audio && !cancelled(o)) {
 		memset(&ao, 0, sizeof ao);
@@ -390,6 +403,8 @@ store(sqlite3 *db, sqlite3_stmt *st, const struct job *j, char **cause)
 		set_cause(cause, "saving the result for %s: %s", j->path, sqlite3_errmsg(db));
 		return -1;
 	}
+	if (j->subs_read && subs_store(db, j->id, j->subs, j->nsubs, cause) != 0)
+		return -1;
 	return 0;
 }
 
@@ -511,6 +526,7 @@ out:
 		free(p.jobs[i].server);
 		free(p.jobs[i].title);
 		free(p.jobs[i].message);
+		free(p.jobs[i].subs);
 		media_chapters_free(&p.jobs[i].chapters, p.jobs[i].nchapters);
 	}
 	free(p.jobs);

@@ -22,6 +22,7 @@ static const char *const dayparts[] = { "", "morning", "afternoon", "prime", "la
 	NULL };
 static const char *const demographics[] = { "", "family", "children", "teens", "adult",
 	"seniors", "general", NULL };
+static const char *const subtitle_modes[] = { "", "off", "forced", "always", NULL };
 
 /* The editable fields: content.set keys, labels, choices. */
 static const struct {
@@ -41,6 +42,8 @@ static const struct {
 	{ "year", "Year (for eras)", NULL },
 	{ "series", "Series (bumpers)", NULL },
 	{ "warnings", "Warnings", NULL },
+	{ "subtitles", "Subtitles (\"\": the channel's)", subtitle_modes },
+	{ "subtitle_track", "Subtitle track (#, below)", NULL },
 	{ "notes", "Notes", NULL },
 	{ "audio", "Audio (spa, or track 2)", NULL },
 };

@@ -24,6 +24,13 @@ DEFAULT=YES one) is loaded beside it, segment for segment: "audio" then
 says which (language, name), how many of its segments came, how many
 the variant had that it lacked (missing), and how many did not match the
 variant's in number, duration and date (misaligned).
+
+A subtitle rendition (EXT-X-MEDIA:TYPE=SUBTITLES) is followed as a player
+with subtitles switched on does: for each media segment, the WebVTT
+segment of the same number, its cues placed on the TS clock by its
+X-TIMESTAMP-MAP. "subtitles" then says which (language, name) and how
+many of its segments came and were missing, and "cues" lists each cue
+once: [start, end] in seconds of the TS clock, and its text.
 """
 import calendar
 import json
@@ -99,6 +106,35 @@ def master(url, text, lang):
     return base + variant, pick, media
 
 
+def vtt_cues(text):
+    """[(start s, end s, text)] of a WebVTT segment, on the TS clock (90 kHz)."""
+    offset, cues, lines = 0.0, [], text.splitlines()
+
+    def secs(stamp):
+        h, m, s = stamp.strip().split(":")
+        return int(h) * 3600 + int(m) * 60 + float(s)
+
+    if not lines or not lines[0].startswith("WEBVTT"):
+        raise SystemExit("a subtitle segment is not WebVTT: %r" % text[:40])
+    for line in lines:
+        if line.startswith("X-TIMESTAMP-MAP="):
+            a = dict(x.split(":", 1) for x in line.split("=", 1)[1].split(","))
+            offset = int(a["MPEGTS"]) / 90000.0 - secs(a["LOCAL"])
+    i = 0
+    while i < len(lines):
+        if "-->" in lines[i]:
+            a, b = lines[i].split("-->")
+            body = []
+            i += 1
+            while i < len(lines) and lines[i].strip():
+                body.append(lines[i])
+                i += 1
+            cues.append((round(secs(a) + offset, 3), round(secs(b.split()[0]) + offset, 3),
+                         "\n".join(body)))
+        i += 1
+    return cues
+
+
 def get(url, timeout=10):
     with urllib.request.urlopen(url, timeout=timeout) as r:
         return r.read()
@@ -115,6 +151,22 @@ def simulate(url, seconds, lang=None):
     a_base = a_url.rsplit("/", 1)[0] + "/" if a_url else None
     a_known = {}
     a_stats = {"segments": 0, "missing": 0, "misaligned": 0}
+    subs = next((m for m in renditions if m.get("TYPE") == "SUBTITLES" and "URI" in m), None)
+    s_url = urllib.request.urljoin(url, subs["URI"]) if subs is not None else None
+    s_known, cues = {}, []
+    s_stats = {"segments": 0, "missing": 0}
+
+    def fetch_subs(seq):
+        if seq not in s_known:
+            for sseq, _, _, name in parse(get(s_url).decode())[1]:
+                s_known.setdefault(sseq, name)
+        if seq not in s_known:
+            s_stats["missing"] += 1
+            return
+        for c in vtt_cues(get(urllib.request.urljoin(s_url, s_known[seq])).decode()):
+            if c not in cues:
+                cues.append(c)
+        s_stats["segments"] += 1
 
     def reload_audio():
         _, segs = parse(get(a_url).decode())
@@ -204,6 +256,8 @@ def simulate(url, seconds, lang=None):
                 raise SystemExit("segment %s is empty" % name)
             if a_url is not None:
                 fetch_audio(want, dur, pdt)
+            if s_url is not None:
+                fetch_subs(want)
             now = time.monotonic() - t0
             if media_pdt0 is None and pdt is not None:
                 media_pdt0 = pdt + (skip if want == start_seq else 0)
@@ -246,8 +300,13 @@ def simulate(url, seconds, lang=None):
         "behind_s": round(sorted(behind)[len(behind) // 2], 3) if behind else None,
         "played_s": seconds,
     }
-    if rendition is not None:
+    if renditions:
         r["renditions"] = [m.get("NAME") for m in renditions]
+    if subs is not None:
+        r["subtitles"] = dict(s_stats, language=subs.get("LANGUAGE"), name=subs.get("NAME"),
+                              uri=subs.get("URI"))
+        r["cues"] = cues
+    if rendition is not None:
         r["audio"] = dict(a_stats, language=rendition.get("LANGUAGE"),
                           name=rendition.get("NAME"), uri=rendition.get("URI"))
     return r
