@@ -556,3 +556,15 @@ tail_audio_out(struct tail *t, AVFrame *frame, int64_t wall_us)
 	}
 	return 0;
 }
+
+/* Another audio programme's frame, to the plug-ins. */
+void
+tail_program_audio(struct tail *t, AVFrame *frame, int64_t wall_us)
+{
+	int i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->states[i] != NULL && t->plugins[i]->program_audio != NULL)
+			t->plugins[i]->program_audio(t->states[i], frame, wall_us);
+	}
+}

@@ -82,6 +82,14 @@ struct tail_plugin {
 	 */
 	void (*video_frame)(void *state, AVFrame *frame, int64_t wall_us);
 	void (*audio_frame)(void *state, AVFrame *frame, int64_t wall_us);
+	/*
+	 * Optional: a frame of another audio programme of the channel (a
+	 * second language, SAP), through tail_program_audio: the plug-in may
+	 * overwrite it as audio_frame did the main programme's sound of that
+	 * air time (an emergency alert replaces every programme's sound). It
+	 * only looks at the state the main hooks keep.
+	 */
+	void (*program_audio)(void *state, AVFrame *frame, int64_t wall_us);
 	/* The channel stops. */
 	void (*close)(void *state);
 };
@@ -117,5 +125,12 @@ int tail_video_in(struct tail *t, AVFrame *frame, char **cause);
 int tail_video_out(struct tail *t, AVFrame *frame, int64_t wall_us);
 int tail_audio_in(struct tail *t, AVFrame *frame, char **cause);
 int tail_audio_out(struct tail *t, AVFrame *frame, int64_t wall_us);
+/*
+ * The hook for the channel's other audio programmes (SAP): give each of
+ * their frames (48 kHz, fltp or flt, any layout), at its air time, to the
+ * plug-ins before encoding it, after the main audio of that time came out
+ * of tail_audio_out. The frame may be made writable and overwritten.
+ */
+void tail_program_audio(struct tail *t, AVFrame *frame, int64_t wall_us);
 
 #endif
