@@ -41,6 +41,7 @@ static const char *const demographics[] = {
 };
 static const char *const channel_types[] = { "regular", "guide", NULL };
 static const char *const test_cards[] = { "bars", "card", NULL };
+static const char *const looks[] = { "clean", "crt", "vhs", NULL };
 
 /*
  * The settings, in the order 'channel show' prints them (and the usage,
@@ -158,6 +159,18 @@ const struct chanfield chanfields[] = {
 	  .type = CHANFIELD_BOOL, .label = "Next bumpers",
 	  .help = "a generated \"coming up next\" bumper when no bumper fits",
 	  .show = "next bumpers", .some = "generated when no bumper fits" },
+	{ .name = "look", .flag = "look", .column = "look", .type = CHANFIELD_CHOICE,
+	  .choices = looks, .label = "Look", .help = "the picture as a CRT television showed "
+	  "it or a VHS tape played it back, or clean", .show = "look",
+	  .flags = CHANFIELD_DIALOG },
+	{ .name = "look_strength", .flag = "look-strength", .arg = "1-100",
+	  .column = "look_strength", .type = CHANFIELD_INT, .min = 1, .max = 100,
+	  .label = "Look strength", .help = "how strong the look is (50: as it was)",
+	  .show = "look strength" },
+	{ .name = "look_alerts", .flag = "look-alerts", .column = "look_alerts",
+	  .type = CHANFIELD_BOOL, .label = "Look on alerts",
+	  .help = "the look covers an emergency alert too (no: the crawl stays crisp)",
+	  .show = "alert look", .none = "no: alerts stay crisp" },
 	{ .name = "channel_type", .flag = "type", .column = "channel_type",
 	  .type = CHANFIELD_CHOICE, .choices = channel_types, .label = "Channel type",
 	  .help = "regular, or a guide channel that airs the listings", .show = "type",
