@@ -12,7 +12,7 @@
 . "$(dirname "$0")/bench_lib.sh"
 TRIES=${1:-5}
 PLAY=${2:-20}
-SIM="python3 $TOP/tests/hlssim.py"
+SIM="python3 $TOP/tests/helpers/hlssim.py"
 
 # tuneins CHANNEL LABEL: TRIES cold tune-ins, one line of figures each.
 tuneins() {

@@ -23,7 +23,7 @@ export RETROVUE_DATA_DIR="$T" RETROVUE_DB_PATH="$T/retrovue.db"
 unset PLEX_BASE_URL PLEX_TOKEN PLEX_TV_SECTION_KEY
 TOKEN=bench-token-0123456789
 
-python3 "$top/tests/plexstub.py" --fixtures "$FIXTURES" --port-file "$T/port" --token "$TOKEN" \
+python3 "$top/tests/helpers/plexstub.py" --fixtures "$FIXTURES" --port-file "$T/port" --token "$TOKEN" \
     --generate "$MOVIES,$SHOWS,$EPISODES" >"$T/stub.log" 2>&1 &
 stub=$!
 trap 'kill $stub 2>/dev/null; rm -rf "$T"' EXIT INT TERM

@@ -15,8 +15,8 @@ CHANNELS=${CHANNELS:-4}
 SAMPLE=${SAMPLE:-60}
 WARMUP=${WARMUP:-$((DURATION / 6))}
 FIXTURES=${FIXTURES:-$TOP/tests/fixtures}
-TESTS="$TOP/tests"
-[ -d "$TESTS" ] || TESTS="$(cd "$(dirname "$0")/.." && pwd)/tests"
+TESTS="$TOP/tests/helpers"
+[ -d "$TESTS" ] || TESTS="$(cd "$(dirname "$0")/.." && pwd)/tests/helpers"
 
 # Three short clips, back to back on every channel past the end of the run.
 for k in 1 2 3; do

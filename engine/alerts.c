@@ -29,7 +29,6 @@
 
 #include <math.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +42,7 @@
 #include "src/log.h"
 #include "src/sysconf.h"
 #include "src/util.h"
+#include "src/thread.h"
 
 #define ALERT_RATE 48000
 #define MAX_AIRING 256
@@ -874,35 +874,16 @@ voice_main(void *arg)
 	return NULL;
 }
 
-/* Start a thread with the terminal signals blocked. */
-static int
-start_thread(pthread_t *t, void *(*fn)(void *), void *arg, const char *name)
-{
-	sigset_t all, old;
-	int rc;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(t, NULL, fn, arg);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0)
-		return -1;
-#ifdef HAVE_PTHREAD_SETNAME_NP
-	pthread_setname_np(*t, name);
-#endif
-	return 0;
-}
-
 /* Start rv-eas and rv-voice. */
 int
 alerts_start(struct alerts *s, char **cause)
 {
-	if (start_thread(&s->thread, alerts_main, s, "rv-eas") != 0) {
+	if (thread_start(&s->thread, "rv-eas", alerts_main, s) != 0) {
 		set_cause(cause, "cannot start the alert thread");
 		return -1;
 	}
 	s->started = 1;
-	if (start_thread(&s->voice_thread, voice_main, s, "rv-voice") != 0) {
+	if (thread_start(&s->voice_thread, "rv-voice", voice_main, s) != 0) {
 		set_cause(cause, "cannot start the alert voice thread");
 		return -1;
 	}

@@ -25,7 +25,7 @@
  * time is how long the message is valid, not how long it airs. A clear
  * brings E forward to the moment of 'alert clear' (never before M).
  * The plug-in's program_audio gives the same sound to the channel's other
- * audio programmes (tail_program_audio).
+ * audio programmes (tail_sap_out).
  */
 #ifndef RV_ENGINE_ALERTS_H
 #define RV_ENGINE_ALERTS_H

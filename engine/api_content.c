@@ -20,7 +20,7 @@ static json_t *
 cmd_content_get(struct api_lib *l, json_t *req, const char *peer, char **cause)
 {
 	static const char *const keys[] = { "type", "daypart", "seasonal", "rating", "company",
-	    "category", "duration", "expires", "demographic", "warnings", "notes" };
+	    "category", "duration", "expires", "demographic", "warnings", "notes", "audio" };
 	struct content_field *f = NULL;
 	sqlite3_stmt *st;
 	sqlite3 *db;
@@ -41,7 +41,7 @@ cmd_content_get(struct api_lib *l, json_t *req, const char *peer, char **cause)
 	    "mf.source_type, c.content_type, c.daypart_preference, c.seasonal_preference, "
 	    "c.content_rating, c.commercial_company, c.commercial_category, "
 	    "c.commercial_duration, c.commercial_expiration, c.target_demographic, "
-	    "c.content_warnings, c.scheduling_notes FROM media_files mf LEFT JOIN "
+	    "c.content_warnings, c.scheduling_notes, mf.audio_track FROM media_files mf LEFT JOIN "
 	    "content_scheduling_metadata c ON c.media_file_id = mf.id WHERE mf.id = ?", cause);
 	if (st == NULL) {
 		json_decref(info);

@@ -27,6 +27,12 @@
  * when nothing is scheduled, the slate airs until something is. Every
  * item, slate and gap gets an as-run row.
  *
+ * A second audio program (SAP) is a second audio lane counted like the
+ * first (ch->a2): an item with a track in the SAP language fills it from
+ * the source's second reader, padded and cut to the same boundaries;
+ * anything else (an item without one, a slate, a card, the guide) airs
+ * its main audio there too, sample for sample.
+ *
  * Concurrency: the thread owns everything here except `stop` and `reason`
  * (under lock, with `wake` to cut a pacing sleep short), the status block
  * (its own mutex), the ring (its own mutex), and what it hands to the
@@ -52,6 +58,7 @@
 #include "engine/asrunq.h"
 #include "engine/cards.h"
 #include "engine/guidech.h"
+#include "engine/master.h"
 #include "engine/opener.h"
 #include "engine/output.h"
 #include "engine/source.h"
@@ -106,6 +113,11 @@ struct channel {
 	int64_t mono0;                  /* mono_us() at t0 */
 	int64_t v;                      /* next video frame index */
 	int64_t a;                      /* audio samples pushed into the tail */
+	int sap;                        /* a second audio program */
+	int sap_mirror;                 /* this play's SAP is its main audio */
+	int64_t sap_ahead;              /* mirroring: SAP samples already there, to skip */
+	int64_t a2;                     /* SAP samples pushed into the tail */
+	char main_lang[8];              /* the first of the channel's languages, or "" */
 	AVFrame *frame, *last;          /* last: the picture to hold, near a play's end */
 	AVFrame *black;                 /* made on first use */
 	struct guidech *guide;          /* a guide channel's listings, opened on first use */
@@ -131,6 +143,8 @@ struct play {
 	int64_t a_item0;                /* a when this play started */
 	int64_t a_src;                  /* samples the source has given */
 	int audio_eof;
+	int64_t a2_item0, a2_src;       /* the same for the SAP lane (its own source) */
+	int sap_eof;
 };
 
 /* Is a stop requested? */
@@ -350,23 +364,76 @@ drain_tail(struct channel *ch, char **cause)
 		if (ret < 0)
 			return ret;
 	}
+	/* The SAP no further than the programme: an alert's hooks see both in step. */
+	while (ch->sap && output_sap_count(ch->out) < output_audio_count(ch->out)) {
+		wall = ch->oconf.t0_us + av_rescale(output_sap_count(ch->out), 1000000,
+		    OUTPUT_SAMPLE_RATE);
+		ret = tail_sap_out(ch->tail, ch->frame, wall);
+		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
+			break;
+		if (ret < 0)
+			return ret;
+		ret = output_sap(ch->out, ch->frame, cause);
+		av_frame_unref(ch->frame);
+		if (ret < 0)
+			return ret;
+	}
 	return 0;
 }
 
-/* Push n samples of f starting at offset off into the tail. */
+static int push_samples(struct channel *ch, int prog, AVFrame *f, int off, int n,
+    char **cause);
+
+/* Push a frame into lane prog (0 the programme, 1 the SAP), numbered by its count. */
 static int
-push_samples(struct channel *ch, AVFrame *f, int off, int n, char **cause)
+push_lane(struct channel *ch, int prog, AVFrame *f, char **cause)
+{
+	AVFrame *copy;
+	int ret, k;
+
+	if (prog == 0 && ch->sap && ch->sap_mirror && ch->sap_ahead > 0) {
+		/* The SAP's lane ran ahead of the programme's (a play cut short). */
+		k = ch->sap_ahead < f->nb_samples ? (int)ch->sap_ahead : f->nb_samples;
+		ch->sap_ahead -= k;
+		if (k < f->nb_samples && (ret = push_samples(ch, 1, f, k, f->nb_samples - k,
+		    cause)) < 0) {
+			av_frame_unref(f);
+			return ret;
+		}
+	} else if (prog == 0 && ch->sap && ch->sap_mirror) {
+		/* The SAP airs the programme's audio: the same samples. */
+		if ((copy = av_frame_clone(f)) == NULL)
+			return AVERROR(ENOMEM);
+		copy->pts = ch->a2;
+		ch->a2 += copy->nb_samples;
+		ret = tail_sap_in(ch->tail, copy, cause);
+		av_frame_free(&copy);
+		if (ret < 0) {
+			av_frame_unref(f);
+			return ret;
+		}
+	}
+	if (prog == 1) {
+		f->pts = ch->a2;
+		ch->a2 += f->nb_samples;
+		return tail_sap_in(ch->tail, f, cause);
+	}
+	f->pts = ch->a;
+	ch->a += f->nb_samples;
+	return tail_audio_in(ch->tail, f, cause);
+}
+
+/* Push n samples of f starting at offset off into lane prog. */
+static int
+push_samples(struct channel *ch, int prog, AVFrame *f, int off, int n, char **cause)
 {
 	AVFrame *part;
 	int ret;
 
 	if (n <= 0)
 		return 0;
-	if (off == 0 && n == f->nb_samples) {
-		f->pts = ch->a;
-		ch->a += n;
-		return tail_audio_in(ch->tail, f, cause);
-	}
+	if (off == 0 && n == f->nb_samples)
+		return push_lane(ch, prog, f, cause);
 	part = av_frame_alloc();
 	part->format = f->format;
 	part->sample_rate = f->sample_rate;
@@ -378,16 +445,14 @@ push_samples(struct channel *ch, AVFrame *f, int off, int n, char **cause)
 	}
 	av_samples_copy(part->extended_data, f->extended_data, 0, off, n,
 	    f->ch_layout.nb_channels, f->format);
-	part->pts = ch->a;
-	ch->a += n;
-	ret = tail_audio_in(ch->tail, part, cause);
+	ret = push_lane(ch, prog, part, cause);
 	av_frame_free(&part);
 	return ret;
 }
 
-/* Push n samples of silence. */
+/* Push n samples of silence into lane prog. */
 static int
-push_silence(struct channel *ch, int64_t n, char **cause)
+push_silence(struct channel *ch, int prog, int64_t n, char **cause)
 {
 	AVFrame *f;
 	int k, ret = 0;
@@ -401,9 +466,7 @@ push_silence(struct channel *ch, int64_t n, char **cause)
 		f->nb_samples = k;
 		if ((ret = av_frame_get_buffer(f, 0)) >= 0) {
 			av_samples_set_silence(f->extended_data, 0, k, 2, AV_SAMPLE_FMT_FLTP);
-			f->pts = ch->a;
-			ch->a += k;
-			ret = tail_audio_in(ch->tail, f, cause);
+			ret = push_lane(ch, prog, f, cause);
 		}
 		av_frame_free(&f);
 		n -= k;
@@ -411,51 +474,57 @@ push_silence(struct channel *ch, int64_t n, char **cause)
 	return ret;
 }
 
-/* Bring the audio up to sample target (within the play's end). */
+/*
+ * Bring lane prog (0 the programme, 1 the SAP from its own reader) up to
+ * sample target (within the play's end).
+ */
 static int
-fill_audio(struct channel *ch, struct play *p, int64_t target, char **cause)
+fill_audio(struct channel *ch, struct play *p, int prog, int64_t target, char **cause)
 {
+	int64_t *pos = prog ? &ch->a2 : &ch->a, *got = prog ? &p->a2_src : &p->a_src;
+	int64_t item0 = prog ? p->a2_item0 : p->a_item0, emitted, drop;
+	int *eof = prog ? &p->sap_eof : &p->audio_eof;
 	AVFrame *f;
-	int64_t emitted, drop;
 	int ret, n;
 
 	if (target > p->a_end)
 		target = p->a_end;
 	f = av_frame_alloc();
 	ret = 0;
-	while (ch->a < target) {
-		if (p->audio_eof) {
-			ret = push_silence(ch, target - ch->a, cause);
+	while (*pos < target) {
+		if (*eof) {
+			ret = push_silence(ch, prog, target - *pos, cause);
 			break;
 		}
-		ret = p->guide != NULL ? guidech_audio(p->guide, f, cause) :
-		    source_audio(p->src, f, cause);
+		ret = prog ? source_sap_audio(p->src, f, cause) : p->guide != NULL ?
+		    guidech_audio(p->guide, f, cause) : source_audio(p->src, f, cause);
 		if (ret == AVERROR(EAGAIN)) {
 			ret = 0;
-			if (target - ch->a > (int64_t)OUTPUT_SAMPLE_RATE * AUDIO_PAD_US / 1000000)
-				ret = push_silence(ch, target - ch->a, cause);
+			if (target - *pos > (int64_t)OUTPUT_SAMPLE_RATE * AUDIO_PAD_US / 1000000)
+				ret = push_silence(ch, prog, target - *pos, cause);
 			break;
 		}
 		if (ret < 0) {
 			if (ret != AVERROR_EOF && cause != NULL && *cause != NULL) {
-				log_warn("%s: %s; silence until the item ends", ch->label, *cause);
+				log_warn("%s: %s; %ssilence until the item ends", ch->label, *cause,
+				    prog ? "second audio program: " : "");
 				freep(cause);
 			}
-			p->audio_eof = 1;
+			*eof = 1;
 			ret = 0;
 			continue;
 		}
 		/* Samples already covered by silence while the audio lagged. */
-		emitted = ch->a - p->a_item0;
-		drop = emitted - p->a_src;
+		emitted = *pos - item0;
+		drop = emitted - *got;
 		if (drop < 0)
 			drop = 0;
-		p->a_src += f->nb_samples;
+		*got += f->nb_samples;
 		if (drop < f->nb_samples) {
 			n = f->nb_samples - (int)drop;
-			if (n > p->a_end - ch->a)
-				n = (int)(p->a_end - ch->a);
-			ret = push_samples(ch, f, (int)drop, n, cause);
+			if (n > p->a_end - *pos)
+				n = (int)(p->a_end - *pos);
+			ret = push_samples(ch, prog, f, (int)drop, n, cause);
 		}
 		av_frame_unref(f);
 		if (ret < 0)
@@ -463,6 +532,33 @@ fill_audio(struct channel *ch, struct play *p, int64_t target, char **cause)
 	}
 	av_frame_free(&f);
 	return ret;
+}
+
+/*
+ * A play begins (or goes on): its SAP is its own lane when its source
+ * has a track in the SAP language, else the programme's audio (the
+ * lanes are level at every play's start: each ends at the play's end).
+ */
+static int
+sap_begin(struct channel *ch, struct play *p, char **cause)
+{
+	int main_idx, sap_idx = -1;
+
+	if (!ch->sap)
+		return 0;
+	if (p->src != NULL)
+		source_audio_streams(p->src, &main_idx, &sap_idx);
+	/*
+	 * Not level (a play that stopped short): silence brings the SAP up; a
+	 * SAP ahead skips as much of the audio it mirrors (its own reader's
+	 * play starts where it is and ends with the other at the play's end).
+	 */
+	ch->sap_mirror = 0;
+	if (ch->a2 < ch->a && push_silence(ch, 1, ch->a - ch->a2, cause) < 0)
+		return -1;
+	ch->sap_mirror = sap_idx < 0;
+	ch->sap_ahead = ch->sap_mirror && ch->a2 > ch->a ? ch->a2 - ch->a : 0;
+	return 0;
 }
 
 static void lookahead(struct channel *ch);
@@ -510,7 +606,10 @@ run_play(struct channel *ch, struct play *p, char **cause)
 	int64_t t0, remaining;
 	int ret, early = 0, held;
 
-	while (ch->v < p->v_end || ch->a < p->a_end) {
+	if (sap_begin(ch, p, cause) < 0)
+		return -1;
+	while (ch->v < p->v_end || ch->a < p->a_end ||
+	    (ch->sap && !ch->sap_mirror && ch->a2 < p->a_end)) {
 		if (pace(ch))
 			return -2;
 		t0 = mono_us();
@@ -563,8 +662,12 @@ run_play(struct channel *ch, struct play *p, char **cause)
 			if (tail_video_in(ch->tail, ch->frame, cause) < 0)
 				return -1;
 		}
-		if (fill_audio(ch, p, output_samples_before(&ch->oconf,
+		if (fill_audio(ch, p, 0, output_samples_before(&ch->oconf,
 		    output_frame_time(&ch->oconf, ch->v)), cause) < 0)
+			return -1;
+		if (ch->sap && !ch->sap_mirror && fill_audio(ch, p, 1,
+		    output_samples_before(&ch->oconf, output_frame_time(&ch->oconf, ch->v)),
+		    cause) < 0)
 			return -1;
 		if (drain_tail(ch, cause) < 0)
 			return -1;
@@ -622,6 +725,34 @@ asrun_interrupted(struct channel *ch, int64_t row)
 	free(reason);
 }
 
+/*
+ * A channel's picture shape: its aspect policy (SOURCE_FIT...) and its
+ * display aspect ratio (0:0 when its pixels are square).
+ */
+static void
+channel_shape(const struct channel_conf *c, int *aspect, int *dar_num, int *dar_den)
+{
+	const char *p = channel_conf_str(c, "aspect"), *d = channel_conf_str(c, "display_aspect");
+
+	*aspect = p != NULL && strcmp(p, "stretch") == 0 ? SOURCE_STRETCH :
+	    p != NULL && strcmp(p, "zoom") == 0 ? SOURCE_ZOOM : SOURCE_FIT;
+	if (d == NULL || sscanf(d, "%d:%d", dar_num, dar_den) != 2 || *dar_num <= 0 ||
+	    *dar_den <= 0)
+		*dar_num = *dar_den = 0;
+}
+
+/* A channel's pixel shape from its display aspect (0:0 square). */
+static void
+channel_sar(const struct channel_conf *c, int *num, int *den)
+{
+	int aspect, dn, dd;
+
+	channel_shape(c, &aspect, &dn, &dd);
+	*num = *den = 0;
+	if (dn > 0 && dd > 0)
+		av_reduce(num, den, (int64_t)dn * c->height, (int64_t)dd * c->width, 1 << 16);
+}
+
 /* Source settings for this channel. */
 static void
 source_conf(struct channel *ch, struct source_conf *sc, double gain_db)
@@ -632,6 +763,8 @@ source_conf(struct channel *ch, struct source_conf *sc, double gain_db)
 	sc->fps_num = ch->conf.fps_num;
 	sc->fps_den = ch->conf.fps_den;
 	sc->language = ch->conf.audio_language;
+	sc->sap_language = channel_conf_str(&ch->conf, "sap_language");
+	channel_shape(&ch->conf, &sc->aspect, &sc->dar_num, &sc->dar_den);
 	sc->gain_db = gain_db;
 	sc->loudness_target = ch->opts.loudness_target;
 	sc->decode_threads = ch->opts.decode_threads;
@@ -666,6 +799,7 @@ air_slate(struct channel *ch, const struct fine_item *it, const char *why, int64
 	p.v_end = output_frames_before(&ch->oconf, end_us);
 	p.a_end = output_samples_before(&ch->oconf, end_us);
 	p.a_item0 = ch->a;
+	p.a2_item0 = ch->a2;
 	ret = run_play(ch, &p, cause);
 	if (ret == -2) {
 		asrun_interrupted(ch, row);
@@ -705,6 +839,7 @@ air_guide(struct channel *ch, struct fine_item *it, char **cause)
 	p.v_end = output_frames_before(&ch->oconf, end_us);
 	p.a_end = output_samples_before(&ch->oconf, end_us);
 	p.a_item0 = ch->a;
+	p.a2_item0 = ch->a2;
 	log_info("%s: on air: %s", ch->label, it->title);
 	ret = run_play(ch, &p, cause);
 	if (ret == -2) {
@@ -759,6 +894,7 @@ air_card(struct channel *ch, struct fine_item *it, char **cause)
 	p.v_end = output_frames_before(&ch->oconf, end_us);
 	p.a_end = output_samples_before(&ch->oconf, end_us);
 	p.a_item0 = ch->a;
+	p.a2_item0 = ch->a2;
 	log_info("%s: on air: %s (%s, generated)", ch->label, it->title != NULL ? it->title :
 	    item_kind_name(it->kind), item_kind_name(it->kind));
 	ret = run_play(ch, &p, cause);
@@ -797,6 +933,7 @@ item_source_conf(struct channel *ch, const struct fine_item *it, struct source_c
 	}
 	source_conf(ch, sc, gain);
 	sc->title = it->title;
+	sc->audio_override = it->audio_track;
 }
 
 /* The air time of the first frame at or after t_us. */
@@ -916,6 +1053,7 @@ open_item(struct channel *ch, const struct fine_item *it, struct source **srcp, 
 			row = asrun_open(ch, it, note);
 			free(note);
 			p.a_item0 = ch->a;
+			p.a2_item0 = ch->a2;
 		}
 		next = frame_at(ch, join + RETRY_JOIN_US < end_us ? join + RETRY_JOIN_US : end_us);
 		if (next < end_us)
@@ -1013,6 +1151,7 @@ air_item(struct channel *ch, struct fine_item *it, char **cause)
 	p.v_end = output_frames_before(&ch->oconf, end_us);
 	p.a_end = output_samples_before(&ch->oconf, end_us);
 	p.a_item0 = ch->a;
+	p.a2_item0 = ch->a2;
 	log_info("%s: on air: %s (%s) from %s", ch->label, it->title != NULL ?
 	    it->title : it->file_path, it->file_path,
 	    fmt_duration(at, sizeof at, offset_us / 1000, 0));
@@ -1103,6 +1242,41 @@ air(struct channel *ch, char **cause)
 	return 0;
 }
 
+/*
+ * A channel with a second audio program: the master playlist, its variant
+ * (main.m3u8: the video, the main audio and the SAP's PID) with two audio
+ * renditions, the main one in the variant's segments and the SAP on its
+ * own (sap/index.m3u8, engine/output.c).
+ */
+static void
+publish_master(struct channel *ch)
+{
+	struct master_variant v;
+	struct master_rendition r[2];
+	const char *sap = channel_conf_str(&ch->conf, "sap_language");
+	char name[64];
+
+	memset(&v, 0, sizeof v);
+	memset(r, 0, sizeof r);
+	v.uri = "main.m3u8";
+	v.width = ch->conf.width;
+	v.height = ch->conf.height;
+	v.fps_num = ch->conf.fps_num;
+	v.fps_den = ch->conf.fps_den;
+	v.video_kbps = ch->conf.video_kbps;
+	v.audio_kbps = ch->conf.audio_kbps;
+	v.audio_streams = 2;
+	r[0].type = r[1].type = MASTER_AUDIO;
+	r[0].language = ch->main_lang[0] != '\0' ? ch->main_lang : NULL;
+	r[0].name = r[0].language == NULL ? "Main" : NULL;
+	r[0].dflt = 1;
+	r[1].language = sap;
+	snprintf(name, sizeof name, "%s (SAP)", master_language_name(sap));
+	r[1].name = name;
+	r[1].uri = OUTPUT_SAP_TRACK "/index.m3u8";
+	ring_set_master(ch->ring, master_playlist(&v, r, 2));
+}
+
 /* Thread body. */
 static void *
 channel_main(void *arg)
@@ -1122,6 +1296,8 @@ channel_main(void *arg)
 		goto fail;
 	if (output_open(&ch->out, &ch->oconf, ch->ring, &cause) < 0)
 		goto fail;
+	if (ch->sap)
+		publish_master(ch);
 	ch->catchup = 1;                /* a cold start: the burst */
 	output_catchup(ch->out, 1);
 	memset(&tf, 0, sizeof tf);
@@ -1130,6 +1306,7 @@ channel_main(void *arg)
 	tf.fps_num = ch->conf.fps_num;
 	tf.fps_den = ch->conf.fps_den;
 	tf.sample_rate = OUTPUT_SAMPLE_RATE;
+	tf.sap = ch->sap;
 	if (tail_new(&ch->tail, &tf, &ch->conf, ch->opts.plugins, ch->opts.globals,
 	    ch->opts.nplugins, &cause) < 0)
 		goto fail;
@@ -1215,6 +1392,13 @@ channel_start(const struct channel_opts *opts, struct ring *ring,
 	ch->oconf.catchup_ms = opts->segment_ms > CATCHUP_SEGMENT_MS ? CATCHUP_SEGMENT_MS : 0;
 	ch->oconf.preset = ch->preset;
 	ch->oconf.t0_us = wall_ms * 1000;
+	/* The audio streams' languages; the second audio program. */
+	snprintf(ch->main_lang, sizeof ch->main_lang, "%.3s", c->audio_language != NULL ?
+	    c->audio_language : "");
+	ch->oconf.language = ch->main_lang[0] != '\0' ? ch->main_lang : NULL;
+	ch->oconf.sap_language = channel_conf_str(&ch->conf, "sap_language");
+	ch->sap = ch->oconf.sap_language != NULL && *ch->oconf.sap_language != '\0';
+	channel_sar(&ch->conf, &ch->oconf.sar_num, &ch->oconf.sar_den);
 
 	pthread_mutex_lock(&status->lock);
 	status->s.state = CHAN_STARTING;

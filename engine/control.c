@@ -22,7 +22,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +32,7 @@
 
 #include "src/log.h"
 #include "src/util.h"
+#include "src/thread.h"
 
 #define MAX_CLIENTS 64
 #define LINE_MAX_BYTES (1 << 20)        /* a request line */
@@ -545,26 +545,16 @@ worker_main(void *arg)
 	return NULL;
 }
 
-/* Start a thread with terminal signals blocked. */
+/* Start a control thread (named, signals blocked). */
 static int
 start_thread(pthread_t *t, void *(*fn)(void *), void *arg, const char *name, char **cause)
 {
-	sigset_t all, old;
 	int rc;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(t, NULL, fn, arg);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	if ((rc = thread_start(t, name, fn, arg)) != 0) {
 		set_cause(cause, "cannot start the control thread: %s", strerror(rc));
 		return -1;
 	}
-#ifdef HAVE_PTHREAD_SETNAME_NP
-	pthread_setname_np(*t, name);
-#else
-	(void)name;
-#endif
 	return 0;
 }
 

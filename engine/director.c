@@ -37,7 +37,6 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +49,7 @@
 #include "src/finelog.h"
 #include "src/log.h"
 #include "src/util.h"
+#include "src/thread.h"
 
 #define TICK_MS 500
 #define HLS_CLIENTS 32
@@ -871,9 +871,6 @@ director_main(void *arg)
 	struct director *d = arg;
 	struct timespec ts;
 
-#ifdef HAVE_PTHREAD_SETNAME_NP
-	pthread_setname_np(pthread_self(), "rv-director");
-#endif
 	pthread_mutex_lock(&d->lock);
 	while (!d->stop) {
 		__atomic_store_n(&d->tick_ms, now_ms(), __ATOMIC_RELAXED);
@@ -898,14 +895,10 @@ director_main(void *arg)
 int
 director_start(struct director *d, char **cause)
 {
-	sigset_t all, old;
 	int ret;
 
 	__atomic_store_n(&d->tick_ms, now_ms(), __ATOMIC_RELAXED);  /* healthy from the start */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	ret = pthread_create(&d->thread, NULL, director_main, d);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ret = thread_start(&d->thread, "rv-director", director_main, d);
 	if (ret != 0) {
 		set_cause(cause, "cannot start the director thread: %s", strerror(ret));
 		return -1;

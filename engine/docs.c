@@ -24,7 +24,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +35,7 @@
 #include "src/db.h"
 #include "src/log.h"
 #include "src/util.h"
+#include "src/thread.h"
 
 #define ITEM_HEALTH DOCS_KINDS          /* the items: the kinds, then the health check */
 #define NITEMS (DOCS_KINDS + 1)
@@ -417,9 +417,6 @@ lane_main(void *arg)
 	int64_t now, until;
 	int i, pick;
 
-#ifdef HAVE_PTHREAD_SETNAME_NP
-	pthread_setname_np(pthread_self(), ln->name);
-#endif
 	pthread_mutex_lock(&dc->lock);
 	while (!dc->stop) {
 		now = mono_us();
@@ -458,9 +455,6 @@ watchdog_main(void *arg)
 	int64_t now, earliest;
 	int i;
 
-#ifdef HAVE_PTHREAD_SETNAME_NP
-	pthread_setname_np(pthread_self(), "rv-docs-wd");
-#endif
 	pthread_mutex_lock(&dc->lock);
 	while (!dc->stop) {
 		now = mono_us();
@@ -496,20 +490,6 @@ watchdog_main(void *arg)
 	}
 	pthread_mutex_unlock(&dc->lock);
 	return NULL;
-}
-
-/* Start a thread with the signals blocked. */
-static int
-spawn(pthread_t *t, void *(*fn)(void *), void *arg)
-{
-	sigset_t all, old;
-	int ret;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	ret = pthread_create(t, NULL, fn, arg);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return ret;
 }
 
 /* A stand-in base URL no document contains by chance. */
@@ -548,13 +528,14 @@ docs_new(const struct docs_opts *opts, char **cause)
 	dc->lanes[0] = (struct lane){ dc, 0, DOCS_KINDS - 1, "rv-docs", 0, 0 };
 	dc->lanes[1] = (struct lane){ dc, ITEM_HEALTH, ITEM_HEALTH, "rv-health", 0, 0 };
 	for (i = 0; i < 2; i++) {
-		if (spawn(&dc->lanes[i].thread, lane_main, &dc->lanes[i]) != 0) {
+		if (thread_start(&dc->lanes[i].thread, dc->lanes[i].name, lane_main,
+		    &dc->lanes[i]) != 0) {
 			set_cause(cause, "cannot start the %s thread", dc->lanes[i].name);
 			goto fail;
 		}
 		dc->lanes[i].started = 1;
 	}
-	if (spawn(&dc->watchdog, watchdog_main, dc) != 0) {
+	if (thread_start(&dc->watchdog, "rv-docs-wd", watchdog_main, dc) != 0) {
 		set_cause(cause, "cannot start the rv-docs-wd thread");
 		goto fail;
 	}

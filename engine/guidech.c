@@ -32,6 +32,7 @@
 #include "src/finelog.h"
 #include "src/log.h"
 #include "src/util.h"
+#include "src/thread.h"
 
 #define BG_COLOR     "0x0b1640"         /* the background */
 #define BAR_COLOR    "0x5a1f6e"         /* the time bar and the banner */
@@ -140,31 +141,22 @@ chars_in(const struct guidech_layout *l, int px)
 char *
 guidech_fit(const char *title, int chars)
 {
-	size_t i, n = 0, cut = 0, len = strlen(title);
+	size_t len = strlen(title), cut;
 	char *out;
 
 	if (chars <= 0)
 		return xstrdup("");
-	for (i = 0; i < len; i++) {
-		if (((unsigned char)title[i] & 0xc0) != 0x80) {
-			if (n == (size_t)(chars > 3 ? chars - 3 : chars))
-				cut = i;
-			n++;
-		}
-	}
-	if (n <= (size_t)chars)
+	if (utf8_chars(title, len) <= (size_t)chars)
 		return xstrdup(title);
 	if (chars <= 3) {
 		/* Too narrow for dots: the first characters. */
-		for (i = 0, n = 0; i < len; i++) {
-			if (((unsigned char)title[i] & 0xc0) != 0x80 && n++ == (size_t)chars)
-				break;
-		}
-		out = xmalloc(i + 1);
-		memcpy(out, title, i);
-		out[i] = '\0';
+		cut = utf8_prefix(title, len, (size_t)chars);
+		out = xmalloc(cut + 1);
+		memcpy(out, title, cut);
+		out[cut] = '\0';
 		return out;
 	}
+	cut = utf8_prefix(title, len, (size_t)chars - 3);
 	while (cut > 0 && title[cut - 1] == ' ')
 		cut--;
 	out = xmalloc(cut + 4);
@@ -479,9 +471,6 @@ paint_main(void *arg)
 {
 	struct paint *p = arg;
 
-#ifdef HAVE_PTHREAD_SETNAME_NP
-	pthread_setname_np(pthread_self(), "rv-guide");
-#endif
 	p->ret = render(p->desc, &p->frame, NULL);
 	__atomic_store_n(&p->finished, 1, __ATOMIC_RELEASE);
 	return NULL;
@@ -496,7 +485,7 @@ paint_start(struct paint *p, char *desc, int64_t apply_ms)
 	p->apply_ms = apply_ms;
 	p->finished = 0;
 	p->ret = -1;
-	if (pthread_create(&p->thread, NULL, paint_main, p) != 0) {
+	if (thread_start(&p->thread, "rv-guide", paint_main, p) != 0) {
 		/* No thread: draw it here. */
 		paint_main(p);
 		return;

@@ -76,7 +76,7 @@ size_t guidech_cells(const struct guidech_layout *l, const struct listing *ls,
     const struct listing_row *row, int64_t now_ms, struct guidech_cell *out, size_t max);
 /* Free the texts of n cells. */
 void guidech_cells_free(struct guidech_cell *cells, size_t n);
-/* The title cut to at most chars characters (UTF-8), with "..." when cut. */
+/* The title cut to at most chars characters (UTF-8), with "..." when cut: new. */
 char *guidech_fit(const char *title, int chars);
 /*
  * The strip's first visible line at wall_us (it scrolls through strip_h
@@ -85,8 +85,8 @@ char *guidech_fit(const char *title, int chars);
 int guidech_scroll(const struct guidech_layout *l, int64_t wall_us, int fps_num, int fps_den,
     int strip_h);
 /*
- * The lavfi description that draws the strip: a banner row named station,
- * then a row per channel. *strip_h gets its height.
+ * The lavfi description that draws the strip (new): a banner row named
+ * station, then a row per channel. *strip_h gets its height.
  */
 char *guidech_strip_desc(const struct guidech_layout *l, const struct listing *ls,
     const char *station, int64_t now_ms, int *strip_h);

@@ -18,7 +18,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +30,7 @@
 
 #include "src/log.h"
 #include "src/util.h"
+#include "src/thread.h"
 
 #define SSDP_PORT 1900
 #define SSDP_GROUP "239.255.255.250"
@@ -349,9 +349,6 @@ ssdp_main(void *arg)
 	int ifindex;
 	ssize_t n;
 
-#ifdef HAVE_PTHREAD_SETNAME_NP
-	pthread_setname_np(pthread_self(), "rv-ssdp");
-#endif
 	pfd[0].fd = s->fd;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = s->pipe[0];
@@ -396,7 +393,6 @@ ssdp_start(const char *bind_addr, int http_port, const struct hdhr_info *info, c
 	struct ssdp *s = xcalloc(1, sizeof *s);
 	struct sockaddr_in sa;
 	struct ip_mreq mr;
-	sigset_t all, old;
 	int one = 1, ret;
 
 	s->port = http_port;
@@ -423,10 +419,7 @@ ssdp_start(const char *bind_addr, int http_port, const struct hdhr_info *info, c
 		    SSDP_GROUP, strerror(errno));
 	if (pipe2(s->pipe, O_CLOEXEC) < 0)
 		goto fail;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	ret = pthread_create(&s->thread, NULL, ssdp_main, s);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ret = thread_start(&s->thread, "rv-ssdp", ssdp_main, s);
 	if (ret != 0) {
 		errno = ret;
 		goto fail;

@@ -40,6 +40,7 @@
 
 #define CT_M3U8 "application/vnd.apple.mpegurl"
 #define CT_TS "video/mp2t"
+#define CT_VTT "text/vtt; charset=utf-8"
 #define CT_JSON "application/json"
 #define CT_XML "application/xml; charset=utf-8"
 #define CT_M3U "audio/x-mpegurl; charset=utf-8"
@@ -541,9 +542,18 @@ tune_failed(struct http *h, struct MHD_Connection *conn, enum director_result re
 	}
 }
 
-/* GET /channel/N/index.m3u8. */
+/* A playlist of the ring: the index, the main one, or a track's. */
+static enum ring_result
+ring_list(struct ring *ring, const struct route *r, struct segment **pl, struct ring_waiter *w)
+{
+	if (r->track[0] != '\0')
+		return ring_track_playlist(ring, r->track, pl, w);
+	return r->index ? ring_index(ring, pl, w) : ring_playlist(ring, pl, w);
+}
+
+/* GET /channel/N/index.m3u8 (main.m3u8, TRACK/index.m3u8). */
 static enum MHD_Result
-serve_playlist(struct http *h, struct request *req, const char *number, int head)
+serve_playlist(struct http *h, struct request *req, const struct route *r)
 {
 	struct segment *pl = NULL;
 	enum director_result res;
@@ -553,43 +563,57 @@ serve_playlist(struct http *h, struct request *req, const char *number, int head
 		req->waiter.suspend = suspend_conn;
 		req->waiter.wake = resume_conn;
 		req->waiter.arg = req;
-		res = director_tune(h->d, number, TUNE_HLS | (head ? TUNE_NO_START : 0),
+		res = director_tune(h->d, r->number, TUNE_HLS | (r->head ? TUNE_NO_START : 0),
 		    viewer_key(req->conn), &req->ring, &req->waiter);
 		if (res == DIRECTOR_WAIT)
 			return MHD_YES;         /* resumed when the channel is back: ask again */
 		if (res != DIRECTOR_OK)
-			return tune_failed(h, req->conn, res, number);
-		rr = ring_playlist(req->ring, &pl, head ? NULL : &req->waiter);
+			return tune_failed(h, req->conn, res, r->number);
+		rr = ring_list(req->ring, r, &pl, r->head ? NULL : &req->waiter);
 		if (rr == RING_WAIT) {
 			req->waiting = 1;
 			return MHD_YES;
 		}
 	} else
-		rr = ring_playlist(req->ring, &pl, NULL);
+		rr = ring_list(req->ring, r, &pl, NULL);
+	if (rr == RING_GONE)
+		return reply_text(req->conn, MHD_HTTP_NOT_FOUND, "channel %s has no %s rendition\n",
+		    r->number, r->track);
 	if (rr != RING_OK)
 		return reply_text(req->conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "channel %s is not on the air (see /api/status)\n", number);
+		    "channel %s is not on the air (see /api/status)\n", r->number);
 	return reply_segment(req->conn, CT_M3U8, CC_NONE, pl);
 }
 
-/* GET /channel/N/SEQ.ts. */
+/* GET /channel/N/SEQ.ts (TRACK/SEQ.EXT). */
 static enum MHD_Result
-serve_segment(struct http *h, struct request *req, const char *number, int64_t seq)
+serve_segment(struct http *h, struct request *req, const struct route *r)
 {
 	struct segment *s = NULL;
 	enum director_result res;
+	enum ring_result rr = RING_GONE;
 	struct ring *ring;
+	char ext[8];
+	const char *have;
 
-	res = director_tune(h->d, number, TUNE_HLS | TUNE_NO_START, viewer_key(req->conn),
+	res = director_tune(h->d, r->number, TUNE_HLS | TUNE_NO_START, viewer_key(req->conn),
 	    &ring, NULL);
 	if (res == DIRECTOR_NOT_HERE)
-		return tune_failed(h, req->conn, res, number);
-	if (res != DIRECTOR_OK || ring_get(ring, seq, &s, NULL) != RING_OK)
+		return tune_failed(h, req->conn, res, r->number);
+	if (res == DIRECTOR_OK) {
+		if (r->track[0] == '\0')
+			rr = ring_get(ring, r->seq, &s, NULL);
+		else if ((have = ring_track_ext(ring, r->track, ext, sizeof ext)) != NULL &&
+		    strcmp(have, r->ext) == 0)
+			rr = ring_track_get(ring, r->track, r->seq, &s);
+	}
+	if (rr != RING_OK)
 		return reply_text(req->conn, MHD_HTTP_NOT_FOUND,
-		    "segment %lld of channel %s is not (or no longer) here\n", (long long)seq,
-		    number);
+		    "segment %lld%s%s of channel %s is not (or no longer) here\n", (long long)r->seq,
+		    r->track[0] != '\0' ? " of rendition " : "", r->track, r->number);
 	__atomic_add_fetch(&h->segment_requests, 1, __ATOMIC_RELAXED);
-	return reply_segment(req->conn, CT_TS, CC_SEGMENT, s);
+	return reply_segment(req->conn, strcmp(r->ext, "vtt") == 0 ? CT_VTT : CT_TS,
+	    CC_SEGMENT, s);
 }
 
 /* Content reader of the endless TS stream: segments, and the one being written. */
@@ -1007,25 +1031,16 @@ static void
 html_text(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n, i;
+	size_t n, left = strlen(s);
 
 	while (*p != '\0') {
-		/* The length of a well-formed UTF-8 sequence here, 0 if none. */
-		n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 && *p >= 0xc2 ? 2 : (*p & 0xf0) == 0xe0 ?
-		    3 : (*p & 0xf8) == 0xf0 && *p <= 0xf4 ? 4 : 0;
-		for (i = 1; i < n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				n = 0;
-		}
-		if (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
-			n = 0;                  /* overlong, or a surrogate */
-		if (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90)))
-			n = 0;
-		if (n == 0) {
+		if ((n = utf8_char(p, left)) == 0) {
 			fputs("\xef\xbf\xbd", f);     /* U+FFFD */
 			p++;
+			left--;
 			continue;
 		}
+		left -= n;
 		switch (*p) {
 		case '&': fputs("&amp;", f); break;
 		case '<': fputs("&lt;", f); break;
@@ -1166,9 +1181,9 @@ serve(struct http *h, struct request *req, const struct route *r)
 
 	switch (r->kind) {
 	case ROUTE_PLAYLIST:
-		return serve_playlist(h, req, r->number, r->head);
+		return serve_playlist(h, req, r);
 	case ROUTE_SEGMENT:
-		return serve_segment(h, req, r->number, r->seq);
+		return serve_segment(h, req, r);
 	case ROUTE_STREAM:
 		return serve_stream(h, req, r->number, r->head);
 	case ROUTE_STATUS:

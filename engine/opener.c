@@ -35,6 +35,7 @@ struct job {
 	int64_t item_id, join_us, offset_us;
 	char *path;
 	char *title;                    /* conf.title's copy: the item is gone by the open */
+	char *audio;                    /* conf.audio_override's copy */
 	struct source_conf conf;
 	enum job_state state;
 	int dropped;                    /* pruned while opening: free the result */
@@ -64,6 +65,7 @@ job_free(struct job *j)
 	free(j->cause);
 	free(j->path);
 	free(j->title);
+	free(j->audio);
 	free(j);
 }
 
@@ -256,6 +258,8 @@ opener_want(struct opener *o, int64_t item_id, int64_t join_us, const char *path
 	j->conf = *conf;
 	j->title = conf->title != NULL ? xstrdup(conf->title) : NULL;
 	j->conf.title = j->title;
+	j->audio = conf->audio_override != NULL ? xstrdup(conf->audio_override) : NULL;
+	j->conf.audio_override = j->audio;
 	j->asked_us = mono_us();
 	j->src = src;
 	j->reseek = src != NULL;

@@ -16,6 +16,13 @@
  * first `prime` samples and its packets are stamped `prime` later: both
  * streams start at 0 and stay in sync (the skipped 21 ms air as the
  * priming's silence).
+ *
+ * A second audio program (SAP) is a second AAC encoder, primed the same
+ * way, whose packets go to the TS as a third stream and, copied, to a
+ * second mpegts muxer that holds them alone: its buffer is cut with the
+ * main one at every segment boundary and attached to the segment as the
+ * ring's OUTPUT_SAP_TRACK (the HLS audio rendition), so both start at the
+ * same instant and carry the same time stamps.
  */
 #include "engine/output.h"
 
@@ -37,24 +44,40 @@ struct pktq {
 	int head, n;
 };
 
+/* One AAC encoder and what it is fed (TS stream 1 + its index). */
+struct aout {
+	AVCodecContext *enc;
+	AVAudioFifo *fifo;
+	AVFrame *frame;
+	struct pktq q;
+	int64_t count;                  /* samples encoded */
+	int64_t samples;                /* samples taken */
+	int prime;                      /* the encoder's priming, in samples */
+};
+
+/* A TS muxer writing into a growing buffer. */
+struct tsbuf {
+	AVFormatContext *oc;
+	AVIOContext *pb;
+	uint8_t *buf;                   /* the segment being written */
+	size_t len, cap;
+	int header_done;
+	struct output *o;
+	int main;                       /* the main TS: also the endless stream */
+};
+
 struct output {
 	struct output_conf conf;
 	struct ring *ring;
-	AVCodecContext *venc, *aenc;
-	AVFormatContext *oc;
-	AVIOContext *pb;
-	AVAudioFifo *fifo;
-	AVFrame *aframe;
+	AVCodecContext *venc;
+	struct aout a[2];               /* the programme; the SAP (enc NULL: none) */
+	int naudio;
 	AVPacket *pkt;
-	struct pktq qv, qa;
-
-	uint8_t *buf;                   /* the segment being written */
-	size_t len, cap;
+	struct pktq qv;
+	struct tsbuf ts;                /* video, audio (and the SAP) */
+	struct tsbuf sap;               /* the SAP alone (oc NULL: none) */
 
 	int64_t vcount;                 /* video frames taken */
-	int64_t acount;                 /* audio samples encoded */
-	int64_t asamples;               /* audio samples taken */
-	int prime;                      /* the AAC encoder's priming, in samples */
 	int64_t bytes;
 
 	int64_t next_cut;               /* frame index of the next segment boundary */
@@ -62,7 +85,6 @@ struct output {
 	int catchup;                    /* short segments (output_catchup) */
 	int64_t seg_start;              /* frame index the current segment starts at, -1 */
 	int seg_frames;
-	int header_done;
 };
 
 /* Frames in ms at the channel's rate (at least one). */
@@ -121,22 +143,42 @@ output_catchup(struct output *o, int on)
 	o->catchup = on;
 }
 
-/* AVIO write: append to the current segment. */
+/* AVIO write: append to the current segment (of the main TS: the stream reads it too). */
 static int
 io_write(void *opaque, uint8_t *data, int size)
 {
-	struct output *o = opaque;
-	size_t need = o->len + (size_t)size;
+	struct tsbuf *t = opaque;
+	size_t need = t->len + (size_t)size;
 
-	if (need > o->cap) {
-		o->cap = need > o->cap * 2 ? need : o->cap * 2;
-		o->buf = xreallocarray(o->buf, 1, o->cap);
+	if (need > t->cap) {
+		t->cap = need > t->cap * 2 ? need : t->cap * 2;
+		t->buf = xreallocarray(t->buf, 1, t->cap);
 	}
-	memcpy(o->buf + o->len, data, (size_t)size);
-	o->len = need;
-	o->bytes += size;
-	ring_append(o->ring, data, (size_t)size);      /* the TS stream reads it now */
+	memcpy(t->buf + t->len, data, (size_t)size);
+	t->len = need;
+	if (t->main) {
+		t->o->bytes += size;
+		ring_append(t->o->ring, data, (size_t)size);  /* the TS stream reads it now */
+	}
 	return size;
+}
+
+/* End a muxer's segment: its bytes (taken by the caller) and a new buffer. */
+static uint8_t *
+take_segment(struct tsbuf *t, size_t *len)
+{
+	uint8_t *data;
+
+	av_write_frame(t->oc, NULL);            /* flush pending PES */
+	avio_flush(t->pb);
+	data = xreallocarray(t->buf, 1, t->len > 0 ? t->len : 1);
+	*len = t->len;
+	t->cap = t->len + t->len / 4 + 4096;
+	t->buf = xmalloc(t->cap);
+	t->len = 0;
+	if (t->oc->priv_data != NULL)
+		av_opt_set(t->oc->priv_data, "mpegts_flags", "resend_headers", 0);
+	return data;
 }
 
 /* Finish the current segment at frame index v and start the next. */
@@ -145,38 +187,51 @@ cut(struct output *o, int64_t v)
 {
 	int64_t start, end;
 	uint8_t *data;
+	size_t len;
 
 	if (o->seg_start < 0) {
 		o->seg_start = v;
 		return 0;
 	}
-	av_write_frame(o->oc, NULL);            /* flush pending PES */
-	avio_flush(o->pb);
+	if (o->sap.oc != NULL) {
+		/* The rendition's part first: it goes with the segment published next. */
+		data = take_segment(&o->sap, &len);
+		ring_attach(o->ring, OUTPUT_SAP_TRACK, "ts", data, len);
+	}
+	data = take_segment(&o->ts, &len);
 	start = output_frame_time(&o->conf, o->seg_start);
 	end = output_frame_time(&o->conf, v);
-	data = xreallocarray(o->buf, 1, o->len > 0 ? o->len : 1);
-	ring_publish(o->ring, data, o->len, start / 1000, end - start);
-	o->cap = o->len + o->len / 4 + 4096;
-	o->buf = xmalloc(o->cap);
-	o->len = 0;
+	ring_publish(o->ring, data, len, start / 1000, end - start);
 	o->seg_start = v;
-	if (o->oc->priv_data != NULL)
-		av_opt_set(o->oc->priv_data, "mpegts_flags", "resend_headers", 0);
 	return 0;
 }
 
-/* Write one packet (owned) to the muxer, cutting before a boundary keyframe. */
+/* Write one packet (owned) to the muxer(s), cutting before a boundary keyframe. */
 static int
 write_packet(struct output *o, AVPacket *p, char **cause)
 {
-	AVStream *st = o->oc->streams[p->stream_index];
-	AVCodecContext *enc = p->stream_index == 0 ? o->venc : o->aenc;
+	AVStream *st = o->ts.oc->streams[p->stream_index];
+	AVCodecContext *enc = p->stream_index == 0 ? o->venc : o->a[p->stream_index - 1].enc;
+	AVPacket *copy = NULL;
 	int ret;
 
 	if (p->stream_index == 0 && (p->flags & AV_PKT_FLAG_KEY))
 		cut(o, p->pts);
 	av_packet_rescale_ts(p, enc->time_base, st->time_base);
-	ret = av_write_frame(o->oc, p);
+	if (p->stream_index == 2 && o->sap.oc != NULL) {
+		copy = av_packet_clone(p);
+		if (copy != NULL) {
+			copy->stream_index = 0;
+			ret = av_write_frame(o->sap.oc, copy);
+			av_packet_free(&copy);
+			if (ret < 0) {
+				av_packet_free(&p);
+				set_cause(cause, "muxing the second audio program: %s", av_err2str(ret));
+				return ret;
+			}
+		}
+	}
+	ret = av_write_frame(o->ts.oc, p);
 	av_packet_free(&p);
 	if (ret < 0) {
 		set_cause(cause, "muxing: %s", av_err2str(ret));
@@ -204,34 +259,57 @@ q_pop(struct pktq *q)
 	return p;
 }
 
-/* Write queued packets in DTS order while both queues have one. */
+/*
+ * Write queued packets in DTS order while every queue has one (or one
+ * holds so many that the others are late).
+ */
 static int
 interleave(struct output *o, char **cause)
 {
-	AVPacket *v, *a;
-	int ret;
+	struct pktq *qs[3], *best;
+	AVCodecContext *encs[3], *be;
+	AVPacket *h, *b;
+	int n = 0, i, all, ret;
 
-	while (o->qv.n > 0 || o->qa.n > 0) {
-		if (o->qv.n > 0 && o->qa.n > 0) {
-			v = o->qv.p[o->qv.head];
-			a = o->qa.p[o->qa.head];
-			if (av_compare_ts(v->dts, o->venc->time_base, a->dts, o->aenc->time_base) <= 0)
-				ret = write_packet(o, q_pop(&o->qv), cause);
-			else
-				ret = write_packet(o, q_pop(&o->qa), cause);
-		} else if (o->qv.n > PKTQ_MAX / 2)
-			ret = write_packet(o, q_pop(&o->qv), cause);
-		else if (o->qa.n > PKTQ_MAX / 2)
-			ret = write_packet(o, q_pop(&o->qa), cause);
-		else
+	qs[n] = &o->qv;
+	encs[n++] = o->venc;
+	for (i = 0; i < o->naudio; i++) {
+		qs[n] = &o->a[i].q;
+		encs[n++] = o->a[i].enc;
+	}
+	for (;;) {
+		best = NULL;
+		be = NULL;
+		all = 1;
+		for (i = 0; i < n; i++) {
+			if (qs[i]->n == 0) {
+				all = 0;
+				continue;
+			}
+			h = qs[i]->p[qs[i]->head];
+			b = best != NULL ? best->p[best->head] : NULL;
+			if (b == NULL || av_compare_ts(h->dts, encs[i]->time_base, b->dts,
+			    be->time_base) < 0) {
+				best = qs[i];
+				be = encs[i];
+			}
+		}
+		if (!all) {
+			best = NULL;
+			for (i = 0; i < n && best == NULL; i++) {
+				if (qs[i]->n > PKTQ_MAX / 2)
+					best = qs[i];
+			}
+		}
+		if (best == NULL)
 			break;
-		if (ret < 0)
+		if ((ret = write_packet(o, q_pop(best), cause)) < 0)
 			return ret;
 	}
 	return 0;
 }
 
-/* Collect what an encoder has ready. */
+/* Collect what an encoder (TS stream index) has ready. */
 static int
 drain(struct output *o, AVCodecContext *enc, int index, char **cause)
 {
@@ -247,13 +325,13 @@ drain(struct output *o, AVCodecContext *enc, int index, char **cause)
 			return ret;
 		}
 		o->pkt->stream_index = index;
-		if (index == 1) {
-			o->pkt->pts += o->prime;
-			o->pkt->dts += o->prime;
+		if (index > 0) {
+			o->pkt->pts += o->a[index - 1].prime;
+			o->pkt->dts += o->a[index - 1].prime;
 		}
 		p = av_packet_alloc();
 		av_packet_move_ref(p, o->pkt);
-		q_push(index == 0 ? &o->qv : &o->qa, p);
+		q_push(index == 0 ? &o->qv : &o->a[index - 1].q, p);
 	}
 	return interleave(o, cause);
 }
@@ -278,7 +356,13 @@ open_video(struct output *o, char **cause)
 	e->pix_fmt = AV_PIX_FMT_YUV420P;
 	e->time_base = (AVRational){ c->fps_den, c->fps_num };
 	e->framerate = (AVRational){ c->fps_num, c->fps_den };
-	e->sample_aspect_ratio = (AVRational){ 1, 1 };
+	e->sample_aspect_ratio = c->sar_num > 0 && c->sar_den > 0 ?
+	    (AVRational){ c->sar_num, c->sar_den } : (AVRational){ 1, 1 };
+	/* Every picture is made BT.709 (engine/source.c): say so. */
+	e->color_primaries = AVCOL_PRI_BT709;
+	e->color_trc = AVCOL_TRC_BT709;
+	e->colorspace = AVCOL_SPC_BT709;
+	e->color_range = AVCOL_RANGE_MPEG;
 	e->gop_size = o->seg_frames;
 	e->keyint_min = o->seg_frames;
 	e->max_b_frames = 0;
@@ -300,10 +384,11 @@ open_video(struct output *o, char **cause)
 	return 0;
 }
 
-/* Open the audio encoder. */
+/* Open audio encoder i (0 the programme, 1 the SAP). */
 static int
-open_audio(struct output *o, char **cause)
+open_audio(struct output *o, int i, char **cause)
 {
+	struct aout *a = &o->a[i];
 	const AVCodec *codec;
 	AVCodecContext *e;
 	AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
@@ -313,7 +398,7 @@ open_audio(struct output *o, char **cause)
 		set_cause(cause, "this FFmpeg has no AAC encoder");
 		return -1;
 	}
-	e = o->aenc = avcodec_alloc_context3(codec);
+	e = a->enc = avcodec_alloc_context3(codec);
 	e->sample_fmt = AV_SAMPLE_FMT_FLTP;
 	e->sample_rate = OUTPUT_SAMPLE_RATE;
 	av_channel_layout_copy(&e->ch_layout, &stereo);
@@ -323,32 +408,92 @@ open_audio(struct output *o, char **cause)
 		set_cause(cause, "opening the AAC encoder: %s", av_err2str(ret));
 		return ret;
 	}
-	o->prime = e->initial_padding > 0 ? e->initial_padding : 0;
-	o->fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, 2, e->frame_size * 4);
-	o->aframe = av_frame_alloc();
-	o->aframe->format = AV_SAMPLE_FMT_FLTP;
-	o->aframe->sample_rate = OUTPUT_SAMPLE_RATE;
-	o->aframe->nb_samples = e->frame_size;
-	av_channel_layout_copy(&o->aframe->ch_layout, &stereo);
-	if (av_frame_get_buffer(o->aframe, 0) < 0) {
+	a->prime = e->initial_padding > 0 ? e->initial_padding : 0;
+	a->fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, 2, e->frame_size * 4);
+	a->frame = av_frame_alloc();
+	a->frame->format = AV_SAMPLE_FMT_FLTP;
+	a->frame->sample_rate = OUTPUT_SAMPLE_RATE;
+	a->frame->nb_samples = e->frame_size;
+	av_channel_layout_copy(&a->frame->ch_layout, &stereo);
+	if (av_frame_get_buffer(a->frame, 0) < 0) {
 		set_cause(cause, "out of memory for audio");
 		return -1;
 	}
+	o->naudio = i + 1;
 	return 0;
 }
 
-/* Add a stream for an encoder. */
+/* Add a stream for an encoder to a muxer; lang (or NULL) for its descriptor. */
 static int
-add_stream(struct output *o, AVCodecContext *enc, char **cause)
+add_stream(AVFormatContext *oc, AVCodecContext *enc, const char *lang, char **cause)
 {
-	AVStream *st = avformat_new_stream(o->oc, NULL);
+	AVStream *st = avformat_new_stream(oc, NULL);
 
 	if (st == NULL || avcodec_parameters_from_context(st->codecpar, enc) < 0) {
 		set_cause(cause, "cannot add a TS stream");
 		return -1;
 	}
 	st->time_base = (AVRational){ 1, 90000 };
+	if (lang != NULL && *lang != '\0')
+		av_dict_set(&st->metadata, "language", lang, 0);
 	return 0;
+}
+
+/* Make a TS muxer into t (its streams added by the caller before tsbuf_start). */
+static int
+tsbuf_new(struct output *o, struct tsbuf *t, int main, char **cause)
+{
+	uint8_t *iobuf;
+	int ret;
+
+	t->o = o;
+	t->main = main;
+	if ((ret = avformat_alloc_output_context2(&t->oc, NULL, "mpegts", NULL)) < 0) {
+		set_cause(cause, "the mpegts muxer: %s", av_err2str(ret));
+		return -1;
+	}
+	/* Small writes, so the endless TS stream flows smoothly. */
+	iobuf = av_malloc(4096);
+	t->pb = avio_alloc_context(iobuf, 4096, 1, t, NULL, io_write, NULL);
+	t->oc->pb = t->pb;
+	t->oc->flags |= AVFMT_FLAG_CUSTOM_IO;
+	av_dict_set(&t->oc->metadata, "service_provider", "Retrovue", 0);
+	av_dict_set(&t->oc->metadata, "service_name", o->conf.name != NULL ? o->conf.name :
+	    "Retrovue", 0);
+	t->cap = main ? 1 << 20 : 1 << 16;
+	t->buf = xmalloc(t->cap);
+	return 0;
+}
+
+/* Write a muxer's header. */
+static int
+tsbuf_start(struct tsbuf *t, char **cause)
+{
+	int ret;
+
+	if ((ret = avformat_write_header(t->oc, NULL)) < 0) {
+		set_cause(cause, "writing the TS header: %s", av_err2str(ret));
+		return -1;
+	}
+	t->header_done = 1;
+	return 0;
+}
+
+/* Free a muxer and its buffer. */
+static void
+tsbuf_free(struct tsbuf *t)
+{
+	if (t->oc != NULL) {
+		if (t->header_done)
+			av_write_trailer(t->oc);
+		avformat_free_context(t->oc);
+		t->oc = NULL;
+	}
+	if (t->pb != NULL) {
+		av_freep(&t->pb->buffer);
+		avio_context_free(&t->pb);
+	}
+	freep(&t->buf);
 }
 
 /* Open everything. */
@@ -357,39 +502,27 @@ output_open(struct output **out, const struct output_conf *conf, struct ring *ri
     char **cause)
 {
 	struct output *o = xcalloc(1, sizeof *o);
-	uint8_t *iobuf;
-	int ret;
+	int sap = conf->sap_language != NULL && *conf->sap_language != '\0';
 
 	*out = NULL;
 	o->conf = *conf;
+	o->conf.language = o->conf.sap_language = NULL;        /* borrowed: open only */
 	o->ring = ring;
 	o->seg_frames = (int)frames_in(conf, conf->segment_ms);
 	o->seg_start = -1;
 	o->pkt = av_packet_alloc();
-	if (open_video(o, cause) < 0 || open_audio(o, cause) < 0)
+	if (open_video(o, cause) < 0 || open_audio(o, 0, cause) < 0 ||
+	    (sap && open_audio(o, 1, cause) < 0))
 		goto fail;
-
-	if ((ret = avformat_alloc_output_context2(&o->oc, NULL, "mpegts", NULL)) < 0) {
-		set_cause(cause, "the mpegts muxer: %s", av_err2str(ret));
+	if (tsbuf_new(o, &o->ts, 1, cause) < 0 || add_stream(o->ts.oc, o->venc, NULL, cause) < 0 ||
+	    add_stream(o->ts.oc, o->a[0].enc, conf->language, cause) < 0 ||
+	    (sap && add_stream(o->ts.oc, o->a[1].enc, conf->sap_language, cause) < 0))
 		goto fail;
-	}
-	if (add_stream(o, o->venc, cause) < 0 || add_stream(o, o->aenc, cause) < 0)
+	if (sap && (tsbuf_new(o, &o->sap, 0, cause) < 0 ||
+	    add_stream(o->sap.oc, o->a[1].enc, conf->sap_language, cause) < 0))
 		goto fail;
-	/* Small writes, so the endless TS stream flows smoothly. */
-	iobuf = av_malloc(4096);
-	o->pb = avio_alloc_context(iobuf, 4096, 1, o, NULL, io_write, NULL);
-	o->oc->pb = o->pb;
-	o->oc->flags |= AVFMT_FLAG_CUSTOM_IO;
-	av_dict_set(&o->oc->metadata, "service_provider", "Retrovue", 0);
-	av_dict_set(&o->oc->metadata, "service_name", conf->name != NULL ? conf->name : "Retrovue",
-	    0);
-	o->cap = 1 << 20;
-	o->buf = xmalloc(o->cap);
-	if ((ret = avformat_write_header(o->oc, NULL)) < 0) {
-		set_cause(cause, "writing the TS header: %s", av_err2str(ret));
+	if (tsbuf_start(&o->ts, cause) < 0 || (sap && tsbuf_start(&o->sap, cause) < 0))
 		goto fail;
-	}
-	o->header_done = 1;
 	*out = o;
 	return 0;
 
@@ -419,41 +552,60 @@ output_video(struct output *o, AVFrame *frame, char **cause)
 	return drain(o, o->venc, 0, cause);
 }
 
-/* Audio samples. */
-int
-output_audio(struct output *o, AVFrame *frame, char **cause)
+/* Audio samples for encoder i. */
+static int
+encode_audio(struct output *o, int i, AVFrame *frame, char **cause)
 {
+	struct aout *a = &o->a[i];
 	int ret, skip = 0;
 
-	if (o->asamples < o->prime)
-		skip = (int)(o->prime - o->asamples < frame->nb_samples ? o->prime - o->asamples :
+	if (a->samples < a->prime)
+		skip = (int)(a->prime - a->samples < frame->nb_samples ? a->prime - a->samples :
 		    frame->nb_samples);
-	o->asamples += frame->nb_samples;
+	a->samples += frame->nb_samples;
 	if (skip < frame->nb_samples) {
 		uint8_t *planes[AV_NUM_DATA_POINTERS];
 		int c;
 
 		for (c = 0; c < 2 && c < AV_NUM_DATA_POINTERS; c++)
 			planes[c] = frame->extended_data[c] + (size_t)skip * sizeof(float);
-		if (av_audio_fifo_write(o->fifo, (void **)planes, frame->nb_samples - skip) < 0) {
+		if (av_audio_fifo_write(a->fifo, (void **)planes, frame->nb_samples - skip) < 0) {
 			set_cause(cause, "out of memory for audio");
 			return -1;
 		}
 	}
-	while (av_audio_fifo_size(o->fifo) >= o->aenc->frame_size) {
-		if ((ret = av_frame_make_writable(o->aframe)) < 0)
+	while (av_audio_fifo_size(a->fifo) >= a->enc->frame_size) {
+		if ((ret = av_frame_make_writable(a->frame)) < 0)
 			return ret;
-		av_audio_fifo_read(o->fifo, (void **)o->aframe->extended_data, o->aenc->frame_size);
-		o->aframe->pts = o->acount;
-		o->acount += o->aenc->frame_size;
-		if ((ret = avcodec_send_frame(o->aenc, o->aframe)) < 0) {
+		av_audio_fifo_read(a->fifo, (void **)a->frame->extended_data, a->enc->frame_size);
+		a->frame->pts = a->count;
+		a->count += a->enc->frame_size;
+		if ((ret = avcodec_send_frame(a->enc, a->frame)) < 0) {
 			set_cause(cause, "encoding audio: %s", av_err2str(ret));
 			return ret;
 		}
-		if ((ret = drain(o, o->aenc, 1, cause)) < 0)
+		if ((ret = drain(o, a->enc, i + 1, cause)) < 0)
 			return ret;
 	}
 	return 0;
+}
+
+/* Audio samples. */
+int
+output_audio(struct output *o, AVFrame *frame, char **cause)
+{
+	return encode_audio(o, 0, frame, cause);
+}
+
+/* SAP samples. */
+int
+output_sap(struct output *o, AVFrame *frame, char **cause)
+{
+	if (o->naudio < 2) {
+		set_cause(cause, "this channel has no second audio program");
+		return -1;
+	}
+	return encode_audio(o, 1, frame, cause);
 }
 
 /* Counters. */
@@ -466,7 +618,13 @@ output_video_count(struct output *o)
 int64_t
 output_audio_count(struct output *o)
 {
-	return o->asamples;
+	return o->a[0].samples;
+}
+
+int64_t
+output_sap_count(struct output *o)
+{
+	return o->a[1].samples;
 }
 
 int64_t
@@ -480,37 +638,37 @@ void
 output_close(struct output **op)
 {
 	struct output *o;
+	AVPacket *p;
+	int i;
 
 	if (op == NULL || (o = *op) == NULL)
 		return;
 	while (o->qv.n > 0) {
-		AVPacket *p = q_pop(&o->qv);
+		p = q_pop(&o->qv);
 		av_packet_free(&p);
 	}
-	while (o->qa.n > 0) {
-		AVPacket *p = q_pop(&o->qa);
-		av_packet_free(&p);
+	for (i = 0; i < 2; i++) {
+		while (o->a[i].q.n > 0) {
+			p = q_pop(&o->a[i].q);
+			av_packet_free(&p);
+		}
 	}
-	if (o->oc != NULL) {
-		if (o->header_done)
-			av_write_trailer(o->oc);
-		avformat_free_context(o->oc);
-	}
-	if (o->pb != NULL) {
-		av_freep(&o->pb->buffer);
-		avio_context_free(&o->pb);
-	}
+	tsbuf_free(&o->ts);
+	tsbuf_free(&o->sap);
 	avcodec_free_context(&o->venc);
-	if (o->aenc != NULL && avcodec_send_frame(o->aenc, NULL) >= 0) {
-		/* Drain the AAC encoder quietly: the stream is over. */
-		while (o->pkt != NULL && avcodec_receive_packet(o->aenc, o->pkt) >= 0)
-			av_packet_unref(o->pkt);
+	for (i = 0; i < 2; i++) {
+		struct aout *a = &o->a[i];
+
+		if (a->enc != NULL && avcodec_send_frame(a->enc, NULL) >= 0) {
+			/* Drain the AAC encoder quietly: the stream is over. */
+			while (o->pkt != NULL && avcodec_receive_packet(a->enc, o->pkt) >= 0)
+				av_packet_unref(o->pkt);
+		}
+		avcodec_free_context(&a->enc);
+		if (a->fifo != NULL)
+			av_audio_fifo_free(a->fifo);
+		av_frame_free(&a->frame);
 	}
-	avcodec_free_context(&o->aenc);
-	if (o->fifo != NULL)
-		av_audio_fifo_free(o->fifo);
-	av_frame_free(&o->aframe);
 	av_packet_free(&o->pkt);
-	free(o->buf);
 	freep(op);
 }

@@ -10,13 +10,13 @@
 #include "engine/pool.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "src/log.h"
 #include "src/util.h"
+#include "src/thread.h"
 
 struct job {
 	void (*fn)(void *);
@@ -75,7 +75,6 @@ struct pool *
 pool_new(const char *name, int nthreads)
 {
 	struct pool *p = xcalloc(1, sizeof *p);
-	sigset_t all, old;
 	long cores;
 	int i;
 
@@ -89,18 +88,12 @@ pool_new(const char *name, int nthreads)
 	snprintf(p->name, sizeof p->name, "rv-%s", name);
 	p->threads = xcalloc((size_t)nthreads, sizeof *p->threads);
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 0; i < nthreads; i++) {
-		if (pthread_create(&p->threads[i], NULL, worker, p) != 0) {
+		if (thread_start(&p->threads[i], p->name, worker, p) != 0) {
 			log_error("%s: cannot start a worker thread", p->name);
 			break;
 		}
-#ifdef HAVE_PTHREAD_SETNAME_NP
-		pthread_setname_np(p->threads[i], p->name);
-#endif
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	p->nthreads = i;
 	return p;
 }

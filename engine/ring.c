@@ -14,6 +14,12 @@
  * flows continuously instead of in segment-sized bursts; its readers are
  * woken at most every OPEN_WAKE_US as bytes arrive, and when it is
  * published the same bytes become the immutable segment.
+ *
+ * Tracks (a second audio program's rendition) ride on the segments: the
+ * part attached before a publish belongs to that segment (it holds a
+ * reference), so a track's segments leave the ring with the main ones
+ * and its playlist, built with the main one, lists the same numbers and
+ * times.
  */
 #include "engine/ring.h"
 
@@ -43,6 +49,14 @@ struct ring {
 	uint8_t *open;                  /* segment next_seq as written so far */
 	size_t open_len, open_cap;
 	int64_t open_woken_us;          /* last wake for open bytes (mono) */
+	struct track {
+		char name[16];
+		char ext[8];
+		struct segment *pending;        /* attached to the next segment */
+		struct segment *playlist;
+	} tracks[RING_TRACKS];
+	int ntracks;
+	struct segment *master;         /* the master playlist, or NULL */
 };
 
 #define OPEN_WAKE_US 40000
@@ -62,11 +76,14 @@ void
 segment_unref(struct segment **sp)
 {
 	struct segment *s;
+	int i;
 
 	if (sp == NULL || (s = *sp) == NULL)
 		return;
 	*sp = NULL;
 	if (__atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		for (i = 0; i < RING_TRACKS; i++)
+			segment_unref(&s->parts[i]);
 		free(s->data);
 		free(s);
 	}
@@ -110,7 +127,26 @@ clear_locked(struct ring *r)
 		segment_unref(&r->segs[i]);
 	r->n = 0;
 	segment_unref(&r->playlist);
+	for (i = 0; i < r->ntracks; i++) {
+		segment_unref(&r->tracks[i].pending);
+		segment_unref(&r->tracks[i].playlist);
+	}
 	r->open_len = 0;
+}
+
+/* Forget the tracks and the master playlist; caller holds the lock. */
+static void
+forget_tracks_locked(struct ring *r)
+{
+	int i;
+
+	for (i = 0; i < r->ntracks; i++) {
+		segment_unref(&r->tracks[i].pending);
+		segment_unref(&r->tracks[i].playlist);
+	}
+	memset(r->tracks, 0, sizeof r->tracks);
+	r->ntracks = 0;
+	segment_unref(&r->master);
 }
 
 /* Free. */
@@ -122,6 +158,7 @@ ring_free(struct ring **rp)
 	if (rp == NULL || (r = *rp) == NULL)
 		return;
 	clear_locked(r);
+	forget_tracks_locked(r);
 	free(r->segs);
 	free(r->open);
 	pthread_mutex_destroy(&r->lock);
@@ -188,6 +225,7 @@ ring_begin(struct ring *r, int64_t min_seq, int target_s)
 {
 	pthread_mutex_lock(&r->lock);
 	clear_locked(r);
+	forget_tracks_locked(r);
 	if (min_seq > r->next_seq)
 		r->next_seq = min_seq;
 	r->target_s = target_s < 1 ? 1 : target_s;
@@ -214,37 +252,68 @@ first_listed_locked(struct ring *r)
 	return first;
 }
 
-/* Rebuild the playlist snapshot; caller holds the lock. */
-static void
-build_playlist_locked(struct ring *r)
+/*
+ * A playlist of the segments from first: the main one (track -1), or a
+ * track's (from its first segment with a part, to the last before a
+ * segment without one); NULL when it would list nothing.
+ */
+static struct segment *
+playlist_locked(struct ring *r, int first, int track)
 {
 	char *buf, *p, when[40];
+	const char *ext = track < 0 ? "ts" : r->tracks[track].ext;
 	size_t cap;
-	int first, i, len;
-	struct segment *s;
+	int i, last = r->n, len;
+	struct segment *s, *pl;
 	time_t secs;
 	struct tm tm;
 
-	first = first_listed_locked(r);
-	cap = 256 + (size_t)(r->n - first) * 128;
+	if (track >= 0) {
+		while (first < r->n && r->segs[first]->parts[track] == NULL)
+			first++;
+		for (last = first; last < r->n && r->segs[last]->parts[track] != NULL; last++)
+			;
+	}
+	if (first >= last)
+		return NULL;
+	cap = 256 + (size_t)(last - first) * 128;
 	p = buf = xmalloc(cap);
 	len = snprintf(p, cap, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n"
 	    "#EXT-X-MEDIA-SEQUENCE:%lld\n#EXT-X-INDEPENDENT-SEGMENTS\n", r->target_s,
 	    (long long)r->segs[first]->seq);
 	p += len;
-	for (i = first; i < r->n; i++) {
+	for (i = first; i < last; i++) {
 		s = r->segs[i];
 		secs = (time_t)(s->start_ms / 1000);
 		gmtime_r(&secs, &tm);
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
 		len = snprintf(p, cap - (size_t)(p - buf),
-		    "#EXT-X-PROGRAM-DATE-TIME:%s.%03dZ\n#EXTINF:%.3f,\n%lld.ts\n", when,
-		    (int)(s->start_ms % 1000), (double)s->duration_us / 1e6, (long long)s->seq);
+		    "#EXT-X-PROGRAM-DATE-TIME:%s.%03dZ\n#EXTINF:%.3f,\n%lld.%s\n", when,
+		    (int)(s->start_ms % 1000), (double)s->duration_us / 1e6, (long long)s->seq,
+		    ext);
 		p += len;
 	}
+	pl = segment_new((uint8_t *)buf, (size_t)(p - buf));
+	pl->seq = r->segs[last - 1]->seq;
+	return pl;
+}
+
+/* Rebuild the playlist snapshots (the main one, each track's); caller holds the lock. */
+static void
+build_playlist_locked(struct ring *r)
+{
+	int first = first_listed_locked(r), i;
+	struct segment *pl;
+
 	segment_unref(&r->playlist);
-	r->playlist = segment_new((uint8_t *)buf, (size_t)(p - buf));
-	r->playlist->seq = r->segs[r->n - 1]->seq;
+	r->playlist = playlist_locked(r, first, -1);
+	for (i = 0; i < r->ntracks; i++) {
+		pl = playlist_locked(r, first, i);
+		if (pl != NULL || r->tracks[i].playlist == NULL) {
+			segment_unref(&r->tracks[i].playlist);
+			r->tracks[i].playlist = pl;
+		}
+	}
 }
 
 /* Drop the oldest segment; caller holds the lock. */
@@ -275,11 +344,21 @@ ring_publish(struct ring *r, uint8_t *data, size_t len, int64_t start_ms, int64_
 	struct segment *s = segment_new(data, len);
 	struct ring_waiter *w;
 	int64_t seq;
+	int i;
 
 	s->start_ms = start_ms;
 	s->duration_us = duration_us;
 	pthread_mutex_lock(&r->lock);
 	seq = s->seq = r->next_seq++;
+	for (i = 0; i < r->ntracks; i++) {
+		s->parts[i] = r->tracks[i].pending;
+		r->tracks[i].pending = NULL;
+		if (s->parts[i] != NULL) {
+			s->parts[i]->seq = seq;
+			s->parts[i]->start_ms = start_ms;
+			s->parts[i]->duration_us = duration_us;
+		}
+	}
 	if (r->n == r->cap)
 		drop_oldest_locked(r);
 	r->segs[r->n++] = s;
@@ -296,6 +375,53 @@ ring_publish(struct ring *r, uint8_t *data, size_t len, int64_t start_ms, int64_
 	pthread_mutex_unlock(&r->lock);
 	ring_waiters_wake(w);
 	return seq;
+}
+
+/* The index of track name, or -1; caller holds the lock. */
+static int
+track_locked(struct ring *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->ntracks; i++) {
+		if (strcmp(r->tracks[i].name, name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* A track's part of the next segment. */
+void
+ring_attach(struct ring *r, const char *track, const char *ext, uint8_t *data, size_t len)
+{
+	struct segment *s = segment_new(data, len);
+	int i;
+
+	pthread_mutex_lock(&r->lock);
+	if ((i = track_locked(r, track)) < 0 && r->ntracks < RING_TRACKS) {
+		i = r->ntracks++;
+		snprintf(r->tracks[i].name, sizeof r->tracks[i].name, "%s", track);
+		snprintf(r->tracks[i].ext, sizeof r->tracks[i].ext, "%s", ext);
+	}
+	if (i >= 0) {
+		segment_unref(&r->tracks[i].pending);
+		r->tracks[i].pending = s;
+		s = NULL;
+	}
+	pthread_mutex_unlock(&r->lock);
+	segment_unref(&s);
+}
+
+/* The master playlist. */
+void
+ring_set_master(struct ring *r, char *text)
+{
+	struct segment *s = text != NULL ? segment_new((uint8_t *)text, strlen(text)) : NULL;
+
+	pthread_mutex_lock(&r->lock);
+	segment_unref(&r->master);
+	r->master = s;
+	pthread_mutex_unlock(&r->lock);
 }
 
 /* Bytes of the segment being written. */
@@ -494,4 +620,85 @@ ring_playlist(struct ring *r, struct segment **out, struct ring_waiter *w)
 		res = RING_OFF;
 	pthread_mutex_unlock(&r->lock);
 	return res;
+}
+
+/* The index: the master, or the playlist. */
+enum ring_result
+ring_index(struct ring *r, struct segment **out, struct ring_waiter *w)
+{
+	enum ring_result res = ring_playlist(r, out, w);
+
+	if (res != RING_OK)
+		return res;
+	pthread_mutex_lock(&r->lock);
+	if (r->master != NULL) {
+		segment_unref(out);
+		*out = segment_ref(r->master);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return res;
+}
+
+/* A track's playlist. */
+enum ring_result
+ring_track_playlist(struct ring *r, const char *track, struct segment **out,
+    struct ring_waiter *w)
+{
+	enum ring_result res;
+	int i;
+
+	*out = NULL;
+	pthread_mutex_lock(&r->lock);
+	i = track_locked(r, track);
+	if (i >= 0 && r->tracks[i].playlist != NULL) {
+		*out = segment_ref(r->tracks[i].playlist);
+		res = RING_OK;
+	} else if (!r->on_air)
+		res = RING_OFF;
+	else if ((i >= 0 || (r->playlist == NULL && r->master != NULL)) && w != NULL) {
+		/* Starting (the track's first part comes with the first segments). */
+		wait_locked(&r->plwaiters, w);
+		res = RING_WAIT;
+	} else
+		res = RING_GONE;
+	pthread_mutex_unlock(&r->lock);
+	return res;
+}
+
+/* A track's part of a segment. */
+enum ring_result
+ring_track_get(struct ring *r, const char *track, int64_t seq, struct segment **out)
+{
+	enum ring_result res = RING_GONE;
+	int64_t first;
+	int i;
+
+	*out = NULL;
+	pthread_mutex_lock(&r->lock);
+	first = r->n > 0 ? r->segs[0]->seq : r->next_seq;
+	i = track_locked(r, track);
+	if (i >= 0 && seq >= first && seq < r->next_seq && r->n > 0 &&
+	    r->segs[seq - first]->parts[i] != NULL) {
+		*out = segment_ref(r->segs[seq - first]->parts[i]);
+		res = RING_OK;
+	} else if (!r->on_air)
+		res = RING_OFF;
+	pthread_mutex_unlock(&r->lock);
+	return res;
+}
+
+/* A track's file extension. */
+const char *
+ring_track_ext(struct ring *r, const char *track, char *buf, size_t len)
+{
+	const char *ext = NULL;
+	int i;
+
+	pthread_mutex_lock(&r->lock);
+	if ((i = track_locked(r, track)) >= 0) {
+		snprintf(buf, len, "%s", r->tracks[i].ext);
+		ext = buf;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return ext;
 }

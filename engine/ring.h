@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define RING_TRACKS 4
+
 /* An immutable, reference-counted byte buffer: a TS segment or a playlist. */
 struct segment {
 	int refs;                       /* atomic */
@@ -21,6 +23,7 @@ struct segment {
 	int64_t duration_us;
 	size_t len;
 	uint8_t *data;                  /* owned */
+	struct segment *parts[RING_TRACKS];     /* its tracks' parts (references), or NULL */
 };
 
 /* Take a reference. */
@@ -81,6 +84,24 @@ void ring_append(struct ring *r, const uint8_t *data, size_t len);
 /* Off the air: drop the segments, wake every waiter. */
 void ring_end(struct ring *r);
 
+/*
+ * Tracks: renditions beside the segments (a second audio program's
+ * audio-only TS, subtitles), up to RING_TRACKS, each named by a word of
+ * lower-case letters and digits. The producer attaches each track's part
+ * of a segment (data taken; its file extension ext, "ts") before it
+ * publishes the segment; the track's playlist lists the same segments,
+ * numbered and timed alike, its parts named SEQ.ext relative to it.
+ * ring_begin forgets the tracks.
+ */
+void ring_attach(struct ring *r, const char *track, const char *ext, uint8_t *data,
+    size_t len);
+/*
+ * Producer: the master playlist (text taken; NULL: none), given at the
+ * index (ring_index) instead of the main playlist; set before the first
+ * segment. ring_begin forgets it.
+ */
+void ring_set_master(struct ring *r, char *text);
+
 /* The next sequence number the ring will give. */
 int64_t ring_next_seq(struct ring *r);
 /* Sequence number of the newest segment, -1 if none. */
@@ -116,6 +137,23 @@ enum ring_result ring_read(struct ring *r, int64_t seq, size_t off, uint8_t *buf
  * while no segment exists yet, or RING_OFF.
  */
 enum ring_result ring_playlist(struct ring *r, struct segment **out, struct ring_waiter *w);
+/*
+ * The index: the master playlist when there is one, else the playlist;
+ * as ring_playlist (it waits for the first playlist either way).
+ */
+enum ring_result ring_index(struct ring *r, struct segment **out, struct ring_waiter *w);
+/*
+ * A track's playlist: RING_OK with a reference, RING_WAIT (w queued) while
+ * there is no playlist yet, RING_GONE when the channel has no such track,
+ * or RING_OFF.
+ */
+enum ring_result ring_track_playlist(struct ring *r, const char *track, struct segment **out,
+    struct ring_waiter *w);
+/* A track's part of segment seq: RING_OK with a reference, RING_GONE, or RING_OFF. */
+enum ring_result ring_track_get(struct ring *r, const char *track, int64_t seq,
+    struct segment **out);
+/* A track's file extension ("ts"), or NULL when the ring has no such track now. */
+const char *ring_track_ext(struct ring *r, const char *track, char *buf, size_t len);
 /* Wake every waiter now (shutdown). */
 void ring_wake_all(struct ring *r);
 

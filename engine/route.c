@@ -68,13 +68,50 @@ set_number(struct route *r, const char *s, size_t len)
 	r->number[len] = '\0';
 }
 
+/* Is s[0..len) a track's name (lower-case letters and digits, a letter first)? */
+static int
+valid_track(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len >= sizeof ((struct route *)0)->track || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	}
+	return 1;
+}
+
+/* "SEQ.EXT" (at most 18 digits: no overflow; ext "ts", or for a track "vtt"). */
+static enum route_kind
+segment_name(const char *seg, int track, struct route *r)
+{
+	const char *dot = strrchr(seg, '.');
+	size_t i, n;
+	int64_t seq = 0;
+
+	if (dot == NULL || (strcmp(dot, ".ts") != 0 && !(track && strcmp(dot, ".vtt") == 0)))
+		return ROUTE_NONE;
+	n = (size_t)(dot - seg);
+	if (n == 0 || n > 18)
+		return ROUTE_NONE;
+	for (i = 0; i < n; i++) {
+		if (seg[i] < '0' || seg[i] > '9')
+			return ROUTE_NONE;
+		seq = seq * 10 + (seg[i] - '0');
+	}
+	r->seq = seq;
+	snprintf(r->ext, sizeof r->ext, "%s", dot + 1);
+	return ROUTE_SEGMENT;
+}
+
 /* The /channel/ routes; rest follows "/channel/". */
 static enum route_kind
 channel_route(const char *rest, struct route *r)
 {
-	const char *slash = strchr(rest, '/'), *seg;
-	size_t len = strlen(rest), i;
-	int64_t seq = 0;
+	const char *slash = strchr(rest, '/'), *seg, *sub;
+	size_t len = strlen(rest);
 
 	if (slash == NULL) {
 		if (len > 3 && strcmp(rest + len - 3, ".ts") == 0 &&
@@ -88,19 +125,23 @@ channel_route(const char *rest, struct route *r)
 		return ROUTE_NONE;
 	set_number(r, rest, (size_t)(slash - rest));
 	seg = slash + 1;
-	if (strcmp(seg, "index.m3u8") == 0)
-		return ROUTE_PLAYLIST;
-	len = strlen(seg);
-	/* At most 18 digits: no overflow. */
-	if (len <= 3 || len > 21 || strcmp(seg + len - 3, ".ts") != 0)
-		return ROUTE_NONE;
-	for (i = 0; i < len - 3; i++) {
-		if (seg[i] < '0' || seg[i] > '9')
+	if ((sub = strchr(seg, '/')) != NULL) {
+		/* A track's folder. */
+		if (!valid_track(seg, (size_t)(sub - seg)) || strchr(sub + 1, '/') != NULL)
 			return ROUTE_NONE;
-		seq = seq * 10 + (seg[i] - '0');
+		memcpy(r->track, seg, (size_t)(sub - seg));
+		r->track[sub - seg] = '\0';
+		if (strcmp(sub + 1, "index.m3u8") == 0)
+			return ROUTE_PLAYLIST;
+		return segment_name(sub + 1, 1, r);
 	}
-	r->seq = seq;
-	return ROUTE_SEGMENT;
+	if (strcmp(seg, "index.m3u8") == 0) {
+		r->index = 1;
+		return ROUTE_PLAYLIST;
+	}
+	if (strcmp(seg, "main.m3u8") == 0)
+		return ROUTE_PLAYLIST;
+	return segment_name(seg, 0, r);
 }
 
 /* /iptv/logos/N.EXT; name follows "/iptv/logos/". */

@@ -12,8 +12,8 @@
 /* The resource a path names. */
 enum route_kind {
 	ROUTE_NONE,                     /* no such resource */
-	ROUTE_PLAYLIST,                 /* /channel/N/index.m3u8 */
-	ROUTE_SEGMENT,                  /* /channel/N/SEQ.ts */
+	ROUTE_PLAYLIST,                 /* /channel/N/index.m3u8, main.m3u8, TRACK/index.m3u8 */
+	ROUTE_SEGMENT,                  /* /channel/N/SEQ.ts, TRACK/SEQ.EXT */
 	ROUTE_STREAM,                   /* /channel/N.ts */
 	ROUTE_STATUS,                   /* /api/status */
 	ROUTE_HEALTHZ,                  /* /healthz */
@@ -42,7 +42,16 @@ struct route {
 	int head;                       /* HEAD: headers only, start nothing */
 	char number[16];                /* guide number (channel routes, logos) */
 	int64_t seq;                    /* segment number */
-	char ext[8];                    /* logo extension with its dot (".png") */
+	char ext[8];                    /* logo extension with its dot (".png"); a track's
+	                                   segment's ("ts") */
+	/*
+	 * Playlists and segments: index.m3u8 is the channel's index (its
+	 * master playlist when it has renditions, else its playlist);
+	 * main.m3u8 always its playlist; a track (a rendition: "sap") has its
+	 * own folder, TRACK/index.m3u8 and TRACK/SEQ.EXT.
+	 */
+	int index;                      /* index.m3u8 of the channel */
+	char track[16];                 /* a track's, or "" */
 };
 
 /* Route a request; fills *r and returns r->action. */

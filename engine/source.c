@@ -135,6 +135,8 @@ struct source {
 	AVFilterContext *vsrc, *vsink;
 	int vw, vh, vfmt;
 	AVRational vsar;
+	enum AVColorTransferCharacteristic vtrc;  /* the transfer (HDR) */
+	enum AVColorPrimaries vpri;     /* and primaries (wide gamut) */
 	AVFrame *held_pic;              /* the last decoded picture before the join */
 	AVFrame *ready[READY_MAX];      /* normalised pictures drained from an old graph */
 	int nready;
@@ -165,6 +167,9 @@ struct source {
 	int64_t measured_to;            /* output samples before this were measured at open */
 	int auto_gain;                  /* the loudness was unknown: follow the measure */
 	double gain, gain_want;         /* dB */
+
+	/* The second audio program: a reader of its own on its track, or NULL (the main audio). */
+	struct source *sap;
 
 	AVFrame *card;                  /* slate, generated or title picture */
 	int64_t card_n;
@@ -252,30 +257,160 @@ pktq_free(struct pktq *q)
 	memset(q, 0, sizeof *q);
 }
 
-/* Scaled size keeping the display aspect ratio inside the channel's frame. */
+/*
+ * Picture shape and colour: where a picture goes in the channel's frame
+ * (the channel's aspect policy; either's pixels may be non-square), and
+ * how it becomes 8-bit SDR BT.709 (HDR tone mapped with zscale and
+ * tonemap, a wide gamut converted, SD's BT.601 matrix converted). The
+ * video graph is these filters after the deinterlacer.
+ */
+
+/* The channel's pixel aspect ratio. */
+static AVRational
+channel_sar(const struct source *s)
+{
+	int n, d;
+
+	if (s->conf.dar_num <= 0 || s->conf.dar_den <= 0)
+		return (AVRational){ 1, 1 };
+	av_reduce(&n, &d, (int64_t)s->conf.dar_num * s->conf.height,
+	    (int64_t)s->conf.dar_den * s->conf.width, 1 << 16);
+	return (AVRational){ n, d };
+}
+
+/* An even size from a real one, at least 2. */
+static int
+even(double x)
+{
+	int n = (int)lrint(x / 2) * 2;
+
+	return n < 2 ? 2 : n;
+}
+
+/*
+ * The size a w x h picture (pixels sar) is scaled to: it is then padded
+ * to the channel's frame (SOURCE_FIT: letter- or pillarboxed, keeping its
+ * shape), or cropped to it (SOURCE_ZOOM: filling the frame, keeping its
+ * shape), or it fills it (SOURCE_STRETCH).
+ */
 static void
 fit(const struct source *s, int w, int h, AVRational sar, int *ow, int *oh)
 {
-	double dar;
+	double W = s->conf.width, H = s->conf.height, d, D;
 
 	if (sar.num <= 0 || sar.den <= 0)
 		sar = (AVRational){ 1, 1 };
-	dar = (double)w * sar.num / ((double)h * sar.den);
-	if (dar * s->conf.height > s->conf.width) {
-		*ow = s->conf.width;
-		*oh = (int)lrint(s->conf.width / dar / 2) * 2;
+	d = (double)w * sar.num / ((double)h * sar.den);
+	D = s->conf.dar_num > 0 && s->conf.dar_den > 0 ?
+	    (double)s->conf.dar_num / s->conf.dar_den : W / H;
+	*ow = (int)W;
+	*oh = (int)H;
+	if (s->conf.aspect == SOURCE_STRETCH || fabs(d / D - 1) < 0.01)
+		return;
+	if ((d > D) == (s->conf.aspect != SOURCE_ZOOM))
+		*oh = even(H * D / d);          /* wider: full width (fit), or full height (zoom) */
+	else
+		*ow = even(W * d / D);
+	if (s->conf.aspect == SOURCE_ZOOM) {
+		/* At most 4 times the frame: a sliver of a picture is not worth more. */
+		*ow = *ow < W ? (int)W : *ow > 4 * W ? (int)(4 * W) : *ow;
+		*oh = *oh < H ? (int)H : *oh > 4 * H ? (int)(4 * H) : *oh;
 	} else {
-		*oh = s->conf.height;
-		*ow = (int)lrint(s->conf.height * dar / 2) * 2;
+		*ow = *ow > W ? (int)W : *ow;
+		*oh = *oh > H ? (int)H : *oh;
 	}
-	if (*ow < 2)
-		*ow = 2;
-	if (*oh < 2)
-		*oh = 2;
-	if (*ow > s->conf.width)
-		*ow = s->conf.width;
-	if (*oh > s->conf.height)
-		*oh = s->conf.height;
+}
+
+/* zscale's name of a transfer; NULL for one it is not given. */
+static const char *
+z_transfer(int trc)
+{
+	switch (trc) {
+	case AVCOL_TRC_SMPTE2084: return "smpte2084";
+	case AVCOL_TRC_ARIB_STD_B67: return "arib-std-b67";
+	case AVCOL_TRC_BT2020_10: return "bt2020-10";
+	case AVCOL_TRC_BT2020_12: return "bt2020-12";
+	case AVCOL_TRC_SMPTE170M: return "601";
+	case AVCOL_TRC_LINEAR: return "linear";
+	default: return "709";
+	}
+}
+
+/* The colour matrix of a picture, for scale (untagged: by its size, as players guess). */
+static const char *
+matrix_of(const AVFrame *f)
+{
+	switch (f->colorspace) {
+	case AVCOL_SPC_BT709: return "bt709";
+	case AVCOL_SPC_BT470BG:
+	case AVCOL_SPC_SMPTE170M: return "bt601";
+	case AVCOL_SPC_FCC: return "fcc";
+	case AVCOL_SPC_SMPTE240M: return "smpte240m";
+	case AVCOL_SPC_BT2020_NCL:
+	case AVCOL_SPC_BT2020_CL: return "bt2020";
+	default: return f->height >= 600 || f->width >= 1000 ? "bt709" : "bt601";
+	}
+}
+
+/* Is a picture HDR (PQ or HLG)? */
+static int
+is_hdr(const AVFrame *f)
+{
+	return f->color_trc == AVCOL_TRC_SMPTE2084 || f->color_trc == AVCOL_TRC_ARIB_STD_B67;
+}
+
+/*
+ * The filters that scale a picture like f to ow x oh and make it 8-bit
+ * SDR BT.709 yuv420p. HDR is scaled first (in its own format: tone mapping
+ * costs by the pixel), then made linear with HDR's reference white (203
+ * nits, ITU-R BT.2408) as SDR's white, its gamut converted to BT.709, tone
+ * mapped (mobius: what SDR can show stays as it is, only the highlights
+ * above it roll off; hable would darken everything by a third), and made
+ * BT.709 again.
+ */
+static void
+colour_chain(const AVFrame *f, int ow, int oh, char *buf, size_t len)
+{
+	const char *range = f->color_range == AVCOL_RANGE_JPEG ? "pc" : "tv";
+	const char *matrix = f->colorspace == AVCOL_SPC_BT2020_CL ? "bt2020c" : "bt2020nc";
+
+	if (is_hdr(f))
+		snprintf(buf, len, "scale=%d:%d,zscale=tin=%s:pin=bt2020:min=%s:rin=%s:t=linear:"
+		    "npl=203,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=mobius:desat=0,"
+		    "zscale=t=bt709:m=bt709:r=tv,format=yuv420p", ow, oh, z_transfer(f->color_trc),
+		    matrix, range);
+	else if (f->color_primaries == AVCOL_PRI_BT2020)
+		snprintf(buf, len, "scale=%d:%d,zscale=tin=%s:pin=bt2020:min=%s:rin=%s:t=709:"
+		    "p=bt709:m=bt709:r=tv,format=yuv420p", ow, oh, z_transfer(f->color_trc),
+		    matrix, range);
+	else if (strcmp(matrix_of(f), "bt709") == 0)
+		snprintf(buf, len, "scale=%d:%d", ow, oh);
+	else    /* accurate_rnd: a grey keeps its level exactly */
+		snprintf(buf, len, "scale=%d:%d:in_color_matrix=%s:out_color_matrix=bt709:"
+		    "flags=bicubic+accurate_rnd+full_chroma_int", ow, oh, matrix_of(f));
+}
+
+/*
+ * The filters after the deinterlacer for pictures like f: scaled and
+ * converted (colour_chain), the channel's pixel shape, then padded or
+ * cropped to the frame.
+ */
+static void
+shape_chain(const struct source *s, const AVFrame *f, char *buf, size_t len)
+{
+	AVRational sar = channel_sar(s);
+	char colour[512], edge[96];
+	int ow, oh, W = s->conf.width, H = s->conf.height;
+
+	fit(s, f->width, f->height, f->sample_aspect_ratio, &ow, &oh);
+	colour_chain(f, ow, oh, colour, sizeof colour);
+	if (ow == W && oh == H)
+		edge[0] = '\0';
+	else if (ow <= W && oh <= H)
+		snprintf(edge, sizeof edge, ",pad=%d:%d:(ow-iw)/2:(oh-ih)/2:black", W, H);
+	else
+		snprintf(edge, sizeof edge, ",crop=%d:%d", W, H);
+	snprintf(buf, len, "%s,setsar=%d/%d%s", colour, sar.num, sar.den, edge);
 }
 
 /* Parse and configure desc between src and sink. */
@@ -350,15 +485,16 @@ drain_video(struct source *s)
 static int
 build_video(struct source *s, const AVFrame *f, char **cause)
 {
-	char args[256], desc[512], pad[96];
-	int ow, oh, ret;
+	char args[256], desc[1024], shape[768];
+	int ret;
 
 	drain_video(s);
 	s->vw = f->width;
 	s->vh = f->height;
 	s->vfmt = f->format;
 	s->vsar = f->sample_aspect_ratio;
-	fit(s, f->width, f->height, f->sample_aspect_ratio, &ow, &oh);
+	s->vtrc = f->color_trc;
+	s->vpri = f->color_primaries;
 
 	s->vg = avfilter_graph_alloc();
 	s->vg->nb_threads = 1;
@@ -372,15 +508,10 @@ build_video(struct source *s, const AVFrame *f, char **cause)
 		    "out", NULL, NULL, s->vg);
 	if (ret < 0)
 		goto fail;
-	/* Letter- or pillarbox only when the picture does not fill the frame. */
-	if (ow == s->conf.width && oh == s->conf.height)
-		pad[0] = '\0';
-	else
-		snprintf(pad, sizeof pad, "pad=%d:%d:(ow-iw)/2:(oh-ih)/2:black,", s->conf.width,
-		    s->conf.height);
+	shape_chain(s, f, shape, sizeof shape);
 	/* yadif passes progressive frames through: interlacing may start anywhere. */
-	snprintf(desc, sizeof desc, "yadif=mode=send_frame:deint=interlaced,scale=%d:%d,setsar=1,"
-	    "%sformat=yuv420p", ow, oh, pad);
+	snprintf(desc, sizeof desc, "yadif=mode=send_frame:deint=interlaced,%s,format=yuv420p",
+	    shape);
 	if ((ret = link_graph(s->vg, s->vsrc, s->vsink, desc)) < 0)
 		goto fail;
 	return 0;
@@ -408,7 +539,8 @@ send_picture(struct source *s, AVFrame *f, char **cause)
 	int ret;
 
 	if (s->vg == NULL || f->width != s->vw || f->height != s->vh || f->format != s->vfmt ||
-	    av_cmp_q(f->sample_aspect_ratio, s->vsar) != 0) {
+	    av_cmp_q(f->sample_aspect_ratio, s->vsar) != 0 || f->color_trc != s->vtrc ||
+	    f->color_primaries != s->vpri) {
 		if (s->vg != NULL)
 			log_info("%s: the picture changes to %dx%d (SAR %d:%d) at %.3f s", s->path,
 			    f->width, f->height, f->sample_aspect_ratio.num,
@@ -757,7 +889,7 @@ make_black(struct source *s)
 	f->format = AV_PIX_FMT_YUV420P;
 	f->width = s->conf.width;
 	f->height = s->conf.height;
-	f->sample_aspect_ratio = (AVRational){ 1, 1 };
+	f->sample_aspect_ratio = channel_sar(s);
 	if ((ret = av_frame_get_buffer(f, 0)) < 0) {
 		av_frame_free(&f);
 		return ret;
@@ -1068,7 +1200,7 @@ static int
 draw_title(struct source *s, char **cause)
 {
 	const char *title = s->conf.title, *base;
-	char *name = NULL, *wrapped, *text, *font, *desc, *dot;
+	char *name = NULL, *wrapped, *text, *font, *face, *desc, *dot;
 	int h = s->conf.height, ret;
 
 	if (title == NULL || *title == '\0') {
@@ -1080,7 +1212,9 @@ draw_title(struct source *s, char **cause)
 	}
 	wrapped = text_wrap(title, 30, 3);
 	text = text_value(wrapped);
-	font = text_value(text_font(1));
+	face = text_font(1);
+	font = text_value(face);
+	free(face);
 	xasprintf(&desc, "color=c=0x101828:size=%dx%d:rate=%d/%d,drawtext=fontfile=%s:"
 	    "expansion=none:text=%s:fontcolor=white:fontsize=%d:line_spacing=%d:"
 	    "x=(w-text_w)/2:y=(h-text_h)/2,format=yuv420p", s->conf.width, s->conf.height,
@@ -1123,34 +1257,179 @@ fail:
 	return ret;
 }
 
-/* The audio stream: the channel's language, else the default, else the best. */
+/*
+ * Choosing the audio: languages, the file's default, commentary and audio
+ * description (never aired unless asked for by name or number).
+ */
+
+/* Codes of one language: ISO 639-2/B, 639-2/T and 639-1 as files carry them. */
+static const char *const lang_codes[][3] = {
+	{ "eng", "en", NULL }, { "spa", "es", NULL }, { "fre", "fra", "fr" },
+	{ "ger", "deu", "de" }, { "ita", "it", NULL }, { "por", "pt", NULL },
+	{ "dut", "nld", "nl" }, { "jpn", "ja", NULL }, { "chi", "zho", "zh" },
+	{ "kor", "ko", NULL }, { "rus", "ru", NULL }, { "pol", "pl", NULL },
+	{ "swe", "sv", NULL }, { "nor", "no", NULL }, { "dan", "da", NULL },
+	{ "fin", "fi", NULL }, { "cze", "ces", "cs" }, { "gre", "ell", "el" },
+	{ "tur", "tr", NULL }, { "ara", "ar", NULL }, { "heb", "he", NULL },
+	{ "hin", "hi", NULL }, { "hun", "hu", NULL }, { "rum", "ron", "ro" },
+	{ "slo", "slk", "sk" }, { "per", "fas", "fa" }, { "ice", "isl", "is" },
+	{ "wel", "cym", "cy" }, { "may", "msa", "ms" }, { "ukr", "uk", NULL },
+	{ "vie", "vi", NULL }, { "tha", "th", NULL }, { "cat", "ca", NULL },
+};
+
+/* Do two language codes name the same language? */
+static int
+lang_same(const char *a, const char *b)
+{
+	size_t i, j, k;
+
+	if (strcasecmp(a, b) == 0)
+		return 1;
+	for (i = 0; i < nitems(lang_codes); i++) {
+		for (j = 0; j < 3 && lang_codes[i][j] != NULL; j++) {
+			if (strcasecmp(a, lang_codes[i][j]) != 0)
+				continue;
+			for (k = 0; k < 3 && lang_codes[i][k] != NULL; k++) {
+				if (strcasecmp(b, lang_codes[i][k]) == 0)
+					return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Words in a track's title that mark commentary or audio description. */
+static const char *const extra_words[] = {
+	"comment", "kommentar", "descripti", "described", "narrat", "audiodeskription",
+	"audio description", "karaoke",
+};
+
+/* A track a viewer never gets by accident: commentary, audio description. */
+static int
+audio_is_extra(const AVStream *st)
+{
+	AVDictionaryEntry *t = av_dict_get(st->metadata, "title", NULL, 0);
+	size_t i;
+
+	if (st->disposition & (AV_DISPOSITION_COMMENT | AV_DISPOSITION_VISUAL_IMPAIRED |
+	    AV_DISPOSITION_DESCRIPTIONS | AV_DISPOSITION_HEARING_IMPAIRED |
+	    AV_DISPOSITION_KARAOKE))
+		return 1;
+	for (i = 0; t != NULL && i < nitems(extra_words); i++) {
+		if (strcasestr(t->value, extra_words[i]) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* Is stream i audio (and, when want_lang is not NULL, in that language)? */
+static int
+audio_in(const struct source *s, unsigned i, const char *want_lang)
+{
+	AVStream *st = s->ic->streams[i];
+	AVDictionaryEntry *lang;
+
+	if (st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO ||
+	    (st->disposition & AV_DISPOSITION_ATTACHED_PIC))
+		return 0;
+	if (want_lang == NULL)
+		return 1;
+	lang = av_dict_get(st->metadata, "language", NULL, 0);
+	return lang != NULL && lang_same(lang->value, want_lang);
+}
+
+/*
+ * The track in language lang (NULL: any): its default one, else its
+ * first, not commentary or description (extras: those too, after the
+ * others). -1 if none.
+ */
+static int
+audio_find(const struct source *s, const char *lang, int extras)
+{
+	unsigned i;
+	int first = -1, dflt = -1, extra = -1;
+
+	for (i = 0; i < s->ic->nb_streams; i++) {
+		if (!audio_in(s, i, lang))
+			continue;
+		if (audio_is_extra(s->ic->streams[i])) {
+			if (extra < 0)
+				extra = (int)i;
+			continue;
+		}
+		if (first < 0)
+			first = (int)i;
+		if (dflt < 0 && (s->ic->streams[i]->disposition & AV_DISPOSITION_DEFAULT))
+			dflt = (int)i;
+	}
+	return dflt >= 0 ? dflt : first >= 0 ? first : extras ? extra : -1;
+}
+
+/* The track a per-item override names: a language, or the Nth audio track; -1 if none. */
+static int
+audio_override(const struct source *s, const char *o)
+{
+	long long n;
+	unsigned i;
+
+	if (parse_int(o, 1, 64, &n) == 0) {
+		for (i = 0; i < s->ic->nb_streams; i++) {
+			if (audio_in(s, i, NULL) && --n == 0)
+				return (int)i;
+		}
+		return -1;
+	}
+	return audio_find(s, o, 1);
+}
+
+/* The first language of list (comma-separated) the file has a track in; -1 if none. */
+static int
+audio_by_languages(const struct source *s, const char *list)
+{
+	char *copy, *lang, *save = NULL;
+	int i = -1;
+
+	if (list == NULL || *list == '\0')
+		return -1;
+	copy = xstrdup(list);
+	for (lang = strtok_r(copy, ", ", &save); lang != NULL && i < 0;
+	    lang = strtok_r(NULL, ", ", &save))
+		i = audio_find(s, lang, 0);
+	free(copy);
+	return i;
+}
+
+/*
+ * The audio stream: the item's override, else the channel's first
+ * language the file has, else the file's default, else its first (what is
+ * not commentary or description before what is); -1 if none.
+ */
 static int
 pick_audio(struct source *s)
 {
-	AVDictionaryEntry *lang;
-	AVStream *st;
-	unsigned i;
-	int dflt = -1;
+	const char *o = s->conf.audio_override;
+	int i;
 
-	if (s->conf.language != NULL && *s->conf.language != '\0') {
-		for (i = 0; i < s->ic->nb_streams; i++) {
-			st = s->ic->streams[i];
-			if (st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO)
-				continue;
-			lang = av_dict_get(st->metadata, "language", NULL, 0);
-			if (lang != NULL && strcasecmp(lang->value, s->conf.language) == 0)
-				return (int)i;
-		}
+	if (o != NULL && *o != '\0') {
+		if ((i = audio_override(s, o)) >= 0)
+			return i;
+		log_warn("%s has no audio track '%s' (the item's choice); choosing by the "
+		    "channel's languages", s->path, o);
 	}
-	for (i = 0; i < s->ic->nb_streams; i++) {
-		st = s->ic->streams[i];
-		if (st->codecpar->codec_type == AVMEDIA_TYPE_AUDIO &&
-		    (st->disposition & AV_DISPOSITION_DEFAULT) && dflt < 0)
-			dflt = (int)i;
-	}
-	if (dflt >= 0)
-		return dflt;
-	return av_find_best_stream(s->ic, AVMEDIA_TYPE_AUDIO, -1, s->v.idx, NULL, 0);
+	if ((i = audio_by_languages(s, s->conf.language)) >= 0)
+		return i;
+	return audio_find(s, NULL, 1);
+}
+
+/* The SAP's stream: the file's track in the SAP language; -1: the main audio. */
+static int
+pick_sap(struct source *s)
+{
+	const char *lang = s->conf.sap_language;
+
+	if (lang == NULL || *lang == '\0' || s->a.idx < 0)
+		return -1;
+	return audio_find(s, lang, 0);
 }
 
 /* The video stream, not cover art; -1 if none. */
@@ -1364,10 +1643,46 @@ join(struct source *s, char **cause)
 	}
 }
 
+static int open_source(struct source **out, const char *path, int64_t offset_us,
+    const struct source_conf *conf, int force_audio, char **cause);
+
+/*
+ * The second audio program: when the file has a track in the SAP
+ * language (not the main one), a second reader, audio only, on that
+ * track, its loudness measured on its own. Quietly the main audio when
+ * it cannot.
+ */
+static void
+open_sap(struct source *s)
+{
+	struct source_conf sc = s->conf;
+	char *cause = NULL;
+	int idx = pick_sap(s);
+
+	if (idx < 0 || idx == s->a.idx)
+		return;
+	sc.no_video = 1;
+	sc.no_audio = 0;
+	sc.gain_db = NAN;
+	sc.language = sc.audio_override = sc.sap_language = sc.title = NULL;
+	if (open_source(&s->sap, s->path, s->offset_us, &sc, idx, &cause) < 0) {
+		log_warn("%s; the second audio program airs the main audio", cause);
+		free(cause);
+	}
+}
+
 /* Open a file. */
 int
 source_open(struct source **out, const char *path, int64_t offset_us,
     const struct source_conf *conf, char **cause)
+{
+	return open_source(out, path, offset_us, conf, -1, cause);
+}
+
+/* Open a file; force_audio >= 0: that audio stream. */
+static int
+open_source(struct source **out, const char *path, int64_t offset_us,
+    const struct source_conf *conf, int force_audio, char **cause)
 {
 	struct source *s = xcalloc(1, sizeof *s);
 	double lufs;
@@ -1394,7 +1709,7 @@ source_open(struct source **out, const char *path, int64_t offset_us,
 		goto fail;
 	s->ts_discont = (s->ic->iformat->flags & AVFMT_TS_DISCONT) != 0;
 	s->v.idx = conf->no_video ? -1 : pick_video(s);
-	s->a.idx = conf->no_audio ? -1 : pick_audio(s);
+	s->a.idx = conf->no_audio ? -1 : force_audio >= 0 ? force_audio : pick_audio(s);
 	if (s->a.idx < 0)
 		s->a.idx = -1;
 	if (s->v.idx < 0 && s->a.idx < 0) {
@@ -1424,7 +1739,10 @@ source_open(struct source **out, const char *path, int64_t offset_us,
 	}
 	if (s->v.idx < 0 && !conf->no_video && draw_title(s, cause) < 0)
 		goto fail;
-	s->conf.title = s->conf.language = NULL;        /* borrowed: used by open only */
+	if (s->v.idx >= 0 || s->a.idx >= 0)
+		open_sap(s);
+	/* Borrowed: used by open only. */
+	s->conf.title = s->conf.language = s->conf.audio_override = s->conf.sap_language = NULL;
 	s->start_us = s->ic->start_time != AV_NOPTS_VALUE ? s->ic->start_time : 0;
 	s->v.started = s->v.idx < 0;
 	if (s->a.idx >= 0 && s->auto_gain) {
@@ -1467,6 +1785,11 @@ source_seek(struct source *s, int64_t offset_us, char **cause)
 	s->lead_in = 0;
 	s->measured_to = 0;
 	s->offset_us = offset_us > 0 ? offset_us : 0;
+	if (s->sap != NULL && source_seek(s->sap, offset_us, cause) < 0) {
+		log_warn("%s; the second audio program airs the main audio", *cause);
+		freep(cause);
+		source_free(&s->sap);
+	}
 	return join(s, cause);
 }
 
@@ -1673,6 +1996,23 @@ source_audio(struct source *s, AVFrame *frame, char **cause)
 	return AVERROR(EAGAIN);
 }
 
+/* Next SAP audio frame. */
+int
+source_sap_audio(struct source *s, AVFrame *frame, char **cause)
+{
+	if (s->sap == NULL)
+		return AVERROR(ENOENT);
+	return source_audio(s->sap, frame, cause);
+}
+
+/* The tracks aired. */
+void
+source_audio_streams(struct source *s, int *main, int *sap)
+{
+	*main = s->a.idx;
+	*sap = s->sap != NULL ? s->sap->a.idx : -1;
+}
+
 /* Measured loudness. */
 int
 source_measured_loudness(struct source *s, double *lufs, double *seconds)
@@ -1723,6 +2063,7 @@ source_free(struct source **sp)
 
 	if (sp == NULL || (s = *sp) == NULL)
 		return;
+	source_free(&s->sap);
 	avfilter_graph_free(&s->vg);
 	avfilter_graph_free(&s->ag);
 	avcodec_free_context(&s->v.dec);

@@ -31,7 +31,21 @@
 struct source_conf {
 	int width, height;
 	int fps_num, fps_den;
-	const char *language;           /* preferred audio language (ISO 639-2), or NULL */
+	/*
+	 * The audio: the item's own choice (audio_override: a language "spa",
+	 * or the file's Nth audio track "2"), else the first language of the
+	 * list (ISO 639-2, "eng,spa") the file has, else its default track,
+	 * else its first; commentary and audio description only when asked
+	 * for by name or number. Borrowed: used by open only.
+	 */
+	const char *language;           /* the channel's list, or NULL */
+	const char *audio_override;     /* the item's, or NULL */
+	/*
+	 * The second audio program (SAP, source_sap_audio): the file's track
+	 * in this language (ISO 639-2), or the main audio when it has none;
+	 * NULL: no SAP. Borrowed: used by open only.
+	 */
+	const char *sap_language;
 	/*
 	 * Audio gain in dB (0: none), from the file's stored loudness. NAN: the
 	 * loudness is unknown; the source then measures it (its first seconds
@@ -45,7 +59,20 @@ struct source_conf {
 	AVIOInterruptCB interrupt;      /* stops a blocking read */
 	int no_video;                   /* audio only (music): no picture at all */
 	int no_audio;                   /* picture only (a preview) */
+	/*
+	 * Picture shape: the channel's display aspect ratio (dar_num:dar_den,
+	 * 0: its pixels are square) and what a picture of another shape gets
+	 * (SOURCE_FIT letter- or pillarboxed, SOURCE_STRETCH to the frame,
+	 * SOURCE_ZOOM filled and cropped). Anamorphic pictures (non-square
+	 * pixels) keep their shape in each. HDR (PQ, HLG) and wide-gamut
+	 * pictures are tone mapped to 8-bit SDR BT.709; every picture comes
+	 * out BT.709.
+	 */
+	int aspect;
+	int dar_num, dar_den;
 };
+
+enum { SOURCE_FIT, SOURCE_STRETCH, SOURCE_ZOOM };
 
 struct source;
 
@@ -92,6 +119,16 @@ int source_video(struct source *s, AVFrame *frame, char **cause);
  * when they come), or an error.
  */
 int source_audio(struct source *s, AVFrame *frame, char **cause);
+/*
+ * The next audio frame of the second audio program, as source_audio.
+ * AVERROR(ENOENT) when the SAP is the main audio (the item has no track
+ * in the SAP language, or no SAP was asked for): the caller airs the
+ * main audio there too. Its loudness is measured and normalised as it
+ * airs, on its own.
+ */
+int source_sap_audio(struct source *s, AVFrame *frame, char **cause);
+/* The file's audio tracks aired (stream indexes; -1: none; sap -1 when it is the main). */
+void source_audio_streams(struct source *s, int *main, int *sap);
 /*
  * The file's integrated loudness (LUFS) as measured from the join point
  * over what has aired so far (and what open measured ahead), and how many

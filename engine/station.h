@@ -35,6 +35,7 @@ void station_print_urls(struct station *s, FILE *f);
 void station_reload(struct station *s);
 /* Viewers over every channel now. */
 int station_viewers(struct station *s);
+/* The station's director and alerts (borrowed: valid until station_stop). */
 struct director *station_director(struct station *s);
 struct alerts *station_alerts(struct station *s);
 /* The control socket's path. */

@@ -14,6 +14,11 @@
  * those that work, and one that fails is left out (one log line, with
  * FFmpeg's own first error) until its description changes. A graph that
  * fails while it runs is built again without its plug-in chains.
+ *
+ * A channel with a second audio program has a third graph for it, built
+ * once: abuffer -> limiter -> sink (nothing of the plug-ins' audio chains,
+ * which belong to the programme). Its frames pass the same audio_frame
+ * hooks on their way out.
  */
 #include "engine/tail.h"
 
@@ -48,6 +53,7 @@ struct tail {
 	void *states[TAIL_PLUGINS_MAX];
 	int n;
 	struct graph v, a;
+	struct graph sap;               /* the second audio program (g NULL: none) */
 	char *failed[2][TAIL_PLUGINS_MAX];      /* [audio, video]: a chain left out */
 	AVFrame *pend_v[PENDING_MAX], *pend_a[PENDING_MAX];
 	int npend_v, npend_a;
@@ -283,6 +289,21 @@ build(struct tail *t, int video, int broken, char **cause)
 	return 0;
 }
 
+/* The second audio program's graph: the limiter alone. */
+static int
+build_sap(struct tail *t, char **cause)
+{
+	char *none[TAIL_PLUGINS_MAX] = { NULL };
+	int ret;
+
+	if ((ret = graph_make(t, 0, none, 0, &t->sap)) < 0) {
+		set_cause(cause, "%s: the second audio program's tail graph: %s", t->name,
+		    av_err2str(ret));
+		return ret;
+	}
+	return 0;
+}
+
 /* New tail. */
 int
 tail_new(struct tail **out, const struct tail_format *fmt, const struct channel_conf *conf,
@@ -302,7 +323,8 @@ tail_new(struct tail **out, const struct tail_format *fmt, const struct channel_
 		    plugins[i]->open(globals[i], conf, fmt) : NULL;
 		t->n++;
 	}
-	if (build(t, 1, 0, cause) < 0 || build(t, 0, 0, cause) < 0) {
+	if (build(t, 1, 0, cause) < 0 || build(t, 0, 0, cause) < 0 ||
+	    (fmt->sap && build_sap(t, cause) < 0)) {
 		tail_free(&t);
 		return -1;
 	}
@@ -327,6 +349,7 @@ tail_free(struct tail **tp)
 	}
 	avfilter_graph_free(&t->v.g);
 	avfilter_graph_free(&t->a.g);
+	avfilter_graph_free(&t->sap.g);
 	for (i = 0; i < t->npend_v; i++)
 		av_frame_free(&t->pend_v[i]);
 	for (i = 0; i < t->npend_a; i++)
@@ -557,14 +580,41 @@ tail_audio_out(struct tail *t, AVFrame *frame, int64_t wall_us)
 	return 0;
 }
 
-/* Another audio programme's frame, to the plug-ins. */
-void
-tail_program_audio(struct tail *t, AVFrame *frame, int64_t wall_us)
+/* Push SAP audio. */
+int
+tail_sap_in(struct tail *t, AVFrame *frame, char **cause)
 {
-	int i;
+	int ret;
 
+	if (t->sap.g == NULL) {
+		av_frame_unref(frame);
+		set_cause(cause, "%s: no second audio program", t->name);
+		return AVERROR(EINVAL);
+	}
+	ret = av_buffersrc_add_frame_flags(t->sap.src, frame, AV_BUFFERSRC_FLAG_KEEP_REF);
+	if (ret >= 0)
+		t->sap.in += frame->nb_samples;
+	else
+		set_cause(cause, "%s: the second audio program's tail: %s", t->name,
+		    av_err2str(ret));
+	av_frame_unref(frame);
+	return ret;
+}
+
+/* Pull SAP audio. */
+int
+tail_sap_out(struct tail *t, AVFrame *frame, int64_t wall_us)
+{
+	int i, ret;
+
+	if (t->sap.g == NULL)
+		return AVERROR_EOF;
+	if ((ret = av_buffersink_get_frame(t->sap.sink, frame)) < 0)
+		return ret;
+	t->sap.out += frame->nb_samples;
 	for (i = 0; i < t->n; i++) {
 		if (t->states[i] != NULL && t->plugins[i]->program_audio != NULL)
 			t->plugins[i]->program_audio(t->states[i], frame, wall_us);
 	}
+	return 0;
 }

@@ -32,6 +32,7 @@ struct tail_format {
 	int width, height;
 	int fps_num, fps_den;
 	int sample_rate;                /* 48000, stereo, fltp */
+	int sap;                        /* a second audio program (tail_sap_in) */
 };
 
 struct tail;
@@ -84,7 +85,7 @@ struct tail_plugin {
 	void (*audio_frame)(void *state, AVFrame *frame, int64_t wall_us);
 	/*
 	 * Optional: a frame of another audio programme of the channel (a
-	 * second language, SAP), through tail_program_audio: the plug-in may
+	 * second audio program, SAP), from tail_sap_out: the plug-in may
 	 * overwrite it as audio_frame did the main programme's sound of that
 	 * air time (an emergency alert replaces every programme's sound). It
 	 * only looks at the state the main hooks keep.
@@ -126,11 +127,12 @@ int tail_video_out(struct tail *t, AVFrame *frame, int64_t wall_us);
 int tail_audio_in(struct tail *t, AVFrame *frame, char **cause);
 int tail_audio_out(struct tail *t, AVFrame *frame, int64_t wall_us);
 /*
- * The hook for the channel's other audio programmes (SAP): give each of
- * their frames (48 kHz, fltp or flt, any layout), at its air time, to the
- * plug-ins before encoding it, after the main audio of that time came out
- * of tail_audio_out. The frame may be made writable and overwritten.
+ * The second audio program (fmt.sap): through a limiter of its own (the
+ * plug-ins' audio chains are the programme's), and out through the
+ * program_audio hooks (not audio_frame), so an alert replaces both.
+ * The caller pulls it no further ahead than the programme's audio.
  */
-void tail_program_audio(struct tail *t, AVFrame *frame, int64_t wall_us);
+int tail_sap_in(struct tail *t, AVFrame *frame, char **cause);
+int tail_sap_out(struct tail *t, AVFrame *frame, int64_t wall_us);
 
 #endif

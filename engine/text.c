@@ -151,19 +151,6 @@ text_font_arg(const char *file, int bold, char **why)
 	return arg;
 }
 
-/* Characters (not bytes) in s[0..n). */
-static size_t
-utf8_len(const char *s, size_t n)
-{
-	size_t i, c = 0;
-
-	for (i = 0; i < n; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			c++;
-	}
-	return c;
-}
-
 /* Greedy wrap at spaces. */
 char *
 text_wrap(const char *s, size_t width, int max_lines)
@@ -179,7 +166,7 @@ text_wrap(const char *s, size_t width, int max_lines)
 		if (*p == '\0')
 			break;
 		end = p + strcspn(p, " \n\t");
-		w = utf8_len(p, (size_t)(end - p));
+		w = utf8_chars(p, (size_t)(end - p));
 		if (line > 0 && line + 1 + w > width) {
 			if (lines == max_lines) {
 				memcpy(out + len, "...", 3);

@@ -14,6 +14,7 @@
  * A filter option value for use inside a filter graph description:
  * "drawtext=text=%s" with text_value(s) gives drawtext exactly s (use
  * expansion=none so % is literal). Also right for expressions and paths.
+ * This and the functions below return new strings the caller frees.
  */
 char *text_value(const char *s);
 /*

@@ -11,6 +11,7 @@
 
 #include "src/coarse.h"
 #include "src/db.h"
+#include "src/strbuf.h"
 #include "src/tz.h"
 #include "src/util.h"
 
@@ -192,15 +193,13 @@ resolve_channel(sqlite3 *db, const struct chanfield *f, const char *number, int6
 static char *
 list_norm(const char *s)
 {
-	char *copy = xstrdup(s), *item, *next = copy, *out = xstrdup(""), *n;
+	char *copy = xstrdup(s), *item, *next = copy;
+	struct strbuf out = { 0 };
 
-	while ((item = strsep(&next, ",")) != NULL) {
-		xasprintf(&n, "%s%s%s", out, *out != '\0' ? "," : "", strtrim(item));
-		free(out);
-		out = n;
-	}
+	while ((item = strsep(&next, ",")) != NULL)
+		strbuf_item(&out, ",", "%s", strtrim(item));
 	free(copy);
-	return out;
+	return strbuf_take(&out);
 }
 
 /* Collect what e sets, in the form each column stores. */
@@ -294,7 +293,8 @@ chanedit_add(sqlite3 *db, const struct chanedit *e, int64_t *id, char **cause)
 	const struct chanfield *f;
 	struct colset c;
 	sqlite3_stmt *st;
-	char *cols, *vals, *n, *sql, tzbuf[128];
+	struct strbuf cols = { 0 }, vals = { 0 };
+	char *sql, tzbuf[128];
 	int i, rc;
 
 	for (f = chanfields; f < chanfields + nchanfields; f++) {
@@ -308,19 +308,14 @@ chanedit_add(sqlite3 *db, const struct chanedit *e, int64_t *id, char **cause)
 		chanedit_set_str(&d, "timezone", tz_system_name(tzbuf, sizeof tzbuf));
 	if (chanedit_check(&d, cause) != 0 || collect(db, &d, 0, &c, cause) != 0)
 		return -1;
-	cols = xstrdup("");
-	vals = xstrdup("");
 	for (i = 0; i < c.n; i++) {
-		xasprintf(&n, "%s%s%s", cols, i > 0 ? ", " : "", c.col[i]);
-		free(cols);
-		cols = n;
-		xasprintf(&n, "%s%s?%d", vals, i > 0 ? ", " : "", i + 1);
-		free(vals);
-		vals = n;
+		strbuf_item(&cols, ", ", "%s", c.col[i]);
+		strbuf_item(&vals, ", ", "?%d", i + 1);
 	}
-	xasprintf(&sql, "INSERT INTO channels (%s) VALUES (%s)", cols, vals);
-	free(cols);
-	free(vals);
+	xasprintf(&sql, "INSERT INTO channels (%s) VALUES (%s)", strbuf_str(&cols),
+	    strbuf_str(&vals));
+	strbuf_free(&cols);
+	strbuf_free(&vals);
 	st = db_prepare(db, sql, cause);
 	free(sql);
 	if (st == NULL) {
@@ -344,22 +339,19 @@ chanedit_update(sqlite3 *db, int64_t id, const struct chanedit *e, char **cause)
 {
 	struct colset c;
 	sqlite3_stmt *st;
-	char *sets, *n, *sql;
+	struct strbuf sets = { 0 };
+	char *sql;
 	int i, rc;
 
 	if (chanedit_check(e, cause) != 0 || collect(db, e, id, &c, cause) != 0)
 		return -1;
 	if (c.n == 0)
 		return 0;
-	sets = xstrdup("");
-	for (i = 0; i < c.n; i++) {
-		xasprintf(&n, "%s%s = ?%d, ", sets, c.col[i], i + 1);
-		free(sets);
-		sets = n;
-	}
+	for (i = 0; i < c.n; i++)
+		strbuf_add(&sets, "%s = ?%d, ", c.col[i], i + 1);
 	xasprintf(&sql, "UPDATE channels SET %supdated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', "
-	    "'now') WHERE id = %lld", sets, (long long)id);
-	free(sets);
+	    "'now') WHERE id = %lld", strbuf_str(&sets), (long long)id);
+	strbuf_free(&sets);
 	st = db_prepare(db, sql, cause);
 	free(sql);
 	if (st == NULL) {

@@ -26,6 +26,7 @@ static int check_file(const struct chanfield *, const char *, long long, char **
 static int check_dir(const struct chanfield *, const char *, long long, char **);
 static int check_language(const struct chanfield *, const char *, long long, char **);
 static int check_even(const struct chanfield *, const char *, long long, char **);
+static int check_ratio(const struct chanfield *, const char *, long long, char **);
 static int check_slot(const struct chanfield *, const char *, long long, char **);
 static int check_station_ids(const struct chanfield *, const char *, long long, char **);
 static const char *norm_rating(const char *, char *, size_t);
@@ -42,6 +43,7 @@ static const char *const demographics[] = {
 static const char *const channel_types[] = { "regular", "guide", NULL };
 static const char *const test_cards[] = { "bars", "card", NULL };
 static const char *const looks[] = { "clean", "crt", "vhs", NULL };
+static const char *const aspect_policies[] = { "pillarbox", "stretch", "zoom", NULL };
 
 /*
  * The settings, in the order 'channel show' prints them (and the usage,
@@ -109,10 +111,24 @@ const struct chanfield chanfields[] = {
 	  .type = CHANFIELD_TEXT, .max = 4096, .label = "Bug image",
 	  .help = "the picture in a corner of the screen ('retrovue graphics')", .show = "bug",
 	  .flags = CHANFIELD_CLEAR, .check = check_image },
-	{ .name = "audio_language", .flag = "language", .arg = "eng",
-	  .column = "audio_language", .type = CHANFIELD_TEXT, .label = "Audio language",
-	  .help = "the language of its sound, an ISO 639-2 code", .show = "language",
+	{ .name = "audio_language", .flag = "language", .arg = "eng[,spa...]",
+	  .column = "audio_language", .type = CHANFIELD_LIST, .label = "Audio language",
+	  .help = "the languages of its sound, first choice first (ISO 639-2 codes)",
+	  .show = "language", .flags = CHANFIELD_CLEAR, .check = check_language },
+	{ .name = "sap_language", .flag = "sap-language", .arg = "spa|none",
+	  .column = "sap_language", .type = CHANFIELD_TEXT, .label = "SAP language",
+	  .help = "a second audio program in this language (the main audio where an item "
+	  "has none)", .show = "second audio", .none = "none",
 	  .flags = CHANFIELD_CLEAR, .check = check_language },
+	{ .name = "aspect", .flag = "aspect", .column = "aspect_policy",
+	  .type = CHANFIELD_CHOICE, .choices = aspect_policies, .label = "Aspect",
+	  .help = "a picture of another shape: pillarbox (or letterbox), stretch, or zoom to "
+	  "fill", .show = "aspect" },
+	{ .name = "display_aspect", .flag = "display-aspect", .arg = "4:3|16:9|none",
+	  .column = "display_aspect", .type = CHANFIELD_TEXT, .label = "Display aspect",
+	  .help = "its own shape when its pixels are not square (720x480 at 4:3)",
+	  .show = "display aspect", .none = "square pixels", .flags = CHANFIELD_CLEAR,
+	  .check = check_ratio },
 	{ .name = "act_seconds", .flag = "act-length", .arg = "DUR", .column = "act_seconds",
 	  .type = CHANFIELD_SECONDS, .min = 30, .max = 14400, .label = "Act length",
 	  .help = "about how long a programme runs between breaks (8:00)", .show = "acts",
@@ -711,6 +727,19 @@ check_even(const struct chanfield *f, const char *s, long long i, char **cause)
 	if (i % 2 == 0)
 		return 0;
 	set_cause(cause, "the frame size must be even");
+	return -1;
+}
+
+/* A display aspect ratio "4:3", "16:9", "1.85:1" (two positive numbers). */
+static int
+check_ratio(const struct chanfield *f, const char *s, long long i, char **cause)
+{
+	int n, d, k = 0;
+
+	if (sscanf(s, "%d:%d%n", &n, &d, &k) == 2 && s[k] == '\0' && n > 0 && d > 0 &&
+	    n <= 1000 && d <= 1000 && (double)n / d >= 0.25 && (double)n / d <= 4)
+		return 0;
+	set_cause(cause, "display aspect '%s' is not like 4:3 or 16:9", s);
 	return -1;
 }
 

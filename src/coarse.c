@@ -14,6 +14,7 @@
 
 #include "src/db.h"
 #include "src/rating.h"
+#include "src/strbuf.h"
 #include "src/tz.h"
 #include "src/util.h"
 #include "src/xjson.h"
@@ -1013,10 +1014,11 @@ coarse_match_date(const struct coarse_slot *slots, size_t n, int year, int month
 char *
 coarse_describe(sqlite3 *db, const struct coarse_slot *s)
 {
-	char *out, *t, *n;
+	struct strbuf out = { 0 };
+	char *t;
 	size_t i;
 
-	xasprintf(&out, "%s", coarse_type_name(s->type));
+	strbuf_add(&out, "%s", coarse_type_name(s->type));
 	switch (s->type) {
 	case COARSE_SERIES:
 	case COARSE_SHUFFLE:
@@ -1024,69 +1026,47 @@ coarse_describe(sqlite3 *db, const struct coarse_slot *s)
 		for (i = 0; i < s->n_shows; i++) {
 			t = text_id(db, "SELECT title || coalesce(' (' || year || ')', '') FROM shows "
 			    "WHERE id = ?1", s->shows[i]);
-			xasprintf(&n, "%s%s%s", out, i == 0 ? " " : ", ", t ? t : "(removed series)");
+			strbuf_add(&out, "%s%s", i == 0 ? " " : ", ", t ? t : "(removed series)");
 			free(t);
-			free(out);
-			out = n;
 		}
 		break;
 	case COARSE_EPISODE:
 		t = text_id(db, "SELECT s.title || printf(' S%02dE%02d', e.season_number, "
 		    "e.episode_number) || coalesce(' ' || e.episode_title, '') FROM episodes e "
 		    "JOIN shows s ON s.id = e.show_id WHERE e.media_file_id = ?1", s->content_id);
-		xasprintf(&n, "%s %s", out, t ? t : "(removed episode)");
+		strbuf_add(&out, " %s", t ? t : "(removed episode)");
 		free(t);
-		free(out);
-		out = n;
 		break;
 	case COARSE_MOVIE:
 		t = text_id(db, "SELECT title || coalesce(' (' || year || ')', '') FROM movies "
 		    "WHERE media_file_id = ?1", s->content_id);
-		xasprintf(&n, "%s %s", out, t ? t : "(removed movie)");
+		strbuf_add(&out, " %s", t ? t : "(removed movie)");
 		free(t);
-		free(out);
-		out = n;
 		break;
 	case COARSE_MOVIES:
 		break;
 	}
-	if (s->type == COARSE_FILL && s->kinds != 0) {
-		xasprintf(&n, "%s, %s only", out, s->kinds == COARSE_KIND_EPISODES ? "episodes" :
+	if (s->type == COARSE_FILL && s->kinds != 0)
+		strbuf_add(&out, ", %s only", s->kinds == COARSE_KIND_EPISODES ? "episodes" :
 		    "movies");
-		free(out);
-		out = n;
-	}
-	if (s->genre != NULL) {
-		xasprintf(&n, "%s, genre %s", out, s->genre);
-		free(out);
-		out = n;
-	}
-	if (s->max_rating != NULL) {
-		xasprintf(&n, "%s, rated <= %s", out, s->max_rating);
-		free(out);
-		out = n;
-	}
+	if (s->genre != NULL)
+		strbuf_add(&out, ", genre %s", s->genre);
+	if (s->max_rating != NULL)
+		strbuf_add(&out, ", rated <= %s", s->max_rating);
 	if (s->marathon) {
 		if (s->chance > 0 && s->chance < 100)
-			xasprintf(&n, "%s, marathon (%d%% of days)", out, s->chance);
+			strbuf_add(&out, ", marathon (%d%% of days)", s->chance);
 		else
-			xasprintf(&n, "%s, marathon", out);
-		free(out);
-		out = n;
+			strbuf_add(&out, ", marathon");
 	}
 	if (s->own_position) {
 		if (s->from_season > 0 || s->from_episode > 0)
-			xasprintf(&n, "%s, own position from S%02dE%02d", out, s->from_season,
+			strbuf_add(&out, ", own position from S%02dE%02d", s->from_season,
 			    s->from_episode);
 		else
-			xasprintf(&n, "%s, own position", out);
-		free(out);
-		out = n;
+			strbuf_add(&out, ", own position");
 	}
-	if (s->dates_text != NULL) {
-		xasprintf(&n, "%s, dates %s", out, s->dates_text);
-		free(out);
-		out = n;
-	}
-	return out;
+	if (s->dates_text != NULL)
+		strbuf_add(&out, ", dates %s", s->dates_text);
+	return strbuf_take(&out);
 }

@@ -25,7 +25,7 @@ const char *const content_types[] = {
 };
 
 const char *const content_set_keys = "title, type, daypart, seasonal, rating, company, "
-    "category, duration, expires, demographic, warnings, notes, year, summary, genre";
+    "category, duration, expires, demographic, warnings, notes, year, summary, genre, audio";
 
 /* Normalise a type. */
 const char *
@@ -182,6 +182,24 @@ update_one(sqlite3 *db, const char *sql, const char *value, int64_t id, char **c
 	return ok ? 0 : -1;
 }
 
+/* The operator's audio choice: a language code ("spa", "en") or a track number ("2"). */
+static int
+valid_audio_track(const char *s)
+{
+	long long n;
+	size_t i, len = strlen(s);
+
+	if (parse_int(s, 1, 64, &n) == 0)
+		return 1;
+	if (len < 2 || len > 3)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] < 'a' || s[i] > 'z')
+			return 0;
+	}
+	return 1;
+}
+
 /* Set metadata. */
 int
 content_set(sqlite3 *db, int64_t id, char *const *pairs, size_t n, char **cause)
@@ -289,6 +307,16 @@ content_set(sqlite3 *db, int64_t id, char *const *pairs, size_t n, char **cause)
 			if (update_one(db, "UPDATE movies SET summary = ?1 WHERE media_file_id = ?2", val,
 			    id, cause) != 0 || update_one(db, "UPDATE episodes SET summary = ?1 WHERE "
 			    "media_file_id = ?2", val, id, cause) != 0)
+				goto fail;
+		} else if (strcmp(key, "audio") == 0) {
+			if (*val != '\0' && !valid_audio_track(val)) {
+				set_cause(cause, "audio=%s: not a language code (eng, spa) or an audio "
+				    "track's number (1, 2...)", val);
+				goto fail;
+			}
+			if (update_one(db, "UPDATE media_files SET audio_track = nullif(?1, ''), "
+			    "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?2", val, id,
+			    cause) != 0)
 				goto fail;
 		} else if (strcmp(key, "genre") == 0) {
 			if (update_one(db, "UPDATE movies SET genre = ?1 WHERE media_file_id = ?2", val, id,
@@ -445,7 +473,7 @@ content_show(sqlite3 *db, int64_t id, struct content_field **out, size_t *n, cha
 	static const char *const labels[] = {
 		"title", "type", "media type", "file", "reported path", "source", "library",
 		"duration", "size", "validation", "message", "validated", "video", "audio",
-		"resolution", "frame rate", "loudness", "rating", "rating level", "daypart",
+		"resolution", "frame rate", "loudness", "audio track", "rating", "rating level", "daypart",
 		"seasonal", "company", "category", "commercial length", "expires", "demographic",
 		"warnings", "notes", "show", "season", "episode", "year", "genre", "director",
 		"studio", "aired", "summary", "plex ratingKey", "primary id", "plex updatedAt",
@@ -468,6 +496,7 @@ content_show(sqlite3 *db, int64_t id, struct content_field **out, size_t *n, cha
 	    "mf.validation_status, mf.validation_message, mf.validated_at, mf.video_codec, "
 	    "mf.audio_codec, CASE WHEN mf.width THEN mf.width || 'x' || mf.height END, "
 	    "printf('%.3f', mf.frame_rate), printf('%.1f LUFS', mf.loudness_lufs), "
+	    "mf.audio_track, "
 	    "c.content_rating, c.rating_level, c.daypart_preference, c.seasonal_preference, "
 	    "c.commercial_company, c.commercial_category, c.commercial_duration || ' s', "
 	    "c.commercial_expiration, c.target_demographic, c.content_warnings, "

@@ -17,6 +17,7 @@
 #include "src/db.h"
 #include "src/rating.h"
 #include "src/log.h"
+#include "src/strbuf.h"
 #include "src/util.h"
 
 #define SZ "size=640x360:rate=25"
@@ -906,10 +907,10 @@ static int
 register_markers(struct reg *r, const struct demo_item *it, int64_t media_id)
 {
 	sqlite3_stmt *st;
-	char title[32], *sql, *list, *next;
+	struct strbuf list = { 0 };
+	char title[32], *sql;
 	int i, rc;
 
-	list = xstrdup("");
 	for (i = 0; i < it->nbreaks; i++) {
 		snprintf(title, sizeof title, "Act %d", i + 2);
 		st = r->st[ST_MARKER];
@@ -917,18 +918,16 @@ register_markers(struct reg *r, const struct demo_item *it, int64_t media_id)
 		bind_text(st, 2, title);
 		sqlite3_bind_int64(st, 3, it->breaks_ms[i]);
 		if (run(r, ST_MARKER, it->key) != 0) {
-			free(list);
+			strbuf_free(&list);
 			return -1;
 		}
-		xasprintf(&next, "%s%s%lld", list, i > 0 ? ", " : "", (long long)it->breaks_ms[i]);
-		free(list);
-		list = next;
+		strbuf_item(&list, ", ", "%lld", (long long)it->breaks_ms[i]);
 	}
 	xasprintf(&sql, "DELETE FROM chapter_markers WHERE media_file_id = %lld AND "
-	    "source = 'demo' AND timestamp_ms NOT IN (%s)", (long long)media_id, list);
+	    "source = 'demo' AND timestamp_ms NOT IN (%s)", (long long)media_id, strbuf_str(&list));
 	rc = db_exec(r->db, sql, r->cause);
 	free(sql);
-	free(list);
+	strbuf_free(&list);
 	return rc;
 }
 

@@ -29,7 +29,7 @@ static const char *kind_names[] = {
 
 #define ITEM_SELECT "SELECT s.id, s.channel_id, s.start_ms, s.end_ms, s.kind, " \
 	"s.media_file_id, m.file_path, s.in_ms, s.out_ms, s.programme_start_ms, s.act, " \
-	"s.title, m.loudness_lufs, s.schedule_id FROM schedule_items s " \
+	"s.title, m.loudness_lufs, s.schedule_id, m.audio_track FROM schedule_items s " \
 	"LEFT JOIN media_files m ON m.id = s.media_file_id "
 
 /* Kind name. */
@@ -86,6 +86,7 @@ from_row(sqlite3_stmt *st, struct fine_item *it)
 	it->schedule_id = sqlite3_column_int64(st, 13);
 	it->loudness_lufs = sqlite3_column_type(st, 12) == SQLITE_NULL ? NAN :
 	    sqlite3_column_double(st, 12);
+	it->audio_track = it->media_file_id != 0 ? col_str(st, 14) : NULL;
 }
 
 /* Items overlapping [from, to). */
@@ -195,6 +196,7 @@ fine_item_copy(struct fine_item *dst, const struct fine_item *src)
 	*dst = *src;
 	dst->file_path = src->file_path != NULL ? xstrdup(src->file_path) : NULL;
 	dst->title = src->title != NULL ? xstrdup(src->title) : NULL;
+	dst->audio_track = src->audio_track != NULL ? xstrdup(src->audio_track) : NULL;
 }
 
 /* Free strings. */
@@ -205,6 +207,7 @@ fine_item_clear(struct fine_item *item)
 		return;
 	free(item->file_path);
 	free(item->title);
+	free(item->audio_track);
 	memset(item, 0, sizeof *item);
 }
 

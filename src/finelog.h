@@ -56,6 +56,7 @@ struct fine_item {
 	int64_t schedule_id;            /* the coarse slot that placed it, or 0 */
 	char *title;                    /* owned; display title, may be NULL */
 	double loudness_lufs;           /* measured integrated loudness, NAN if unknown */
+	char *audio_track;              /* owned; the operator's audio choice ("spa", "2"), or NULL */
 };
 
 /* "programme", "commercial", ... */

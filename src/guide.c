@@ -161,37 +161,29 @@ static char *
 clean(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	char *out = xmalloc(strlen(s) + 1), *o = out;
-	int n, k;
+	size_t left = strlen(s), n;
+	char *out = xmalloc(left + 1), *o = out;
 
 	while (*p != '\0') {
 		if (*p < 0x80) {
 			if (*p >= 0x20 || *p == '\t' || *p == '\n')
 				*o++ = (char)*p;
 			p++;
+			left--;
 			continue;
 		}
-		n = (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
-		for (k = 1; n > 0 && k <= n; k++) {
-			if ((p[k] & 0xc0) != 0x80)
-				n = -1;
-		}
-		/* Overlong two-byte forms, C1 controls and U+FFFD are refused too. */
-		if (n == 1 && (*p < 0xc2 || (*p == 0xc2 && p[1] < 0xa0)))
-			n = -1;
-		if (n == 2 && p[0] == 0xef && p[1] == 0xbf && p[2] == 0xbd) {
+		n = utf8_char(p, left);
+		/* Invalid UTF-8, C1 controls and U+FFFD (a decoder's "?") become '?'. */
+		if (n == 0 || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) ||
+		    (n == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] == 0xbd)) {
 			*o++ = '?';
-			p += 3;
-			continue;
+			n = n > 0 ? n : 1;
+		} else {
+			memcpy(o, p, n);
+			o += n;
 		}
-		if (n < 0) {
-			*o++ = '?';
-			p++;
-			continue;
-		}
-		memcpy(o, p, (size_t)n + 1);
-		o += n + 1;
-		p += n + 1;
+		p += n;
+		left -= n;
 	}
 	*o = '\0';
 	return out;

@@ -162,7 +162,7 @@ int library_bump_revision(sqlite3 *db);
  * rating_parse knows ("au/M", "gb/15"). 0, or -1 if unrated or unknown.
  */
 int library_rating(const char *raw, char *name, size_t len, int *level);
-/* The display title of a media file ("Show S01E02 Title", the movie, the clip). */
+/* The display title of a media file ("Show S01E02 Title", the movie, the clip): new, or NULL. */
 char *library_title(sqlite3 *db, int64_t mf_id);
 
 /* An SQL expression for the display title of the media_files row "mf". */

@@ -19,6 +19,7 @@
 #include "src/db.h"
 #include "src/log.h"
 #include "src/settings.h"
+#include "src/strbuf.h"
 #include "src/util.h"
 
 enum {
@@ -118,7 +119,7 @@ env(const char *name)
 static void
 log_command_line(int argc, char **argv)
 {
-	char *line = xstrdup(""), *n;
+	struct strbuf line = { 0 };
 	int i;
 
 	/* A token given to a subcommand ("source add --token T") is a secret too. */
@@ -128,13 +129,10 @@ log_command_line(int argc, char **argv)
 		else if (strncmp(argv[i], "--token=", 8) == 0)
 			log_add_secret(argv[i] + 8);
 	}
-	for (i = 0; i < argc; i++) {
-		xasprintf(&n, "%s%s%s", line, i ? " " : "", argv[i]);
-		free(line);
-		line = n;
-	}
-	log_debug("command line: %s", line);
-	free(line);
+	for (i = 0; i < argc; i++)
+		strbuf_item(&line, " ", "%s", argv[i]);
+	log_debug("command line: %s", strbuf_str(&line));
+	strbuf_free(&line);
 }
 
 /*

@@ -77,42 +77,6 @@ line_of(const char *buf, size_t off)
 	return line;
 }
 
-/* Offset of the first invalid UTF-8 byte, or len if it is all valid. */
-static size_t
-utf8_check(const unsigned char *s, size_t len)
-{
-	size_t i = 0, n, k;
-	uint32_t cp;
-
-	while (i < len) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((s[i] & 0xe0) == 0xc0) {
-			n = 1;
-			cp = s[i] & 0x1f;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			n = 2;
-			cp = s[i] & 0x0f;
-		} else if ((s[i] & 0xf8) == 0xf0) {
-			n = 3;
-			cp = s[i] & 0x07;
-		} else
-			return i;
-		for (k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
-
 /* Convert from enc to UTF-8 with iconv. NULL if the encoding is unknown or the bytes are not in it. */
 static char *
 to_utf8(const char *buf, size_t len, const char *enc, size_t *outlen)
@@ -763,7 +727,7 @@ nfo_parse_buffer(const char *in, size_t len, const char *path, struct nfo_file *
 
 	/* Make it UTF-8. */
 	declared_encoding(buf + strspn(buf, " \t\r\n"), blen, enc, sizeof enc);
-	bad = utf8_check((const unsigned char *)buf, blen);
+	bad = utf8_valid(buf, blen);
 	if (bad < blen) {
 		const char *from = enc[0] != '\0' && !is_utf8_name(enc) ? enc : "WINDOWS-1252";
 

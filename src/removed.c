@@ -19,6 +19,7 @@
 #include "src/db.h"
 #include "src/library.h"
 #include "src/log.h"
+#include "src/strbuf.h"
 #include "src/sysconf.h"
 #include "src/util.h"
 
@@ -210,20 +211,17 @@ columns_free(char **cols, size_t n)
 static char *
 row_object(sqlite3 *db, const char *table, const char *alias)
 {
-	char **cols, *s, *n;
+	struct strbuf s = { 0 };
+	char **cols;
 	size_t ncols, i;
 
 	cols = columns(db, table, &ncols);
-	s = xstrdup("json_object(");
-	for (i = 0; i < ncols; i++) {
-		xasprintf(&n, "%s%s'%s', %s.\"%s\"", s, i > 0 ? ", " : "", cols[i], alias, cols[i]);
-		free(s);
-		s = n;
-	}
-	xasprintf(&n, "%s)", s);
-	free(s);
+	strbuf_add(&s, "json_object(");
+	for (i = 0; i < ncols; i++)
+		strbuf_add(&s, "%s'%s', %s.\"%s\"", i > 0 ? ", " : "", cols[i], alias, cols[i]);
+	strbuf_add(&s, ")");
 	columns_free(cols, ncols);
-	return n;
+	return strbuf_take(&s);
 }
 
 /* The archiving INSERT for files matching where (on media_files mf, ?1), ?2 the reason. */
@@ -378,37 +376,35 @@ removed_match(struct removed *r, const struct removed_key *k)
 static char *
 csm_sql(sqlite3 *db, int merge)
 {
-	char **cols, *s, *n;
+	struct strbuf s = { 0 };
+	char **cols;
 	size_t ncols, i;
 	int k = 0;
 
 	cols = columns(db, "content_scheduling_metadata", &ncols);
-	s = xstrdup("UPDATE content_scheduling_metadata SET ");
+	strbuf_add(&s, "UPDATE content_scheduling_metadata SET ");
 	for (i = 0; i < ncols; i++) {
 		if (strcmp(cols[i], "id") == 0 || strcmp(cols[i], "media_file_id") == 0 ||
 		    strcmp(cols[i], "created_at") == 0 || strcmp(cols[i], "updated_at") == 0)
 			continue;
 		if (merge)
-			xasprintf(&n, "%s%s\"%s\" = coalesce(\"%s\", json_extract(r.snapshot, "
-			    "'$.content_scheduling_metadata.%s'))", s, k++ > 0 ? ", " : "", cols[i],
+			strbuf_add(&s, "%s\"%s\" = coalesce(\"%s\", json_extract(r.snapshot, "
+			    "'$.content_scheduling_metadata.%s'))", k++ > 0 ? ", " : "", cols[i],
 			    cols[i], cols[i]);
 		else if (strcmp(cols[i], "content_type") == 0)
-			xasprintf(&n, "%s%s\"%s\" = coalesce(json_extract(r.snapshot, "
-			    "'$.content_scheduling_metadata.%s'), \"%s\")", s, k++ > 0 ? ", " : "",
+			strbuf_add(&s, "%s\"%s\" = coalesce(json_extract(r.snapshot, "
+			    "'$.content_scheduling_metadata.%s'), \"%s\")", k++ > 0 ? ", " : "",
 			    cols[i], cols[i], cols[i]);
 		else
-			xasprintf(&n, "%s%s\"%s\" = json_extract(r.snapshot, "
-			    "'$.content_scheduling_metadata.%s')", s, k++ > 0 ? ", " : "", cols[i],
+			strbuf_add(&s, "%s\"%s\" = json_extract(r.snapshot, "
+			    "'$.content_scheduling_metadata.%s')", k++ > 0 ? ", " : "", cols[i],
 			    cols[i]);
-		free(s);
-		s = n;
 	}
-	xasprintf(&n, "%s, updated_at = %s FROM (SELECT snapshot FROM removed_items WHERE "
+	strbuf_add(&s, ", updated_at = %s FROM (SELECT snapshot FROM removed_items WHERE "
 	    "id = ?1 AND json_type(snapshot, '$.content_scheduling_metadata') = 'object') r WHERE "
-	    "media_file_id = ?2", s, NOW);
-	free(s);
+	    "media_file_id = ?2", NOW);
 	columns_free(cols, ncols);
-	return n;
+	return strbuf_take(&s);
 }
 
 /* Scheduling metadata and chapter markers of row rid onto mf_id. */
@@ -512,13 +508,12 @@ insert_from(sqlite3 *db, int64_t rid, const char *table, const char *path, int e
     int64_t *rowid, char **cause)
 {
 	sqlite3_stmt *st;
-	char **cols, *names, *values, *n, *q, *src;
+	struct strbuf names = { 0 }, values = { 0 };
+	char **cols, *q, *src;
 	size_t ncols, i, k;
 	int rc = -1, use, count = 0;
 
 	cols = columns(db, table, &ncols);
-	names = xstrdup("");
-	values = xstrdup("");
 	xasprintf(&q, "SELECT key FROM removed_items r, json_each(r.snapshot, '%s%s') WHERE "
 	    "r.id = ?1", path, each ? "[0]" : "");
 	st = db_prepare(db, q, cause);
@@ -536,38 +531,30 @@ insert_from(sqlite3 *db, int64_t rid, const char *table, const char *path, int e
 			use = strcmp(fixed[k], key) != 0;
 		if (!use || (strcmp(key, "id") == 0 && !keep_id))
 			continue;
-		xasprintf(&n, "%s%s\"%s\"", names, count > 0 ? ", " : "", key);
-		free(names);
-		names = n;
+		strbuf_item(&names, ", ", "\"%s\"", key);
 		if (strcmp(key, "id") == 0)
 			/* The old id if it is still free. */
-			xasprintf(&n, "%s%s(SELECT CASE WHEN EXISTS (SELECT 1 FROM \"%s\" WHERE id = "
-			    "json_extract(%s, '%s.id')) THEN NULL ELSE json_extract(%s, '%s.id') END)",
-			    values, count > 0 ? ", " : "", table, src, each ? "$" : path, src,
-			    each ? "$" : path);
+			strbuf_item(&values, ", ", "(SELECT CASE WHEN EXISTS (SELECT 1 FROM \"%s\" "
+			    "WHERE id = json_extract(%s, '%s.id')) THEN NULL ELSE json_extract(%s, "
+			    "'%s.id') END)", table, src, each ? "$" : path, src, each ? "$" : path);
 		else
-			xasprintf(&n, "%s%sjson_extract(%s, '%s.%s')", values, count > 0 ? ", " : "",
-			    src, each ? "$" : path, key);
-		free(values);
-		values = n;
+			strbuf_item(&values, ", ", "json_extract(%s, '%s.%s')", src,
+			    each ? "$" : path, key);
 		count++;
 	}
 	sqlite3_finalize(st);
 	for (k = 0; k < nfixed; k++) {
-		xasprintf(&n, "%s%s\"%s\"", names, count > 0 ? ", " : "", fixed[k]);
-		free(names);
-		names = n;
-		xasprintf(&n, "%s%s?%zu", values, count > 0 ? ", " : "", k + 2);
-		free(values);
-		values = n;
+		strbuf_item(&names, ", ", "\"%s\"", fixed[k]);
+		strbuf_item(&values, ", ", "?%zu", k + 2);
 		count++;
 	}
 	if (each)
 		xasprintf(&q, "INSERT OR IGNORE INTO \"%s\" (%s) SELECT %s FROM removed_items r, "
-		    "json_each(r.snapshot, '%s') j WHERE r.id = ?1", table, names, values, path);
+		    "json_each(r.snapshot, '%s') j WHERE r.id = ?1", table, strbuf_str(&names),
+		    strbuf_str(&values), path);
 	else
 		xasprintf(&q, "INSERT INTO \"%s\" (%s) SELECT %s FROM removed_items r WHERE r.id = ?1",
-		    table, names, values);
+		    table, strbuf_str(&names), strbuf_str(&values));
 	st = db_prepare(db, q, cause);
 	free(q);
 	if (st == NULL)
@@ -584,8 +571,8 @@ insert_from(sqlite3 *db, int64_t rid, const char *table, const char *path, int e
 	}
 	sqlite3_finalize(st);
 out:
-	free(names);
-	free(values);
+	strbuf_free(&names);
+	strbuf_free(&values);
 	columns_free(cols, ncols);
 	return rc;
 }

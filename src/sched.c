@@ -48,6 +48,7 @@
 #include "src/season.h"
 #include "src/tz.h"
 #include "src/util.h"
+#include "src/thread.h"
 
 #define HOUR_MS         3600000LL
 #define DAY_MS          (24 * HOUR_MS)
@@ -2503,7 +2504,7 @@ extend_all(sqlite3 *db, int64_t now_ms, int64_t horizon_ms, char **cause)
 		have_next = all_plan_next(&a, chans, n, &i, next);
 		/* Build it beside the save of the one before (on this thread if none). */
 		threaded = have_next && have_cur &&
-		    pthread_create(&worker, NULL, job_build_thread, next) == 0;
+		    thread_start(&worker, "rv-build", job_build_thread, next) == 0;
 		if (have_next && !threaded)
 			job_build(next);
 		if (have_cur) {

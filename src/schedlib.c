@@ -3,7 +3,6 @@
  */
 #include "src/schedlib.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +13,9 @@
 #include "src/log.h"
 #include "src/rating.h"
 #include "src/season.h"
+#include "src/strmap.h"
 #include "src/tz.h"
 #include "src/util.h"
-
-/* Open-addressing string table for interning. */
-struct intern {
-	int *slots;                     /* string index, 0 empty */
-	size_t cap;
-};
 
 static const char *kind_names[] = {
 	[SL_EPISODE] = "episode",
@@ -35,57 +29,23 @@ static const char *kind_names[] = {
 	[SL_OUTRO] = "outro",
 };
 
-/* FNV-1a of a lower-cased string. */
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)tolower((unsigned char)*s);
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-/* Find (or add, when add is set) s; returns its index or 0. */
+/* Find (or add, when add is set) s, whatever its case; returns its index or 0. */
 static int
 intern(struct schedlib *lib, const char *s, int add)
 {
-	struct intern *t = lib->intern;
-	size_t i, j;
+	struct strmap_val *v;
 	int idx;
 
 	if (s == NULL || *s == '\0')
 		return 0;
-	if (add && (lib->n_strings + 1) * 2 > t->cap) {
-		int *old = t->slots;
-		size_t oldcap = t->cap;
-
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->slots = xcalloc(t->cap, sizeof *t->slots);
-		for (j = 0; j < oldcap; j++) {
-			if (old[j] == 0)
-				continue;
-			for (i = hash_str(lib->strings[old[j]]) & (t->cap - 1); t->slots[i] != 0;
-			    i = (i + 1) & (t->cap - 1))
-				;
-			t->slots[i] = old[j];
-		}
-		free(old);
-	}
-	if (t->cap == 0)
-		return 0;
-	for (i = hash_str(s) & (t->cap - 1); t->slots[i] != 0; i = (i + 1) & (t->cap - 1)) {
-		if (strcasecmp(lib->strings[t->slots[i]], s) == 0)
-			return t->slots[i];
-	}
+	if ((v = strmap_get(lib->intern, s)) != NULL)
+		return (int)v->id;
 	if (!add)
 		return 0;
 	idx = (int)lib->n_strings;
 	lib->strings = xreallocarray(lib->strings, lib->n_strings + 1, sizeof *lib->strings);
 	lib->strings[lib->n_strings++] = xstrdup(s);
-	t->slots[i] = idx;
+	strmap_put(lib->intern, s)->id = idx;
 	return idx;
 }
 
@@ -447,7 +407,7 @@ schedlib_load(sqlite3 *db, struct schedlib **out, char **cause)
 {
 	struct schedlib *lib = xcalloc(1, sizeof *lib);
 
-	lib->intern = xcalloc(1, sizeof (struct intern));
+	lib->intern = strmap_new_nocase();
 	lib->strings = xmalloc(sizeof *lib->strings);
 	lib->strings[0] = xstrdup("");
 	lib->n_strings = 1;
@@ -468,7 +428,6 @@ void
 schedlib_free(struct schedlib **libp)
 {
 	struct schedlib *lib;
-	struct intern *t;
 	size_t i;
 
 	if (libp == NULL || (lib = *libp) == NULL)
@@ -486,9 +445,7 @@ schedlib_free(struct schedlib **libp)
 		free(lib->by_kind[i]);
 	for (i = 0; i < lib->n_strings; i++)
 		free(lib->strings[i]);
-	if ((t = lib->intern) != NULL)
-		free(t->slots);
-	free(lib->intern);
+	strmap_free(&lib->intern);
 	free(lib->strings);
 	free(lib->items);
 	free(lib->shows);

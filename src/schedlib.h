@@ -82,6 +82,8 @@ struct sl_show {
 	size_t n_eps;
 };
 
+struct strmap;
+
 struct schedlib {
 	struct sl_item *items;          /* by id */
 	size_t n;
@@ -95,7 +97,7 @@ struct schedlib {
 	size_t n_seasons;
 	char **strings;                 /* interned; [0] is "" */
 	size_t n_strings;
-	void *intern;                   /* private */
+	struct strmap *intern;          /* strings' indexes, without case */
 };
 
 /* A channel's scheduling settings (channels table, migrations 1 and 2). */

@@ -3,8 +3,10 @@
  */
 #include "src/strmap.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "src/util.h"
 
@@ -18,16 +20,17 @@ struct strmap {
 	struct slot *slots;
 	size_t cap;                     /* a power of two */
 	size_t count;
+	int nocase;                     /* keys compare without ASCII case */
 };
 
-/* FNV-1a. */
+/* FNV-1a (of the lower-cased key in a map without case). */
 static uint64_t
-hash(const char *s)
+hash(const struct strmap *m, const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
 
 	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
+		h ^= m->nocase ? (unsigned char)tolower((unsigned char)*s) : (unsigned char)*s;
 		h *= 1099511628211ULL;
 	}
 	return h;
@@ -41,6 +44,16 @@ strmap_new(void)
 
 	m->cap = 64;
 	m->slots = xcalloc(m->cap, sizeof *m->slots);
+	return m;
+}
+
+/* New empty map whose keys compare without ASCII case. */
+struct strmap *
+strmap_new_nocase(void)
+{
+	struct strmap *m = strmap_new();
+
+	m->nocase = 1;
 	return m;
 }
 
@@ -69,7 +82,8 @@ find(struct strmap *m, const char *key, uint64_t h)
 	for (;;) {
 		struct slot *s = &m->slots[i];
 
-		if (s->key == NULL || (s->hash == h && strcmp(s->key, key) == 0))
+		if (s->key == NULL || (s->hash == h && (m->nocase ? strcasecmp(s->key, key) :
+		    strcmp(s->key, key)) == 0))
 			return s;
 		i = (i + 1) & (m->cap - 1);
 	}
@@ -97,7 +111,7 @@ grow(struct strmap *m)
 struct strmap_val *
 strmap_get(struct strmap *m, const char *key)
 {
-	struct slot *s = find(m, key, hash(key));
+	struct slot *s = find(m, key, hash(m, key));
 
 	return s->key != NULL ? &s->val : NULL;
 }
@@ -106,7 +120,7 @@ strmap_get(struct strmap *m, const char *key)
 struct strmap_val *
 strmap_put(struct strmap *m, const char *key)
 {
-	uint64_t h = hash(key);
+	uint64_t h = hash(m, key);
 	struct slot *s;
 
 	if ((m->count + 1) * 4 > m->cap * 3)

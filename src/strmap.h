@@ -1,7 +1,7 @@
 /*
- * strmap.h: a hash map from strings to a few integers, for the sync's
- * "what do we have already" tables (a Plex ratingKey to a row id, its
- * stored updatedAt and whether this run saw it).
+ * strmap.h: the hash map from strings to a few integers: the sync's "what
+ * do we have already" tables (a Plex ratingKey to a row id, its stored
+ * updatedAt and whether this run saw it), the scheduler's interned names.
  */
 #ifndef RV_STRMAP_H
 #define RV_STRMAP_H
@@ -20,6 +20,8 @@ struct strmap_val {
 struct strmap;
 
 struct strmap *strmap_new(void);
+/* A map whose keys compare without ASCII case ("ACME" is "Acme"). */
+struct strmap *strmap_new_nocase(void);
 /* Free; accepts NULL and sets *mp to NULL. */
 void strmap_free(struct strmap **mp);
 /* The value for key, or NULL. */

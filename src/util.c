@@ -294,7 +294,7 @@ strtrim(char *s)
 }
 
 /* Length of the valid UTF-8 character at p (at most left bytes), or 0. */
-static size_t
+size_t
 utf8_char(const unsigned char *p, size_t left)
 {
 	size_t n, i;
@@ -321,6 +321,62 @@ utf8_char(const unsigned char *p, size_t left)
 	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
 	    (c >= 0xd800 && c <= 0xdfff))
 		return 0;
+	return n;
+}
+
+/* Characters in s[0..n): each valid sequence is one, each other byte one. */
+size_t
+utf8_chars(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t c = 0, k;
+
+	while (n > 0) {
+		k = utf8_char(p, n);
+		k = k > 0 ? k : 1;
+		p += k;
+		n -= k;
+		c++;
+	}
+	return c;
+}
+
+/* Bytes of the first chars characters of s[0..n) (all of it if shorter). */
+size_t
+utf8_prefix(const char *s, size_t n, size_t chars)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t used = 0, k;
+
+	while (used < n && chars > 0) {
+		k = utf8_char(p + used, n - used);
+		used += k > 0 ? k : 1;
+		chars--;
+	}
+	return used;
+}
+
+/* Offset of the first byte of s[0..n) that is not valid UTF-8, or n. */
+size_t
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t used = 0, k;
+
+	while (used < n && (k = utf8_char(p + used, n - used)) > 0)
+		used += k;
+	return used;
+}
+
+/* Where the last character of s[0..n) starts (0 if none). */
+size_t
+utf8_back(const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	do
+		n--;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80);
 	return n;
 }
 

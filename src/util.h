@@ -50,6 +50,19 @@ int file_exists(const char *path);
 char *strtrim(char *s);
 
 /*
+ * UTF-8, the one set of helpers. utf8_char: the length of the valid
+ * character at p (at most left bytes: overlong forms, surrogates and
+ * code points past U+10FFFF are not valid), or 0. utf8_chars: characters
+ * in s[0..n), an invalid byte counting as one. utf8_prefix: the bytes of
+ * the first chars characters. utf8_valid: the offset of the first invalid
+ * byte, n if none. utf8_back: where the last character starts.
+ */
+size_t utf8_char(const unsigned char *p, size_t left);
+size_t utf8_chars(const char *s, size_t n);
+size_t utf8_prefix(const char *s, size_t n, size_t chars);
+size_t utf8_valid(const char *s, size_t n);
+size_t utf8_back(const char *s, size_t n);
+/*
  * Copy src (NULL: "") into dst of size bytes, NUL included, cut on a
  * UTF-8 character boundary; a byte that is not part of a valid UTF-8
  * character becomes '?'. dst is always valid UTF-8 (and so fit for JSON

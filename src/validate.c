@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "src/library.h"
 #include "src/log.h"
 #include "src/util.h"
+#include "src/thread.h"
 
 struct job {
 	int64_t id;
@@ -211,13 +211,7 @@ worker(void *arg)
 {
 	struct pool *p = arg;
 	struct job *j;
-	sigset_t set;
 
-	sigfillset(&set);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-#ifdef HAVE_PTHREAD_SETNAME_NP
-	pthread_setname_np(pthread_self(), "rv-validate");
-#endif
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
 		if (p->next >= p->n || cancelled(p->o)) {
@@ -374,7 +368,7 @@ validate_run(sqlite3 *db, const struct validate_opts *o, struct validate_stats *
 	pthread_cond_init(&p.done, NULL);
 	threads = xcalloc((size_t)nthreads, sizeof *threads);
 	for (started = 0; started < nthreads; started++) {
-		if (pthread_create(&threads[started], NULL, worker, &p) != 0)
+		if (thread_start(&threads[started], "rv-validate", worker, &p) != 0)
 			break;
 	}
 	if (started == 0) {

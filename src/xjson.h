@@ -16,10 +16,10 @@
  * json_pack for the formats "{ } [ ] : ," and s, s?, n, b, i, I, f, o, O,
  * o?, O?. A string that is not UTF-8 is packed with its bad bytes as '?',
  * a NULL string or object as null. NULL only for a malformed format (a
- * bug, logged with where it is).
+ * bug, logged with where it is). The caller owns the reference.
  */
 json_t *xjson_pack(const char *fmt, ...);
-/* A JSON string of s (bad bytes as '?'), or null for NULL. */
+/* A JSON string of s (bad bytes as '?'), or null for NULL; the caller's reference. */
 json_t *xjson_str(const char *s);
 
 #endif

@@ -35,7 +35,10 @@ struct console_opts {
 /* Run until the operator quits. 0, or -1 with *cause (terminal restored). */
 int console_run(const struct console_opts *opts, char **cause);
 
-/* Call a control command synchronously (args stolen, may be NULL); result or NULL + *cause. */
+/*
+ * Call a control command synchronously (args stolen, may be NULL): the
+ * result (the caller's reference), or NULL with *cause.
+ */
 json_t *console_call(struct console *con, const char *cmd, json_t *args, char **cause);
 /* The same, saying whether the station refused or may have done it (engine/control.h). */
 json_t *console_request(struct console *con, const char *cmd, json_t *args,

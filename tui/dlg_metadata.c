@@ -40,6 +40,7 @@ static const struct {
 	{ "demographic", "Demographic", demographics },
 	{ "warnings", "Warnings", NULL },
 	{ "notes", "Notes", NULL },
+	{ "audio", "Audio (spa, or track 2)", NULL },
 };
 #define NFIELDS ((int)(sizeof fields / sizeof fields[0]))
 

@@ -261,9 +261,7 @@ w_input_key(struct w_input *in, int key)
 		if (in->len == 0)
 			return 1;
 		/* Back over a whole UTF-8 sequence. */
-		do
-			in->len--;
-		while (in->len > 0 && ((unsigned char)in->buf[in->len] & 0xc0) == 0x80);
+		in->len = utf8_back(in->buf, in->len);
 		in->buf[in->len] = '\0';
 		return 1;
 	}

@@ -18,6 +18,7 @@
 #include "src/sched.h"
 #include "src/schedcheck.h"
 #include "src/season.h"
+#include "src/strbuf.h"
 #include "src/tz.h"
 #include "src/util.h"
 
@@ -68,7 +69,8 @@ find_titled(sqlite3 *db, const char *what, const char *text, const char *sql,
     const char *sql_id, int64_t *id)
 {
 	sqlite3_stmt *st;
-	char *title = xstrdup(text), *open, *list = NULL, *n;
+	struct strbuf list = { 0 };
+	char *title = xstrdup(text), *open;
 	long long v;
 	int year = 0, count = 0;
 
@@ -104,23 +106,21 @@ find_titled(sqlite3 *db, const char *what, const char *text, const char *sql,
 		sqlite3_bind_int(st, 2, year);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
-		xasprintf(&n, "%s%s%s [id:%lld]", list ? list : "", list ? ", " : "",
-		    db_text(st, 1), (long long)*id);
-		free(list);
-		list = n;
+		strbuf_item(&list, ", ", "%s [id:%lld]", db_text(st, 1), (long long)*id);
 		count++;
 	}
 	sqlite3_finalize(st);
 	free(title);
 	if (count == 1) {
-		free(list);
+		strbuf_free(&list);
 		return 0;
 	}
 	if (count == 0)
 		cmd_error("no %s called '%s'", what, text);
 	else
-		cmd_error("'%s' is more than one %s: %s; add the year or use id:N", text, what, list);
-	free(list);
+		cmd_error("'%s' is more than one %s: %s; add the year or use id:N", text, what,
+		    strbuf_str(&list));
+	strbuf_free(&list);
 	return -1;
 }
 

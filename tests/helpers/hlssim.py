@@ -10,13 +10,20 @@ segment's duration near the live edge, the target duration otherwise, half
 of it when nothing changed). A stall is the play position reaching the end
 of what is downloaded.
 
-    hlssim.py URL SECONDS [--json] [-v]
+    hlssim.py URL SECONDS [--json] [-v] [--audio LANG (as the playlist has it: es)]
 
 prints (or returns as JSON): time to the first playlist and the first
 playable segment, the media the playlist holds 1 and 2 s after the first
 request, the stalls (count and seconds), how far behind the schedule the
 viewer watches (from EXT-X-PROGRAM-DATE-TIME), and the buffer's low point
 after the start.
+
+A master playlist is followed as hls.js does: its (first) variant plays,
+and an audio rendition with a URI of its own (the one in LANG, else the
+DEFAULT=YES one) is loaded beside it, segment for segment: "audio" then
+says which (language, name), how many of its segments came, how many
+the variant had that it lacked (missing), and how many did not match the
+variant's in number, duration and date (misaligned).
 """
 import calendar
 import json
@@ -50,14 +57,83 @@ def parse(text):
 VERBOSE = False
 
 
+def attributes(line):
+    """The attribute list of a tag line as a dict (quoted values unquoted)."""
+    out, rest = {}, line.split(":", 1)[1]
+    while rest:
+        key, _, rest = rest.partition("=")
+        if rest.startswith('"'):
+            val, _, rest = rest[1:].partition('"')
+            rest = rest[1:] if rest.startswith(",") else rest
+        else:
+            val, _, rest = rest.partition(",")
+        out[key.strip()] = val
+    return out
+
+
+def master(url, text, lang):
+    """(variant URL, audio rendition dict with its URL or None, all renditions)."""
+    media, variant, lines = [], None, text.splitlines()
+    for i, line in enumerate(lines):
+        line = line.strip()
+        if line.startswith("#EXT-X-MEDIA:"):
+            media.append(attributes(line))
+        elif line.startswith("#EXT-X-STREAM-INF:") and variant is None:
+            for nxt in lines[i + 1:]:
+                if nxt.strip() and not nxt.startswith("#"):
+                    variant = nxt.strip()
+                    break
+    base = url.rsplit("/", 1)[0] + "/"
+    audio = [m for m in media if m.get("TYPE") == "AUDIO"]
+    pick = None
+    for m in audio:
+        if lang and m.get("LANGUAGE", "").lower().split("-")[0] == lang.lower():
+            pick = m
+            break
+    if pick is None:
+        pick = next((m for m in audio if m.get("DEFAULT") == "YES"), None)
+    if pick is not None and "URI" in pick:
+        pick = dict(pick, url=base + pick["URI"])
+    elif pick is not None:
+        pick = dict(pick, url=None)
+    return base + variant, pick, media
+
+
 def get(url, timeout=10):
     with urllib.request.urlopen(url, timeout=timeout) as r:
         return r.read()
 
 
-def simulate(url, seconds):
-    base = url.rsplit("/", 1)[0] + "/"
+def simulate(url, seconds, lang=None):
     t0 = time.monotonic()
+    text = get(url).decode()
+    rendition, renditions = None, []
+    if "#EXT-X-STREAM-INF:" in text:
+        url, rendition, renditions = master(url, text, lang)
+    base = url.rsplit("/", 1)[0] + "/"
+    a_url = rendition["url"] if rendition is not None else None
+    a_base = a_url.rsplit("/", 1)[0] + "/" if a_url else None
+    a_known = {}
+    a_stats = {"segments": 0, "missing": 0, "misaligned": 0}
+
+    def reload_audio():
+        _, segs = parse(get(a_url).decode())
+        for seq, dur, pdt, name in segs:
+            a_known.setdefault(seq, (dur, pdt, name))
+
+    def fetch_audio(seq, dur, pdt):
+        if seq not in a_known:
+            reload_audio()
+        if seq not in a_known:
+            a_stats["missing"] += 1
+            return
+        adur, apdt, aname = a_known[seq]
+        if len(get(a_base + aname)) == 0:
+            raise SystemExit("audio segment %s is empty" % aname)
+        a_stats["segments"] += 1
+        if abs(adur - dur) > 0.001 or (pdt is not None and apdt != pdt):
+            a_stats["misaligned"] += 1
+
     known = {}                      # seq -> (duration, pdt, name)
     target = 2.0
     playlist_at = []                # (seconds since t0, media seconds listed)
@@ -126,6 +202,8 @@ def simulate(url, seconds):
             data = get(base + name)
             if len(data) == 0:
                 raise SystemExit("segment %s is empty" % name)
+            if a_url is not None:
+                fetch_audio(want, dur, pdt)
             now = time.monotonic() - t0
             if media_pdt0 is None and pdt is not None:
                 media_pdt0 = pdt + (skip if want == start_seq else 0)
@@ -156,7 +234,7 @@ def simulate(url, seconds):
                 best = media
         return best
 
-    return {
+    r = {
         "first_playlist_s": round(first_playlist, 3),
         "first_frame_s": round(first_frame, 3),
         "start": "live edge - 3 targets" if total >= 3 * target else "first segment",
@@ -168,6 +246,11 @@ def simulate(url, seconds):
         "behind_s": round(sorted(behind)[len(behind) // 2], 3) if behind else None,
         "played_s": seconds,
     }
+    if rendition is not None:
+        r["renditions"] = [m.get("NAME") for m in renditions]
+        r["audio"] = dict(a_stats, language=rendition.get("LANGUAGE"),
+                          name=rendition.get("NAME"), uri=rendition.get("URI"))
+    return r
 
 
 def main():
@@ -175,7 +258,8 @@ def main():
         raise SystemExit(__doc__)
     global VERBOSE
     VERBOSE = "-v" in sys.argv
-    r = simulate(sys.argv[1], float(sys.argv[2]))
+    lang = sys.argv[sys.argv.index("--audio") + 1] if "--audio" in sys.argv else None
+    r = simulate(sys.argv[1], float(sys.argv[2]), lang)
     if "--json" in sys.argv:
         print(json.dumps(r))
     else:

@@ -1,13 +1,17 @@
 /*
  * test_ring.c: the segment ring: numbering, the playlist window, segments
  * still fetchable after they leave it, references outliving the ring's,
- * waiters woken by the next segment, numbering across restarts.
+ * waiters woken by the next segment, numbering across restarts; tracks
+ * (renditions) riding on the segments, the master playlist at the index;
+ * the master playlist's text (engine/master.c) and the routes to them.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/master.h"
 #include "engine/ring.h"
+#include "engine/route.h"
 #include "src/util.h"
 #include "tests/unit/check_tap.h"
 
@@ -201,6 +205,138 @@ START_TEST(stream_reads_open_bytes)
 }
 END_TEST
 
+/*
+ * A track's parts ride on the segments: its playlist lists the same
+ * numbers, times and durations; its parts leave with their segments; a
+ * restart forgets the tracks and the master playlist.
+ */
+START_TEST(tracks_and_master)
+{
+	struct ring *r = ring_new("3", 3, 1);
+	struct segment *pl = NULL, *s = NULL, *main = NULL;
+	char ext[8];
+	int i;
+
+	ring_begin(r, 100, 2);
+	ck_assert_int_eq(ring_track_playlist(r, "sap", &pl, NULL), RING_GONE);
+	ring_set_master(r, xstrdup("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nmain.m3u8\n"));
+	/* The first segment has no part (it was cut before the track began). */
+	ring_publish(r, bytes(188, 1), 188, 1700000000000LL, 2000000);
+	for (i = 1; i < 5; i++) {
+		ring_attach(r, "sap", "ts", bytes(94, 100 + i), 94);
+		ring_publish(r, bytes(188, i), 188, 1700000000000LL + i * 2000, 2000000);
+	}
+	ck_assert_str_eq(ring_track_ext(r, "sap", ext, sizeof ext), "ts");
+	ck_assert_ptr_null(ring_track_ext(r, "subs", ext, sizeof ext));
+	ck_assert_int_eq(ring_track_playlist(r, "sap", &pl, NULL), RING_OK);
+	ck_assert_int_eq(ring_playlist(r, &main, NULL), RING_OK);
+	/* The same window (3 segments: 102-104), numbers and times. */
+	ck_assert(strstr((char *)main->data, "#EXT-X-MEDIA-SEQUENCE:102\n") != NULL);
+	ck_assert(strstr((char *)pl->data, "#EXT-X-MEDIA-SEQUENCE:102\n") != NULL);
+	ck_assert(strstr((char *)pl->data, "#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:24.000Z\n"
+	    "#EXTINF:2.000,\n102.ts\n") != NULL);
+	ck_assert(strstr((char *)pl->data, "\n104.ts\n") != NULL);
+	segment_unref(&pl);
+	segment_unref(&main);
+	ck_assert_int_eq(ring_track_get(r, "sap", 103, &s), RING_OK);
+	ck_assert_int_eq(s->len, 94);
+	ck_assert_int_eq(s->data[0], 103);
+	ck_assert_int_eq(s->seq, 103);
+	ck_assert_int_eq(s->duration_us, 2000000);
+	segment_unref(&s);
+	ck_assert_int_eq(ring_track_get(r, "sap", 100, &s), RING_GONE);    /* had none */
+	ck_assert_int_eq(ring_track_get(r, "subs", 103, &s), RING_GONE);
+	/* The index is the master; main is the media playlist. */
+	ck_assert_int_eq(ring_index(r, &pl, NULL), RING_OK);
+	ck_assert(strstr((char *)pl->data, "main.m3u8") != NULL);
+	segment_unref(&pl);
+	/* A part held by a reader outlives its segment. */
+	ck_assert_int_eq(ring_track_get(r, "sap", 104, &s), RING_OK);
+	for (i = 0; i < 8; i++)
+		ring_publish(r, bytes(188, 9), 188, 0, 2000000);
+	ck_assert_int_eq(ring_track_get(r, "sap", 104, &pl), RING_GONE);
+	ck_assert_int_eq(s->data[93], 104);
+	segment_unref(&s);
+	/* A restart without the track: no master, no track. */
+	ring_end(r);
+	ck_assert_int_eq(ring_track_get(r, "sap", 104, &s), RING_OFF);
+	ring_begin(r, 0, 2);
+	ring_publish(r, bytes(188, 1), 188, 1700000000000LL, 2000000);
+	ck_assert_int_eq(ring_index(r, &pl, NULL), RING_OK);
+	ck_assert(strstr((char *)pl->data, "#EXT-X-MEDIA-SEQUENCE") != NULL);
+	segment_unref(&pl);
+	ck_assert_int_eq(ring_track_playlist(r, "sap", &pl, NULL), RING_GONE);
+	ring_end(r);
+	ring_free(&r);
+}
+END_TEST
+
+/* The master playlist names the renditions and the variant's groups. */
+START_TEST(master_text)
+{
+	struct master_variant v = { .uri = "main.m3u8", .width = 1280, .height = 720,
+	    .fps_num = 30000, .fps_den = 1001, .video_kbps = 3000, .audio_kbps = 128,
+	    .audio_streams = 2 };
+	struct master_rendition r[3] = {
+		{ .type = MASTER_AUDIO, .language = "eng", .dflt = 1 },
+		{ .type = MASTER_AUDIO, .language = "spa", .name = "Español (SAP)",
+		  .uri = "sap/index.m3u8" },
+		{ .type = MASTER_SUBTITLES, .language = "fre", .uri = "subs/index.m3u8",
+		  .forced = 1 },
+	};
+	char *m = master_playlist(&v, r, 3), tag[16];
+
+	ck_assert(strncmp(m, "#EXTM3U\n", 8) == 0);
+	ck_assert(strstr(m, "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"aud\",NAME=\"English\","
+	    "LANGUAGE=\"en\",DEFAULT=YES,AUTOSELECT=YES,CHANNELS=\"2\"\n") != NULL);
+	ck_assert(strstr(m, "NAME=\"Español (SAP)\",LANGUAGE=\"es\",DEFAULT=NO,AUTOSELECT=YES,"
+	    "CHANNELS=\"2\",URI=\"sap/index.m3u8\"\n") != NULL);
+	ck_assert(strstr(m, "TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"Français\",LANGUAGE=\"fr\","
+	    "DEFAULT=NO,AUTOSELECT=YES,FORCED=YES,URI=\"subs/index.m3u8\"\n") != NULL);
+	/* 720p at 29.97: level 3.1; 3000 + 2 x 128 kb/s and a tenth. */
+	ck_assert(strstr(m, "#EXT-X-STREAM-INF:BANDWIDTH=3581600,RESOLUTION=1280x720,"
+	    "FRAME-RATE=29.970,CODECS=\"avc1.64001f,mp4a.40.2\",AUDIO=\"aud\",SUBTITLES=\"subs\"\n"
+	    "main.m3u8\n") != NULL);
+	free(m);
+	ck_assert_str_eq(master_language_tag("ger", tag, sizeof tag), "de");
+	ck_assert_str_eq(master_language_tag("deu", tag, sizeof tag), "de");
+	ck_assert_str_eq(master_language_tag("haw", tag, sizeof tag), "haw");
+}
+END_TEST
+
+/* The routes of the index, the media playlist and a track's files. */
+START_TEST(track_routes)
+{
+	struct route r;
+
+	ck_assert_int_eq(route_request("GET", "/channel/3/index.m3u8", &r), ROUTE_SERVE);
+	ck_assert(r.kind == ROUTE_PLAYLIST && r.index && r.track[0] == '\0');
+	ck_assert_int_eq(route_request("GET", "/channel/3/main.m3u8", &r), ROUTE_SERVE);
+	ck_assert(r.kind == ROUTE_PLAYLIST && !r.index && r.track[0] == '\0');
+	route_request("GET", "/channel/3.1/sap/index.m3u8", &r);
+	ck_assert(r.kind == ROUTE_PLAYLIST && strcmp(r.track, "sap") == 0 &&
+	    strcmp(r.number, "3.1") == 0);
+	route_request("GET", "/channel/3/sap/123.ts", &r);
+	ck_assert(r.kind == ROUTE_SEGMENT && r.seq == 123 && strcmp(r.track, "sap") == 0 &&
+	    strcmp(r.ext, "ts") == 0);
+	route_request("GET", "/channel/3/subs/7.vtt", &r);
+	ck_assert(r.kind == ROUTE_SEGMENT && r.seq == 7 && strcmp(r.ext, "vtt") == 0);
+	route_request("GET", "/channel/3/42.ts", &r);
+	ck_assert(r.kind == ROUTE_SEGMENT && r.seq == 42 && r.track[0] == '\0');
+	/* Not routes. */
+	ck_assert_int_eq(route_request("GET", "/channel/3/7.vtt", &r), ROUTE_NOT_FOUND);
+	ck_assert_int_eq(route_request("GET", "/channel/3/SAP/1.ts", &r), ROUTE_NOT_FOUND);
+	ck_assert_int_eq(route_request("GET", "/channel/3/sap/x/1.ts", &r), ROUTE_NOT_FOUND);
+	ck_assert_int_eq(route_request("GET", "/channel/3/1sap/1.ts", &r), ROUTE_NOT_FOUND);
+	ck_assert_int_eq(route_request("GET", "/channel/3/sap/.ts", &r), ROUTE_NOT_FOUND);
+	ck_assert_int_eq(route_request("GET", "/channel/3/averyveryverylongname/1.ts", &r),
+	    ROUTE_NOT_FOUND);
+	ck_assert_int_eq(route_request("GET", "/channel/3/1234567890123456789.ts", &r),
+	    ROUTE_NOT_FOUND);
+	ck_assert_int_eq(route_request("GET", "/channel/3/sap/", &r), ROUTE_NOT_FOUND);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -211,6 +347,9 @@ main(void)
 	tcase_add_test(tc, catchup_segments);
 	tcase_add_test(tc, waiters);
 	tcase_add_test(tc, stream_reads_open_bytes);
+	tcase_add_test(tc, tracks_and_master);
+	tcase_add_test(tc, master_text);
+	tcase_add_test(tc, track_routes);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
 }

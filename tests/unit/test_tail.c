@@ -15,6 +15,7 @@
 #include "engine/tail.h"
 #include "src/channels.h"
 #include "src/log.h"
+#include "src/strbuf.h"
 #include "src/util.h"
 #include "tests/unit/check_tap.h"
 
@@ -43,14 +44,33 @@ struct fake {
 	int rebuild;                    /* ask for one at the next poll */
 };
 
+/* The template with its first %s made in, its second out, and %% made %. */
+static char *
+expand(const char *tmpl, const char *in, const char *out)
+{
+	struct strbuf b = { 0 };
+	int n = 0;
+
+	for (; *tmpl != '\0'; tmpl++) {
+		if (tmpl[0] == '%' && tmpl[1] == 's') {
+			strbuf_add(&b, "%s", n++ == 0 ? in : out);
+			tmpl++;
+		} else if (tmpl[0] == '%' && tmpl[1] == '%') {
+			strbuf_add(&b, "%%");
+			tmpl++;
+		} else {
+			strbuf_add(&b, "%c", *tmpl);
+		}
+	}
+	return strbuf_take(&b);
+}
+
 static int
 fake_video_chain(void *state, const char *in, const char *out, char **desc)
 {
 	struct fake *f = state;
 
-	*desc = NULL;
-	if (f->chain != NULL)
-		xasprintf(desc, f->chain, in, out);
+	*desc = f->chain != NULL ? expand(f->chain, in, out) : NULL;
 	return 0;
 }
 
