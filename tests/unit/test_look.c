@@ -24,7 +24,7 @@
 #define W 320
 #define H 180
 
-static const struct tail_format fmt = { W, H, 30, 1, 48000 };
+static const struct tail_format fmt = { W, H, 30, 1, 48000, 0 };
 
 /* A channel with a look. */
 static void
@@ -187,7 +187,7 @@ crossing(const AVFrame *f, int p, int y, int lo, int hi)
 	int x, w = p == 0 ? W : W / 2;
 	double mid = (lo + hi) / 2.0;
 
-	for (x = 0; x < w && fabs(r[x] - lo) > fabs(hi - lo) / 4; x++)
+	for (x = 0; x < w && abs(r[x] - lo) > abs(hi - lo) / 4.0; x++)
 		;
 	for (x++; x < w; x++) {
 		if ((r[x - 1] - mid) * (r[x] - mid) <= 0 && r[x] != r[x - 1])
@@ -286,8 +286,8 @@ END_TEST
 START_TEST(every_size)
 {
 	static const struct tail_format sizes[] = {
-		{ 64, 64, 25, 1, 48000 }, { 640, 360, 30000, 1001, 48000 },
-		{ 1280, 720, 30, 1, 48000 }, { 720, 576, 25, 1, 48000 },
+		{ 64, 64, 25, 1, 48000, 0 }, { 640, 360, 30000, 1001, 48000, 0 },
+		{ 1280, 720, 30, 1, 48000, 0 }, { 720, 576, 25, 1, 48000, 0 },
 	};
 	static const char *const looks[] = { "crt", "vhs" };
 	static const int strengths[] = { 1, 100 };

@@ -146,7 +146,7 @@ static struct tail *
 new_tail(struct fake *a, struct fake *b)
 {
 	static const struct tail_plugin *plugins[] = { &plug_a, &plug_b };
-	struct tail_format fmt = { 64, 36, 25, 1, 48000 };
+	struct tail_format fmt = { 64, 36, 25, 1, 48000, 0 };
 	struct channel_conf conf;
 	void *globals[2] = { a, b };
 	struct tail *t = NULL;
