@@ -15,8 +15,10 @@ point (seconds from the start of the recording; -1 when not found):
   voice_end    its last sound before the end of message
   eom          the end of message's first burst
   eom_end      its last burst
-  programme    the programme's tone back after the end of message
+  programme    the programme's tone back after the end of message (after
+               the voice when there is none)
   tone_between seconds of programme tone between voice_end and eom
+  programme_all  seconds of programme tone in all (after --after)
 """
 import argparse
 import math
@@ -61,14 +63,17 @@ def main():
     args = ap.parse_args()
     raw = open(args.raw, "rb").read()
     s = struct.unpack("<%dh" % (len(raw) // 2), raw)
-    kinds = [classify(s[i:i + WIN], args.tone) for i in range(0, len(s) - WIN, WIN)]
+    skip = int(args.after * 20) * WIN
+    kinds = [classify(s[i:i + WIN], args.tone) if i >= skip else "skipped"
+             for i in range(0, len(s) - WIN, WIN)]
     t = lambda i: i * WIN / RATE
     first = lambda kind, frm: next((i for i in range(frm, len(kinds)) if kinds[i] == kind), -1)
     out = dict.fromkeys(["header", "attention", "attention_end", "voice", "voice_end", "eom",
                          "eom_end", "programme"], -1.0)
     out["tone_between"] = 0.0
     h = first("afsk", int(args.after * 20))
-    a = first("attention", max(h, 0)) if h >= 0 else -1
+    # Without SAME bursts (alert audio tone) the attention signal comes first.
+    a = first("attention", h if h >= 0 else int(args.after * 20))
     if h >= 0:
         out["header"] = t(h)
     if a >= 0:
@@ -85,6 +90,10 @@ def main():
             out["voice_end"] = t(ve + 1)
             out["tone_between"] = sum(1 for i in range(ve + 1, e if e >= 0 else len(kinds))
                                       if kinds[i] == "programme") / 20
+        if e < 0 and v >= 0:
+            p = first("programme", ve + 1)
+            if p >= 0:
+                out["programme"] = t(p)
         if e >= 0:
             out["eom"] = t(e)
             # Three bursts, a second of silence after each: the last within 5 s.
@@ -93,6 +102,7 @@ def main():
             p = first("programme", ee + 1)
             if p >= 0:
                 out["programme"] = t(p)
+    out["programme_all"] = kinds.count("programme") / 20
     for k, v in out.items():
         print("%s %.2f" % (k, v))
 
