@@ -81,10 +81,12 @@ crt_chain(double f, const struct tail_format *fmt, const char *in, const char *o
 }
 
 /*
- * VHS: luma soft at a tape's width, the chroma at a quarter of it (bleeding),
- * shifted right, less saturated, tape noise; the head-switching band
- * (the bottom lines shifted right, jittering, noisy); and now and then a
- * tracking wobble (a noisy band rolling up the picture, shifted).
+ * VHS: luma soft at a tape's width, the chroma at a quarter of it
+ * (bleeding), shifted right, less saturated; tape noise at the tape's
+ * width (soft grain, and cheaper to encode than sharp noise); the
+ * head-switching band (the bottom lines shifted right, jittering, noisy);
+ * and now and then a tracking wobble (a noisy band rolling up the
+ * picture, shifted).
  */
 static char *
 vhs_chain(double f, const struct tail_format *fmt, const char *in, const char *out)
@@ -93,7 +95,7 @@ vhs_chain(double f, const struct tail_format *fmt, const char *in, const char *o
 	int shift = (int)(sw / 4 * (0.003 + 0.007 * f) + 0.5);
 	int band = even(h * (0.012 + 0.016 * f), 4), dx = (int)(w * (0.01 + 0.03 * f)) + 2;
 	int wob = even(h * (0.05 + 0.08 * f), 4), wdx = (int)(w * (0.02 + 0.04 * f)) + 2;
-	double noise = 4 + 14 * f, period = 47 - 20 * f, dur = 0.6 + 0.8 * f;
+	double noise = 3 + 10 * f, period = 47 - 20 * f, dur = 0.6 + 0.8 * f;
 	char *desc;
 
 	if (shift < 1)
@@ -102,8 +104,8 @@ vhs_chain(double f, const struct tail_format *fmt, const char *in, const char *o
 	    "[%s]scale=%d:ih:flags=fast_bilinear,format=yuv410p,"
 	    "chromashift=cbh=%d:crh=%d:edge=smear,"
 	    "eq=saturation=%.3f,"
-	    "scale=%d:ih:flags=fast_bilinear,format=yuv420p,"
 	    "noise=c0s=%.0f:c0f=t+u,"
+	    "scale=%d:ih:flags=fast_bilinear,format=yuv420p,"
 	    "split=3[lookhs][lookwb][lookv];"
 	    /* Head switching: the bottom lines, shifted right a jittering dx. */
 	    "[lookhs]crop=iw:%d:0:ih-%d,noise=alls=%.0f:allf=t,"
@@ -114,7 +116,7 @@ vhs_chain(double f, const struct tail_format *fmt, const char *in, const char *o
 	    "[lookv][lookhsb]overlay=x='-%d+%d*(0.7+0.3*sin(n*1.7))':y=H-h:eval=frame[lookv2];"
 	    "[lookv2][lookwbb]overlay=x='-%d+%d*(0.5+0.5*sin(n*2.3))':"
 	    "y='(H-h)*(1-mod(t,%.2f)/%.2f)':eval=frame:enable='lt(mod(t,%.2f),%.2f)'[%s]",
-	    in, sw, shift, shift, 1 - 0.3 * f, w, noise,
+	    in, sw, shift, shift, 1 - 0.3 * f, noise, w,
 	    band, band, 30 + 30 * f, dx, dx,
 	    wob, wob, period, dur, 40 + 40 * f, wdx, wdx,
 	    dx, dx,
