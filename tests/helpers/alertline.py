@@ -68,6 +68,10 @@ def main():
              for i in range(0, len(s) - WIN, WIN)]
     t = lambda i: i * WIN / RATE
     first = lambda kind, frm: next((i for i in range(frm, len(kinds)) if kinds[i] == kind), -1)
+    # Speech: "other" windows next to another; a lone one straddles the
+    # edge of a tone (the attention signal's end, the first burst's start).
+    speech = lambda i: kinds[i] == "other" and (
+        (i + 1 < len(kinds) and kinds[i + 1] == "other") or (i > 0 and kinds[i - 1] == "other"))
     out = dict.fromkeys(["header", "attention", "attention_end", "voice", "voice_end", "eom",
                          "eom_end", "programme"], -1.0)
     out["tone_between"] = 0.0
@@ -82,11 +86,11 @@ def main():
         while ae + 1 < len(kinds) and kinds[ae + 1] == "attention":
             ae += 1
         out["attention_end"] = t(ae + 1)
-        v = first("other", ae + 1)
+        v = next((i for i in range(ae + 1, len(kinds)) if speech(i)), -1)
         e = first("afsk", ae + 1)
         if v >= 0 and (e < 0 or v < e):
             out["voice"] = t(v)
-            ve = max(i for i in range(v, e if e >= 0 else len(kinds)) if kinds[i] == "other")
+            ve = max(i for i in range(v, e if e >= 0 else len(kinds)) if speech(i))
             out["voice_end"] = t(ve + 1)
             out["tone_between"] = sum(1 for i in range(ve + 1, e if e >= 0 else len(kinds))
                                       if kinds[i] == "programme") / 20
