@@ -9,8 +9,9 @@
  *
  * It is made of libavfilter filters in the channel's tail, so it covers
  * everything the channel airs (programmes, cards, slates, the bug and the
- * lower thirds), and costs a few milliseconds a 720p frame (bench/
- * bench_cpu.sh with LOOK=crt or vhs). The order of the tail's plug-ins
+ * lower thirds), and costs a millisecond or two a 720p frame, then
+ * x264's work on the texture: under a quarter more CPU per channel
+ * (bench/bench_cpu.sh with LOOK=crt or vhs). The order of the tail's plug-ins
  * decides what it covers: register look_plugin before the alerts and
  * look_over_plugin after them; a channel takes the one its look_alerts
  * setting says (the other stays out of it), so with look_alerts no the
