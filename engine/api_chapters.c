@@ -26,7 +26,7 @@ cmd_chapters_get(struct api_lib *l, json_t *req, const char *peer, char **cause)
 {
 	struct chapter *ch = NULL;
 	sqlite3 *db;
-	json_t *list, *r;
+	json_t *list, *spans, *r;
 	char *path = NULL, *title;
 	int64_t id, dur;
 	size_t n = 0, i;
@@ -45,6 +45,18 @@ cmd_chapters_get(struct api_lib *l, json_t *req, const char *peer, char **cause)
 		    (json_int_t)ch[i].id, "ms", (json_int_t)ch[i].ms, "title", ch[i].title, "source",
 		    ch[i].source));
 	chapters_free(&ch, n);
+	/* The intro and end credits (no break inside), read only. */
+	if (chapters_spans(db, id, &ch, &n, cause) != 0) {
+		json_decref(list);
+		free(path);
+		return NULL;
+	}
+	spans = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(spans, xjson_pack("{s:s, s:I, s:I, s:s}", "kind", ch[i].title,
+		    "start_ms", (json_int_t)ch[i].ms, "end_ms", (json_int_t)ch[i].end_ms, "source",
+		    ch[i].source));
+	chapters_free(&ch, n);
 	{
 		sqlite3_stmt *st = db_prepare(db, "SELECT coalesce(frame_rate, 0) FROM media_files "
 		    "WHERE id = ?", NULL);
@@ -58,9 +70,9 @@ cmd_chapters_get(struct api_lib *l, json_t *req, const char *peer, char **cause)
 		}
 	}
 	title = library_title(db, id);
-	r = xjson_pack("{s:I, s:s, s:s, s:I, s:f, s:o}", "id", (json_int_t)id, "title",
+	r = xjson_pack("{s:I, s:s, s:s, s:I, s:f, s:o, s:o}", "id", (json_int_t)id, "title",
 	    title != NULL ? title : "", "path", path, "duration_ms", (json_int_t)dur, "fps", fps,
-	    "markers", list);
+	    "markers", list, "spans", spans);
 	free(title);
 	free(path);
 	return r;

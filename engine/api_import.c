@@ -1,10 +1,12 @@
 /*
  * api_import.c: the control socket's import commands (engine/api_cmd.h):
  * a sync (a job, one at a time, with progress, changes and warnings as
- * events), its history, the Plex sources (tested as a job; the token is
- * never sent back) and the TMM directories. Removing a source or a
- * directory takes every file imported from it and reschedules every
- * channel: a job on the library-edit pool, in the order asked.
+ * events), its history, and the sources of every kind through the table
+ * of importers (src/importer.h): Plex, Jellyfin and Emby servers (tested
+ * as a job; the secret is never sent back) and TMM folders (tmm.* is the
+ * older spelling for folders). Removing a source takes every file
+ * imported from it and reschedules every channel: a job on the
+ * library-edit pool, in the order asked.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "engine/api_cmd.h"
 #include "engine/control.h"
 #include "src/db.h"
+#include "src/importer.h"
 #include "src/log.h"
 #include "src/sources.h"
 #include "src/sync.h"
@@ -104,8 +107,10 @@ sync_job(void *arg)
 	memset(&rq, 0, sizeof rq);
 	memset(&prog, 0, sizeof prog);
 	memset(&st, 0, sizeof st);
-	rq.plex = ctl_arg_bool(j->args, "plex", 1);
-	rq.tmm = ctl_arg_bool(j->args, "tmm", 1);
+	/* "plex" and "tmm" are the older names of "servers" and "folders". */
+	rq.servers = ctl_arg_bool(j->args, "servers", ctl_arg_bool(j->args, "plex", 1));
+	rq.folders = ctl_arg_bool(j->args, "folders", ctl_arg_bool(j->args, "tmm", 1));
+	rq.kind = ctl_arg_str(j->args, "kind");
 	rq.source = ctl_arg_str(j->args, "source");
 	libs = str_array(json_object_get(j->args, "libraries"), &rq.nlibraries);
 	rq.libraries = libs;
@@ -143,7 +148,7 @@ out:
 	db_close(&db);
 }
 
-/* sync.start {plex, tmm, source, libraries, tmm_dirs, force}. */
+/* sync.start {servers, folders, kind, source, libraries, tmm_dirs, force}. */
 static json_t *
 cmd_sync_start(struct api_lib *l, json_t *req, const char *peer, char **cause)
 {
@@ -188,46 +193,82 @@ sync_history(sqlite3 *db, json_t *req, char **cause)
 	return list;
 }
 
-/* sources.list: the token is never sent, only whether one is stored. */
+/*
+ * sources.list {servers, folders}: every source of every kind (or of one
+ * family); the secret is never sent, only whether one is stored. "ref"
+ * names each one for the other commands.
+ */
 static json_t *
 sources_json(sqlite3 *db, json_t *req, char **cause)
 {
 	struct source *s = NULL;
 	json_t *list;
 	size_t n = 0, i;
+	char ref[64];
+	int flags = 0;
 
-	if (sources_list(db, NULL, &s, &n, cause) != 0)
+	if (ctl_arg_bool(req, "servers", 1))
+		flags |= IMPORTER_SERVER;
+	if (ctl_arg_bool(req, "folders", 1))
+		flags |= IMPORTER_FOLDER;
+	if (flags == 0)
+		return json_array();
+	if (sources_all(db, flags, &s, &n, cause) != 0)
 		return NULL;
 	list = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(list, xjson_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s, s:b}",
-		    "id", (json_int_t)s[i].id, "type", s[i].type, "name", s[i].name, "url",
-		    s[i].url != NULL ? s[i].url : "", "token", s[i].token != NULL ? "********" : "",
-		    "has_token", s[i].token != NULL, "last_sync", s[i].last_sync != NULL ?
+		json_array_append_new(list, xjson_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+		    "s:b, s:s, s:s, s:b, s:s, s:b}", "id", (json_int_t)s[i].id, "ref", source_ref(&s[i],
+		    ref, sizeof ref), "type", s[i].type, "label", s[i].imp != NULL ? s[i].imp->label :
+		    s[i].type, "family", s[i].imp != NULL && (s[i].imp->flags & IMPORTER_FOLDER) ?
+		    "folder" : "server", "name", s[i].name, "url", s[i].url != NULL ? s[i].url : "",
+		    "token", s[i].token != NULL ? "********" : "", "has_token", s[i].token != NULL,
+		    "user", s[i].user != NULL ? s[i].user : "", "path", s[i].path != NULL ?
+		    s[i].path : "", "subdirs", s[i].subdirs, "last_sync", s[i].last_sync != NULL ?
 		    s[i].last_sync : "", "enabled", s[i].enabled));
 	sources_free(&s, n);
 	return list;
 }
 
-/* sources.add {name, url, token}. */
+/* sources.add {kind (plex), name, url, token or api_key, user, path, subdirs}. */
 static json_t *
 cmd_sources_add(struct api_lib *l, json_t *req, const char *peer, char **cause)
 {
-	const char *name = ctl_arg_str(req, "name"), *url = ctl_arg_str(req, "url");
-	const char *token = ctl_arg_str(req, "token");
+	const char *kind = ctl_arg_str(req, "kind");
+	const struct importer *imp = importer_find(kind != NULL ? kind : "plex");
+	struct source_spec spec;
 	sqlite3 *db;
 	int64_t id;
 
-	if (token != NULL && *token != '\0')
-		log_add_secret(token);
-	if (url == NULL || *url == '\0') {
-		set_cause(cause, "no \"url\" (http://host:32400)");
+	(void)peer;
+	memset(&spec, 0, sizeof spec);
+	spec.name = ctl_arg_str(req, "name");
+	spec.url = ctl_arg_str(req, "url");
+	spec.secret = ctl_arg_str(req, "token");
+	if (spec.secret == NULL || *spec.secret == '\0')
+		spec.secret = ctl_arg_str(req, "api_key");
+	if (spec.secret != NULL && *spec.secret != '\0')
+		log_add_secret(spec.secret);
+	else
+		spec.secret = NULL;
+	spec.user = ctl_arg_str(req, "user");
+	if (spec.user != NULL && *spec.user == '\0')
+		spec.user = NULL;
+	spec.path = ctl_arg_str(req, "path");
+	spec.subdirs = ctl_arg_bool(req, "subdirs", 1);
+	if (imp == NULL) {
+		set_cause(cause, "\"kind\" '%s' is not a kind of source (there are: %s)", kind,
+		    importer_kinds(0));
 		return NULL;
 	}
-	if ((db = api_lib_db(l, cause)) == NULL || sources_add_plex(db, name, url, token != NULL &&
-	    *token != '\0' ? token : NULL, &id, cause) != 0)
+	if ((imp->flags & IMPORTER_SERVER) && (spec.url == NULL || *spec.url == '\0')) {
+		set_cause(cause, "no \"url\" (%s)", imp->url_example);
 		return NULL;
-	api_lib_changed(l, "sources.changed", id);
+	}
+	if ((db = api_lib_db(l, cause)) == NULL || imp->add(db, imp, &spec, &id, cause) != 0)
+		return NULL;
+	api_lib_changed(l, (imp->flags & IMPORTER_FOLDER) ? "tmm.changed" : "sources.changed",
+	    id);
 	return xjson_pack("{s:I}", "id", (json_int_t)id);
 }
 
@@ -240,18 +281,24 @@ source_remove(struct api_job *j, sqlite3 *db, char **cause)
 	long files;
 	int n = 0;
 
-	if (sources_get(db, api_lib_arg_key(j->args, "source", buf, sizeof buf), &s, cause) != 0)
+	if (source_find(db, api_lib_arg_key(j->args, "source", buf, sizeof buf), &s, cause) != 0)
 		return NULL;
-	if (sources_remove(db, s.id, &files, cause) != 0) {
+	if (s.imp == NULL) {
+		set_cause(cause, "%s: files added by hand are removed with content.remove", s.name);
 		source_clear(&s);
 		return NULL;
 	}
-	log_info("source %s removed from the console with %ld files (%s)", s.name, files,
-	    j->peer);
+	if (s.imp->remove(db, &s, &files, cause) != 0) {
+		source_clear(&s);
+		return NULL;
+	}
+	log_info("%s source %s removed from the console with %ld files (%s)", s.imp->label,
+	    s.name, files, j->peer);
+	api_lib_changed(j->arg, (s.imp->flags & IMPORTER_FOLDER) ? "tmm.changed" :
+	    "sources.changed", 0);
 	source_clear(&s);
 	if (files > 0)
 		n = api_lib_reschedule_all(db);
-	api_lib_changed(j->arg, "sources.changed", 0);
 	return xjson_pack("{s:i, s:i}", "files_removed", (int)files, "rescheduled", n > 0 ? n : 0);
 }
 
@@ -267,41 +314,40 @@ source_remove_check(struct api_lib *l, json_t *req, char **cause)
 	return -1;
 }
 
-/* Job: test a Plex source. */
+/* Job: test a source (a server's libraries, a folder's state). */
 static void
 test_job(void *arg)
 {
 	struct api_job *j = arg;
 	struct sync_request rq;
-	struct sync_library_info *libs = NULL;
+	struct sync_test t;
 	sqlite3 *db = NULL;
-	char *cause = NULL, *server = NULL, *version = NULL;
+	char *cause = NULL;
 	json_t *list;
-	size_t n = 0, i;
+	size_t i;
 
 	memset(&rq, 0, sizeof rq);
-	rq.plex = 1;
+	memset(&t, 0, sizeof t);
+	rq.servers = rq.folders = 1;
 	rq.source = ctl_arg_str(j->args, "source");
 	rq.retries = 0;
 	rq.connect_timeout_ms = 5000;
 	rq.timeout_ms = 10000;
 	rq.cancel = &j->cancel;
-	if (api_job_db(j, &db, &cause) != 0 ||
-	    sync_test_source(db, &rq, &server, &version, &libs, &n, &cause) != 0) {
+	if (api_job_db(j, &db, &cause) != 0 || sync_test_source(db, &rq, &t, &cause) != 0) {
 		api_job_done(j, NULL, cause);
 		goto out;
 	}
 	list = json_array();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < t.nlibs; i++)
 		json_array_append_new(list, xjson_pack("{s:s, s:s, s:s, s:I, s:I}", "key",
-		    libs[i].key, "title", libs[i].title, "type", libs[i].type, "items",
-		    (json_int_t)libs[i].items, "episodes", (json_int_t)libs[i].episodes));
-	api_job_done(j, xjson_pack("{s:s, s:s, s:o}", "server", server != NULL ? server : "",
-	    "version", version != NULL ? version : "", "libraries", list), NULL);
+		    t.libs[i].key, "title", t.libs[i].title, "type", t.libs[i].type, "items",
+		    (json_int_t)t.libs[i].items, "episodes", (json_int_t)t.libs[i].episodes));
+	api_job_done(j, xjson_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "kind", t.kind, "source",
+	    t.source, "server", t.server != NULL ? t.server : "", "version", t.version != NULL ?
+	    t.version : "", "report", t.report != NULL ? t.report : "", "libraries", list), NULL);
 out:
-	sync_library_info_free(&libs, n);
-	free(server);
-	free(version);
+	sync_test_clear(&t);
 	free(cause);
 	db_close(&db);
 }

@@ -1793,20 +1793,29 @@ source_seek(struct source *s, int64_t offset_us, char **cause)
 	return join(s, cause);
 }
 
-/* Draw the still picture of a generated source from a lavfi description. */
+/*
+ * Draw the still picture of a generated source from a lavfi description,
+ * made BT.709 as the channel's pictures are: FFmpeg's sources and drawing
+ * filters give BT.601 values unless they say otherwise (smptehdbars says
+ * BT.709), and scale reads what the picture says.
+ */
 static int
 draw_still(struct source *s, const char *desc, char **cause)
 {
 	AVFilterGraph *g;
 	AVFilterContext *sink;
+	char *full;
 	int ret;
 
 	g = avfilter_graph_alloc();
 	g->nb_threads = 1;
+	xasprintf(&full, "%s,scale=out_color_matrix=bt709:"
+	    "flags=bicubic+accurate_rnd+full_chroma_int", desc);
 	ret = avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", NULL,
 	    NULL, g);
 	if (ret >= 0)
-		ret = link_sources(g, sink, desc);
+		ret = link_sources(g, sink, full);
+	free(full);
 	if (ret >= 0)
 		ret = avfilter_graph_config(g, NULL);
 	s->card = av_frame_alloc();

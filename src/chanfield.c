@@ -44,6 +44,7 @@ static const char *const channel_types[] = { "regular", "guide", NULL };
 static const char *const test_cards[] = { "bars", "card", NULL };
 static const char *const looks[] = { "clean", "crt", "vhs", NULL };
 static const char *const aspect_policies[] = { "pillarbox", "stretch", "zoom", NULL };
+static const char *const credits_policies[] = { "keep", "squeeze", "cut", NULL };
 
 /*
  * The settings, in the order 'channel show' prints them (and the usage,
@@ -136,6 +137,10 @@ const struct chanfield chanfields[] = {
 	{ .name = "break_margin_s", .flag = "break-margin", .arg = "DUR",
 	  .column = "break_margin_s", .type = CHANFIELD_SECONDS, .min = 0, .max = 3600,
 	  .label = "Break margin", .help = "no break this close to a programme's start or end" },
+	{ .name = "credits", .flag = "credits", .column = "credits", .type = CHANFIELD_CHOICE,
+	  .choices = credits_policies, .label = "End credits",
+	  .help = "a programme's end credits in a tight slot: keep them, squeeze (air what "
+	  "fits) or cut them", .show = "credits" },
 	{ .name = "bumpers", .flag = "bumpers", .column = "bumpers", .type = CHANFIELD_BOOL,
 	  .label = "Bumpers", .help = "\"we'll be right back\" bumpers around each break",
 	  .show = "bumpers" },

@@ -69,12 +69,50 @@ chapters_list(sqlite3 *db, int64_t mf_id, struct chapter **out, size_t *n, char 
 		list = xreallocarray(list, count + 1, sizeof *list);
 		list[count].id = sqlite3_column_int64(st, 0);
 		list[count].ms = sqlite3_column_int64(st, 1);
+		list[count].end_ms = 0;
 		t = sqlite3_column_text(st, 2);
 		list[count].title = t != NULL ? xstrdup((const char *)t) : NULL;
 		list[count].source = xstrdup(db_text(st, 3));
 		count++;
 	}
 	sqlite3_finalize(st);
+	*out = list;
+	*n = count;
+	return 0;
+}
+
+/* Intro and credits spans. */
+int
+chapters_spans(sqlite3 *db, int64_t mf_id, struct chapter **out, size_t *n, char **cause)
+{
+	sqlite3_stmt *st;
+	struct chapter *list = NULL;
+	size_t count = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	st = db_prepare(db, "SELECT id, start_ms, end_ms, kind, source FROM media_markers "
+	    "WHERE media_file_id = ? ORDER BY start_ms", cause);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, mf_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		list = xreallocarray(list, count + 1, sizeof *list);
+		list[count].id = sqlite3_column_int64(st, 0);
+		list[count].ms = sqlite3_column_int64(st, 1);
+		list[count].end_ms = sqlite3_column_int64(st, 2);
+		list[count].title = xstrdup(db_text(st, 3));
+		list[count].source = xstrdup(db_text(st, 4));
+		count++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		set_cause(cause, "reading the intro and credits of %lld: %s", (long long)mf_id,
+		    sqlite3_errmsg(db));
+		chapters_free(&list, count);
+		return -1;
+	}
 	*out = list;
 	*n = count;
 	return 0;

@@ -17,11 +17,14 @@ struct chapter {
 	int64_t id;
 	int64_t ms;                     /* from the start of the file */
 	char *title;                    /* may be NULL */
-	char *source;                   /* manual, plex, nfo, detected, demo */
+	char *source;                   /* manual, nfo, detected, demo, file, or the importer */
+	int64_t end_ms;                 /* chapters_spans: the span's end; 0 for a chapter */
 };
 
 int chapters_list(sqlite3 *db, int64_t mf_id, struct chapter **out, size_t *n, char **cause);
 void chapters_free(struct chapter **list, size_t n);
+/* A file's intro and end credits spans (media_markers): title "intro" or "credits". */
+int chapters_spans(sqlite3 *db, int64_t mf_id, struct chapter **out, size_t *n, char **cause);
 /* Add a marker (ms must lie inside the file). 0, or -1 with *cause. */
 int chapters_add(sqlite3 *db, int64_t mf_id, int64_t ms, const char *title, const char *source,
     int64_t *id, char **cause);

@@ -1,6 +1,6 @@
 /*
- * import.c: what the importers (Plex sync, TMM scan) share: warnings,
- * changes, and their transactions.
+ * import.c: what the importers (server syncs, TMM scans) share: warnings,
+ * changes, their transactions, and removing what a run did not find.
  */
 #include "src/import.h"
 
@@ -10,6 +10,7 @@
 #include "src/db.h"
 #include "src/library.h"
 #include "src/log.h"
+#include "src/strmap.h"
 #include "src/sysconf.h"
 #include "src/util.h"
 
@@ -131,4 +132,114 @@ import_may_remove(sqlite3 *db, const struct import_progress *prog, const char *l
 		    "again with --force", library, n, total, limit, pct, cap);
 	st->held += n;
 	return 0;
+}
+
+/* Prepare sql with ?1 = a, ?2 = b (unbound when NULL); NULL with dberr set. */
+static sqlite3_stmt *
+prepare_ab(struct import_tx *t, const char *sql, int64_t a, const char *b)
+{
+	sqlite3_stmt *st;
+	char *cause = NULL;
+
+	if ((st = db_prepare(t->db, sql, &cause)) == NULL) {
+		import_db_error(t, NULL, cause);
+		free(cause);
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, a);
+	if (b != NULL)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+	return st;
+}
+
+/* Is key in seen, seen? */
+static int
+was_seen(struct strmap *seen, const sqlite3_stmt *st, int col)
+{
+	struct strmap_val *v;
+
+	if (sqlite3_column_type((sqlite3_stmt *)st, col) == SQLITE_NULL)
+		return 0;
+	v = strmap_get(seen, db_text((sqlite3_stmt *)st, col));
+	return v != NULL && v->seen;
+}
+
+int
+import_unseen(struct import_tx *t, const char *sql, int64_t a, const char *b,
+    struct strmap *seen, int64_t **ids, size_t *n, long *total)
+{
+	sqlite3_stmt *st;
+
+	*ids = NULL;
+	*n = 0;
+	*total = 0;
+	if ((st = prepare_ab(t, sql, a, b)) == NULL)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		(*total)++;
+		if (was_seen(seen, st, 1))
+			continue;
+		*ids = xreallocarray(*ids, *n + 1, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+import_remove_files(struct import_tx *t, struct library *lib, const int64_t *ids, size_t n,
+    const char *reason, const char *what, long *removed)
+{
+	char *cause = NULL, *title;
+	size_t i;
+	int ok = 1;
+
+	for (i = 0; i < n && ok; i++) {
+		title = library_title(t->db, ids[i]);
+		if (library_remove_file(lib, ids[i], reason, &cause) != 0) {
+			ok = import_write_failed(t, title, cause) == 0;
+			freep(&cause);
+		} else {
+			(*removed)++;
+			import_change(t, IMPORT_REMOVED, what, title, ids[i]);
+		}
+		free(title);
+	}
+	return ok ? 0 : -1;
+}
+
+int
+import_remove_shows(struct import_tx *t, struct library *lib, const char *sql, int64_t a,
+    const char *b, struct strmap *seen, long *removed)
+{
+	sqlite3_stmt *st;
+	int64_t *ids = NULL;
+	char **names = NULL, *cause = NULL;
+	size_t n = 0, i;
+	int gone, ok = 1;
+
+	if ((st = prepare_ab(t, sql, a, b)) == NULL)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (was_seen(seen, st, 1))
+			continue;
+		ids = xreallocarray(ids, n + 1, sizeof *ids);
+		names = xreallocarray(names, n + 1, sizeof *names);
+		ids[n] = sqlite3_column_int64(st, 0);
+		names[n++] = xstrdup(db_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < n; i++) {
+		if (ok && library_remove_show_if_empty(lib, ids[i], &gone, &cause) != 0) {
+			ok = import_write_failed(t, names[i], cause) == 0;
+			freep(&cause);
+		} else if (ok && gone) {
+			(*removed)++;
+			import_change(t, IMPORT_REMOVED, "show", names[i], 0);
+		}
+		free(names[i]);
+	}
+	free(names);
+	free(ids);
+	return ok ? 0 : -1;
 }

@@ -1,15 +1,21 @@
 /*
- * import.h: what every importer (Plex sync, TMM scan) reports back while
- * it runs: two levels of progress, the changes it made and warnings, all
- * through callbacks so the command line can draw bars and the console can
- * fill a pane. Callbacks run on the importer's thread; any may be NULL.
+ * import.h: what every importer (a server sync, a TMM scan) reports back
+ * while it runs: two levels of progress, the changes it made and
+ * warnings, all through callbacks so the command line can draw bars and
+ * the console can fill a pane. Callbacks run on the importer's thread;
+ * any may be NULL. And what they share to write: transactions, the
+ * safety limit on removals, and removing what a run no longer found.
  */
 #ifndef RV_IMPORT_H
 #define RV_IMPORT_H
 
 #include <sqlite3.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
+
+struct library;
+struct strmap;
 
 enum import_change {
 	IMPORT_ADDED,
@@ -101,5 +107,28 @@ int import_tx_end(struct import_tx *t, int ok);
  * lost; -1 when SQLite dropped the whole transaction (dberr set).
  */
 int import_write_failed(struct import_tx *t, const char *what, const char *cause);
+
+/*
+ * What a run did not see: sql selects (id, key) with ?1 = a and ?2 = b
+ * (b NULL: left unbound); a row whose key is in seen with its seen flag
+ * set stays. *ids (to free) and *n get the others, *total the rows. 0, or
+ * -1 (dberr set).
+ */
+int import_unseen(struct import_tx *t, const char *sql, int64_t a, const char *b,
+    struct strmap *seen, int64_t **ids, size_t *n, long *total);
+/*
+ * Remove files ids[0..n) in the open transaction, each first kept
+ * restorable with reason, and told as removed changes of what ("movie",
+ * "file"). *removed counts them. 0, or -1 when the database gave up.
+ */
+int import_remove_files(struct import_tx *t, struct library *lib, const int64_t *ids,
+    size_t n, const char *reason, const char *what, long *removed);
+/*
+ * Remove the shows sql selects (id, key, display name; ?1 = a, ?2 = b)
+ * whose key seen does not hold and that have no episode left, in the open
+ * transaction. *removed counts them. 0, or -1 when the database gave up.
+ */
+int import_remove_shows(struct import_tx *t, struct library *lib, const char *sql,
+    int64_t a, const char *b, struct strmap *seen, long *removed);
 
 #endif

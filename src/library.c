@@ -51,21 +51,27 @@ enum {
 	S_COUNT,
 };
 
-/* The media_files columns ?1..?16, in this order, in both S_MF_INSERT and S_MF_UPDATE. */
+/*
+ * The media_files columns ?1..?16 and ?18, ?19 (the stream languages), in
+ * this order, in both S_MF_INSERT and S_MF_UPDATE (?17: the row to update).
+ */
 static const char *const sql[S_COUNT] = {
 	[S_MF_INSERT] = "INSERT INTO media_files (file_path, source_path, duration_ms, media_type, "
 	    "source_type, source_id, tmm_directory_id, source_key, library_name, library_key, "
-	    "file_size, file_mtime, nfo_path, nfo_mtime, nfo_size, title) VALUES (?1, ?2, ?3, ?4, "
-	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	    "file_size, file_mtime, nfo_path, nfo_mtime, nfo_size, title, source_audio_langs, "
+	    "source_subtitle_langs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?16, ?18, ?19)",
 	[S_MF_UPDATE] = "UPDATE media_files SET file_path = ?1, source_path = ?2, duration_ms = ?3, "
 	    "media_type = ?4, source_type = ?5, source_id = ?6, tmm_directory_id = ?7, "
 	    "source_key = ?8, library_name = ?9, library_key = ?10, file_size = ?11, "
-	    "nfo_path = ?13, title = ?16, validation_status = CASE WHEN file_path IS NOT ?1 "
+	    "nfo_path = ?13, title = ?16, source_audio_langs = ?18, source_subtitle_langs = ?19, "
+	    "validation_status = CASE WHEN file_path IS NOT ?1 "
 	    "THEN 'unchecked' ELSE validation_status END, updated_at = " NOW " WHERE id = ?17 AND "
 	    "(file_path IS NOT ?1 OR source_path IS NOT ?2 OR duration_ms IS NOT ?3 OR "
 	    "media_type IS NOT ?4 OR source_key IS NOT ?8 OR library_name IS NOT ?9 OR "
 	    "library_key IS NOT ?10 OR file_size IS NOT ?11 OR nfo_path IS NOT ?13 OR "
-	    "title IS NOT ?16 OR source_id IS NOT ?6 OR tmm_directory_id IS NOT ?7)",
+	    "title IS NOT ?16 OR source_id IS NOT ?6 OR tmm_directory_id IS NOT ?7 OR "
+	    "source_audio_langs IS NOT ?18 OR source_subtitle_langs IS NOT ?19)",
 	[S_MF_STAMPS] = "UPDATE media_files SET file_mtime = ?1, nfo_mtime = ?2, nfo_size = ?3 "
 	    "WHERE id = ?4",
 	[S_CSM_INSERT] = "INSERT OR IGNORE INTO content_scheduling_metadata (media_file_id, "
@@ -261,6 +267,8 @@ bind_file(sqlite3_stmt *st, const struct lib_origin *o, const struct lib_item *i
 	bind_int(st, 14, it->nfo_mtime, 0);
 	bind_int(st, 15, it->nfo_size, -1);
 	bind_text(st, 16, it->title);
+	bind_text(st, 18, it->audio_langs);
+	bind_text(st, 19, it->subtitle_langs);
 }
 
 /*
@@ -692,6 +700,107 @@ library_remove_show_if_empty(struct library *lib, int64_t show_id, int *removed,
 	return 0;
 }
 
+/* What a source marks in a file, as one string (to compare before and after). */
+static char *
+marks_sig(sqlite3 *db, int64_t mf_id, const char *source)
+{
+	sqlite3_stmt *st;
+	char *sig = NULL;
+
+	st = db_prepare(db, "SELECT (SELECT group_concat(x, ',') FROM (SELECT timestamp_ms || '/' "
+	    "|| coalesce(chapter_title, '') AS x FROM chapter_markers WHERE media_file_id = ?1 AND "
+	    "source = ?2 ORDER BY timestamp_ms)) || '|' || (SELECT group_concat(x, ',') FROM (SELECT "
+	    "kind || '/' || start_ms || '/' || end_ms AS x FROM media_markers WHERE media_file_id = "
+	    "?1 AND source = ?2 ORDER BY kind, start_ms))", NULL);
+	if (st == NULL)
+		return xstrdup("?");
+	sqlite3_bind_int64(st, 1, mf_id);
+	sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		sig = xstrdup(db_text(st, 0));
+	sqlite3_finalize(st);
+	return sig != NULL ? sig : xstrdup("");
+}
+
+/* Replace a source's marks of a file. */
+int
+library_put_marks(struct library *lib, int64_t mf_id, const char *source, int what,
+    const struct lib_mark *m, size_t n, int64_t duration_ms, int *changed, char **cause)
+{
+	static const char *const kinds[] = { "chapter", "intro", "credits" };
+	sqlite3_stmt *del[2] = { NULL, NULL }, *ins[2] = { NULL, NULL };
+	char *before = NULL, *after;
+	int64_t end;
+	size_t i;
+	int rc = -1, t;
+
+	*changed = 0;
+	if (what == 0)
+		return 0;
+	del[0] = db_prepare(lib->db, "DELETE FROM chapter_markers WHERE media_file_id = ?1 AND "
+	    "source = ?2", cause);
+	ins[0] = db_prepare(lib->db, "INSERT OR IGNORE INTO chapter_markers (media_file_id, "
+	    "chapter_title, timestamp_ms, source) VALUES (?1, ?2, ?3, ?4)", cause);
+	del[1] = db_prepare(lib->db, "DELETE FROM media_markers WHERE media_file_id = ?1 AND "
+	    "source = ?2", cause);
+	ins[1] = db_prepare(lib->db, "INSERT OR IGNORE INTO media_markers (media_file_id, kind, "
+	    "start_ms, end_ms, source) VALUES (?1, ?2, ?3, ?4, ?5)", cause);
+	if (del[0] == NULL || ins[0] == NULL || del[1] == NULL || ins[1] == NULL)
+		goto out;
+	before = marks_sig(lib->db, mf_id, source);
+	for (t = 0; t < 2; t++) {
+		if (!(what & (t == 0 ? LIB_MARKS_CHAPTERS : LIB_MARKS_SPANS)))
+			continue;
+		sqlite3_bind_int64(del[t], 1, mf_id);
+		sqlite3_bind_text(del[t], 2, source, -1, SQLITE_STATIC);
+		if (sqlite3_step(del[t]) != SQLITE_DONE)
+			goto dberr;
+	}
+	for (i = 0; i < n; i++) {
+		t = m[i].kind == 0 ? 0 : 1;
+		if (!(what & (t == 0 ? LIB_MARKS_CHAPTERS : LIB_MARKS_SPANS)) || m[i].kind < 0 ||
+		    m[i].kind > 2 || m[i].start_ms < 0)
+			continue;
+		end = m[i].end_ms;
+		if (duration_ms > 0 && end > duration_ms)
+			end = duration_ms;
+		/* A chapter at the very start is no break; a span must have a length. */
+		if (t == 0 ? m[i].start_ms < 1000 || (duration_ms > 0 && m[i].start_ms >=
+		    duration_ms) : end <= m[i].start_ms)
+			continue;
+		sqlite3_reset(ins[t]);
+		sqlite3_clear_bindings(ins[t]);
+		sqlite3_bind_int64(ins[t], 1, mf_id);
+		if (t == 0) {
+			bind_text(ins[t], 2, m[i].title);
+			sqlite3_bind_int64(ins[t], 3, m[i].start_ms);
+			sqlite3_bind_text(ins[t], 4, source, -1, SQLITE_STATIC);
+		} else {
+			sqlite3_bind_text(ins[t], 2, kinds[m[i].kind], -1, SQLITE_STATIC);
+			sqlite3_bind_int64(ins[t], 3, m[i].start_ms);
+			sqlite3_bind_int64(ins[t], 4, end);
+			sqlite3_bind_text(ins[t], 5, source, -1, SQLITE_STATIC);
+		}
+		if (sqlite3_step(ins[t]) != SQLITE_DONE)
+			goto dberr;
+	}
+	/* Deleting and adding back the same rows is no change. */
+	after = marks_sig(lib->db, mf_id, source);
+	*changed = strcmp(before, after) != 0;
+	free(after);
+	rc = 0;
+	goto out;
+dberr:
+	set_cause(cause, "writing marks: %s", sqlite3_errmsg(lib->db));
+out:
+	free(before);
+	for (t = 0; t < 2; t++) {
+		sqlite3_finalize(del[t]);
+		sqlite3_finalize(ins[t]);
+	}
+	return rc;
+}
+
 /* Set given scheduling fields. */
 int
 library_set_sched(struct library *lib, int64_t mf_id, const struct lib_sched *s, int *changed,
@@ -821,6 +930,69 @@ library_rating(const char *raw, char *name, size_t len, int *level)
 	if (name != NULL && len > 0)
 		snprintf(name, len, "%s", r.name);
 	return 0;
+}
+
+/* Run q with ?1 = id; 0, or -1 with *cause. */
+static int
+exec_id(sqlite3 *db, const char *q, int64_t id, char **cause)
+{
+	sqlite3_stmt *st = db_prepare(db, q, cause);
+	int ok;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	if (!ok)
+		set_cause(cause, "%s", sqlite3_errmsg(db));
+	return ok ? 0 : -1;
+}
+
+/* Remove a source or a TMM directory and what came from it. */
+int
+library_remove_origin(sqlite3 *db, int scope, int64_t id, const char *reason,
+    const char *delete_sql, long *files, char **cause)
+{
+	const char *c = scope == REMOVED_TMM_DIR ? "tmm_directory_id" : "source_id";
+	char *q = NULL;
+
+	*files = 0;
+	if (db_begin(db, cause) != 0)
+		return -1;
+	xasprintf(&q, "SELECT count(*) FROM media_files WHERE %s = %lld", c, (long long)id);
+	*files = (long)db_scalar(db, q, 0);
+	freep(&q);
+	if (removed_keep(db, (enum removed_scope)scope, id, reason, cause) != 0)
+		goto fail;
+	/* A show with episodes from elsewhere passes to that origin; the rest go. */
+	xasprintf(&q, "UPDATE shows SET (source_type, source_id, tmm_directory_id, library_key, "
+	    "plex_rating_key, updated_at_plex, nfo_path) = (SELECT mf.source_type, mf.source_id, "
+	    "mf.tmm_directory_id, mf.library_key, NULL, NULL, NULL FROM episodes e JOIN media_files "
+	    "mf ON mf.id = e.media_file_id WHERE e.show_id = shows.id AND mf.%s IS NOT ?1 LIMIT 1) "
+	    "WHERE %s = ?1 AND EXISTS (SELECT 1 FROM episodes e JOIN media_files mf ON mf.id = "
+	    "e.media_file_id WHERE e.show_id = shows.id AND mf.%s IS NOT ?1)", c, c, c);
+	if (exec_id(db, q, id, cause) != 0)
+		goto fail;
+	freep(&q);
+	xasprintf(&q, "DELETE FROM shows WHERE %s = ?1", c);
+	if (exec_id(db, q, id, cause) != 0)
+		goto fail;
+	freep(&q);
+	if (exec_id(db, delete_sql, id, cause) != 0)
+		goto fail;
+	if (sqlite3_changes(db) == 0) {
+		set_cause(cause, "no %s %lld", scope == REMOVED_TMM_DIR ? "TMM directory" : "source",
+		    (long long)id);
+		goto fail;
+	}
+	if (library_bump_revision(db) != 0 || db_commit(db, cause) != 0)
+		goto fail;
+	return 0;
+fail:
+	free(q);
+	db_rollback(db);
+	return -1;
 }
 
 /* content.revision += 1. */

@@ -57,9 +57,11 @@ struct lib_item {
 	const char *rating_key;         /* Plex ratingKey of the movie or episode */
 	int season;                     /* -1: unknown */
 	int episode;
-	int64_t updated_at;             /* Plex updatedAt; 0: none */
+	int64_t updated_at;             /* the server's change stamp; 0: none */
 	const struct guid *guids;
 	size_t nguids;
+	const char *audio_langs;        /* as a server reports its streams: "eng,fra" */
+	const char *subtitle_langs;
 };
 
 /* A show. */
@@ -132,6 +134,27 @@ int library_put_show(struct library *lib, const struct lib_origin *o, const stru
 /* Record the Plex updatedAt of a show once its episodes are written. */
 int library_show_stamp(struct library *lib, int64_t show_id, int64_t updated_at, char **cause);
 
+/* A break point, intro or credits mark to store (src/importer.h's marks in this shape). */
+struct lib_mark {
+	int kind;                       /* 0 chapter, 1 intro, 2 credits (enum mark_kind) */
+	int64_t start_ms;
+	int64_t end_ms;                 /* intro, credits; 0 for chapters */
+	const char *title;
+};
+
+#define LIB_MARKS_CHAPTERS 0x1      /* replace the source's chapter markers */
+#define LIB_MARKS_SPANS    0x2      /* replace its intro and credits spans */
+
+/*
+ * Make the marks a source gives a file exactly these: for what (LIB_MARKS_*),
+ * the rows of that source (chapter_markers, media_markers) are replaced;
+ * rows of other sources (by hand, detected, another source) stay. Marks
+ * past the end of the file (duration_ms, 0: unknown), inside its first
+ * second, or of no length are left out. *changed: 1 if the rows changed.
+ */
+int library_put_marks(struct library *lib, int64_t mf_id, const char *source, int what,
+    const struct lib_mark *m, size_t n, int64_t duration_ms, int *changed, char **cause);
+
 /* Set the scheduling metadata fields given in s. *changed: 1 if any changed. */
 int library_set_sched(struct library *lib, int64_t mf_id, const struct lib_sched *s,
     int *changed, char **cause);
@@ -153,6 +176,17 @@ int library_restored(struct library *lib, long *chapters);
 /* Delete a show with no episodes left. *removed: 1 if it was deleted. */
 int library_remove_show_if_empty(struct library *lib, int64_t show_id, int *removed,
     char **cause);
+/*
+ * Remove an origin, a server source (REMOVED_SOURCE) or a TMM directory
+ * (REMOVED_TMM_DIR), with every file imported from it, in one
+ * transaction: the files are first kept restorable with reason ("Plex
+ * source home removed"); a show that also has episodes from elsewhere
+ * passes to that origin, the origin's other shows go; delete_sql deletes
+ * the origin's own row (?1: id). *files: how many files went. 0, or -1
+ * with *cause.
+ */
+int library_remove_origin(sqlite3 *db, int scope, int64_t id, const char *reason,
+    const char *delete_sql, long *files, char **cause);
 /* Increment system_config 'content.revision' (in the caller's transaction). */
 int library_bump_revision(sqlite3 *db);
 /*

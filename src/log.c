@@ -135,19 +135,23 @@ mask_all(char *buf, const char *needle)
 	}
 }
 
-/* Mask the value after every "X-Plex-Token" (= or : separated). */
+/* Mask the value after every "X-Plex-Token", "X-Emby-Token", "api_key" (= or : separated). */
 static void
 mask_tokens(char *buf)
 {
-	static const char key[] = "x-plex-token";
+	static const char *const keys[] = { "x-plex-token", "x-emby-token", "api_key" };
 	char *p = buf;
+	size_t k, n = 0;
 
 	while (*p != '\0') {
-		if (strncasecmp(p, key, sizeof key - 1) != 0) {
+		for (k = 0; k < nitems(keys); k++)
+			if (strncasecmp(p, keys[k], (n = strlen(keys[k]))) == 0)
+				break;
+		if (k == nitems(keys)) {
 			p++;
 			continue;
 		}
-		p += sizeof key - 1;
+		p += n;
 		if (*p == '"')
 			p++;
 		while (*p == ' ' || *p == '=' || *p == ':' || *p == '"')

@@ -119,15 +119,20 @@ env(const char *name)
 static void
 log_command_line(int argc, char **argv)
 {
+	static const char *const flags[] = { "--token", "--api-key", "--plex-token" };
 	struct strbuf line = { 0 };
+	size_t f, n;
 	int i;
 
-	/* A token given to a subcommand ("source add --token T") is a secret too. */
+	/* A token or API key given to a subcommand ("source add --token T") is a secret too. */
 	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--token") == 0 && i + 1 < argc)
-			log_add_secret(argv[i + 1]);
-		else if (strncmp(argv[i], "--token=", 8) == 0)
-			log_add_secret(argv[i] + 8);
+		for (f = 0; f < nitems(flags); f++) {
+			n = strlen(flags[f]);
+			if (strcmp(argv[i], flags[f]) == 0 && i + 1 < argc)
+				log_add_secret(argv[i + 1]);
+			else if (strncmp(argv[i], flags[f], n) == 0 && argv[i][n] == '=')
+				log_add_secret(argv[i] + n + 1);
+		}
 	}
 	for (i = 0; i < argc; i++)
 		strbuf_item(&line, " ", "%s", argv[i]);

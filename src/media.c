@@ -192,9 +192,58 @@ best_stream(AVFormatContext *ic, enum AVMediaType type)
 	return i;
 }
 
+/* The chapters of an open file, in order; a chapter's end is the next one's start at most. */
+static void
+read_chapters(AVFormatContext *ic, struct media_chapter **out, size_t *n)
+{
+	const AVDictionaryEntry *t;
+	struct media_chapter *c;
+	const AVChapter *ch;
+	unsigned int i;
+
+	*out = NULL;
+	*n = 0;
+	if (ic->nb_chapters == 0)
+		return;
+	*out = xcalloc(ic->nb_chapters, sizeof **out);
+	for (i = 0; i < ic->nb_chapters; i++) {
+		ch = ic->chapters[i];
+		if (ch->time_base.num <= 0 || ch->time_base.den <= 0 || ch->start < 0)
+			continue;
+		c = &(*out)[(*n)++];
+		c->start_ms = av_rescale_q(ch->start, ch->time_base, (AVRational){ 1, 1000 });
+		c->end_ms = ch->end > ch->start ? av_rescale_q(ch->end, ch->time_base,
+		    (AVRational){ 1, 1000 }) : 0;
+		t = av_dict_get(ch->metadata, "title", NULL, 0);
+		c->title = t != NULL && t->value[0] != '\0' ? xstrdup(t->value) : NULL;
+	}
+}
+
+/* Free chapters. */
+void
+media_chapters_free(struct media_chapter **cp, size_t n)
+{
+	size_t i;
+
+	if (cp == NULL || *cp == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free((*cp)[i].title);
+	free(*cp);
+	*cp = NULL;
+}
+
 /* Probe. */
 int
 media_probe(const char *path, struct media_info *mi, atomic_int *cancel, char **cause)
+{
+	return media_probe_chapters(path, mi, NULL, NULL, cancel, cause);
+}
+
+/* Probe, and read the chapters when chapters is not NULL. */
+int
+media_probe_chapters(const char *path, struct media_info *mi, struct media_chapter **chapters,
+    size_t *nchapters, atomic_int *cancel, char **cause)
 {
 	AVFormatContext *ic;
 	AVCodecParameters *par;
@@ -204,6 +253,10 @@ media_probe(const char *path, struct media_info *mi, atomic_int *cancel, char **
 	int v, a;
 
 	memset(mi, 0, sizeof *mi);
+	if (chapters != NULL) {
+		*chapters = NULL;
+		*nchapters = 0;
+	}
 	if (open_input(path, cancel, &ic, cause) != 0)
 		return -1;
 	if (stat(path, &sb) == 0)
@@ -239,8 +292,12 @@ media_probe(const char *path, struct media_info *mi, atomic_int *cancel, char **
 			mi->duration_ms = av_rescale_q(st->duration, st->time_base,
 			    (AVRational){ 1, 1000 });
 	}
+	if (chapters != NULL)
+		read_chapters(ic, chapters, nchapters);
 	avformat_close_input(&ic);
 	if (!mi->has_video && !mi->has_audio) {
+		if (chapters != NULL)
+			media_chapters_free(chapters, *nchapters);
 		set_cause(cause, "%s: no video or audio stream", path);
 		return -1;
 	}

@@ -50,6 +50,21 @@ struct media_info {
 /* Open path and read its stream headers. 0, or -1 with *cause. */
 int media_probe(const char *path, struct media_info *mi, atomic_int *cancel, char **cause);
 
+/* A chapter embedded in a file (Matroska, MP4). */
+struct media_chapter {
+	int64_t start_ms;
+	int64_t end_ms;                 /* 0: not given */
+	char *title;                    /* NULL: none */
+};
+
+/*
+ * media_probe, and the file's chapters in order into *chapters (NULL and 0
+ * when it has none; free with media_chapters_free).
+ */
+int media_probe_chapters(const char *path, struct media_info *mi,
+    struct media_chapter **chapters, size_t *nchapters, atomic_int *cancel, char **cause);
+void media_chapters_free(struct media_chapter **cp, size_t n);
+
 struct media_span {
 	int64_t start_ms;
 	int64_t end_ms;

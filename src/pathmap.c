@@ -1,5 +1,5 @@
 /*
- * pathmap.c: Plex path mapping.
+ * pathmap.c: path mapping for every server.
  */
 #include "src/pathmap.h"
 
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "src/db.h"
+#include "src/importer.h"
 #include "src/util.h"
 
 /* Is s a Windows-style path: "C:", "\\server", or any backslash? */
@@ -183,6 +184,7 @@ pathmap_load(sqlite3 *db, struct pathmap *pm, char **cause)
 int
 pathmap_reapply(sqlite3 *db, int *remapped, char **cause)
 {
+	const struct importer *imp;
 	struct pathmap pm;
 	sqlite3_stmt *sel = NULL, *upd = NULL;
 	const char *src, *cur;
@@ -191,14 +193,19 @@ pathmap_reapply(sqlite3 *db, int *remapped, char **cause)
 
 	if (pathmap_load(db, &pm, cause) != 0)
 		return -1;
-	sel = db_prepare(db, "SELECT id, coalesce(source_id, 0), source_path, file_path "
-	    "FROM media_files WHERE source_type = 'plex' AND source_path IS NOT NULL", cause);
+	sel = db_prepare(db, "SELECT id, coalesce(source_id, 0), source_path, file_path, "
+	    "source_type FROM media_files WHERE source_id IS NOT NULL AND source_path IS NOT NULL",
+	    cause);
 	upd = db_prepare(db, "UPDATE media_files SET file_path = ?, validation_status = "
 	    "'unchecked', validation_message = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', "
 	    "'now') WHERE id = ?", cause);
 	if (sel == NULL || upd == NULL)
 		goto out;
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		/* Only what a server reported (not the demo's or a folder's own paths). */
+		imp = importer_find(db_text(sel, 4));
+		if (imp == NULL || !(imp->flags & IMPORTER_SERVER))
+			continue;
 		src = db_text(sel, 2);
 		cur = db_text(sel, 3);
 		mapped = pathmap_map(&pm, sqlite3_column_int64(sel, 1), src, NULL);

@@ -1,6 +1,7 @@
 /*
- * pathmap.h: Plex path mapping. A Plex server reports the paths it sees
- * ("/media/tv/Show/S01E01.mkv"); rules rewrite a prefix into the path this
+ * pathmap.h: path mapping for every server (Plex, Jellyfin, Emby). A
+ * server reports the paths it sees ("/media/tv/Show/S01E01.mkv"); rules,
+ * for one source or for all, rewrite a prefix into the path this
  * machine opens ("/mnt/nas/tv/..." or "R:\tv\..."). Prefixes match whole
  * path segments ("/media/tv" never rewrites "/media/tvshows/x"); the
  * longest matching prefix wins, a rule for the item's own source beating
@@ -21,7 +22,7 @@
 
 struct pathmap_rule {
 	int64_t id;
-	int64_t source_id;              /* 0: every Plex source */
+	int64_t source_id;              /* 0: every server source */
 	char *plex_path;                /* owned */
 	char *local_path;               /* owned */
 };
@@ -55,7 +56,7 @@ int pathmap_add(sqlite3 *db, int64_t source_id, const char *plex_path, const cha
 /* Remove rule id and re-map stored paths. 0, or -1 with *cause. */
 int pathmap_remove(sqlite3 *db, int64_t id, int *remapped, char **cause);
 /*
- * Re-map the stored path of every Plex file from the path Plex reported;
+ * Re-map the stored path of every server's file from the path it reported;
  * a file whose path changes goes back to 'unchecked'. Runs in the
  * caller's transaction if one is open. 0, or -1 with *cause.
  */

@@ -1,6 +1,7 @@
 /*
- * plex.c: the Plex client: HTTP with libcurl, JSON with jansson, XML with
- * libxml2 turned into the same JSON shape.
+ * plex.c: the Plex client (HTTP through src/webget.h, JSON with jansson,
+ * XML with libxml2 turned into the same JSON shape) and Plex as an
+ * importer.
  */
 #include "src/plex.h"
 
@@ -14,93 +15,28 @@
 #include <strings.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "src/log.h"
+#include "src/sources.h"
 #include "src/util.h"
+#include "src/webget.h"
 
-#define MAX_BODY (256L * 1024 * 1024)   /* a hostile server cannot fill the memory */
 #define MAX_PAGES 1000000
 
 struct plex {
-	CURL *curl;
-	char *base;                     /* no trailing slash, no query */
-	struct curl_slist *headers;     /* with the token: never logged */
-	long connect_ms;
-	long stall_ms;
-	int retries;
-	long backoff_ms;
-	atomic_int *cancel;
-	long requests;
-	char errbuf[CURL_ERROR_SIZE];
-};
-
-struct body {
-	char *data;
-	size_t len;
-	size_t cap;
-	int too_big;
+	struct webget *w;               /* its headers hold the token */
+	int listed_marks;               /* some listing carried Chapter or Marker arrays */
 };
 
 static pthread_once_t plex_once = PTHREAD_ONCE_INIT;
 
-/* Process-wide set-up of libcurl and libxml2, once, whichever thread comes first. */
+/* Process-wide set-up of libxml2, once, whichever thread comes first. */
 static void
 plex_init_once(void)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	xmlInitParser();
-}
-
-/* Append received bytes. */
-static size_t
-on_data(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct body *b = arg;
-	size_t n = size * nmemb;
-
-	if (b->len + n + 1 > (size_t)MAX_BODY) {
-		b->too_big = 1;
-		return 0;
-	}
-	if (b->len + n + 1 > b->cap) {
-		while (b->len + n + 1 > b->cap)
-			b->cap = b->cap ? b->cap * 2 : 65536;
-		b->data = xreallocarray(b->data, 1, b->cap);
-	}
-	memcpy(b->data + b->len, ptr, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	return n;
-}
-
-/* Abort a transfer when the caller cancels. */
-static int
-on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-    curl_off_t ulnow)
-{
-	struct plex *p = arg;
-
-	return p->cancel != NULL && atomic_load(p->cancel) ? 1 : 0;
-}
-
-/* Is the caller cancelling? */
-static int
-cancelled(const struct plex *p)
-{
-	return p->cancel != NULL && atomic_load(p->cancel);
-}
-
-/* Sleep ms in small steps, returning early on cancel. */
-static void
-nap(struct plex *p, long ms)
-{
-	struct timespec ts = { 0, 50 * 1000000L };
-
-	for (; ms > 0 && !cancelled(p); ms -= 50)
-		nanosleep(&ts, NULL);
 }
 
 /* Remember the server; a token in the URL's query is taken out of it. */
@@ -108,40 +44,42 @@ struct plex *
 plex_new(const struct plex_opts *opts)
 {
 	struct plex *p = xcalloc(1, sizeof *p);
-	const char *token = opts->token, *q;
-	char *url, *hdr, *tok = NULL;
-	size_t n;
+	struct webget_opts wo;
+	const char *token = opts->token, *q, *t;
+	const char *headers[6];
+	char *tok = NULL, *hdr = NULL;
+	size_t n = 0;
 
 	pthread_once(&plex_once, plex_init_once);
-	url = xstrdup(opts->url != NULL ? opts->url : "");
-	if ((q = strchr(url, '?')) != NULL) {
-		const char *t = strstr(q, "X-Plex-Token=");
-
-		if (t != NULL && token == NULL) {
-			t += strlen("X-Plex-Token=");
-			tok = xstrndup(t, strcspn(t, "&#"));
-			token = tok;
-		}
-		url[q - url] = '\0';
+	if (opts->url != NULL && (q = strchr(opts->url, '?')) != NULL &&
+	    (t = strstr(q, "X-Plex-Token=")) != NULL && token == NULL) {
+		t += strlen("X-Plex-Token=");
+		tok = xstrndup(t, strcspn(t, "&#"));
+		token = tok;
 	}
-	n = strlen(url);
-	while (n > 0 && url[n - 1] == '/')
-		url[--n] = '\0';
-	p->base = url;
-	p->connect_ms = opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 10000;
-	p->stall_ms = opts->stall_timeout_ms > 0 ? opts->stall_timeout_ms : 30000;
-	p->retries = opts->retries >= 0 ? opts->retries : 3;
-	p->backoff_ms = opts->backoff_ms > 0 ? opts->backoff_ms : 500;
-	p->cancel = opts->cancel;
-
-	p->headers = curl_slist_append(p->headers, "Accept: application/json");
-	p->headers = curl_slist_append(p->headers, "X-Plex-Product: Retrovue");
-	p->headers = curl_slist_append(p->headers, "X-Plex-Version: " PACKAGE_VERSION);
-	p->headers = curl_slist_append(p->headers, "X-Plex-Client-Identifier: retrovue");
+	headers[n++] = "Accept: application/json";
+	headers[n++] = "X-Plex-Product: Retrovue";
+	headers[n++] = "X-Plex-Version: " PACKAGE_VERSION;
+	headers[n++] = "X-Plex-Client-Identifier: retrovue";
 	if (token != NULL && *token != '\0') {
 		log_add_secret(token);
 		xasprintf(&hdr, "X-Plex-Token: %s", token);
-		p->headers = curl_slist_append(p->headers, hdr);
+		headers[n++] = hdr;
+	}
+	headers[n] = NULL;
+	memset(&wo, 0, sizeof wo);
+	wo.url = opts->url;
+	wo.label = "Plex";
+	wo.secret_noun = "token";
+	wo.headers = headers;
+	wo.secret = token;
+	wo.connect_timeout_ms = opts->connect_timeout_ms;
+	wo.stall_timeout_ms = opts->stall_timeout_ms;
+	wo.retries = opts->retries;
+	wo.backoff_ms = opts->backoff_ms;
+	wo.cancel = opts->cancel;
+	p->w = webget_new(&wo);
+	if (hdr != NULL) {
 		explicit_bzero(hdr, strlen(hdr));
 		free(hdr);
 	}
@@ -149,27 +87,6 @@ plex_new(const struct plex_opts *opts)
 		explicit_bzero(tok, strlen(tok));
 		free(tok);
 	}
-
-	p->curl = curl_easy_init();
-	if (p->curl == NULL) {
-		log_error("libcurl: cannot create a handle (out of memory)");
-		abort();
-	}
-	curl_easy_setopt(p->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(p->curl, CURLOPT_HTTPHEADER, p->headers);
-	curl_easy_setopt(p->curl, CURLOPT_ERRORBUFFER, p->errbuf);
-	curl_easy_setopt(p->curl, CURLOPT_CONNECTTIMEOUT_MS, p->connect_ms);
-	/* A stall: less than one byte a second for the stall time. */
-	curl_easy_setopt(p->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(p->curl, CURLOPT_LOW_SPEED_TIME, (p->stall_ms + 999) / 1000);
-	curl_easy_setopt(p->curl, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(p->curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(p->curl, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(p->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(p->curl, CURLOPT_XFERINFODATA, p);
-	curl_easy_setopt(p->curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(p->curl, CURLOPT_USERAGENT, "Retrovue/" PACKAGE_VERSION);
-	curl_easy_setopt(p->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	return p;
 }
 
@@ -177,18 +94,10 @@ plex_new(const struct plex_opts *opts)
 void
 plex_free(struct plex **pp)
 {
-	struct plex *p;
-	struct curl_slist *h;
-
-	if (pp == NULL || (p = *pp) == NULL)
+	if (pp == NULL || *pp == NULL)
 		return;
-	if (p->curl != NULL)
-		curl_easy_cleanup(p->curl);
-	for (h = p->headers; h != NULL; h = h->next)
-		explicit_bzero(h->data, strlen(h->data));
-	curl_slist_free_all(p->headers);
-	free(p->base);
-	free(p);
+	webget_free(&(*pp)->w);
+	free(*pp);
 	*pp = NULL;
 }
 
@@ -196,129 +105,26 @@ plex_free(struct plex **pp)
 long
 plex_requests(const struct plex *p)
 {
-	return p->requests;
-}
-
-/* Worth trying again? */
-static int
-transient(CURLcode rc, long status)
-{
-	switch (rc) {
-	case CURLE_OK:
-		return status >= 500 || status == 429;
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_COULDNT_RESOLVE_HOST:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* The words for an HTTP status. */
-static const char *
-status_text(long status)
-{
-	switch (status) {
-	case 400: return "bad request";
-	case 401: return "unauthorized: the server refused the token";
-	case 403: return "forbidden: the token has no access";
-	case 404: return "not found";
-	case 429: return "too many requests";
-	case 500: return "internal server error";
-	case 502: return "bad gateway";
-	case 503: return "service unavailable";
-	case 504: return "gateway timeout";
-	default: return "unexpected answer";
-	}
-}
-
-/* One GET with retries; the body is the caller's to free. */
-static int
-fetch(struct plex *p, const char *path, struct body *b, char **cause)
-{
-	CURLcode rc;
-	char *url, *what;
-	long status = 0, delay = p->backoff_ms;
-	int attempt, attempts = p->retries + 1;
-
-	xasprintf(&url, "%s%s%s", p->base, *path == '/' ? "" : "/", path);
-	for (attempt = 1;; attempt++) {
-		memset(b, 0, sizeof *b);
-		p->errbuf[0] = '\0';
-		status = 0;
-		curl_easy_setopt(p->curl, CURLOPT_URL, url);
-		curl_easy_setopt(p->curl, CURLOPT_WRITEDATA, b);
-		p->requests++;
-		rc = curl_easy_perform(p->curl);
-		curl_easy_getinfo(p->curl, CURLINFO_RESPONSE_CODE, &status);
-		if (rc == CURLE_OK && status >= 200 && status < 300) {
-			free(url);
-			return 0;
-		}
-		if (cancelled(p) || rc == CURLE_ABORTED_BY_CALLBACK) {
-			set_cause(cause, "GET %s: cancelled", path);
-			goto fail;
-		}
-		if (b->too_big) {
-			set_cause(cause, "GET %s: the answer is larger than %ld MB", path,
-			    MAX_BODY / 1024 / 1024);
-			goto fail;
-		}
-		if (rc == CURLE_OPERATION_TIMEDOUT)
-			xasprintf(&what, "no answer from %s within %ld s (timed out)", p->base,
-			    (p->stall_ms + 999) / 1000);
-		else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
-			xasprintf(&what, "cannot connect to %s: %s", p->base,
-			    p->errbuf[0] != '\0' ? p->errbuf : curl_easy_strerror(rc));
-		else if (rc != CURLE_OK)
-			xasprintf(&what, "%s (%s)", p->errbuf[0] != '\0' ? p->errbuf :
-			    curl_easy_strerror(rc), p->base);
-		else
-			xasprintf(&what, "HTTP %ld %s", status, status_text(status));
-		if (!transient(rc, status) || attempt >= attempts) {
-			if (attempt > 1)
-				set_cause(cause, "GET %s: %s (after %d attempts)", path, what, attempt);
-			else
-				set_cause(cause, "GET %s: %s", path, what);
-			free(what);
-			goto fail;
-		}
-		log_warn("Plex GET %s: %s; retrying in %ld ms (attempt %d of %d)", path, what,
-		    delay, attempt + 1, attempts);
-		free(what);
-		free(b->data);
-		nap(p, delay);
-		delay *= 2;
-	}
-fail:
-	free(b->data);
-	memset(b, 0, sizeof *b);
-	free(url);
-	return -1;
+	return webget_requests(p->w);
 }
 
 /* GET and parse. */
 int
 plex_get(struct plex *p, const char *path, json_t **out, char **cause)
 {
-	struct body b;
-	char *why = NULL;
+	char *body, *why = NULL;
+	size_t len;
 	int rc;
 
 	*out = NULL;
-	if (fetch(p, path, &b, cause) != 0)
+	if (webget_get(p->w, path, &body, &len, NULL, cause) != 0)
 		return -1;
-	rc = plex_parse_body(b.data, b.len, out, &why);
+	rc = plex_parse_body(body, len, out, &why);
 	if (rc != 0) {
 		set_cause(cause, "GET %s: %s", path, why);
 		free(why);
 	}
-	free(b.data);
+	free(body);
 	return rc;
 }
 
@@ -532,9 +338,83 @@ tags(json_t *o, const char *key, int max)
 	return out;
 }
 
+/* Add a stream's language to a comma list (once). */
+static void
+add_lang(char **list, const char *code)
+{
+	char *n;
+	const char *p;
+	size_t len = strlen(code);
+
+	if (len == 0 || len > 8)
+		return;
+	for (p = *list; p != NULL && (p = strstr(p, code)) != NULL; p += len) {
+		if ((p == *list || p[-1] == ',') && (p[len] == '\0' || p[len] == ','))
+			return;
+	}
+	xasprintf(&n, "%s%s%s", *list != NULL ? *list : "", *list != NULL ? "," : "", code);
+	free(*list);
+	*list = n;
+}
+
+/* The languages of a part's audio (streamType 2) and subtitle (3) streams. */
+static void
+streams(json_t *part, struct srv_item *it)
+{
+	json_t *st;
+	int64_t type;
+	char *code;
+	size_t i;
+
+	for (i = 0; (st = jat(json_object_get(part, "Stream"), i)) != NULL; i++) {
+		if (jint(st, "streamType", &type) != 0 || (type != 2 && type != 3))
+			continue;
+		if ((code = jstr(st, "languageCode")) == NULL)
+			continue;
+		add_lang(type == 2 ? &it->audio_langs : &it->subtitle_langs, code);
+		free(code);
+	}
+}
+
+/* The Chapter and Marker arrays, when the answer has them. */
+static void
+marks(json_t *m, struct srv_item *it)
+{
+	json_t *arr, *e;
+	int64_t a, b;
+	char *type, *tag;
+	size_t i;
+
+	if ((arr = json_object_get(m, "Chapter")) != NULL) {
+		it->marks_known |= SRV_MARKS_CHAPTERS;
+		for (i = 0; (e = jat(arr, i)) != NULL; i++) {
+			if (jint(e, "startTimeOffset", &a) != 0 || a < 0)
+				continue;
+			if (jint(e, "endTimeOffset", &b) != 0)
+				b = 0;
+			tag = jstr(e, "tag");
+			srv_item_mark(it, MARK_CHAPTER, a, b, tag);
+			free(tag);
+		}
+	}
+	if ((arr = json_object_get(m, "Marker")) != NULL) {
+		it->marks_known |= SRV_MARKS_SPANS;
+		for (i = 0; (e = jat(arr, i)) != NULL; i++) {
+			if (jint(e, "startTimeOffset", &a) != 0 || jint(e, "endTimeOffset", &b) != 0 ||
+			    a < 0 || b <= a || (type = jstr(e, "type")) == NULL)
+				continue;
+			if (strcmp(type, "intro") == 0)
+				srv_item_mark(it, MARK_INTRO, a, b, NULL);
+			else if (strcmp(type, "credits") == 0)
+				srv_item_mark(it, MARK_CREDITS, a, b, NULL);
+			free(type);
+		}
+	}
+}
+
 /* Read one item. */
 int
-plex_item_parse(json_t *m, struct plex_item *it)
+plex_item_parse(json_t *m, struct srv_item *it)
 {
 	json_t *media, *part, *g;
 	struct guid guid;
@@ -545,7 +425,7 @@ plex_item_parse(json_t *m, struct plex_item *it)
 	memset(it, 0, sizeof *it);
 	it->season = it->episode = -1;
 	it->leaf_count = -1;
-	if (!json_is_object(m) || (it->rating_key = jstr(m, "ratingKey")) == NULL)
+	if (!json_is_object(m) || (it->key = jstr(m, "ratingKey")) == NULL)
 		return -1;
 	it->type = jstr(m, "type");
 	it->title = jstr(m, "title");
@@ -564,7 +444,7 @@ plex_item_parse(json_t *m, struct plex_item *it)
 	if (jint(m, "index", &v) == 0 && v >= 0 && v < 1000000)
 		it->episode = (int)v;
 	if (jint(m, "updatedAt", &v) == 0 && v > 0)
-		it->updated_at = v;
+		it->stamp = v;
 	if (jint(m, "duration", &v) == 0 && v > 0)
 		it->duration_ms = v;
 	if (jint(m, "leafCount", &v) == 0 && v >= 0)
@@ -594,6 +474,7 @@ plex_item_parse(json_t *m, struct plex_item *it)
 				it->file_size = v;
 			if (it->duration_ms == 0 && jint(part, "duration", &v) == 0 && v > 0)
 				it->duration_ms = v;
+			streams(part, it);
 			break;
 		}
 		if (it->file != NULL) {
@@ -602,26 +483,15 @@ plex_item_parse(json_t *m, struct plex_item *it)
 			break;
 		}
 	}
+	marks(m, it);
 	return 0;
 }
 
 /* Free an item's strings. */
 void
-plex_item_clear(struct plex_item *it)
+plex_item_clear(struct srv_item *it)
 {
-	free(it->rating_key);
-	free(it->type);
-	free(it->title);
-	free(it->show_title);
-	free(it->show_key);
-	free(it->content_rating);
-	free(it->summary);
-	free(it->genre);
-	free(it->director);
-	free(it->studio);
-	free(it->air_date);
-	free(it->file);
-	memset(it, 0, sizeof *it);
+	srv_item_clear(it);
 }
 
 /* "path?" or "path&" for appending a query. */
@@ -764,20 +634,219 @@ plex_sections_free(struct plex_section **s, size_t n)
 char *
 plex_escape(const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
+	return webget_escape(s);
+}
 
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+/* Plex as an importer: its client in the shape of every server's. */
 
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-			*o++ = (char)c;
-		else {
-			*o++ = '%';
-			*o++ = hex[c >> 4];
-			*o++ = hex[c & 15];
+/* The client. */
+static struct srv_conn *
+plex_open(const struct srv_opts *o)
+{
+	struct plex_opts po;
+
+	memset(&po, 0, sizeof po);
+	po.url = o->url;
+	po.token = o->secret;
+	po.connect_timeout_ms = o->connect_timeout_ms;
+	po.stall_timeout_ms = o->stall_timeout_ms;
+	po.retries = o->retries;
+	po.backoff_ms = o->backoff_ms;
+	po.cancel = o->cancel;
+	return (struct srv_conn *)plex_new(&po);
+}
+
+static void
+plex_close(struct srv_conn **cp)
+{
+	plex_free((struct plex **)cp);
+}
+
+static long
+plex_srv_requests(const struct srv_conn *c)
+{
+	return c != NULL ? plex_requests((const struct plex *)c) : 0;
+}
+
+static int
+plex_srv_identify(struct srv_conn *c, char **name, char **version, char **cause)
+{
+	char *n = NULL, *v = NULL;
+
+	if (plex_identity((struct plex *)c, &n, &v, cause) != 0)
+		return -1;
+	*name = n != NULL ? n : xstrdup("Plex");
+	xasprintf(version, "Plex Media Server %s", v != NULL ? v : "?");
+	free(v);
+	return 0;
+}
+
+/* The sections; with count, their sizes. */
+static int
+plex_srv_libraries(struct srv_conn *c, int count, struct srv_library **out, size_t *n,
+    char **cause)
+{
+	struct plex *p = (struct plex *)c;
+	struct plex_section *secs = NULL;
+	struct srv_library *libs;
+	size_t nsecs = 0, i;
+	char *path;
+	int movie, rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (plex_sections(p, &secs, &nsecs, cause) != 0)
+		return -1;
+	libs = xcalloc(nsecs ? nsecs : 1, sizeof *libs);
+	for (i = 0; i < nsecs; i++) {
+		libs[i].key = secs[i].key;
+		libs[i].title = secs[i].title;
+		libs[i].type = secs[i].type;
+		libs[i].items = libs[i].episodes = -1;
+		secs[i].key = secs[i].title = secs[i].type = NULL;
+		movie = strcmp(libs[i].type, "movie") == 0;
+		if (!count || rc != 0 || (!movie && strcmp(libs[i].type, "show") != 0))
+			continue;
+		xasprintf(&path, "/library/sections/%s/all?type=%d", libs[i].key, movie ? 1 : 2);
+		rc = plex_count(p, path, &libs[i].items, cause);
+		free(path);
+		if (rc == 0 && !movie) {
+			xasprintf(&path, "/library/sections/%s/all?type=4", libs[i].key);
+			rc = plex_count(p, path, &libs[i].episodes, cause);
+			free(path);
 		}
 	}
-	*o = '\0';
-	return out;
+	plex_sections_free(&secs, nsecs);
+	if (rc != 0) {
+		srv_libraries_free(&libs, nsecs);
+		return -1;
+	}
+	*out = libs;
+	*n = nsecs;
+	return 0;
 }
+
+/* A listing's pages, parsed. */
+struct plex_pages {
+	struct plex *p;
+	srv_page_fn fn;
+	void *arg;
+};
+
+static int
+plex_page(void *arg, json_t *items, long offset, long total)
+{
+	struct plex_pages *pp = arg;
+	struct srv_item *it;
+	size_t n = json_array_size(items), i;
+	int rc;
+
+	it = xcalloc(n ? n : 1, sizeof *it);
+	for (i = 0; i < n; i++) {
+		if (plex_item_parse(json_array_get(items, i), &it[i]) != 0)
+			srv_item_clear(&it[i]);         /* key NULL: unreadable */
+		else if (it[i].marks_known)
+			pp->p->listed_marks = 1;
+	}
+	rc = pp->fn(pp->arg, it, n, offset, total);
+	for (i = 0; i < n; i++)
+		srv_item_clear(&it[i]);
+	free(it);
+	return rc;
+}
+
+/* Movies or shows of a section. */
+static int
+plex_srv_items(struct srv_conn *c, const struct srv_library *lib, int shows, const char *title,
+    int page_size, srv_page_fn fn, void *arg, char **cause)
+{
+	struct plex_pages pp = { (struct plex *)c, fn, arg };
+	char *path, *esc;
+	int rc;
+
+	if (title != NULL) {
+		esc = plex_escape(title);
+		xasprintf(&path, "/library/sections/%s/all?type=%d&includeGuids=1%s&title=%s",
+		    lib->key, shows ? 2 : 1, shows ? "" : "&includeChapters=1&includeMarkers=1", esc);
+		free(esc);
+	} else
+		xasprintf(&path, "/library/sections/%s/all?type=%d&includeGuids=1%s", lib->key,
+		    shows ? 2 : 1, shows ? "" : "&includeChapters=1&includeMarkers=1");
+	rc = plex_get_paged(pp.p, path, page_size, plex_page, &pp, cause);
+	free(path);
+	return rc;
+}
+
+/* A show's episodes. */
+static int
+plex_srv_episodes(struct srv_conn *c, const struct srv_item *show, int page_size,
+    srv_page_fn fn, void *arg, char **cause)
+{
+	struct plex_pages pp = { (struct plex *)c, fn, arg };
+	char *path;
+	int rc;
+
+	xasprintf(&path, "/library/metadata/%s/allLeaves?includeChapters=1&includeMarkers=1",
+	    show->key);
+	rc = plex_get_paged(pp.p, path, page_size, plex_page, &pp, cause);
+	free(path);
+	return rc;
+}
+
+/*
+ * The marks of one item. A server whose listings carried marks has given
+ * them already (an item without is an item without); else ask for it.
+ */
+static int
+plex_srv_marks(struct srv_conn *c, struct srv_item *it, char **cause)
+{
+	struct plex *p = (struct plex *)c;
+	struct srv_item full;
+	json_t *doc, *meta;
+	char *path;
+	size_t i;
+
+	if (p->listed_marks) {
+		it->marks_known = SRV_MARKS_CHAPTERS | SRV_MARKS_SPANS;
+		return 0;
+	}
+	xasprintf(&path, "/library/metadata/%s?includeChapters=1&includeMarkers=1", it->key);
+	if (plex_get(p, path, &doc, cause) != 0) {
+		free(path);
+		return -1;
+	}
+	free(path);
+	meta = plex_metadata(doc);
+	if (meta != NULL && plex_item_parse(json_array_get(meta, 0), &full) == 0) {
+		for (i = 0; i < full.nmarks; i++)
+			srv_item_mark(it, full.marks[i].kind, full.marks[i].start_ms,
+			    full.marks[i].end_ms, full.marks[i].title);
+		srv_item_clear(&full);
+	}
+	/* An answer to includeChapters/includeMarkers without them: the item has none. */
+	it->marks_known = SRV_MARKS_CHAPTERS | SRV_MARKS_SPANS;
+	json_decref(doc);
+	return 0;
+}
+
+const struct importer importer_plex = {
+	.name = "plex",
+	.label = "Plex",
+	.flags = IMPORTER_SERVER,
+	.add_usage = "--name NAME --url URL --token TOKEN",
+	.secret_flag = "token",
+	.secret_noun = "token",
+	.url_example = "http://host:32400",
+	.key_noun = "ratingKey",
+	.add = sources_add,
+	.list = sources_list_kind,
+	.remove = sources_remove,
+	.open = plex_open,
+	.close = plex_close,
+	.requests = plex_srv_requests,
+	.identify = plex_srv_identify,
+	.libraries = plex_srv_libraries,
+	.items = plex_srv_items,
+	.episodes = plex_srv_episodes,
+	.marks = plex_srv_marks,
+};

@@ -9,7 +9,10 @@
  * (X-Plex-Container-Start/Size).
  *
  * Items are read defensively: a field that is missing, null or of the
- * wrong type is treated as absent, never as a crash.
+ * wrong type is treated as absent, never as a crash. Listings ask for
+ * chapters and intro/credits markers (includeChapters, includeMarkers);
+ * a server that leaves them out of listings is asked item by item, for
+ * the new and changed items only.
  *
  * A struct plex belongs to one thread at a time; several may run at once.
  */
@@ -23,8 +26,12 @@
 #include <jansson.h>
 
 #include "src/guid.h"
+#include "src/importer.h"
 
-#define PLEX_MAX_GUIDS 8
+#define PLEX_MAX_GUIDS SRV_MAX_GUIDS
+
+/* Plex as an importer (src/importer.h). */
+extern const struct importer importer_plex;
 
 struct plex_opts {
 	const char *url;                /* "http://host:32400" */
@@ -43,31 +50,6 @@ struct plex_section {
 	char *key;                      /* "2" */
 	char *type;                     /* "movie", "show", "artist", "photo" */
 	char *title;                    /* "TV Shows" */
-};
-
-/* A movie, show or episode, as read from one Metadata object. */
-struct plex_item {
-	char *rating_key;               /* never NULL after a successful parse */
-	char *type;                     /* "movie", "show", "episode", ... or NULL */
-	char *title;
-	char *show_title;               /* episodes: grandparentTitle */
-	char *show_key;                 /* episodes: grandparentRatingKey */
-	char *content_rating;
-	char *summary;
-	char *genre;                    /* "Action, Drama" */
-	char *director;
-	char *studio;
-	char *air_date;                 /* originallyAvailableAt */
-	char *file;                     /* Media[0].Part[0].file, as Plex sees it */
-	int year;                       /* 0: unknown */
-	int season;                     /* -1: unknown */
-	int episode;                    /* -1: unknown */
-	int64_t updated_at;             /* seconds; 0: not given */
-	int64_t duration_ms;            /* 0: unknown */
-	int64_t file_size;              /* bytes; 0: unknown */
-	long leaf_count;                /* shows: episodes; -1: unknown */
-	struct guid guids[PLEX_MAX_GUIDS];
-	size_t nguids;
 };
 
 /* Connect nothing yet: just remember where and how. */
@@ -105,10 +87,15 @@ void plex_sections_free(struct plex_section **s, size_t n);
 int plex_parse_body(const char *body, size_t len, json_t **out, char **cause);
 /* The Metadata array of a parsed document (or of its MediaContainer); NULL if none. */
 json_t *plex_metadata(json_t *doc);
-/* Read one Metadata object. 0, or -1 if it has no ratingKey. */
-int plex_item_parse(json_t *meta, struct plex_item *out);
+/*
+ * Read one Metadata object: its fields, the languages of its first
+ * file's audio and subtitle streams, and its Chapter and Marker arrays
+ * (intro, credits) when the answer carries them. 0, or -1 if it has no
+ * ratingKey.
+ */
+int plex_item_parse(json_t *meta, struct srv_item *out);
 /* Free the strings of an item and zero it. */
-void plex_item_clear(struct plex_item *it);
+void plex_item_clear(struct srv_item *it);
 
 /* Escape s for a URL query. Returns a new string. */
 char *plex_escape(const char *s);

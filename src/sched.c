@@ -962,41 +962,83 @@ choose_markers(const int64_t *mk, int k, int m, int64_t dur, int64_t gap, int64_
 }
 
 /*
+ * How long programme it airs on this channel: whole, or with its end
+ * credits (it->credits_ms) cut, or squeezed to what the block its content
+ * needs holds after one spot per break (the channel's credits setting).
+ */
+static int64_t
+air_len(const struct build *b, const struct sl_item *it)
+{
+	int64_t c = it->credits_ms, blk, n, air;
+
+	if (c <= 0 || c >= it->duration_ms || b->ch.credits == SCHED_CREDITS_KEEP)
+		return it->duration_ms;
+	if (b->ch.credits == SCHED_CREDITS_CUT)
+		return c;
+	blk = (c + b->slot_ms - 1) / b->slot_ms * b->slot_ms;
+	n = b->ch.act_ms > 0 ? (c + b->ch.act_ms / 2) / b->ch.act_ms - 1 : 0;
+	air = blk - (n > 0 ? n + 1 : 1) * b->min_spot;
+	return air >= it->duration_ms ? it->duration_ms : air > c ? air : c;
+}
+
+/* Is p inside the intro (a break there would cut it)? */
+static int
+in_intro(const struct sl_item *it, int64_t p)
+{
+	return it->intro_end_ms > 0 && p > it->intro_ms && p < it->intro_end_ms;
+}
+
+/*
  * Break points of a programme of item it with room for at most n breaks:
- * its authored markers nearest the ideal points; else the ideal points,
- * moved to a detected black+silent point nearby if there is one. None
- * within the channel's margin of the start or end.
+ * its markers made by hand nearest the ideal points; else the ideal
+ * points, moved to a detected black+silent point nearby if there is one;
+ * else, without detected points, the chapters a server or the file gave
+ * nearest the ideal points. None within the channel's margin of the start
+ * or end, none inside the intro or the end credits (a break may come just
+ * before them): the ideal points spread over the content before them.
  */
 static int
 break_points(const struct build *b, const struct sl_item *it, int n, int64_t *out)
 {
 	const int64_t *marks = b->lib->marks;
-	int64_t dur = it->duration_ms, margin = b->ch.margin_ms, lo = margin, hi = dur - margin;
-	int64_t valid[256], p, best, gap = margin > 0 ? margin : 1, prev;
+	int64_t dur = air_len(b, it), margin = b->ch.margin_ms, lo = margin, hi = dur - margin;
+	int64_t valid[256], p, best, gap = margin > 0 ? margin : 1, prev, cend = dur;
+	uint32_t off = it->mk_off, cnt = it->mk_n, j;
 	int k = 0, i, got = 0;
-	uint32_t j;
 
+	if (it->credits_ms > 0 && it->credits_ms < dur) {
+		cend = it->credits_ms;
+		if (hi > cend)
+			hi = cend;
+	}
 	if (n <= 0 || hi <= lo)
 		return 0;
-	for (j = 0; j < it->mk_n && k < (int)nitems(valid); j++) {
-		p = marks[it->mk_off + j];
-		if (p >= lo && p <= hi)
+	if (cnt == 0 && it->dt_n == 0) {
+		off = it->sv_off;
+		cnt = it->sv_n;
+	}
+	for (j = 0; j < cnt && k < (int)nitems(valid); j++) {
+		p = marks[off + j];
+		if (p >= lo && p <= hi && !in_intro(it, p))
 			valid[k++] = p;
 	}
 	if (k > 0)
-		return choose_markers(valid, k, n < k ? n : k, dur, gap, out);
+		return choose_markers(valid, k, n < k ? n : k, cend, gap, out);
 	prev = 0;
 	for (i = 0; i < n; i++) {
-		p = dur * (i + 1) / (n + 1);
+		p = cend * (i + 1) / (n + 1);
 		best = -1;
 		for (j = 0; j < it->dt_n; j++) {
 			int64_t d = marks[it->dt_off + j];
 
-			if (llabs(d - p) <= b->ch.act_ms / 4 && (best < 0 || llabs(d - p) < llabs(best - p)))
+			if (llabs(d - p) <= b->ch.act_ms / 4 && !in_intro(it, d) &&
+			    (best < 0 || llabs(d - p) < llabs(best - p)))
 				best = d;
 		}
 		if (best >= 0 && best >= lo && best <= hi)
 			p = best;
+		if (in_intro(it, p))
+			p = it->intro_end_ms;
 		if (p < lo || p > hi || p - prev < gap || dur - p < gap)
 			continue;
 		out[got++] = p;
@@ -1107,7 +1149,7 @@ emit_block(struct build *b, int64_t t0, int64_t t1, const struct sl_item *it,
     int64_t sched_id)
 {
 	int64_t points[64], marks[16], pod_at[65], t = t0, in = 0, out, budget, share, d, best;
-	int64_t card_ms = 0;
+	int64_t card_ms = 0, dur;
 	int n_ideal, n_budget, n, i, j, n_marks = 0, want[65], bi, next_bumper;
 	const struct sl_item *card = NULL;
 	char *title, *card_title = NULL, rating[32];
@@ -1120,7 +1162,8 @@ emit_block(struct build *b, int64_t t0, int64_t t1, const struct sl_item *it,
 		fill_station_break(b, &t, t1, id_mark(b, t1), 0, 0, sched_id, t0, "To Be Announced");
 		return;
 	}
-	budget = t1 - t0 - it->duration_ms;
+	dur = air_len(b, it);
+	budget = t1 - t0 - dur;
 	/* The rating card opens the block; its time comes out of the breaks. */
 	if (b->ch.rating_cards && it->level != RATING_UNRATED) {
 		card = card_clip(b, SL_CARD_RATING, it->level, budget);
@@ -1134,7 +1177,7 @@ emit_block(struct build *b, int64_t t0, int64_t t1, const struct sl_item *it,
 		}
 		budget -= card_ms;
 	}
-	n_ideal = (int)((it->duration_ms + b->ch.act_ms / 2) / b->ch.act_ms) - 1;
+	n_ideal = (int)((dur + b->ch.act_ms / 2) / b->ch.act_ms) - 1;
 	n_budget = b->min_spot > 0 ? (int)(budget / b->min_spot) - 1 : 0;
 	n = n_ideal < n_budget ? n_ideal : n_budget;
 	if (n > (int)nitems(points))
@@ -1173,7 +1216,7 @@ emit_block(struct build *b, int64_t t0, int64_t t1, const struct sl_item *it,
 		emit(b, &t, card_ms, ITEM_RATING_CARD, card, 0, card != NULL ? card->title :
 		    card_title, sched_id, t0, 0);
 	for (i = 0; i <= n; i++) {
-		out = i < n ? points[i] : it->duration_ms;
+		out = i < n ? points[i] : dur;
 		emit(b, &t, out - in, ITEM_PROGRAMME, it, in, title, sched_id, t0, i + 1);
 		in = out;
 		if (i < n)
@@ -1318,9 +1361,9 @@ choose_lra(struct build *b, const struct slotstate *ss, int64_t t, int64_t avail
 		else
 			idx = ss->seasonal[k - probes];
 		it = &b->lib->items[idx];
-		bl = block_len(b, it->duration_ms);
+		bl = block_len(b, air_len(b, it));
 		last = map_get(&b->recent, it->id, NEVER);
-		tier = (bl > avail ? 2 : it->duration_ms * 2 < bl ? 1 : 0) * 2 +
+		tier = (bl > avail ? 2 : air_len(b, it) * 2 < bl ? 1 : 0) * 2 +
 		    !(it->seasonal >= 0 && (last == NEVER || last < t - 3 * DAY_MS));
 		h = hash3(seed, (uint64_t)it->id, 0);
 		/* Only a candidate that would win is looked up in the other channels. */
@@ -1458,7 +1501,7 @@ next_episode(struct build *b, const struct coarse_slot *s, int si, int64_t t)
 		int32_t idx = show->eps[(pos + k) % show->n_eps];
 
 		it = &b->lib->items[idx];
-		if (slot_allows(b, s, it) && may_air(b, it, t, block_len(b, it->duration_ms))) {
+		if (slot_allows(b, s, it) && may_air(b, it, t, block_len(b, air_len(b, it)))) {
 			progress[si] = (int)((pos + k + 1) % show->n_eps);
 			return idx;
 		}
@@ -1525,7 +1568,7 @@ choose(struct build *b, int64_t t, const char **mode, int64_t *sched_id)
 		case COARSE_MOVIE:
 			it = schedlib_item(b->lib, s->content_id);
 			if (it != NULL && slot_allows(b, s, it) &&
-			    may_air(b, it, t, block_len(b, it->duration_ms)))
+			    may_air(b, it, t, block_len(b, air_len(b, it))))
 				return it;
 			break;
 		case COARSE_SHUFFLE:
@@ -1594,7 +1637,7 @@ build_range(struct build *b, int64_t t, int64_t to)
 		end = t;
 		do
 			end = tz_slot_next(b->ch.tz, end, b->ch.slot_minutes);
-		while (it != NULL && end - t < it->duration_ms);
+		while (it != NULL && end - t < air_len(b, it));
 		emit_block(b, t, end, it, sched_id);
 		if (it != NULL)
 			record_airing(b, t, end, mode, it, sched_id);

@@ -86,6 +86,7 @@ kind_fits(enum item_kind k, enum sl_kind lk)
 struct acts {
 	int64_t media;
 	int64_t dur;
+	int64_t min_end;                /* it may end here (its credits cut or squeezed) */
 	int64_t next_in;                /* where the next act must begin */
 	int next_act;
 	int64_t first_start;
@@ -97,7 +98,8 @@ struct acts {
 static void
 acts_close(struct report *r, struct acts *a, int complete)
 {
-	if (a->media != 0 && a->started && complete && !a->broken && a->next_in != a->dur)
+	if (a->media != 0 && a->started && complete && !a->broken &&
+	    (a->next_in < a->min_end || a->next_in > a->dur))
 		problem(r, a->first_start, "programme %lld stops at %lld ms of %lld",
 		    (long long)a->media, (long long)a->next_in, (long long)a->dur);
 	memset(a, 0, sizeof *a);
@@ -350,6 +352,8 @@ schedcheck_items_slots(const struct schedlib *lib, const struct sched_channel *c
 			if (acts.media == 0 && !acts.started) {
 				acts.media = it->media_file_id;
 				acts.dur = li != NULL ? li->duration_ms : it->out_ms;
+				acts.min_end = li != NULL && li->credits_ms > 0 && ch->credits !=
+				    SCHED_CREDITS_KEEP ? li->credits_ms : acts.dur;
 				acts.first_start = it->start_ms;
 				acts.next_act = it->act;
 				acts.next_in = it->in_ms;
@@ -371,6 +375,11 @@ schedcheck_items_slots(const struct schedlib *lib, const struct sched_channel *c
 					problem(&r, it->start_ms, "a break at %lld ms is within %lld s of "
 					    "the programme's start or end", (long long)it->in_ms,
 					    (long long)(ch->margin_ms / 1000));
+				if (li != NULL && it->in_ms != 0 && ((li->intro_end_ms > 0 &&
+				    it->in_ms > li->intro_ms && it->in_ms < li->intro_end_ms) ||
+				    (li->credits_ms > 0 && it->in_ms > li->credits_ms)))
+					problem(&r, it->start_ms, "a break at %lld ms is inside the "
+					    "programme's intro or end credits", (long long)it->in_ms);
 				acts.next_act = it->act + 1;
 				acts.next_in = it->out_ms;
 			}

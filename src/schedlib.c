@@ -320,7 +320,12 @@ load_items(sqlite3 *db, struct schedlib *lib, char **cause)
 	return 0;
 }
 
-/* Load chapter markers: authored first, then detected, per file. */
+/*
+ * Load chapter markers per file in three classes: made by hand (manual,
+ * nfo, demo), detected black+silent points, and chapters from a server or
+ * the file itself (plex, jellyfin, emby, file); the scheduler prefers them
+ * in that order.
+ */
 static int
 load_marks(sqlite3 *db, struct schedlib *lib, char **cause)
 {
@@ -328,15 +333,17 @@ load_marks(sqlite3 *db, struct schedlib *lib, char **cause)
 	size_t cap = 0;
 	int64_t file, ts;
 	struct sl_item *it;
-	int rc, detected;
+	uint32_t *off, *n;
+	int rc, class;
 
-	st = db_prepare(db, "SELECT media_file_id, source = 'detected', timestamp_ms FROM "
-	    "chapter_markers ORDER BY media_file_id, source = 'detected', timestamp_ms", cause);
+	st = db_prepare(db, "SELECT media_file_id, CASE WHEN source IN ('manual', 'nfo', 'demo') "
+	    "THEN 0 WHEN source = 'detected' THEN 1 ELSE 2 END AS class, timestamp_ms FROM "
+	    "chapter_markers ORDER BY media_file_id, class, timestamp_ms", cause);
 	if (st == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		file = sqlite3_column_int64(st, 0);
-		detected = sqlite3_column_int(st, 1);
+		class = sqlite3_column_int(st, 1);
 		ts = sqlite3_column_int64(st, 2);
 		if ((it = (struct sl_item *)schedlib_item(lib, file)) == NULL)
 			continue;
@@ -346,20 +353,55 @@ load_marks(sqlite3 *db, struct schedlib *lib, char **cause)
 			cap = cap ? cap * 2 : 4096;
 			lib->marks = xreallocarray(lib->marks, cap, sizeof *lib->marks);
 		}
-		if (detected) {
-			if (it->dt_n == 0)
-				it->dt_off = (uint32_t)lib->n_marks;
-			it->dt_n++;
-		} else {
-			if (it->mk_n == 0)
-				it->mk_off = (uint32_t)lib->n_marks;
-			it->mk_n++;
-		}
+		off = class == 0 ? &it->mk_off : class == 1 ? &it->dt_off : &it->sv_off;
+		n = class == 0 ? &it->mk_n : class == 1 ? &it->dt_n : &it->sv_n;
+		if (*n == 0)
+			*off = (uint32_t)lib->n_marks;
+		(*n)++;
 		lib->marks[lib->n_marks++] = ts;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		set_cause(cause, "reading chapter markers: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Load intro and credits spans (media_markers): the first intro, and the
+ * start of the credits that run to the end (within 30 s of it).
+ */
+static int
+load_spans(sqlite3 *db, struct schedlib *lib, char **cause)
+{
+	sqlite3_stmt *st;
+	struct sl_item *it;
+	int64_t a, z;
+	int rc, intro;
+
+	st = db_prepare(db, "SELECT media_file_id, kind = 'intro', start_ms, end_ms FROM "
+	    "media_markers ORDER BY media_file_id, start_ms", cause);
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((it = (struct sl_item *)schedlib_item(lib, sqlite3_column_int64(st, 0))) == NULL)
+			continue;
+		intro = sqlite3_column_int(st, 1);
+		a = sqlite3_column_int64(st, 2);
+		z = sqlite3_column_int64(st, 3);
+		if (a < 0 || z <= a || a >= it->duration_ms)
+			continue;
+		if (intro && it->intro_end_ms == 0) {
+			it->intro_ms = a;
+			it->intro_end_ms = z < it->duration_ms ? z : it->duration_ms;
+		} else if (!intro && a > 0 && z >= it->duration_ms - 30000 &&
+		    (it->credits_ms == 0 || a < it->credits_ms))
+			it->credits_ms = a;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		set_cause(cause, "reading intro and credits markers: %s", sqlite3_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -412,7 +454,7 @@ schedlib_load(sqlite3 *db, struct schedlib **out, char **cause)
 	lib->strings[0] = xstrdup("");
 	lib->n_strings = 1;
 	if (load_shows(db, lib, cause) != 0 || load_items(db, lib, cause) != 0 ||
-	    load_marks(db, lib, cause) != 0) {
+	    load_marks(db, lib, cause) != 0 || load_spans(db, lib, cause) != 0) {
 		schedlib_free(&lib);
 		return -1;
 	}
@@ -521,7 +563,7 @@ schedlib_channel(sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
 	st = db_prepare(db, "SELECT number, timezone, slot_minutes, content_rating_limit, "
 	    "unrated_ok, target_demographic, act_seconds, break_margin_s, bumpers, "
 	    "station_id_minutes, fps_num, fps_den, enabled, channel_type = 'guide', signoff_time, "
-	    "signon_time, rating_cards, next_bumpers FROM channels WHERE id = ?1", cause);
+	    "signon_time, rating_cards, next_bumpers, credits FROM channels WHERE id = ?1", cause);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, channel_id);
@@ -581,6 +623,10 @@ schedlib_channel(sqlite3 *db, const struct schedlib *lib, int64_t channel_id,
 	}
 	ch->rating_cards = sqlite3_column_int(st, 16);
 	ch->next_bumpers = sqlite3_column_int(st, 17);
+	if (col(st, 18) != NULL && strcmp(col(st, 18), "squeeze") == 0)
+		ch->credits = SCHED_CREDITS_SQUEEZE;
+	else if (col(st, 18) != NULL && strcmp(col(st, 18), "cut") == 0)
+		ch->credits = SCHED_CREDITS_CUT;
 	sqlite3_finalize(st);
 	return 0;
 }

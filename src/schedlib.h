@@ -67,8 +67,11 @@ struct sl_item {
 	int32_t show;                   /* index in shows, or -1 */
 	int season, episode;
 	int year;
-	uint32_t mk_off, mk_n;          /* authored chapter markers: marks[mk_off..] */
+	uint32_t mk_off, mk_n;          /* chapter markers made by hand (manual, nfo): marks[mk_off..] */
 	uint32_t dt_off, dt_n;          /* detected black+silent points */
+	uint32_t sv_off, sv_n;          /* chapters from a server or the file (plex, jellyfin, file...) */
+	int64_t intro_ms, intro_end_ms; /* the intro's span, 0 0 if unknown: no break inside */
+	int64_t credits_ms;             /* where the end credits start (the content ends), 0 unknown */
 	char *title;                    /* episode title, movie title, or the file's name */
 	char *genre;                    /* movie genre (episodes: see the show) */
 };
@@ -120,7 +123,12 @@ struct sched_channel {
 	int signoff_min, signon_min;    /* local minutes of sign-off and sign-on, -1: none */
 	int rating_cards;
 	int next_bumpers;
+	int credits;                    /* SCHED_CREDITS_*: end credits in a tight slot */
 };
+
+#define SCHED_CREDITS_KEEP    0     /* aired whole */
+#define SCHED_CREDITS_SQUEEZE 1     /* what fits of them */
+#define SCHED_CREDITS_CUT     2     /* the programme ends where they start */
 
 /*
  * Load a channel's settings; lib (may be NULL) interns its demographic.

@@ -1,5 +1,5 @@
 /*
- * sources.c: Plex servers in content_sources.
+ * sources.c: the servers of every kind in content_sources.
  */
 #include "src/sources.h"
 
@@ -9,13 +9,14 @@
 #include <strings.h>
 
 #include "src/db.h"
+#include "src/importer.h"
 #include "src/library.h"
 #include "src/log.h"
 #include "src/removed.h"
 #include "src/util.h"
 
 #define COLS "id, source_type, source_name, plex_server_url, plex_token, last_sync_time, " \
-	"sync_enabled"
+	"sync_enabled, user_name"
 
 /* Text column or NULL. */
 static char *
@@ -37,6 +38,8 @@ read_row(sqlite3_stmt *st, struct source *s)
 	s->token = col(st, 4);
 	s->last_sync = col(st, 5);
 	s->enabled = sqlite3_column_int(st, 6);
+	s->user = col(st, 7);
+	s->imp = importer_find(s->type);
 	if (s->token != NULL)
 		log_add_secret(s->token);
 }
@@ -55,6 +58,8 @@ source_clear(struct source *s)
 		free(s->token);
 	}
 	free(s->last_sync);
+	free(s->user);
+	free(s->path);
 	memset(s, 0, sizeof *s);
 }
 
@@ -106,7 +111,8 @@ sources_check_url(const char *url, char **cause)
 		}
 	}
 	if (strpbrk(url, "?#") != NULL) {
-		set_cause(cause, "the server URL must not have a query; give the token with --token");
+		set_cause(cause, "the server URL must not have a query; give the secret with its "
+		    "own option (--token, --api-key)");
 		return -1;
 	}
 	for (; *url != '\0'; url++) {
@@ -130,15 +136,10 @@ clean_url(const char *url)
 	return u;
 }
 
-/* Add a Plex source. */
+/* A name: not empty, not a number (numbers are ids). */
 int
-sources_add_plex(sqlite3 *db, const char *name, const char *url, const char *token,
-    int64_t *id, char **cause)
+sources_check_name(const char *name, char **cause)
 {
-	sqlite3_stmt *st;
-	char *u;
-	int rc;
-
 	if (name == NULL || *name == '\0') {
 		set_cause(cause, "a source needs a name");
 		return -1;
@@ -147,31 +148,73 @@ sources_add_plex(sqlite3 *db, const char *name, const char *url, const char *tok
 		set_cause(cause, "a source name cannot be a number (numbers are ids)");
 		return -1;
 	}
-	if (sources_check_url(url, cause) != 0)
+	return 0;
+}
+
+/* Add a server of any kind. */
+int
+sources_add(sqlite3 *db, const struct importer *imp, const struct source_spec *spec,
+    int64_t *id, char **cause)
+{
+	sqlite3_stmt *st;
+	char *u;
+	int rc;
+
+	if (imp == NULL || !(imp->flags & IMPORTER_SERVER)) {
+		set_cause(cause, "not a kind of server");
 		return -1;
-	if (token != NULL)
-		log_add_secret(token);
+	}
+	if (sources_check_name(spec->name, cause) != 0 || sources_check_url(spec->url, cause) != 0)
+		return -1;
+	if (spec->user != NULL && !(imp->flags & IMPORTER_USER)) {
+		set_cause(cause, "a %s source has no user", imp->label);
+		return -1;
+	}
+	if (spec->user != NULL && (*spec->user == '\0' || strlen(spec->user) > 256)) {
+		set_cause(cause, "the user name must be 1 to 256 bytes");
+		return -1;
+	}
+	if (spec->secret != NULL)
+		log_add_secret(spec->secret);
 	st = db_prepare(db, "INSERT INTO content_sources (source_type, source_name, "
-	    "plex_server_url, plex_token) VALUES ('plex', ?, ?, ?)", cause);
+	    "plex_server_url, plex_token, user_name) VALUES (?, ?, ?, ?, ?)", cause);
 	if (st == NULL)
 		return -1;
-	u = clean_url(url);
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, u, -1, SQLITE_TRANSIENT);
-	if (token != NULL && *token != '\0')
-		sqlite3_bind_text(st, 3, token, -1, SQLITE_TRANSIENT);
+	u = clean_url(spec->url);
+	sqlite3_bind_text(st, 1, imp->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, spec->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, u, -1, SQLITE_TRANSIENT);
+	if (spec->secret != NULL && *spec->secret != '\0')
+		sqlite3_bind_text(st, 4, spec->secret, -1, SQLITE_TRANSIENT);
+	if (spec->user != NULL)
+		sqlite3_bind_text(st, 5, spec->user, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	free(u);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		if ((rc & 0xff) == SQLITE_CONSTRAINT)
-			set_cause(cause, "there is already a source named '%s'", name);
+			set_cause(cause, "there is already a source named '%s'", spec->name);
 		else
 			set_cause(cause, "adding the source: %s", sqlite3_errmsg(db));
 		return -1;
 	}
 	*id = sqlite3_last_insert_rowid(db);
 	return 0;
+}
+
+/* Add a Plex source. */
+int
+sources_add_plex(sqlite3 *db, const char *name, const char *url, const char *token,
+    int64_t *id, char **cause)
+{
+	struct source_spec spec;
+
+	memset(&spec, 0, sizeof spec);
+	spec.name = name;
+	spec.url = url;
+	spec.secret = token;
+	spec.subdirs = -1;
+	return sources_add(db, importer_find("plex"), &spec, id, cause);
 }
 
 /* By id or name. */
@@ -233,6 +276,7 @@ sources_for_url(sqlite3 *db, const char *url, int create, struct source *out, ch
 	}
 	if (!create) {
 		out->type = xstrdup("plex");
+		out->imp = importer_find("plex");
 		out->name = xstrdup(u);
 		out->url = u;
 		out->enabled = 1;
@@ -284,73 +328,27 @@ sources_list(sqlite3 *db, const char *type, struct source **out, size_t *n, char
 	return 0;
 }
 
+/* The servers of one importer. */
+int
+sources_list_kind(sqlite3 *db, const struct importer *imp, struct source **out, size_t *n,
+    char **cause)
+{
+	return sources_list(db, imp->name, out, n, cause);
+}
+
 /* Remove a source; shows it shares with other origins stay with them. */
 int
-sources_remove(sqlite3 *db, int64_t id, long *files, char **cause)
+sources_remove(sqlite3 *db, const struct source *s, long *files, char **cause)
 {
-	sqlite3_stmt *st;
 	char *reason;
-	int ok;
+	int rc;
 
-	if (db_begin(db, cause) != 0)
-		return -1;
-	st = db_prepare(db, "SELECT count(*) FROM media_files WHERE source_id = ?", cause);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	*files = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	st = db_prepare(db, "SELECT 'Plex source ' || source_name || ' removed' FROM "
-	    "content_sources WHERE id = ?", cause);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	reason = sqlite3_step(st) == SQLITE_ROW ? xstrdup(db_text(st, 0)) : NULL;
-	sqlite3_finalize(st);
-	ok = removed_keep(db, REMOVED_SOURCE, id, reason != NULL ? reason : "source removed",
-	    cause) == 0;
+	xasprintf(&reason, "%s source %s removed", s->imp != NULL ? s->imp->label : s->type,
+	    s->name);
+	rc = library_remove_origin(db, REMOVED_SOURCE, s->id, reason,
+	    "DELETE FROM content_sources WHERE id = ?1", files, cause);
 	free(reason);
-	if (!ok)
-		goto fail;
-
-	/* A show with episodes from elsewhere passes to that origin. */
-	st = db_prepare(db, "UPDATE shows SET (source_type, source_id, tmm_directory_id, "
-	    "library_key, plex_rating_key, updated_at_plex) = (SELECT mf.source_type, mf.source_id, "
-	    "mf.tmm_directory_id, mf.library_key, NULL, NULL FROM episodes e JOIN media_files mf "
-	    "ON mf.id = e.media_file_id WHERE e.show_id = shows.id AND mf.source_id IS NOT ?1 "
-	    "LIMIT 1) WHERE source_id = ?1 AND EXISTS (SELECT 1 FROM episodes e JOIN media_files "
-	    "mf ON mf.id = e.media_file_id WHERE e.show_id = shows.id AND mf.source_id IS NOT ?1)",
-	    cause);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
-	if (!ok) {
-		set_cause(cause, "removing the source: %s", sqlite3_errmsg(db));
-		goto fail;
-	}
-
-	st = db_prepare(db, "DELETE FROM content_sources WHERE id = ?", cause);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
-	if (!ok) {
-		set_cause(cause, "removing the source: %s", sqlite3_errmsg(db));
-		goto fail;
-	}
-	if (sqlite3_changes(db) == 0) {
-		set_cause(cause, "no source %lld", (long long)id);
-		goto fail;
-	}
-	if (library_bump_revision(db) != 0 || db_commit(db, cause) != 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return -1;
+	return rc;
 }
 
 /* last_sync_time = now. */

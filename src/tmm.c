@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "src/db.h"
+#include "src/importer.h"
 #include "src/library.h"
 #include "src/log.h"
 #include "src/media.h"
@@ -207,53 +208,19 @@ tmm_get(sqlite3 *db, const char *key, struct tmm_dir *out, char **cause)
 int
 tmm_remove(sqlite3 *db, int64_t id, long *files, char **cause)
 {
-	sqlite3_stmt *st;
-	char *reason;
-	int ok;
+	struct tmm_dir d;
+	char idbuf[32], *reason;
+	int rc;
 
-	if (db_begin(db, cause) != 0)
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+	if (tmm_get(db, idbuf, &d, cause) != 0)
 		return -1;
-	st = db_prepare(db, "SELECT count(*) FROM media_files WHERE tmm_directory_id = ?", cause);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	*files = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	st = db_prepare(db, "SELECT 'TMM directory ' || coalesce(name, directory_path) || "
-	    "' removed' FROM tmm_directories WHERE id = ?", cause);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	reason = sqlite3_step(st) == SQLITE_ROW ? xstrdup(db_text(st, 0)) : NULL;
-	sqlite3_finalize(st);
-	ok = removed_keep(db, REMOVED_TMM_DIR, id, reason != NULL ? reason : "directory removed",
-	    cause) == 0;
+	xasprintf(&reason, "TMM directory %s removed", d.name != NULL ? d.name : d.path);
+	rc = library_remove_origin(db, REMOVED_TMM_DIR, id, reason,
+	    "DELETE FROM tmm_directories WHERE id = ?1", files, cause);
 	free(reason);
-	if (!ok)
-		goto fail;
-	if ((st = db_prepare(db, "DELETE FROM tmm_directories WHERE id = ?", cause)) == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
-	if (!ok) {
-		set_cause(cause, "removing the directory: %s", sqlite3_errmsg(db));
-		goto fail;
-	}
-	if (sqlite3_changes(db) == 0) {
-		set_cause(cause, "no TMM directory %lld", (long long)id);
-		goto fail;
-	}
-	/* Its shows, unless episodes from elsewhere still use them. */
-	if (db_exec(db, "DELETE FROM shows WHERE source_type = 'tmm' AND tmm_directory_id IS NULL "
-	    "AND NOT EXISTS (SELECT 1 FROM episodes e WHERE e.show_id = shows.id)", cause) != 0)
-		goto fail;
-	if (library_bump_revision(db) != 0 || db_commit(db, cause) != 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return -1;
+	tmm_dir_clear(&d);
+	return rc;
 }
 
 /* The scan. */
@@ -957,29 +924,16 @@ out:
 static int
 remove_gone(struct scan *s)
 {
-	sqlite3_stmt *st;
-	struct strmap_val *v;
 	int64_t *ids = NULL;
-	char **names = NULL, *cause = NULL, *t, *reason;
 	const char *name = s->d->name != NULL ? s->d->name : s->d->path;
-	size_t n = 0, i;
+	size_t n = 0;
 	long total = 0;
-	int ok = 1, removed;
+	char *reason;
+	int ok;
 
-	st = db_prepare(s->db, "SELECT id, source_key FROM media_files WHERE tmm_directory_id = ?",
-	    NULL);
-	if (st == NULL)
+	if (import_unseen(&s->tx, "SELECT id, source_key FROM media_files WHERE "
+	    "tmm_directory_id = ?1", s->d->id, NULL, s->known, &ids, &n, &total) != 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, s->d->id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		total++;
-		v = strmap_get(s->known, db_text(st, 1));
-		if (v != NULL && v->seen)
-			continue;
-		ids = xreallocarray(ids, n + 1, sizeof *ids);
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
 	if (s->incomplete) {
 		if (n > 0)
 			import_warn(s->prog, "%s: %zu file%s not found this time %s kept: the scan could "
@@ -1006,52 +960,14 @@ remove_gone(struct scan *s)
 		return -1;
 	}
 	xasprintf(&reason, "sync of TMM directory %s", name);
-	for (i = 0; i < n && ok; i++) {
-		t = library_title(s->db, ids[i]);
-		if (library_remove_file(s->lib, ids[i], reason, &cause) != 0) {
-			ok = import_write_failed(&s->tx, t, cause) == 0;
-			freep(&cause);
-		} else {
-			s->st->removed++;
-			import_change(&s->tx, IMPORT_REMOVED, "file", t, ids[i]);
-		}
-		free(t);
-	}
-	free(ids);
+	ok = import_remove_files(&s->tx, s->lib, ids, n, reason, "file", &s->st->removed) == 0;
 	free(reason);
-	ids = NULL;
-	n = 0;
-
-	/* Shows whose tvshow.nfo went, or made from <showtitle>, once empty. */
-	st = db_prepare(s->db, "SELECT id, nfo_path, title || coalesce(' (' || year || ')', '') "
-	    "FROM shows WHERE tmm_directory_id = ?", NULL);
-	if (st != NULL) {
-		sqlite3_bind_int64(st, 1, s->d->id);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-				v = strmap_get(s->shows, db_text(st, 1));
-				if (v != NULL && v->seen)
-					continue;
-			}
-			ids = xreallocarray(ids, n + 1, sizeof *ids);
-			names = xreallocarray(names, n + 1, sizeof *names);
-			ids[n] = sqlite3_column_int64(st, 0);
-			names[n++] = xstrdup(db_text(st, 2));
-		}
-		sqlite3_finalize(st);
-	}
-	for (i = 0; i < n; i++) {
-		if (ok && library_remove_show_if_empty(s->lib, ids[i], &removed, &cause) != 0) {
-			ok = import_write_failed(&s->tx, names[i], cause) == 0;
-			freep(&cause);
-		} else if (ok && removed) {
-			s->st->removed++;
-			import_change(&s->tx, IMPORT_REMOVED, "show", names[i], 0);
-		}
-		free(names[i]);
-	}
-	free(names);
 	free(ids);
+	/* Shows whose tvshow.nfo went, or made from <showtitle>, once empty. */
+	if (ok)
+		ok = import_remove_shows(&s->tx, s->lib, "SELECT id, nfo_path, title || coalesce(' (' "
+		    "|| year || ')', '') FROM shows WHERE tmm_directory_id = ?1", s->d->id, NULL,
+		    s->shows, &s->st->removed) == 0;
 	return import_tx_end(&s->tx, ok);
 }
 
@@ -1223,3 +1139,164 @@ out:
 	free(s.tx.dberr);
 	return rc;
 }
+
+/* The importer's view: a directory as a source. */
+
+/* A directory as a struct source. */
+static void
+to_source(struct tmm_dir *d, struct source *out)
+{
+	memset(out, 0, sizeof *out);
+	out->id = d->id;
+	out->imp = &importer_tmm;
+	out->type = xstrdup("tmm");
+	out->name = d->name != NULL ? xstrdup(d->name) : xstrdup(d->path);
+	out->path = d->path;
+	out->subdirs = d->subdirs;
+	out->device = d->device;
+	out->last_sync = d->last_scan;
+	out->enabled = d->enabled;
+	free(d->name);
+	free(d->description);
+	memset(d, 0, sizeof *d);
+}
+
+/* A source as a directory (borrowing its strings). */
+static void
+from_source(const struct source *s, struct tmm_dir *d)
+{
+	memset(d, 0, sizeof *d);
+	d->id = s->id;
+	d->path = s->path;
+	d->name = s->name;
+	d->subdirs = s->subdirs;
+	d->enabled = s->enabled;
+	d->device = s->device;
+}
+
+/* source add tmm --path DIR [--name N] [--no-subdirs]. */
+static int
+tmm_add_source(sqlite3 *db, const struct importer *imp, const struct source_spec *spec,
+    int64_t *id, char **cause)
+{
+	(void)imp;
+	if (spec->path == NULL || *spec->path == '\0') {
+		set_cause(cause, "a TMM source needs a directory (--path DIR)");
+		return -1;
+	}
+	if (spec->url != NULL || spec->secret != NULL || spec->user != NULL) {
+		set_cause(cause, "a TMM directory has no URL, secret or user");
+		return -1;
+	}
+	if (spec->name != NULL && sources_check_name(spec->name, cause) != 0)
+		return -1;
+	return tmm_add(db, spec->path, spec->name, spec->subdirs != 0, id, cause);
+}
+
+/* Every directory, as sources. */
+static int
+tmm_list_sources(sqlite3 *db, const struct importer *imp, struct source **out, size_t *n,
+    char **cause)
+{
+	struct tmm_dir *d = NULL;
+	size_t i;
+
+	(void)imp;
+	*out = NULL;
+	if (tmm_list(db, &d, n, cause) != 0)
+		return -1;
+	*out = xcalloc(*n ? *n : 1, sizeof **out);
+	for (i = 0; i < *n; i++)
+		to_source(&d[i], &(*out)[i]);
+	free(d);
+	return 0;
+}
+
+/* Remove a directory as a source. */
+static int
+tmm_remove_source(sqlite3 *db, const struct source *s, long *files, char **cause)
+{
+	return tmm_remove(db, s->id, files, cause);
+}
+
+/* A test's warnings go into its report. */
+static void
+test_warning(void *arg, const char *msg)
+{
+	char **report = arg, *r;
+
+	xasprintf(&r, "%s%s%s", *report != NULL ? *report : "", *report != NULL ? "\n" : "", msg);
+	free(*report);
+	*report = r;
+}
+
+/* Is the directory there and mounted; how many .nfo files; how many files it gave. */
+static int
+tmm_test_source(sqlite3 *db, const struct source *src, char **report, char **cause)
+{
+	struct import_progress prog;
+	struct import_stats st;
+	struct tmm_opts o;
+	struct tmm_dir d;
+	struct scan s;
+	char *warn = NULL;
+	int64_t dev;
+	size_t i, shows = 0;
+	int rc;
+
+	*report = NULL;
+	from_source(src, &d);
+	memset(&prog, 0, sizeof prog);
+	prog.warning = test_warning;
+	prog.arg = &warn;
+	memset(&st, 0, sizeof st);
+	memset(&o, 0, sizeof o);
+	memset(&s, 0, sizeof s);
+	s.db = db;
+	s.d = &d;
+	s.o = &o;
+	s.prog = &prog;
+	s.st = &st;
+	if ((rc = check_mounted(&s, &dev, cause)) < 0) {
+		free(warn);
+		return -1;
+	}
+	if (rc == 0 && walk(&s, d.path, 0, cause) != 0) {
+		free(warn);
+		return -1;
+	}
+	for (i = 0; i < s.nfiles; i++) {
+		shows += is_show_nfo(s.files[i]);
+		free(s.files[i]);
+	}
+	free(s.files);
+	xasprintf(report, "%s: %s, %zu .nfo file%s (%zu tvshow.nfo), %ld file%s in the library "
+	    "from it%s%s", d.path, rc > 0 ? "NOT MOUNTED" : s.incomplete ? "not all readable" :
+	    "readable", s.nfiles, s.nfiles == 1 ? "" : "s", shows, count_files(&s),
+	    count_files(&s) == 1 ? "" : "s", warn != NULL ? "\n" : "", warn != NULL ? warn : "");
+	free(warn);
+	return 0;
+}
+
+/* Scan a directory given as a source. */
+static int
+tmm_scan_source(sqlite3 *db, const struct source *src, const struct tmm_opts *o,
+    const struct import_progress *prog, struct import_stats *st, char **cause)
+{
+	struct tmm_dir d;
+
+	from_source(src, &d);
+	return tmm_scan(db, &d, o, prog, st, cause);
+}
+
+const struct importer importer_tmm = {
+	.name = "tmm",
+	.label = "TMM",
+	.flags = IMPORTER_FOLDER,
+	.add_usage = "--path DIR [--name NAME] [--no-subdirs]",
+	.add = tmm_add_source,
+	.list = tmm_list_sources,
+	.remove = tmm_remove_source,
+	.test = tmm_test_source,
+	.scan = tmm_scan_source,
+};

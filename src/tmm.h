@@ -29,6 +29,10 @@
 
 #include "src/import.h"
 
+struct importer;
+/* TMM folders as an importer (src/importer.h). */
+extern const struct importer importer_tmm;
+
 struct tmm_dir {
 	int64_t id;
 	char *path;

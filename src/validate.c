@@ -19,8 +19,10 @@
 #include <unistd.h>
 
 #include "src/db.h"
+#include "src/importer.h"
 #include "src/library.h"
 #include "src/log.h"
+#include "src/media.h"
 #include "src/util.h"
 #include "src/thread.h"
 
@@ -28,7 +30,7 @@ struct job {
 	int64_t id;
 	char *path;
 	char *source_path;
-	char *source_type;
+	char *server;                   /* "Plex": the kind of server it came from; NULL: none */
 	char *title;
 	int64_t stored_ms;
 	/* Results. */
@@ -38,6 +40,8 @@ struct job {
 	char *message;
 	int opened;
 	struct media_info info;
+	struct media_chapter *chapters; /* embedded in the file */
+	size_t nchapters;
 	double loudness;
 };
 
@@ -142,18 +146,19 @@ check(const struct validate_opts *o, struct job *j)
 	freep(&cause);
 	if (stat(j->path, &sb) != 0) {
 		j->status = "missing";
-		if (j->source_type != NULL && strcmp(j->source_type, "plex") == 0 &&
-		    j->source_path != NULL && strcmp(j->source_path, j->path) != 0)
-			xasprintf(&j->message, "%s: %s (Plex reports %s; see 'retrovue pathmap')",
-			    j->path, strerror(errno), j->source_path);
-		else if (j->source_type != NULL && strcmp(j->source_type, "plex") == 0)
-			xasprintf(&j->message, "%s: %s (the path Plex reports; map it with 'retrovue "
-			    "pathmap add')", j->path, strerror(errno));
+		if (j->server != NULL && j->source_path != NULL &&
+		    strcmp(j->source_path, j->path) != 0)
+			xasprintf(&j->message, "%s: %s (%s reports %s; see 'retrovue pathmap')",
+			    j->path, strerror(errno), j->server, j->source_path);
+		else if (j->server != NULL)
+			xasprintf(&j->message, "%s: %s (the path %s reports; map it with 'retrovue "
+			    "pathmap add')", j->path, strerror(errno), j->server);
 		else
 			xasprintf(&j->message, "%s: %s", j->path, strerror(errno));
 		return;
 	}
-	if (media_probe(j->path, &j->info, o->cancel, &cause) != 0) {
+	if (media_probe_chapters(j->path, &j->info, &j->chapters, &j->nchapters, o->cancel,
+	    &cause) != 0) {
 		j->status = "error";
 		j->message = cause;
 		return;
@@ -247,6 +252,7 @@ static int
 load(sqlite3 *db, const struct validate_opts *o, struct job **out, size_t *n, char **cause)
 {
 	sqlite3_stmt *st;
+	const struct importer *imp;
 	struct job *jobs = NULL;
 	size_t count = 0, i;
 	int rc;
@@ -267,7 +273,9 @@ load(sqlite3 *db, const struct validate_opts *o, struct job **out, size_t *n, ch
 			jobs[count].id = sqlite3_column_int64(st, 0);
 			jobs[count].path = col(st, 1);
 			jobs[count].source_path = col(st, 2);
-			jobs[count].source_type = col(st, 3);
+			imp = importer_find(db_text(st, 3));
+			if (imp != NULL && (imp->flags & IMPORTER_SERVER))
+				jobs[count].server = xstrdup(imp->label);
 			jobs[count].title = col(st, 4);
 			jobs[count].stored_ms = sqlite3_column_int64(st, 5);
 			count++;
@@ -278,7 +286,7 @@ load(sqlite3 *db, const struct validate_opts *o, struct job **out, size_t *n, ch
 			for (i = 0; i < count; i++) {
 				free(jobs[i].path);
 				free(jobs[i].source_path);
-				free(jobs[i].source_type);
+				free(jobs[i].server);
 				free(jobs[i].title);
 			}
 			free(jobs);
@@ -289,6 +297,62 @@ load(sqlite3 *db, const struct validate_opts *o, struct job **out, size_t *n, ch
 	*out = jobs;
 	*n = count;
 	return 0;
+}
+
+/*
+ * What a file's chapter is by its title: the intro, the end credits, or a
+ * chapter (a break point).
+ */
+static enum mark_kind
+chapter_kind(const char *title)
+{
+	static const struct {
+		const char *title;
+		enum mark_kind kind;
+	} names[] = {
+		{ "intro", MARK_INTRO }, { "opening", MARK_INTRO }, { "opening credits", MARK_INTRO },
+		{ "title sequence", MARK_INTRO }, { "credits", MARK_CREDITS },
+		{ "end credits", MARK_CREDITS }, { "closing credits", MARK_CREDITS },
+		{ "ending", MARK_CREDITS }, { "outro", MARK_CREDITS },
+	};
+	size_t i;
+
+	for (i = 0; title != NULL && i < nitems(names); i++)
+		if (strcasecmp(title, names[i].title) == 0)
+			return names[i].kind;
+	return MARK_CHAPTER;
+}
+
+/* The chapters embedded in a file, as its break points, intro and credits (source 'file'). */
+static int
+store_chapters(struct library *lib, const struct job *j, char **cause)
+{
+	struct lib_mark *m;
+	const struct media_chapter *c;
+	int64_t end;
+	size_t i, n = 0;
+	int changed = 0, rc;
+
+	m = xcalloc(j->nchapters > 0 ? j->nchapters : 1, sizeof *m);
+	for (i = 0; i < j->nchapters; i++) {
+		c = &j->chapters[i];
+		m[n].kind = (int)chapter_kind(c->title);
+		m[n].start_ms = c->start_ms;
+		if (m[n].kind != MARK_CHAPTER) {
+			end = i + 1 < j->nchapters ? j->chapters[i + 1].start_ms : j->info.duration_ms;
+			if (c->end_ms > c->start_ms && (end <= c->start_ms || c->end_ms < end))
+				end = c->end_ms;
+			if (end <= c->start_ms)
+				continue;
+			m[n].end_ms = end;
+		} else
+			m[n].title = c->title;
+		n++;
+	}
+	rc = library_put_marks(lib, j->id, "file", LIB_MARKS_CHAPTERS | LIB_MARKS_SPANS, m, n,
+	    j->info.duration_ms, &changed, cause);
+	free(m);
+	return rc;
 }
 
 /* Write one result. */
@@ -336,6 +400,7 @@ validate_run(sqlite3 *db, const struct validate_opts *o, struct validate_stats *
 {
 	struct pool p;
 	struct validate_result r;
+	struct library *lib = NULL;
 	sqlite3_stmt *st = NULL;
 	pthread_t *threads = NULL;
 	size_t i, written = 0;
@@ -357,8 +422,10 @@ validate_run(sqlite3 *db, const struct validate_opts *o, struct validate_stats *
 	    "frame_rate = coalesce(?8, frame_rate), loudness_lufs = CASE WHEN ?12 THEN ?9 ELSE "
 	    "loudness_lufs END, duration_ms = CASE WHEN duration_ms = 0 AND ?10 IS NOT NULL THEN "
 	    "?10 ELSE duration_ms END, file_size = coalesce(?11, file_size) WHERE id = ?13", cause);
-	if (st == NULL)
+	if (st == NULL || (lib = library_new(db, cause)) == NULL) {
+		rc = -1;
 		goto out;
+	}
 
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	nthreads = o->threads > 0 ? o->threads : cores > 0 ? (int)cores : 1;
@@ -399,7 +466,7 @@ validate_run(sqlite3 *db, const struct validate_opts *o, struct validate_stats *
 			break;
 		j->written = 1;
 		written++;
-		if (store(db, st, j, cause) != 0) {
+		if (store(db, st, j, cause) != 0 || (j->opened && store_chapters(lib, j, cause) != 0)) {
 			rc = -1;
 			if (o->cancel != NULL)
 				atomic_store(o->cancel, 1);
@@ -435,15 +502,17 @@ validate_run(sqlite3 *db, const struct validate_opts *o, struct validate_stats *
 		rc = -1;
 	}
 out:
+	library_free(&lib);
 	sqlite3_finalize(st);
 	free(threads);
 	for (i = 0; i < p.n; i++) {
 		free(p.jobs[i].path);
 		free(p.jobs[i].source_path);
-		free(p.jobs[i].source_type);
+		free(p.jobs[i].server);
 		free(p.jobs[i].title);
 		free(p.jobs[i].message);
+		media_chapters_free(&p.jobs[i].chapters, p.jobs[i].nchapters);
 	}
 	free(p.jobs);
-	return st == NULL ? -1 : rc;
+	return rc;
 }

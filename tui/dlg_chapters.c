@@ -35,6 +35,15 @@ struct mark {
 	char source[16];
 };
 
+/* An intro or the end credits: shown, not edited. */
+struct span {
+	int64_t start_ms, end_ms;
+	char kind[8];
+	char source[16];
+};
+
+#define MAX_SPANS 4
+
 struct chap {
 	struct console *con;
 	int64_t id;
@@ -49,6 +58,8 @@ struct chap {
 	int pw, ph;                     /* the picture size asked for */
 	struct mark *marks;
 	int nmarks;
+	struct span spans[MAX_SPANS];
+	int nspans;
 	struct w_list list;
 	int dirty;                      /* unsaved changes */
 	int64_t detect_job;             /* 0 none, -1 being started */
@@ -208,6 +219,18 @@ load(struct chap *c)
 		utf8_copy(c->marks[c->nmarks].source, sizeof c->marks[c->nmarks].source,
 		    json_string_value(json_object_get(m, "source")));
 		c->nmarks++;
+	}
+	c->nspans = 0;
+	json_array_foreach(json_object_get(r, "spans"), i, m) {
+		if (c->nspans >= MAX_SPANS)
+			break;
+		c->spans[c->nspans].start_ms = json_integer_value(json_object_get(m, "start_ms"));
+		c->spans[c->nspans].end_ms = json_integer_value(json_object_get(m, "end_ms"));
+		utf8_copy(c->spans[c->nspans].kind, sizeof c->spans[c->nspans].kind,
+		    json_string_value(json_object_get(m, "kind")));
+		utf8_copy(c->spans[c->nspans].source, sizeof c->spans[c->nspans].source,
+		    json_string_value(json_object_get(m, "source")));
+		c->nspans++;
 	}
 	c->list.count = c->nmarks;
 	if (c->list.sel < 0 && c->nmarks > 0)
@@ -563,8 +586,8 @@ draw(WINDOW *w, struct chap *c)
 	w_put(w, 1, lx, LIST_COLS, line, 1);
 	wattroff(w, A_BOLD);
 	c->list.count = c->nmarks;
-	w_list_fix(&c->list, rows - 9);
-	for (i = c->list.top, y = 2; i < c->nmarks && y < rows - 7; i++, y++) {
+	w_list_fix(&c->list, rows - 9 - c->nspans);
+	for (i = c->list.top, y = 2; i < c->nmarks && y < rows - 7 - c->nspans; i++, y++) {
 		snprintf(line, sizeof line, "%s %-.14s %s", hmsf(c, c->marks[i].ms, a, sizeof a),
 		    c->marks[i].title, c->marks[i].source);
 		if (i == c->list.sel)
@@ -574,6 +597,15 @@ draw(WINDOW *w, struct chap *c)
 	}
 	if (c->nmarks == 0)
 		w_put(w, 2, lx, LIST_COLS, "(none: 'a' adds one)", 1);
+	/* The intro and end credits under the list: no break goes inside them. */
+	wattron(w, w_attr(CP_DIM));
+	for (i = 0; i < c->nspans; i++) {
+		snprintf(line, sizeof line, "%s-", hmsf(c, c->spans[i].start_ms, a, sizeof a));
+		snprintf(line + strlen(line), sizeof line - strlen(line), "%s %s %s",
+		    hmsf(c, c->spans[i].end_ms, a, sizeof a), c->spans[i].kind, c->spans[i].source);
+		w_put(w, rows - 7 - c->nspans + i, lx, LIST_COLS, line, 1);
+	}
+	wattroff(w, w_attr(CP_DIM));
 }
 
 /* The time to go to was typed (or not). */

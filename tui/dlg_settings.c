@@ -1,7 +1,8 @@
 /*
- * dlg_settings.c: the settings dialog, four tabs: Plex sources (the token
- * is typed masked and never shown again; test the connection), path
- * mappings (add, remove, test where a Plex path lands here), TMM
+ * dlg_settings.c: the settings dialog, four tabs: servers of every kind
+ * the importer table has (Plex, Jellyfin, Emby: the token or API key is
+ * typed masked and never shown again; test the connection), path
+ * mappings (add, remove, test where a server's path lands here), TMM
  * directories (add, remove), channels (add, edit, enable or disable).
  * Every change goes through the control socket, so other consoles see it.
  */
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "src/chanfield.h"
+#include "src/importer.h"
 #include "src/util.h"
 #include "src/xjson.h"
 #include "tui/console.h"
@@ -19,7 +21,7 @@
 
 enum tab { TAB_SOURCES, TAB_PATHS, TAB_TMM, TAB_CHANNELS, TAB_COUNT };
 
-static const char *const tab_names[] = { "Plex sources", "Path mappings", "TMM directories",
+static const char *const tab_names[] = { "Servers", "Path mappings", "TMM directories",
 	"Channels" };
 static const char *const tab_keys[] = {
 	"a add  d remove  t test the connection",
@@ -54,7 +56,8 @@ load(struct settings *s)
 
 	json_decref(s->items);
 	s->items = NULL;
-	r = console_call(s->con, list_cmds[s->tab], NULL, &cause);
+	r = console_call(s->con, list_cmds[s->tab], s->tab == TAB_SOURCES ? xjson_pack("{s:b}",
+	    "folders", 0) : NULL, &cause);
 	if (r == NULL) {
 		utf8_copy(s->status, sizeof s->status, cause);
 		free(cause);
@@ -74,11 +77,13 @@ row_text(struct settings *s, json_t *v, char *buf, size_t len)
 {
 	switch (s->tab) {
 	case TAB_SOURCES:
-		snprintf(buf, len, "%-4lld %-6s %-24.24s %-36.36s token %-8s %s",
+		snprintf(buf, len, "%-4lld %-8s %-20.20s %-34.34s%s%-10.10s secret %-8s %s",
 		    (long long)json_integer_value(json_object_get(v, "id")),
-		    json_string_value(json_object_get(v, "type")),
+		    json_string_value(json_object_get(v, "label")),
 		    json_string_value(json_object_get(v, "name")),
 		    json_string_value(json_object_get(v, "url")),
+		    *json_string_value(json_object_get(v, "user")) != '\0' ? " as " : "    ",
+		    json_string_value(json_object_get(v, "user")),
 		    json_is_true(json_object_get(v, "has_token")) ? "********" : "(none)",
 		    json_string_value(json_object_get(v, "last_sync")));
 		break;
@@ -171,14 +176,35 @@ call(struct console *con, const char *cmd, json_t *args, json_t **out, char *err
 	return 0;
 }
 
-/* Submit: add a source. */
+/* The kinds of server, for the add form (from the importer table). */
+static const char *const *
+server_kinds(void)
+{
+	static const char *kinds[16];
+	size_t i, n = 0;
+
+	if (kinds[0] != NULL)
+		return kinds;
+	for (i = 0; importers[i] != NULL && n < nitems(kinds) - 1; i++)
+		if (importers[i]->flags & IMPORTER_SERVER)
+			kinds[n++] = importers[i]->name;
+	kinds[n] = NULL;
+	return kinds;
+}
+
+/* Submit: add a server (its kind, name, URL, secret, user). */
 static int
 source_submit(void *arg, struct form_field *f, int n, char *err, size_t len)
 {
 	struct settings *s = arg;
+	json_t *req;
 
-	return call(s->con, "sources.add", xjson_pack("{s:s, s:s, s:s}", "name", f[0].in.buf, "url",
-	    f[1].in.buf, "token", f[2].in.buf), NULL, err, len);
+	(void)n;
+	req = xjson_pack("{s:s, s:s, s:s, s:s}", "kind", f[0].in.buf, "name", f[1].in.buf,
+	    "url", f[2].in.buf, "token", f[3].in.buf);
+	if (f[4].in.buf[0] != '\0')
+		json_object_set_new(req, "user", json_string(f[4].in.buf));
+	return call(s->con, "sources.add", req, NULL, err, len);
 }
 
 /* Submit: add a path mapping (a job: every stored path is re-mapped). */
@@ -368,20 +394,24 @@ static int
 add(void *state, struct console *con, int key)
 {
 	struct settings *s = state;
-	struct form_field f[3];
+	struct form_field f[5];
 
 	(void)key;
 	memset(f, 0, sizeof f);
 	switch (s->tab) {
 	case TAB_SOURCES:
-		f[0].label = "Name";
-		f[1].label = "URL (http://host:32400)";
-		f[2].label = "Token";
-		f[2].secret = 1;
-		form_open(con, "Add a Plex server", f, 3, NULL, 0, source_submit, add_done, s);
+		f[0].label = "Kind";
+		f[0].choices = server_kinds();
+		w_input_set(&f[0].in, f[0].choices[0]);
+		f[1].label = "Name";
+		f[2].label = "URL (http://host:32400, :8096)";
+		f[3].label = "Token or API key";
+		f[3].secret = 1;
+		f[4].label = "User (Jellyfin, Emby; empty: the administrator)";
+		form_open(con, "Add a server", f, 5, NULL, 0, source_submit, add_done, s);
 		break;
 	case TAB_PATHS:
-		f[0].label = "Plex path prefix";
+		f[0].label = "Server path prefix";
 		f[1].label = "Local path prefix";
 		f[2].label = "Source (empty: every one)";
 		form_open(con, "Add a path mapping", f, 3, NULL, 0, path_submit, add_done, s);
@@ -492,7 +522,7 @@ test(void *state, struct console *con, int key)
 			json_decref(r);
 		}
 	} else if (s->tab == TAB_PATHS)
-		form_ask(con, "Test a path", "Path as Plex reports it", "", test_path, s);
+		form_ask(con, "Test a path", "Path as the server reports it", "", test_path, s);
 	return 1;
 }
 
@@ -683,7 +713,7 @@ static const struct key_bind settings_keys[] = {
 	{ { 'a' }, "add a source, mapping, directory or channel", NULL, add, NULL, 0 },
 	{ { 'd', KEY_DC }, "remove the selected row (asks first; not channels)", NULL, remove_row,
 	    NULL, 0 },
-	{ { 't' }, "test: a source's connection, where a Plex path lands here", NULL, test, NULL,
+	{ { 't' }, "test: a server's connection, where a server's path lands here", NULL, test, NULL,
 	    0 },
 	{ { 'e', '\n' }, "edit the selected channel", NULL, edit, NULL, 0 },
 	{ { ' ' }, "enable or disable the selected channel", NULL, toggle, NULL, 0 },

@@ -1,7 +1,8 @@
 /*
- * dlg_sync.c: the sync dialog. Choose everything, or some Plex sources
- * (or some of their libraries, listed by testing the source) and some TMM
- * directories; the sync runs in the daemon's job pool, one request after
+ * dlg_sync.c: the sync dialog. Choose everything, or some sources of any
+ * kind (src/importer.h): servers (Plex, Jellyfin, Emby; or some of their
+ * libraries, listed by testing the source) and TMM folders, every one
+ * driven the same way; the sync runs in the daemon's job pool, one request after
  * another, while two bars show the library and the item and the changes
  * scroll by. The sync history sits below. A sync that held removals back
  * (more than the safety limit, or a folder that looked empty or
@@ -23,11 +24,11 @@
 #define MAX_ROWS 128
 #define MAX_MSGS 200
 
-enum row_kind { ROW_ALL, ROW_PLEX, ROW_LIBRARY, ROW_TMM };
+enum row_kind { ROW_ALL, ROW_SERVER, ROW_LIBRARY, ROW_FOLDER };
 
 struct row {
 	enum row_kind kind;
-	char name[128];                 /* source, library title or directory id */
+	char name[128];                 /* a source's ref ("plex:1"), or a library's title */
 	char label[160];
 	int source;                     /* ROW_LIBRARY: the row of its source */
 	int on;
@@ -91,42 +92,41 @@ add_row(struct sync *s, enum row_kind kind, const char *name, const char *label,
 	utf8_copy(r->label, sizeof r->label, label);
 }
 
-/* Sources and directories, and the history. */
+/* Sources of every kind, and the history. */
 static void
 load(struct sync *s)
 {
 	json_t *r, *v;
-	char *cause = NULL, label[160], id[32];
+	char *cause = NULL, label[160];
+	const char *family;
 	size_t i;
+	int server;
 
 	s->nrows = 0;
-	add_row(s, ROW_ALL, "", "Everything: every enabled Plex source and TMM directory", -1);
+	add_row(s, ROW_ALL, "", "Everything: every enabled source (servers and TMM folders)", -1);
 	s->rows[0].on = 1;
 	if ((r = console_call(s->con, "sources.list", NULL, &cause)) != NULL) {
 		json_array_foreach(json_object_get(r, "sources"), i, v) {
-			if (strcmp(json_string_value(json_object_get(v, "type")), "plex") != 0)
-				continue;
-			snprintf(label, sizeof label, "Plex  %s (%s)  'l' lists its libraries",
-			    json_string_value(json_object_get(v, "name")),
-			    json_string_value(json_object_get(v, "url")));
-			add_row(s, ROW_PLEX, json_string_value(json_object_get(v, "name")), label, -1);
+			family = json_string_value(json_object_get(v, "family"));
+			server = family == NULL || strcmp(family, "server") == 0;
+			if (server)
+				snprintf(label, sizeof label, "%-8s %s (%s)  'l' lists its libraries",
+				    json_string_value(json_object_get(v, "label")),
+				    json_string_value(json_object_get(v, "name")),
+				    json_string_value(json_object_get(v, "url")));
+			else
+				snprintf(label, sizeof label, "%-8s %s (%s)",
+				    json_string_value(json_object_get(v, "label")),
+				    json_string_value(json_object_get(v, "name")),
+				    json_string_value(json_object_get(v, "path")));
+			add_row(s, server ? ROW_SERVER : ROW_FOLDER,
+			    json_string_value(json_object_get(v, "ref")), label, -1);
 		}
 		json_decref(r);
 	} else {
 		utf8_copy(s->status, sizeof s->status, cause);
 		freep(&cause);
 	}
-	if ((r = console_call(s->con, "tmm.list", NULL, &cause)) != NULL) {
-		json_array_foreach(json_object_get(r, "dirs"), i, v) {
-			snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(v,
-			    "id")));
-			snprintf(label, sizeof label, "TMM   %s (%s)", json_string_value(json_object_get(v,
-			    "name")), json_string_value(json_object_get(v, "path")));
-			add_row(s, ROW_TMM, id, label, -1);
-		}
-		json_decref(r);
-	} else
-		freep(&cause);
 	s->list.count = s->nrows;
 	if (s->list.sel < 0)
 		s->list.sel = 0;
@@ -136,24 +136,24 @@ load(struct sync *s)
 	free(cause);
 }
 
-/* Turn the ticks into requests: everything, or one per source, one for the TMM dirs. */
+/* Turn the ticks into requests: everything, or one per source (some libraries of a server). */
 static void
 build_queue(struct sync *s)
 {
-	json_t *tmm = json_array(), *libs, *req;
+	json_t *libs, *req;
 	int i, k, any_lib;
 
 	json_decref(s->queue);
 	s->queue = json_array();
 	if (s->rows[0].on) {
 		json_array_append_new(s->queue, json_object());
-		json_decref(tmm);
 		return;
 	}
 	for (i = 1; i < s->nrows; i++) {
-		if (s->rows[i].kind == ROW_TMM && s->rows[i].on)
-			json_array_append_new(tmm, json_string(s->rows[i].name));
-		if (s->rows[i].kind != ROW_PLEX)
+		if (s->rows[i].kind == ROW_FOLDER && s->rows[i].on)
+			json_array_append_new(s->queue, xjson_pack("{s:s}", "source",
+			    s->rows[i].name));
+		if (s->rows[i].kind != ROW_SERVER)
 			continue;
 		libs = json_array();
 		any_lib = 0;
@@ -166,18 +166,13 @@ build_queue(struct sync *s)
 			json_decref(libs);
 			continue;
 		}
-		req = xjson_pack("{s:b, s:b, s:s}", "plex", 1, "tmm", 0, "source", s->rows[i].name);
+		req = xjson_pack("{s:b, s:s}", "folders", 0, "source", s->rows[i].name);
 		if (!s->rows[i].on)
 			json_object_set_new(req, "libraries", libs);
 		else
 			json_decref(libs);
 		json_array_append_new(s->queue, req);
 	}
-	if (json_array_size(tmm) > 0)
-		json_array_append_new(s->queue, xjson_pack("{s:b, s:b, s:o}", "plex", 0, "tmm", 1,
-		    "tmm_dirs", tmm));
-	else
-		json_decref(tmm);
 }
 
 /* Start the next queued request. */
@@ -369,7 +364,7 @@ draw(WINDOW *w, struct sync *s)
 		json_array_foreach(json_object_get(s->history, "history"), k, h) {
 			if (y >= rows - 3)
 				break;
-			snprintf(line, sizeof line, "%s  %-5s %-20.20s %-9s +%lld ~%lld -%lld  %s",
+			snprintf(line, sizeof line, "%s  %-8s %-20.20s %-9s +%lld ~%lld -%lld  %s",
 			    json_string_value(json_object_get(h, "start")),
 			    json_string_value(json_object_get(h, "source_type")),
 			    json_string_value(json_object_get(h, "source")),
@@ -477,7 +472,7 @@ tick(void *state, struct console *con, int key)
 	return 1;
 }
 
-/* l: list the selected Plex source's libraries (a job: the answer comes as job.done). */
+/* l: list the selected server's libraries (a job: the answer comes as job.done). */
 static int
 libraries(void *state, struct console *con, int key)
 {
@@ -487,7 +482,7 @@ libraries(void *state, struct console *con, int key)
 	json_t *r;
 
 	(void)key;
-	if (row == NULL || row->kind != ROW_PLEX || s->test_job != 0)
+	if (row == NULL || row->kind != ROW_SERVER || s->test_job != 0)
 		return 1;
 	r = console_call(con, "sources.test", xjson_pack("{s:s}", "source", row->name), &cause);
 	if (r == NULL) {
@@ -606,9 +601,9 @@ sync_close(void *state, struct console *con)
 static const struct key_bind sync_keys[] = {
 	{ { KEY_UP, KEY_DOWN, 'k', 'j', KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, 'g', 'G' },
 	    "select a row", NULL, select_row, NULL, 0 },
-	{ { ' ' }, "tick or untick: everything, a source, a library, a directory", NULL, tick,
+	{ { ' ' }, "tick or untick: everything, a source, a library, a folder", NULL, tick,
 	    NULL, 0 },
-	{ { 'l' }, "list the selected Plex source's libraries (to tick some)", NULL, libraries,
+	{ { 'l' }, "list the selected server's libraries (to tick some)", NULL, libraries,
 	    NULL, 0 },
 	{ { '\n', 's' }, "start syncing what is ticked", NULL, start, NULL, 0 },
 	{ { 'c' }, "cancel the sync running", NULL, cancel, NULL, 0 },

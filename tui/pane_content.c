@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/importer.h"
 #include "src/util.h"
 #include "src/xjson.h"
 #include "tui/console.h"
@@ -19,7 +20,24 @@
 
 static const char *const types[] = { NULL, "movie", "episode", "commercial", "bumper",
 	"station_id", "intro", "outro", "interstitial", "promo" };
-static const char *const sources[] = { NULL, "plex", "tmm", "manual", "demo" };
+/* The source filter: every importer's kind (src/importer.h), then manual and demo. */
+static const char *sources[16];
+static size_t nsources;
+
+/* Fill sources[] from the table of importers, once. */
+static void
+source_kinds(void)
+{
+	size_t i;
+
+	if (nsources > 0)
+		return;
+	sources[nsources++] = NULL;
+	for (i = 0; importers[i] != NULL && nsources < nitems(sources) - 2; i++)
+		sources[nsources++] = importers[i]->name;
+	sources[nsources++] = "manual";
+	sources[nsources++] = "demo";
+}
 static const char *const ratings[] = { NULL, "G", "PG", "PG-13", "R", "NC-17", "TV-Y", "TV-Y7",
 	"TV-G", "TV-PG", "TV-14", "TV-MA" };
 static const char *const dayparts[] = { NULL, "morning", "afternoon", "prime", "late_night" };
@@ -251,8 +269,10 @@ cnt_filter(void *state, struct console *con, int key)
 	(void)con;
 	if (key == 't')
 		c->type = cycle(c->type, nitems(types));
-	else if (key == 's')
-		c->source = cycle(c->source, nitems(sources));
+	else if (key == 's') {
+		source_kinds();
+		c->source = cycle(c->source, nsources);
+	}
 	else if (key == 'r')
 		c->rating = cycle(c->rating, nitems(ratings));
 	else

@@ -31,10 +31,10 @@ id_arg(const char *s, int64_t *id)
 static int
 chapters_list_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct chapter *ch = NULL;
+	struct chapter *ch = NULL, *sp = NULL;
 	sqlite3 *db;
-	char *cause = NULL, t[32];
-	size_t n = 0, i;
+	char *cause = NULL, t[32], u[32];
+	size_t n = 0, ns = 0, i;
 	int64_t id;
 
 	if (argc != 2 || id_arg(argv[1], &id) != 0) {
@@ -48,12 +48,23 @@ chapters_list_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		free(cause);
 		return 1;
 	}
-	if (n == 0)
+	if (chapters_spans(db, id, &sp, &ns, &cause) != 0) {
+		cmd_error("%s", cause);
+		free(cause);
+		chapters_free(&ch, n);
+		return 1;
+	}
+	if (n == 0 && ns == 0)
 		printf("No chapter markers on %lld\n", (long long)id);
 	for (i = 0; i < n; i++)
 		printf("%s  %-9s %s\n", chapters_time(t, sizeof t, ch[i].ms), ch[i].source,
 		    ch[i].title != NULL ? ch[i].title : "");
+	/* Intro and credits: no break inside them. */
+	for (i = 0; i < ns; i++)
+		printf("%s  %-9s %s to %s (no break inside)\n", chapters_time(t, sizeof t, sp[i].ms),
+		    sp[i].source, sp[i].title, chapters_time(u, sizeof u, sp[i].end_ms));
 	chapters_free(&ch, n);
+	chapters_free(&sp, ns);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /*
- * cmd/discover.c: retrovue discover --title T [--year Y] — which shows a
- * Plex server has under a title, told apart by year and external ids.
+ * cmd/discover.c: retrovue discover --title T [--year Y] — which shows the
+ * servers (Plex, Jellyfin, Emby) have under a title, told apart by year
+ * and external ids.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@ print_found(const struct sync_found *f)
 			any = 1;
 		}
 	}
-	printf("]  %s / %s, ratingKey %s", f->source, f->library, f->rating_key);
+	printf("]  %s / %s, %s id %s", f->source, f->library, f->kind, f->key);
 	if (f->episodes >= 0)
 		printf(", %ld episode%s", f->episodes, f->episodes == 1 ? "" : "s");
 	printf("\n");
@@ -59,6 +60,7 @@ discover_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int c, r;
 
 	libopts_init(&lo, ctx, NULL);
+	lo.req.folders = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if ((r = libopts_option(&lo, c, optarg)) < 0)
 			return 2;
@@ -106,7 +108,7 @@ discover_help(FILE *f)
 const struct cmd_entry cmd_discover_entry = {
 	.name = "discover",
 	.usage = "--title TITLE [--year YEAR] [options]",
-	.summary = "list the Plex shows with a title, told apart by year and ids",
+	.summary = "list the servers' shows with a title, told apart by year and ids",
 	.flags = CMD_NO_DB,
 	.exec = discover_exec,
 	.help = discover_help,

@@ -49,8 +49,8 @@ void
 libopts_init(struct libopts *lo, struct cmd_ctx *ctx, atomic_int *cancel)
 {
 	memset(lo, 0, sizeof *lo);
-	lo->req.plex = 1;
-	lo->req.tmm = 1;
+	lo->req.servers = 1;
+	lo->req.folders = 1;
 	lo->req.retries = -1;
 	lo->req.dry_run = ctx->dry_run;
 	lo->req.url = ctx->plex_url;

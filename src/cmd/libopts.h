@@ -1,6 +1,6 @@
 /*
  * libopts.h: what the content-library commands (source, discover, sync,
- * sync-all) share: the Plex connection options and the request they
+ * sync-all) share: the server connection options and the request they
  * fill in, and drawing an import's progress on the terminal.
  */
 #ifndef RV_CMD_LIBOPTS_H
@@ -29,7 +29,7 @@ enum {
 
 #define LIBOPTS_MAX 64
 
-/* The Plex options as getopt_long entries. */
+/* The server options as getopt_long entries. */
 #define LIBOPTS_LONG \
 	{ "timeout", required_argument, NULL, LIBOPT_TIMEOUT }, \
 	{ "connect-timeout", required_argument, NULL, LIBOPT_CONNECT_TIMEOUT }, \
@@ -39,8 +39,8 @@ enum {
 	{ "source", required_argument, NULL, LIBOPT_SOURCE }
 
 #define LIBOPTS_USAGE \
-	"  --source NAME        one Plex source (default: every enabled one)\n" \
-	"  --library NAME       a Plex library by title or section key (repeatable)\n" \
+	"  --source NAME        one source, of any kind (default: every enabled one)\n" \
+	"  --library NAME       a server's library by title or key (repeatable)\n" \
 	"  --page-size N        items per request (default 200)\n" \
 	"  --timeout SEC        give up on a request with no data for SEC (default 30)\n" \
 	"  --connect-timeout SEC  (default 10)\n" \

@@ -1,5 +1,5 @@
 /*
- * cmd/sync.c: retrovue sync and sync-all — import from Plex and TMM.
+ * cmd/sync.c: retrovue sync and sync-all — import from every source.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 
 #include "src/cmd/cmd.h"
 #include "src/cmd/libopts.h"
+#include "src/importer.h"
 #include "src/sync.h"
 #include "src/util.h"
 
@@ -62,7 +63,7 @@ sync_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int c, r;
 
 	libopts_init(&lo, ctx, &sync_cancel);
-	lo.req.tmm = 0;
+	lo.req.folders = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if ((r = libopts_option(&lo, c, optarg)) < 0)
 			return 2;
@@ -89,28 +90,35 @@ sync_all_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "tmm", required_argument, NULL, LIBOPT_TMM },
 		{ "force", no_argument, NULL, LIBOPT_FORCE },
 		{ "dry-run", no_argument, NULL, LIBOPT_DRY_RUN },
+		{ "only", required_argument, NULL, 'o' },
 		{ "plex-only", no_argument, NULL, 'p' },
 		{ "tmm-only", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char usage[] = "usage: retrovue sync-all [--library NAME]... [--tmm DIR]... "
-	    "[--plex-only|--tmm-only] [--force] [--dry-run] [options]\n" LIBOPTS_USAGE
+	    "[--only KIND] [--force] [--dry-run] [options]\n" LIBOPTS_USAGE
 	    "  --tmm DIR            a TMM directory by id, name or path (repeatable)\n"
+	    "  --only KIND          only the sources of one kind (plex, jellyfin, emby, tmm);\n"
+	    "                       --plex-only and --tmm-only say the same\n"
 	    "  --force              process everything, changed or not, and remove what is gone\n"
 	    "                       even beyond the safety limit or from a folder that looks\n"
 	    "                       empty or unmounted\n";
+	const struct importer *only = NULL;
 	struct libopts lo;
-	int c, r, plex_only = 0, tmm_only = 0;
+	int c, r;
 
 	libopts_init(&lo, ctx, &sync_cancel);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'p') {
-			plex_only = 1;
-			continue;
-		}
-		if (c == 't') {
-			tmm_only = 1;
+		if (c == 'o' || c == 'p' || c == 't') {
+			if (only != NULL || (only = importer_find(c == 'o' ? optarg : c == 'p' ?
+			    "plex" : "tmm")) == NULL) {
+				if (only == NULL)
+					cmd_error("'%s' is not a kind of source (there are: %s)", optarg,
+					    importer_kinds(0));
+				fputs(usage, stderr);
+				return 2;
+			}
 			continue;
 		}
 		if ((r = libopts_option(&lo, c, optarg)) < 0)
@@ -120,17 +128,21 @@ sync_all_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			return c == 'h' ? 0 : 2;
 		}
 	}
-	if (optind != argc || (plex_only && tmm_only)) {
+	if (optind != argc) {
 		fputs(usage, stderr);
 		return 2;
 	}
-	/* Naming libraries or directories syncs just those. */
-	if (lo.req.nlibraries > 0 || lo.req.source != NULL || ctx->plex_url != NULL || plex_only)
-		lo.req.tmm = lo.req.ntmm > 0;
-	if (lo.req.ntmm > 0 || tmm_only)
-		lo.req.plex = lo.req.nlibraries > 0 || lo.req.source != NULL || ctx->plex_url != NULL;
-	if (plex_only)
-		lo.req.plex = 1;
+	/* Naming libraries, a source or directories syncs just those. */
+	if (lo.req.nlibraries > 0 || lo.req.source != NULL || ctx->plex_url != NULL)
+		lo.req.folders = lo.req.ntmm > 0;
+	if (lo.req.ntmm > 0)
+		lo.req.servers = lo.req.nlibraries > 0 || lo.req.source != NULL ||
+		    ctx->plex_url != NULL;
+	if (only != NULL) {
+		lo.req.kind = only->name;
+		lo.req.servers = (only->flags & IMPORTER_SERVER) != 0;
+		lo.req.folders = (only->flags & IMPORTER_FOLDER) != 0;
+	}
 	return run(ctx, &lo);
 }
 
@@ -150,6 +162,7 @@ static void
 sync_all_help(FILE *f)
 {
 	fputs("  --tmm DIR            a TMM directory by id, name or path (repeatable)\n"
+	    "  --only KIND          only the sources of one kind (plex, jellyfin, emby, tmm)\n"
 	    "  --plex-only, --tmm-only\n"
 	    "  --force              process everything, changed or not, and remove what is gone\n"
 	    "                       even beyond the safety limit or from a folder that looks\n"
@@ -160,7 +173,7 @@ sync_all_help(FILE *f)
 const struct cmd_entry cmd_sync_entry = {
 	.name = "sync",
 	.usage = "--title TITLE [--year YEAR] [--force] [--dry-run] [options]",
-	.summary = "import the shows and movies with one title from Plex",
+	.summary = "import the shows and movies with one title from the servers",
 	.flags = CMD_NO_DB,
 	.exec = sync_exec,
 	.help = sync_help,
@@ -168,8 +181,9 @@ const struct cmd_entry cmd_sync_entry = {
 
 const struct cmd_entry cmd_sync_all_entry = {
 	.name = "sync-all",
-	.usage = "[--library NAME]... [--tmm DIR]... [--page-size N] [--force] [--dry-run]",
-	.summary = "import everything (or the libraries named) from Plex and TMM, incrementally",
+	.usage = "[--library NAME]... [--tmm DIR]... [--only KIND] [--page-size N] [--force] "
+	    "[--dry-run]",
+	.summary = "import everything (or what is named) from every source, incrementally",
 	.flags = CMD_NO_DB,
 	.exec = sync_all_exec,
 	.help = sync_all_help,

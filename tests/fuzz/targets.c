@@ -57,7 +57,7 @@ fuzz_nfo(const uint8_t *data, size_t size)
 static int
 fuzz_plex(const uint8_t *data, size_t size)
 {
-	struct plex_item it;
+	struct srv_item it;
 	json_t *doc = NULL, *meta, *m;
 	char *cause = NULL;
 	size_t i;

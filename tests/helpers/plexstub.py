@@ -153,6 +153,8 @@ class Library:
                 key += 1
                 eps.append(self.clone_episode(self.t_episodes[i % len(self.t_episodes)], show,
                                               key, 1, i, 1600000000 + key))
+                if show is bsg78:
+                    add_marks(eps[-1], key)
             self.episodes[show["ratingKey"]] = eps
 
     def generate(self, nmovies, nshows, nepisodes):
@@ -304,6 +306,33 @@ class Library:
         s["contentRating"] = 14
         self.episodes["22"][0]["index"] = None
         self.episodes["22"][1]["parentIndex"] = "one"
+
+
+def add_marks(e, key):
+    """Chapters and intro/credits markers, as a server with them sends
+    them when asked (includeChapters=1, includeMarkers=1)."""
+    d = e["duration"]
+    cuts = [0, 440000, 880000, d]
+    e["Chapter"] = [{"id": key * 10 + i, "filter": "thumb=%d" % (key * 10 + i), "index": i + 1,
+                     "startTimeOffset": cuts[i], "endTimeOffset": cuts[i + 1],
+                     "thumb": "/library/media/%d/chapterImages/%d" % (key, i + 1)}
+                    for i in range(3)]
+    e["Marker"] = [{"id": key * 10 + 5, "type": "intro", "startTimeOffset": 30000,
+                    "endTimeOffset": 75000},
+                   {"id": key * 10 + 6, "type": "credits", "startTimeOffset": d - 60000,
+                    "endTimeOffset": d, "final": True}]
+
+
+def strip_marks(item, q):
+    """What a server leaves out unless asked for."""
+    if not isinstance(item, dict) or ("Chapter" not in item and "Marker" not in item):
+        return item
+    item = dict(item)
+    if q.get("includeChapters") != "1":
+        item.pop("Chapter", None)
+    if q.get("includeMarkers") != "1":
+        item.pop("Marker", None)
+    return item
 
 
 def to_xml(container, items_tag):
@@ -501,6 +530,7 @@ class Handler(BaseHTTPRequestHandler):
                          and t in i["title"].lower()]
             if q.get("includeGuids") != "1":
                 items = [strip_guids(i) for i in items]
+            items = [strip_marks(i, q) for i in items]
             return self.page(q, self.headers, items, {
                 "allowSync": True, "librarySectionID": int(key), "librarySectionTitle": sec["title"],
                 "librarySectionUUID": sec.get("uuid", ""), "title1": sec["title"],
@@ -511,7 +541,7 @@ class Handler(BaseHTTPRequestHandler):
                 show = lib.show(key)
                 if show is None:
                     return None
-                return self.page(q, self.headers, lib.episodes.get(key, []), {
+                return self.page(q, self.headers, [strip_marks(i, q) for i in lib.episodes.get(key, [])], {
                     "allowSync": True, "key": key, "title1": "All episodes",
                     "title2": show.get("title"), "parentTitle": show.get("title"),
                     "grandparentRatingKey": int(key) if key.isdigit() else key,

@@ -152,20 +152,20 @@ check "any other key closes it" wait_gone one "any other key closes" 2
 
 # Dialogs over dialogs, in the console's one loop.
 tm send-keys -t one F2
-check "F2 opens the settings" wait_screen one "Plex sources +Path mappings +TMM directories" 5
+check "F2 opens the settings" wait_screen one "Servers +Path mappings +TMM directories" 5
 tm send-keys -t one F1
 check "F1 over a dialog opens the keys at that dialog's" sh -c \
 	"tmux -S '$TS' capture-pane -p -t one | sed -n 2p | grep -q 'Settings (F2)'"
 check "with them" wait_screen one "add a source, mapping, directory or channel" 1
 tm send-keys -t one Escape
 check "Esc closes the keys" wait_gone one "any other key closes" 2
-check "the settings are still open" wait_screen one "Plex sources +Path mappings" 1
+check "the settings are still open" wait_screen one "Servers +Path mappings" 1
 tm send-keys -t one F9
 check "F9 opens the emergency alert over the settings" wait_screen one "EMERGENCY ALERT" 2
-check "the settings under it" wait_screen one "Plex sources +Path mappings" 1
+check "the settings under it" wait_screen one "Servers +Path mappings" 1
 tm send-keys -t one Escape
 check "Esc cancels the alert" wait_gone one "EMERGENCY ALERT" 2
-check "back in the settings" wait_screen one "Plex sources +Path mappings" 1
+check "back in the settings" wait_screen one "Servers +Path mappings" 1
 check_eq "nothing aired" "" "$(alert_status)"
 tm send-keys -t one Escape
 check "Esc closes the settings" wait_screen one "/:search" 2

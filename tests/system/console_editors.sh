@@ -227,9 +227,9 @@ check "console A is back on the main screen" wait_screen a "Content (1)"
 $tmx send-keys -t a Enter
 check "Enter on the item opens the metadata editor" wait_screen a "Metadata: Signal and Noise S01E01 Pilot"
 check "with the source's metadata read-only" wait_screen a "resolution  *640x360"
-$tmx send-keys -t a Up Up Up C-u
+$tmx send-keys -t a Up Up Up Up C-u
 $tmx send-keys -t a -l "Edited in tmux"
-$tmx send-keys -t a Down Enter
+$tmx send-keys -t a Down Down Enter
 check "Save says what it did" wait_screen a "Saved the metadata of $id"
 check_eq "the database has the new notes" "Edited in tmux" \
 	"$(q "SELECT scheduling_notes FROM content_scheduling_metadata WHERE media_file_id = $id")"
@@ -238,7 +238,7 @@ check_eq "the database has the new notes" "Edited in tmux" \
 # its slots over the settings (a slot added in a form, removed after a
 # question), a TMM directory added and removed.
 $tmx send-keys -t a F2
-check "F2 opens the settings" wait_screen a "Plex sources  *Path mappings  *TMM directories  *Channels"
+check "F2 opens the settings" wait_screen a "Servers  *Path mappings  *TMM directories  *Channels"
 $tmx send-keys -t a Left
 check "Left: the channels tab" wait_screen a "Retro Sitcoms .*enabled"
 $tmx send-keys -t a Down Down Down e

@@ -148,7 +148,13 @@ if near "${hz:-0}" 440; then ok "jpn (none): the first track that is not comment
 # each measured on its own: equal tones, equal levels).
 lv() { $TONES "$1" "$2" | awk -v a="$3" -v b="$4" '$1 >= a && $1 < b && $2 > 0 { s += $3; n++ } END { printf "%.1f", s / n }'; }
 l0=$(lv "$T/c3.ts" a:0 "$(s 6.5)" "$(s 8.5)") l1=$(lv "$T/c3.ts" a:1 "$(s 6.5)" "$(s 8.5)")
-check_eq "the SAP that airs the main audio airs it at its level" "$l0" "$l1"
+# Within 1 dB (less than a listener hears): each lane measures its own
+# loudness as it airs, and on a loaded machine their windows differ a little.
+if python3 -c "import sys; sys.exit(abs($l0 - ($l1)) > 1.0)" 2>/dev/null; then
+	ok "the SAP that airs the main audio airs it at its level"
+else
+	not_ok "the SAP that airs the main audio airs it at its level"; diag "main $l0 dB, SAP $l1 dB"
+fi
 
 # The alert on both audio programs.
 for st in 0 1; do

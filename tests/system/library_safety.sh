@@ -242,7 +242,7 @@ run_rc "$RETROVUE" source add plex --name home --url "$URL" --token "$TOKEN"
 run_rc "$RETROVUE" sync-all
 check_eq "the first Plex sync exits 0" 0 "$rc"
 plexcount() { sq "SELECT (SELECT count(*) FROM movies) || '/' || (SELECT count(*) FROM episodes) || '/' || (SELECT count(*) FROM chapter_markers)"; }
-check_eq "6 movies, 15 episodes" "6/15/0" "$(plexcount)"
+check_eq "6 movies, 15 episodes, 8 chapters from Plex" "6/15/8" "$(plexcount)"
 got=$(sq "SELECT media_file_id FROM episodes WHERE plex_rating_key = '5001'")
 fire=$(sq "SELECT media_file_id FROM movies WHERE title = 'Reign of Fire'")
 run_rc "$RETROVUE" chapters add "$got" 10:00 "Act 2"
@@ -254,7 +254,7 @@ run_rc "$RETROVUE" sync-all
 check_eq "a sync that would lose most of both libraries exits 1" 1 "$rc"
 check_grep "the movies are held back" "home: library 'Movies': 5 of its 6 files would be removed, more than the limit of 1" "$T/err"
 check_grep "so are the episodes" "home: library 'TV Shows': 12 of its 15 files would be removed" "$T/err"
-check_eq "nothing went" "6/15/2" "$(plexcount)"
+check_eq "nothing went" "6/15/10" "$(plexcount)"
 check_eq "the shows are still there" 4 "$(sq 'SELECT count(*) FROM shows')"
 check_eq "the history says partial, and why" "partial|1" \
     "$(sq "SELECT status, error_message LIKE '%--force removes them%' FROM sync_history ORDER BY id DESC LIMIT 1")"
@@ -263,7 +263,7 @@ check_eq "--force removes them" "1/3/0" "$(plexcount)"
 
 stub_ctl "set?scenario=full"
 run_rc "$RETROVUE" sync-all
-check_eq "the full library again" "6/15/2" "$(plexcount)"
+check_eq "the full library again" "6/15/10" "$(plexcount)"
 check_grep "the movie came back with its metadata and marker" \
     "Added movie: Reign of Fire (back: its scheduling metadata and chapter markers restored)" "$T/out"
 check_eq "its marker and daypart" "1800000|prime" \
@@ -275,7 +275,7 @@ stub_ctl "set?scenario=shrink"
 run_rc "$RETROVUE" sync-all
 stub_ctl "set?scenario=full&rekey=1&move=1"
 run_rc "$RETROVUE" sync-all
-check_eq "a rebuilt library comes back whole" "6/15/2" "$(plexcount)"
+check_eq "a rebuilt library comes back whole" "6/15/10" "$(plexcount)"
 check_eq "the episode known by its GUID has its marker" "600000|Act 2" \
     "$(sq "SELECT m.timestamp_ms, m.chapter_title FROM episodes e JOIN chapter_markers m USING (media_file_id) WHERE e.plex_rating_key = '105001'")"
 check_eq "at its new path" 1 \

@@ -70,6 +70,16 @@ TV Shows|15" "$(sq 'SELECT library_name, count(*) FROM media_files GROUP BY 1 OR
 check_eq "sync_history records the run" "plex|home|success|21|0|0" \
     "$(sq 'SELECT source_type, source_name, status, items_added, items_updated, items_removed FROM sync_history')"
 check "the source has a last sync time" test -n "$(sq 'SELECT last_sync_time FROM content_sources')"
+check_eq "Plex's chapters are break points (the one at 0 is none)" "440000|plex 880000|plex" \
+    "$(sq "SELECT group_concat(x, ' ') FROM (SELECT timestamp_ms || '|' || source AS x FROM chapter_markers c JOIN episodes e USING (media_file_id) JOIN shows s ON s.id = e.show_id WHERE s.year = 1978 AND e.episode_number = 1 ORDER BY timestamp_ms)")"
+bsg1=$(sq "SELECT e.media_file_id FROM episodes e JOIN shows s ON s.id = e.show_id WHERE s.year = 1978 AND e.episode_number = 1")
+bsg1_dur=$(sq "SELECT duration_ms FROM media_files WHERE id = $bsg1")
+check_eq "its intro and credits markers are spans" "intro|30000|75000|plex credits|$((bsg1_dur - 60000))|$bsg1_dur|plex" \
+    "$(sq "SELECT group_concat(x, ' ') FROM (SELECT kind || '|' || start_ms || '|' || end_ms || '|' || source AS x FROM media_markers WHERE media_file_id = $bsg1 ORDER BY start_ms)")"
+check_eq "on each of its four episodes" "8|8" "$(sq 'SELECT (SELECT count(*) FROM chapter_markers), (SELECT count(*) FROM media_markers)')"
+run_rc "$RETROVUE" chapters list "$bsg1"
+check_grep "chapters list names Plex as their source" "^0:07:20.000  plex" "$T/out"
+check_grep "and shows the credits" "plex      credits to " "$T/out"
 
 # The scheduler's fine log points at a Game of Thrones episode (an hour ago).
 past=$(( $(date +%s) * 1000 - 3600000 ))
@@ -125,8 +135,8 @@ check_eq "sync-all --page-size 1 exits 0" 0 "$rc"
 check_eq "and imports the same" "5|3|12" \
     "$(sq 'SELECT (SELECT count(*) FROM movies), (SELECT count(*) FROM shows), (SELECT count(*) FROM episodes)')"
 stub_log > "$T/log"
-check_grep "it pages through the movies" "sections/1/all?type=1&includeGuids=1&X-Plex-Container-Start=4&X-Plex-Container-Size=1" "$T/log"
-check_grep "and through episodes" "allLeaves?X-Plex-Container-Start=3&X-Plex-Container-Size=1" "$T/log"
+check_grep "it pages through the movies" "sections/1/all?type=1&includeGuids=1&includeChapters=1&includeMarkers=1&X-Plex-Container-Start=4&X-Plex-Container-Size=1" "$T/log"
+check_grep "and through episodes" "allLeaves?includeChapters=1&includeMarkers=1&X-Plex-Container-Start=3&X-Plex-Container-Size=1" "$T/log"
 
 # Title sync: only the 1978 series.
 fresh_db

@@ -98,6 +98,10 @@ START_TEST(token_values_masked)
 	ck_assert_str_eq(last_text(), "header x-plex-token: ****** sent");
 	log_info("{\"X-Plex-Token\": \"qq11\"}");
 	ck_assert_ptr_null(strstr(last_text(), "qq11"));
+	log_info("header X-Emby-Token: emb7k3y sent");
+	ck_assert_str_eq(last_text(), "header X-Emby-Token: ******* sent");
+	log_info("GET http://jf:8096/Items?api_key=jfk3y99&Limit=5");
+	ck_assert_str_eq(last_text(), "GET http://jf:8096/Items?api_key=*******&Limit=5");
 }
 END_TEST
 

@@ -50,16 +50,16 @@ doc(const char *rel)
 START_TEST(json_movies)
 {
 	json_t *d = doc("json/library_sections_1_all.movies.json");
-	struct plex_item it;
+	struct srv_item it;
 
 	ck_assert_int_eq((int)json_array_size(plex_metadata(d)), 4);
 	ck_assert_int_eq(plex_item_parse(json_array_get(plex_metadata(d), 0), &it), 0);
-	ck_assert_str_eq(it.rating_key, "55");
+	ck_assert_str_eq(it.key, "55");
 	ck_assert_str_eq(it.type, "movie");
 	ck_assert_str_eq(it.title, "Big Buck Bunny");
 	ck_assert_int_eq(it.year, 2008);
 	ck_assert_str_eq(it.content_rating, "G");
-	ck_assert_int_eq((int)it.updated_at, 1579514152);
+	ck_assert_int_eq((int)it.stamp, 1579514152);
 	ck_assert_int_eq((int)it.duration_ms, 5062);
 	ck_assert_str_eq(it.file, "/data/Movies/Big Buck Bunny (2008).mkv");
 	ck_assert_int_eq((int)it.file_size, 13400382);
@@ -76,7 +76,7 @@ END_TEST
 START_TEST(json_new_agent)
 {
 	json_t *d = doc("json/library_metadata_1036.movie_plex_agent_guids.json");
-	struct plex_item it;
+	struct srv_item it;
 
 	ck_assert_int_eq(plex_item_parse(json_array_get(plex_metadata(d), 0), &it), 0);
 	ck_assert_str_eq(it.content_rating, "gb/12");
@@ -98,7 +98,7 @@ END_TEST
 START_TEST(json_shows_episodes)
 {
 	json_t *d = doc("json/library_sections_2_all.shows.json");
-	struct plex_item it;
+	struct srv_item it;
 
 	ck_assert_int_eq(plex_item_parse(json_array_get(plex_metadata(d), 0), &it), 0);
 	ck_assert_str_eq(it.type, "show");
@@ -134,7 +134,7 @@ END_TEST
 START_TEST(xml)
 {
 	json_t *d = doc("xml/library_sections.movie_show_artist.xml"), *dirs, *mc;
-	struct plex_item it;
+	struct srv_item it;
 	size_t i;
 
 	/* Sections: Directory elements without a ratingKey stay "Directory". */
@@ -153,7 +153,7 @@ START_TEST(xml)
 	for (i = 0; i < 16; i++) {
 		ck_assert_int_eq(plex_item_parse(json_array_get(plex_metadata(d), i), &it), 0);
 		ck_assert_ptr_nonnull(it.file);
-		ck_assert(it.updated_at > 0);
+		ck_assert(it.stamp > 0);
 		plex_item_clear(&it);
 	}
 	ck_assert_int_eq(plex_item_parse(json_array_get(plex_metadata(d), 1), &it), 0);
@@ -203,7 +203,7 @@ static void
 mangle(const char *rel)
 {
 	json_t *odd[7], *d, *items, *m, *copy, *saved;
-	struct plex_item it;
+	struct srv_item it;
 	const char *key;
 	size_t i, k, n;
 	void *iter;
@@ -225,7 +225,7 @@ mangle(const char *rel)
 				copy = json_deep_copy(m);
 				json_object_set(copy, key, odd[k]);
 				if (plex_item_parse(copy, &it) == 0)
-					ck_assert_ptr_nonnull(it.rating_key);
+					ck_assert_ptr_nonnull(it.key);
 				plex_item_clear(&it);
 				json_object_del(copy, key);
 				plex_item_parse(copy, &it);

@@ -2,7 +2,9 @@
  * test_sched.c: the scheduler (src/sched.c, src/schedcheck.c, src/coarse.c,
  * src/scheddemo.c) on hand-built libraries: on-time starts at odd lengths,
  * break placement with 0, 3 and 12 markers, pod rules, movies spanning
- * slots, the locked window, determinism, DST, series progress, removed
+ * slots, break points from every source (hand, detected, server and file
+ * chapters) around intros and end credits, the credits policies, the
+ * locked window, determinism, DST, series progress, removed
  * content, the invariant checker on broken logs, and the demo channels.
  */
 #include <pthread.h>
@@ -190,6 +192,142 @@ START_TEST(breaks_at_markers)
 	ck_assert_int_eq(n, 2);
 	ck_assert_int_eq(pts[0], detected);
 	ck_assert_int_eq(pts[1], 880000);
+	db_close(&db);
+}
+END_TEST
+
+/* Chapters of a source ('plex', 'file'...) on a file. */
+static void
+source_marks(sqlite3 *db, int64_t media, const char *source, const int64_t *marks, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		fx_exec(db, "INSERT INTO chapter_markers (media_file_id, timestamp_ms, source) VALUES "
+		    "(%lld, %lld, '%s')", (long long)media, (long long)marks[i], source);
+}
+
+/* An intro or credits span of a file. */
+static void
+span(sqlite3 *db, int64_t media, const char *kind, int64_t a, int64_t z)
+{
+	fx_exec(db, "INSERT INTO media_markers (media_file_id, kind, start_ms, end_ms, source) "
+	    "VALUES (%lld, '%s', %lld, %lld, 'jellyfin')", (long long)media, kind, (long long)a,
+	    (long long)z);
+}
+
+START_TEST(breaks_from_every_source)
+{
+	static const int64_t three[] = { 300000, 480000, 900000 }, two[] = { 300000, 900000 };
+	static const int64_t hand[] = { 480000, 900000 }, file[] = { 300000, 1000000 };
+	static const int64_t late[] = { 450000, 1250000 };
+	int64_t show, ch, srv, det, mixed, intro, credits, cmarks, pts[16];
+	sqlite3 *db = fx_db();
+	int n;
+
+	fx_pool(db);
+	show = fx_show(db, "Sources", "TV-PG");
+	srv = fx_episode(db, show, 1, 1, 1320000, NULL, 0);
+	source_marks(db, srv, "plex", three, 3);
+	det = fx_episode(db, show, 1, 2, 1320000, NULL, 0);
+	source_marks(db, det, "jellyfin", two, 2);
+	source_marks(db, det, "detected", (const int64_t[]){ 450000 }, 1);
+	mixed = fx_episode(db, show, 1, 3, 1320000, hand, 2);
+	source_marks(db, mixed, "file", file, 2);
+	intro = fx_episode(db, show, 1, 4, 1320000, NULL, 0);
+	span(db, intro, "intro", 400000, 500000);
+	credits = fx_episode(db, show, 1, 5, 1320000, NULL, 0);
+	span(db, credits, "credits", 1200000, 1320000);
+	cmarks = fx_episode(db, show, 1, 6, 1320000, NULL, 0);
+	source_marks(db, cmarks, "emby", late, 2);
+	span(db, cmarks, "credits", 1200000, 1320000);
+	ch = fx_channel(db, "9", "UTC", 30);
+	fx_slot(db, ch, "daily", "00:00", "24:00", COARSE_SERIES, show, 0);
+	extend(db, ch, NOW, 6 * HOUR_MS);
+	assert_clean(db, ch, 0, INT64_MAX);
+
+	/* A server's chapters, as break points: the two nearest the ideal ones. */
+	n = breaks_of(db, ch, srv, pts, 16);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(pts[0], 480000);
+	ck_assert_int_eq(pts[1], 900000);
+	/* A detected black+silent point wins over a server's chapters. */
+	n = breaks_of(db, ch, det, pts, 16);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(pts[0], 450000);
+	ck_assert_int_eq(pts[1], 880000);
+	/* Markers made by hand win over the file's chapters. */
+	n = breaks_of(db, ch, mixed, pts, 16);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(pts[0], 480000);
+	ck_assert_int_eq(pts[1], 900000);
+	/* No break inside the intro: the ideal point moves to its end. */
+	n = breaks_of(db, ch, intro, pts, 16);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(pts[0], 500000);
+	ck_assert_int_eq(pts[1], 880000);
+	/* The content ends where the credits start: the breaks spread over it. */
+	n = breaks_of(db, ch, credits, pts, 16);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(pts[0], 400000);
+	ck_assert_int_eq(pts[1], 800000);
+	/* A chapter inside the credits is no break point. */
+	n = breaks_of(db, ch, cmarks, pts, 16);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(pts[0], 450000);
+	db_close(&db);
+}
+END_TEST
+
+/* The block of the first airing of a file on a channel, and where its programme ends. */
+static int64_t
+block_of(sqlite3 *db, int64_t ch, int64_t media, int64_t *end)
+{
+	sqlite3_stmt *st;
+	int64_t starts[2] = { 0, 0 };
+	int n = 0;
+
+	st = db_prepare(db, "SELECT programme_start_ms, max(out_ms) FROM schedule_items WHERE "
+	    "channel_id = ?1 AND media_file_id = ?2 AND kind = 'programme' GROUP BY 1 ORDER BY 1 "
+	    "LIMIT 2", NULL);
+	sqlite3_bind_int64(st, 1, ch);
+	sqlite3_bind_int64(st, 2, media);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == 0)
+			*end = sqlite3_column_int64(st, 1);
+		starts[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	ck_assert_int_eq(n, 2);
+	return starts[1] - starts[0];
+}
+
+START_TEST(credits_in_a_tight_slot)
+{
+	static const char *const policy[] = { "keep", "squeeze", "cut" };
+	/* 31:40 long, its credits from 28:20: a half hour's content. */
+	static const int64_t blocks[] = { 60 * MIN_MS, 30 * MIN_MS, 30 * MIN_MS };
+	static const int64_t ends[] = { 1900000, 1740000, 1700000 };
+	int64_t show, ch, ep, end = 0;
+	sqlite3 *db = fx_db();
+	char num[8];
+	size_t i;
+
+	fx_pool(db);
+	for (i = 0; i < nitems(policy); i++) {
+		show = fx_show(db, policy[i], "TV-PG");
+		ep = fx_episode(db, show, 1, 1, 1900000, NULL, 0);
+		span(db, ep, "credits", 1700000, 1900000);
+		snprintf(num, sizeof num, "%zu", 20 + i);
+		ch = fx_channel(db, num, "UTC", 30);
+		fx_exec(db, "UPDATE channels SET credits = '%s' WHERE id = %lld", policy[i],
+		    (long long)ch);
+		fx_slot(db, ch, "daily", "00:00", "24:00", COARSE_SERIES, show, 0);
+		extend(db, ch, NOW, 4 * HOUR_MS);
+		assert_clean(db, ch, 0, INT64_MAX);
+		ck_assert_int_eq(block_of(db, ch, ep, &end), blocks[i]);
+		ck_assert_int_eq(end, ends[i]);
+	}
 	db_close(&db);
 }
 END_TEST
@@ -1498,6 +1636,8 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, on_time_at_odd_lengths);
 	tcase_add_test(tc, breaks_at_markers);
+	tcase_add_test(tc, breaks_from_every_source);
+	tcase_add_test(tc, credits_in_a_tight_slot);
 	tcase_add_test(tc, pod_rules);
 	tcase_add_test(tc, rotation_fair_no_repeat_within_hour);
 	tcase_add_test(tc, movie_spans_slots);

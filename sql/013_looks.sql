@@ -1,4 +1,4 @@
--- Retrovue schema, migration 11: a channel's look. look: 'clean', or
+-- Retrovue schema, migration 13: a channel's look. look: 'clean', or
 -- 'crt' (scan lines, bloom, softness, vignette, rounded corners) or 'vhs'
 -- (chroma bleed and shift, softness, tape noise, the head-switching band,
 -- a tracking wobble now and then), made in the channel's tail graph.
