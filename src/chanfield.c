@@ -115,16 +115,16 @@ const struct chanfield chanfields[] = {
 	{ .name = "audio_language", .flag = "language", .arg = "eng[,spa...]",
 	  .column = "audio_language", .type = CHANFIELD_LIST, .label = "Audio language",
 	  .help = "the languages of its sound, first choice first (ISO 639-2 codes)",
-	  .show = "language", .flags = CHANFIELD_CLEAR, .check = check_language },
+	  .show = "language", .flags = CHANFIELD_DIALOG | CHANFIELD_CLEAR, .check = check_language },
 	{ .name = "sap_language", .flag = "sap-language", .arg = "spa|none",
 	  .column = "sap_language", .type = CHANFIELD_TEXT, .label = "SAP language",
 	  .help = "a second audio program in this language (the main audio where an item "
 	  "has none)", .show = "second audio", .none = "none",
-	  .flags = CHANFIELD_CLEAR, .check = check_language },
+	  .flags = CHANFIELD_DIALOG | CHANFIELD_CLEAR, .check = check_language },
 	{ .name = "aspect", .flag = "aspect", .column = "aspect_policy",
 	  .type = CHANFIELD_CHOICE, .choices = aspect_policies, .label = "Aspect",
 	  .help = "a picture of another shape: pillarbox (or letterbox), stretch, or zoom to "
-	  "fill", .show = "aspect" },
+	  "fill", .show = "aspect", .flags = CHANFIELD_DIALOG },
 	{ .name = "display_aspect", .flag = "display-aspect", .arg = "4:3|16:9|none",
 	  .column = "display_aspect", .type = CHANFIELD_TEXT, .label = "Display aspect",
 	  .help = "its own shape when its pixels are not square (720x480 at 4:3)",
@@ -140,10 +140,10 @@ const struct chanfield chanfields[] = {
 	{ .name = "credits", .flag = "credits", .column = "credits", .type = CHANFIELD_CHOICE,
 	  .choices = credits_policies, .label = "End credits",
 	  .help = "a programme's end credits in a tight slot: keep them, squeeze (air what "
-	  "fits) or cut them", .show = "credits" },
+	  "fits) or cut them", .show = "credits", .flags = CHANFIELD_DIALOG },
 	{ .name = "bumpers", .flag = "bumpers", .column = "bumpers", .type = CHANFIELD_BOOL,
 	  .label = "Bumpers", .help = "\"we'll be right back\" bumpers around each break",
-	  .show = "bumpers" },
+	  .show = "bumpers", .flags = CHANFIELD_DIALOG },
 	{ .name = "station_id_minutes", .flag = "station-ids", .arg = "MINUTES",
 	  .column = "station_id_minutes", .type = CHANFIELD_INT, .min = 0, .max = 1440,
 	  .label = "Station IDs", .help = "a station ID on the clock every so many minutes "
@@ -209,7 +209,7 @@ const struct chanfield chanfields[] = {
 	{ .name = "always_on", .flag = "always-on", .column = "always_on",
 	  .type = CHANFIELD_BOOL, .label = "Always on",
 	  .help = "runs without viewers (else it stops when the last one leaves)",
-	  .show = "always on" },
+	  .show = "always on", .flags = CHANFIELD_DIALOG },
 	{ .name = "enabled", .column = "enabled", .type = CHANFIELD_BOOL, .label = "Enabled",
 	  .show = "enabled", .flags = CHANFIELD_DIALOG },
 };

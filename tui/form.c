@@ -19,6 +19,7 @@ struct form_state {
 	struct form_field *f;           /* a copy of the opener's fields */
 	int n;
 	int focus;                      /* 0..n-1 fields, n Save, n+1 Cancel */
+	int top;                        /* the first field shown (a tall form scrolls) */
 	const char *const *info;
 	int ninfo;
 	int info_top;
@@ -34,7 +35,7 @@ static void
 form_draw(void *state, struct console *con, WINDOW *w)
 {
 	struct form_state *s = state;
-	int rows = getmaxy(w), cols = getmaxx(w), lw = 0, i, y, len;
+	int rows = getmaxy(w), cols = getmaxx(w), lw = 0, i, y, len, fit;
 	char stars[300];
 
 	(void)con;
@@ -42,7 +43,19 @@ form_draw(void *state, struct console *con, WINDOW *w)
 	for (i = 0; i < s->n; i++)
 		if ((len = (int)strlen(s->f[i].label)) > lw)
 			lw = len;
-	for (i = 0, y = 2; i < s->n && y < rows - 3; i++, y++) {
+	/* As many fields as leave room for the buttons, the error and the hint. */
+	fit = rows - 7 > 1 ? rows - 7 : 1;
+	if (s->focus < s->n && s->focus < s->top)
+		s->top = s->focus;
+	else if (s->focus < s->n && s->focus >= s->top + fit)
+		s->top = s->focus - fit + 1;
+	if (s->top > 0 && s->top > s->n - fit)
+		s->top = s->n - fit > 0 ? s->n - fit : 0;
+	if (s->top > 0)
+		mvwaddch(w, 2, cols - 2, ACS_UARROW);
+	if (s->top + fit < s->n)
+		mvwaddch(w, 1 + fit, cols - 2, ACS_DARROW);
+	for (i = s->top, y = 2; i < s->n && y < 2 + fit; i++, y++) {
 		w_put(w, y, 2, lw + 1, s->f[i].label, 1);
 		if (s->f[i].secret) {
 			struct w_input masked;

@@ -249,6 +249,18 @@ $tmx send-keys -t a Up Up Up Enter
 check "Save says the channel is saved" wait_screen a "Channel 4 saved; its schedule is being rebuilt"
 check_eq "the database has the new name" "Retro Mix East" "$(q "SELECT name FROM channels WHERE number = '4'")"
 check "the list shows it" wait_screen a "4  *Retro Mix East"
+# A form taller than the terminal scrolls to the field being edited.
+$tmx resize-window -t a -y 22
+$tmx send-keys -t a e
+check "e again: the form, on 22 rows" wait_screen a "Channel 4 ─"
+check "its last field is below the window" sh -c "! $tmx capture-pane -p -t a | grep -q 'Enabled '"
+$tmx send-keys -t a Up Up Up
+check "Up from the first field goes round to the last, and the form scrolls to it" \
+	wait_screen a "Enabled  *< yes >"
+check "... with a mark that there is more above" wait_screen a "↑│"
+$tmx send-keys -t a Escape
+$tmx resize-window -t a -y 40
+check "Esc: the list again" wait_screen a "4  *Retro Mix East"
 $tmx send-keys -t a Space
 check "Space disables the channel" wait_screen a "4  *Retro Mix East.*DISABLED"
 check_eq "in the database" 0 "$(q "SELECT enabled FROM channels WHERE number = '4'")"
