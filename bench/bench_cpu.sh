@@ -8,6 +8,11 @@
 # the content's complexity cancels out; pairs alternate, RUNS times, and
 # the median of the pairs' ratios is the figure. Target: ratio <= 1.05.
 #   usage: bench/bench_cpu.sh [SECONDS] [RUNS]   (default 30 s, 3 pairs)
+#
+# With LOOK=crt or LOOK=vhs (and LOOK_STRENGTH, default 50) each run
+# measures the channel clean and with that look, each against the ffmpeg
+# CLI on its own frames, and prints both figures and what the look adds
+# (the ratio of the two ratios). Target: the look adds <= 25%.
 . "$(dirname "$0")/bench_lib.sh"
 SECS=${1:-30}
 RUNS=${2:-3}
@@ -63,12 +68,23 @@ measure_ff() {
 	python3 -c "print('%.3f' % ($cpu / $2))"
 }
 
+# look NAME: the channel's look for the next measure_rv.
+look() { sql "UPDATE channels SET look = '$1', look_strength = ${LOOK_STRENGTH:-50}"; }
+
 i=1
 : >"$B/pairs"
+: >"$B/looks"
 while [ "$i" -le "$RUNS" ]; do
+	[ -z "${LOOK:-}" ] || look clean
 	set -- $(measure_rv)
 	ff=$(measure_ff "$2" "$3")
 	echo "$1 $ff $2 $3" >>"$B/pairs"
+	if [ -n "${LOOK:-}" ]; then
+		look "$LOOK"
+		set -- $(measure_rv)
+		ff=$(measure_ff "$2" "$3")
+		echo "$1 $ff $2 $3" >>"$B/looks"
+	fi
 	i=$((i + 1))
 done
 echo "CPU seconds per second of 720p30 output (x264 $PRESET, zerolatency, 3000 kb/s), each pair on the same frames:"
@@ -80,4 +96,19 @@ for rv, ff, frm, n in rows:
 print("  median ratio %.3f (target <= 1.05); retrovue median %.3f, ffmpeg median %.3f" % (
     statistics.median(r[0] / r[1] for r in rows), statistics.median(r[0] for r in rows),
     statistics.median(r[1] for r in rows)))
+PY
+[ -z "${LOOK:-}" ] && exit 0
+echo "The same channel with LOOK=$LOOK (strength ${LOOK_STRENGTH:-50}):"
+python3 - "$B/pairs" "$B/looks" <<'PY'
+import statistics, sys
+clean = [[float(x) for x in l.split()] for l in open(sys.argv[1])]
+look = [[float(x) for x in l.split()] for l in open(sys.argv[2])]
+for rv, ff, frm, n in look:
+    print("  retrovue %.3f   ffmpeg CLI %.3f   ratio %.3f   (clip %.1f s to %.1f s)" % (rv, ff, rv / ff, frm, frm + n))
+adds = [(l[0] / l[1]) / (c[0] / c[1]) - 1 for c, l in zip(clean, look)]
+print("  clean: retrovue median %.3f CPU s/s, ratio %.3f; with the look: median %.3f CPU s/s, ratio %.3f" % (
+    statistics.median(r[0] for r in clean), statistics.median(r[0] / r[1] for r in clean),
+    statistics.median(r[0] for r in look), statistics.median(r[0] / r[1] for r in look)))
+print("  the look adds %+.1f%% (median of the runs: %s; target <= +25%%)" % (
+    100 * statistics.median(adds), ", ".join("%+.1f%%" % (100 * a) for a in adds)))
 PY

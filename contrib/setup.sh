@@ -11,7 +11,7 @@ PACKAGES="build-essential autoconf automake pkg-config
   libncurses-dev libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev
   libswscale-dev libswresample-dev libsqlite3-dev libcurl4-openssl-dev
   libxml2-dev libjansson-dev libmicrohttpd-dev libchafa-dev libglib2.0-dev check
-  libfontconfig-dev libass-dev
+  libfontconfig-dev libass-dev libespeak-ng-dev
   ffmpeg sqlite3 curl libxml2-utils xmltv-util tmux multimon-ng sox
   fonts-dejavu-core python3 wrk nginx-light time tzdata strace iproute2"
 

@@ -18,6 +18,12 @@
  * connection holds the write lock) waits for the next pass, so the
  * bookkeeping thread, and the alert queue it advances, are never stuck
  * behind a long transaction. Channel threads never wait on the database.
+ *
+ * The message is spoken by "rv-voice", once per alert, while its header
+ * and attention signal air (at least nine seconds): the voice is set in
+ * the air program under the lock once made, and never changes after. A
+ * channel that reaches the message before its voice waits for it a few
+ * seconds in silence, then airs the message unspoken.
  */
 #include "engine/alerts.h"
 
@@ -30,6 +36,7 @@
 
 #include "engine/same.h"
 #include "engine/text.h"
+#include "engine/voice.h"
 #include "src/channels.h"
 #include "src/db.h"
 #include "src/log.h"
@@ -44,6 +51,21 @@
 #define BUSY_MS 250                     /* rv-eas's wait for the write lock, per pass */
 #define FINAL_BUSY_MS 5000              /* and at the end */
 #define RECENT_KEYS 64                  /* keys remembered until their rows are written */
+#define VOICE_WAIT_US (5 * 1000000LL)   /* a message waits this long for its voice */
+#define VOICE_CPS 14                    /* the voice's pace, guessed before it is made */
+#define CRAWL_WIDTH_S 7.0               /* the crawl crosses a picture's width in 7 s */
+#define CRAWL_SIZE 0.06                 /* its letters, of the picture's height */
+#define SLATE_CPS 12.0                  /* a slate is read at 12 characters a second */
+#define SLATE_MIN_S 8.0
+#define REF_W 1280                      /* the format of the alert's nominal timeline */
+#define REF_H 720
+
+enum voice_state {
+	VOICE_PENDING,                  /* rv-voice will make it */
+	VOICE_MAKING,
+	VOICE_READY,                    /* in air->voice */
+	VOICE_NONE,                     /* no voice (audio none, or it could not be made) */
+};
 
 /* One alert's program, shared by the channels airing it. */
 struct air {
@@ -51,8 +73,14 @@ struct air {
 	struct alert a;
 	enum alert_audio mode;
 	struct pcm intro, outro;        /* mono, ALERT_RATE */
+	char *crawl;                    /* the crawl's moving text */
+	char *spoken;                   /* what the voice says */
+	char voice_name[ALERT_VOICE_MAX + 1];
+	enum voice_state vstate;        /* under alerts.lock */
+	struct pcm voice;               /* set under the lock when READY; then immutable */
+	int64_t pass_us;                /* the crawl's pass at REF_WxREF_H */
 	int64_t active_us;              /* wall time it went active; 0 queued */
-	int64_t end_us;                 /* end of message E (may come earlier) */
+	int64_t end_us;                 /* when it was cleared; INT64_MAX: not cleared */
 	int cleared;
 	char *who_cleared;
 };
@@ -90,8 +118,9 @@ struct alerts {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	char *db_path;
-	pthread_t thread;
-	int started, stop;
+	pthread_t thread, voice_thread;
+	pthread_cond_t voice_wake;
+	int started, voice_started, stop;
 	struct air *current;
 	struct air *queue[MAX_QUEUE];
 	int nqueue;
@@ -122,7 +151,13 @@ struct alert_chan {
 	struct air *air;                /* airing (ref held), or NULL */
 	int64_t done_id;                /* the last alert finished here */
 	int64_t s_us;                   /* S on this channel */
+	int64_t o_us;                   /* activation, on this channel's clock (its lead) */
+	int64_t m_us;                   /* M, the message's start, once fixed, else 0 */
+	size_t voice_n;                 /* samples of the voice spoken here (once M is fixed) */
+	int waited;                     /* M came before the voice */
+	int64_t pass_frames, pass_us;   /* the crawl's (or slate's) pass here */
 	int64_t e_us;                   /* E on this channel once fixed, else 0 */
+	int64_t poll_us;                /* the air time of the frame polled last */
 	int chain;                      /* the alert's picture is in the tail */
 	int64_t frame_us;
 	int64_t video_next_us, audio_next_us;
@@ -150,6 +185,9 @@ air_unref(struct air **ap)
 	alert_clear(&air->a);
 	pcm_free(&air->intro);
 	pcm_free(&air->outro);
+	pcm_free(&air->voice);
+	free(air->crawl);
+	free(air->spoken);
 	free(air->who_cleared);
 	free(air);
 }
@@ -159,6 +197,108 @@ static int64_t
 samples_us(size_t n)
 {
 	return (int64_t)n * 1000000 / ALERT_RATE;
+}
+
+/*
+ * The width of text in em, as DejaVu Sans draws it, near enough: the
+ * crawl's speed follows from it (its pass is a whole number of frames
+ * that drawtext's own measure of the text crosses exactly).
+ */
+static double
+text_em(const char *s)
+{
+	const unsigned char *p;
+	double em = 0;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue;               /* inside a UTF-8 character */
+		if (*p == ' ')
+			em += 0.32;
+		else if (*p >= 'A' && *p <= 'Z')
+			em += 0.70;
+		else if (*p >= 'a' && *p <= 'z')
+			em += 0.58;
+		else if (*p >= '0' && *p <= '9')
+			em += 0.64;
+		else if (*p < 0x80)
+			em += 0.45;
+		else
+			em += 0.65;
+	}
+	return em;
+}
+
+/* Frames a pass takes: the crawl crossing the picture, or reading the slate. */
+static int64_t
+pass_frames(const struct air *air, int width, int height, int fps_num, int fps_den)
+{
+	double secs;
+
+	if (air->a.display == ALERT_SLATE) {
+		secs = (double)strlen(air->a.message) / SLATE_CPS;
+		if (secs < SLATE_MIN_S)
+			secs = SLATE_MIN_S;
+	} else
+		secs = CRAWL_WIDTH_S * (1 + text_em(air->crawl) * CRAWL_SIZE * height / width);
+	return (int64_t)ceil(secs * fps_num / fps_den);
+}
+
+/* The crawl's moving text. */
+static char *
+crawl_text(const struct alert *a)
+{
+	char *msg, when[32], station[9];
+	time_t t = (time_t)(a->issued_ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(station, sizeof station, "%s", a->station);
+	strftime(when, sizeof when, "%H:%M UTC", &tm);
+	xasprintf(&msg, "%s   ***   %s issued at %s by %s.   ***   ", a->message,
+	    alert_event_name(a->event), when, strtrim(station));
+	return msg;
+}
+
+/* What the voice says: who issued what, as the automated systems said it, then the message. */
+static char *
+spoken_text(const struct alert *a)
+{
+	static const struct {
+		const char *code, *who;
+	} origins[] = {
+		{ "EAS", "A broadcast station or cable system has" },
+		{ "CIV", "The civil authorities have" },
+		{ "WXR", "The National Weather Service has" },
+		{ "PEP", "The Primary Entry Point System has" },
+	};
+	const char *who = origins[0].who, *name = alert_event_name(a->event);
+	char *s;
+	size_t i;
+
+	for (i = 0; i < nitems(origins); i++) {
+		if (strcmp(a->originator, origins[i].code) == 0)
+			who = origins[i].who;
+	}
+	if (name == NULL)
+		name = a->event;
+	xasprintf(&s, "%s issued %s %s. %s", who, strchr("AEIOU", name[0]) != NULL ? "an" : "a",
+	    name, a->message);
+	return s;
+}
+
+/* How long the voice speaks (guessed until it is made); caller holds the lock. */
+static int64_t
+voice_us(const struct air *air)
+{
+	switch (air->vstate) {
+	case VOICE_READY:
+		return samples_us(air->voice.n);
+	case VOICE_NONE:
+		return 0;
+	default:
+		return (int64_t)strlen(air->spoken) * 1000000 / VOICE_CPS;
+	}
 }
 
 /* Queue an event for rv-eas; caller holds the lock. */
@@ -190,6 +330,7 @@ alerts_new(const char *db_path, char **cause)
 
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->wake, NULL);
+	pthread_cond_init(&s->voice_wake, NULL);
 	s->db_path = xstrdup(db_path);
 	return s;
 }
@@ -230,13 +371,14 @@ static void
 activate(struct alerts *s, struct air *air)
 {
 	air->active_us = wall_us();
-	air->end_us = air->active_us + samples_us(air->intro.n) + alert_purge_ms(&air->a) * 1000;
+	air->end_us = INT64_MAX;
 	s->current = air;
 	log_warn("EMERGENCY ALERT %lld on the air: %s %s (%s) on channels %s",
 	    (long long)air->a.id, air->a.originator, air->a.event, alert_event_name(air->a.event),
 	    air->a.channels);
 	push(s, &(struct air_event){ .kind = EV_ACTIVE, .alert_id = air->a.id,
 	    .start_ms = air->active_us / 1000 });
+	pthread_cond_signal(&s->voice_wake);
 }
 
 /* The alert sent lately with key, or 0; caller holds the lock. */
@@ -259,7 +401,7 @@ alerts_send(struct alerts *s, struct alert *a, int *duplicate, char **cause)
 	struct air *air;
 	enum alert_audio mode = ALERT_AUDIO_SAME;
 	sqlite3 *db = NULL;
-	char *v, status[16] = "";
+	char *v, status[16] = "", voice[ALERT_VOICE_MAX + 1];
 	int64_t id, next;
 	int rc;
 
@@ -275,6 +417,15 @@ alerts_send(struct alerts *s, struct alert *a, int *duplicate, char **cause)
 		mode = ALERT_AUDIO_SAME;
 	}
 	free(v);
+	if (a->voice[0] != '\0') {
+		if (mode != ALERT_AUDIO_NONE && voice_check(a->voice, cause) != 0)
+			goto fail;
+		snprintf(voice, sizeof voice, "%s", a->voice);
+	} else {
+		v = sysconf_get(db, "alert.voice", VOICE_DEFAULT);
+		snprintf(voice, sizeof voice, "%s", v);
+		free(v);
+	}
 	if (a->key[0] != '\0') {
 		if ((rc = alert_find_key(db, a->key, &id, status, cause)) < 0)
 			goto fail;
@@ -292,9 +443,14 @@ alerts_send(struct alerts *s, struct alert *a, int *duplicate, char **cause)
 	air->a = *a;
 	memset(a, 0, sizeof *a);
 	air->mode = mode;
-	air->intro.rate = air->outro.rate = ALERT_RATE;
+	air->intro.rate = air->outro.rate = air->voice.rate = ALERT_RATE;
 	same_intro(&air->intro, &air->a, mode);
 	same_outro(&air->outro, mode);
+	air->crawl = crawl_text(&air->a);
+	air->spoken = spoken_text(&air->a);
+	snprintf(air->voice_name, sizeof air->voice_name, "%s", voice);
+	air->vstate = mode == ALERT_AUDIO_NONE ? VOICE_NONE : VOICE_PENDING;
+	air->pass_us = pass_frames(air, REF_W, REF_H, 30, 1) * 1000000 / 30;
 
 	pthread_mutex_lock(&s->lock);
 	if (air->a.key[0] != '\0' && (id = recent_key(s, air->a.key)) != 0) {
@@ -322,9 +478,11 @@ alerts_send(struct alerts *s, struct alert *a, int *duplicate, char **cause)
 		s->recent[s->nrecent].id = id;
 		s->nrecent = (s->nrecent + 1) % RECENT_KEYS;
 	}
-	log_warn("alert %lld (%s %s, audio %s, %s) sent by %s for channels %s%s%s: %s",
+	log_warn("alert %lld (%s %s, audio %s, voice %s, %s%s) sent by %s for channels %s%s%s: %s",
 	    (long long)id, air->a.originator, air->a.event, alert_audio_name(mode),
-	    air->a.display == ALERT_SLATE ? "slate" : "crawl", air->a.sent_by, air->a.channels,
+	    mode == ALERT_AUDIO_NONE ? "none" : air->voice_name,
+	    air->a.display == ALERT_SLATE ? "slate" : "crawl", air->a.duration_s > 0 ?
+	    ", on screen for at least a set time" : "", air->a.sent_by, air->a.channels,
 	    air->a.key[0] != '\0' ? ", key " : "", air->a.key, air->a.message);
 	air->refs++;                            /* the row's writer holds one */
 	push(s, &(struct air_event){ .kind = EV_STORE, .alert_id = id, .air = air });
@@ -336,6 +494,7 @@ alerts_send(struct alerts *s, struct alert *a, int *duplicate, char **cause)
 		    (long long)s->current->a.id);
 	}
 	pthread_cond_signal(&s->wake);
+	pthread_cond_signal(&s->voice_wake);
 	pthread_mutex_unlock(&s->lock);
 	return id;
 
@@ -375,11 +534,21 @@ alerts_clear(struct alerts *s, const char *who)
 	return 0;
 }
 
-/* The latest time any channel may still air air; caller holds the lock. */
+/*
+ * When air's end of message is over on a channel that started with it, at
+ * REF_WxREF_H (others differ by their lead and format, and hold the alert
+ * while they air it); caller holds the lock.
+ */
 static int64_t
 finish_us(const struct air *air)
 {
-	return air->end_us + samples_us(air->outro.n);
+	int64_t s = air->active_us, m = s + samples_us(air->intro.n), e;
+
+	e = same_message_end(s, m, voice_us(air), air->pass_us,
+	    s + (int64_t)air->a.duration_s * 1000000);
+	if (air->end_us < e)
+		e = air->end_us > m ? air->end_us : m;
+	return e + samples_us(air->outro.n);
 }
 
 /* What is on the air. */
@@ -631,7 +800,81 @@ alerts_main(void *arg)
 	return NULL;
 }
 
-/* Start rv-eas. */
+/* The next alert whose voice is to be made, the one on the air first; caller holds the lock. */
+static struct air *
+voice_next(struct alerts *s)
+{
+	int i;
+
+	if (s->current != NULL && s->current->vstate == VOICE_PENDING)
+		return s->current;
+	for (i = 0; i < s->nqueue; i++) {
+		if (s->queue[i]->vstate == VOICE_PENDING)
+			return s->queue[i];
+	}
+	return NULL;
+}
+
+/* rv-voice: speak each alert's message once, off the channel threads. */
+static void *
+voice_main(void *arg)
+{
+	struct alerts *s = arg;
+	struct pcm pcm = { .rate = ALERT_RATE };
+	struct air *air;
+	char *text, *name, *cause = NULL;
+	int64_t t0;
+	int rc;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop) {
+		if ((air = voice_next(s)) == NULL) {
+			pthread_cond_wait(&s->voice_wake, &s->lock);
+			continue;
+		}
+		air->refs++;
+		air->vstate = VOICE_MAKING;
+		text = xstrdup(air->spoken);
+		name = xstrdup(air->voice_name);
+		pthread_mutex_unlock(&s->lock);
+
+		t0 = mono_us();
+		rc = voice_render(name, text, 0.5f, &pcm, &cause);
+		if (rc != 0 && strcmp(name, VOICE_DEFAULT) != 0) {
+			log_warn("alert %lld: %s; speaking with %s instead", (long long)air->a.id,
+			    cause, VOICE_DEFAULT);
+			freep(&cause);
+			rc = voice_render(VOICE_DEFAULT, text, 0.5f, &pcm, &cause);
+		}
+		if (rc != 0)
+			log_error("alert %lld: the message cannot be spoken (%s); it airs on screen "
+			    "only", (long long)air->a.id, cause);
+		else
+			log_info("alert %lld: message spoken in %.1f s (voice %s), made in %lld ms",
+			    (long long)air->a.id, (double)pcm.n / ALERT_RATE, name,
+			    (long long)(mono_us() - t0) / 1000);
+		freep(&cause);
+		free(text);
+		free(name);
+
+		pthread_mutex_lock(&s->lock);
+		if (rc == 0 && pcm.n > 0) {
+			air->voice = pcm;
+			air->vstate = VOICE_READY;
+		} else {
+			pcm_free(&pcm);
+			air->vstate = VOICE_NONE;
+		}
+		memset(&pcm, 0, sizeof pcm);
+		pcm.rate = ALERT_RATE;
+		air_unref(&air);
+	}
+	pthread_mutex_unlock(&s->lock);
+	voice_end();
+	return NULL;
+}
+
+/* Start rv-eas and rv-voice. */
 int
 alerts_start(struct alerts *s, char **cause)
 {
@@ -640,6 +883,11 @@ alerts_start(struct alerts *s, char **cause)
 		return -1;
 	}
 	s->started = 1;
+	if (thread_start(&s->voice_thread, "rv-voice", voice_main, s) != 0) {
+		set_cause(cause, "cannot start the alert voice thread");
+		return -1;
+	}
+	s->voice_started = 1;
 	return 0;
 }
 
@@ -653,13 +901,15 @@ alerts_free(struct alerts **sp)
 
 	if (sp == NULL || (s = *sp) == NULL)
 		return;
-	if (s->started) {
-		pthread_mutex_lock(&s->lock);
-		s->stop = 1;
-		pthread_cond_signal(&s->wake);
-		pthread_mutex_unlock(&s->lock);
+	pthread_mutex_lock(&s->lock);
+	s->stop = 1;
+	pthread_cond_signal(&s->wake);
+	pthread_cond_signal(&s->voice_wake);
+	pthread_mutex_unlock(&s->lock);
+	if (s->started)
 		pthread_join(s->thread, NULL);
-	}
+	if (s->voice_started)
+		pthread_join(s->voice_thread, NULL);
 	pthread_mutex_lock(&s->lock);
 	air_unref(&s->current);
 	for (i = 0; i < s->nqueue; i++)
@@ -676,6 +926,7 @@ alerts_free(struct alerts **sp)
 	free(s->map);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
+	pthread_cond_destroy(&s->voice_wake);
 	free(s->db_path);
 	freep(sp);
 }
@@ -683,26 +934,73 @@ alerts_free(struct alerts **sp)
 /* The plug-in. */
 
 /*
- * E on this channel: never before the intro has played, and never in the
- * past of what this channel already encoded (it runs ahead of the clock,
- * so a clear would otherwise cut into the end of message). Fixed the first
- * time it comes within reach. Caller holds the lock.
+ * E on this channel (alerts.h): the end of the pass by which the message
+ * is spoken, the crawl has passed twice and the alert has been on screen
+ * as long as it must; a clear brings it forward, but never before the
+ * intro has played, and never into the past of what this channel already
+ * encoded (it runs ahead of the clock, so a clear would otherwise cut into
+ * the end of message). Fixed the first time it comes within reach, once M
+ * is known or the alert is cleared. Caller holds the lock.
  */
 static int64_t
 chan_end_us(struct alert_chan *c)
 {
-	int64_t e = c->air->end_us, min = c->s_us + samples_us(c->air->intro.n), done;
+	struct air *air = c->air;
+	int64_t min = c->s_us + samples_us(air->intro.n), done, m, voice, e;
 
 	if (c->e_us != 0)
 		return c->e_us;
-	if (e < min)
-		e = min;
 	done = c->video_next_us > c->audio_next_us ? c->video_next_us : c->audio_next_us;
-	if (e <= done + c->frame_us) {
+	if (c->m_us != 0) {
+		m = c->m_us;
+		voice = samples_us(c->voice_n);
+	} else {
+		m = done > min ? done : min;
+		voice = voice_us(air);
+	}
+	e = same_message_end(c->s_us, m, voice, c->pass_us,
+	    c->o_us + (int64_t)air->a.duration_s * 1000000);
+	if (air->end_us < e)
+		e = air->end_us > min ? air->end_us : min;
+	if ((c->m_us != 0 || air->cleared) && e <= done + c->frame_us) {
 		c->e_us = e > done ? e : done;
 		return c->e_us;
 	}
 	return e;
+}
+
+/*
+ * Fix M once the audio reaches the end of the intro (reach): right there
+ * when the voice is made (or none comes), else when it comes, or without
+ * it after VOICE_WAIT_US; from is where the audio being filled starts.
+ * Caller holds the lock.
+ */
+static void
+fix_message(struct alert_chan *c, int64_t from, int64_t reach)
+{
+	struct air *air = c->air;
+	int64_t m = c->s_us + samples_us(air->intro.n), e;
+	int making = air->vstate == VOICE_PENDING || air->vstate == VOICE_MAKING;
+
+	if (c->m_us != 0 || reach < m)
+		return;
+	if (making && reach < m + VOICE_WAIT_US && !air->cleared) {
+		c->waited = 1;
+		return;
+	}
+	if (making && !air->cleared)
+		log_warn("channel %s: alert %lld: its voice is not ready after %lld s; the message "
+		    "airs on screen only", c->number, (long long)air->a.id,
+		    (long long)VOICE_WAIT_US / 1000000);
+	c->m_us = c->waited && from > m ? from : m;
+	c->voice_n = air->vstate == VOICE_READY ? air->voice.n : 0;
+	e = chan_end_us(c);
+	log_info("channel %s: alert %lld: %s %.1f s, then the message spoken for %.1f s; the %s "
+	    "passes every %.1f s; end of message %.1f s after the start", c->number,
+	    (long long)air->a.id, air->mode == ALERT_AUDIO_SAME ? "header and attention signal" :
+	    "attention signal", (double)(c->m_us - c->s_us) / 1e6, (double)c->voice_n / ALERT_RATE,
+	    air->a.display == ALERT_SLATE ? "slate (read)" : "crawl", (double)c->pass_us / 1e6,
+	    (double)(e - c->s_us) / 1e6);
 }
 
 /* Update this channel's entry in the airing list; caller holds the lock. */
@@ -740,6 +1038,7 @@ maybe_start(struct alert_chan *c, int64_t from_us)
 {
 	struct alerts *s = c->s;
 	struct air *cur;
+	int64_t now;
 
 	if (c->air != NULL)
 		return;
@@ -747,10 +1046,19 @@ maybe_start(struct alert_chan *c, int64_t from_us)
 	cur = s->current;
 	if (cur != NULL && cur->a.id != c->done_id && alert_targets(&cur->a, c->number) &&
 	    from_us < finish_us(cur)) {
+		now = wall_us();
 		c->air = cur;
 		cur->refs++;
 		c->s_us = cur->active_us > from_us ? cur->active_us : from_us;
+		/* The duration runs from the activation, on this channel's clock. */
+		c->o_us = cur->active_us + (from_us > now ? from_us - now : 0);
+		c->m_us = 0;
+		c->voice_n = 0;
+		c->waited = 0;
 		c->e_us = 0;
+		c->pass_frames = pass_frames(cur, c->fmt.width, c->fmt.height, c->fmt.fps_num,
+		    c->fmt.fps_den);
+		c->pass_us = c->pass_frames * 1000000 * c->fmt.fps_den / c->fmt.fps_num;
 		note_airing(c, 1);
 		push_event(s, cur->a.id, c->channel_id, c->s_us / 1000, 0);
 		/*
@@ -759,7 +1067,7 @@ maybe_start(struct alert_chan *c, int64_t from_us)
 		 */
 		log_info("channel %s: alert %lld in the stream %lld ms after activation, on the "
 		    "air %lld ms after it (the channel's lead)", c->number, (long long)cur->a.id,
-		    (long long)(wall_us() - cur->active_us) / 1000,
+		    (long long)(now - cur->active_us) / 1000,
 		    (long long)(c->s_us - cur->active_us) / 1000);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -811,26 +1119,28 @@ plug_open(void *global, const struct channel_conf *conf, const struct tail_forma
 	return c;
 }
 
-/* The crawl: a red band, a heading, the message moving right to left. */
+/*
+ * The crawl: a red band, a heading, the message moving right to left. It
+ * crosses the picture once every pass_frames, counted from S (drawtext's
+ * frame number starts where this chain starts airing), so the end of
+ * message falls as the text leaves the picture.
+ */
 static char *
 crawl_chain(struct alert_chan *c, const char *in, const char *out)
 {
 	const struct alert *a = &c->air->a;
-	char *head, *msg, *vh, *vm, *font, *bold, *x, *vx, *desc, when[32], station[9];
-	time_t t = (time_t)(a->issued_ms / 1000);
-	struct tm tm;
+	char *head, *vh, *vm, *font, *bold, *x, *vx, *desc;
+	int64_t n0 = (c->poll_us - c->s_us + c->frame_us / 2) / c->frame_us;
 
-	gmtime_r(&t, &tm);
-	snprintf(station, sizeof station, "%s", a->station);
-	strftime(when, sizeof when, "%H:%M UTC", &tm);
+	if (n0 < 0)
+		n0 = 0;
 	xasprintf(&head, "EMERGENCY ALERT SYSTEM  -  %s", alert_event_name(a->event));
-	xasprintf(&msg, "%s   ***   %s issued at %s by %s.   ***   ", a->message,
-	    alert_event_name(a->event), when, strtrim(station));
 	vh = text_value(head);
-	vm = text_value(msg);
+	vm = text_value(c->air->crawl);
 	font = text_font_arg(NULL, 0, NULL);
 	bold = text_font_arg(NULL, 1, NULL);
-	xasprintf(&x, "w-mod(n*%d,w+tw)", c->fmt.width / 320 > 1 ? c->fmt.width / 320 : 1);
+	xasprintf(&x, "w-(w+tw)*mod(n,%lld)/%lld", (long long)c->pass_frames,
+	    (long long)c->pass_frames);
 	vx = text_value(x);
 	if (font == NULL || bold == NULL)       /* no font at all: the band alone */
 		xasprintf(&desc, "[%s]drawbox=x=0:y=ih*0.78:w=iw:h=ih*0.17:color=0xB00000@0.92:"
@@ -839,10 +1149,9 @@ crawl_chain(struct alert_chan *c, const char *in, const char *out)
 		xasprintf(&desc, "[%s]drawbox=x=0:y=ih*0.78:w=iw:h=ih*0.17:color=0xB00000@0.92:"
 		    "t=fill,drawtext=%s:expansion=none:text=%s:fontcolor=white:fontsize=h*0.04:"
 		    "x=w*0.02:y=h*0.79,drawtext@alertcrawl=%s:expansion=none:text=%s:"
-		    "fontcolor=white:fontsize=h*0.06:y=h*0.86:x=%s[%s]", in, bold, vh, font, vm, vx,
-		    out);
+		    "fontcolor=white:fontsize=h*%.2f:y=h*0.86:start_number=%lld:x=%s[%s]", in, bold,
+		    vh, font, vm, CRAWL_SIZE, (long long)n0, vx, out);
 	free(head);
-	free(msg);
 	free(vh);
 	free(vm);
 	free(font);
@@ -906,6 +1215,7 @@ plug_poll(void *state, struct tail *t, int64_t wall)
 	struct alert_chan *c = state;
 	int want;
 
+	c->poll_us = wall;
 	maybe_start(c, wall > c->audio_next_us ? wall : c->audio_next_us);
 	maybe_finish(c);
 	want = c->air != NULL;
@@ -924,50 +1234,96 @@ plug_video_frame(void *state, AVFrame *frame, int64_t wall)
 	c->video_next_us = wall + c->frame_us;
 }
 
-/* audio_frame: the tones replace the programme; a slate is silent. */
+/*
+ * Write the alert's sound over the samples of frame (air time wall) that
+ * fall in it: the intro, the voice from M, silence under a slate or while
+ * the voice is awaited, the end of message from E; elsewhere the
+ * programme's sound stays. e and m as fixed (m 0: not yet).
+ */
 static void
-plug_audio_frame(void *state, AVFrame *frame, int64_t wall)
+fill(struct alert_chan *c, AVFrame *frame, int64_t wall, int64_t e_us, int64_t m_us,
+    size_t voice_n)
 {
-	struct alert_chan *c = state;
-	const struct air *air;
-	int64_t k0, k, kend, e_us;
-	size_t intro_n, outro_n;
-	int i, ch, nch = frame->ch_layout.nb_channels, slate;
+	const struct air *air = c->air;
+	int64_t k0, k, kend, km;
+	size_t intro_n = air->intro.n, outro_n = air->outro.n;
+	int i, ch, nch = frame->ch_layout.nb_channels, slate = air->a.display == ALERT_SLATE;
+	int planar = frame->format == AV_SAMPLE_FMT_FLTP;
 	float v;
 
-	maybe_start(c, wall > c->video_next_us ? wall : c->video_next_us);
-	if ((air = c->air) == NULL || frame->format != AV_SAMPLE_FMT_FLTP) {
-		c->audio_next_us = wall + (int64_t)frame->nb_samples * 1000000 / ALERT_RATE;
+	if (frame->format != AV_SAMPLE_FMT_FLTP && frame->format != AV_SAMPLE_FMT_FLT)
 		return;
-	}
-	pthread_mutex_lock(&c->s->lock);
-	e_us = chan_end_us(c);
-	pthread_mutex_unlock(&c->s->lock);
-	c->audio_next_us = wall + (int64_t)frame->nb_samples * 1000000 / ALERT_RATE;
-	if (av_frame_make_writable(frame) < 0)
-		return;
-	intro_n = air->intro.n;
-	outro_n = air->outro.n;
-	slate = air->a.display == ALERT_SLATE;
 	k0 = (int64_t)llround((double)(wall - c->s_us) * ALERT_RATE / 1e6);
 	kend = (int64_t)llround((double)(e_us - c->s_us) * ALERT_RATE / 1e6);
+	km = m_us != 0 ? (int64_t)llround((double)(m_us - c->s_us) * ALERT_RATE / 1e6) : -1;
+	if (k0 + frame->nb_samples <= 0 || (k0 >= kend + (int64_t)outro_n))
+		return;
+	if (av_frame_make_writable(frame) < 0)
+		return;
 	for (i = 0; i < frame->nb_samples; i++) {
 		k = k0 + i;
 		if (k < 0)
 			continue;
 		if (k < (int64_t)intro_n)
 			v = air->intro.data[k];
-		else if (k < kend) {
-			if (!slate)
+		else if (k >= kend) {
+			if (k >= kend + (int64_t)outro_n)
 				continue;
-			v = 0;
-		} else if (k < kend + (int64_t)outro_n)
 			v = air->outro.data[k - kend];
+		} else if (km >= 0 && k >= km && k < km + (int64_t)voice_n)
+			v = air->voice.data[k - km];
+		else if (slate || km < 0)
+			v = 0;
 		else
-			continue;
-		for (ch = 0; ch < nch; ch++)
-			((float *)frame->extended_data[ch])[i] = v;
+			continue;       /* the programme's sound under the crawl */
+		for (ch = 0; ch < nch; ch++) {
+			if (planar)
+				((float *)frame->extended_data[ch])[i] = v;
+			else
+				((float *)frame->data[0])[i * nch + ch] = v;
+		}
 	}
+}
+
+/* audio_frame: the alert's sound replaces the programme's where it plays. */
+static void
+plug_audio_frame(void *state, AVFrame *frame, int64_t wall)
+{
+	struct alert_chan *c = state;
+	int64_t e_us, m_us, end = wall + samples_us((size_t)frame->nb_samples);
+	size_t voice_n;
+
+	maybe_start(c, wall > c->video_next_us ? wall : c->video_next_us);
+	if (c->air == NULL) {
+		c->audio_next_us = end;
+		return;
+	}
+	pthread_mutex_lock(&c->s->lock);
+	fix_message(c, wall, end);
+	e_us = chan_end_us(c);
+	m_us = c->m_us;
+	voice_n = c->voice_n;
+	pthread_mutex_unlock(&c->s->lock);
+	c->audio_next_us = end;
+	fill(c, frame, wall, e_us, m_us, voice_n);
+}
+
+/* program_audio: another audio programme of the channel hears the alert too. */
+static void
+plug_program_audio(void *state, AVFrame *frame, int64_t wall)
+{
+	struct alert_chan *c = state;
+	int64_t e_us, m_us;
+	size_t voice_n;
+
+	if (c->air == NULL)
+		return;
+	pthread_mutex_lock(&c->s->lock);
+	e_us = chan_end_us(c);
+	m_us = c->m_us;
+	voice_n = c->voice_n;
+	pthread_mutex_unlock(&c->s->lock);
+	fill(c, frame, wall, e_us, m_us, voice_n);
 }
 
 /* close: the channel stops, maybe mid-alert. */
@@ -993,5 +1349,6 @@ const struct tail_plugin alerts_plugin = {
 	.poll = plug_poll,
 	.video_frame = plug_video_frame,
 	.audio_frame = plug_audio_frame,
+	.program_audio = plug_program_audio,
 	.close = plug_close,
 };

@@ -8,13 +8,24 @@
  * schedule at the wall-clock position (it never stopped underneath).
  *
  * Timeline on a channel, from the first frame not yet encoded when the alert
- * went active (S):
- *   [S, S+intro)          header x3 + attention signal replace the audio
- *   [S+intro, E)          the message (crawl over the programme with its
- *                         sound, or the slate in silence)
- *   [E, E+outro)          NNNN x3 replace the audio, picture unchanged
- * E is the purge time after activation, or the moment of 'alert clear'
- * (never before S+intro).
+ * went active (S), as an alert aired on real cable:
+ *   [S, M)                the SAME header x3, the attention signal (8-25 s)
+ *                         and a second of silence replace the audio (with
+ *                         audio "tone" the attention signal alone; "none":
+ *                         nothing, M = S)
+ *   [M, M+voice)          the message spoken with a synthetic voice
+ *                         (engine/voice.h), made once per alert meanwhile
+ *   [M+voice, E)          the programme's sound under a crawl, silence
+ *                         under a slate
+ *   [E, E+outro)          NNNN x3 replace the audio ("same" only)
+ * The crawl (or slate) shows from S to E+outro, crossing the picture once
+ * per pass; E is the end of the first pass by which the message has been
+ * spoken, the crawl has passed at least twice, and the alert's duration
+ * (--duration, from its activation) is over (same_message_end). The purge
+ * time is how long the message is valid, not how long it airs. A clear
+ * brings E forward to the moment of 'alert clear' (never before M).
+ * The plug-in's program_audio gives the same sound to the channel's other
+ * audio programmes (tail_sap_out).
  */
 #ifndef RV_ENGINE_ALERTS_H
 #define RV_ENGINE_ALERTS_H

@@ -7,6 +7,8 @@
  */
 #include "engine/api.h"
 
+#include <limits.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,6 +224,7 @@ cmd_alert_send(void *arg, json_t *req, const char *peer, char **cause)
 	struct alerts_now now;
 	struct alert a;
 	char *who, state[96];
+	json_int_t dur;
 	json_t *r;
 	int64_t id;
 	int dup;
@@ -241,6 +244,9 @@ cmd_alert_send(void *arg, json_t *req, const char *peer, char **cause)
 	in.channels = ctl_arg_str(req, "channels");
 	in.attention_s = (int)ctl_arg_int(req, "attention", 0);
 	in.key = ctl_arg_str(req, "key");
+	in.voice = ctl_arg_str(req, "voice");
+	dur = ctl_arg_int(req, "duration", 0);
+	in.duration_s = dur < 0 || dur > INT_MAX ? -1 : (int)dur;
 	xasprintf(&who, "%s [%s]", ctl_arg_str(req, "sent_by") != NULL ? ctl_arg_str(req, "sent_by") :
 	    "unknown", peer);
 	in.sent_by = who;

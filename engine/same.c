@@ -115,6 +115,21 @@ same_outro(struct pcm *out, enum alert_audio mode)
 	}
 }
 
+/* The end of the pass that ends the message. */
+int64_t
+same_message_end(int64_t s, int64_t m, int64_t voice, int64_t pass, int64_t until)
+{
+	int64_t k = 2, need;
+
+	if (pass <= 0)
+		pass = 1;
+	if ((need = m + voice - s) > 0 && (need + pass - 1) / pass > k)
+		k = (need + pass - 1) / pass;
+	if ((need = until - s) > 0 && (need + pass - 1) / pass > k)
+		k = (need + pass - 1) / pass;
+	return s + k * pass;
+}
+
 /* Free the samples. */
 void
 pcm_free(struct pcm *p)

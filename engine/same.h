@@ -11,6 +11,7 @@
 #define RV_ENGINE_SAME_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "src/alert.h"
 
@@ -43,6 +44,16 @@ void same_silence(struct pcm *out, double seconds);
 void same_intro(struct pcm *out, const struct alert *a, enum alert_audio mode);
 /* What plays when it ends: "NNNN" three times with a second after each (SAME only). */
 void same_outro(struct pcm *out, enum alert_audio mode);
+/*
+ * When the end of message begins on a channel (E), all times in one unit
+ * (microseconds): the crawl starts at s and crosses the picture once every
+ * pass (a slate: the time to read it); the message is spoken from m for
+ * voice; the alert must stay on screen until until (s, or less, for no
+ * such wish). E is the end of the first pass by which the message has
+ * been spoken, the crawl has passed at least twice, and until is reached:
+ * the crawl has just left the picture when the end of message sounds.
+ */
+int64_t same_message_end(int64_t s, int64_t m, int64_t voice, int64_t pass, int64_t until);
 void pcm_free(struct pcm *p);
 
 #endif

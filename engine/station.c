@@ -25,6 +25,7 @@
 #include "engine/graphics.h"
 #include "engine/hdhr.h"
 #include "engine/http.h"
+#include "engine/look.h"
 #include "engine/thumbs.h"
 #include "src/chanset.h"
 #include "src/db.h"
@@ -331,11 +332,17 @@ station_start(const struct station_opts *o, char **cause)
 	if ((s->d = director_new(&dopts, cause)) == NULL)
 		goto fail;
 	director_active(s->d, &max);
-	/* Graphics first; the alert system draws over everything: it goes last. */
+	/*
+	 * Graphics first; then a channel's look (under the alerts, or over
+	 * them: each channel takes one of the two); the alert system draws
+	 * over everything else.
+	 */
 	director_add_plugin(s->d, &graphics_plugin, s->db_path);
+	director_add_plugin(s->d, &look_plugin, NULL);
 	if ((s->alerts = alerts_new(s->db_path, cause)) == NULL)
 		goto fail;
 	director_add_plugin(s->d, &alerts_plugin, s->alerts);
+	director_add_plugin(s->d, &look_over_plugin, NULL);
 	/* The consoles' thumbnails look at the finished picture. */
 	s->thumbs = thumbs_new();
 	director_add_plugin(s->d, &thumbs_plugin, s->thumbs);

@@ -613,8 +613,8 @@ tail_sap_out(struct tail *t, AVFrame *frame, int64_t wall_us)
 		return ret;
 	t->sap.out += frame->nb_samples;
 	for (i = 0; i < t->n; i++) {
-		if (t->states[i] != NULL && t->plugins[i]->audio_frame != NULL)
-			t->plugins[i]->audio_frame(t->states[i], frame, wall_us);
+		if (t->states[i] != NULL && t->plugins[i]->program_audio != NULL)
+			t->plugins[i]->program_audio(t->states[i], frame, wall_us);
 	}
 	return 0;
 }

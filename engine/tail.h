@@ -83,6 +83,14 @@ struct tail_plugin {
 	 */
 	void (*video_frame)(void *state, AVFrame *frame, int64_t wall_us);
 	void (*audio_frame)(void *state, AVFrame *frame, int64_t wall_us);
+	/*
+	 * Optional: a frame of another audio programme of the channel (a
+	 * second audio program, SAP), from tail_sap_out: the plug-in may
+	 * overwrite it as audio_frame did the main programme's sound of that
+	 * air time (an emergency alert replaces every programme's sound). It
+	 * only looks at the state the main hooks keep.
+	 */
+	void (*program_audio)(void *state, AVFrame *frame, int64_t wall_us);
 	/* The channel stops. */
 	void (*close)(void *state);
 };
@@ -120,8 +128,8 @@ int tail_audio_in(struct tail *t, AVFrame *frame, char **cause);
 int tail_audio_out(struct tail *t, AVFrame *frame, int64_t wall_us);
 /*
  * The second audio program (fmt.sap): through a limiter of its own (the
- * plug-ins' audio chains are the programme's), and out through the same
- * audio_frame hooks as the programme's audio, so an alert replaces both.
+ * plug-ins' audio chains are the programme's), and out through the
+ * program_audio hooks (not audio_frame), so an alert replaces both.
  * The caller pulls it no further ahead than the programme's audio.
  */
 int tail_sap_in(struct tail *t, AVFrame *frame, char **cause);

@@ -318,6 +318,24 @@ alert_parse(const struct alert_input *in, struct alert *out, char **cause)
 		}
 		memcpy(out->key, in->key, len + 1);
 	}
+	if (in->voice != NULL && *in->voice != '\0') {
+		size_t len = strspn(in->voice, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789._+-/");
+
+		if (in->voice[len] != '\0' || len > ALERT_VOICE_MAX) {
+			set_cause(cause, "voice '%.*s': a voice's name is at most %d of A-Z a-z 0-9 "
+			    ". _ + - / (en-us, en-gb, en-us+m3)", ALERT_VOICE_MAX, in->voice,
+			    ALERT_VOICE_MAX);
+			return -1;
+		}
+		memcpy(out->voice, in->voice, len + 1);
+	}
+	if (in->duration_s < 0 || (int64_t)in->duration_s * 1000 > alert_purge_ms(out)) {
+		set_cause(cause, "on screen for %d s: must be at most the purge time %s (how long "
+		    "the alert is valid)", in->duration_s, out->purge);
+		return -1;
+	}
+	out->duration_s = in->duration_s;
 	out->attention_s = in->attention_s != 0 ? in->attention_s : ALERT_ATTENTION_MIN_S;
 	if (out->attention_s < ALERT_ATTENTION_MIN_S || out->attention_s > ALERT_ATTENTION_MAX_S) {
 		set_cause(cause, "attention signal of %d s: must be %d to %d seconds",

@@ -15,6 +15,7 @@
 #define ALERT_ATTENTION_MIN_S 8
 #define ALERT_ATTENTION_MAX_S 25
 #define ALERT_KEY_MAX 64                /* characters of a sender's key */
+#define ALERT_VOICE_MAX 63              /* characters of a voice's name */
 
 enum alert_display {
 	ALERT_CRAWL,            /* red banner with a crawl over the picture */
@@ -44,6 +45,9 @@ struct alert {
 	int attention_s;                /* attention signal length, 8..25 */
 	int64_t issued_ms;              /* UTC ms the alert was issued */
 	char key[ALERT_KEY_MAX + 1];    /* the sender's key ("": none): one alert per key */
+	char voice[ALERT_VOICE_MAX + 1];        /* speaks the message ("": the station's) */
+	int duration_s;                 /* on screen at least this long (0: as the message
+	                                   takes); at most the purge time */
 };
 
 /* Fill the fields from text, checking each. Strings are copied. */
@@ -60,6 +64,8 @@ struct alert_input {
 	int attention_s;                /* 0: default 8 */
 	int64_t now_ms;                 /* issue time; 0: now */
 	const char *key;                /* NULL or "": none; else 8 to 64 of A-Z a-z 0-9 . _ : - */
+	const char *voice;              /* NULL or "": the station's; else a voice's name */
+	int duration_s;                 /* 0: as long as the message takes */
 };
 
 /*

@@ -50,6 +50,7 @@ static const char *const channel_types[] = { "regular", "guide", NULL };
 static const char *const test_cards[] = { "bars", "card", NULL };
 static const char *const subtitle_modes[] = { "off", "forced", "always", "selectable", NULL };
 static const char *const card_audios[] = { "music", "tone", "silence", NULL };
+static const char *const looks[] = { "clean", "crt", "vhs", NULL };
 static const char *const aspect_policies[] = { "pillarbox", "stretch", "zoom", NULL };
 static const char *const credits_policies[] = { "keep", "squeeze", "cut", NULL };
 
@@ -201,6 +202,18 @@ const struct chanfield chanfields[] = {
 	  .help = "breaks prefer commercials, bumpers and IDs of these years (1980-1989, "
 	  "1980s), or of each programme's decade (programme)", .show = "era",
 	  .none = "any", .flags = CHANFIELD_CLEAR, .check = check_era, .norm = norm_era },
+	{ .name = "look", .flag = "look", .column = "look", .type = CHANFIELD_CHOICE,
+	  .choices = looks, .label = "Look", .help = "the picture as a CRT television showed "
+	  "it or a VHS tape played it back, or clean", .show = "look",
+	  .flags = CHANFIELD_DIALOG },
+	{ .name = "look_strength", .flag = "look-strength", .arg = "1-100",
+	  .column = "look_strength", .type = CHANFIELD_INT, .min = 1, .max = 100,
+	  .label = "Look strength", .help = "how strong the look is (50: as it was)",
+	  .show = "look strength", .flags = CHANFIELD_DIALOG },
+	{ .name = "look_alerts", .flag = "look-alerts", .column = "look_alerts",
+	  .type = CHANFIELD_BOOL, .label = "Look on alerts",
+	  .help = "the look covers an emergency alert too (no: the crawl stays crisp)",
+	  .show = "alert look", .none = "no: alerts stay crisp", .flags = CHANFIELD_DIALOG },
 	{ .name = "channel_type", .flag = "type", .column = "channel_type",
 	  .type = CHANFIELD_CHOICE, .choices = channel_types, .label = "Channel type",
 	  .help = "regular, or a guide channel that airs the listings", .show = "type",

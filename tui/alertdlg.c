@@ -1,7 +1,9 @@
 /*
  * alertdlg.c: the emergency alert dialog. One key from anywhere opens it;
- * the operator chooses the event, the locations, the duration, the
- * display, the message and the channels (all by default), and confirms by
+ * the operator chooses the event, the locations, how long it is valid
+ * (the purge time), how long it stays on screen at least (empty: as long
+ * as the message takes), the display, the message and the channels (all
+ * by default), and confirms by
  * typing SEND or the event code, so no stray key can put an alert on the
  * air. Clearing asks first too.
  *
@@ -29,10 +31,13 @@ static const char *const events[] = {
 	"EQW", "FRW", "CAE", "CEM", "EVI", "SPW", "CDW", "LAE", "NPT",
 };
 
-enum { F_EVENT, F_LOCATIONS, F_DURATION, F_DISPLAY, F_MESSAGE, F_CHANNELS, F_SEND, F_COUNT };
+enum {
+	F_EVENT, F_LOCATIONS, F_DURATION, F_SHOWN, F_DISPLAY, F_MESSAGE, F_CHANNELS, F_SEND,
+	F_COUNT
+};
 
 static const char *const labels[F_COUNT] = {
-	"Event", "Locations", "Duration", "Display", "Message", "Channels", "",
+	"Event", "Locations", "Valid for", "On screen", "Display", "Message", "Channels", "",
 };
 
 struct form {
@@ -107,7 +112,8 @@ draw_form(WINDOW *w, struct form *f)
 	wattron(w, w_attr(CP_DIM));
 	w_put(w, 5, vx, vw, "PSSCCC codes, comma separated (000000: everywhere)", 1);
 	w_put(w, 7, vx, vw, "HHMM the alert stays valid (0015 = 15 minutes)", 1);
-	w_put(w, 13, vx, vw, "\"all\" or channel numbers: 2,4", 1);
+	w_put(w, 9, vx, vw, "empty: as long as the message takes; or longer: 5:00", 1);
+	w_put(w, 15, vx, vw, "\"all\" or channel numbers: 2,4", 1);
 	wattroff(w, w_attr(CP_DIM));
 	wattron(w, w_attr(CP_FAULT));
 	w_put(w, getmaxy(w) - 3, 2, cols - 4, f->error, 1);
@@ -124,17 +130,25 @@ confirmed(void *arg, struct console *con, int yes)
 	char who[96], *cause = NULL;
 	const char *code = events[f->event];
 	enum ctl_outcome outcome;
+	int64_t shown = 0;
 	json_t *r;
 
 	if (!yes)
 		return;
+	if (f->in[F_SHOWN].len > 0 && (parse_duration_ms(f->in[F_SHOWN].buf, &shown) != 0 ||
+	    shown < 1000)) {
+		snprintf(f->error, sizeof f->error, "On screen: '%s' is not a duration like 90 or "
+		    "5:00 (empty: as long as the message takes)", f->in[F_SHOWN].buf);
+		return;
+	}
 	sent_by(who, sizeof who);
 	f->key_sent = 1;
 	r = console_request(con, "alert.send", xjson_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
-	    "s:s}", "event", code, "locations", f->in[F_LOCATIONS].buf, "purge",
+	    "s:s, s:I}", "event", code, "locations", f->in[F_LOCATIONS].buf, "purge",
 	    f->in[F_DURATION].buf, "display", f->display ? "slate" : "crawl", "message",
 	    f->in[F_MESSAGE].buf, "channels", f->in[F_CHANNELS].len > 0 ?
-	    f->in[F_CHANNELS].buf : "all", "sent_by", who, "key", f->key), &outcome, &cause);
+	    f->in[F_CHANNELS].buf : "all", "sent_by", who, "key", f->key, "duration",
+	    (json_int_t)((shown + 999) / 1000)), &outcome, &cause);
 	if (r == NULL) {
 		if (outcome == CTL_REFUSED)
 			snprintf(f->error, sizeof f->error, "Refused: %s", cause);

@@ -1,7 +1,7 @@
 /*
  * cmd/alert.c: retrovue alert send|clear|list|audio — emergency alerts from
  * the command line. send and clear go to the running daemon through its
- * control socket; list and audio read and write the database.
+ * control socket; list, audio and voice read and write the database.
  *
  * A send carries a key made here (or given with --key): when the daemon
  * does not answer, the send is tried again with the same key, which the
@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 #include "engine/control.h"
+#include "engine/voice.h"
 #include "src/alert.h"
 #include "src/cmd/cmd.h"
 #include "src/db.h"
 #include "src/sysconf.h"
 #include "src/util.h"
+#include "src/xjson.h"
 
 /* Who is sending: the login name (through sudo too) and "cli". */
 static char *
@@ -133,6 +135,8 @@ alert_send(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "display", required_argument, NULL, 'd' },
 		{ "attention", required_argument, NULL, 'a' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "voice", required_argument, NULL, 'v' },
+		{ "duration", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct alert_input in = { 0 };
@@ -140,6 +144,7 @@ alert_send(struct cmd_ctx *ctx, int argc, char **argv)
 	char *fips = NULL, *n, *who, *cause = NULL, *header, key[33];
 	json_t *args;
 	long long v;
+	int64_t ms;
 	int c, status = 1;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -158,6 +163,16 @@ alert_send(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'o': in.originator = optarg; break;
 		case 'd': in.display = optarg; break;
 		case 'k': in.key = optarg; break;
+		case 'v': in.voice = optarg; break;
+		case 'D':
+			if (parse_duration_ms(optarg, &ms) != 0 || ms < 1000 || ms > 86400000) {
+				cmd_error("--duration: '%s' is not a duration like 90, 5:00 or 1:00:00",
+				    optarg);
+				free(fips);
+				return 2;
+			}
+			in.duration_s = (int)((ms + 999) / 1000);
+			break;
 		case 'a':
 			if (parse_int(optarg, 0, 1000, &v) != 0) {
 				cmd_error("--attention: '%s' is not a number of seconds", optarg);
@@ -171,7 +186,7 @@ alert_send(struct cmd_ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "usage: retrovue alert send --event CODE --fips PSSCCC "
 			    "--purge HHMM --message TEXT [--channels 2,5] [--station ID] "
 			    "[--originator EAS|CIV|WXR|PEP] [--display crawl|slate] "
-			    "[--attention SECONDS] [--key KEY]\n");
+			    "[--attention SECONDS] [--voice VOICE] [--duration DUR] [--key KEY]\n");
 			return 2;
 		}
 	}
@@ -198,11 +213,13 @@ alert_send(struct cmd_ctx *ctx, int argc, char **argv)
 		status = 0;
 		goto out_alert;
 	}
-	args = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}",
+	args = xjson_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i}",
 	    "originator", a.originator, "event", a.event, "locations", fips, "purge", a.purge,
 	    "station", a.station, "message", a.message, "display",
 	    a.display == ALERT_SLATE ? "slate" : "crawl", "channels", a.channels,
-	    "attention", a.attention_s, "sent_by", who, "key", a.key);
+	    "attention", a.attention_s, "sent_by", who, "key", a.key, "duration", a.duration_s);
+	if (a.voice[0] != '\0')
+		json_object_set_new(args, "voice", json_string(a.voice));
 	status = send_to_daemon(ctx, args, &a);
 	json_decref(args);
 out_alert:
@@ -300,7 +317,8 @@ alert_audio(struct cmd_ctx *ctx, int argc, char **argv)
 		return 2;
 	}
 	if (sysconf_set(db, "alert.audio", alert_audio_name(mode), "alert audio: same (SAME "
-	    "header, attention signal, end of message), tone (attention signal only) or none",
+	    "header, attention signal, spoken message, end of message), tone (attention signal "
+	    "and spoken message) or none",
 	    &cause) != 0) {
 		cmd_error("%s", cause);
 		free(cause);
@@ -310,12 +328,68 @@ alert_audio(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* Print one voice of the list. */
+static void
+print_voice(void *arg, const char *name, const char *desc)
+{
+	(void)arg;
+	printf("%-20s %s\n", name, desc);
+}
+
+/* alert voice [NAME|list]: show, set or list the voice that speaks alerts. */
+static int
+alert_voice(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	sqlite3 *db;
+	char *v, *cause = NULL;
+	int rc;
+
+	if (argc > 2)
+		return cmd_usage(&cmd_alert_entry);
+	if (argc == 2 && strcmp(argv[1], "list") == 0) {
+		printf("%-20s %s\n", "VOICE", "LANGUAGE (a variant is added to a voice: en-us+m3)");
+		rc = voice_each(print_voice, NULL, &cause);
+		voice_end();
+		if (rc != 0) {
+			cmd_error("alert voice: %s", cause);
+			free(cause);
+			return 1;
+		}
+		return 0;
+	}
+	if ((db = cmd_db(ctx, argc == 2)) == NULL)
+		return 1;
+	if (argc == 1) {
+		v = sysconf_get(db, "alert.voice", VOICE_DEFAULT);
+		printf("%s\n", v);
+		free(v);
+		return 0;
+	}
+	rc = strlen(argv[1]) <= ALERT_VOICE_MAX ? voice_check(argv[1], &cause) : -1;
+	voice_end();
+	if (rc != 0) {
+		cmd_error("alert voice: %s", cause != NULL ? cause : "the name is too long");
+		free(cause);
+		return 2;
+	}
+	if (sysconf_set(db, "alert.voice", argv[1], "the voice that speaks an alert's message "
+	    "(retrovue alert voice list)", &cause) != 0) {
+		cmd_error("%s", cause);
+		free(cause);
+		return 1;
+	}
+	printf("alert voice: %s\n", argv[1]);
+	return 0;
+}
+
 static const struct cmd_sub alert_subs[] = {
 	{ "send", "--event CODE --fips PSSCCC --purge HHMM --message TEXT [--channels 2,5] "
-	    "[--station ID] [--display crawl|slate] [--attention S] [--key KEY]", alert_send },
+	    "[--station ID] [--display crawl|slate] [--attention S] [--voice VOICE] "
+	    "[--duration DUR] [--key KEY]", alert_send },
 	{ "clear", "", alert_clear_cmd },
 	{ "list", "", alert_list },
 	{ "audio", "[same|tone|none]", alert_audio },
+	{ "voice", "[VOICE|list]", alert_voice },
 	{ NULL, NULL, NULL },
 };
 
@@ -328,7 +402,7 @@ alert_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_alert_entry = {
 	.name = "alert",
-	.usage = "send|clear|list|audio ...",
+	.usage = "send|clear|list|audio|voice ...",
 	.summary = "send or clear an emergency alert on the air",
 	.flags = CMD_NO_DB,
 	.exec = alert_exec,

@@ -125,6 +125,29 @@ START_TEST(bad_fields)
 	in = good(); in.display = "banner"; refused(in, "crawl or slate");
 	in = good(); in.channels = "two"; refused(in, "channels 'two'");
 	in = good(); in.attention_s = 30; refused(in, "8 to 25");
+	in = good(); in.voice = "en us"; refused(in, "voice 'en us'");
+	in = good(); in.voice = "en-us;rm"; refused(in, "a voice's name");
+	in = good(); in.duration_s = 901; refused(in, "at most the purge time 0015");
+	in = good(); in.duration_s = -1; refused(in, "on screen for -1 s");
+}
+END_TEST
+
+/* The voice and the time on screen: optional, kept as given. */
+START_TEST(voice_and_duration)
+{
+	struct alert_input in = good();
+	struct alert a;
+
+	ck_assert_int_eq(alert_parse(&in, &a, NULL), 0);
+	ck_assert_str_eq(a.voice, "");
+	ck_assert_int_eq(a.duration_s, 0);
+	alert_clear(&a);
+	in.voice = "en-gb+f2";
+	in.duration_s = 900;                    /* the whole purge time */
+	ck_assert_int_eq(alert_parse(&in, &a, NULL), 0);
+	ck_assert_str_eq(a.voice, "en-gb+f2");
+	ck_assert_int_eq(a.duration_s, 900);
+	alert_clear(&a);
 }
 END_TEST
 
@@ -271,6 +294,7 @@ main(void)
 	tcase_add_test(tc, header);
 	tcase_add_test(tc, lowercase_and_defaults);
 	tcase_add_test(tc, bad_fields);
+	tcase_add_test(tc, voice_and_duration);
 	tcase_add_test(tc, message_cut_on_a_character);
 	tcase_add_test(tc, many_locations);
 	tcase_add_test(tc, events);

@@ -178,6 +178,33 @@ START_TEST(phase_continuous)
 }
 END_TEST
 
+/*
+ * The end of message: at the end of a pass, once the message is spoken,
+ * the crawl has passed twice and the time on screen asked for is over.
+ */
+START_TEST(message_end)
+{
+	const int64_t S = 1000000000, P = 20000000;     /* us */
+
+	/* A short message: two passes are longer. */
+	ck_assert_int_eq(same_message_end(S, S + 15000000, 8000000, P, 0), S + 2 * P);
+	/* A long one: the pass during which the voice ends. */
+	ck_assert_int_eq(same_message_end(S, S + 15000000, 50000000, P, 0), S + 4 * P);
+	ck_assert_int_eq(same_message_end(S, S + 15000000, 45000000, P, 0), S + 3 * P);
+	/* A voice that ends exactly at a pass's end ends that pass. */
+	ck_assert_int_eq(same_message_end(S, S + 20000000, 40000000, P, 0), S + 3 * P);
+	/* --duration 90 s: the pass that reaches it. */
+	ck_assert_int_eq(same_message_end(S, S + 15000000, 8000000, P, S + 90000000),
+	    S + 5 * P);
+	/* A duration shorter than the message changes nothing. */
+	ck_assert_int_eq(same_message_end(S, S + 15000000, 8000000, P, S + 1000000), S + 2 * P);
+	/* No intro, no voice (audio none): two passes. */
+	ck_assert_int_eq(same_message_end(S, S, 0, P, 0), S + 2 * P);
+	/* Never before the message has been spoken, whatever the pass. */
+	ck_assert(same_message_end(S, S + 30000000, 100000000, 7000000, 0) >= S + 130000000);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -190,6 +217,7 @@ main(void)
 	tcase_add_test(tc, three_bursts_timing);
 	tcase_add_test(tc, attention_spectrum);
 	tcase_add_test(tc, phase_continuous);
+	tcase_add_test(tc, message_end);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
 }
