@@ -707,7 +707,8 @@ write_events(struct alerts *s, sqlite3 *db)
 			break;
 		event_done(s, &s->wq[i]);
 	}
-	memmove(s->wq, s->wq + i, (s->nwq - i) * sizeof *s->wq);
+	if (i > 0 && i < s->nwq)
+		memmove(s->wq, s->wq + i, (s->nwq - i) * sizeof *s->wq);
 	s->nwq -= i;
 }
 
