@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -168,4 +169,23 @@ iso639_name(const char *s)
 	if (iso639_norm(s, code, sizeof code) == NULL || (l = find(code)) == NULL)
 		return NULL;
 	return l->name;
+}
+
+/* Add a language code to a comma list, once. */
+void
+iso639_list_add(char **list, const char *code)
+{
+	const char *p;
+	char *n;
+	size_t len = strlen(code);
+
+	if (len == 0 || len > 8 || strcmp(code, "und") == 0)
+		return;
+	for (p = *list; p != NULL && (p = strstr(p, code)) != NULL; p += len) {
+		if ((p == *list || p[-1] == ',') && (p[len] == '\0' || p[len] == ','))
+			return;
+	}
+	xasprintf(&n, "%s%s%s", *list != NULL ? *list : "", *list != NULL ? "," : "", code);
+	free(*list);
+	*list = n;
 }

@@ -23,5 +23,10 @@ int iso639_same(const char *a, const char *b);
 const char *iso639_bcp47(const char *s, char *buf, size_t len);
 /* Its English name ("English"), or NULL. */
 const char *iso639_name(const char *s);
+/*
+ * Add a stream's language code to a comma list ("eng,spa"), once; "und"
+ * (undetermined) and empty codes are left out. *list is NULL or allocated.
+ */
+void iso639_list_add(char **list, const char *code);
 
 #endif

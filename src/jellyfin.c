@@ -40,6 +40,7 @@
 #include "src/log.h"
 #include "src/sources.h"
 #include "src/thread.h"
+#include "src/iso639.h"
 #include "src/util.h"
 #include "src/webget.h"
 
@@ -193,24 +194,6 @@ mb_names(json_t *o, const char *key, int max)
 	return out;
 }
 
-/* Add a stream's language to a comma list, once. */
-static void
-add_lang(char **list, const char *code)
-{
-	const char *p;
-	char *n;
-	size_t len = strlen(code);
-
-	if (len == 0 || len > 8 || strcmp(code, "und") == 0)
-		return;
-	for (p = *list; p != NULL && (p = strstr(p, code)) != NULL; p += len) {
-		if ((p == *list || p[-1] == ',') && (p[len] == '\0' || p[len] == ','))
-			return;
-	}
-	xasprintf(&n, "%s%s%s", *list != NULL ? *list : "", *list != NULL ? "," : "", code);
-	free(*list);
-	*list = n;
-}
 
 /* The languages of an item's audio and subtitle streams. */
 static void
@@ -226,9 +209,9 @@ mb_streams(json_t *streams, struct srv_item *it)
 		if (type == NULL || lang == NULL)
 			continue;
 		if (strcmp(type, "Audio") == 0)
-			add_lang(&it->audio_langs, lang);
+			iso639_list_add(&it->audio_langs, lang);
 		else if (strcmp(type, "Subtitle") == 0)
-			add_lang(&it->subtitle_langs, lang);
+			iso639_list_add(&it->subtitle_langs, lang);
 	}
 }
 

@@ -20,6 +20,7 @@
 
 #include "src/log.h"
 #include "src/sources.h"
+#include "src/iso639.h"
 #include "src/util.h"
 #include "src/webget.h"
 
@@ -338,24 +339,6 @@ tags(json_t *o, const char *key, int max)
 	return out;
 }
 
-/* Add a stream's language to a comma list (once). */
-static void
-add_lang(char **list, const char *code)
-{
-	char *n;
-	const char *p;
-	size_t len = strlen(code);
-
-	if (len == 0 || len > 8)
-		return;
-	for (p = *list; p != NULL && (p = strstr(p, code)) != NULL; p += len) {
-		if ((p == *list || p[-1] == ',') && (p[len] == '\0' || p[len] == ','))
-			return;
-	}
-	xasprintf(&n, "%s%s%s", *list != NULL ? *list : "", *list != NULL ? "," : "", code);
-	free(*list);
-	*list = n;
-}
 
 /* The languages of a part's audio (streamType 2) and subtitle (3) streams. */
 static void
@@ -371,7 +354,7 @@ streams(json_t *part, struct srv_item *it)
 			continue;
 		if ((code = jstr(st, "languageCode")) == NULL)
 			continue;
-		add_lang(type == 2 ? &it->audio_langs : &it->subtitle_langs, code);
+		iso639_list_add(type == 2 ? &it->audio_langs : &it->subtitle_langs, code);
 		free(code);
 	}
 }
