@@ -10,49 +10,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "src/iso639.h"
 #include "src/util.h"
 
-/* Languages: ISO 639-2 (B and T), 639-1, their own names. */
+/* Languages by their own names, as a player's menu shows them (ISO 639-2/B). */
 static const struct {
-	const char *b, *t, *tag, *name;
+	const char *b, *name;
 } languages[] = {
-	{ "eng", "eng", "en", "English" }, { "spa", "spa", "es", "Español" },
-	{ "fre", "fra", "fr", "Français" }, { "ger", "deu", "de", "Deutsch" },
-	{ "ita", "ita", "it", "Italiano" }, { "por", "por", "pt", "Português" },
-	{ "dut", "nld", "nl", "Nederlands" }, { "jpn", "jpn", "ja", "日本語" },
-	{ "chi", "zho", "zh", "中文" }, { "kor", "kor", "ko", "한국어" },
-	{ "rus", "rus", "ru", "Русский" }, { "pol", "pol", "pl", "Polski" },
-	{ "swe", "swe", "sv", "Svenska" }, { "nor", "nor", "no", "Norsk" },
-	{ "dan", "dan", "da", "Dansk" }, { "fin", "fin", "fi", "Suomi" },
-	{ "gre", "ell", "el", "Ελληνικά" }, { "tur", "tur", "tr", "Türkçe" },
-	{ "ara", "ara", "ar", "العربية" }, { "heb", "heb", "he", "עברית" },
-	{ "hin", "hin", "hi", "हिन्दी" }, { "vie", "vie", "vi", "Tiếng Việt" },
-	{ "ukr", "ukr", "uk", "Українська" }, { "cat", "cat", "ca", "Català" },
+	{ "eng", "English" }, { "spa", "Español" }, { "fre", "Français" },
+	{ "ger", "Deutsch" }, { "ita", "Italiano" }, { "por", "Português" },
+	{ "dut", "Nederlands" }, { "jpn", "日本語" }, { "chi", "中文" }, { "kor", "한국어" },
+	{ "rus", "Русский" }, { "pol", "Polski" }, { "swe", "Svenska" }, { "nor", "Norsk" },
+	{ "dan", "Dansk" }, { "fin", "Suomi" }, { "gre", "Ελληνικά" }, { "tur", "Türkçe" },
+	{ "ara", "العربية" }, { "heb", "עברית" }, { "hin", "हिन्दी" },
+	{ "vie", "Tiếng Việt" }, { "ukr", "Українська" }, { "cat", "Català" },
 };
-
-/* The row of a language, or -1. */
-static int
-language(const char *code)
-{
-	size_t i;
-
-	for (i = 0; code != NULL && i < nitems(languages); i++) {
-		if (strcasecmp(code, languages[i].b) == 0 || strcasecmp(code, languages[i].t) == 0 ||
-		    strcasecmp(code, languages[i].tag) == 0)
-			return (int)i;
-	}
-	return -1;
-}
 
 /* BCP 47 tag. */
 const char *
 master_language_tag(const char *iso639, char *buf, size_t len)
 {
-	int i = language(iso639);
-
-	snprintf(buf, len, "%s", i >= 0 ? languages[i].tag : iso639 != NULL ? iso639 : "und");
+	if (iso639 == NULL || iso639_bcp47(iso639, buf, len) == NULL)
+		snprintf(buf, len, "%s", iso639 != NULL ? iso639 : "und");
 	return buf;
 }
 
@@ -60,9 +40,16 @@ master_language_tag(const char *iso639, char *buf, size_t len)
 const char *
 master_language_name(const char *iso639)
 {
-	int i = language(iso639);
+	char code[8];
+	size_t i;
 
-	return i >= 0 ? languages[i].name : iso639 != NULL ? iso639 : "Main";
+	if (iso639 != NULL && iso639_norm(iso639, code, sizeof code) != NULL) {
+		for (i = 0; i < nitems(languages); i++) {
+			if (strcmp(code, languages[i].b) == 0)
+				return languages[i].name;
+		}
+	}
+	return iso639 != NULL ? iso639 : "Main";
 }
 
 /* An H.264 level (as avc1's last byte) for pictures of w x h at fps (High profile). */

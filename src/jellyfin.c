@@ -37,10 +37,11 @@
 
 #include "src/guid.h"
 #include "src/importer.h"
+#include "src/iso639.h"
 #include "src/log.h"
 #include "src/sources.h"
 #include "src/thread.h"
-#include "src/iso639.h"
+#include "src/strbuf.h"
 #include "src/util.h"
 #include "src/webget.h"
 
@@ -175,7 +176,7 @@ static char *
 mb_names(json_t *o, const char *key, int max)
 {
 	json_t *arr = json_object_get(o, key), *e, *v;
-	char *out = NULL, *n;
+	struct strbuf b = { 0 };
 	size_t i;
 	int count = 0;
 
@@ -185,15 +186,11 @@ mb_names(json_t *o, const char *key, int max)
 		v = json_is_object(e) ? json_object_get(e, "Name") : e;
 		if (!json_is_string(v) || json_string_length(v) == 0)
 			continue;
-		xasprintf(&n, "%s%s%s", out != NULL ? out : "", out != NULL ? ", " : "",
-		    json_string_value(v));
-		free(out);
-		out = n;
+		strbuf_item(&b, ", ", "%s", json_string_value(v));
 		count++;
 	}
-	return out;
+	return count > 0 ? strbuf_take(&b) : NULL;
 }
-
 
 /* The languages of an item's audio and subtitle streams. */
 static void

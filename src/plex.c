@@ -18,9 +18,10 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "src/iso639.h"
 #include "src/log.h"
 #include "src/sources.h"
-#include "src/iso639.h"
+#include "src/strbuf.h"
 #include "src/util.h"
 #include "src/webget.h"
 
@@ -322,7 +323,7 @@ static char *
 tags(json_t *o, const char *key, int max)
 {
 	json_t *arr = json_object_get(o, key), *t, *v;
-	char *out = NULL, *n;
+	struct strbuf b = { 0 };
 	size_t i;
 	int count = 0;
 
@@ -330,15 +331,11 @@ tags(json_t *o, const char *key, int max)
 		v = json_object_get(t, "tag");
 		if (!json_is_string(v) || json_string_length(v) == 0)
 			continue;
-		xasprintf(&n, "%s%s%s", out != NULL ? out : "", out != NULL ? ", " : "",
-		    json_string_value(v));
-		free(out);
-		out = n;
+		strbuf_item(&b, ", ", "%s", json_string_value(v));
 		count++;
 	}
-	return out;
+	return count > 0 ? strbuf_take(&b) : NULL;
 }
-
 
 /* The languages of a part's audio (streamType 2) and subtitle (3) streams. */
 static void
